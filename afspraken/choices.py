@@ -1,0 +1,60 @@
+"""Choice lists of the afspraken app (values are contract, labels are Dutch)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Indicator(models.TextChoices):
+    AANTAL_ACTIVITEITEN = "aantal_activiteiten", _("aantal activiteiten")
+    VRIJWILLIGERSUREN = "vrijwilligersuren", _("vrijwilligersuren")
+    DEELNEMERS_BUURT = "deelnemers_buurt", _("deelnemers uit de buurt")
+    BESTEDING = "besteding", _("besteding (euro)")
+    AANTAL_LEDEN = "aantal_leden", _("aantal leden op peildatum")
+    AANDEEL_ACTIEVE_LEDEN = "aandeel_actieve_leden", _("aandeel actieve leden (%)")
+    AANDEEL_DOELGROEP = "aandeel_doelgroep", _("aandeel doelgroep (%)")
+    KWALITATIEF = "kwalitatief", _("kwalitatief (beoordeling)")
+
+
+ACTIVITEIT_INDICATOREN = (
+    Indicator.AANTAL_ACTIVITEITEN,
+    Indicator.VRIJWILLIGERSUREN,
+    Indicator.DEELNEMERS_BUURT,
+)
+
+
+class Richting(models.TextChoices):
+    MINIMAAL = "minimaal", _("minimaal")
+    MAXIMAAL = "maximaal", _("maximaal")
+
+
+class ToetsingStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    INGEDIEND = "ingediend", _("ingediend")
+    TERUGGESTUURD = "teruggestuurd", _("teruggestuurd")
+    VASTGESTELD = "vastgesteld", _("vastgesteld")
+
+
+class Verdict(models.TextChoices):
+    NAGEKOMEN = "nagekomen", _("nagekomen")
+    DEELS = "deels", _("deels nagekomen")
+    NIET_NAGEKOMEN = "niet_nagekomen", _("niet nagekomen")
+    TE_BEOORDELEN = "te_beoordelen", _("te beoordelen")
+
+
+class JaarparameterCode(models.TextChoices):
+    DAEB_INKOMENSGRENS_EEN = (
+        "daeb_inkomensgrens_eenpersoons",
+        _("DAEB-inkomensgrens eenpersoonshuishouden"),
+    )
+    DAEB_INKOMENSGRENS_MEER = (
+        "daeb_inkomensgrens_meerpersoons",
+        _("DAEB-inkomensgrens meerpersoonshuishouden"),
+    )
+    AFTOPPINGSGRENS_LAAG = (
+        "aftoppingsgrens_laag",
+        _("aftoppingsgrens (laag, 1–2 personen)"),
+    )
+    AFTOPPINGSGRENS_HOOG = (
+        "aftoppingsgrens_hoog",
+        _("aftoppingsgrens (hoog, 3+ personen)"),
+    )

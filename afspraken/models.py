@@ -1,0 +1,328 @@
+"""Agreements, their measurable clauses, the yearly assessment and sealed reports."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
+
+from ledger.choices import Thema
+from ledger.immutable import AppendOnlyModel
+
+from .choices import (
+    ACTIVITEIT_INDICATOREN,
+    Indicator,
+    JaarparameterCode,
+    Richting,
+    ToetsingStatus,
+    Verdict,
+)
+from .querysets import (
+    AfspraakQuerySet,
+    JaarparameterQuerySet,
+    RapportQuerySet,
+    ToetsingQuerySet,
+    ToezeggingQuerySet,
+)
+
+JAAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+
+
+class Afspraak(models.Model):
+    """The agreement between a corporatie and a cooperatie on the cooperative's
+    social contribution (sociale inbreng), for a span of years."""
+
+    corporatie = models.ForeignKey(
+        "cooperatie.Corporatie",
+        verbose_name=_("corporatie"),
+        on_delete=models.PROTECT,
+        related_name="afspraken",
+    )
+    cooperatie = models.ForeignKey(
+        "cooperatie.Cooperatie",
+        verbose_name=_("coöperatie"),
+        on_delete=models.PROTECT,
+        related_name="afspraken",
+    )
+    gebouwen = models.ManyToManyField(
+        "cooperatie.Gebouw",
+        verbose_name=_("gebouwen"),
+        related_name="afspraken",
+        blank=True,
+    )
+    titel = models.CharField(_("titel"), max_length=200)
+    ondertekend_op = models.DateField(_("ondertekend op"), null=True, blank=True)
+    ingangsjaar = models.PositiveSmallIntegerField(
+        _("ingangsjaar"), validators=JAAR_VALIDATORS
+    )
+    eindjaar = models.PositiveSmallIntegerField(
+        _("eindjaar"),
+        null=True,
+        blank=True,
+        validators=JAAR_VALIDATORS,
+        help_text=_("Laatste jaar waarin de afspraak geldt; leeg voor onbepaald."),
+    )
+    document = models.FileField(
+        _("ondertekend document"), upload_to="afspraken/%Y/", blank=True
+    )
+    prestatieafspraak = models.CharField(
+        _("prestatieafspraak"),
+        max_length=300,
+        blank=True,
+        help_text=_("Verwijzing naar de gemeentelijke prestatieafspraken."),
+    )
+
+    objects = AfspraakQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("afspraak")
+        verbose_name_plural = _("afspraken")
+        ordering = ["corporatie", "cooperatie", "ingangsjaar"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(eindjaar__isnull=True) | Q(eindjaar__gte=F("ingangsjaar")),
+                name="afspraak_eindjaar_na_ingangsjaar",
+                violation_error_message=_(
+                    "Het eindjaar ligt niet vóór het ingangsjaar."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.titel
+
+    def loopt_in(self, jaar: int) -> bool:
+        return self.ingangsjaar <= jaar and (
+            self.eindjaar is None or jaar <= self.eindjaar
+        )
+
+
+class Toezegging(models.Model):
+    """One measurable clause of an afspraak: an indicator with a norm."""
+
+    afspraak = models.ForeignKey(
+        Afspraak,
+        verbose_name=_("afspraak"),
+        on_delete=models.CASCADE,
+        related_name="toezeggingen",
+    )
+    omschrijving = models.CharField(_("omschrijving"), max_length=300)
+    indicator = models.CharField(
+        _("indicator"), max_length=32, choices=Indicator.choices
+    )
+    norm = models.DecimalField(_("norm"), max_digits=12, decimal_places=2, default=0)
+    richting = models.CharField(
+        _("richting"),
+        max_length=10,
+        choices=Richting.choices,
+        default=Richting.MINIMAAL,
+    )
+    deels_vanaf = models.DecimalField(
+        _("deels vanaf (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=75,
+        help_text=_("Percentage van de norm dat nog als 'deels' telt."),
+    )
+    zwaarwegend = models.BooleanField(_("zwaarwegend"), default=True)
+    thema = models.CharField(
+        _("thema"),
+        max_length=20,
+        choices=Thema.choices,
+        blank=True,
+        help_text=_("Telt alleen activiteiten met dit thema (leeg: alle)."),
+    )
+    alleen_open_voor_buurt = models.BooleanField(
+        _("alleen open voor de buurt"),
+        default=False,
+        help_text=_("Telt alleen activiteiten die open waren voor de buurt."),
+    )
+    volgorde = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    objects = ToezeggingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("toezegging")
+        verbose_name_plural = _("toezeggingen")
+        ordering = ["afspraak", "volgorde", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(norm__gte=0),
+                name="toezegging_norm_niet_negatief",
+                violation_error_message=_("De norm is nul of meer."),
+            ),
+            models.CheckConstraint(
+                condition=Q(deels_vanaf__gte=0, deels_vanaf__lte=100),
+                name="toezegging_deels_vanaf_percentage",
+                violation_error_message=_(
+                    "'Deels vanaf' is een percentage tussen 0 en 100."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(thema="", alleen_open_voor_buurt=False)
+                | Q(indicator__in=ACTIVITEIT_INDICATOREN),
+                name="toezegging_filters_alleen_bij_activiteiten",
+                violation_error_message=_(
+                    "Thema en 'alleen open voor de buurt' gelden alleen voor "
+                    "indicatoren over activiteiten."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.omschrijving
+
+
+class Toetsing(models.Model):
+    """The yearly assessment of one afspraak (domain §4)."""
+
+    afspraak = models.ForeignKey(
+        Afspraak,
+        verbose_name=_("afspraak"),
+        on_delete=models.PROTECT,
+        related_name="toetsingen",
+    )
+    jaar = models.PositiveSmallIntegerField(_("jaar"), validators=JAAR_VALIDATORS)
+    status = models.CharField(
+        _("status"),
+        max_length=14,
+        choices=ToetsingStatus.choices,
+        default=ToetsingStatus.OPEN,
+    )
+    snapshot = models.JSONField(_("resultaat"), null=True, blank=True)
+    verdict = models.CharField(
+        _("oordeel"), max_length=16, choices=Verdict.choices, blank=True
+    )
+    toelichting = models.TextField(_("toelichting"), blank=True)
+    ingediend_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ingediend door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ingediend_op = models.DateTimeField(_("ingediend op"), null=True, blank=True)
+    teruggestuurd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("teruggestuurd door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    teruggestuurd_op = models.DateTimeField(
+        _("teruggestuurd op"), null=True, blank=True
+    )
+    teruggestuurd_reden = models.TextField(_("reden van terugsturen"), blank=True)
+    vastgesteld_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vastgesteld door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    vastgesteld_op = models.DateTimeField(_("vastgesteld op"), null=True, blank=True)
+
+    objects = ToetsingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("toetsing")
+        verbose_name_plural = _("toetsingen")
+        ordering = ["-jaar", "afspraak"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["afspraak", "jaar"],
+                name="toetsing_uniek_per_afspraak_en_jaar",
+                violation_error_message=_(
+                    "Er is al een toetsing voor deze afspraak in dit jaar."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.afspraak} – {self.jaar}"
+
+
+class Rapport(AppendOnlyModel):
+    """A sealed nalevingsrapport: the PDF of one vastgestelde toetsing and the
+    SHA-256 of its bytes. Immutable."""
+
+    toetsing = models.ForeignKey(
+        Toetsing,
+        verbose_name=_("toetsing"),
+        on_delete=models.PROTECT,
+        related_name="rapporten",
+    )
+    pdf = models.FileField(_("PDF"), upload_to="rapporten/%Y/")
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    journaal_hash = models.CharField(
+        _("journaalhash bij verzegeling"), max_length=64, blank=True
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("aangemaakt door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = RapportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("nalevingsrapport")
+        verbose_name_plural = _("nalevingsrapporten")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sha256"],
+                name="rapport_sha256_uniek",
+                violation_error_message=_("Dit rapport is al verzegeld."),
+            ),
+            models.UniqueConstraint(
+                fields=["toetsing"],
+                name="rapport_een_per_toetsing",
+                violation_error_message=_(
+                    "Deze toetsing heeft al een verzegeld rapport."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.toetsing} ({self.sha256[:12]}…)"
+
+
+class Jaarparameter(models.Model):
+    """A legal figure that changes per year (DAEB income limit, aftoppingsgrens),
+    with its source. Read per year, never a constant in code."""
+
+    jaar = models.PositiveSmallIntegerField(_("jaar"), validators=JAAR_VALIDATORS)
+    code = models.CharField(_("code"), max_length=40, choices=JaarparameterCode.choices)
+    waarde = models.DecimalField(_("waarde"), max_digits=12, decimal_places=2)
+    bron = models.TextField(_("bron"))
+
+    objects = JaarparameterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("jaarparameter")
+        verbose_name_plural = _("jaarparameters")
+        ordering = ["code", "-jaar"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jaar", "code"],
+                name="jaarparameter_uniek_per_jaar",
+                violation_error_message=_(
+                    "Deze parameter is voor dit jaar al vastgelegd."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(waarde__gt=0),
+                name="jaarparameter_waarde_positief",
+                violation_error_message=_("De waarde is groter dan nul."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_code_display()} {self.jaar}: {self.waarde}"

@@ -1,0 +1,64 @@
+"""Chainable querysets of the afspraken app, with tenancy in `visible_to`."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from cooperatie.querysets import ScopedQuerySet
+from cooperatie.scope import Scope
+from ledger.immutable import AppendOnlyQuerySet
+
+
+def _afspraak_q(scope: Scope, prefix: str = "") -> Q:
+    """Afspraken of the user's corporaties, or of the user's own cooperaties."""
+    return Q(**{f"{prefix}corporatie_id__in": scope.corporaties}) | Q(
+        **{f"{prefix}cooperatie_id__in": scope.bestuur_cooperaties}
+    )
+
+
+class AfspraakQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> Q:
+        return _afspraak_q(scope)
+
+    def lopend_in(self, jaar: int) -> AfspraakQuerySet:
+        """Afspraken that run in the year (ingangsjaar ≤ jaar ≤ eindjaar or open)."""
+        return self.filter(ingangsjaar__lte=jaar).filter(
+            Q(eindjaar__isnull=True) | Q(eindjaar__gte=jaar)
+        )
+
+
+class ToezeggingQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> Q:
+        return _afspraak_q(scope, "afspraak__")
+
+
+class ToetsingQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> Q:
+        return _afspraak_q(scope, "afspraak__")
+
+    def in_jaar(self, jaar: int) -> ToetsingQuerySet:
+        return self.filter(jaar=jaar)
+
+
+class RapportQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
+    """Sealed reports: scoped, and never changed or deleted."""
+
+    def scope_q(self, scope: Scope) -> Q:
+        return _afspraak_q(scope, "toetsing__afspraak__")
+
+
+class JaarparameterQuerySet(ScopedQuerySet):
+    """Legal figures are public knowledge: every signed-in user reads them."""
+
+    def visible_to(self, user) -> JaarparameterQuerySet:
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self
+
+    def scope_q(self, scope: Scope) -> Q:
+        return Q()
+
+    def geldend(self, jaar: int, code: str):
+        """The value in force in the year, or None."""
+        row = self.filter(jaar=jaar, code=code).first()
+        return row.waarde if row else None

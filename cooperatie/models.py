@@ -1,0 +1,474 @@
+"""Organisations, buildings, contracts, members and roles."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
+
+from .choices import (
+    Bestuursfunctie,
+    CooperatieSoort,
+    Daeb,
+    Doelgroep,
+    OvereenkomstSoort,
+    Rechtsvorm,
+    RolSoort,
+)
+from .querysets import (
+    CooperatieQuerySet,
+    CorporatieQuerySet,
+    GebouwQuerySet,
+    LidQuerySet,
+    OvereenkomstQuerySet,
+    RolQuerySet,
+)
+from .validators import (
+    BUURTCODE_REGEX,
+    GEMEENTECODE_REGEX,
+    KVK_REGEX,
+    POSTCODE_REGEX,
+    buurtcode_validator,
+    gemeentecode_validator,
+    kvk_validator,
+    postcode_validator,
+)
+
+
+class Corporatie(models.Model):
+    """A housing corporation (woningcorporatie) that owns buildings."""
+
+    naam = models.CharField(_("naam"), max_length=200)
+    kvk_nummer = models.CharField(
+        _("KvK-nummer"), max_length=8, validators=[kvk_validator]
+    )
+    plaats = models.CharField(_("plaats"), max_length=100)
+
+    objects = CorporatieQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("corporatie")
+        verbose_name_plural = _("corporaties")
+        ordering = ["naam"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kvk_nummer"],
+                name="corporatie_kvk_nummer_uniek",
+                violation_error_message=_(
+                    "Er is al een corporatie met dit KvK-nummer."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(kvk_nummer__regex=KVK_REGEX),
+                name="corporatie_kvk_nummer_formaat",
+                violation_error_message=_(
+                    "Een KvK-nummer bestaat uit precies 8 cijfers."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.naam
+
+
+class Gebouw(models.Model):
+    """A building or complex of homes owned by a corporatie."""
+
+    corporatie = models.ForeignKey(
+        Corporatie,
+        verbose_name=_("corporatie"),
+        on_delete=models.PROTECT,
+        related_name="gebouwen",
+    )
+    complexnummer = models.CharField(_("complexnummer"), max_length=20)
+    naam = models.CharField(_("naam"), max_length=200)
+    straat = models.CharField(_("straat"), max_length=200)
+    huisnummer = models.CharField(_("huisnummer"), max_length=20)
+    postcode = models.CharField(
+        _("postcode"), max_length=7, validators=[postcode_validator]
+    )
+    plaats = models.CharField(_("plaats"), max_length=100)
+    gemeentecode = models.CharField(
+        _("gemeentecode"), max_length=6, validators=[gemeentecode_validator]
+    )
+    buurtcode = models.CharField(
+        _("buurtcode"), max_length=10, blank=True, validators=[buurtcode_validator]
+    )
+    kaartjaar = models.PositiveSmallIntegerField(
+        _("kaartjaar"),
+        null=True,
+        blank=True,
+        help_text=_("Jaar van de CBS-wijk- en buurtkaart waarin de buurtcode geldt."),
+    )
+    aantal_woningen = models.PositiveIntegerField(_("aantal woningen"))
+    bouwjaar = models.PositiveSmallIntegerField(_("bouwjaar"), null=True, blank=True)
+    daeb = models.CharField(
+        _("DAEB"), max_length=10, choices=Daeb.choices, default=Daeb.DAEB
+    )
+
+    objects = GebouwQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gebouw")
+        verbose_name_plural = _("gebouwen")
+        ordering = ["corporatie__naam", "complexnummer"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["corporatie", "complexnummer"],
+                name="gebouw_complexnummer_uniek_per_corporatie",
+                violation_error_message=_(
+                    "Deze corporatie heeft al een gebouw met dit complexnummer."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(postcode__regex=POSTCODE_REGEX),
+                name="gebouw_postcode_formaat",
+                violation_error_message=_("Een postcode heeft de vorm 1234 AB."),
+            ),
+            models.CheckConstraint(
+                condition=Q(gemeentecode__regex=GEMEENTECODE_REGEX),
+                name="gebouw_gemeentecode_formaat",
+                violation_error_message=_(
+                    "Een gemeentecode heeft de vorm GM gevolgd door 4 cijfers."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(buurtcode="") | Q(buurtcode__regex=BUURTCODE_REGEX),
+                name="gebouw_buurtcode_formaat",
+                violation_error_message=_(
+                    "Een buurtcode heeft de vorm BU gevolgd door 8 cijfers."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(buurtcode="") | Q(kaartjaar__isnull=False),
+                name="gebouw_buurtcode_met_kaartjaar",
+                violation_error_message=_(
+                    "Een buurtcode wordt altijd met het kaartjaar vastgelegd."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(aantal_woningen__gt=0),
+                name="gebouw_aantal_woningen_positief",
+                violation_error_message=_("Een gebouw heeft minstens één woning."),
+            ),
+            models.CheckConstraint(
+                condition=Q(bouwjaar__isnull=True)
+                | Q(bouwjaar__gte=1200, bouwjaar__lte=2100),
+                name="gebouw_bouwjaar_plausibel",
+                violation_error_message=_(
+                    "Het bouwjaar moet tussen 1200 en 2100 liggen."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complexnummer} {self.naam}"
+
+    @property
+    def adres(self) -> str:
+        return f"{self.straat} {self.huisnummer}, {self.postcode} {self.plaats}"
+
+
+class Cooperatie(models.Model):
+    """A wooncoöperatie or beheercoöperatie of tenants."""
+
+    naam = models.CharField(_("naam"), max_length=200)
+    soort = models.CharField(_("soort"), max_length=10, choices=CooperatieSoort.choices)
+    kvk_nummer = models.CharField(
+        _("KvK-nummer"), max_length=8, validators=[kvk_validator]
+    )
+    rechtsvorm = models.CharField(
+        _("rechtsvorm"),
+        max_length=12,
+        choices=Rechtsvorm.choices,
+        default=Rechtsvorm.VERENIGING,
+    )
+    opgericht_op = models.DateField(_("opgericht op"), null=True, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    aangemeld_door = models.ForeignKey(
+        Corporatie,
+        verbose_name=_("aangemeld door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="aangemelde_cooperaties",
+        help_text=_(
+            "De corporatie die de coöperatie registreerde; zij ziet de coöperatie "
+            "ook voordat er een overeenkomst of afspraak is."
+        ),
+    )
+
+    objects = CooperatieQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("coöperatie")
+        verbose_name_plural = _("coöperaties")
+        ordering = ["naam"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kvk_nummer"],
+                name="cooperatie_kvk_nummer_uniek",
+                violation_error_message=_(
+                    "Er is al een coöperatie met dit KvK-nummer."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(kvk_nummer__regex=KVK_REGEX),
+                name="cooperatie_kvk_nummer_formaat",
+                violation_error_message=_(
+                    "Een KvK-nummer bestaat uit precies 8 cijfers."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.naam
+
+
+class Overeenkomst(models.Model):
+    """The lease or management contract that lets a gebouw to a cooperatie.
+
+    One gebouw has at most one overeenkomst on any date; the model validates this on
+    every database and PostgreSQL also enforces it with an exclusion constraint
+    (migration 0002).
+    """
+
+    gebouw = models.ForeignKey(
+        Gebouw,
+        verbose_name=_("gebouw"),
+        on_delete=models.PROTECT,
+        related_name="overeenkomsten",
+    )
+    cooperatie = models.ForeignKey(
+        Cooperatie,
+        verbose_name=_("coöperatie"),
+        on_delete=models.PROTECT,
+        related_name="overeenkomsten",
+    )
+    soort = models.CharField(
+        _("soort"), max_length=10, choices=OvereenkomstSoort.choices
+    )
+    ingangsdatum = models.DateField(_("ingangsdatum"))
+    einddatum = models.DateField(
+        _("einddatum"),
+        null=True,
+        blank=True,
+        help_text=_("Laatste dag van de overeenkomst; leeg voor onbepaalde tijd."),
+    )
+    aantal_woningen = models.PositiveIntegerField(_("aantal woningen"))
+
+    objects = OvereenkomstQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("overeenkomst")
+        verbose_name_plural = _("overeenkomsten")
+        ordering = ["gebouw", "ingangsdatum"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(einddatum__isnull=True)
+                | Q(einddatum__gte=F("ingangsdatum")),
+                name="overeenkomst_einddatum_na_ingangsdatum",
+                violation_error_message=_(
+                    "De einddatum ligt niet vóór de ingangsdatum."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(aantal_woningen__gt=0),
+                name="overeenkomst_aantal_woningen_positief",
+                violation_error_message=_(
+                    "Een overeenkomst betreft minstens één woning."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        eind = self.einddatum.isoformat() if self.einddatum else "…"
+        return f"{self.gebouw} – {self.cooperatie} ({self.ingangsdatum}–{eind})"
+
+    def overlapping(self) -> models.QuerySet["Overeenkomst"]:
+        """Other overeenkomsten of the same gebouw whose period meets this one."""
+        others = Overeenkomst.objects.filter(gebouw_id=self.gebouw_id).exclude(
+            pk=self.pk
+        )
+        others = others.filter(
+            Q(einddatum__isnull=True) | Q(einddatum__gte=self.ingangsdatum)
+        )
+        if self.einddatum is not None:
+            others = others.filter(ingangsdatum__lte=self.einddatum)
+        return others
+
+
+class Lid(models.Model):
+    """A member (household) of a cooperatie.
+
+    Name, contact details, address and doelgroep are personal data: only the
+    cooperatie's own bestuur sees them (see `cooperatie.permissions`). The journal
+    stores digests of them salted with `journaal_salt`, which erasure wipes.
+    """
+
+    PERSONAL_FIELDS = ("naam", "email", "telefoon", "adres", "doelgroep")
+
+    cooperatie = models.ForeignKey(
+        Cooperatie,
+        verbose_name=_("coöperatie"),
+        on_delete=models.PROTECT,
+        related_name="leden",
+    )
+    naam = models.CharField(_("naam"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+    telefoon = models.CharField(_("telefoon"), max_length=20, blank=True)
+    adres = models.CharField(
+        _("adres"),
+        max_length=200,
+        blank=True,
+        help_text=_("Straat en huisnummer van de woning, bijv. Kastanjelaan 12-3."),
+    )
+    lid_sinds = models.DateField(_("lid sinds"))
+    lid_tot = models.DateField(
+        _("lid tot"),
+        null=True,
+        blank=True,
+        help_text=_("Eerste dag dat het huishouden geen lid meer is."),
+    )
+    bestuursfunctie = models.CharField(
+        _("bestuursfunctie"),
+        max_length=16,
+        choices=Bestuursfunctie.choices,
+        blank=True,
+    )
+    doelgroep = models.CharField(
+        _("doelgroep"),
+        max_length=10,
+        choices=Doelgroep.choices,
+        default=Doelgroep.ONBEKEND,
+        help_text=_(
+            "Inkomen op of onder de DAEB-grens van dat jaar. Nooit een bedrag."
+        ),
+    )
+    journaal_salt = models.CharField(
+        _("journaalzout"),
+        max_length=32,
+        editable=False,
+        default="",
+    )
+    geanonimiseerd_op = models.DateTimeField(
+        _("geanonimiseerd op"), null=True, blank=True, editable=False
+    )
+
+    objects = LidQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lid")
+        verbose_name_plural = _("leden")
+        ordering = ["cooperatie", "naam"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lid_tot__isnull=True) | Q(lid_tot__gt=F("lid_sinds")),
+                name="lid_tot_na_lid_sinds",
+                violation_error_message=_(
+                    "Het lidmaatschap eindigt na de dag waarop het begon."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["cooperatie", "email"],
+                condition=~Q(email=""),
+                name="lid_email_uniek_per_cooperatie",
+                violation_error_message=_(
+                    "Deze coöperatie heeft al een lid met dit e-mailadres."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('lid')} #{self.pk}" if self.pk else str(_("nieuw lid"))
+
+    @staticmethod
+    def new_salt() -> str:
+        return secrets.token_hex(16)
+
+    def is_lid_op(self, peildatum) -> bool:
+        """Whether this member counts on the given peildatum (domain §3)."""
+        return self.lid_sinds <= peildatum and (
+            self.lid_tot is None or self.lid_tot > peildatum
+        )
+
+
+class Rol(models.Model):
+    """A role a user holds: beheerder or auditor of a corporatie, or bestuur of a
+    cooperatie. A user may hold several."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gebruiker"),
+        on_delete=models.CASCADE,
+        related_name="rollen",
+    )
+    soort = models.CharField(_("soort"), max_length=10, choices=RolSoort.choices)
+    corporatie = models.ForeignKey(
+        Corporatie,
+        verbose_name=_("corporatie"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rollen",
+    )
+    cooperatie = models.ForeignKey(
+        Cooperatie,
+        verbose_name=_("coöperatie"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rollen",
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
+
+    objects = RolQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rol")
+        verbose_name_plural = _("rollen")
+        ordering = ["user", "soort"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        soort__in=[RolSoort.BEHEERDER, RolSoort.AUDITOR],
+                        corporatie__isnull=False,
+                        cooperatie__isnull=True,
+                    )
+                    | Q(
+                        soort=RolSoort.BESTUUR,
+                        corporatie__isnull=True,
+                        cooperatie__isnull=False,
+                    )
+                ),
+                name="rol_scope_past_bij_soort",
+                violation_error_message=_(
+                    "Een beheerder of auditor hoort bij een corporatie, een "
+                    "bestuurder bij een coöperatie (en niet bij beide)."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "soort", "corporatie"],
+                condition=Q(corporatie__isnull=False),
+                name="rol_uniek_per_corporatie",
+                violation_error_message=_(
+                    "Deze gebruiker heeft deze rol al bij deze corporatie."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "soort", "cooperatie"],
+                condition=Q(cooperatie__isnull=False),
+                name="rol_uniek_per_cooperatie",
+                violation_error_message=_(
+                    "Deze gebruiker heeft deze rol al bij deze coöperatie."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.corporatie or self.cooperatie
+        return f"{self.user} – {self.get_soort_display()} – {target}"

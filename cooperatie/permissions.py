@@ -1,0 +1,74 @@
+"""Who may do what (domain §1). Services call these before every write; the API
+and UI use the same functions to decide between 403 and allowing an action."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
+
+from .scope import cooperatie_ids_of_corporaties, scope_of
+
+
+def deny(message: str) -> PermissionDenied:
+    return PermissionDenied(message)
+
+
+def is_beheerder_of(user, corporatie_id: int | None) -> bool:
+    scope = scope_of(user)
+    return scope.is_superuser or corporatie_id in scope.beheerder_corporaties
+
+
+def is_bestuur_of(user, cooperatie_id: int | None) -> bool:
+    scope = scope_of(user)
+    return scope.is_superuser or cooperatie_id in scope.bestuur_cooperaties
+
+
+def beheert_cooperatie(user, cooperatie_id: int | None) -> bool:
+    """Whether the user is beheerder of a corporatie with this cooperatie in scope."""
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return True
+    if not scope.beheerder_corporaties or cooperatie_id is None:
+        return False
+    return (
+        cooperatie_ids_of_corporaties(scope.beheerder_corporaties)
+        .filter(pk=cooperatie_id)
+        .exists()
+    )
+
+
+def require_superuser(user) -> None:
+    if not scope_of(user).is_superuser:
+        raise deny(_("Alleen de platformbeheerder mag dit."))
+
+
+def require_beheerder(user, corporatie_id: int | None) -> None:
+    if not is_beheerder_of(user, corporatie_id):
+        raise deny(_("Alleen een beheerder van deze corporatie mag dit."))
+
+
+def require_bestuur(user, cooperatie_id: int | None) -> None:
+    if not is_bestuur_of(user, cooperatie_id):
+        raise deny(_("Alleen het bestuur van deze coöperatie mag dit."))
+
+
+def require_beheerder_or_bestuur(user, cooperatie_id: int | None) -> None:
+    if not (
+        is_bestuur_of(user, cooperatie_id) or beheert_cooperatie(user, cooperatie_id)
+    ):
+        raise deny(
+            _("Alleen het bestuur of een beheerder van deze coöperatie mag dit.")
+        )
+
+
+def can_see_personal_data(user, lid) -> bool:
+    """Name, contact details, address and doelgroep of one member: the
+    cooperatie's own bestuur only (and the platform operator)."""
+    return is_bestuur_of(user, lid.cooperatie_id)
+
+
+def can_see_name_and_function(user, lid) -> bool:
+    """A beheerder also sees the names and functions of board members."""
+    if can_see_personal_data(user, lid):
+        return True
+    return bool(lid.bestuursfunctie) and beheert_cooperatie(user, lid.cooperatie_id)

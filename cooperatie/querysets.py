@@ -1,0 +1,124 @@
+"""Chainable querysets of the cooperatie app, with tenancy in `visible_to`."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+
+from .scope import (
+    Scope,
+    cooperatie_ids_of_corporaties,
+    corporatie_ids_of_cooperaties,
+    scope_of,
+    visible_cooperaties_q,
+)
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that knows which rows a user may see.
+
+    Subclasses define `scope_q(scope)`; the filter uses subqueries, never joins
+    that duplicate rows, so `visible_to` composes with any other filter.
+    """
+
+    def scope_q(self, scope: Scope) -> Q:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def visible_to(self, user) -> ScopedQuerySet:
+        scope = scope_of(user)
+        if scope.is_superuser:
+            return self
+        if scope.is_empty:
+            return self.none()
+        return self.filter(self.scope_q(scope))
+
+
+class CorporatieQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> Q:
+        q = Q(pk__in=scope.corporaties)
+        if scope.bestuur_cooperaties:
+            q |= Q(pk__in=corporatie_ids_of_cooperaties(scope.bestuur_cooperaties))
+        return q
+
+
+class GebouwQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> Q:
+        from afspraken.models import Afspraak
+
+        from .models import Overeenkomst
+
+        q = Q(corporatie_id__in=scope.corporaties)
+        if scope.bestuur_cooperaties:
+            own = scope.bestuur_cooperaties
+            q |= Q(
+                pk__in=Overeenkomst.objects.filter(cooperatie_id__in=own).values(
+                    "gebouw_id"
+                )
+            ) | Q(
+                pk__in=Afspraak.gebouwen.through.objects.filter(
+                    afspraak__cooperatie_id__in=own
+                ).values("gebouw_id")
+            )
+        return q
+
+    def in_gemeente(self, gemeentecode: str) -> GebouwQuerySet:
+        return self.filter(gemeentecode=gemeentecode)
+
+
+class CooperatieQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> Q:
+        return visible_cooperaties_q(scope, field="pk")
+
+
+class OvereenkomstQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> Q:
+        return Q(gebouw__corporatie_id__in=scope.corporaties) | Q(
+            cooperatie_id__in=scope.bestuur_cooperaties
+        )
+
+    def on(self, datum: datetime.date) -> OvereenkomstQuerySet:
+        """Overeenkomsten running on the given date."""
+        return self.filter(ingangsdatum__lte=datum).filter(
+            Q(einddatum__isnull=True) | Q(einddatum__gte=datum)
+        )
+
+
+class LidQuerySet(ScopedQuerySet):
+    """Members. Row visibility follows the cooperatie; which *fields* a user may
+    read is decided by `cooperatie.permissions.can_see_personal_data`."""
+
+    def scope_q(self, scope: Scope) -> Q:
+        return visible_cooperaties_q(scope)
+
+    def op_peildatum(self, peildatum: datetime.date) -> LidQuerySet:
+        """Members counted on the peildatum: joined on or before it, not yet left."""
+        return self.filter(lid_sinds__lte=peildatum).filter(
+            Q(lid_tot__isnull=True) | Q(lid_tot__gt=peildatum)
+        )
+
+    def bestuur(self) -> LidQuerySet:
+        return self.exclude(bestuursfunctie="")
+
+
+class RolQuerySet(ScopedQuerySet):
+    """A user sees their own roles; a beheerder also the roles on their corporatie
+    and on the cooperaties in its scope."""
+
+    def visible_to(self, user) -> RolQuerySet:
+        scope = scope_of(user)
+        if scope.is_superuser:
+            return self
+        if scope.is_empty:
+            if user is None or not user.is_authenticated:
+                return self.none()
+            return self.filter(user_id=user.pk)
+        return self.filter(Q(user_id=user.pk) | self.scope_q(scope))
+
+    def scope_q(self, scope: Scope) -> Q:
+        if not scope.beheerder_corporaties:
+            return Q(pk__in=[])
+        return Q(corporatie_id__in=scope.beheerder_corporaties) | Q(
+            cooperatie_id__in=cooperatie_ids_of_corporaties(scope.beheerder_corporaties)
+        )

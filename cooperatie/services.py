@@ -1,0 +1,337 @@
+"""Every write of the cooperatie app. Each service is atomic, keyword-only, takes
+the acting user, checks permission, and writes one journal entry."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from afspraken.locks import ensure_year_open
+from ledger import writes
+
+from . import permissions
+from .choices import CORPORATIE_ROLLEN, RolSoort
+from .models import Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst, Rol
+from .scope import forget_scope
+from .validators import normalize_postcode
+
+GEBOUW_FIELDS = (
+    "complexnummer",
+    "naam",
+    "straat",
+    "huisnummer",
+    "postcode",
+    "plaats",
+    "gemeentecode",
+    "buurtcode",
+    "kaartjaar",
+    "aantal_woningen",
+    "bouwjaar",
+    "daeb",
+)
+COOPERATIE_FIELDS = (
+    "naam",
+    "soort",
+    "kvk_nummer",
+    "rechtsvorm",
+    "opgericht_op",
+    "email",
+    "website",
+)
+OVEREENKOMST_FIELDS = ("soort", "ingangsdatum", "einddatum", "aantal_woningen")
+LID_FIELDS = (
+    "naam",
+    "email",
+    "telefoon",
+    "adres",
+    "lid_sinds",
+    "lid_tot",
+    "bestuursfunctie",
+    "doelgroep",
+)
+
+
+def _normalized(data: dict[str, Any]) -> dict[str, Any]:
+    if data.get("postcode"):
+        data = {**data, "postcode": normalize_postcode(data["postcode"])}
+    for code in ("gemeentecode", "buurtcode"):
+        if data.get(code):
+            data = {**data, code: data[code].strip().upper()}
+    return data
+
+
+# Corporatie ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def corporatie_create(*, naam: str, kvk_nummer: str, plaats: str, actor) -> Corporatie:
+    permissions.require_superuser(actor)
+    corporatie = Corporatie(naam=naam, kvk_nummer=kvk_nummer, plaats=plaats)
+    return writes.create(corporatie, actor=actor, action="corporatie_create")
+
+
+@transaction.atomic
+def corporatie_update(*, corporatie: Corporatie, actor, **data) -> Corporatie:
+    permissions.require_beheerder(actor, corporatie.pk)
+    return writes.update(
+        corporatie,
+        data,
+        actor=actor,
+        action="corporatie_update",
+        allowed=("naam", "kvk_nummer", "plaats"),
+    )
+
+
+# Gebouw -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def gebouw_create(*, corporatie: Corporatie, actor, **data) -> Gebouw:
+    permissions.require_beheerder(actor, corporatie.pk)
+    unknown = sorted(set(data) - set(GEBOUW_FIELDS))
+    if unknown:
+        raise ValidationError({name: _("Onbekend veld.") for name in unknown})
+    gebouw = Gebouw(corporatie=corporatie, **_normalized(data))
+    return writes.create(gebouw, actor=actor, action="gebouw_create")
+
+
+@transaction.atomic
+def gebouw_update(*, gebouw: Gebouw, actor, **data) -> Gebouw:
+    permissions.require_beheerder(actor, gebouw.corporatie_id)
+    return writes.update(
+        gebouw,
+        _normalized(data),
+        actor=actor,
+        action="gebouw_update",
+        allowed=GEBOUW_FIELDS,
+    )
+
+
+@transaction.atomic
+def gebouw_delete(*, gebouw: Gebouw, actor) -> None:
+    """Remove a gebouw registered by mistake; refused once contracts refer to it."""
+    permissions.require_beheerder(actor, gebouw.corporatie_id)
+    if gebouw.overeenkomsten.exists() or gebouw.afspraken.exists():
+        raise ValidationError(
+            _("Dit gebouw heeft overeenkomsten of afspraken en blijft bewaard.")
+        )
+    writes.delete(gebouw, actor=actor, action="gebouw_delete")
+
+
+# Cooperatie ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def cooperatie_create(
+    *, aangemeld_door: Corporatie | None = None, actor, **data
+) -> Cooperatie:
+    """Register a cooperatie. A beheerder registers it for their own corporatie, so
+    they see it before any overeenkomst or afspraak exists."""
+    if aangemeld_door is None:
+        permissions.require_superuser(actor)
+    else:
+        permissions.require_beheerder(actor, aangemeld_door.pk)
+    unknown = sorted(set(data) - set(COOPERATIE_FIELDS))
+    if unknown:
+        raise ValidationError({name: _("Onbekend veld.") for name in unknown})
+    cooperatie = Cooperatie(aangemeld_door=aangemeld_door, **data)
+    return writes.create(cooperatie, actor=actor, action="cooperatie_create")
+
+
+@transaction.atomic
+def cooperatie_update(*, cooperatie: Cooperatie, actor, **data) -> Cooperatie:
+    permissions.require_beheerder_or_bestuur(actor, cooperatie.pk)
+    return writes.update(
+        cooperatie,
+        data,
+        actor=actor,
+        action="cooperatie_update",
+        allowed=COOPERATIE_FIELDS,
+    )
+
+
+# Overeenkomst -------------------------------------------------------------------
+
+
+def _check_overeenkomst(overeenkomst: Overeenkomst) -> None:
+    errors: dict[str, str] = {}
+    if overeenkomst.overlapping().exists():
+        errors["ingangsdatum"] = _(
+            "Dit gebouw heeft in deze periode al een overeenkomst; perioden van "
+            "overeenkomsten voor één gebouw mogen niet overlappen."
+        )
+    gebouw = overeenkomst.gebouw
+    if (
+        overeenkomst.aantal_woningen
+        and overeenkomst.aantal_woningen > gebouw.aantal_woningen
+    ):
+        errors["aantal_woningen"] = _("Het gebouw telt maar %(n)s woningen.") % {
+            "n": gebouw.aantal_woningen
+        }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _overeenkomst_violation(exc: IntegrityError) -> ValidationError | None:
+    """PostgreSQL's exclusion constraint catches a concurrent overlapping insert
+    that validation could not see; give it the same readable message."""
+    if "overeenkomst_geen_overlap" in str(exc):
+        return ValidationError(
+            {"ingangsdatum": _("Dit gebouw heeft in deze periode al een overeenkomst.")}
+        )
+    return None
+
+
+@transaction.atomic
+def overeenkomst_create(
+    *,
+    gebouw: Gebouw,
+    cooperatie: Cooperatie,
+    soort: str,
+    ingangsdatum: datetime.date,
+    einddatum: datetime.date | None = None,
+    aantal_woningen: int | None = None,
+    actor,
+) -> Overeenkomst:
+    permissions.require_beheerder(actor, gebouw.corporatie_id)
+    overeenkomst = Overeenkomst(
+        gebouw=gebouw,
+        cooperatie=cooperatie,
+        soort=soort,
+        ingangsdatum=ingangsdatum,
+        einddatum=einddatum,
+        aantal_woningen=aantal_woningen or gebouw.aantal_woningen,
+    )
+    try:
+        with transaction.atomic():
+            return writes.create(
+                overeenkomst,
+                actor=actor,
+                action="overeenkomst_create",
+                check=_check_overeenkomst,
+            )
+    except IntegrityError as exc:
+        raise (_overeenkomst_violation(exc) or exc) from exc
+
+
+@transaction.atomic
+def overeenkomst_update(*, overeenkomst: Overeenkomst, actor, **data) -> Overeenkomst:
+    permissions.require_beheerder(actor, overeenkomst.gebouw.corporatie_id)
+    try:
+        with transaction.atomic():
+            return writes.update(
+                overeenkomst,
+                data,
+                actor=actor,
+                action="overeenkomst_update",
+                allowed=OVEREENKOMST_FIELDS,
+                check=_check_overeenkomst,
+            )
+    except IntegrityError as exc:
+        raise (_overeenkomst_violation(exc) or exc) from exc
+
+
+@transaction.atomic
+def overeenkomst_end(
+    *, overeenkomst: Overeenkomst, einddatum: datetime.date, actor
+) -> Overeenkomst:
+    """End a running overeenkomst on the given date (its last day)."""
+    return overeenkomst_update(
+        overeenkomst=overeenkomst, einddatum=einddatum, actor=actor
+    )
+
+
+# Lid ----------------------------------------------------------------------------
+
+
+def _lid_dates(data: dict[str, Any]) -> dict[str, datetime.date | None]:
+    return {name: data[name] for name in ("lid_sinds", "lid_tot") if name in data}
+
+
+@transaction.atomic
+def lid_create(*, cooperatie: Cooperatie, actor, **data) -> Lid:
+    permissions.require_bestuur(actor, cooperatie.pk)
+    unknown = sorted(set(data) - set(LID_FIELDS))
+    if unknown:
+        raise ValidationError({name: _("Onbekend veld.") for name in unknown})
+    lid = Lid(cooperatie=cooperatie, journaal_salt=Lid.new_salt(), **data)
+    ensure_year_open(cooperatie_id=cooperatie.pk, dates=_lid_dates(data))
+    return writes.create(lid, actor=actor, action="lid_create")
+
+
+@transaction.atomic
+def lid_update(*, lid: Lid, actor, **data) -> Lid:
+    permissions.require_bestuur(actor, lid.cooperatie_id)
+    changed_dates = {
+        name: value
+        for name, value in _lid_dates(data).items()
+        if value != getattr(lid, name)
+    }
+    # Moving a date out of a locked year changes that year too.
+    old_dates = {name: getattr(lid, name) for name in changed_dates}
+    ensure_year_open(cooperatie_id=lid.cooperatie_id, dates=changed_dates)
+    ensure_year_open(cooperatie_id=lid.cooperatie_id, dates=old_dates)
+    return writes.update(
+        lid, data, actor=actor, action="lid_update", allowed=LID_FIELDS
+    )
+
+
+@transaction.atomic
+def lid_end(*, lid: Lid, lid_tot: datetime.date, actor) -> Lid:
+    """End a membership: `lid_tot` is the first day the household is no member."""
+    if lid.lid_tot is not None:
+        raise ValidationError({"lid_tot": _("Dit lidmaatschap is al beëindigd.")})
+    permissions.require_bestuur(actor, lid.cooperatie_id)
+    ensure_year_open(cooperatie_id=lid.cooperatie_id, dates={"lid_tot": lid_tot})
+    data = {"lid_tot": lid_tot}
+    if lid.bestuursfunctie:
+        data["bestuursfunctie"] = ""
+    return writes.update(lid, data, actor=actor, action="lid_end", allowed=LID_FIELDS)
+
+
+# Rol ----------------------------------------------------------------------------
+
+
+def _require_may_grant(actor, rol: Rol) -> None:
+    if rol.soort in CORPORATIE_ROLLEN:
+        permissions.require_beheerder(actor, rol.corporatie_id)
+    elif not permissions.beheert_cooperatie(actor, rol.cooperatie_id):
+        permissions.require_superuser(actor)
+
+
+@transaction.atomic
+def rol_create(
+    *,
+    user,
+    soort: str,
+    corporatie: Corporatie | None = None,
+    cooperatie: Cooperatie | None = None,
+    actor,
+) -> Rol:
+    """Grant a role. The platform operator grants any; a beheerder grants roles on
+    their corporatie and bestuur roles on the cooperaties in its scope."""
+    rol = Rol(user=user, soort=soort, corporatie=corporatie, cooperatie=cooperatie)
+    _require_may_grant(actor, rol)
+    rol = writes.create(rol, actor=actor, action="rol_create")
+    forget_scope(user)
+    return rol
+
+
+@transaction.atomic
+def rol_delete(*, rol: Rol, actor) -> None:
+    _require_may_grant(actor, rol)
+    if rol.soort == RolSoort.BEHEERDER and rol.user_id == actor.pk:
+        others = Rol.objects.filter(
+            soort=RolSoort.BEHEERDER, corporatie_id=rol.corporatie_id
+        ).exclude(pk=rol.pk)
+        if not others.exists() and not actor.is_superuser:
+            raise ValidationError(
+                _("De laatste beheerder van een corporatie kan zichzelf niet afmelden.")
+            )
+    user = rol.user
+    writes.delete(rol, actor=actor, action="rol_delete")
+    forget_scope(user)

@@ -1,0 +1,230 @@
+"""What the cooperative did and spent, and the journal of every change."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
+
+from .choices import BoekingSoort, Thema
+from .immutable import AppendOnlyModel
+from .querysets import (
+    ActiviteitQuerySet,
+    AuditEntryQuerySet,
+    BijlageQuerySet,
+    BoekingQuerySet,
+)
+
+
+class Activiteit(models.Model):
+    """An activity the cooperative organised (taallessen, moestuin, weggeefwinkel…)."""
+
+    cooperatie = models.ForeignKey(
+        "cooperatie.Cooperatie",
+        verbose_name=_("coöperatie"),
+        on_delete=models.PROTECT,
+        related_name="activiteiten",
+    )
+    datum = models.DateField(_("datum"))
+    titel = models.CharField(_("titel"), max_length=200)
+    thema = models.CharField(_("thema"), max_length=20, choices=Thema.choices)
+    omschrijving = models.TextField(_("omschrijving"), blank=True)
+    open_voor_buurt = models.BooleanField(_("open voor de buurt"), default=False)
+    deelnemers_leden = models.PositiveIntegerField(_("deelnemers (leden)"), default=0)
+    deelnemers_buurt = models.PositiveIntegerField(
+        _("deelnemers uit de buurt"),
+        default=0,
+        help_text=_("Deelnemers die geen lid zijn."),
+    )
+    vrijwilligersuren = models.DecimalField(
+        _("vrijwilligersuren"), max_digits=8, decimal_places=2, default=0
+    )
+    vrijwilligers = models.ManyToManyField(
+        "cooperatie.Lid",
+        verbose_name=_("vrijwilligers"),
+        related_name="activiteiten_als_vrijwilliger",
+        blank=True,
+    )
+    partners = models.CharField(_("partners"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
+
+    objects = ActiviteitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("activiteit")
+        verbose_name_plural = _("activiteiten")
+        ordering = ["-datum", "titel"]
+        indexes = [models.Index(fields=["cooperatie", "datum"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(vrijwilligersuren__gte=0),
+                name="activiteit_vrijwilligersuren_niet_negatief",
+                violation_error_message=_(
+                    "Het aantal vrijwilligersuren is nul of meer."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(deelnemers_leden__gte=0, deelnemers_buurt__gte=0),
+                name="activiteit_deelnemers_niet_negatief",
+                violation_error_message=_("Aantallen deelnemers zijn nul of meer."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.datum} {self.titel}"
+
+
+class Bijlage(models.Model):
+    """Evidence for an activity: a photo, a receipt or a PDF."""
+
+    activiteit = models.ForeignKey(
+        Activiteit,
+        verbose_name=_("activiteit"),
+        on_delete=models.CASCADE,
+        related_name="bijlagen",
+    )
+    bestand = models.FileField(_("bestand"), upload_to="bijlagen/%Y/%m/")
+    omschrijving = models.CharField(_("omschrijving"), max_length=200, blank=True)
+    content_type = models.CharField(_("soort bestand"), max_length=50)
+    grootte = models.PositiveIntegerField(_("grootte (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
+
+    objects = BijlageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bijlage")
+        verbose_name_plural = _("bijlagen")
+        ordering = ["activiteit", "pk"]
+
+    def __str__(self) -> str:
+        return self.omschrijving or self.bestand.name.rsplit("/", 1)[-1]
+
+
+class Boeking(AppendOnlyModel):
+    """An entry in the cooperative's money book. Never updated or deleted: a mistake
+    is fixed by a storno (a counter-entry with `corrigeert`) plus a new boeking."""
+
+    cooperatie = models.ForeignKey(
+        "cooperatie.Cooperatie",
+        verbose_name=_("coöperatie"),
+        on_delete=models.PROTECT,
+        related_name="boekingen",
+    )
+    datum = models.DateField(_("datum"))
+    soort = models.CharField(_("soort"), max_length=10, choices=BoekingSoort.choices)
+    bedrag = models.DecimalField(
+        _("bedrag (euro)"),
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("Altijd positief; een storno draait de boeking terug."),
+    )
+    omschrijving = models.CharField(_("omschrijving"), max_length=300)
+    activiteit = models.ForeignKey(
+        Activiteit,
+        verbose_name=_("activiteit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="boekingen",
+    )
+    corrigeert = models.OneToOneField(
+        "self",
+        verbose_name=_("corrigeert (storno van)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="storno",
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
+
+    objects = BoekingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("boeking")
+        verbose_name_plural = _("boekingen")
+        ordering = ["-datum", "-pk"]
+        indexes = [models.Index(fields=["cooperatie", "datum"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(bedrag__gt=0),
+                name="boeking_bedrag_positief",
+                violation_error_message=_("Het bedrag is groter dan nul."),
+            ),
+            models.CheckConstraint(
+                condition=Q(corrigeert__isnull=True) | ~Q(corrigeert=F("pk")),
+                name="boeking_storno_niet_van_zichzelf",
+                violation_error_message=_("Een boeking kan zichzelf niet corrigeren."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        prefix = "storno " if self.corrigeert_id else ""
+        return f"{self.datum} {prefix}{self.get_soort_display()} € {self.bedrag}"
+
+    @property
+    def is_storno(self) -> bool:
+        return self.corrigeert_id is not None
+
+
+class AuditEntry(AppendOnlyModel):
+    """One entry of the journal: the append-only, hash-chained audit trail.
+
+    `hash` is SHA-256 over `prev_hash` and the canonical JSON of the entry (see
+    `ledger.journal`). Personal member data is never stored in clear text.
+    """
+
+    seq = models.PositiveBigIntegerField(_("volgnummer"), unique=True)
+    timestamp = models.DateTimeField(_("tijdstip"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gebruiker"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("naam gebruiker"), max_length=150)
+    action = models.CharField(_("actie"), max_length=60)
+    object_type = models.CharField(_("objectsoort"), max_length=60)
+    object_id = models.CharField(_("object-id"), max_length=40, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    corporatie_id = models.BigIntegerField(_("corporatie-id"), null=True, blank=True)
+    cooperatie_id = models.BigIntegerField(_("coöperatie-id"), null=True, blank=True)
+    before = models.JSONField(_("voor"), null=True, blank=True)
+    after = models.JSONField(_("na"), null=True, blank=True)
+    request_id = models.CharField(_("request-id"), max_length=64, blank=True)
+    prev_hash = models.CharField(_("vorige hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("journaalregel")
+        verbose_name_plural = _("journaal")
+        ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["corporatie_id"]),
+            models.Index(fields=["cooperatie_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_repr}"
+
+
+class AuditChainHead(models.Model):
+    """The single row that holds the journal's head. Writers lock it (SELECT … FOR
+    UPDATE on PostgreSQL), so the chain stays linear under concurrent commits; it
+    also lets `verify_ledger` notice that entries were removed from the end."""
+
+    seq = models.PositiveBigIntegerField(_("volgnummer"), default=0)
+    hash = models.CharField(_("hash"), max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("journaalkop")
+        verbose_name_plural = _("journaalkop")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}…"

@@ -1,0 +1,60 @@
+"""Chainable querysets of the ledger app, with tenancy in `visible_to`."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q
+
+from cooperatie.querysets import ScopedQuerySet
+from cooperatie.scope import Scope, cooperatie_ids_of_corporaties, visible_cooperaties_q
+
+from .immutable import AppendOnlyQuerySet
+
+
+def _jaar_range(jaar: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(jaar, 1, 1), datetime.date(jaar, 12, 31)
+
+
+class ActiviteitQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> Q:
+        return visible_cooperaties_q(scope)
+
+    def in_jaar(self, jaar: int) -> ActiviteitQuerySet:
+        return self.filter(datum__range=_jaar_range(jaar))
+
+
+class BijlageQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> Q:
+        return visible_cooperaties_q(scope, "activiteit__cooperatie_id")
+
+
+class BoekingQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
+    """Bookings: scoped, and never changed or deleted (storno instead)."""
+
+    def scope_q(self, scope: Scope) -> Q:
+        return visible_cooperaties_q(scope)
+
+    def in_jaar(self, jaar: int) -> BoekingQuerySet:
+        return self.filter(datum__range=_jaar_range(jaar))
+
+
+class AuditEntryQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
+    """The journal. An entry carries the corporatie and cooperatie it concerns.
+
+    A corporatie's beheerder and auditor see entries tagged with their corporatie,
+    and untagged-corporatie entries (leden, activities, bookings) of cooperaties in
+    their scope; a bestuur sees entries of its own cooperatie that concern no
+    corporatie or that concern its own afspraken.
+    """
+
+    def scope_q(self, scope: Scope) -> Q:
+        q = Q(pk__in=[])
+        if scope.corporaties:
+            q |= Q(corporatie_id__in=scope.corporaties) | Q(
+                corporatie_id__isnull=True,
+                cooperatie_id__in=cooperatie_ids_of_corporaties(scope.corporaties),
+            )
+        if scope.bestuur_cooperaties:
+            q |= Q(cooperatie_id__in=scope.bestuur_cooperaties)
+        return q

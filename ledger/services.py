@@ -1,0 +1,243 @@
+"""Every write of the ledger app: activities, evidence, bookings and storno's.
+Atomic, keyword-only, permission-checked, one journal entry each. Writes dated in
+a year that was ingediend or vastgesteld are refused (see afspraken.locks)."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import uuid
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from afspraken.locks import ensure_year_open
+from cooperatie import permissions
+from cooperatie.models import Cooperatie, Lid
+
+from . import writes
+from .bijlagen import EXTENSIONS, sniff_content_type
+from .models import Activiteit, Bijlage, Boeking
+
+ACTIVITEIT_FIELDS = (
+    "datum",
+    "titel",
+    "thema",
+    "omschrijving",
+    "open_voor_buurt",
+    "deelnemers_leden",
+    "deelnemers_buurt",
+    "vrijwilligersuren",
+    "vrijwilligers",
+    "partners",
+)
+
+
+def _check_vrijwilligers(cooperatie_id: int, vrijwilligers: Iterable[Lid]) -> list[Lid]:
+    vrijwilligers = list(vrijwilligers)
+    if any(lid.cooperatie_id != cooperatie_id for lid in vrijwilligers):
+        raise ValidationError(
+            {"vrijwilligers": _("Vrijwilligers moeten leden van deze coöperatie zijn.")}
+        )
+    return vrijwilligers
+
+
+# Activiteit ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def activiteit_create(
+    *, cooperatie: Cooperatie, actor, vrijwilligers: Iterable[Lid] = (), **data
+) -> Activiteit:
+    permissions.require_bestuur(actor, cooperatie.pk)
+    unknown = sorted(set(data) - set(ACTIVITEIT_FIELDS))
+    if unknown:
+        raise ValidationError({name: _("Onbekend veld.") for name in unknown})
+    vrijwilligers = _check_vrijwilligers(cooperatie.pk, vrijwilligers)
+    activiteit = Activiteit(cooperatie=cooperatie, **data)
+    ensure_year_open(cooperatie_id=cooperatie.pk, dates={"datum": activiteit.datum})
+    return writes.create(
+        activiteit,
+        actor=actor,
+        action="activiteit_create",
+        m2m={"vrijwilligers": vrijwilligers},
+    )
+
+
+@transaction.atomic
+def activiteit_update(*, activiteit: Activiteit, actor, **data) -> Activiteit:
+    permissions.require_bestuur(actor, activiteit.cooperatie_id)
+    if "vrijwilligers" in data:
+        data["vrijwilligers"] = _check_vrijwilligers(
+            activiteit.cooperatie_id, data["vrijwilligers"]
+        )
+    ensure_year_open(
+        cooperatie_id=activiteit.cooperatie_id,
+        dates={"datum": activiteit.datum},
+    )
+    if "datum" in data:
+        ensure_year_open(
+            cooperatie_id=activiteit.cooperatie_id, dates={"datum": data["datum"]}
+        )
+    return writes.update(
+        activiteit,
+        data,
+        actor=actor,
+        action="activiteit_update",
+        allowed=ACTIVITEIT_FIELDS,
+    )
+
+
+@transaction.atomic
+def activiteit_delete(*, activiteit: Activiteit, actor) -> None:
+    permissions.require_bestuur(actor, activiteit.cooperatie_id)
+    ensure_year_open(
+        cooperatie_id=activiteit.cooperatie_id, dates={"datum": activiteit.datum}
+    )
+    if activiteit.boekingen.exists():
+        raise ValidationError(
+            _("Aan deze activiteit zijn boekingen gekoppeld; zij blijft bewaard.")
+        )
+    writes.delete(activiteit, actor=actor, action="activiteit_delete")
+
+
+# Bijlage ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def bijlage_add(
+    *, activiteit: Activiteit, bestand, omschrijving: str = "", actor
+) -> Bijlage:
+    """Attach evidence (photo, receipt, PDF), checked by content and size."""
+    permissions.require_bestuur(actor, activiteit.cooperatie_id)
+    ensure_year_open(
+        cooperatie_id=activiteit.cooperatie_id, dates={"datum": activiteit.datum}
+    )
+    limit = settings.BIJLAGE_MAX_BYTES
+    if bestand.size > limit:
+        raise ValidationError(
+            {
+                "bestand": _("Het bestand is groter dan %(mb)s MB.")
+                % {"mb": limit // (1024 * 1024)}
+            }
+        )
+    bestand.seek(0)
+    content = bestand.read()
+    content_type = sniff_content_type(content[:16])
+    if content_type is None:
+        raise ValidationError(
+            {
+                "bestand": _(
+                    "Alleen foto's (JPEG, PNG, GIF, WebP) en PDF-bestanden worden "
+                    "aanvaard; dit bestand is geen van beide."
+                )
+            }
+        )
+    bijlage = Bijlage(
+        activiteit=activiteit,
+        omschrijving=omschrijving,
+        content_type=content_type,
+        grootte=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    # The stored name comes from the content type, never from the upload's name.
+    bijlage.bestand.save(
+        f"{uuid.uuid4().hex}.{EXTENSIONS[content_type]}",
+        ContentFile(content),
+        save=False,
+    )
+    try:
+        return writes.create(bijlage, actor=actor, action="bijlage_add")
+    except Exception:
+        bijlage.bestand.delete(save=False)
+        raise
+
+
+@transaction.atomic
+def bijlage_delete(*, bijlage: Bijlage, actor) -> None:
+    activiteit = bijlage.activiteit
+    permissions.require_bestuur(actor, activiteit.cooperatie_id)
+    ensure_year_open(
+        cooperatie_id=activiteit.cooperatie_id, dates={"datum": activiteit.datum}
+    )
+    name = bijlage.bestand.name
+    storage = bijlage.bestand.storage
+    writes.delete(bijlage, actor=actor, action="bijlage_delete")
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# Boeking ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def boeking_create(
+    *,
+    cooperatie: Cooperatie,
+    datum: datetime.date,
+    soort: str,
+    bedrag: Decimal,
+    omschrijving: str,
+    activiteit: Activiteit | None = None,
+    actor,
+) -> Boeking:
+    permissions.require_bestuur(actor, cooperatie.pk)
+    if activiteit is not None and activiteit.cooperatie_id != cooperatie.pk:
+        raise ValidationError(
+            {"activiteit": _("Deze activiteit hoort bij een andere coöperatie.")}
+        )
+    ensure_year_open(cooperatie_id=cooperatie.pk, dates={"datum": datum})
+    boeking = Boeking(
+        cooperatie=cooperatie,
+        datum=datum,
+        soort=soort,
+        bedrag=Decimal(str(bedrag)) if bedrag is not None else None,
+        omschrijving=omschrijving,
+        activiteit=activiteit,
+    )
+    return writes.create(boeking, actor=actor, action="boeking_create")
+
+
+@transaction.atomic
+def boeking_storno(
+    *,
+    boeking: Boeking,
+    actor,
+    datum: datetime.date | None = None,
+    omschrijving: str = "",
+) -> Boeking:
+    """Cancel a boeking with a counter-entry. A boeking is cancelled at most once,
+    and a storno itself cannot be cancelled (book the amount anew instead)."""
+    permissions.require_bestuur(actor, boeking.cooperatie_id)
+    # Lock the original so two storno's of it cannot pass the checks together.
+    origineel = Boeking.objects.select_for_update().get(pk=boeking.pk)
+    if origineel.is_storno:
+        raise ValidationError(
+            {"corrigeert": _("Een storno kan niet zelf worden gestorneerd.")}
+        )
+    if Boeking.objects.filter(corrigeert=origineel).exists():
+        raise ValidationError({"corrigeert": _("Deze boeking is al gestorneerd.")})
+    datum = datum or origineel.datum
+    ensure_year_open(cooperatie_id=origineel.cooperatie_id, dates={"datum": datum})
+    storno = Boeking(
+        cooperatie_id=origineel.cooperatie_id,
+        datum=datum,
+        soort=origineel.soort,
+        bedrag=origineel.bedrag,
+        omschrijving=omschrijving
+        or _("Storno van boeking %(id)s: %(omschrijving)s")
+        % {"id": origineel.pk, "omschrijving": origineel.omschrijving},
+        activiteit_id=origineel.activiteit_id,
+        corrigeert=origineel,
+    )
+    try:
+        with transaction.atomic():
+            return writes.create(storno, actor=actor, action="boeking_storno")
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"corrigeert": _("Deze boeking is al gestorneerd.")}
+        ) from exc

@@ -1,0 +1,105 @@
+"""The common steps of every service write: validate, save, journal.
+
+Services decide *whether* a write is allowed and *what* it changes; these helpers
+make sure each write is validated against the model's constraints and leaves
+exactly one journal entry in the same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+from . import journal
+
+M = TypeVar("M", bound=models.Model)
+
+
+def _split(instance: models.Model, data: Mapping[str, Any]) -> tuple[dict, dict]:
+    plain, m2m = {}, {}
+    for name, value in data.items():
+        try:
+            field = instance._meta.get_field(name)
+        except FieldDoesNotExist as exc:
+            raise ValidationError({name: _("Onbekend veld.")}) from exc
+        (m2m if field.many_to_many else plain)[name] = value
+    return plain, m2m
+
+
+def create(
+    instance: M,
+    *,
+    actor,
+    action: str,
+    m2m: Mapping[str, Iterable] | None = None,
+    check: Callable[[M], None] | None = None,
+) -> M:
+    """Validate and insert a new object, set its many-to-many, journal it.
+
+    `check` runs the service's own rules across rows (overlap, year lock) after
+    the model's validation, and raises ValidationError to refuse.
+    """
+    instance.full_clean()
+    if check is not None:
+        check(instance)
+    instance.save()
+    for name, values in (m2m or {}).items():
+        getattr(instance, name).set(values)
+    journal.record(
+        actor=actor, action=action, obj=instance, after=journal.snapshot(instance)
+    )
+    return instance
+
+
+def update(
+    instance: M,
+    data: Mapping[str, Any],
+    *,
+    actor,
+    action: str,
+    allowed: Iterable[str],
+    check: Callable[[M], None] | None = None,
+) -> M:
+    """Apply changed fields, validate, save, and journal the difference."""
+    allowed = set(allowed)
+    refused = sorted(set(data) - allowed)
+    if refused:
+        raise ValidationError(
+            {name: _("Dit veld kan hier niet worden gewijzigd.") for name in refused}
+        )
+    plain, m2m = _split(instance, data)
+    before = journal.snapshot(instance, data.keys())
+    for name, value in plain.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    if check is not None:
+        check(instance)
+    instance.save()
+    for name, values in m2m.items():
+        getattr(instance, name).set(values)
+    old, new = journal.diff(before, journal.snapshot(instance, data.keys()))
+    journal.record(actor=actor, action=action, obj=instance, before=old, after=new)
+    return instance
+
+
+def delete(instance: models.Model, *, actor, action: str) -> None:
+    """Journal and delete an object (only for objects that may be deleted)."""
+    before = journal.snapshot(instance)
+    tags = journal.scope_tags(instance)
+    object_id, object_repr = instance.pk, str(instance)
+    label = instance._meta.label_lower
+    instance.delete()
+    journal.record(
+        actor=actor,
+        action=action,
+        object_type=label,
+        object_id=object_id,
+        object_repr=object_repr,
+        before=before,
+        corporatie_id=tags[0],
+        cooperatie_id=tags[1],
+    )
