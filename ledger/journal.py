@@ -277,11 +277,12 @@ def verify_chain(chunk_size: int = 2000) -> Verification:
         expected_seq += 1
         count += 1
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.seq, head.hash) != (count, prev_hash):
+    head_state = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+    if head_state != (count, prev_hash):
         return Verification(
             False,
             count,
-            f"journaalkop wijst naar #{head.seq} ({head.hash[:12]}…), maar de "
+            f"journaalkop wijst naar #{head_state[0]} ({head_state[1][:12]}…), maar de "
             f"laatste regel is #{count} ({prev_hash[:12]}…); regels aan het eind "
             "ontbreken of zijn toegevoegd",
             count + 1,

@@ -1,0 +1,62 @@
+# Two commands set up everything:  make run  and  make test.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/coopsturing
+PYTEST_ARGS ?=
+
+.PHONY: run test install lint test-sqlite test-postgres migrate seed serve clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+
+## make run: install, migrate, load the demo, serve on http://127.0.0.1:8000
+run: install migrate seed serve
+
+migrate: install
+	$(BIN)/python manage.py migrate --no-input
+
+seed: install
+	$(BIN)/python manage.py seed_demo
+
+serve: install
+	@echo "Serving on http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/)"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## make test: lint, then the whole suite on SQLite and on PostgreSQL
+test: install lint test-sqlite test-postgres
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py check --fail-level WARNING
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+test-sqlite: install
+	@echo ""
+	@echo "=== Test suite on SQLite ==="
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	@echo ""
+	@echo "=== Test suite on PostgreSQL ($(PG_URL)) ==="
+	@DATABASE_URL=$(PG_URL) $(BIN)/python .ci/postgres.py; status=$$?; \
+	if [ $$status -eq 3 ]; then \
+		if [ "$${CI:-}" = "true" ]; then \
+			echo "PostgreSQL is required under CI and could not be reached." >&2; exit 1; \
+		else \
+			echo "PostgreSQL run skipped: no server at $(PG_URL)."; exit 0; \
+		fi; \
+	elif [ $$status -ne 0 ]; then exit $$status; fi; \
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) db.sqlite3* test-db.sqlite3* staticfiles

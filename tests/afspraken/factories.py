@@ -1,0 +1,74 @@
+"""Factories of the afspraken app."""
+
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+
+import factory
+from factory.django import DjangoModelFactory
+
+from afspraken.choices import Indicator, JaarparameterCode, Richting, ToetsingStatus
+from afspraken.models import Afspraak, Jaarparameter, Rapport, Toetsing, Toezegging
+from tests.cooperatie.factories import (
+    CooperatieFactory,
+    CorporatieFactory,
+    UserFactory,
+)
+
+
+class AfspraakFactory(DjangoModelFactory):
+    class Meta:
+        model = Afspraak
+        skip_postgeneration_save = True
+
+    corporatie = factory.SubFactory(CorporatieFactory)
+    cooperatie = factory.SubFactory(CooperatieFactory)
+    titel = factory.Sequence(lambda n: f"Afspraken sociale inbreng {n}")
+    ingangsjaar = 2023
+    eindjaar = 2027
+
+    @factory.post_generation
+    def gebouwen(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.gebouwen.set(extracted)
+
+
+class ToezeggingFactory(DjangoModelFactory):
+    class Meta:
+        model = Toezegging
+
+    afspraak = factory.SubFactory(AfspraakFactory)
+    omschrijving = "Minstens 12 activiteiten per jaar"
+    indicator = Indicator.AANTAL_ACTIVITEITEN
+    norm = Decimal("12")
+    richting = Richting.MINIMAAL
+
+
+class ToetsingFactory(DjangoModelFactory):
+    class Meta:
+        model = Toetsing
+
+    afspraak = factory.SubFactory(AfspraakFactory)
+    jaar = 2024
+    status = ToetsingStatus.OPEN
+
+
+class RapportFactory(DjangoModelFactory):
+    class Meta:
+        model = Rapport
+
+    toetsing = factory.SubFactory(ToetsingFactory, status=ToetsingStatus.VASTGESTELD)
+    pdf = factory.LazyFunction(lambda: ContentFile(b"%PDF-1.7 test", name="r.pdf"))
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
+    created_by = factory.SubFactory(UserFactory)
+
+
+class JaarparameterFactory(DjangoModelFactory):
+    class Meta:
+        model = Jaarparameter
+        django_get_or_create = ("jaar", "code")
+
+    jaar = 2024
+    code = JaarparameterCode.DAEB_INKOMENSGRENS_EEN
+    waarde = Decimal("47699.00")
+    bron = "Staatscourant, wijziging inkomensgrenzen 2024"

@@ -1,0 +1,162 @@
+"""Shared fixtures. Every test world has two tenants (A and B), so each test can
+also show that the other tenant's objects stay out of reach."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import pytest
+
+from cooperatie.choices import Bestuursfunctie, Doelgroep, RolSoort
+from tests.afspraken.factories import (
+    AfspraakFactory,
+    JaarparameterFactory,
+    RapportFactory,
+    ToetsingFactory,
+    ToezeggingFactory,
+)
+from tests.cooperatie.factories import (
+    CooperatieFactory,
+    CorporatieFactory,
+    GebouwFactory,
+    LidFactory,
+    OvereenkomstFactory,
+    RolFactory,
+    UserFactory,
+)
+from tests.ledger.factories import (
+    ActiviteitFactory,
+    AuditEntryFactory,
+    BijlageFactory,
+    BoekingFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@dataclass
+class Tenant:
+    """One corporatie with one cooperatie and one of every object, plus a user for
+    each role."""
+
+    corporatie: object
+    gebouw: object
+    cooperatie: object
+    overeenkomst: object
+    lid: object
+    bestuurslid: object
+    rol_beheerder: object
+    rol_auditor: object
+    rol_bestuur: object
+    afspraak: object
+    toezegging: object
+    toetsing: object
+    rapport: object
+    activiteit: object
+    bijlage: object
+    boeking: object
+    beheerder: object
+    auditor: object
+    bestuur: object
+    journaal: object
+
+    def objects(self) -> dict[str, object]:
+        """One object of every model that belongs to this tenant."""
+        return {
+            "Corporatie": self.corporatie,
+            "Gebouw": self.gebouw,
+            "Cooperatie": self.cooperatie,
+            "Overeenkomst": self.overeenkomst,
+            "Lid": self.lid,
+            "Rol": self.rol_bestuur,
+            "Afspraak": self.afspraak,
+            "Toezegging": self.toezegging,
+            "Toetsing": self.toetsing,
+            "Rapport": self.rapport,
+            "Activiteit": self.activiteit,
+            "Bijlage": self.bijlage,
+            "Boeking": self.boeking,
+            "AuditEntry": self.journaal,
+        }
+
+
+def make_tenant(letter: str) -> Tenant:
+    corporatie = CorporatieFactory(naam=f"Woonstichting {letter}")
+    gebouw = GebouwFactory(corporatie=corporatie)
+    cooperatie = CooperatieFactory(naam=f"Wooncoöperatie {letter}")
+    overeenkomst = OvereenkomstFactory(gebouw=gebouw, cooperatie=cooperatie)
+    lid = LidFactory(cooperatie=cooperatie, doelgroep=Doelgroep.JA)
+    bestuurslid = LidFactory(
+        cooperatie=cooperatie, bestuursfunctie=Bestuursfunctie.VOORZITTER
+    )
+    beheerder = UserFactory(username=f"beheerder_{letter.lower()}")
+    auditor = UserFactory(username=f"auditor_{letter.lower()}")
+    bestuur = UserFactory(username=f"bestuur_{letter.lower()}")
+    rol_beheerder = RolFactory(user=beheerder, corporatie=corporatie)
+    rol_auditor = RolFactory(user=auditor, corporatie=corporatie, auditor=True)
+    rol_bestuur = RolFactory(user=bestuur, cooperatie=cooperatie, bestuur=True)
+    afspraak = AfspraakFactory(
+        corporatie=corporatie, cooperatie=cooperatie, gebouwen=[gebouw]
+    )
+    toezegging = ToezeggingFactory(afspraak=afspraak)
+    toetsing = ToetsingFactory(afspraak=afspraak, jaar=2024)
+    rapport = RapportFactory(
+        toetsing=ToetsingFactory(afspraak=afspraak, jaar=2023, status="vastgesteld"),
+        created_by=beheerder,
+    )
+    activiteit = ActiviteitFactory(cooperatie=cooperatie, vrijwilligers=[lid])
+    bijlage = BijlageFactory(activiteit=activiteit)
+    boeking = BoekingFactory(cooperatie=cooperatie, activiteit=activiteit)
+    journaal = AuditEntryFactory(
+        actor=bestuur,
+        object_type="ledger.boeking",
+        object_id=boeking.pk,
+        cooperatie_id=cooperatie.pk,
+    )
+    return Tenant(
+        corporatie=corporatie,
+        gebouw=gebouw,
+        cooperatie=cooperatie,
+        overeenkomst=overeenkomst,
+        lid=lid,
+        bestuurslid=bestuurslid,
+        rol_beheerder=rol_beheerder,
+        rol_auditor=rol_auditor,
+        rol_bestuur=rol_bestuur,
+        afspraak=afspraak,
+        toezegging=toezegging,
+        toetsing=toetsing,
+        rapport=rapport,
+        activiteit=activiteit,
+        bijlage=bijlage,
+        boeking=boeking,
+        beheerder=beheerder,
+        auditor=auditor,
+        bestuur=bestuur,
+        journaal=journaal,
+    )
+
+
+@pytest.fixture
+def world(db):
+    """Two tenants, a superuser, and a legal figure."""
+    a = make_tenant("A")
+    b = make_tenant("B")
+    return SimpleNamespace(
+        a=a,
+        b=b,
+        superuser=UserFactory(username="platform", superuser=True),
+        jaarparameter=JaarparameterFactory(),
+    )
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="platform", superuser=True)
+
+
+ROLES = (RolSoort.BEHEERDER, RolSoort.AUDITOR, RolSoort.BESTUUR)
