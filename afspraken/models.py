@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from ledger.choices import Thema
 from ledger.immutable import AppendOnlyModel
 
+from . import evaluatie
 from .choices import (
     ACTIVITEIT_INDICATOREN,
     Indicator,
@@ -93,9 +94,7 @@ class Afspraak(models.Model):
         return self.titel
 
     def loopt_in(self, jaar: int) -> bool:
-        return self.ingangsjaar <= jaar and (
-            self.eindjaar is None or jaar <= self.eindjaar
-        )
+        return evaluatie.loopt_in(self.ingangsjaar, self.eindjaar, jaar)
 
 
 class Toezegging(models.Model):

@@ -4,6 +4,8 @@ Every variable has a documented default in `.env.example`; a new user needs none
 them: SQLite in the project folder and debug mode on.
 """
 
+import os
+import tempfile
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -91,7 +93,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             ),
         }
     )
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    # Tests use a file (not memory) so that threads share it like real writers do;
+    # one file per test process, so parallel runs never share a database.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"coopsturing-test-{os.getpid()}.db")
+    }
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", 60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -222,7 +222,12 @@ def boeking_storno(
     if Boeking.objects.filter(corrigeert=origineel).exists():
         raise ValidationError({"corrigeert": _("Deze boeking is al gestorneerd.")})
     datum = datum or origineel.datum
-    ensure_year_open(cooperatie_id=origineel.cooperatie_id, dates={"datum": datum})
+    # A storno counts against the year of the boeking it cancels (domain §5), so
+    # both that year and the storno's own date must still be open.
+    ensure_year_open(
+        cooperatie_id=origineel.cooperatie_id,
+        dates={"corrigeert": origineel.datum, "datum": datum},
+    )
     storno = Boeking(
         cooperatie_id=origineel.cooperatie_id,
         datum=datum,
