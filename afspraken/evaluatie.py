@@ -1,0 +1,226 @@
+"""The compliance arithmetic of domain §5, as pure functions over plain data.
+
+No ORM here: the selectors (`afspraken.selectors`) load one cooperatie-year as
+aggregates (`Jaarcijfers`), and these functions turn them into a measured value and
+a verdict per toezegging, and a verdict per toetsing. Comparisons are exact
+(`Fraction` for percentages); display rounds to one decimal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from .choices import ACTIVITEIT_INDICATOREN, Indicator, Richting, Verdict
+
+HUNDRED = Fraction(100)
+
+
+@dataclass(frozen=True)
+class ActiviteitGroep:
+    """Activities of one cooperatie-year with the same thema and openness, summed.
+
+    A single activity is a group with `aantal=1`.
+    """
+
+    thema: str
+    open_voor_buurt: bool
+    aantal: int
+    vrijwilligersuren: Decimal
+    deelnemers_buurt: int
+
+
+@dataclass(frozen=True)
+class Jaarcijfers:
+    """Everything the indicators of one cooperatie in one year are measured on.
+
+    `uitgaven` is the sum of the year's uitgave bookings (not storno's);
+    `uitgaven_gestorneerd` the sum of the storno's of those bookings. Member counts
+    are on the peildatum (31 December); `actieve_leden` counts distinct members who
+    volunteered in at least one activity of the year.
+    """
+
+    jaar: int
+    activiteiten: tuple[ActiviteitGroep, ...] = ()
+    uitgaven: Decimal = Decimal("0")
+    uitgaven_gestorneerd: Decimal = Decimal("0")
+    aantal_leden: int = 0
+    aantal_doelgroep: int = 0
+    actieve_leden: int = 0
+
+
+@dataclass(frozen=True)
+class ToezeggingSpec:
+    """The measurable part of one toezegging."""
+
+    id: int
+    omschrijving: str
+    indicator: str
+    norm: Decimal
+    richting: str = Richting.MINIMAAL
+    deels_vanaf: Decimal = Decimal("75")
+    zwaarwegend: bool = True
+    thema: str = ""
+    alleen_open_voor_buurt: bool = False
+
+
+@dataclass(frozen=True)
+class Beoordeling:
+    """The beheerder's assessment of a kwalitatief toezegging."""
+
+    oordeel: str
+    toelichting: str
+
+
+@dataclass(frozen=True)
+class ToezeggingResultaat:
+    toezegging: ToezeggingSpec
+    waarde: Fraction | None
+    verdict: str
+    toelichting: str = ""
+
+    @property
+    def waarde_weergave(self) -> str:
+        """The measured value rounded to one decimal, as shown on screen and paper."""
+        return format_waarde(self.waarde)
+
+
+@dataclass(frozen=True)
+class ToetsingResultaat:
+    jaar: int
+    verdict: str
+    toezeggingen: tuple[ToezeggingResultaat, ...] = field(default_factory=tuple)
+
+
+# Measuring -------------------------------------------------------------------------
+
+
+def _matching(groepen: Iterable[ActiviteitGroep], t: ToezeggingSpec):
+    for groep in groepen:
+        if t.thema and groep.thema != t.thema:
+            continue
+        if t.alleen_open_voor_buurt and not groep.open_voor_buurt:
+            continue
+        yield groep
+
+
+def percentage(teller: int, noemer: int) -> Fraction:
+    """`teller` as a percentage of `noemer`, exact; 0 for an empty denominator."""
+    if noemer == 0:
+        return Fraction(0)
+    return Fraction(teller) * HUNDRED / noemer
+
+
+def besteding(cijfers: Jaarcijfers) -> Decimal:
+    """Uitgaven minus the storno's of those uitgaven, in euros."""
+    return cijfers.uitgaven - cijfers.uitgaven_gestorneerd
+
+
+def measure(t: ToezeggingSpec, cijfers: Jaarcijfers) -> Fraction | None:
+    """The measured value of a toezegging in the year; None for kwalitatief."""
+    indicator = t.indicator
+    if indicator == Indicator.KWALITATIEF:
+        return None
+    if indicator in ACTIVITEIT_INDICATOREN:
+        groepen = list(_matching(cijfers.activiteiten, t))
+        if indicator == Indicator.AANTAL_ACTIVITEITEN:
+            return Fraction(sum(g.aantal for g in groepen))
+        if indicator == Indicator.VRIJWILLIGERSUREN:
+            return Fraction(sum((g.vrijwilligersuren for g in groepen), Decimal(0)))
+        return Fraction(sum(g.deelnemers_buurt for g in groepen))
+    if indicator == Indicator.BESTEDING:
+        return Fraction(besteding(cijfers))
+    if indicator == Indicator.AANTAL_LEDEN:
+        return Fraction(cijfers.aantal_leden)
+    if indicator == Indicator.AANDEEL_ACTIEVE_LEDEN:
+        return percentage(cijfers.actieve_leden, cijfers.aantal_leden)
+    if indicator == Indicator.AANDEEL_DOELGROEP:
+        return percentage(cijfers.aantal_doelgroep, cijfers.aantal_leden)
+    raise ValueError(f"unknown indicator {indicator!r}")
+
+
+# Verdicts --------------------------------------------------------------------------
+
+
+def verdict_for_value(
+    waarde: Fraction, norm: Decimal, richting: str, deels_vanaf: Decimal
+) -> str:
+    """Verdict of a measured toezegging (domain §5)."""
+    norm_f = Fraction(norm)
+    if richting == Richting.MAXIMAAL:
+        return Verdict.NAGEKOMEN if waarde <= norm_f else Verdict.NIET_NAGEKOMEN
+    if waarde >= norm_f:
+        return Verdict.NAGEKOMEN
+    if waarde >= norm_f * Fraction(deels_vanaf) / HUNDRED:
+        return Verdict.DEELS
+    return Verdict.NIET_NAGEKOMEN
+
+
+def evaluate_toezegging(
+    t: ToezeggingSpec, cijfers: Jaarcijfers, beoordeling: Beoordeling | None = None
+) -> ToezeggingResultaat:
+    if t.indicator == Indicator.KWALITATIEF:
+        if beoordeling is None:
+            return ToezeggingResultaat(t, None, Verdict.TE_BEOORDELEN)
+        return ToezeggingResultaat(
+            t, None, beoordeling.oordeel, toelichting=beoordeling.toelichting
+        )
+    waarde = measure(t, cijfers)
+    return ToezeggingResultaat(
+        t, waarde, verdict_for_value(waarde, t.norm, t.richting, t.deels_vanaf)
+    )
+
+
+def toetsing_verdict(resultaten: Sequence[ToezeggingResultaat]) -> str:
+    """Verdict of a whole toetsing (domain §5)."""
+    if any(r.verdict == Verdict.TE_BEOORDELEN for r in resultaten):
+        return Verdict.TE_BEOORDELEN
+    if any(
+        r.verdict == Verdict.NIET_NAGEKOMEN and r.toezegging.zwaarwegend
+        for r in resultaten
+    ):
+        return Verdict.NIET_NAGEKOMEN
+    if all(r.verdict == Verdict.NAGEKOMEN for r in resultaten):
+        return Verdict.NAGEKOMEN
+    return Verdict.DEELS
+
+
+def evaluate(
+    toezeggingen: Iterable[ToezeggingSpec],
+    cijfers: Jaarcijfers,
+    beoordelingen: dict[int, Beoordeling] | None = None,
+) -> ToetsingResultaat:
+    """Evaluate every toezegging of an afspraak for one year, and the whole."""
+    beoordelingen = beoordelingen or {}
+    resultaten = tuple(
+        evaluate_toezegging(t, cijfers, beoordelingen.get(t.id)) for t in toezeggingen
+    )
+    return ToetsingResultaat(cijfers.jaar, toetsing_verdict(resultaten), resultaten)
+
+
+def loopt_in(ingangsjaar: int, eindjaar: int | None, jaar: int) -> bool:
+    """Whether an afspraak (and so its toezeggingen) applies to the year."""
+    return ingangsjaar <= jaar and (eindjaar is None or jaar <= eindjaar)
+
+
+# Display ---------------------------------------------------------------------------
+
+
+def to_decimal(waarde: Fraction | None, places: int = 4) -> Decimal | None:
+    """A measured value as a Decimal with `places` decimals (for storage)."""
+    if waarde is None:
+        return None
+    quantum = Decimal(1).scaleb(-places)
+    return (Decimal(waarde.numerator) / Decimal(waarde.denominator)).quantize(
+        quantum, rounding=ROUND_HALF_UP
+    )
+
+
+def format_waarde(waarde: Fraction | None) -> str:
+    """One decimal, Dutch decimal comma, `–` for not measured."""
+    if waarde is None:
+        return "–"
+    rounded = to_decimal(waarde, 1)
+    return f"{rounded:f}".replace(".", ",")
