@@ -21,6 +21,7 @@ from .choices import (
 )
 from .querysets import (
     AfspraakQuerySet,
+    BeoordelingQuerySet,
     JaarparameterQuerySet,
     RapportQuerySet,
     ToetsingQuerySet,
@@ -139,6 +140,8 @@ class Toezegging(models.Model):
     )
     volgorde = models.PositiveSmallIntegerField(_("volgorde"), default=0)
 
+    CONSTRAINT_FIELDS = {"toezegging_filters_alleen_bij_activiteiten": "thema"}
+
     objects = ToezeggingQuerySet.as_manager()
 
     class Meta:
@@ -243,6 +246,64 @@ class Toetsing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.afspraak} – {self.jaar}"
+
+
+class Beoordeling(models.Model):
+    """The beheerder's assessment of a kwalitatief toezegging in one toetsing."""
+
+    toetsing = models.ForeignKey(
+        Toetsing,
+        verbose_name=_("toetsing"),
+        on_delete=models.CASCADE,
+        related_name="beoordelingen",
+    )
+    toezegging = models.ForeignKey(
+        Toezegging,
+        verbose_name=_("toezegging"),
+        on_delete=models.PROTECT,
+        related_name="beoordelingen",
+    )
+    oordeel = models.CharField(
+        _("oordeel"),
+        max_length=16,
+        choices=[
+            (Verdict.NAGEKOMEN, Verdict.NAGEKOMEN.label),
+            (Verdict.DEELS, Verdict.DEELS.label),
+            (Verdict.NIET_NAGEKOMEN, Verdict.NIET_NAGEKOMEN.label),
+        ],
+    )
+    toelichting = models.TextField(_("toelichting"))
+    beoordeeld_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("beoordeeld door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    beoordeeld_op = models.DateTimeField(_("beoordeeld op"), db_default=Now())
+
+    objects = BeoordelingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("beoordeling")
+        verbose_name_plural = _("beoordelingen")
+        ordering = ["toetsing", "toezegging"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["toetsing", "toezegging"],
+                name="beoordeling_een_per_toezegging",
+                violation_error_message=_(
+                    "Deze toezegging is in deze toetsing al beoordeeld."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(toelichting=""),
+                name="beoordeling_toelichting_verplicht",
+                violation_error_message=_("Een beoordeling heeft een toelichting."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.toezegging}: {self.get_oordeel_display()}"
 
 
 class Rapport(AppendOnlyModel):

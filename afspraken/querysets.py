@@ -40,6 +40,11 @@ class ToetsingQuerySet(ScopedQuerySet):
         return self.filter(jaar=jaar)
 
 
+class BeoordelingQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> Q:
+        return _afspraak_q(scope, "toetsing__afspraak__")
+
+
 class RapportQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
     """Sealed reports: scoped, and never changed or deleted."""
 

@@ -108,6 +108,9 @@ class Gebouw(models.Model):
         _("DAEB"), max_length=10, choices=Daeb.choices, default=Daeb.DAEB
     )
 
+    # Refusals of a missing kaartjaar belong on the kaartjaar (see ledger.writes).
+    CONSTRAINT_FIELDS = {"gebouw_buurtcode_met_kaartjaar": "kaartjaar"}
+
     objects = GebouwQuerySet.as_manager()
 
     class Meta:
@@ -138,7 +141,8 @@ class Gebouw(models.Model):
                 condition=Q(buurtcode="") | Q(buurtcode__regex=BUURTCODE_REGEX),
                 name="gebouw_buurtcode_formaat",
                 violation_error_message=_(
-                    "Een buurtcode heeft de vorm BU gevolgd door 8 cijfers."
+                    "Een buurtcode heeft de vorm BU, 4 cijfers en 4 cijfers of "
+                    "hoofdletters."
                 ),
             ),
             models.CheckConstraint(
@@ -424,6 +428,8 @@ class Rol(models.Model):
         related_name="rollen",
     )
     created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
+
+    CONSTRAINT_FIELDS = {"rol_scope_past_bij_soort": "soort"}
 
     objects = RolQuerySet.as_manager()
 

@@ -111,7 +111,7 @@ class RolQuerySet(ScopedQuerySet):
         if scope.is_superuser:
             return self
         if scope.is_empty:
-            if user is None or not user.is_authenticated:
+            if user is None or not user.is_authenticated or not user.is_active:
                 return self.none()
             return self.filter(user_id=user.pk)
         return self.filter(Q(user_id=user.pk) | self.scope_q(scope))

@@ -218,8 +218,9 @@ def overeenkomst_create(
         raise (_overeenkomst_violation(exc) or exc) from exc
 
 
-@transaction.atomic
-def overeenkomst_update(*, overeenkomst: Overeenkomst, actor, **data) -> Overeenkomst:
+def _overeenkomst_write(
+    overeenkomst: Overeenkomst, data: dict[str, Any], *, actor, action: str
+) -> Overeenkomst:
     permissions.require_beheerder(actor, overeenkomst.gebouw.corporatie_id)
     try:
         with transaction.atomic():
@@ -227,7 +228,7 @@ def overeenkomst_update(*, overeenkomst: Overeenkomst, actor, **data) -> Overeen
                 overeenkomst,
                 data,
                 actor=actor,
-                action="overeenkomst_update",
+                action=action,
                 allowed=OVEREENKOMST_FIELDS,
                 check=_check_overeenkomst,
             )
@@ -236,12 +237,19 @@ def overeenkomst_update(*, overeenkomst: Overeenkomst, actor, **data) -> Overeen
 
 
 @transaction.atomic
+def overeenkomst_update(*, overeenkomst: Overeenkomst, actor, **data) -> Overeenkomst:
+    return _overeenkomst_write(
+        overeenkomst, data, actor=actor, action="overeenkomst_update"
+    )
+
+
+@transaction.atomic
 def overeenkomst_end(
     *, overeenkomst: Overeenkomst, einddatum: datetime.date, actor
 ) -> Overeenkomst:
     """End a running overeenkomst on the given date (its last day)."""
-    return overeenkomst_update(
-        overeenkomst=overeenkomst, einddatum=einddatum, actor=actor
+    return _overeenkomst_write(
+        overeenkomst, {"einddatum": einddatum}, actor=actor, action="overeenkomst_end"
     )
 
 
@@ -283,9 +291,9 @@ def lid_update(*, lid: Lid, actor, **data) -> Lid:
 @transaction.atomic
 def lid_end(*, lid: Lid, lid_tot: datetime.date, actor) -> Lid:
     """End a membership: `lid_tot` is the first day the household is no member."""
+    permissions.require_bestuur(actor, lid.cooperatie_id)
     if lid.lid_tot is not None:
         raise ValidationError({"lid_tot": _("Dit lidmaatschap is al beëindigd.")})
-    permissions.require_bestuur(actor, lid.cooperatie_id)
     ensure_year_open(cooperatie_id=lid.cooperatie_id, dates={"lid_tot": lid_tot})
     data = {"lid_tot": lid_tot}
     if lid.bestuursfunctie:

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 KVK_REGEX = r"^[0-9]{8}$"
 POSTCODE_REGEX = r"^[1-9][0-9]{3} [A-Z]{2}$"
 GEMEENTECODE_REGEX = r"^GM[0-9]{4}$"
-BUURTCODE_REGEX = r"^BU[0-9]{8}$"
+# CBS: BU + gemeentecode (4 digits) + wijk and buurt (4 characters; Amsterdam and
+# other large municipalities use capital letters there, e.g. BU0363AF09).
+BUURTCODE_REGEX = r"^BU[0-9]{4}[0-9A-Z]{4}$"
 
 kvk_validator = RegexValidator(
     KVK_REGEX, _("Een KvK-nummer bestaat uit precies 8 cijfers."), code="kvk_nummer"
@@ -23,7 +25,10 @@ gemeentecode_validator = RegexValidator(
 )
 buurtcode_validator = RegexValidator(
     BUURTCODE_REGEX,
-    _("Een buurtcode heeft de vorm BU gevolgd door 8 cijfers, bijv. BU03630000."),
+    _(
+        "Een buurtcode heeft de vorm BU, de 4 cijfers van de gemeentecode en 4 "
+        "cijfers of hoofdletters, bijv. BU03440101 of BU0363AF09."
+    ),
     code="buurtcode",
 )
 

@@ -39,6 +39,10 @@ _SCOPE_PATHS: dict[str, tuple[str | None, str | None]] = {
     "afspraken.afspraak": ("corporatie_id", "cooperatie_id"),
     "afspraken.toezegging": ("afspraak.corporatie_id", "afspraak.cooperatie_id"),
     "afspraken.toetsing": ("afspraak.corporatie_id", "afspraak.cooperatie_id"),
+    "afspraken.beoordeling": (
+        "toetsing.afspraak.corporatie_id",
+        "toetsing.afspraak.cooperatie_id",
+    ),
     "afspraken.rapport": (
         "toetsing.afspraak.corporatie_id",
         "toetsing.afspraak.cooperatie_id",
@@ -111,6 +115,11 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
         if wanted is not None and field.name not in wanted:
             continue
         value = getattr(obj, field.attname)
+        if isinstance(field, models.DecimalField) and isinstance(
+            value, decimal.Decimal
+        ):
+            # As the database will hold it: "75" typed in is stored as "75.00".
+            value = value.quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
         if field.name in personal:
             value = personal_digest(salt, field.name, value)
         data[field.name] = _to_json(value)

@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.db import models, router
+from django.db.models import Q
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext as _
 
 from . import journal
@@ -30,6 +32,53 @@ def _split(instance: models.Model, data: Mapping[str, Any]) -> tuple[dict, dict]
     return plain, m2m
 
 
+def _condition_fields(condition: Q) -> list[str]:
+    names: list[str] = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            names.extend(_condition_fields(child))
+        else:
+            names.append(child[0].split(LOOKUP_SEP)[0])
+    return names
+
+
+def constraint_field(model: type[models.Model], constraint) -> str:
+    """The field a constraint's message belongs on (domain §8: every refusal names
+    its field): the model's `CONSTRAINT_FIELDS` entry for it, else a unique
+    constraint's last field (the one besides its scope), else the first field a
+    check condition names."""
+    overrides = getattr(model, "CONSTRAINT_FIELDS", {})
+    if constraint.name in overrides:
+        return overrides[constraint.name]
+    if getattr(constraint, "fields", ()):
+        return constraint.fields[-1]
+    condition = getattr(constraint, "condition", None)
+    names = _condition_fields(condition) if condition is not None else []
+    return names[0] if names else NON_FIELD_ERRORS
+
+
+def validate(instance: models.Model) -> None:
+    """`full_clean()`, but with each violated constraint's message on its field
+    instead of among the non-field errors."""
+    errors: dict[str, list] = {}
+    try:
+        instance.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    # Like full_clean: constraints only for the fields that passed validation.
+    exclude = {name for name in errors if name != NON_FIELD_ERRORS}
+    using = router.db_for_write(type(instance), instance=instance)
+    for model_class, constraints in instance.get_constraints():
+        for constraint in constraints:
+            try:
+                constraint.validate(model_class, instance, exclude=exclude, using=using)
+            except ValidationError as exc:
+                field = constraint_field(model_class, constraint)
+                errors.setdefault(field, []).extend(exc.error_list)
+    if errors:
+        raise ValidationError(errors)
+
+
 def create(
     instance: M,
     *,
@@ -43,7 +92,7 @@ def create(
     `check` runs the service's own rules across rows (overlap, year lock) after
     the model's validation, and raises ValidationError to refuse.
     """
-    instance.full_clean()
+    validate(instance)
     if check is not None:
         check(instance)
     instance.save()
@@ -75,7 +124,7 @@ def update(
     before = journal.snapshot(instance, data.keys())
     for name, value in plain.items():
         setattr(instance, name, value)
-    instance.full_clean()
+    validate(instance)
     if check is not None:
         check(instance)
     instance.save()

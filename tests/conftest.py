@@ -11,6 +11,7 @@ import pytest
 from cooperatie.choices import Bestuursfunctie, Doelgroep, RolSoort
 from tests.afspraken.factories import (
     AfspraakFactory,
+    BeoordelingFactory,
     JaarparameterFactory,
     RapportFactory,
     ToetsingFactory,
@@ -34,8 +35,10 @@ from tests.ledger.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
+def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Hashing the world's passwords with the production hasher costs seconds a test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @dataclass
@@ -55,6 +58,7 @@ class Tenant:
     afspraak: object
     toezegging: object
     toetsing: object
+    beoordeling: object
     rapport: object
     activiteit: object
     bijlage: object
@@ -76,6 +80,7 @@ class Tenant:
             "Afspraak": self.afspraak,
             "Toezegging": self.toezegging,
             "Toetsing": self.toetsing,
+            "Beoordeling": self.beoordeling,
             "Rapport": self.rapport,
             "Activiteit": self.activiteit,
             "Bijlage": self.bijlage,
@@ -104,6 +109,7 @@ def make_tenant(letter: str) -> Tenant:
     )
     toezegging = ToezeggingFactory(afspraak=afspraak)
     toetsing = ToetsingFactory(afspraak=afspraak, jaar=2024)
+    beoordeling = BeoordelingFactory(toetsing=toetsing, beoordeeld_door=beheerder)
     rapport = RapportFactory(
         toetsing=ToetsingFactory(afspraak=afspraak, jaar=2023, status="vastgesteld"),
         created_by=beheerder,
@@ -130,6 +136,7 @@ def make_tenant(letter: str) -> Tenant:
         afspraak=afspraak,
         toezegging=toezegging,
         toetsing=toetsing,
+        beoordeling=beoordeling,
         rapport=rapport,
         activiteit=activiteit,
         bijlage=bijlage,

@@ -8,7 +8,14 @@ import factory
 from factory.django import DjangoModelFactory
 
 from afspraken.choices import Indicator, JaarparameterCode, Richting, ToetsingStatus
-from afspraken.models import Afspraak, Jaarparameter, Rapport, Toetsing, Toezegging
+from afspraken.models import (
+    Afspraak,
+    Beoordeling,
+    Jaarparameter,
+    Rapport,
+    Toetsing,
+    Toezegging,
+)
 from tests.cooperatie.factories import (
     CooperatieFactory,
     CorporatieFactory,
@@ -51,6 +58,23 @@ class ToetsingFactory(DjangoModelFactory):
     afspraak = factory.SubFactory(AfspraakFactory)
     jaar = 2024
     status = ToetsingStatus.OPEN
+
+
+class BeoordelingFactory(DjangoModelFactory):
+    class Meta:
+        model = Beoordeling
+
+    toetsing = factory.SubFactory(ToetsingFactory)
+    toezegging = factory.SubFactory(
+        ToezeggingFactory,
+        afspraak=factory.SelfAttribute("..toetsing.afspraak"),
+        indicator=Indicator.KWALITATIEF,
+        omschrijving="De moestuin is open voor buurtbewoners",
+        norm=Decimal("0"),
+    )
+    oordeel = "nagekomen"
+    toelichting = "Elke zaterdag open; bezocht door buurtbewoners."
+    beoordeeld_door = factory.SubFactory(UserFactory)
 
 
 class RapportFactory(DjangoModelFactory):

@@ -1,0 +1,181 @@
+"""Admin of organisations, buildings, contracts, members and roles.
+
+Every write goes through `cooperatie.services` (see `ledger.admin_services`), so it
+is journaled like any other change. Members' personal data is shown here because
+only the platform operator (a superuser) reaches the admin; the journal keeps
+digests of it, never the values.
+"""
+
+from django.contrib import admin
+from django.db import models
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ledger.admin_services import ServiceModelAdmin, ServiceTabularInline
+
+from . import services
+from .models import Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst, Rol
+
+LID_FORM_FIELDS = (
+    "naam",
+    "email",
+    "telefoon",
+    "adres",
+    "lid_sinds",
+    "lid_tot",
+    "bestuursfunctie",
+    "doelgroep",
+)
+
+
+@admin.register(Corporatie)
+class CorporatieAdmin(ServiceModelAdmin):
+    create_service = services.corporatie_create
+    update_service = services.corporatie_update
+
+    list_display = ("naam", "kvk_nummer", "plaats", "aantal_gebouwen")
+    list_filter = ("plaats",)
+    search_fields = ("naam", "kvk_nummer", "plaats")
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).annotate(_aantal_gebouwen=Count("gebouwen"))
+        )
+
+    @admin.display(description=_("gebouwen"), ordering="_aantal_gebouwen")
+    def aantal_gebouwen(self, obj):
+        return obj._aantal_gebouwen
+
+
+@admin.register(Gebouw)
+class GebouwAdmin(ServiceModelAdmin):
+    create_service = services.gebouw_create
+    update_service = services.gebouw_update
+    delete_service = services.gebouw_delete
+    readonly_on_change = ("corporatie",)
+
+    list_display = (
+        "complexnummer",
+        "naam",
+        "corporatie",
+        "plaats",
+        "gemeentecode",
+        "aantal_woningen",
+        "daeb",
+    )
+    list_filter = ("daeb", "corporatie", "gemeentecode")
+    search_fields = (
+        "complexnummer",
+        "naam",
+        "straat",
+        "postcode",
+        "plaats",
+        "buurtcode",
+    )
+    list_select_related = ("corporatie",)
+    autocomplete_fields = ("corporatie",)
+
+
+class LidInline(ServiceTabularInline):
+    model = Lid
+    create_service = services.lid_create
+    update_service = services.lid_update
+    fields = LID_FORM_FIELDS
+
+
+@admin.register(Cooperatie)
+class CooperatieAdmin(ServiceModelAdmin):
+    create_service = services.cooperatie_create
+    update_service = services.cooperatie_update
+    readonly_on_change = ("aangemeld_door",)
+    inlines = (LidInline,)
+
+    list_display = ("naam", "soort", "kvk_nummer", "rechtsvorm", "aangemeld_door")
+    list_filter = ("soort", "rechtsvorm")
+    search_fields = ("naam", "kvk_nummer", "email")
+    list_select_related = ("aangemeld_door",)
+    autocomplete_fields = ("aangemeld_door",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(Overeenkomst)
+class OvereenkomstAdmin(ServiceModelAdmin):
+    create_service = services.overeenkomst_create
+    update_service = services.overeenkomst_update
+    readonly_on_change = ("gebouw", "cooperatie")
+
+    list_display = (
+        "gebouw",
+        "cooperatie",
+        "soort",
+        "ingangsdatum",
+        "einddatum",
+        "aantal_woningen",
+    )
+    list_filter = ("soort", "gebouw__corporatie")
+    search_fields = (
+        "gebouw__complexnummer",
+        "gebouw__naam",
+        "cooperatie__naam",
+    )
+    list_select_related = ("gebouw", "cooperatie")
+    autocomplete_fields = ("gebouw", "cooperatie")
+    date_hierarchy = "ingangsdatum"
+
+
+@admin.register(Lid)
+class LidAdmin(ServiceModelAdmin):
+    create_service = services.lid_create
+    update_service = services.lid_update
+    readonly_on_change = ("cooperatie",)
+    fields = ("cooperatie", *LID_FORM_FIELDS, "geanonimiseerd_op")
+    readonly_fields = ("geanonimiseerd_op",)
+    actions = ("lidmaatschap_beeindigen",)
+
+    list_display = (
+        "__str__",
+        "naam",
+        "cooperatie",
+        "lid_sinds",
+        "lid_tot",
+        "bestuursfunctie",
+        "doelgroep",
+    )
+    list_filter = ("bestuursfunctie", "doelgroep", "cooperatie")
+    search_fields = ("naam", "email", "adres")
+    list_select_related = ("cooperatie",)
+    autocomplete_fields = ("cooperatie",)
+    date_hierarchy = "lid_sinds"
+
+    @admin.action(
+        description=_("Lidmaatschap beëindigen (per vandaag)"),
+        permissions=["change"],
+    )
+    def lidmaatschap_beeindigen(self, request, queryset):
+        self.apply_service(
+            request,
+            queryset,
+            services.lid_end,
+            _("%(count)s lidmaatschap(pen) beëindigd."),
+            lid_tot=timezone.localdate(),
+        )
+
+
+@admin.register(Rol)
+class RolAdmin(ServiceModelAdmin):
+    create_service = services.rol_create
+    delete_service = services.rol_delete
+    add_fields = ("user", "soort", "corporatie", "cooperatie")
+
+    list_display = ("user", "soort", "corporatie", "cooperatie", "created_at")
+    list_filter = ("soort",)
+    search_fields = (
+        "user__username",
+        "user__email",
+        "corporatie__naam",
+        "cooperatie__naam",
+    )
+    list_select_related = ("user", "corporatie", "cooperatie")
+    autocomplete_fields = ("user", "corporatie", "cooperatie")
+    readonly_fields = ("created_at",)

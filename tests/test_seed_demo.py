@@ -1,0 +1,360 @@
+"""`manage.py seed_demo` builds a complete, valid demo world through the services,
+once: a second run adds nothing and prints the logins again."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import re
+from collections import Counter
+from decimal import Decimal
+
+from django.apps import apps
+from django.contrib.auth import get_user_model, password_validation
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+import pytest
+
+from afspraken.choices import Indicator, Richting, ToetsingStatus
+from afspraken.models import Afspraak, Toetsing
+from cooperatie.choices import (
+    Bestuursfunctie,
+    CooperatieSoort,
+    Daeb,
+    Doelgroep,
+    OvereenkomstSoort,
+    RolSoort,
+)
+from cooperatie.demo import DEMO_PASSWORD
+from cooperatie.models import Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst, Rol
+from ledger.bijlagen import sniff_content_type
+from ledger.choices import BoekingSoort, Thema
+from ledger.journal import verify_chain
+from ledger.models import Activiteit, AuditEntry, Bijlage, Boeking
+
+# CBS gemeentecode -> (name, lowest and highest 4-digit postcode of the town),
+# kept here independently of the demo data.
+GEMEENTEN = {
+    "GM0363": ("Amsterdam", 1011, 1109),
+    "GM0344": ("Utrecht", 3451, 3585),
+    "GM0599": ("Rotterdam", 3011, 3089),
+    "GM0193": ("Zwolle", 8011, 8049),
+    "GM0080": ("Leeuwarden", 8900, 8941),
+}
+POSTCODE = re.compile(r"^([1-9][0-9]{3}) [A-Z]{2}$")
+DEMO_USERS = (
+    "admin",
+    "beheerder",
+    "beheerder2",
+    "auditor",
+    "bestuur",
+    "bestuur2",
+    "bestuur3",
+    "bestuur4",
+)
+
+
+def seed_demo() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def all_counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._default_manager.count() for model in apps.get_models()
+    }
+
+
+def gebouw_of(cooperatie: Cooperatie) -> Gebouw:
+    return Overeenkomst.objects.get(cooperatie=cooperatie).gebouw
+
+
+def assert_logins_printed(output: str) -> None:
+    for username in DEMO_USERS:
+        assert re.search(rf"^\s+{username}\s+\S", output, re.MULTILINE), username
+    assert DEMO_PASSWORD in output
+    assert "http://127.0.0.1:8000/" in output
+    assert "http://127.0.0.1:8000/admin/" in output
+    assert "Woonstichting Lindenhaeghe" in output
+
+
+def check_gebouwen() -> None:
+    gebouwen = list(Gebouw.objects.all())
+    assert len(gebouwen) >= 6
+    assert len({g.gemeentecode for g in gebouwen}) >= 3
+    for gebouw in gebouwen:
+        gebouw.full_clean()
+        naam, laagste, hoogste = GEMEENTEN[gebouw.gemeentecode]
+        assert gebouw.plaats == naam
+        match = POSTCODE.match(gebouw.postcode)
+        assert match, gebouw.postcode
+        assert laagste <= int(match.group(1)) <= hoogste, (naam, gebouw.postcode)
+        assert re.fullmatch(r"BU[0-9]{8}", gebouw.buurtcode)
+        assert gebouw.buurtcode[2:6] == gebouw.gemeentecode[2:]
+        assert gebouw.kaartjaar == 2024
+        assert gebouw.aantal_woningen >= 10
+        assert 1850 <= gebouw.bouwjaar <= 2025
+
+
+def check_cooperaties() -> list[Cooperatie]:
+    cooperaties = list(Cooperatie.objects.all())
+    assert len(cooperaties) == 4
+    assert Counter(c.soort for c in cooperaties) == {
+        CooperatieSoort.WOON: 2,
+        CooperatieSoort.BEHEER: 2,
+    }
+    verwacht = {
+        CooperatieSoort.WOON: OvereenkomstSoort.HUUR,
+        CooperatieSoort.BEHEER: OvereenkomstSoort.BEHEER,
+    }
+    for cooperatie in cooperaties:
+        overeenkomst = Overeenkomst.objects.get(cooperatie=cooperatie)
+        assert overeenkomst.soort == verwacht[cooperatie.soort]
+        assert overeenkomst.einddatum is None
+        assert cooperatie.aangemeld_door_id == overeenkomst.gebouw.corporatie_id
+    return cooperaties
+
+
+def check_leden(cooperaties: list[Cooperatie], today: datetime.date) -> None:
+    assert 130 <= Lid.objects.count() <= 170
+    assert Lid.objects.filter(lid_tot__isnull=False).count() >= 8
+    assert Lid.objects.exclude(email="").count() > Lid.objects.count() * 0.7
+    for cooperatie in cooperaties:
+        gebouw = gebouw_of(cooperatie)
+        leden = list(cooperatie.leden.all())
+        huidig = [lid for lid in leden if lid.is_lid_op(today)]
+        # Proportional to the homes: most homes hold a member, none holds two.
+        assert 0.7 * gebouw.aantal_woningen <= len(huidig) <= gebouw.aantal_woningen
+        assert len({lid.adres for lid in huidig}) == len(huidig)
+        assert all(lid.adres.startswith(f"{gebouw.straat} ") for lid in leden)
+        assert any(lid.lid_tot for lid in leden)
+        assert len({lid.lid_sinds.year for lid in leden}) >= 3
+        functies = Counter(lid.bestuursfunctie for lid in huidig if lid.bestuursfunctie)
+        assert functies[Bestuursfunctie.VOORZITTER] == 1
+        assert functies[Bestuursfunctie.SECRETARIS] == 1
+        assert functies[Bestuursfunctie.PENNINGMEESTER] == 1
+        assert functies[Bestuursfunctie.BESTUURSLID] >= 1
+        assert not any(lid.bestuursfunctie for lid in leden if lid.lid_tot)
+        doelgroep = Counter(lid.doelgroep for lid in huidig)
+        assert set(doelgroep) <= set(Doelgroep.values)
+        if gebouw.daeb == Daeb.DAEB:
+            assert doelgroep[Doelgroep.JA] > 0.6 * len(huidig)
+        assert doelgroep[Doelgroep.JA] > doelgroep[Doelgroep.NEE]
+
+
+def check_afspraken(today: datetime.date) -> None:
+    afspraken = list(Afspraak.objects.prefetch_related("toezeggingen", "gebouwen"))
+    assert len(afspraken) == 4
+    assert len({a.cooperatie_id for a in afspraken}) == 4
+    toezeggingen = []
+    for afspraak in afspraken:
+        clauses = list(afspraak.toezeggingen.all())
+        assert 3 <= len(clauses) <= 6
+        toezeggingen.extend(clauses)
+        assert afspraak.ingangsjaar < today.year
+        assert afspraak.loopt_in(today.year - 1)
+        assert afspraak.loopt_in(today.year)
+        assert [g.corporatie_id for g in afspraak.gebouwen.all()] == [
+            afspraak.corporatie_id
+        ]
+        assert all(len(t.omschrijving) > 20 for t in clauses)
+        jaren = Toetsing.objects.filter(afspraak=afspraak).values_list("jaar", "status")
+        assert sorted(jaren) == [
+            (today.year - 1, ToetsingStatus.OPEN),
+            (today.year, ToetsingStatus.OPEN),
+        ]
+    assert {t.indicator for t in toezeggingen} == set(Indicator.values)
+    assert {a.eindjaar is None for a in afspraken} == {True, False}
+    assert any(t.richting == Richting.MAXIMAAL for t in toezeggingen)
+    assert any(not t.zwaarwegend for t in toezeggingen)
+    assert any(t.thema for t in toezeggingen)
+    assert any(t.alleen_open_voor_buurt for t in toezeggingen)
+    maximum = next(t for t in toezeggingen if t.richting == Richting.MAXIMAAL)
+    assert maximum.indicator == Indicator.BESTEDING
+    assert maximum.norm >= Decimal(1000)
+
+
+def check_activiteiten(cooperaties: list[Cooperatie], today: datetime.date) -> None:
+    assert not Activiteit.objects.filter(datum__gt=today).exists()
+    assert set(Activiteit.objects.values_list("thema", flat=True)) == set(Thema.values)
+    for cooperatie in cooperaties:
+        for jaar in (today.year - 1, today.year):
+            activiteiten = list(
+                cooperatie.activiteiten.filter(datum__year=jaar).prefetch_related(
+                    "vrijwilligers"
+                )
+            )
+            assert activiteiten, (cooperatie, jaar)
+            assert any(a.open_voor_buurt for a in activiteiten) or jaar == today.year
+            for activiteit in activiteiten:
+                vrijwilligers = list(activiteit.vrijwilligers.all())
+                assert all(v.cooperatie_id == cooperatie.pk for v in vrijwilligers)
+                assert all(v.is_lid_op(activiteit.datum) for v in vrijwilligers)
+                assert (activiteit.vrijwilligersuren > 0) == bool(vrijwilligers)
+                if not activiteit.open_voor_buurt:
+                    assert activiteit.deelnemers_buurt == 0
+        # A full year: a realistic programme, and a real share of active members.
+        vorig = today.year - 1
+        peildatum = datetime.date(vorig, 12, 31)
+        vol = cooperatie.activiteiten.filter(datum__year=vorig)
+        assert 20 <= vol.count() <= 80
+        leden = [lid for lid in cooperatie.leden.all() if lid.is_lid_op(peildatum)]
+        actief = (
+            Lid.objects.filter(activiteiten_als_vrijwilliger__in=vol).distinct().count()
+        )
+        assert 0.1 * len(leden) <= actief <= 0.7 * len(leden)
+
+
+def check_boekingen(cooperaties: list[Cooperatie], today: datetime.date) -> None:
+    boekingen = list(Boeking.objects.order_by("pk"))
+    assert not any(b.datum > today for b in boekingen)
+    assert all(b.bedrag.as_tuple().exponent == -2 for b in boekingen)
+    for cooperatie in cooperaties:
+        for jaar in (today.year - 1, today.year):
+            soorten = {
+                b.soort
+                for b in boekingen
+                if b.cooperatie_id == cooperatie.pk and b.datum.year == jaar
+            }
+            assert BoekingSoort.BUDGET in soorten, (cooperatie, jaar)
+        assert any(
+            b.activiteit_id and b.soort == BoekingSoort.UITGAVE
+            for b in boekingen
+            if b.cooperatie_id == cooperatie.pk
+        )
+    storno = [b for b in boekingen if b.corrigeert_id]
+    assert len(storno) >= 3
+    for s in storno:
+        assert s.corrigeert.cooperatie_id == s.cooperatie_id
+        assert (s.soort, s.bedrag) == (s.corrigeert.soort, s.corrigeert.bedrag)
+    # At least one mistake is booked anew right after its storno.
+    herboekt = 0
+    for s in storno:
+        volgende = next((b for b in boekingen if b.pk > s.pk), None)
+        if (
+            volgende is not None
+            and not volgende.corrigeert_id
+            and volgende.cooperatie_id == s.cooperatie_id
+            and volgende.soort == s.soort
+            and volgende.datum == s.datum
+        ):
+            herboekt += 1
+    assert herboekt >= 2
+
+
+def check_users() -> None:
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert users["admin"].is_superuser
+    assert users["admin"].is_staff
+    for soort in RolSoort.values:
+        assert Rol.objects.filter(soort=soort).exists(), soort
+    assert set(
+        Rol.objects.filter(soort=RolSoort.BESTUUR).values_list("cooperatie", flat=True)
+    ) == set(Cooperatie.objects.values_list("pk", flat=True))
+    assert set(
+        Rol.objects.filter(soort=RolSoort.BEHEERDER).values_list(
+            "corporatie", flat=True
+        )
+    ) == set(Corporatie.objects.values_list("pk", flat=True))
+    beheerder = users["beheerder"]
+    assert beheerder.check_password(DEMO_PASSWORD)
+    password_validation.validate_password(DEMO_PASSWORD, beheerder)
+    # The bestuur account of a cooperatie is its voorzitter.
+    bestuur = users["bestuur"]
+    rol = bestuur.rollen.get()
+    voorzitter = rol.cooperatie.leden.get(bestuursfunctie=Bestuursfunctie.VOORZITTER)
+    assert voorzitter.naam == f"{bestuur.first_name} {bestuur.last_name}"
+
+
+def check_journal() -> None:
+    result = verify_chain()
+    assert result.ok, result.message
+    # Every domain row came through a service: one entry per write.
+    writes = (
+        Corporatie.objects.count()
+        + Gebouw.objects.count()
+        + Cooperatie.objects.count()
+        + Overeenkomst.objects.count()
+        + Rol.objects.count()
+        + Lid.objects.count()
+        + Lid.objects.filter(lid_tot__isnull=False).count()  # lid_end
+        + Afspraak.objects.count()
+        + apps.get_model("afspraken", "Toezegging").objects.count()
+        + Toetsing.objects.count()
+        + Activiteit.objects.count()
+        + Bijlage.objects.count()
+        + Boeking.objects.count()
+    )
+    assert result.count == AuditEntry.objects.count() == writes
+    # Each write is done by its natural actor.
+    actors: dict[str, set[str]] = {}
+    for action, name in AuditEntry.objects.values_list("action", "actor_name"):
+        actors.setdefault(action, set()).add(name)
+    beheerders = {"beheerder", "beheerder2"}
+    besturen = {"bestuur", "bestuur2", "bestuur3", "bestuur4"}
+    assert actors["corporatie_create"] == actors["rol_create"] == {"admin"}
+    for action in ("gebouw_create", "overeenkomst_create", "afspraak_create"):
+        assert actors[action] == beheerders, action
+    for action in ("toezegging_create", "toetsing_open"):
+        assert actors[action] == beheerders, action
+    for action in ("lid_create", "lid_end", "activiteit_create", "boeking_create"):
+        assert actors[action] == besturen, action
+    assert actors["boeking_storno"] <= besturen
+
+
+@pytest.mark.django_db
+def test_seed_demo_builds_a_complete_world():
+    today = timezone.localdate()
+
+    output = seed_demo()
+
+    assert "Demowereld aangemaakt" in output
+    assert re.search(r"leden\s+1[3-7][0-9]", output)
+    assert_logins_printed(output)
+    assert Corporatie.objects.count() >= 2
+    assert all(
+        re.fullmatch(r"[0-9]{8}", c.kvk_nummer) for c in Corporatie.objects.all()
+    )
+    check_gebouwen()
+    cooperaties = check_cooperaties()
+    check_leden(cooperaties, today)
+    check_afspraken(today)
+    check_activiteiten(cooperaties, today)
+    check_boekingen(cooperaties, today)
+    check_users()
+    check_journal()
+    bijlage = Bijlage.objects.first()
+    content = bijlage.bestand.read()
+    assert sniff_content_type(content[:16]) == bijlage.content_type == "image/png"
+    assert hashlib.sha256(content).hexdigest() == bijlage.sha256
+
+
+@pytest.mark.django_db
+def test_seed_demo_second_run_adds_nothing_and_prints_logins():
+    seed_demo()
+    before = all_counts()
+    head = AuditEntry.objects.order_by("-seq").values_list("hash", flat=True)[0]
+
+    output = seed_demo()
+
+    assert all_counts() == before
+    assert before["cooperatie.Lid"] >= 130
+    assert AuditEntry.objects.order_by("-seq").values_list("hash", flat=True)[0] == head
+    assert "bestaat al" in output
+    assert "Demowereld aangemaakt" not in output
+    assert_logins_printed(output)
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_when_a_demo_username_is_taken_and_writes_nothing():
+    get_user_model().objects.create_user("beheerder", password=None)
+    before = all_counts()
+
+    with pytest.raises(CommandError, match="beheerder"):
+        seed_demo()
+
+    assert all_counts() == before
+    assert not Corporatie.objects.exists()
