@@ -17,6 +17,17 @@ from ledger import journal
 from ledger.models import AuditEntry
 
 
+def public_services(module) -> set[str]:
+    """Names of the service functions a services module defines."""
+    return {
+        name
+        for name, value in vars(module).items()
+        if callable(value)
+        and not name.startswith("_")
+        and getattr(value, "__module__", "") == module.__name__
+    }
+
+
 def fresh(user):
     """The user read anew from the database, without a cached scope."""
     return type(user).objects.get(pk=user.pk)

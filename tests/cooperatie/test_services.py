@@ -35,6 +35,7 @@ from tests.helpers import (
     entry_json,
     fresh,
     last_seq,
+    public_services,
     success_params,
 )
 
@@ -327,14 +328,7 @@ CASES = [
 
 
 def test_cases_cover_every_service():
-    public = {
-        name
-        for name, value in vars(services).items()
-        if callable(value)
-        and not name.startswith("_")
-        and getattr(value, "__module__", "") == services.__name__
-    }
-    assert public == {case.id for case in CASES}
+    assert public_services(services) == {case.id for case in CASES}
 
 
 @pytest.mark.parametrize(("case", "actor"), success_params(CASES))

@@ -28,6 +28,7 @@ from tests.helpers import (
     denied_params,
     entries_since,
     last_seq,
+    public_services,
     success_params,
 )
 from tests.ledger.factories import PNG_1PX, ActiviteitFactory
@@ -188,14 +189,7 @@ CASES = [
 
 
 def test_cases_cover_every_service():
-    public = {
-        name
-        for name, value in vars(services).items()
-        if callable(value)
-        and not name.startswith("_")
-        and getattr(value, "__module__", "") == services.__name__
-    }
-    assert public == {case.id for case in CASES}
+    assert public_services(services) == {case.id for case in CASES}
 
 
 @pytest.mark.parametrize(("case", "actor"), success_params(CASES))
