@@ -9,14 +9,16 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cooperatie import permissions
 from cooperatie.models import Cooperatie, Corporatie, Gebouw
-from ledger import writes
+from ledger import journal, writes
 
-from .choices import ToetsingStatus
-from .models import Afspraak, Jaarparameter, Toetsing, Toezegging
+from . import rapporten, snapshot
+from .choices import Indicator, ToetsingStatus, Verdict
+from .models import Afspraak, Beoordeling, Jaarparameter, Toetsing, Toezegging
 
 AFSPRAAK_FIELDS = (
     "titel",
@@ -192,3 +194,203 @@ def jaarparameter_update(*, parameter: Jaarparameter, actor, **data) -> Jaarpara
         action="jaarparameter_update",
         allowed=("waarde", "bron"),
     )
+
+
+# The yearly cycle (domain §4) -------------------------------------------------------
+
+# transition → (statuses it may start from, status it leads to)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "indienen": (
+        frozenset({ToetsingStatus.OPEN, ToetsingStatus.TERUGGESTUURD}),
+        ToetsingStatus.INGEDIEND,
+    ),
+    "terugsturen": (
+        frozenset({ToetsingStatus.INGEDIEND}),
+        ToetsingStatus.TERUGGESTUURD,
+    ),
+    "vaststellen": (frozenset({ToetsingStatus.INGEDIEND}), ToetsingStatus.VASTGESTELD),
+}
+
+
+def _transition(toetsing: Toetsing, name: str) -> tuple[Toetsing, str, str]:
+    """Lock the toetsing row and check the transition; return (row, from, to)."""
+    locked = Toetsing.objects.select_for_update().get(pk=toetsing.pk)
+    allowed_from, to = TRANSITIONS[name]
+    if locked.status not in allowed_from:
+        raise ValidationError(
+            {
+                "status": _(
+                    "Deze toetsing is %(status)s; %(actie)s kan alleen vanuit: "
+                    "%(vanuit)s."
+                )
+                % {
+                    "status": ToetsingStatus(locked.status).label,
+                    "actie": name,
+                    "vanuit": ", ".join(
+                        sorted(str(ToetsingStatus(s).label) for s in allowed_from)
+                    ),
+                }
+            }
+        )
+    return locked, locked.status, to
+
+
+def _journal_transition(
+    toetsing: Toetsing, *, actor, action: str, before: str, extra: dict | None = None
+) -> None:
+    journal.record(
+        actor=actor,
+        action=action,
+        obj=toetsing,
+        before={"status": before},
+        after={"status": toetsing.status, "verdict": toetsing.verdict, **(extra or {})},
+    )
+
+
+@transaction.atomic
+def toetsing_indienen(*, toetsing: Toetsing, actor) -> Toetsing:
+    """The bestuur submits the year: the measured results and the member count on
+    peildatum are frozen into the snapshot, and the year's activities, bookings
+    and member changes are locked (see afspraken.locks)."""
+    permissions.require_bestuur(actor, toetsing.afspraak.cooperatie_id)
+    toetsing, before, to = _transition(toetsing, "indienen")
+    if toetsing.jaar >= timezone.localdate().year:
+        raise ValidationError(
+            {
+                "jaar": _(
+                    "Het jaar %(jaar)s loopt nog; indienen kan vanaf 1 januari "
+                    "%(volgend)s."
+                )
+                % {"jaar": toetsing.jaar, "volgend": toetsing.jaar + 1}
+            }
+        )
+    toetsing.snapshot = snapshot.build(toetsing)
+    toetsing.verdict = toetsing.snapshot["verdict"]
+    toetsing.status = to
+    toetsing.ingediend_door = actor
+    toetsing.ingediend_op = timezone.now()
+    toetsing.save()
+    _journal_transition(
+        toetsing, actor=actor, action="toetsing_indienen", before=before
+    )
+    return toetsing
+
+
+@transaction.atomic
+def toetsing_terugsturen(*, toetsing: Toetsing, reden: str, actor) -> Toetsing:
+    """The beheerder returns a submitted year for corrections, with a reason."""
+    permissions.require_beheerder(actor, toetsing.afspraak.corporatie_id)
+    reden = (reden or "").strip()
+    if not reden:
+        raise ValidationError(
+            {"reden": _("Geef aan waarom de toetsing wordt teruggestuurd.")}
+        )
+    toetsing, before, to = _transition(toetsing, "terugsturen")
+    toetsing.status = to
+    toetsing.teruggestuurd_door = actor
+    toetsing.teruggestuurd_op = timezone.now()
+    toetsing.teruggestuurd_reden = reden
+    toetsing.save()
+    _journal_transition(
+        toetsing,
+        actor=actor,
+        action="toetsing_terugsturen",
+        before=before,
+        extra={"reden": reden},
+    )
+    return toetsing
+
+
+@transaction.atomic
+def toetsing_beoordelen(
+    *, toetsing: Toetsing, toezegging: Toezegging, oordeel: str, toelichting: str, actor
+) -> Beoordeling:
+    """The beheerder assesses a kwalitatief toezegging, with a required toelichting.
+    Possible until the toetsing is vastgesteld; a new assessment replaces the old."""
+    permissions.require_beheerder(actor, toetsing.afspraak.corporatie_id)
+    toetsing = Toetsing.objects.select_for_update().get(pk=toetsing.pk)
+    if toetsing.status == ToetsingStatus.VASTGESTELD:
+        raise ValidationError(
+            {"status": _("Deze toetsing is vastgesteld; beoordelen kan niet meer.")}
+        )
+    if toezegging.afspraak_id != toetsing.afspraak_id:
+        raise ValidationError(
+            {"toezegging": _("Deze toezegging hoort niet bij deze afspraak.")}
+        )
+    if toezegging.indicator != Indicator.KWALITATIEF:
+        raise ValidationError(
+            {"toezegging": _("Alleen kwalitatieve toezeggingen worden beoordeeld.")}
+        )
+    toelichting = (toelichting or "").strip()
+    if not toelichting:
+        raise ValidationError(
+            {"toelichting": _("Een beoordeling heeft een toelichting.")}
+        )
+    beoordeling = Beoordeling.objects.filter(
+        toetsing=toetsing, toezegging=toezegging
+    ).first() or Beoordeling(toetsing=toetsing, toezegging=toezegging)
+    before = journal.snapshot(beoordeling) if beoordeling.pk else None
+    beoordeling.oordeel = oordeel
+    beoordeling.toelichting = toelichting
+    beoordeling.beoordeeld_door = actor
+    beoordeling.beoordeeld_op = timezone.now()
+    writes.validate(beoordeling)
+    beoordeling.save()
+    if toetsing.snapshot is not None:
+        toetsing.snapshot = snapshot.with_beoordelingen(
+            toetsing.snapshot, snapshot.beoordelingen_of(toetsing)
+        )
+        toetsing.verdict = toetsing.snapshot["verdict"]
+        toetsing.save(update_fields=["snapshot", "verdict"])
+    journal.record(
+        actor=actor,
+        action="toetsing_beoordelen",
+        obj=beoordeling,
+        before=before,
+        after=journal.snapshot(beoordeling),
+    )
+    return beoordeling
+
+
+@transaction.atomic
+def toetsing_vaststellen(*, toetsing: Toetsing, actor) -> Toetsing:
+    """The beheerder approves the year. Refused while a kwalitatief toezegging is
+    unassessed. The nalevingsrapport is rendered once from the stored snapshot and
+    sealed; the year can never be reopened."""
+    permissions.require_beheerder(actor, toetsing.afspraak.corporatie_id)
+    toetsing, before, to = _transition(toetsing, "vaststellen")
+    final = snapshot.with_beoordelingen(
+        toetsing.snapshot, snapshot.beoordelingen_of(toetsing)
+    )
+    open_clauses = [
+        row["omschrijving"]
+        for row in final["toezeggingen"]
+        if row["verdict"] == Verdict.TE_BEOORDELEN
+    ]
+    if open_clauses:
+        raise ValidationError(
+            {
+                "toezeggingen": _(
+                    "Beoordeel eerst de kwalitatieve toezeggingen: %(lijst)s."
+                )
+                % {"lijst": "; ".join(open_clauses)}
+            }
+        )
+    toetsing.snapshot = final
+    toetsing.verdict = final["verdict"]
+    toetsing.status = to
+    toetsing.vastgesteld_door = actor
+    toetsing.vastgesteld_op = timezone.now()
+    toetsing.save()
+    rapport = rapporten.seal(toetsing, actor=actor)
+    _journal_transition(
+        toetsing,
+        actor=actor,
+        action="toetsing_vaststellen",
+        before=before,
+        extra={
+            "rapport_sha256": rapport.sha256,
+            "journaal_hash": rapport.journaal_hash,
+        },
+    )
+    return toetsing

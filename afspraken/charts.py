@@ -1,0 +1,90 @@
+"""Server-rendered SVG charts for the reports: each measured toezegging as a bar
+against its norm, with the values of earlier years as markers. Plain SVG, no
+scripts, no external references, so it embeds in HTML and PDF alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from html import escape
+
+from .choices import Verdict
+
+COLOURS = {
+    Verdict.NAGEKOMEN: "#1b7a3a",
+    Verdict.DEELS: "#b26a00",
+    Verdict.NIET_NAGEKOMEN: "#b3261e",
+    Verdict.TE_BEOORDELEN: "#5f6368",
+}
+HISTORY_COLOUR = "#1f3b73"
+
+
+@dataclass(frozen=True)
+class Staaf:
+    """One bar: a measured toezegging in the year, with earlier years."""
+
+    label: str
+    waarde: Decimal
+    norm: Decimal
+    verdict: str
+    maximaal: bool = False
+    eerder: tuple[tuple[int, Decimal], ...] = ()
+
+
+def _fmt(value: Decimal) -> str:
+    return f"{value.quantize(Decimal('0.1'))}".replace(".", ",")
+
+
+def staafdiagram(staven: list[Staaf], *, width: int = 640, title: str = "") -> str:
+    """Horizontal bars, each scaled to its own norm (the norm line sits at 100%).
+
+    Every bar carries its value as text, so the chart never depends on colour.
+    """
+    label_w, right_pad, row_h, top = 210, 70, 34, 26 if title else 6
+    plot_w = width - label_w - right_pad
+    height = top + row_h * max(len(staven), 1) + 22
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
+        'font-family="DejaVu Sans, sans-serif" font-size="10">'
+    ]
+    if title:
+        parts.append(
+            '<text x="0" y="14" font-size="11" font-weight="bold">'
+            f"{escape(title)}</text>"
+        )
+    for i, s in enumerate(staven):
+        y = top + i * row_h
+        scale_max = max(
+            [s.norm * Decimal("1.25"), s.waarde, *(w for _, w in s.eerder), Decimal(1)]
+        )
+
+        def x(v: Decimal) -> float:
+            return label_w + float(v / scale_max) * plot_w  # noqa: B023
+
+        colour = COLOURS.get(s.verdict, "#5f6368")
+        parts.append(
+            f'<text x="0" y="{y + 15}">{escape(s.label[:38])}</text>'
+            f'<rect x="{label_w}" y="{y + 4}" width="{plot_w}" height="16" '
+            'fill="#eef1f5"/>'
+            f'<rect x="{label_w}" y="{y + 4}" width="{x(s.waarde) - label_w:.1f}" '
+            f'height="16" fill="{colour}"/>'
+            f'<line x1="{x(s.norm):.1f}" x2="{x(s.norm):.1f}" y1="{y}" y2="{y + 24}" '
+            'stroke="#000" stroke-width="2"/>'
+            f'<text x="{width - right_pad + 6}" y="{y + 16}">{_fmt(s.waarde)}</text>'
+            f'<text x="{x(s.norm) + 3:.1f}" y="{y + 31}" font-size="8">'
+            f"{'max' if s.maximaal else 'norm'} {_fmt(s.norm)}</text>"
+        )
+        for jaar, waarde in s.eerder:
+            cx = x(waarde)
+            parts.append(
+                f'<circle cx="{cx:.1f}" cy="{y + 12}" r="3.5" fill="#fff" '
+                f'stroke="{HISTORY_COLOUR}" stroke-width="1.5">'
+                f"<title>{jaar}: {_fmt(waarde)}</title></circle>"
+            )
+    legend_y = height - 6
+    parts.append(
+        f'<text x="{label_w}" y="{legend_y}" font-size="8">'
+        "balk = waarde dit jaar · streep = norm · rondje = eerdere jaren</text></svg>"
+    )
+    return "".join(parts)

@@ -1,0 +1,127 @@
+"""Reads across relations for the yearly assessment.
+
+`jaarcijfers` loads the measurement inputs of any number of cooperaties for one
+year as aggregates computed by the database, in a constant number of queries
+(five, however many cooperaties).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+from cooperatie.choices import Doelgroep
+from cooperatie.models import Lid
+from ledger.choices import BoekingSoort
+from ledger.models import Activiteit, Boeking
+
+from .evaluatie import ActiviteitGroep, Jaarcijfers
+
+ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def peildatum(jaar: int) -> datetime.date:
+    """The reference date of member counts: 31 December of the year."""
+    return datetime.date(jaar, 12, 31)
+
+
+def jaar_range(jaar: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(jaar, 1, 1), datetime.date(jaar, 12, 31)
+
+
+def jaarcijfers(*, cooperatie_ids: Iterable[int], jaar: int) -> dict[int, Jaarcijfers]:
+    """The measurement inputs of each cooperatie in the year, keyed by its id.
+
+    Five queries: activity groups, bookings, members on peildatum, distinct
+    volunteers, in SQL aggregates.
+    """
+    ids = list(cooperatie_ids)
+    in_jaar = jaar_range(jaar)
+    groepen: dict[int, list[ActiviteitGroep]] = defaultdict(list)
+    for row in (
+        Activiteit.objects.filter(cooperatie_id__in=ids, datum__range=in_jaar)
+        .values("cooperatie_id", "thema", "open_voor_buurt")
+        .annotate(
+            aantal=Count("id"),
+            uren=Coalesce(Sum("vrijwilligersuren"), ZERO),
+            buurt=Coalesce(Sum("deelnemers_buurt"), 0),
+        )
+        .order_by()
+    ):
+        groepen[row["cooperatie_id"]].append(
+            ActiviteitGroep(
+                thema=row["thema"],
+                open_voor_buurt=row["open_voor_buurt"],
+                aantal=row["aantal"],
+                vrijwilligersuren=Decimal(row["uren"]),
+                deelnemers_buurt=row["buurt"],
+            )
+        )
+
+    # Uitgaven dated in the year, and the storno's of exactly those uitgaven
+    # (a storno counts against the year of the boeking it cancels).
+    geld = {
+        row["cooperatie_id"]: row
+        for row in Boeking.objects.filter(
+            cooperatie_id__in=ids, soort=BoekingSoort.UITGAVE
+        )
+        .filter(
+            Q(corrigeert__isnull=True, datum__range=in_jaar)
+            | Q(corrigeert__isnull=False, corrigeert__datum__range=in_jaar)
+        )
+        .values("cooperatie_id")
+        .annotate(
+            uitgaven=Coalesce(Sum("bedrag", filter=Q(corrigeert__isnull=True)), ZERO),
+            gestorneerd=Coalesce(
+                Sum("bedrag", filter=Q(corrigeert__isnull=False)), ZERO
+            ),
+        )
+        .order_by()
+    }
+
+    leden = {
+        row["cooperatie_id"]: row
+        for row in Lid.objects.filter(cooperatie_id__in=ids)
+        .op_peildatum(peildatum(jaar))
+        .values("cooperatie_id")
+        .annotate(
+            aantal=Count("id"),
+            doelgroep=Count("id", filter=Q(doelgroep=Doelgroep.JA)),
+        )
+        .order_by()
+    }
+
+    actief = dict(
+        Activiteit.vrijwilligers.through.objects.filter(
+            activiteit__cooperatie_id__in=ids, activiteit__datum__range=in_jaar
+        )
+        .values("activiteit__cooperatie_id")
+        .annotate(n=Count("lid_id", distinct=True))
+        .order_by()
+        .values_list("activiteit__cooperatie_id", "n")
+    )
+
+    result = {}
+    for cooperatie_id in ids:
+        g = geld.get(cooperatie_id, {})
+        leden_row = leden.get(cooperatie_id, {})
+        result[cooperatie_id] = Jaarcijfers(
+            jaar=jaar,
+            activiteiten=tuple(
+                sorted(
+                    groepen.get(cooperatie_id, ()),
+                    key=lambda a: (a.thema, a.open_voor_buurt),
+                )
+            ),
+            uitgaven=Decimal(g.get("uitgaven", 0)),
+            uitgaven_gestorneerd=Decimal(g.get("gestorneerd", 0)),
+            aantal_leden=leden_row.get("aantal", 0),
+            aantal_doelgroep=leden_row.get("doelgroep", 0),
+            actieve_leden=actief.get(cooperatie_id, 0),
+        )
+    return result

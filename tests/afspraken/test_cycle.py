@@ -1,0 +1,302 @@
+"""The yearly cycle: indienen → (terugsturen → indienen)* → vaststellen."""
+
+import datetime
+import io
+import json
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+import pypdf
+import pytest
+
+from afspraken import services
+from afspraken.choices import Indicator, Richting, ToetsingStatus, Verdict
+from afspraken.models import Rapport, Toetsing
+from cooperatie import services as cooperatie_services
+from ledger import services as ledger_services
+from ledger.journal import verify_chain
+from ledger.models import AuditEntry
+from tests.afspraken.factories import ToezeggingFactory
+from tests.helpers import fresh
+from tests.ledger.factories import ActiviteitFactory, BoekingFactory
+
+JAAR = 2024
+
+
+@pytest.fixture
+def jaar(world):
+    """Tenant A's afspraak with a measured and a kwalitatief clause, and a year of
+    activities and spending."""
+    a = world.a
+    ToezeggingFactory(
+        afspraak=a.afspraak,
+        omschrijving="Besteding hoogstens 500 euro",
+        indicator=Indicator.BESTEDING,
+        richting=Richting.MAXIMAAL,
+        norm=Decimal("500"),
+    )
+    kwalitatief = ToezeggingFactory(
+        afspraak=a.afspraak,
+        omschrijving="Moestuin open voor de buurt",
+        indicator=Indicator.KWALITATIEF,
+        norm=Decimal("0"),
+    )
+    for dag in range(1, 12):
+        ActiviteitFactory(cooperatie=a.cooperatie, datum=datetime.date(JAAR, 2, dag))
+    BoekingFactory(cooperatie=a.cooperatie, datum=datetime.date(JAAR, 6, 1))
+    return a, kwalitatief
+
+
+def _indienen(a):
+    return services.toetsing_indienen(toetsing=a.toetsing, actor=fresh(a.bestuur))
+
+
+def test_full_cycle_seals_a_report_and_journals_every_step(jaar):
+    a, kwalitatief = jaar
+    seq = AuditEntry.objects.count()
+
+    toetsing = _indienen(a)
+    assert toetsing.status == ToetsingStatus.INGEDIEND
+    assert toetsing.verdict == Verdict.TE_BEOORDELEN
+    assert toetsing.snapshot["cijfers"]["aantal_activiteiten"] == 12
+
+    toetsing = services.toetsing_terugsturen(
+        toetsing=toetsing, reden="Taalcafé van maart ontbreekt.", actor=a.beheerder
+    )
+    assert toetsing.status == ToetsingStatus.TERUGGESTUURD
+    ActiviteitFactory(cooperatie=a.cooperatie, datum=datetime.date(JAAR, 3, 5))
+    toetsing = _indienen(a)
+    assert toetsing.snapshot["cijfers"]["aantal_activiteiten"] == 13
+
+    services.toetsing_beoordelen(
+        toetsing=toetsing,
+        toezegging=kwalitatief,
+        oordeel=Verdict.NAGEKOMEN,
+        toelichting="Elke zaterdag open.",
+        actor=a.beheerder,
+    )
+    toetsing = services.toetsing_vaststellen(toetsing=toetsing, actor=a.beheerder)
+    assert toetsing.status == ToetsingStatus.VASTGESTELD
+    assert toetsing.verdict == Verdict.NAGEKOMEN
+
+    actions = list(
+        AuditEntry.objects.filter(seq__gt=seq).values_list("action", flat=True)
+    )
+    assert actions == [
+        "toetsing_indienen",
+        "toetsing_terugsturen",
+        "toetsing_indienen",
+        "toetsing_beoordelen",
+        "toetsing_vaststellen",
+    ]
+    rapport = Rapport.objects.get(toetsing=toetsing)
+    reader = pypdf.PdfReader(io.BytesIO(rapport.pdf.read()))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "Moestuin open voor de buurt" in text
+    assert json.loads(reader.attachments["snapshot.json"][0]) == toetsing.snapshot
+    assert verify_chain().ok
+
+
+def test_indienen_freezes_the_year_for_activities_bookings_and_members(jaar):
+    a, _ = jaar
+    _indienen(a)
+    bestuur = fresh(a.bestuur)
+    datum = datetime.date(JAAR, 5, 1)
+    calls = {
+        "activiteit": lambda: ledger_services.activiteit_create(
+            cooperatie=a.cooperatie,
+            datum=datum,
+            titel="Late activiteit",
+            thema="groen",
+            actor=bestuur,
+        ),
+        "boeking": lambda: ledger_services.boeking_create(
+            cooperatie=a.cooperatie,
+            datum=datum,
+            soort="uitgave",
+            bedrag=Decimal("10"),
+            omschrijving="Late bon",
+            actor=bestuur,
+        ),
+        "lid": lambda: cooperatie_services.lid_create(
+            cooperatie=a.cooperatie, naam="Nieuw Lid", lid_sinds=datum, actor=bestuur
+        ),
+        "storno": lambda: ledger_services.boeking_storno(
+            boeking=a.boeking, actor=bestuur
+        ),
+    }
+    for name, call in calls.items():
+        with pytest.raises(ValidationError) as excinfo:
+            call()
+        assert "2024 is ingediend" in str(excinfo.value), name
+    # The next year stays open.
+    ledger_services.activiteit_create(
+        cooperatie=a.cooperatie,
+        datum=datetime.date(JAAR + 1, 1, 1),
+        titel="Nieuwjaarsborrel",
+        thema="ontmoeting",
+        actor=bestuur,
+    )
+
+
+def _beoordeel(a, toetsing, kwalitatief):
+    services.toetsing_beoordelen(
+        toetsing=toetsing,
+        toezegging=kwalitatief,
+        oordeel=Verdict.DEELS,
+        toelichting="Tuin aangelegd, nog weinig buren.",
+        actor=a.beheerder,
+    )
+
+
+def test_terugsturen_opens_the_year_again_and_vaststellen_closes_it_for_good(jaar):
+    a, kwalitatief = jaar
+    toetsing = _indienen(a)
+    services.toetsing_terugsturen(
+        toetsing=toetsing, reden="Bonnen ontbreken.", actor=a.beheerder
+    )
+    boeking = ledger_services.boeking_create(
+        cooperatie=a.cooperatie,
+        datum=datetime.date(JAAR, 5, 1),
+        soort="uitgave",
+        bedrag=Decimal("10"),
+        omschrijving="Bon nagekomen",
+        actor=fresh(a.bestuur),
+    )
+    toetsing = _indienen(a)
+    _beoordeel(a, toetsing, kwalitatief)
+    services.toetsing_vaststellen(toetsing=toetsing, actor=a.beheerder)
+    with pytest.raises(ValidationError, match="vastgesteld"):
+        ledger_services.boeking_storno(boeking=boeking, actor=fresh(a.bestuur))
+    with pytest.raises(ValidationError, match="vastgesteld"):
+        _indienen(a)
+    with pytest.raises(ValidationError, match="vastgesteld"):
+        services.toetsing_terugsturen(
+            toetsing=toetsing, reden="Toch nog iets.", actor=a.beheerder
+        )
+
+
+def test_snapshot_freezes_the_member_count_at_indienen(jaar):
+    a, _ = jaar
+    toetsing = _indienen(a)
+    assert toetsing.snapshot["cijfers"]["aantal_leden"] == 2
+    # A member added afterwards, dated in the next year, changes nothing.
+    cooperatie_services.lid_create(
+        cooperatie=a.cooperatie,
+        naam="Later Lid",
+        lid_sinds=datetime.date(JAAR + 1, 2, 1),
+        actor=fresh(a.bestuur),
+    )
+    toetsing.refresh_from_db()
+    assert toetsing.snapshot["cijfers"]["aantal_leden"] == 2
+
+
+@pytest.mark.parametrize(
+    ("transition", "start", "message"),
+    [
+        ("terugsturen", ToetsingStatus.OPEN, "open"),
+        ("vaststellen", ToetsingStatus.OPEN, "open"),
+        ("vaststellen", ToetsingStatus.TERUGGESTUURD, "teruggestuurd"),
+        ("indienen", ToetsingStatus.INGEDIEND, "ingediend"),
+    ],
+)
+def test_illegal_transitions_name_the_current_status(jaar, transition, start, message):
+    a, _ = jaar
+    Toetsing.objects.filter(pk=a.toetsing.pk).update(status=start)
+    seq = AuditEntry.objects.count()
+    call = {
+        "indienen": lambda: _indienen(a),
+        "terugsturen": lambda: services.toetsing_terugsturen(
+            toetsing=a.toetsing, reden="reden", actor=a.beheerder
+        ),
+        "vaststellen": lambda: services.toetsing_vaststellen(
+            toetsing=a.toetsing, actor=a.beheerder
+        ),
+    }[transition]
+    with pytest.raises(ValidationError) as excinfo:
+        call()
+    assert f"Deze toetsing is {message}" in str(excinfo.value)
+    assert Toetsing.objects.get(pk=a.toetsing.pk).status == start
+    assert AuditEntry.objects.count() == seq
+
+
+def test_terugsturen_requires_a_reason(jaar):
+    a, _ = jaar
+    toetsing = _indienen(a)
+    with pytest.raises(ValidationError) as excinfo:
+        services.toetsing_terugsturen(toetsing=toetsing, reden="   ", actor=a.beheerder)
+    assert "reden" in excinfo.value.message_dict
+    assert Toetsing.objects.get(pk=toetsing.pk).status == ToetsingStatus.INGEDIEND
+
+
+def test_vaststellen_is_refused_while_a_kwalitatief_clause_is_unassessed(jaar):
+    a, _ = jaar
+    toetsing = _indienen(a)
+    with pytest.raises(ValidationError) as excinfo:
+        services.toetsing_vaststellen(toetsing=toetsing, actor=a.beheerder)
+    assert "Moestuin open voor de buurt" in str(excinfo.value)
+    assert not Rapport.objects.filter(toetsing=toetsing).exists()
+
+
+def test_beoordelen_requires_a_toelichting_and_a_kwalitatief_clause(jaar):
+    a, kwalitatief = jaar
+    toetsing = _indienen(a)
+    with pytest.raises(ValidationError) as excinfo:
+        services.toetsing_beoordelen(
+            toetsing=toetsing,
+            toezegging=kwalitatief,
+            oordeel=Verdict.DEELS,
+            toelichting="",
+            actor=a.beheerder,
+        )
+    assert "toelichting" in excinfo.value.message_dict
+    with pytest.raises(ValidationError) as excinfo:
+        services.toetsing_beoordelen(
+            toetsing=toetsing,
+            toezegging=a.toezegging,
+            oordeel=Verdict.DEELS,
+            toelichting="Goed gedaan.",
+            actor=a.beheerder,
+        )
+    assert "toezegging" in excinfo.value.message_dict
+
+
+def test_indienen_of_the_running_year_is_refused(jaar):
+    a, _ = jaar
+    lopend = timezone.localdate().year
+    Toetsing.objects.filter(pk=a.toetsing.pk).update(jaar=lopend)
+    with pytest.raises(ValidationError, match="loopt nog"):
+        _indienen(a)
+
+
+@pytest.mark.parametrize("actor", ["beheerder", "auditor"])
+def test_only_the_bestuur_submits(jaar, actor):
+    a, _ = jaar
+    with pytest.raises(PermissionDenied):
+        services.toetsing_indienen(toetsing=a.toetsing, actor=getattr(a, actor))
+
+
+@pytest.mark.parametrize("actor", ["bestuur", "auditor", "other_beheerder"])
+def test_only_the_corporaties_beheerder_returns_assesses_and_approves(
+    world, jaar, actor
+):
+    a, kwalitatief = jaar
+    toetsing = _indienen(a)
+    user = world.b.beheerder if actor == "other_beheerder" else getattr(a, actor)
+    seq = AuditEntry.objects.count()
+    with pytest.raises(PermissionDenied):
+        services.toetsing_terugsturen(toetsing=toetsing, reden="x", actor=user)
+    with pytest.raises(PermissionDenied):
+        services.toetsing_beoordelen(
+            toetsing=toetsing,
+            toezegging=kwalitatief,
+            oordeel=Verdict.NAGEKOMEN,
+            toelichting="x",
+            actor=user,
+        )
+    with pytest.raises(PermissionDenied):
+        services.toetsing_vaststellen(toetsing=toetsing, actor=user)
+    assert AuditEntry.objects.count() == seq
+    assert Toetsing.objects.get(pk=toetsing.pk).status == ToetsingStatus.INGEDIEND
