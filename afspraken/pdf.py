@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import logging
 import mimetypes
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,10 @@ from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
+
+# fontTools stamps every font subset it writes with the current time unless
+# SOURCE_DATE_EPOCH is set; a fixed stamp keeps rendering byte-for-byte repeatable.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
 
 STATIC_BASE_URL = "static:///"
 PDF_VARIANT = "pdf/a-3b"

@@ -13,9 +13,11 @@ import zipfile
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ledger import journal
 from ledger.choices import BoekingSoort, Thema
@@ -266,6 +268,10 @@ def seal(toetsing: Toetsing, *, actor) -> Rapport:
     with the SHA-256 of its bytes. Call inside the vaststellen transaction, which
     holds the journal head lock's turn: the head printed in the PDF is the newest
     entry before the vaststellen entry itself."""
+    if Rapport.objects.filter(toetsing=toetsing).exists():
+        raise ValidationError(
+            {"toetsing": _("Deze toetsing heeft al een verzegeld rapport.")}
+        )
     journaal_hash = journal.head_hash()
     pdf = render_nalevingsrapport(
         toetsing, journaal_hash=journaal_hash, moment=toetsing.vastgesteld_op
