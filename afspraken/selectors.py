@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
-from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models import Count, DecimalField, Prefetch, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from cooperatie.choices import Doelgroep
@@ -20,7 +22,36 @@ from cooperatie.models import Lid
 from ledger.choices import BoekingSoort
 from ledger.models import Activiteit, Boeking
 
-from .evaluatie import ActiviteitGroep, Jaarcijfers
+from .choices import ToetsingStatus
+from .evaluatie import (
+    ActiviteitGroep,
+    Beoordeling,
+    Jaarcijfers,
+    ToetsingResultaat,
+    ToezeggingResultaat,
+    ToezeggingSpec,
+    evaluate,
+)
+from .models import Afspraak, Toetsing
+
+# Statuses whose measured values are frozen in the snapshot.
+FROZEN = (ToetsingStatus.INGEDIEND, ToetsingStatus.VASTGESTELD)
+
+
+def spec_of(toezegging) -> ToezeggingSpec:
+    """The measurable part of a Toezegging row, for the pure arithmetic."""
+    return ToezeggingSpec(
+        id=toezegging.pk,
+        omschrijving=toezegging.omschrijving,
+        indicator=toezegging.indicator,
+        norm=toezegging.norm,
+        richting=toezegging.richting,
+        deels_vanaf=toezegging.deels_vanaf,
+        zwaarwegend=toezegging.zwaarwegend,
+        thema=toezegging.thema,
+        alleen_open_voor_buurt=toezegging.alleen_open_voor_buurt,
+    )
+
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -125,3 +156,86 @@ def jaarcijfers(*, cooperatie_ids: Iterable[int], jaar: int) -> dict[int, Jaarci
             actieve_leden=actief.get(cooperatie_id, 0),
         )
     return result
+
+
+def beoordelingen_of(toetsing: Toetsing) -> dict[int, Beoordeling]:
+    """The assessments of a toetsing's kwalitatief clauses, by toezegging id."""
+    return {
+        b.toezegging_id: Beoordeling(b.oordeel, b.toelichting)
+        for b in toetsing.beoordelingen.all()
+    }
+
+
+@dataclass(frozen=True)
+class ToetsingRegel:
+    """One afspraak in a corporatie-year: its toetsing (if opened) and the result,
+    measured now for an open year or as frozen in the snapshot once submitted."""
+
+    afspraak: Afspraak
+    toetsing: Toetsing | None
+    resultaat: ToetsingResultaat
+    bevroren: bool
+
+
+def _from_snapshot(
+    snapshot: dict, specs: dict[int, ToezeggingSpec]
+) -> ToetsingResultaat:
+    rows = []
+    for row in snapshot["toezeggingen"]:
+        spec = specs.get(row["id"]) or ToezeggingSpec(
+            id=row["id"],
+            omschrijving=row["omschrijving"],
+            indicator=row["indicator"],
+            norm=Decimal(row["norm"]),
+            richting=row["richting"],
+            deels_vanaf=Decimal(row["deels_vanaf"]),
+            zwaarwegend=row["zwaarwegend"],
+        )
+        waarde = Fraction(Decimal(row["waarde"])) if row["waarde"] is not None else None
+        rows.append(
+            ToezeggingResultaat(
+                spec, waarde, row["verdict"], row.get("toelichting", "")
+            )
+        )
+    return ToetsingResultaat(
+        snapshot["toetsing"]["jaar"], snapshot["verdict"], tuple(rows)
+    )
+
+
+def corporatie_jaar(
+    *, jaar: int, corporatie_ids: Iterable[int] | None = None
+) -> list[ToetsingRegel]:
+    """Every afspraak running in the year (of the given corporaties, or all), with
+    its result. A constant number of queries, however many afspraken."""
+    toetsingen = Toetsing.objects.filter(jaar=jaar).prefetch_related("beoordelingen")
+    afspraken = (
+        Afspraak.objects.lopend_in(jaar)
+        .select_related("corporatie", "cooperatie")
+        .prefetch_related(
+            "toezeggingen",
+            "gebouwen",
+            Prefetch("toetsingen", queryset=toetsingen, to_attr="toetsingen_jaar"),
+        )
+        .order_by("corporatie__naam", "cooperatie__naam", "pk")
+    )
+    if corporatie_ids is not None:
+        afspraken = afspraken.filter(corporatie_id__in=list(corporatie_ids))
+    afspraken = list(afspraken)
+    cijfers = jaarcijfers(
+        cooperatie_ids={a.cooperatie_id for a in afspraken}, jaar=jaar
+    )
+    regels = []
+    for afspraak in afspraken:
+        toetsing = afspraak.toetsingen_jaar[0] if afspraak.toetsingen_jaar else None
+        specs = {t.pk: spec_of(t) for t in afspraak.toezeggingen.all()}
+        if toetsing is not None and toetsing.status in FROZEN and toetsing.snapshot:
+            resultaat = _from_snapshot(toetsing.snapshot, specs)
+            bevroren = True
+        else:
+            beoordelingen = beoordelingen_of(toetsing) if toetsing else {}
+            resultaat = evaluate(
+                specs.values(), cijfers[afspraak.cooperatie_id], beoordelingen
+            )
+            bevroren = False
+        regels.append(ToetsingRegel(afspraak, toetsing, resultaat, bevroren))
+    return regels

@@ -16,7 +16,7 @@ from cooperatie import permissions
 from cooperatie.models import Cooperatie, Corporatie, Gebouw
 from ledger import journal, writes
 
-from . import rapporten, snapshot
+from . import rapporten, selectors, snapshot
 from .choices import Indicator, ToetsingStatus, Verdict
 from .models import Afspraak, Beoordeling, Jaarparameter, Toetsing, Toezegging
 
@@ -338,7 +338,7 @@ def toetsing_beoordelen(
     beoordeling.save()
     if toetsing.snapshot is not None:
         toetsing.snapshot = snapshot.with_beoordelingen(
-            toetsing.snapshot, snapshot.beoordelingen_of(toetsing)
+            toetsing.snapshot, selectors.beoordelingen_of(toetsing)
         )
         toetsing.verdict = toetsing.snapshot["verdict"]
         toetsing.save(update_fields=["snapshot", "verdict"])
@@ -360,7 +360,7 @@ def toetsing_vaststellen(*, toetsing: Toetsing, actor) -> Toetsing:
     permissions.require_beheerder(actor, toetsing.afspraak.corporatie_id)
     toetsing, before, to = _transition(toetsing, "vaststellen")
     final = snapshot.with_beoordelingen(
-        toetsing.snapshot, snapshot.beoordelingen_of(toetsing)
+        toetsing.snapshot, selectors.beoordelingen_of(toetsing)
     )
     open_clauses = [
         row["omschrijving"]

@@ -21,30 +21,9 @@ from . import evaluatie
 from .choices import Indicator, ToetsingStatus
 from .evaluatie import Beoordeling, ToezeggingSpec
 from .models import Toetsing
-from .selectors import jaar_range, jaarcijfers, peildatum
+from .selectors import beoordelingen_of, jaar_range, jaarcijfers, peildatum, spec_of
 
 VERSIE = 1
-
-
-def spec_of(toezegging) -> ToezeggingSpec:
-    return ToezeggingSpec(
-        id=toezegging.pk,
-        omschrijving=toezegging.omschrijving,
-        indicator=toezegging.indicator,
-        norm=toezegging.norm,
-        richting=toezegging.richting,
-        deels_vanaf=toezegging.deels_vanaf,
-        zwaarwegend=toezegging.zwaarwegend,
-        thema=toezegging.thema,
-        alleen_open_voor_buurt=toezegging.alleen_open_voor_buurt,
-    )
-
-
-def beoordelingen_of(toetsing: Toetsing) -> dict[int, Beoordeling]:
-    return {
-        b.toezegging_id: Beoordeling(b.oordeel, b.toelichting)
-        for b in toetsing.beoordelingen.all()
-    }
 
 
 def _historie(toetsing: Toetsing) -> dict[str, list[list]]:
