@@ -2,7 +2,7 @@
 
 `jaarcijfers` loads the measurement inputs of any number of cooperaties for one
 year as aggregates computed by the database, in a constant number of queries
-(five, however many cooperaties).
+(four, however many cooperaties).
 """
 
 from __future__ import annotations
@@ -68,8 +68,8 @@ def jaar_range(jaar: int) -> tuple[datetime.date, datetime.date]:
 def jaarcijfers(*, cooperatie_ids: Iterable[int], jaar: int) -> dict[int, Jaarcijfers]:
     """The measurement inputs of each cooperatie in the year, keyed by its id.
 
-    Five queries: activity groups, bookings, members on peildatum, distinct
-    volunteers, in SQL aggregates.
+    Four queries: activity groups, bookings, members on peildatum, distinct
+    volunteers, each an SQL aggregate.
     """
     ids = list(cooperatie_ids)
     in_jaar = jaar_range(jaar)

@@ -1,0 +1,195 @@
+"""Loading a corporatie-year: aggregates in SQL, constant queries, exact edges."""
+
+import datetime
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from afspraken import selectors, services
+from afspraken.choices import Indicator
+from afspraken.evaluatie import measure
+from cooperatie.choices import Doelgroep
+from tests.afspraken.factories import (
+    AfspraakFactory,
+    ToetsingFactory,
+    ToezeggingFactory,
+)
+from tests.cooperatie.factories import CooperatieFactory, CorporatieFactory, LidFactory
+from tests.helpers import fresh
+from tests.ledger.factories import ActiviteitFactory, BoekingFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def _cooperaties_with_data(n: int, corporatie=None) -> list[int]:
+    corporatie = corporatie or CorporatieFactory()
+    ids = []
+    for _ in range(n):
+        cooperatie = CooperatieFactory()
+        afspraak = AfspraakFactory(corporatie=corporatie, cooperatie=cooperatie)
+        ToezeggingFactory(afspraak=afspraak)
+        ToetsingFactory(afspraak=afspraak, jaar=2024)
+        lid = LidFactory(cooperatie=cooperatie)
+        ActiviteitFactory(cooperatie=cooperatie, vrijwilligers=[lid])
+        BoekingFactory(cooperatie=cooperatie)
+        ids.append(cooperatie.pk)
+    return ids
+
+
+@pytest.mark.parametrize("n", [2, 20])
+def test_jaarcijfers_takes_four_queries_however_many_cooperaties(
+    n, django_assert_num_queries
+):
+    ids = _cooperaties_with_data(n)
+    # 1 activity groups, 2 bookings with storno's, 3 members on peildatum,
+    # 4 distinct volunteers — and nothing per cooperatie.
+    with django_assert_num_queries(4):
+        cijfers = selectors.jaarcijfers(cooperatie_ids=ids, jaar=2024)
+    assert len(cijfers) == n
+    assert all(c.aantal_leden == 1 and c.actieve_leden == 1 for c in cijfers.values())
+
+
+@pytest.mark.parametrize("n", [2, 20])
+def test_corporatie_jaar_takes_constant_queries(n, django_assert_num_queries):
+    corporatie = CorporatieFactory()
+    _cooperaties_with_data(n, corporatie)
+    # afspraken, toezeggingen, gebouwen, toetsingen (+ their beoordelingen),
+    # then the four aggregates of jaarcijfers.
+    with django_assert_num_queries(9):
+        regels = selectors.corporatie_jaar(jaar=2024, corporatie_ids=[corporatie.pk])
+    assert len(regels) == n
+    assert all(r.resultaat.toezeggingen[0].waarde == 1 for r in regels)
+
+
+def test_activities_on_31_december_and_1_january_fall_in_their_own_year():
+    cooperatie = CooperatieFactory()
+    ActiviteitFactory(cooperatie=cooperatie, datum=D(2023, 12, 31))
+    ActiviteitFactory(cooperatie=cooperatie, datum=D(2024, 1, 1))
+    ActiviteitFactory(cooperatie=cooperatie, datum=D(2024, 12, 31))
+    ActiviteitFactory(cooperatie=cooperatie, datum=D(2025, 1, 1))
+    cijfers = selectors.jaarcijfers(cooperatie_ids=[cooperatie.pk], jaar=2024)
+    assert sum(g.aantal for g in cijfers[cooperatie.pk].activiteiten) == 2
+
+
+def test_members_joining_or_leaving_on_the_peildatum():
+    cooperatie = CooperatieFactory()
+    LidFactory(cooperatie=cooperatie, lid_sinds=D(2024, 12, 31))  # counts
+    LidFactory(cooperatie=cooperatie, lid_sinds=D(2020, 1, 1), lid_tot=D(2024, 12, 31))
+    LidFactory(cooperatie=cooperatie, lid_sinds=D(2020, 1, 1), lid_tot=D(2025, 1, 1))
+    LidFactory(cooperatie=cooperatie, lid_sinds=D(2025, 1, 1))  # not yet
+    LidFactory(cooperatie=cooperatie, lid_sinds=D(2020, 1, 1), doelgroep=Doelgroep.JA)
+    cijfers = selectors.jaarcijfers(cooperatie_ids=[cooperatie.pk], jaar=2024)[
+        cooperatie.pk
+    ]
+    assert cijfers.aantal_leden == 3
+    assert cijfers.aantal_doelgroep == 1
+
+
+def test_empty_member_list_gives_zero_percentages():
+    cooperatie = CooperatieFactory()
+    cijfers = selectors.jaarcijfers(cooperatie_ids=[cooperatie.pk], jaar=2024)[
+        cooperatie.pk
+    ]
+    spec = ToezeggingFactory.build(indicator=Indicator.AANDEEL_DOELGROEP)
+    assert cijfers.aantal_leden == 0
+    assert measure(selectors.spec_of(spec), cijfers) == 0
+
+
+def test_storno_of_an_uitgave_counts_against_the_year_it_cancels():
+    cooperatie = CooperatieFactory()
+    kept = BoekingFactory(cooperatie=cooperatie, bedrag=Decimal("100.00"))
+    cancelled = BoekingFactory(cooperatie=cooperatie, bedrag=Decimal("40.00"))
+    BoekingFactory(
+        cooperatie=cooperatie,
+        bedrag=Decimal("40.00"),
+        corrigeert=cancelled,
+        datum=D(2025, 1, 10),  # a storno dated later still cancels 2024's booking
+    )
+    budget = BoekingFactory(cooperatie=cooperatie, soort="budget", bedrag=Decimal(500))
+    BoekingFactory(
+        cooperatie=cooperatie, soort="budget", bedrag=Decimal(500), corrigeert=budget
+    )
+    cijfers = selectors.jaarcijfers(cooperatie_ids=[cooperatie.pk], jaar=2024)[
+        cooperatie.pk
+    ]
+    assert (cijfers.uitgaven, cijfers.uitgaven_gestorneerd) == (
+        Decimal(140),
+        Decimal(40),
+    )
+    spec = selectors.spec_of(ToezeggingFactory.build(indicator=Indicator.BESTEDING))
+    assert measure(spec, cijfers) == Fraction(kept.bedrag)
+    assert selectors.jaarcijfers(cooperatie_ids=[cooperatie.pk], jaar=2025)[
+        cooperatie.pk
+    ].uitgaven_gestorneerd == Decimal(0)
+
+
+def test_a_member_volunteering_twice_counts_once_and_only_in_that_year():
+    cooperatie = CooperatieFactory()
+    lid, ander = LidFactory.create_batch(2, cooperatie=cooperatie)
+    ActiviteitFactory(cooperatie=cooperatie, vrijwilligers=[lid])
+    ActiviteitFactory(cooperatie=cooperatie, vrijwilligers=[lid])
+    ActiviteitFactory(cooperatie=cooperatie, datum=D(2023, 5, 1), vrijwilligers=[ander])
+    cijfers = selectors.jaarcijfers(cooperatie_ids=[cooperatie.pk], jaar=2024)[
+        cooperatie.pk
+    ]
+    assert cijfers.actieve_leden == 1
+    spec = selectors.spec_of(
+        ToezeggingFactory.build(indicator=Indicator.AANDEEL_ACTIEVE_LEDEN)
+    )
+    assert measure(spec, cijfers) == 50
+
+
+def test_thema_and_open_voor_buurt_filters_apply_to_activity_indicators(world):
+    a = world.a
+    ActiviteitFactory(cooperatie=a.cooperatie, thema="groen", open_voor_buurt=False)
+    ToezeggingFactory(
+        afspraak=a.afspraak,
+        omschrijving="Groen, open",
+        thema="groen",
+        alleen_open_voor_buurt=True,
+        norm=Decimal(1),
+    )
+    regel = selectors.corporatie_jaar(jaar=2024, corporatie_ids=[a.corporatie.pk])[0]
+    waarden = {
+        r.toezegging.omschrijving: r.waarde for r in regel.resultaat.toezeggingen
+    }
+    assert waarden["Groen, open"] == 0
+    assert waarden[a.toezegging.omschrijving] == 2
+
+
+def test_afspraak_that_ended_the_year_before_is_not_in_the_year(world):
+    a = world.a
+    AfspraakFactory(
+        corporatie=a.corporatie,
+        cooperatie=a.cooperatie,
+        ingangsjaar=2020,
+        eindjaar=2023,
+    )
+    starts = AfspraakFactory(
+        corporatie=a.corporatie,
+        cooperatie=a.cooperatie,
+        ingangsjaar=2024,
+        eindjaar=None,
+    )
+    regels = selectors.corporatie_jaar(jaar=2024, corporatie_ids=[a.corporatie.pk])
+    assert {r.afspraak for r in regels} == {a.afspraak, starts}
+
+
+def test_submitted_years_show_the_frozen_snapshot(world):
+    a = world.a
+    services.toetsing_indienen(toetsing=a.toetsing, actor=fresh(a.bestuur))
+    # Members dated after the year do not change the frozen figures anyway; the
+    # row says it is frozen and carries the snapshot's values.
+    regel = selectors.corporatie_jaar(jaar=2024, corporatie_ids=[a.corporatie.pk])[0]
+    assert regel.bevroren
+    a.toetsing.refresh_from_db()
+    assert regel.resultaat.verdict == a.toetsing.snapshot["verdict"]
+    assert [
+        str(r.waarde) for r in regel.resultaat.toezeggingen if r.waarde is not None
+    ] == [
+        str(Fraction(Decimal(row["waarde"])))
+        for row in a.toetsing.snapshot["toezeggingen"]
+        if row["waarde"] is not None
+    ]
