@@ -70,7 +70,7 @@ def euro(value: str | Decimal) -> str:
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
-def _norm_label(row: dict[str, Any]) -> str:
+def norm_label(row: dict[str, Any]) -> str:
     if row["indicator"] == Indicator.KWALITATIEF:
         return "beoordeling"
     norm = Decimal(row["norm"]).normalize()
@@ -125,7 +125,7 @@ def nalevingsrapport_html(
             **row,
             "indicator_label": Indicator(row["indicator"]).label,
             "verdict_label": Verdict(row["verdict"]).label,
-            "norm_label": _norm_label(row),
+            "norm_label": norm_label(row),
             "filters": _filters(row),
         }
         for row in snapshot["toezeggingen"]
