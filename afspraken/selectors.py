@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Count, DecimalField, Prefetch, Q, Sum, Value
+from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from cooperatie.choices import Doelgroep
@@ -32,24 +32,30 @@ from .evaluatie import (
     ToezeggingSpec,
     evaluate,
 )
-from .models import Afspraak, Toetsing
+from .models import Afspraak, Toetsing, Toezegging
+from .models import Beoordeling as BeoordelingModel
 
 # Statuses whose measured values are frozen in the snapshot.
 FROZEN = (ToetsingStatus.INGEDIEND, ToetsingStatus.VASTGESTELD)
 
 
+# Toezegging fields that make up its ToezeggingSpec (besides the id).
+SPEC_FIELDS = (
+    "omschrijving",
+    "indicator",
+    "norm",
+    "richting",
+    "deels_vanaf",
+    "zwaarwegend",
+    "thema",
+    "alleen_open_voor_buurt",
+)
+
+
 def spec_of(toezegging) -> ToezeggingSpec:
     """The measurable part of a Toezegging row, for the pure arithmetic."""
     return ToezeggingSpec(
-        id=toezegging.pk,
-        omschrijving=toezegging.omschrijving,
-        indicator=toezegging.indicator,
-        norm=toezegging.norm,
-        richting=toezegging.richting,
-        deels_vanaf=toezegging.deels_vanaf,
-        zwaarwegend=toezegging.zwaarwegend,
-        thema=toezegging.thema,
-        alleen_open_voor_buurt=toezegging.alleen_open_voor_buurt,
+        id=toezegging.pk, **{name: getattr(toezegging, name) for name in SPEC_FIELDS}
     )
 
 
@@ -206,35 +212,57 @@ def corporatie_jaar(
     *, jaar: int, corporatie_ids: Iterable[int] | None = None
 ) -> list[ToetsingRegel]:
     """Every afspraak running in the year (of the given corporaties, or all), with
-    its result. A constant number of queries, however many afspraken."""
-    toetsingen = Toetsing.objects.filter(jaar=jaar).prefetch_related("beoordelingen")
-    afspraken = (
-        Afspraak.objects.lopend_in(jaar)
-        .select_related("corporatie", "cooperatie")
-        .prefetch_related(
-            "toezeggingen",
-            "gebouwen",
-            Prefetch("toetsingen", queryset=toetsingen, to_attr="toetsingen_jaar"),
-        )
+    its result. Nine queries, however many afspraken: afspraken with their
+    gebouwen, toezeggingen, toetsingen and beoordelingen, and `jaarcijfers`.
+
+    Related rows are grouped here rather than through `prefetch_related`, whose
+    per-object querysets cost more than the queries themselves at this scale.
+    """
+    afspraken_qs = Afspraak.objects.lopend_in(jaar)
+    if corporatie_ids is not None:
+        afspraken_qs = afspraken_qs.filter(corporatie_id__in=list(corporatie_ids))
+    afspraken = list(
+        afspraken_qs.select_related("corporatie", "cooperatie")
+        .prefetch_related("gebouwen")
         .order_by("corporatie__naam", "cooperatie__naam", "pk")
     )
-    if corporatie_ids is not None:
-        afspraken = afspraken.filter(corporatie_id__in=list(corporatie_ids))
-    afspraken = list(afspraken)
+    in_scope = afspraken_qs.values("pk")
+    specs: dict[int, list[ToezeggingSpec]] = defaultdict(list)
+    for row in (
+        Toezegging.objects.filter(afspraak_id__in=in_scope)
+        .order_by("afspraak_id", "volgorde", "pk")
+        .values("afspraak_id", "pk", *SPEC_FIELDS)
+    ):
+        specs[row.pop("afspraak_id")].append(ToezeggingSpec(id=row.pop("pk"), **row))
+    toetsingen = {
+        t.afspraak_id: t
+        for t in Toetsing.objects.filter(afspraak_id__in=in_scope, jaar=jaar)
+    }
+    beoordelingen: dict[int, dict[int, Beoordeling]] = defaultdict(dict)
+    for (
+        toetsing_id,
+        toezegging_id,
+        oordeel,
+        toelichting,
+    ) in BeoordelingModel.objects.filter(
+        toetsing__afspraak_id__in=in_scope, toetsing__jaar=jaar
+    ).values_list("toetsing_id", "toezegging_id", "oordeel", "toelichting"):
+        beoordelingen[toetsing_id][toezegging_id] = Beoordeling(oordeel, toelichting)
     cijfers = jaarcijfers(
         cooperatie_ids={a.cooperatie_id for a in afspraken}, jaar=jaar
     )
     regels = []
     for afspraak in afspraken:
-        toetsing = afspraak.toetsingen_jaar[0] if afspraak.toetsingen_jaar else None
-        specs = {t.pk: spec_of(t) for t in afspraak.toezeggingen.all()}
+        toetsing = toetsingen.get(afspraak.pk)
+        eigen = {spec.id: spec for spec in specs[afspraak.pk]}
         if toetsing is not None and toetsing.status in FROZEN and toetsing.snapshot:
-            resultaat = _from_snapshot(toetsing.snapshot, specs)
+            resultaat = _from_snapshot(toetsing.snapshot, eigen)
             bevroren = True
         else:
-            beoordelingen = beoordelingen_of(toetsing) if toetsing else {}
             resultaat = evaluate(
-                specs.values(), cijfers[afspraak.cooperatie_id], beoordelingen
+                eigen.values(),
+                cijfers[afspraak.cooperatie_id],
+                beoordelingen.get(toetsing.pk, {}) if toetsing else {},
             )
             bevroren = False
         regels.append(ToetsingRegel(afspraak, toetsing, resultaat, bevroren))

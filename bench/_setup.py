@@ -1,0 +1,57 @@
+"""Shared set-up of the benchmarks: a throw-away database, migrated.
+
+Benchmarks run against a fresh SQLite file in a temporary folder unless
+BENCH_DATABASE_URL names another database (e.g. a PostgreSQL scratch database,
+which is dropped and recreated by Django's test-database machinery).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup_django() -> None:
+    """Configure Django on a scratch database and migrate it."""
+    scratch = Path(tempfile.mkdtemp(prefix="coopsturing-bench-"))
+    os.environ["DATABASE_URL"] = os.environ.get(
+        "BENCH_DATABASE_URL", f"sqlite:///{scratch / 'bench.sqlite3'}"
+    )
+    os.environ["DJANGO_MEDIA_ROOT"] = str(scratch / "media")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test.utils import setup_databases
+
+    if "BENCH_DATABASE_URL" in os.environ:
+        # Never touch a real database: work in Django's test copy of it.
+        setup_databases(verbosity=0, interactive=False)
+    else:
+        call_command("migrate", verbosity=0)
+
+
+@contextmanager
+def timer(results: dict, name: str):
+    start = time.perf_counter()
+    yield
+    results[name] = time.perf_counter() - start
+
+
+def best_of(n: int, func) -> float:
+    """The fastest of n runs, in seconds (the least disturbed by a noisy machine)."""
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return min(times)
