@@ -300,3 +300,37 @@ def test_only_the_corporaties_beheerder_returns_assesses_and_approves(
         services.toetsing_vaststellen(toetsing=toetsing, actor=user)
     assert AuditEntry.objects.count() == seq
     assert Toetsing.objects.get(pk=toetsing.pk).status == ToetsingStatus.INGEDIEND
+
+
+def test_a_vastgesteld_year_refuses_every_ledger_and_member_change(jaar):
+    a, kwalitatief = jaar
+    toetsing = _indienen(a)
+    _beoordeel(a, toetsing, kwalitatief)
+    services.toetsing_vaststellen(toetsing=toetsing, actor=a.beheerder)
+    bestuur = fresh(a.bestuur)
+    datum = datetime.date(JAAR, 8, 1)
+    changes = [
+        lambda: ledger_services.activiteit_update(
+            activiteit=a.activiteit, titel="Andere titel", actor=bestuur
+        ),
+        lambda: ledger_services.activiteit_delete(
+            activiteit=a.activiteit, actor=bestuur
+        ),
+        lambda: ledger_services.boeking_create(
+            cooperatie=a.cooperatie,
+            datum=datum,
+            soort="budget",
+            bedrag=Decimal("5"),
+            omschrijving="Te laat",
+            actor=bestuur,
+        ),
+        lambda: cooperatie_services.lid_end(lid=a.lid, lid_tot=datum, actor=bestuur),
+        lambda: cooperatie_services.lid_update(
+            lid=a.lid, lid_sinds=datetime.date(JAAR, 3, 1), actor=bestuur
+        ),
+    ]
+    seq = AuditEntry.objects.count()
+    for change in changes:
+        with pytest.raises(ValidationError, match="2024 is vastgesteld"):
+            change()
+    assert AuditEntry.objects.count() == seq
