@@ -10,6 +10,12 @@ for corporaties and roles, the beheerder for buildings, contracts and agreements
 the bestuur for members, activities and bookings), so the journal holds the whole
 world. Only the user accounts are created directly: no service exists for them.
 
+The yearly cycle has run for the previous calendar year: each bestuur submits
+(indient) its year, one of them is returned by the beheerder because a month of
+receipts is missing and submits again after booking them, the beheerder assesses
+the kwalitatieve toezeggingen and approves (vaststelt) every year, which seals one
+nalevingsrapport (PDF) per afspraak. The current year stays open.
+
 The world is deterministic for a given date (fixed seeds for Faker and `random`),
 is written in one transaction, and is built once: when the first demo corporatie
 exists, `seed()` writes nothing at all.
@@ -31,13 +37,15 @@ from django.apps import apps
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import transaction
 from django.utils import timezone
 
 from faker import Faker
 
 from afspraken import services as afspraken_services
-from afspraken.choices import Indicator, Richting
+from afspraken.choices import Indicator, Richting, Verdict
+from afspraken.models import Rapport
 from ledger import services as ledger_services
 from ledger.choices import BoekingSoort, Thema
 
@@ -318,6 +326,9 @@ class Toezeg:
     thema: str = ""
     alleen_open_voor_buurt: bool = False
     deels_vanaf: str = "75"
+    # The beheerder's assessment of a kwalitatieve toezegging for the previous year.
+    oordeel: str = ""
+    toelichting: str = ""
 
 
 @dataclass(frozen=True)
@@ -341,7 +352,9 @@ class CooperatieSpec:
     afspraak_titel: str
     looptijd: tuple[int, int | None]  # ingangsjaar, eindjaar offsets from this year
     toezeggingen: tuple[Toezeg, ...]
-    kwalitatief_toelichting: str = ""
+    # The treasurer forgot to book this month's receipts of the previous year; the
+    # beheerder returns the submitted year for them (see `_Builder._jaarcyclus`).
+    ontbrekende_maand: int | None = None
 
 
 VASTE_UITGAVEN = (
@@ -410,8 +423,16 @@ COOPERATIES = (
                 "De coöperatie onderhoudt de binnentuin samen met de buurt en "
                 "bespreekt dit jaarlijks met de wijkbeheerder",
                 Indicator.KWALITATIEF, "0", zwaarwegend=False,
+                oordeel=Verdict.NAGEKOMEN,
+                toelichting=(
+                    "De binnentuin is het hele seizoen met buurtbewoners "
+                    "onderhouden tijdens de moestuindagen en de schoonmaakacties. "
+                    "Het jaargesprek met de wijkbeheerder vond in het najaar "
+                    "plaats; het verslag is ontvangen en besproken."
+                ),
             ),
         ),
+        ontbrekende_maand=11,
     ),
     CooperatieSpec(
         naam="Beheercoöperatie Lombokhof",
@@ -510,6 +531,14 @@ COOPERATIES = (
                 "De coöperatie signaleert eenzaamheid bij buren en werkt daarin "
                 "samen met het wijkteam Assendorp",
                 Indicator.KWALITATIEF, "0",
+                oordeel=Verdict.DEELS,
+                toelichting=(
+                    "Eenzaamheid wordt gesignaleerd tijdens de koffieochtenden en "
+                    "het spreekuur van de energiecoach; twee buren zijn naar het "
+                    "wijkteam doorverwezen. Een vaste werkafspraak met het wijkteam "
+                    "Assendorp ontbreekt nog: er was één overleg in plaats van elk "
+                    "kwartaal. Graag opnemen in het jaarplan."
+                ),
             ),
         ),
     ),
@@ -610,12 +639,17 @@ def demo_exists() -> bool:
 
 def seed(*, today: datetime.date | None = None) -> bool:
     """Build the demo world in one transaction. Returns False (and writes nothing)
-    when it already exists."""
-    today = today or timezone.localdate()
-    with transaction.atomic():
-        if demo_exists():
-            return False
-        _Builder(today).build()
+    when it already exists. When the build fails, the rows roll back and the files
+    it stored (photos, sealed reports) are removed again."""
+    builder = _Builder(today or timezone.localdate())
+    try:
+        with transaction.atomic():
+            if demo_exists():
+                return False
+            builder.build()
+    except BaseException:
+        builder.remove_files()
+        raise
     return True
 
 
@@ -625,6 +659,38 @@ class DemoLogin:
     rol: str
     scope: str
     wachtwoord: str
+
+
+@dataclass(frozen=True)
+class DemoRapport:
+    cooperatie: str
+    jaar: int
+    verdict: str
+    teruggestuurd: bool
+    sha256: str
+
+
+def sealed_reports() -> list[DemoRapport]:
+    """The sealed nalevingsrapporten of the demo corporaties, by year and afspraak."""
+    rapporten = (
+        Rapport.objects.filter(
+            toetsing__afspraak__corporatie__kvk_nummer__in=[
+                c.kvk_nummer for c in CORPORATIES
+            ]
+        )
+        .select_related("toetsing__afspraak__cooperatie")
+        .order_by("toetsing__jaar", "toetsing__afspraak_id")
+    )
+    return [
+        DemoRapport(
+            cooperatie=r.toetsing.afspraak.cooperatie.naam,
+            jaar=r.toetsing.jaar,
+            verdict=str(Verdict(r.toetsing.verdict).label),
+            teruggestuurd=r.toetsing.teruggestuurd_op is not None,
+            sha256=r.sha256,
+        )
+        for r in rapporten
+    ]
 
 
 def demo_logins() -> list[DemoLogin]:
@@ -720,6 +786,29 @@ def _money(value: Decimal | int | str) -> Decimal:
     return Decimal(value).quantize(CENT)
 
 
+MAANDEN = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def _opsomming(items: Sequence[str]) -> str:
+    """`a, b en c`."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} en {items[-1]}"
+
+
 class _Builder:
     def __init__(self, today: datetime.date) -> None:
         self.today = today
@@ -739,6 +828,12 @@ class _Builder:
         self.uitgaven: dict[tuple[str, int], list[object]] = {}
         # Per cooperatie: (board, other volunteers), the members who volunteer.
         self.pool: dict[str, tuple[list[_Plan], list[_Plan]]] = {}
+        # Per cooperatie: the previous year's expenses the treasurer forgot to book
+        # (the fields of each boeking), booked after the year is returned.
+        self.ontbrekend: dict[str, list[dict]] = {}
+        self.toetsingen: dict[tuple[str, int], object] = {}
+        # Files stored while building, removed again when the build fails.
+        self.bestanden: list[tuple[Storage, str]] = []
 
     # Users and organisations ----------------------------------------------------
 
@@ -757,6 +852,12 @@ class _Builder:
         self._correcties()
         self._bijlagen()
         self._toetsingen()
+        for spec in COOPERATIES:
+            self._jaarcyclus(spec)
+
+    def remove_files(self) -> None:
+        for storage, name in self.bestanden:
+            storage.delete(name)
 
     def _users(self) -> None:
         user_model = get_user_model()
@@ -1141,15 +1242,12 @@ class _Builder:
                 )
             elif kind == "uitgave":
                 tekst, lo, hi = payload
-                uitgaven.append(
-                    ledger_services.boeking_create(
-                        cooperatie=cooperatie,
-                        datum=datum,
-                        soort=BoekingSoort.UITGAVE,
-                        bedrag=self._bedrag(lo, hi),
-                        omschrijving=tekst,
-                        actor=bestuur,
-                    )
+                self._uitgave(
+                    spec,
+                    uitgaven,
+                    datum=datum,
+                    bedrag=self._bedrag(lo, hi),
+                    omschrijving=tekst,
                 )
             else:
                 soort: Soort = payload
@@ -1179,17 +1277,29 @@ class _Builder:
                 activiteiten.append(activiteit)
                 if soort.kosten and rng.random() < soort.kosten[3]:
                     tekst, lo, hi, _chance = soort.kosten
-                    uitgaven.append(
-                        ledger_services.boeking_create(
-                            cooperatie=cooperatie,
-                            datum=datum,
-                            soort=BoekingSoort.UITGAVE,
-                            bedrag=self._bedrag(lo, hi),
-                            omschrijving=tekst,
-                            activiteit=activiteit,
-                            actor=bestuur,
-                        )
+                    self._uitgave(
+                        spec,
+                        uitgaven,
+                        datum=datum,
+                        bedrag=self._bedrag(lo, hi),
+                        omschrijving=tekst,
+                        activiteit=activiteit,
                     )
+
+    def _uitgave(self, spec: CooperatieSpec, uitgaven: list, **fields) -> None:
+        """Book an expense, unless it is one the treasurer forgot (for now)."""
+        datum: datetime.date = fields["datum"]
+        if datum.year == self.jaar - 1 and datum.month == spec.ontbrekende_maand:
+            self.ontbrekend.setdefault(spec.naam, []).append(fields)
+            return
+        uitgaven.append(
+            ledger_services.boeking_create(
+                cooperatie=self.cooperaties[spec.naam],
+                soort=BoekingSoort.UITGAVE,
+                actor=self.users[spec.bestuur_username],
+                **fields,
+            )
+        )
 
     def _later(self, datum: datetime.date, days: int) -> datetime.date:
         return min(datum + datetime.timedelta(days=days), self.today)
@@ -1324,25 +1434,76 @@ class _Builder:
             activiteit = next(
                 a for a in self.activiteiten[(spec.naam, vorig)] if a.titel == titel
             )
-            ledger_services.bijlage_add(
+            bijlage = ledger_services.bijlage_add(
                 activiteit=activiteit,
                 bestand=ContentFile(png_bytes(rgb), name="foto.png"),
                 omschrijving=tekst,
                 actor=self.users[spec.bestuur_username],
             )
+            self.bestanden.append((bijlage.bestand.storage, bijlage.bestand.name))
 
     def _toetsingen(self) -> None:
-        for afspraak in self.afspraken:
-            beheerder = next(
-                self.users[s.username]
-                for s in STAFF
-                if s.rol == RolSoort.BEHEERDER
-                and self.corporaties[s.scope].pk == afspraak.corporatie_id
-            )
+        for spec, afspraak in zip(COOPERATIES, self.afspraken, strict=True):
+            beheerder = self._beheerder_of(self.gebouw_specs[spec.gebouw].corporatie)
             for jaar in self.jaren:
-                afspraken_services.toetsing_open(
+                self.toetsingen[(spec.naam, jaar)] = afspraken_services.toetsing_open(
                     afspraak=afspraak, jaar=jaar, actor=beheerder
                 )
+
+    def _jaarcyclus(self, spec: CooperatieSpec) -> None:
+        """The previous year through the yearly cycle (domain §4): the bestuur
+        submits; when receipts are missing the beheerder returns the year and the
+        bestuur books them and submits again; the beheerder assesses the
+        kwalitatieve toezeggingen and approves, which seals the nalevingsrapport."""
+        vorig = self.jaar - 1
+        bestuur = self.users[spec.bestuur_username]
+        beheerder = self._beheerder_of(self.gebouw_specs[spec.gebouw].corporatie)
+        toetsing = afspraken_services.toetsing_indienen(
+            toetsing=self.toetsingen[(spec.naam, vorig)], actor=bestuur
+        )
+        ontbrekend = self.ontbrekend.pop(spec.naam, [])
+        if ontbrekend:
+            maand = MAANDEN[spec.ontbrekende_maand - 1]
+            bonnen = [
+                f"{f['omschrijving'][0].lower()}{f['omschrijving'][1:]} "
+                f"({f['datum'].day} {maand})"
+                for f in ontbrekend
+            ]
+            toetsing = afspraken_services.toetsing_terugsturen(
+                toetsing=toetsing,
+                reden=(
+                    f"De bonnen van {maand} {vorig} ontbreken in het kasboek: "
+                    f"{_opsomming(bonnen)}. Graag aanvullen en opnieuw indienen."
+                ),
+                actor=beheerder,
+            )
+            for fields in ontbrekend:
+                self.uitgaven[(spec.naam, vorig)].append(
+                    ledger_services.boeking_create(
+                        cooperatie=self.cooperaties[spec.naam],
+                        soort=BoekingSoort.UITGAVE,
+                        actor=bestuur,
+                        **fields,
+                    )
+                )
+            toetsing = afspraken_services.toetsing_indienen(
+                toetsing=toetsing, actor=bestuur
+            )
+        clauses = {t.omschrijving: t for t in toetsing.afspraak.toezeggingen.all()}
+        for t in spec.toezeggingen:
+            if t.indicator == Indicator.KWALITATIEF:
+                afspraken_services.toetsing_beoordelen(
+                    toetsing=toetsing,
+                    toezegging=clauses[t.omschrijving],
+                    oordeel=t.oordeel,
+                    toelichting=t.toelichting,
+                    actor=beheerder,
+                )
+        toetsing = afspraken_services.toetsing_vaststellen(
+            toetsing=toetsing, actor=beheerder
+        )
+        rapport = toetsing.rapporten.get()
+        self.bestanden.append((rapport.pdf.storage, rapport.pdf.name))
 
 
 def login_table(rows: Sequence[DemoLogin]) -> list[str]:

@@ -1,5 +1,7 @@
 """`manage.py seed_demo` builds a complete, valid demo world through the services,
-once: a second run adds nothing and prints the logins again."""
+once: a second run adds nothing and prints the logins again. The previous year has
+gone through the yearly cycle (one afspraak returned once) and is vastgesteld with
+a sealed nalevingsrapport per afspraak; the current year is open."""
 
 from __future__ import annotations
 
@@ -9,16 +11,21 @@ import io
 import re
 from collections import Counter
 from decimal import Decimal
+from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.core.management import CommandError, call_command
+from django.db.models import Q
 from django.utils import timezone
 
 import pytest
 
-from afspraken.choices import Indicator, Richting, ToetsingStatus
-from afspraken.models import Afspraak, Toetsing
+from afspraken import rapporten
+from afspraken.choices import Indicator, Richting, ToetsingStatus, Verdict
+from afspraken.models import Afspraak, Beoordeling, Rapport, Toetsing
+from cooperatie import demo
 from cooperatie.choices import (
     Bestuursfunctie,
     CooperatieSoort,
@@ -66,6 +73,11 @@ def all_counts() -> dict[str, int]:
     return {
         model._meta.label: model._default_manager.count() for model in apps.get_models()
     }
+
+
+def media_files() -> list[Path]:
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(p for p in root.rglob("*") if p.is_file())
 
 
 def gebouw_of(cooperatie: Cooperatie) -> Gebouw:
@@ -163,7 +175,7 @@ def check_afspraken(today: datetime.date) -> None:
         assert all(len(t.omschrijving) > 20 for t in clauses)
         jaren = Toetsing.objects.filter(afspraak=afspraak).values_list("jaar", "status")
         assert sorted(jaren) == [
-            (today.year - 1, ToetsingStatus.OPEN),
+            (today.year - 1, ToetsingStatus.VASTGESTELD),
             (today.year, ToetsingStatus.OPEN),
         ]
     assert {t.indicator for t in toezeggingen} == set(Indicator.values)
@@ -206,6 +218,111 @@ def check_activiteiten(cooperaties: list[Cooperatie], today: datetime.date) -> N
             Lid.objects.filter(activiteiten_als_vrijwilliger__in=vol).distinct().count()
         )
         assert 0.1 * len(leden) <= actief <= 0.7 * len(leden)
+
+
+def toetsing_actions(toetsing: Toetsing) -> list[str]:
+    """The journal's transitions of one toetsing, and its assessments, in order."""
+    beoordelingen = [
+        str(pk) for pk in toetsing.beoordelingen.values_list("pk", flat=True)
+    ]
+    return list(
+        AuditEntry.objects.filter(
+            Q(object_type="afspraken.toetsing", object_id=str(toetsing.pk))
+            | Q(object_type="afspraken.beoordeling", object_id__in=beoordelingen)
+        )
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
+
+
+def check_jaarcyclus(today: datetime.date) -> None:
+    vorig = today.year - 1
+    for afspraak in Afspraak.objects.prefetch_related("toezeggingen"):
+        toetsing = afspraak.toetsingen.get(jaar=vorig)
+        assert toetsing.status == ToetsingStatus.VASTGESTELD
+        assert toetsing.vastgesteld_door.rollen.filter(
+            soort=RolSoort.BEHEERDER, corporatie=afspraak.corporatie
+        ).exists()
+        assert toetsing.ingediend_door.rollen.filter(
+            soort=RolSoort.BESTUUR, cooperatie=afspraak.cooperatie
+        ).exists()
+        assert toetsing.verdict in {
+            Verdict.NAGEKOMEN,
+            Verdict.DEELS,
+            Verdict.NIET_NAGEKOMEN,
+        }
+        assert toetsing.snapshot["verdict"] == toetsing.verdict
+        # Exactly one sealed report: the file exists and its bytes are the seal.
+        [rapport] = toetsing.rapporten.all()
+        assert rapport.pdf.storage.exists(rapport.pdf.name)
+        with rapport.pdf.open("rb") as fh:
+            pdf = fh.read()
+        assert pdf.startswith(b"%PDF")
+        assert hashlib.sha256(pdf).hexdigest() == rapport.sha256
+        assert rapporten.verify(pdf=pdf) == rapport
+        vastgesteld = AuditEntry.objects.get(
+            action="toetsing_vaststellen", object_id=str(toetsing.pk)
+        )
+        assert vastgesteld.after["rapport_sha256"] == rapport.sha256
+        # Every kwalitatieve toezegging is assessed, with a real explanation.
+        for toezegging in afspraak.toezeggingen.all():
+            if toezegging.indicator == Indicator.KWALITATIEF:
+                beoordeling = toetsing.beoordelingen.get(toezegging=toezegging)
+                assert len(beoordeling.toelichting) > 60
+        # The running year is open and has nothing frozen or sealed.
+        huidig = afspraak.toetsingen.get(jaar=today.year)
+        assert huidig.status == ToetsingStatus.OPEN
+        assert huidig.snapshot is None
+        assert not huidig.rapporten.exists()
+    assert Rapport.objects.count() == Afspraak.objects.count()
+    oordelen = set(Beoordeling.objects.values_list("oordeel", flat=True))
+    assert Verdict.DEELS in oordelen
+    assert len(oordelen) >= 2
+
+    # One afspraak was returned once for missing receipts, which the bestuur then
+    # booked (dated in that year) before submitting again.
+    [terug] = AuditEntry.objects.filter(action="toetsing_terugsturen")
+    toetsing = Toetsing.objects.get(pk=terug.object_id)
+    assert toetsing.jaar == vorig
+    assert terug.after["reden"] == toetsing.teruggestuurd_reden
+    assert "bonnen" in toetsing.teruggestuurd_reden
+    assert toetsing_actions(toetsing) == [
+        "toetsing_open",
+        "toetsing_indienen",
+        "toetsing_terugsturen",
+        "toetsing_indienen",
+        "toetsing_beoordelen",
+        "toetsing_vaststellen",
+    ]
+    opnieuw = AuditEntry.objects.filter(
+        action="toetsing_indienen", object_id=str(toetsing.pk)
+    ).latest("seq")
+    aangevuld = AuditEntry.objects.filter(
+        seq__gt=terug.seq, seq__lt=opnieuw.seq, action="boeking_create"
+    )
+    assert aangevuld.exists()
+    assert {e.cooperatie_id for e in aangevuld} == {toetsing.afspraak.cooperatie_id}
+    for entry in aangevuld:
+        boeking = Boeking.objects.get(pk=entry.object_id)
+        assert boeking.datum.year == vorig
+        assert boeking.soort == BoekingSoort.UITGAVE
+    for other in Toetsing.objects.filter(jaar=vorig).exclude(pk=toetsing.pk):
+        actions = [a for a in toetsing_actions(other) if a != "toetsing_beoordelen"]
+        assert actions == [
+            "toetsing_open",
+            "toetsing_indienen",
+            "toetsing_vaststellen",
+        ]
+
+
+def assert_reports_printed(output: str) -> None:
+    assert "Verzegelde nalevingsrapporten: 4" in output
+    for toetsing in Toetsing.objects.filter(
+        status=ToetsingStatus.VASTGESTELD
+    ).select_related("afspraak__cooperatie"):
+        naam = re.escape(toetsing.afspraak.cooperatie.naam)
+        label = re.escape(str(Verdict(toetsing.verdict).label))
+        assert re.search(rf"^\s+{naam}\s+{toetsing.jaar}\s+{label}\s", output, re.M)
 
 
 def check_boekingen(cooperaties: list[Cooperatie], today: datetime.date) -> None:
@@ -287,6 +404,10 @@ def check_journal() -> None:
         + Activiteit.objects.count()
         + Bijlage.objects.count()
         + Boeking.objects.count()
+        + Beoordeling.objects.count()
+        # indienen and vaststellen; terugsturen and indienen again
+        + 2 * Toetsing.objects.filter(status=ToetsingStatus.VASTGESTELD).count()
+        + 2 * Toetsing.objects.filter(teruggestuurd_op__isnull=False).count()
     )
     assert result.count == AuditEntry.objects.count() == writes
     # Each write is done by its natural actor.
@@ -303,6 +424,11 @@ def check_journal() -> None:
     for action in ("lid_create", "lid_end", "activiteit_create", "boeking_create"):
         assert actors[action] == besturen, action
     assert actors["boeking_storno"] <= besturen
+    assert actors["toetsing_indienen"] == besturen
+    assert actors["toetsing_vaststellen"] == beheerders
+    assert actors["toetsing_beoordelen"] <= beheerders
+    assert len(actors["toetsing_terugsturen"]) == 1
+    assert actors["toetsing_terugsturen"] <= beheerders
 
 
 @pytest.mark.django_db
@@ -325,7 +451,9 @@ def test_seed_demo_builds_a_complete_world():
     check_activiteiten(cooperaties, today)
     check_boekingen(cooperaties, today)
     check_users()
+    check_jaarcyclus(today)
     check_journal()
+    assert_reports_printed(output)
     bijlage = Bijlage.objects.first()
     content = bijlage.bestand.read()
     assert sniff_content_type(content[:16]) == bijlage.content_type == "image/png"
@@ -337,15 +465,20 @@ def test_seed_demo_second_run_adds_nothing_and_prints_logins():
     seed_demo()
     before = all_counts()
     head = AuditEntry.objects.order_by("-seq").values_list("hash", flat=True)[0]
+    files = media_files()
 
     output = seed_demo()
 
     assert all_counts() == before
     assert before["cooperatie.Lid"] >= 130
+    assert before["afspraken.Rapport"] == 4
     assert AuditEntry.objects.order_by("-seq").values_list("hash", flat=True)[0] == head
+    assert media_files() == files
+    assert len(files) == before["afspraken.Rapport"] + before["ledger.Bijlage"]
     assert "bestaat al" in output
     assert "Demowereld aangemaakt" not in output
     assert_logins_printed(output)
+    assert_reports_printed(output)
 
 
 @pytest.mark.django_db
@@ -358,3 +491,26 @@ def test_seed_demo_refuses_when_a_demo_username_is_taken_and_writes_nothing():
 
     assert all_counts() == before
     assert not Corporatie.objects.exists()
+
+
+@pytest.mark.django_db
+def test_seed_demo_that_fails_late_writes_no_rows_and_leaves_no_files(monkeypatch):
+    jaarcyclus = demo._Builder._jaarcyclus
+    stored = []
+
+    def seal_one_then_fail(self, spec):
+        jaarcyclus(self, spec)
+        stored.extend(media_files())
+        raise RuntimeError("stroomstoring")
+
+    monkeypatch.setattr(demo._Builder, "_jaarcyclus", seal_one_then_fail)
+    before = all_counts()
+
+    with pytest.raises(RuntimeError, match="stroomstoring"):
+        seed_demo()
+
+    assert all_counts() == before
+    # The photos and the first sealed report were stored, and are gone again.
+    assert [p.suffix for p in stored].count(".pdf") == 1
+    assert [p.suffix for p in stored].count(".png") == 2
+    assert media_files() == []

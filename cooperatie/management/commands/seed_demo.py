@@ -1,5 +1,7 @@
-"""Build the demo world (see `cooperatie.demo`) and print the demo logins."""
+"""Build the demo world (see `cooperatie.demo`), then print its sealed reports and
+the demo logins."""
 
+import logging
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -9,12 +11,31 @@ from cooperatie import demo
 from ledger.journal import verify_chain
 
 
+class _OnceFilter(logging.Filter):
+    """Let a repeated notice through once. WeasyPrint logs that HarfBuzz-Subset is
+    missing (it then subsets fonts with fontTools) for every font of every report
+    it renders: sixteen identical lines for the demo's four reports."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+        self.seen = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not str(record.msg).startswith(self.prefix):
+            return True
+        first, self.seen = not self.seen, True
+        return first
+
+
 class Command(BaseCommand):
     help = (
         "Bouwt een demowereld: twee corporaties, acht gebouwen, vier coöperaties met "
         "ongeveer 150 leden, afspraken met toezeggingen, en activiteiten en "
-        "boekingen van vorig en dit jaar; alles via de services, dus in het "
-        "journaal. Een tweede keer voegt niets toe. Toont daarna de demo-logins."
+        "boekingen van vorig en dit jaar. Vorig jaar is per afspraak ingediend, "
+        "beoordeeld en vastgesteld, met een verzegeld nalevingsrapport; dit jaar "
+        "staat open. Alles via de services, dus in het journaal. Een tweede keer "
+        "voegt niets toe. Toont daarna de rapporten en de demo-logins."
     )
 
     def handle(self, *args, **options):
@@ -23,10 +44,15 @@ class Command(BaseCommand):
 
     def _handle(self):
         started = time.monotonic()
+        weasyprint = logging.getLogger("weasyprint")
+        once = _OnceFilter("Using fontTools instead of HarfBuzz-Subset")
+        weasyprint.addFilter(once)
         try:
             built = demo.seed()
         except demo.DemoConflictError as exc:
             raise CommandError(str(exc)) from exc
+        finally:
+            weasyprint.removeFilter(once)
         if built:
             elapsed = time.monotonic() - started
             self.stdout.write(
@@ -45,6 +71,7 @@ class Command(BaseCommand):
                 "De demowereld bestaat al (corporatie met KvK-nummer "
                 f"{demo.MARKER_KVK}); er is niets toegevoegd."
             )
+        self._rapporten()
         self.stdout.write("")
         self.stdout.write(
             f"Demo-logins (wachtwoord voor alle demogebruikers: {demo.DEMO_PASSWORD}):"
@@ -54,3 +81,23 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(f"Applicatie:   {demo.SITE_URL}")
         self.stdout.write(f"Django-admin: {demo.ADMIN_URL}")
+
+    def _rapporten(self):
+        rapporten = demo.sealed_reports()
+        jaren = sorted({r.jaar for r in rapporten})
+        self.stdout.write("")
+        self.stdout.write(
+            f"Verzegelde nalevingsrapporten: {len(rapporten)}"
+            + (f" (vastgesteld: {', '.join(map(str, jaren))})" if jaren else "")
+            + "; het lopende jaar staat open."
+        )
+        if not rapporten:
+            return
+        width = max(len(r.cooperatie) for r in rapporten)
+        verdict_width = max(len(r.verdict) for r in rapporten)
+        for r in rapporten:
+            noot = "  (eerst teruggestuurd)" if r.teruggestuurd else ""
+            self.stdout.write(
+                f"  {r.cooperatie:<{width}}  {r.jaar}  {r.verdict:<{verdict_width}}"
+                f"  sha256 {r.sha256[:12]}…{noot}"
+            )
