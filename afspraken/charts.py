@@ -88,3 +88,46 @@ def staafdiagram(staven: list[Staaf], *, width: int = 640, title: str = "") -> s
         "balk = waarde dit jaar · streep = norm · rondje = eerdere jaren</text></svg>"
     )
     return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Telling:
+    """One bar of a count chart: how many afspraken got this verdict."""
+
+    label: str
+    aantal: int
+    verdict: str
+
+
+def telling_diagram(
+    tellingen: list[Telling], *, width: int = 640, title: str = ""
+) -> str:
+    """Horizontal bars of counts on one shared scale, each bar labelled with its
+    count and its verdict text, so the chart never depends on colour."""
+    label_w, right_pad, row_h, top = 170, 50, 24, 26 if title else 6
+    plot_w = width - label_w - right_pad
+    height = top + row_h * max(len(tellingen), 1) + 8
+    grootste = max([t.aantal for t in tellingen] + [1])
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
+        'font-family="DejaVu Sans, sans-serif" font-size="10">'
+    ]
+    if title:
+        parts.append(
+            '<text x="0" y="14" font-size="11" font-weight="bold">'
+            f"{escape(title)}</text>"
+        )
+    for i, t in enumerate(tellingen):
+        y = top + i * row_h
+        breedte = plot_w * t.aantal / grootste
+        parts.append(
+            f'<text x="0" y="{y + 13}">{escape(t.label[:30])}</text>'
+            f'<rect x="{label_w}" y="{y + 2}" width="{plot_w}" height="15" '
+            'fill="#eef1f5"/>'
+            f'<rect x="{label_w}" y="{y + 2}" width="{breedte:.1f}" height="15" '
+            f'fill="{COLOURS.get(t.verdict, "#5f6368")}"/>'
+            f'<text x="{width - right_pad + 6}" y="{y + 14}">{t.aantal}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

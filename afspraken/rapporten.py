@@ -119,7 +119,10 @@ def nalevingsrapport_html(
     moment: datetime.datetime,
     vastgesteld_door: str = "",
     journaal_hash: str = "",
+    concept: bool = False,
 ) -> str:
+    """The HTML of a nalevingsrapport. A `concept` is a draft of a year not yet
+    vastgesteld: marked on every page, never sealed."""
     toezeggingen = [
         {
             **row,
@@ -170,6 +173,8 @@ def nalevingsrapport_html(
                 else ""
             ),
             "vastgesteld_door": vastgesteld_door,
+            "concept": concept,
+            "moment_lokaal": local.strftime("%d-%m-%Y %H:%M"),
             "grafiek": _chart(snapshot),
             "journaal_hash": journaal_hash or "(nog niet verzegeld)",
             "moment_iso": moment.astimezone(datetime.UTC).strftime(

@@ -181,6 +181,7 @@ class ToetsingRegel:
     toetsing: Toetsing | None
     resultaat: ToetsingResultaat
     bevroren: bool
+    cijfers: Jaarcijfers
 
 
 def _from_snapshot(
@@ -265,5 +266,9 @@ def corporatie_jaar(
                 beoordelingen.get(toetsing.pk, {}) if toetsing else {},
             )
             bevroren = False
-        regels.append(ToetsingRegel(afspraak, toetsing, resultaat, bevroren))
+        regels.append(
+            ToetsingRegel(
+                afspraak, toetsing, resultaat, bevroren, cijfers[afspraak.cooperatie_id]
+            )
+        )
     return regels

@@ -8,6 +8,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 import environ
@@ -34,6 +35,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "cooperatie",
     "afspraken",
     "ledger",
@@ -103,6 +106,28 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (rendering reports) through Django's tasks API (the django-tasks
+# backport; Django 6 ships it as `django.tasks`). By default a task runs at once in
+# the process that enqueues it, so nobody needs a worker. With
+# DJANGO_TASKS_BACKEND=database the database is the queue and
+# `python manage.py db_worker` processes (on any number of machines) run the tasks.
+_tasks_backends = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+_tasks_backend = env.str("DJANGO_TASKS_BACKEND", default="immediate").strip().lower()
+if _tasks_backend not in _tasks_backends:
+    raise ImproperlyConfigured(
+        f"DJANGO_TASKS_BACKEND={_tasks_backend!r}: use one of "
+        f"{', '.join(sorted(_tasks_backends))}."
+    )
+TASKS = {
+    "default": {
+        "BACKEND": _tasks_backends[_tasks_backend],
+        "QUEUES": ["default"],
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {

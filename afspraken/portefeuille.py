@@ -1,0 +1,378 @@
+"""The portefeuillerapport: one corporatie, one year, every afspraak that runs in
+the year with its verdict as a traffic-light overview, grouped per gemeente and per
+gebouw, plus the corporatie's leefbaarheid spending per woning (domain §6).
+
+`build` turns the selectors' rows into plain JSON data (attached inside the PDF as
+`portefeuille.json`); `render` turns that data into PDF/A-3b bytes. A constant
+number of queries however many afspraken: the corporatie and `corporatie_jaar`
+(whose year figures also give the spending). The report is not sealed: it
+shows the year as it stands when rendered (verdicts of years not yet vastgesteld
+are provisional).
+
+Leefbaarheid spending per woning (`besteding_per_woning`): the besteding in the
+year (uitgaven minus the storno's of those uitgaven, domain §5) of every cooperatie
+with an afspraak with the corporatie running in the year, each cooperatie counted
+once, divided by the total aantal_woningen of the gebouwen in those afspraken, each
+gebouw counted once; rounded half up to cents. No woningen: no figure (None).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+from collections import Counter, defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from cooperatie.models import Corporatie
+
+from . import evaluatie
+from .charts import Telling, telling_diagram
+from .choices import ToetsingStatus, Verdict
+from .pdf import Bijvoegsel, render_pdf
+from .rapporten import euro, safe_cell
+from .selectors import corporatie_jaar
+
+VERSIE = 1
+
+# Status of an afspraak running in the year whose toetsing has not been opened.
+NIET_GEOPEND = "niet_geopend"
+STATUS_LABELS: dict[str, str] = {
+    NIET_GEOPEND: "nog niet geopend",
+    **{s.value: str(s.label) for s in ToetsingStatus},
+}
+STATUS_ORDER = (NIET_GEOPEND, *ToetsingStatus.values)
+VERDICT_ORDER = tuple(Verdict.values)
+
+DEFINITIE_PER_WONING = (
+    "Leefbaarheidsbesteding per woning = de besteding in {jaar} (uitgaven min de "
+    "storno's van die uitgaven) van alle coöperaties met een afspraak met de "
+    "corporatie die in {jaar} loopt, elke coöperatie één keer geteld, gedeeld door "
+    "het totale aantal woningen van de gebouwen in die afspraken, elk gebouw één "
+    "keer geteld. Afgerond op hele centen. Zonder woningen is er geen bedrag per "
+    "woning (n.v.t.)."
+)
+
+CSV_COLUMNS = (
+    "afspraak_id",
+    "afspraak",
+    "cooperatie",
+    "cooperatie_kvk",
+    "gemeentecodes",
+    "gebouwen",
+    "aantal_woningen",
+    "toetsing_id",
+    "status",
+    "oordeel",
+    "voorlopig",
+    "toezeggingen",
+    "nagekomen",
+    "deels",
+    "niet_nagekomen",
+    "te_beoordelen",
+)
+
+CENT = Decimal("0.01")
+
+
+def besteding_per_woning(besteding: Decimal, woningen: int) -> Decimal | None:
+    """Spending divided by homes, rounded half up to cents; None without homes."""
+    if woningen <= 0:
+        return None
+    return (Decimal(besteding) / woningen).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{Decimal(value).quantize(CENT):f}"
+
+
+def build(*, corporatie_id: int, jaar: int) -> dict[str, Any]:
+    """The portefeuille of a corporatie-year as plain JSON data.
+
+    Queries (constant): the corporatie (1) and `corporatie_jaar` (afspraken,
+    gebouwen, toezeggingen, toetsingen, beoordelingen, and the jaarcijfers that
+    also give the spending of the cooperaties).
+    """
+    corporatie = Corporatie.objects.get(pk=corporatie_id)
+    regels = corporatie_jaar(jaar=jaar, corporatie_ids=[corporatie_id])
+
+    cooperaties: dict[int, Any] = {}
+    gebouwen: dict[int, Any] = {}
+    afspraken = []
+    per_gebouw: dict[int, list[int]] = defaultdict(list)
+    zonder_gebouw: list[int] = []
+    for regel in regels:
+        afspraak, toetsing = regel.afspraak, regel.toetsing
+        cooperaties[afspraak.cooperatie_id] = afspraak.cooperatie
+        eigen = sorted(afspraak.gebouwen.all(), key=lambda g: (g.complexnummer, g.pk))
+        for gebouw in eigen:
+            gebouwen[gebouw.pk] = gebouw
+            per_gebouw[gebouw.pk].append(afspraak.pk)
+        if not eigen:
+            zonder_gebouw.append(afspraak.pk)
+        status = toetsing.status if toetsing is not None else NIET_GEOPEND
+        tellingen = Counter(r.verdict for r in regel.resultaat.toezeggingen)
+        afspraken.append(
+            {
+                "id": afspraak.pk,
+                "titel": afspraak.titel,
+                "ingangsjaar": afspraak.ingangsjaar,
+                "eindjaar": afspraak.eindjaar,
+                "cooperatie_id": afspraak.cooperatie_id,
+                "gebouw_ids": [g.pk for g in eigen],
+                "toetsing_id": toetsing.pk if toetsing is not None else None,
+                "status": status,
+                "verdict": regel.resultaat.verdict,
+                # Only a vastgesteld year has a final verdict.
+                "voorlopig": status != ToetsingStatus.VASTGESTELD,
+                "bevroren": regel.bevroren,
+                "toezeggingen": {
+                    "aantal": len(regel.resultaat.toezeggingen),
+                    **{v: tellingen.get(v, 0) for v in VERDICT_ORDER},
+                },
+            }
+        )
+
+    cijfers = {regel.afspraak.cooperatie_id: regel.cijfers for regel in regels}
+    bestedingen = []
+    for cooperatie in sorted(cooperaties.values(), key=lambda c: (c.naam, c.pk)):
+        c = cijfers[cooperatie.pk]
+        bestedingen.append(
+            {
+                "cooperatie_id": cooperatie.pk,
+                "uitgaven": _money(c.uitgaven),
+                "uitgaven_gestorneerd": _money(c.uitgaven_gestorneerd),
+                "besteding": _money(evaluatie.besteding(c)),
+            }
+        )
+    totaal = sum((Decimal(b["besteding"]) for b in bestedingen), Decimal(0))
+    woningen = sum(g.aantal_woningen for g in gebouwen.values())
+
+    per_gemeente: dict[str, list] = defaultdict(list)
+    for gebouw in gebouwen.values():
+        per_gemeente[gebouw.gemeentecode].append(gebouw)
+    gemeenten = []
+    for code in sorted(per_gemeente):
+        rij = sorted(per_gemeente[code], key=lambda g: (g.complexnummer, g.pk))
+        gemeenten.append(
+            {
+                "gemeentecode": code,
+                "plaatsen": sorted({g.plaats for g in rij}),
+                "aantal_woningen": sum(g.aantal_woningen for g in rij),
+                "gebouwen": [
+                    {
+                        "id": g.pk,
+                        "complexnummer": g.complexnummer,
+                        "naam": g.naam,
+                        "adres": g.adres,
+                        "buurtcode": g.buurtcode,
+                        "aantal_woningen": g.aantal_woningen,
+                        "afspraak_ids": per_gebouw[g.pk],
+                    }
+                    for g in rij
+                ],
+            }
+        )
+
+    return {
+        "versie": VERSIE,
+        "soort": "portefeuillerapport",
+        "jaar": jaar,
+        "corporatie": {
+            "id": corporatie.pk,
+            "naam": corporatie.naam,
+            "kvk_nummer": corporatie.kvk_nummer,
+            "plaats": corporatie.plaats,
+        },
+        "cooperaties": [
+            {
+                "id": c.pk,
+                "naam": c.naam,
+                "soort": c.soort,
+                "kvk_nummer": c.kvk_nummer,
+            }
+            for c in sorted(cooperaties.values(), key=lambda c: (c.naam, c.pk))
+        ],
+        "afspraken": afspraken,
+        "gemeenten": gemeenten,
+        "zonder_gebouw": zonder_gebouw,
+        "verdicten": {
+            v: sum(1 for a in afspraken if a["verdict"] == v) for v in VERDICT_ORDER
+        },
+        "statussen": {
+            s: sum(1 for a in afspraken if a["status"] == s) for s in STATUS_ORDER
+        },
+        "leefbaarheid": {
+            "definitie": DEFINITIE_PER_WONING.format(jaar=jaar),
+            "cooperaties": bestedingen,
+            "besteding": _money(totaal),
+            "aantal_woningen": woningen,
+            "per_woning": _money(besteding_per_woning(totaal, woningen)),
+        },
+    }
+
+
+# Rendering ------------------------------------------------------------------------
+
+
+def canonical_json(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1).encode(
+        "utf-8"
+    )
+
+
+def _gebouw_index(data: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    return {
+        g["id"]: {**g, "gemeentecode": gemeente["gemeentecode"]}
+        for gemeente in data["gemeenten"]
+        for g in gemeente["gebouwen"]
+    }
+
+
+def overzicht_csv(data: dict[str, Any]) -> bytes:
+    """One row per afspraak: its gebouwen, status and verdict (semicolons, UTF-8)."""
+    cooperaties = {c["id"]: c for c in data["cooperaties"]}
+    gebouwen = _gebouw_index(data)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for a in data["afspraken"]:
+        eigen = [gebouwen[i] for i in a["gebouw_ids"]]
+        cooperatie = cooperaties[a["cooperatie_id"]]
+        row = [
+            a["id"],
+            a["titel"],
+            cooperatie["naam"],
+            cooperatie["kvk_nummer"],
+            ", ".join(sorted({g["gemeentecode"] for g in eigen})),
+            ", ".join(f"{g['complexnummer']} {g['naam']}" for g in eigen),
+            sum(g["aantal_woningen"] for g in eigen),
+            a["toetsing_id"] or "",
+            a["status"],
+            a["verdict"],
+            "ja" if a["voorlopig"] else "nee",
+            a["toezeggingen"]["aantal"],
+            *(a["toezeggingen"][v] for v in VERDICT_ORDER),
+        ]
+        writer.writerow([safe_cell(cell) for cell in row])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _grafiek(data: dict[str, Any]) -> str:
+    if not data["afspraken"]:
+        return ""
+    return telling_diagram(
+        [
+            Telling(str(Verdict(v).label), data["verdicten"][v], v)
+            for v in VERDICT_ORDER
+        ],
+        title=f"Afspraken per oordeel in {data['jaar']}",
+    )
+
+
+def portefeuille_html(data: dict[str, Any], *, moment: datetime.datetime) -> str:
+    cooperaties = {c["id"]: c for c in data["cooperaties"]}
+    gebouwen = _gebouw_index(data)
+    afspraken = {}
+    for a in data["afspraken"]:
+        afspraken[a["id"]] = {
+            **a,
+            "cooperatie": cooperaties[a["cooperatie_id"]],
+            "gebouwen": [gebouwen[i] for i in a["gebouw_ids"]],
+            "status_label": STATUS_LABELS[a["status"]],
+            "verdict_label": str(Verdict(a["verdict"]).label),
+        }
+    leefbaarheid = data["leefbaarheid"]
+    besteding_per_cooperatie = [
+        {
+            **b,
+            "naam": cooperaties[b["cooperatie_id"]]["naam"],
+            "uitgaven": euro(b["uitgaven"]),
+            "uitgaven_gestorneerd": euro(b["uitgaven_gestorneerd"]),
+            "besteding": euro(b["besteding"]),
+        }
+        for b in leefbaarheid["cooperaties"]
+    ]
+    local = timezone.localtime(moment)
+    return render_to_string(
+        "pdf/portefeuillerapport.html",
+        {
+            "d": data,
+            "afspraken": list(afspraken.values()),
+            "gemeenten": [
+                {
+                    **gemeente,
+                    "gebouwen": [
+                        {**g, "afspraken": [afspraken[i] for i in g["afspraak_ids"]]}
+                        for g in gemeente["gebouwen"]
+                    ],
+                }
+                for gemeente in data["gemeenten"]
+            ],
+            "zonder_gebouw": [afspraken[i] for i in data["zonder_gebouw"]],
+            "verdicten": [
+                {
+                    "verdict": v,
+                    "label": str(Verdict(v).label),
+                    "aantal": data["verdicten"][v],
+                }
+                for v in VERDICT_ORDER
+            ],
+            "statussen": [
+                {"label": STATUS_LABELS[s], "aantal": data["statussen"][s]}
+                for s in STATUS_ORDER
+            ],
+            "aantal_gebouwen": len(gebouwen),
+            "besteding_per_cooperatie": besteding_per_cooperatie,
+            "besteding": euro(leefbaarheid["besteding"]),
+            "per_woning": (
+                euro(leefbaarheid["per_woning"])
+                if leefbaarheid["per_woning"] is not None
+                else None
+            ),
+            "grafiek": _grafiek(data),
+            "datum": local.strftime("%d-%m-%Y"),
+            "tijd": local.strftime("%H:%M"),
+            "moment_iso": moment.astimezone(datetime.UTC).strftime(
+                "%Y-%m-%dT%H:%M:%SZ"
+            ),
+        },
+    )
+
+
+def render(data: dict[str, Any], *, moment: datetime.datetime) -> bytes:
+    """The PDF/A-3b portefeuillerapport of built data, with the data attached as
+    JSON and the overview as CSV. The same data and moment give the same bytes."""
+    pdf, _ = render_pdf(
+        portefeuille_html(data, moment=moment),
+        attachments=(
+            Bijvoegsel(
+                "portefeuille.json",
+                canonical_json(data),
+                "Gegevens van het portefeuillerapport (JSON)",
+            ),
+            Bijvoegsel(
+                "overzicht.csv",
+                overzicht_csv(data),
+                "Afspraken met status en oordeel (CSV, puntkomma-gescheiden)",
+            ),
+        ),
+        moment=moment,
+        identifier=(
+            f"portefeuillerapport-{data['corporatie']['kvk_nummer']}-{data['jaar']}"
+        ).encode(),
+    )
+    return pdf
+
+
+def render_portefeuillerapport(
+    *, corporatie_id: int, jaar: int, moment: datetime.datetime
+) -> tuple[bytes, dict[str, Any]]:
+    """Build and render in one go; returns the PDF bytes and the data."""
+    data = build(corporatie_id=corporatie_id, jaar=jaar)
+    return render(data, moment=moment), data
