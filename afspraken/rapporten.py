@@ -253,7 +253,15 @@ def auditor_bundle(*, rapporten, corporatie_naam: str, jaar: int) -> bytes:
             toetsing = rapport.toetsing
             stem = f"{toetsing.jaar}-toetsing-{toetsing.pk}"
             with rapport.pdf.open("rb") as fh:
-                add(zf, f"{stem}/nalevingsrapport.pdf", fh.read())
+                pdf = fh.read()
+            if sha256_of(pdf) != rapport.sha256:
+                # A stored file that no longer matches its seal is evidence of
+                # tampering or corruption: never hand it out as the sealed report.
+                raise ValueError(
+                    f"het opgeslagen bestand van rapport {rapport.pk} klopt niet "
+                    "met de SHA-256 van de verzegeling"
+                )
+            add(zf, f"{stem}/nalevingsrapport.pdf", pdf)
             add(zf, f"{stem}/snapshot.json", canonical_snapshot(toetsing.snapshot))
             add(zf, f"{stem}/activiteiten.csv", activiteiten_csv(toetsing.snapshot))
         manifest = "".join(f"{digest}  {name}\n" for digest, name in sums)

@@ -19,6 +19,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.text import slugify
 
+from cooperatie.models import Corporatie
+
 try:  # Django 6+
     from django.tasks import task
 except ImportError:  # Django 5.2 with the backport
@@ -33,14 +35,20 @@ from .selectors import beoordelingen_of
 
 PORTEFEUILLE = "portefeuille"
 NALEVINGSRAPPORT = "nalevingsrapport"
+AUDITORBUNDEL = "auditorbundel"
 # What a task reports it wrote.
 GESCHREVEN_PORTEFEUILLE = "portefeuillerapport"
 GESCHREVEN_VERZEGELD = "verzegeld"
 GESCHREVEN_CONCEPT = "concept"
+GESCHREVEN_BUNDEL = "auditorbundel"
 
 
 def portefeuille_bestandsnaam(kvk_nummer: str, jaar: int) -> str:
     return f"portefeuille-{kvk_nummer}-{jaar}.pdf"
+
+
+def bundel_bestandsnaam(kvk_nummer: str, jaar: int) -> str:
+    return f"auditorbundel-{kvk_nummer}-{jaar}.zip"
 
 
 def nalevingsrapport_bestandsnaam(toetsing: Toetsing, *, concept: bool) -> str:
@@ -141,6 +149,20 @@ def render_rapport_task(
             "soort": GESCHREVEN_PORTEFEUILLE,
             **write_file(uit, naam, pdf),
         }
+    if soort == AUDITORBUNDEL:
+        corporatie = Corporatie.objects.get(pk=object_id)
+        sealed = (
+            Rapport.objects.filter(
+                toetsing__jaar=jaar, toetsing__afspraak__corporatie=corporatie
+            )
+            .select_related("toetsing")
+            .order_by("toetsing_id")
+        )
+        blob = rapporten.auditor_bundle(
+            rapporten=sealed, corporatie_naam=corporatie.naam, jaar=jaar
+        )
+        naam = bundel_bestandsnaam(corporatie.kvk_nummer, jaar)
+        return {"soort": GESCHREVEN_BUNDEL, **write_file(uit, naam, blob)}
     if soort != NALEVINGSRAPPORT:
         raise ValueError(f"onbekende soort rapport: {soort!r}")
     toetsing = Toetsing.objects.select_related(

@@ -185,3 +185,13 @@ def test_csv_cells_that_look_like_formulas_are_escaped():
     text = rapporten.activiteiten_csv(snapshot).decode("utf-8-sig")
     assert "'=cmd" in text
     assert "'+31" in text
+
+
+def test_auditor_bundle_refuses_a_stored_file_that_no_longer_matches_its_seal(sealed):
+    _, rapport, data = sealed
+    with rapport.pdf.open("wb") as fh:
+        fh.write(data[:-10] + b"tampered!\n")
+    with pytest.raises(ValueError, match="SHA-256"):
+        rapporten.auditor_bundle(
+            rapporten=[rapport], corporatie_naam="Woonstichting A", jaar=2024
+        )

@@ -7,6 +7,7 @@ import io
 import json
 import signal
 import threading
+import zipfile
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -59,6 +60,7 @@ def _names(world, toetsing_a):
             f"nalevingsrapport-2024-wooncooperatie-b-toetsing-{world.b.toetsing.pk}"
             "-concept.pdf"
         ),
+        "bundel_a": f"auditorbundel-{kvk_a}-2024.zip",
     }
 
 
@@ -93,12 +95,20 @@ def test_writes_portefeuilles_the_sealed_copy_and_concepts(world, year, tmp_path
     assert "Portefeuillerapport 2024" in portefeuille_a
     assert world.a.cooperatie.naam in portefeuille_a
     assert world.b.cooperatie.naam not in portefeuille_a
+    # Tenant A has a sealed report, so an auditor bundle; B has none.
+    with zipfile.ZipFile(uit / names["bundel_a"]) as zf:
+        stem = f"2024-toetsing-{toetsing.pk}"
+        assert zf.read(f"{stem}/nalevingsrapport.pdf") == sealed
+        assert f"{rapport.sha256}  {stem}/nalevingsrapport.pdf" in (
+            zf.read("SHA256SUMS").decode()
+        )
     # Progress on stderr, summary on stdout.
-    assert "] 4/4" in err
+    assert "] 5/5" in err
     assert "[" + "#" * 30 + "]" in err
-    assert "4 bestand(en) geschreven" in out
+    assert "5 bestand(en) geschreven" in out
     assert "1 verzegeld(e) nalevingsrapport(en)" in out
     assert "1 concept(en)" in out
+    assert "1 auditorbundel(s)" in out
 
 
 def test_a_submitted_year_gets_a_concept_from_its_frozen_snapshot(
@@ -122,9 +132,9 @@ def test_corporatie_option_renders_one_corporatie(world, year, tmp_path):
     uit = tmp_path / "uit"
     out, _ = _run(jaar=2024, uit=uit, corporatie=world.a.corporatie.kvk_nummer)
     assert sorted(p.name for p in uit.iterdir()) == sorted(
-        [names["portefeuille_a"], names["sealed_a"]]
+        [names["portefeuille_a"], names["sealed_a"], names["bundel_a"]]
     )
-    assert "2 bestand(en) geschreven" in out
+    assert "3 bestand(en) geschreven" in out
 
 
 def test_unknown_kvk_fails_naming_it(world, tmp_path):
@@ -140,8 +150,9 @@ def test_a_year_without_afspraken_says_so_and_writes_nothing(world, tmp_path):
 
 
 def test_a_stored_report_that_fails_its_sha256_is_not_copied(world, tmp_path):
-    # The world's 2023 reports are stand-ins whose bytes do not match their sum.
-    with pytest.raises(CommandError, match="2 van 4 rapporten zijn mislukt"):
+    # The world's 2023 reports are stand-ins whose bytes do not match their sum:
+    # neither the reports nor the bundles holding them are written.
+    with pytest.raises(CommandError, match="4 van 6 rapporten zijn mislukt"):
         _run(jaar=2023, uit=tmp_path / "uit")
     names = sorted(p.name for p in (tmp_path / "uit").iterdir())
     assert names == sorted(
@@ -170,11 +181,11 @@ def test_database_backend_queues_and_db_worker_renders(
 
     out, _ = _run(jaar=2024, uit=uit)
 
-    assert "4 van 4 rapporten staan in de wachtrij" in out
+    assert "5 van 5 rapporten staan in de wachtrij" in out
     assert "db_worker" in out
     assert not uit.exists()
     queued = DBTaskResult.objects.all()
-    assert queued.count() == 4
+    assert queued.count() == 5
     assert {r.status for r in queued} == {"READY"}
     assert {r.task_path for r in queued} == {"afspraken.tasks.render_rapport_task"}
 
@@ -212,7 +223,7 @@ def test_wacht_follows_a_worker_until_every_report_is_written(
                 batch=False,
                 backend_name="default",
                 startup_delay=False,
-                max_tasks=4,
+                max_tasks=5,
                 worker_id="test-worker",
                 excluded_queue_names=[],
             ).run()
@@ -226,7 +237,7 @@ def test_wacht_follows_a_worker_until_every_report_is_written(
 
     assert not worker.is_alive()
     assert "Wachten op db_worker" in err
-    assert "] 4/4" in err
-    assert "4 bestand(en) geschreven" in out
+    assert "] 5/5" in err
+    assert "5 bestand(en) geschreven" in out
     assert "in de wachtrij" not in out
-    assert len(list(uit.iterdir())) == 4
+    assert len(list(uit.iterdir())) == 5

@@ -17,8 +17,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from afspraken.choices import ToetsingStatus
 from afspraken.models import Afspraak, Toetsing
 from afspraken.tasks import (
+    AUDITORBUNDEL,
+    GESCHREVEN_BUNDEL,
     GESCHREVEN_CONCEPT,
     GESCHREVEN_PORTEFEUILLE,
     GESCHREVEN_VERZEGELD,
@@ -170,6 +173,17 @@ class Command(BaseCommand):
             )
             for t in toetsingen
         ]
+        # One auditor bundle per corporatie with sealed reports in the year.
+        sealed = {
+            t.afspraak.corporatie_id
+            for t in toetsingen
+            if t.status == ToetsingStatus.VASTGESTELD
+        }
+        jobs += [
+            (AUDITORBUNDEL, c.pk, f"auditorbundel {c.naam}")
+            for c in corporaties
+            if c.pk in sealed
+        ]
         return jobs
 
     def _wait(
@@ -241,6 +255,7 @@ class Command(BaseCommand):
             f"{soorten[GESCHREVEN_PORTEFEUILLE]} portefeuillerapport(en)",
             f"{soorten[GESCHREVEN_VERZEGELD]} verzegeld(e) nalevingsrapport(en)",
             f"{soorten[GESCHREVEN_CONCEPT]} concept(en)",
+            f"{soorten[GESCHREVEN_BUNDEL]} auditorbundel(s)",
         ]
         self.stdout.write(
             f"{len(written)} bestand(en) geschreven naar {uit_dir} "
