@@ -189,7 +189,7 @@ def test_csv_cells_that_look_like_formulas_are_escaped():
 
 def test_auditor_bundle_refuses_a_stored_file_that_no_longer_matches_its_seal(sealed):
     _, rapport, data = sealed
-    with rapport.pdf.open("wb") as fh:
+    with open(rapport.pdf.path, "wb") as fh:  # someone with disk access
         fh.write(data[:-10] + b"tampered!\n")
     with pytest.raises(ValueError, match="SHA-256"):
         rapporten.auditor_bundle(
