@@ -35,14 +35,8 @@ def _fmt(value: Decimal) -> str:
     return f"{value.quantize(Decimal('0.1'))}".replace(".", ",")
 
 
-def staafdiagram(staven: list[Staaf], *, width: int = 640, title: str = "") -> str:
-    """Horizontal bars, each scaled to its own norm (the norm line sits at 100%).
-
-    Every bar carries its value as text, so the chart never depends on colour.
-    """
-    label_w, right_pad, row_h, top = 210, 70, 34, 26 if title else 6
-    plot_w = width - label_w - right_pad
-    height = top + row_h * max(len(staven), 1) + 22
+def _open_svg(width: int, height: int, title: str) -> list[str]:
+    """The opening tag (with an accessible label) and the title line."""
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
@@ -53,6 +47,18 @@ def staafdiagram(staven: list[Staaf], *, width: int = 640, title: str = "") -> s
             '<text x="0" y="14" font-size="11" font-weight="bold">'
             f"{escape(title)}</text>"
         )
+    return parts
+
+
+def staafdiagram(staven: list[Staaf], *, width: int = 640, title: str = "") -> str:
+    """Horizontal bars, each scaled to its own norm (the norm line sits at 100%).
+
+    Every bar carries its value as text, so the chart never depends on colour.
+    """
+    label_w, right_pad, row_h, top = 210, 70, 34, 26 if title else 6
+    plot_w = width - label_w - right_pad
+    height = top + row_h * max(len(staven), 1) + 22
+    parts = _open_svg(width, height, title)
     for i, s in enumerate(staven):
         y = top + i * row_h
         scale_max = max(
@@ -108,16 +114,7 @@ def telling_diagram(
     plot_w = width - label_w - right_pad
     height = top + row_h * max(len(tellingen), 1) + 8
     grootste = max([t.aantal for t in tellingen] + [1])
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
-        'font-family="DejaVu Sans, sans-serif" font-size="10">'
-    ]
-    if title:
-        parts.append(
-            '<text x="0" y="14" font-size="11" font-weight="bold">'
-            f"{escape(title)}</text>"
-        )
+    parts = _open_svg(width, height, title)
     for i, t in enumerate(tellingen):
         y = top + i * row_h
         breedte = plot_w * t.aantal / grootste

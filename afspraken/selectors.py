@@ -184,24 +184,29 @@ class ToetsingRegel:
     cijfers: Jaarcijfers
 
 
-def _from_snapshot(
-    snapshot: dict, specs: dict[int, ToezeggingSpec]
-) -> ToetsingResultaat:
+def spec_from_row(row: dict) -> ToezeggingSpec:
+    """The toezegging as a snapshot row recorded it (its terms when the year was
+    submitted, whatever changed since)."""
+    return ToezeggingSpec(
+        id=row["id"],
+        omschrijving=row["omschrijving"],
+        indicator=row["indicator"],
+        norm=Decimal(row["norm"]),
+        richting=row["richting"],
+        deels_vanaf=Decimal(row["deels_vanaf"]),
+        zwaarwegend=row["zwaarwegend"],
+        thema=row.get("thema", ""),
+        alleen_open_voor_buurt=row.get("alleen_open_voor_buurt", False),
+    )
+
+
+def _from_snapshot(snapshot: dict) -> ToetsingResultaat:
     rows = []
     for row in snapshot["toezeggingen"]:
-        spec = specs.get(row["id"]) or ToezeggingSpec(
-            id=row["id"],
-            omschrijving=row["omschrijving"],
-            indicator=row["indicator"],
-            norm=Decimal(row["norm"]),
-            richting=row["richting"],
-            deels_vanaf=Decimal(row["deels_vanaf"]),
-            zwaarwegend=row["zwaarwegend"],
-        )
         waarde = Fraction(Decimal(row["waarde"])) if row["waarde"] is not None else None
         rows.append(
             ToezeggingResultaat(
-                spec, waarde, row["verdict"], row.get("toelichting", "")
+                spec_from_row(row), waarde, row["verdict"], row.get("toelichting", "")
             )
         )
     return ToetsingResultaat(
@@ -257,7 +262,7 @@ def corporatie_jaar(
         toetsing = toetsingen.get(afspraak.pk)
         eigen = {spec.id: spec for spec in specs[afspraak.pk]}
         if toetsing is not None and toetsing.status in FROZEN and toetsing.snapshot:
-            resultaat = _from_snapshot(toetsing.snapshot, eigen)
+            resultaat = _from_snapshot(toetsing.snapshot)
             bevroren = True
         else:
             resultaat = evaluate(

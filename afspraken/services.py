@@ -29,17 +29,7 @@ AFSPRAAK_FIELDS = (
     "prestatieafspraak",
     "gebouwen",
 )
-TOEZEGGING_FIELDS = (
-    "omschrijving",
-    "indicator",
-    "norm",
-    "richting",
-    "deels_vanaf",
-    "zwaarwegend",
-    "thema",
-    "alleen_open_voor_buurt",
-    "volgorde",
-)
+TOEZEGGING_FIELDS = (*selectors.SPEC_FIELDS, "volgorde")
 
 
 def _check_gebouwen(corporatie_id: int, gebouwen: Iterable[Gebouw]) -> None:

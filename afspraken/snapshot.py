@@ -19,9 +19,16 @@ from ledger.models import Activiteit, Boeking
 
 from . import evaluatie
 from .choices import Indicator, ToetsingStatus
-from .evaluatie import Beoordeling, ToezeggingSpec
+from .evaluatie import Beoordeling
 from .models import Toetsing
-from .selectors import beoordelingen_of, jaar_range, jaarcijfers, peildatum, spec_of
+from .selectors import (
+    beoordelingen_of,
+    jaar_range,
+    jaarcijfers,
+    peildatum,
+    spec_from_row,
+    spec_of,
+)
 
 VERSIE = 1
 
@@ -197,13 +204,7 @@ def with_beoordelingen(
         rows.append(row)
         resultaten.append(
             evaluatie.ToezeggingResultaat(
-                ToezeggingSpec(
-                    id=row["id"],
-                    omschrijving=row["omschrijving"],
-                    indicator=row["indicator"],
-                    norm=Decimal(row["norm"]),
-                    zwaarwegend=row["zwaarwegend"],
-                ),
+                spec_from_row(row),
                 None,
                 row["verdict"],
             )
