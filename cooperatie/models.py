@@ -18,6 +18,7 @@ from .choices import (
     RolSoort,
 )
 from .querysets import (
+    ApiTokenQuerySet,
     CooperatieQuerySet,
     CorporatieQuerySet,
     GebouwQuerySet,
@@ -478,3 +479,47 @@ class Rol(models.Model):
     def __str__(self) -> str:
         target = self.corporatie or self.cooperatie
         return f"{self.user} – {self.get_soort_display()} – {target}"
+
+
+class ApiToken(models.Model):
+    """A token a user makes for scripts (ERP, BI) and can revoke.
+
+    Only a SHA-256 of the key is stored; the key itself is shown once, when the
+    token is made. The token acts with its user's roles.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gebruiker"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    naam = models.CharField(
+        _("naam"), max_length=100, help_text=_("Waarvoor de token dient.")
+    )
+    prefix = models.CharField(_("begin van de sleutel"), max_length=8, editable=False)
+    key_hash = models.CharField(_("hash van de sleutel"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
+    last_used_at = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API-token")
+        verbose_name_plural = _("API-tokens")
+        ordering = ["user", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key_hash"],
+                name="apitoken_key_hash_uniek",
+                violation_error_message=_("Deze sleutel bestaat al."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.naam} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -102,6 +102,21 @@ class LidQuerySet(ScopedQuerySet):
         return self.exclude(bestuursfunctie="")
 
 
+class ApiTokenQuerySet(ScopedQuerySet):
+    """API tokens are personal: a user sees only their own."""
+
+    def visible_to(self, user) -> ApiTokenQuerySet:
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.filter(user_id=user.pk)
+
+    def scope_q(self, scope: Scope) -> Q:
+        return Q()
+
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
 class RolQuerySet(ScopedQuerySet):
     """A user sees their own roles; a beheerder also the roles on their corporatie
     and on the cooperaties in its scope."""

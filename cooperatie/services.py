@@ -4,10 +4,13 @@ the acting user, checks permission, and writes one journal entry."""
 from __future__ import annotations
 
 import datetime
+import hashlib
+import secrets
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from afspraken.locks import ensure_year_open
@@ -15,7 +18,7 @@ from ledger import writes
 
 from . import permissions
 from .choices import CORPORATIE_ROLLEN, RolSoort
-from .models import Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst, Rol
+from .models import ApiToken, Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst, Rol
 from .scope import forget_scope
 from .validators import normalize_postcode
 
@@ -343,3 +346,60 @@ def rol_delete(*, rol: Rol, actor) -> None:
     user = rol.user
     writes.delete(rol, actor=actor, action="rol_delete")
     forget_scope(user)
+
+
+# API tokens ---------------------------------------------------------------------
+
+
+def _hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def apitoken_create(*, naam: str, actor) -> tuple[ApiToken, str]:
+    """Make an API token for the acting user. Returns the token and its key; the
+    key is shown this once and only its SHA-256 is stored."""
+    if actor is None or not actor.is_authenticated:
+        raise permissions.deny(_("Meld u aan om een token te maken."))
+    key = "cs_" + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=actor, naam=(naam or "").strip(), prefix=key[:8], key_hash=_hash_key(key)
+    )
+    writes.create(token, actor=actor, action="apitoken_create")
+    return token, key
+
+
+@transaction.atomic
+def apitoken_revoke(*, token: ApiToken, actor) -> ApiToken:
+    """Revoke a token; it stops working at once. A user revokes their own tokens;
+    the platform operator any."""
+    if token.user_id != getattr(actor, "pk", None):
+        permissions.require_superuser(actor)
+    if token.revoked_at is not None:
+        raise ValidationError({"token": _("Deze token is al ingetrokken.")})
+    return writes.update(
+        token,
+        {"revoked_at": timezone.now()},
+        actor=actor,
+        action="apitoken_revoke",
+        allowed=("revoked_at",),
+    )
+
+
+def apitoken_authenticate(key: str) -> ApiToken | None:
+    """The active token with this key, or None. Not a write: `last_used_at` is a
+    convenience stamp, refreshed at most once a minute and not journaled."""
+    token = (
+        ApiToken.objects.active()
+        .select_related("user")
+        .filter(key_hash=_hash_key(key))
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(
+        minutes=1
+    ):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token

@@ -27,6 +27,9 @@ from .models import AuditChainHead, AuditEntry
 
 GENESIS_HASH = "0" * 64
 
+# Fields that never enter the journal: secrets and the salts of digests.
+JOURNAL_EXCLUDED = frozenset({"journaal_salt", "key_hash"})
+
 # How to find the corporatie and cooperatie an object concerns, so the journal can
 # be scoped like the objects themselves (see AuditEntryQuerySet).
 _SCOPE_PATHS: dict[str, tuple[str | None, str | None]] = {
@@ -36,6 +39,7 @@ _SCOPE_PATHS: dict[str, tuple[str | None, str | None]] = {
     "cooperatie.overeenkomst": ("gebouw.corporatie_id", "cooperatie_id"),
     "cooperatie.lid": (None, "cooperatie_id"),
     "cooperatie.rol": ("corporatie_id", "cooperatie_id"),
+    "cooperatie.apitoken": (None, None),
     "afspraken.afspraak": ("corporatie_id", "cooperatie_id"),
     "afspraken.toezegging": ("afspraak.corporatie_id", "afspraak.cooperatie_id"),
     "afspraken.toetsing": ("afspraak.corporatie_id", "afspraak.cooperatie_id"),
@@ -110,7 +114,7 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
     wanted = set(fields) if fields is not None else None
     data: dict[str, Any] = {}
     for field in obj._meta.concrete_fields:
-        if field.primary_key or field.name == "journaal_salt":
+        if field.primary_key or field.name in JOURNAL_EXCLUDED:
             continue
         if wanted is not None and field.name not in wanted:
             continue

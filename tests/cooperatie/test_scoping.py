@@ -51,8 +51,9 @@ def _visible(obj, user) -> bool:
     return type(obj).objects.visible_to(user).filter(pk=obj.pk).exists()
 
 
-# Not tenant data: legal figures every user reads, and the journal's head row.
-UNSCOPED = {"Jaarparameter", "AuditChainHead"}
+# Not tenant data: legal figures every user reads, the journal's head row, and
+# API tokens, which are personal (tests/api/test_tokens.py).
+UNSCOPED = {"Jaarparameter", "AuditChainHead", "ApiToken"}
 
 
 def test_model_list_covers_every_tenant_object(world):

@@ -1,0 +1,170 @@
+"""Serializers of the afspraken resources."""
+
+from rest_framework import serializers
+
+from cooperatie.api.base import ScopedRelatedField
+from cooperatie.models import Cooperatie, Corporatie, Gebouw
+
+from ..choices import Verdict
+from ..models import Afspraak, Jaarparameter, Rapport, Toetsing, Toezegging
+
+
+class AfspraakSerializer(serializers.ModelSerializer):
+    corporatie = ScopedRelatedField(Corporatie)
+    cooperatie = ScopedRelatedField(Cooperatie)
+    gebouwen = ScopedRelatedField(Gebouw, many=True, required=False)
+
+    class Meta:
+        model = Afspraak
+        fields = (
+            "id",
+            "corporatie",
+            "cooperatie",
+            "gebouwen",
+            "titel",
+            "ondertekend_op",
+            "ingangsjaar",
+            "eindjaar",
+            "prestatieafspraak",
+        )
+        validators = []
+
+
+class AfspraakUpdateSerializer(AfspraakSerializer):
+    corporatie = serializers.PrimaryKeyRelatedField(read_only=True)
+    cooperatie = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class ToezeggingSerializer(serializers.ModelSerializer):
+    afspraak = ScopedRelatedField(Afspraak)
+
+    class Meta:
+        model = Toezegging
+        fields = (
+            "id",
+            "afspraak",
+            "omschrijving",
+            "indicator",
+            "norm",
+            "richting",
+            "deels_vanaf",
+            "zwaarwegend",
+            "thema",
+            "alleen_open_voor_buurt",
+            "volgorde",
+        )
+        validators = []
+
+
+class ToezeggingUpdateSerializer(ToezeggingSerializer):
+    afspraak = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class ToetsingSerializer(serializers.ModelSerializer):
+    afspraak = ScopedRelatedField(Afspraak)
+    rapport = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Toetsing
+        fields = (
+            "id",
+            "afspraak",
+            "jaar",
+            "status",
+            "verdict",
+            "toelichting",
+            "snapshot",
+            "ingediend_op",
+            "teruggestuurd_op",
+            "teruggestuurd_reden",
+            "vastgesteld_op",
+            "rapport",
+        )
+        read_only_fields = (
+            "status",
+            "verdict",
+            "toelichting",
+            "snapshot",
+            "ingediend_op",
+            "teruggestuurd_op",
+            "teruggestuurd_reden",
+            "vastgesteld_op",
+        )
+        validators = []
+
+    def get_rapport(self, obj) -> int | None:
+        rapporten = list(obj.rapporten.all())
+        return rapporten[0].pk if rapporten else None
+
+
+class TerugsturenSerializer(serializers.Serializer):
+    reden = serializers.CharField(help_text="Waarom de toetsing wordt teruggestuurd.")
+
+
+class BeoordelenSerializer(serializers.Serializer):
+    toezegging = serializers.IntegerField(
+        help_text="Id van de kwalitatieve toezegging."
+    )
+    oordeel = serializers.ChoiceField(
+        choices=[
+            (Verdict.NAGEKOMEN, Verdict.NAGEKOMEN.label),
+            (Verdict.DEELS, Verdict.DEELS.label),
+            (Verdict.NIET_NAGEKOMEN, Verdict.NIET_NAGEKOMEN.label),
+        ]
+    )
+    toelichting = serializers.CharField()
+
+
+class RapportSerializer(serializers.ModelSerializer):
+    jaar = serializers.IntegerField(source="toetsing.jaar", read_only=True)
+    afspraak = serializers.IntegerField(source="toetsing.afspraak_id", read_only=True)
+
+    class Meta:
+        model = Rapport
+        fields = (
+            "id",
+            "toetsing",
+            "jaar",
+            "afspraak",
+            "sha256",
+            "journaal_hash",
+            "created_at",
+        )
+        read_only_fields = fields
+
+
+class VerifieerSerializer(serializers.Serializer):
+    pdf = serializers.FileField(required=False, help_text="Het PDF-bestand.")
+    sha256 = serializers.RegexField(
+        r"^[0-9a-fA-F]{64}$", required=False, help_text="Of de SHA-256 ervan."
+    )
+
+    def validate(self, attrs):
+        if not attrs.get("pdf") and not attrs.get("sha256"):
+            raise serializers.ValidationError(
+                {"pdf": "Geef een PDF-bestand of een SHA-256."}
+            )
+        return attrs
+
+
+class VerificatieSerializer(serializers.Serializer):
+    verzegeld = serializers.BooleanField()
+    sha256 = serializers.CharField()
+    rapport = RapportSerializer(allow_null=True)
+
+
+class BundelQuerySerializer(serializers.Serializer):
+    corporatie = serializers.IntegerField()
+    jaar = serializers.IntegerField()
+
+
+class JaarparameterSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Jaarparameter
+        fields = ("id", "jaar", "code", "waarde", "bron")
+        validators = []
+
+
+class JaarparameterUpdateSerializer(JaarparameterSerializer):
+    class Meta(JaarparameterSerializer.Meta):
+        read_only_fields = ("jaar", "code")

@@ -1,0 +1,266 @@
+"""Endpoints of the afspraken resources, the yearly cycle and the sealed reports."""
+
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from cooperatie.api.base import (
+    CreateMixin,
+    DestroyMixin,
+    ReadViewSet,
+    UpdateMixin,
+    etag_of,
+)
+from cooperatie.api.views import WriteSerializers, _summaries
+from cooperatie.models import Corporatie
+
+from .. import rapporten, services
+from ..filtersets import (
+    AfspraakFilter,
+    JaarparameterFilter,
+    RapportFilter,
+    ToetsingFilter,
+    ToezeggingFilter,
+)
+from ..models import Afspraak, Jaarparameter, Rapport, Toetsing, Toezegging
+from . import serializers as s
+
+
+@extend_schema_view(**_summaries("afspraak", "Afspraken"))
+class AfspraakViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
+    model = Afspraak
+    serializer_class = s.AfspraakSerializer
+    update_serializer_class = s.AfspraakUpdateSerializer
+    filterset_class = AfspraakFilter
+    prefetch_related = ("gebouwen",)
+    ordering_fields = ("titel", "ingangsjaar", "eindjaar")
+
+    def create_object(self, data, actor):
+        return services.afspraak_create(actor=actor, **data)
+
+    def update_object(self, instance, data, actor):
+        return services.afspraak_update(afspraak=instance, actor=actor, **data)
+
+
+@extend_schema_view(**_summaries("toezegging", "Toezeggingen", delete=True))
+class ToezeggingViewSet(
+    WriteSerializers, CreateMixin, UpdateMixin, DestroyMixin, ReadViewSet
+):
+    model = Toezegging
+    serializer_class = s.ToezeggingSerializer
+    update_serializer_class = s.ToezeggingUpdateSerializer
+    filterset_class = ToezeggingFilter
+    select_related = ("afspraak",)
+    ordering_fields = ("volgorde", "indicator")
+
+    def create_object(self, data, actor):
+        return services.toezegging_create(actor=actor, **data)
+
+    def update_object(self, instance, data, actor):
+        return services.toezegging_update(toezegging=instance, actor=actor, **data)
+
+    def delete_object(self, instance, actor):
+        services.toezegging_delete(toezegging=instance, actor=actor)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Toetsingen opvragen"),
+    retrieve=extend_schema(summary="Eén toetsing opvragen"),
+    create=extend_schema(summary="Toetsing openen voor een jaar"),
+    indienen=extend_schema(summary="Jaar indienen (bestuur)", request=None),
+    terugsturen=extend_schema(
+        summary="Toetsing terugsturen met reden (beheerder)",
+        request=s.TerugsturenSerializer,
+    ),
+    beoordelen=extend_schema(
+        summary="Kwalitatieve toezegging beoordelen (beheerder)",
+        request=s.BeoordelenSerializer,
+    ),
+    vaststellen=extend_schema(
+        summary="Toetsing vaststellen en rapport verzegelen (beheerder)", request=None
+    ),
+)
+class ToetsingViewSet(CreateMixin, ReadViewSet):
+    model = Toetsing
+    serializer_class = s.ToetsingSerializer
+    filterset_class = ToetsingFilter
+    select_related = ("afspraak",)
+    prefetch_related = ("rapporten",)
+    ordering_fields = ("jaar", "status")
+
+    def create_object(self, data, actor):
+        return services.toetsing_open(actor=actor, **data)
+
+    def _done(self, toetsing):
+        toetsing = self.get_queryset().get(pk=toetsing.pk)
+        response = Response(self.get_serializer(toetsing).data)
+        response["ETag"] = etag_of(toetsing)
+        return response
+
+    @action(detail=True, methods=["post"], serializer_class=s.ToetsingSerializer)
+    def indienen(self, request, pk=None):
+        toetsing = services.toetsing_indienen(
+            toetsing=self.get_object(), actor=request.user
+        )
+        return self._done(toetsing)
+
+    @action(detail=True, methods=["post"], serializer_class=s.TerugsturenSerializer)
+    def terugsturen(self, request, pk=None):
+        toetsing = self.get_object()
+        serializer = s.TerugsturenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        toetsing = services.toetsing_terugsturen(
+            toetsing=toetsing,
+            reden=serializer.validated_data["reden"],
+            actor=request.user,
+        )
+        return self._done(toetsing)
+
+    @action(detail=True, methods=["post"], serializer_class=s.BeoordelenSerializer)
+    def beoordelen(self, request, pk=None):
+        toetsing = self.get_object()
+        serializer = s.BeoordelenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        toezegging = (
+            Toezegging.objects.visible_to(request.user)
+            .filter(
+                pk=serializer.validated_data["toezegging"],
+                afspraak_id=toetsing.afspraak_id,
+            )
+            .first()
+        )
+        if toezegging is None:
+            return Response(
+                {"toezegging": ["Geen toezegging van deze afspraak met dit id."]},
+                status=400,
+            )
+        services.toetsing_beoordelen(
+            toetsing=toetsing,
+            toezegging=toezegging,
+            oordeel=serializer.validated_data["oordeel"],
+            toelichting=serializer.validated_data["toelichting"],
+            actor=request.user,
+        )
+        return self._done(toetsing)
+
+    @action(detail=True, methods=["post"], serializer_class=s.ToetsingSerializer)
+    def vaststellen(self, request, pk=None):
+        toetsing = services.toetsing_vaststellen(
+            toetsing=self.get_object(), actor=request.user
+        )
+        return self._done(toetsing)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Verzegelde nalevingsrapporten opvragen"),
+    retrieve=extend_schema(summary="Eén verzegeld rapport opvragen"),
+    pdf=extend_schema(
+        summary="Verzegeld rapport downloaden (PDF)",
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    ),
+    bundel=extend_schema(
+        summary="Auditorbundel van een corporatie-jaar downloaden (ZIP)",
+        parameters=[
+            OpenApiParameter("corporatie", int, required=True),
+            OpenApiParameter("jaar", int, required=True),
+        ],
+        responses={(200, "application/zip"): OpenApiTypes.BINARY},
+    ),
+    verifieer=extend_schema(
+        summary="Controleren of een PDF (of SHA-256) een verzegeld rapport is",
+        request={
+            "multipart/form-data": s.VerifieerSerializer,
+            "application/json": s.VerifieerSerializer,
+        },
+        responses=s.VerificatieSerializer,
+    ),
+)
+class RapportViewSet(ReadViewSet):
+    model = Rapport
+    serializer_class = s.RapportSerializer
+    filterset_class = RapportFilter
+    select_related = ("toetsing",)
+    ordering_fields = ("created_at",)
+
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        rapport = self.get_object()
+        toetsing = rapport.toetsing
+        return FileResponse(
+            rapport.pdf.open("rb"),
+            content_type="application/pdf",
+            as_attachment=True,
+            filename=f"nalevingsrapport-{toetsing.jaar}-toetsing-{toetsing.pk}.pdf",
+        )
+
+    @action(detail=False, methods=["get"])
+    def bundel(self, request):
+        query = s.BundelQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        corporatie = get_object_or_404(
+            Corporatie.objects.visible_to(request.user),
+            pk=query.validated_data["corporatie"],
+        )
+        jaar = query.validated_data["jaar"]
+        sealed = self.get_queryset().filter(
+            toetsing__jaar=jaar, toetsing__afspraak__corporatie=corporatie
+        )
+        blob = rapporten.auditor_bundle(
+            rapporten=sealed, corporatie_naam=corporatie.naam, jaar=jaar
+        )
+        response = HttpResponse(blob, content_type="application/zip")
+        response["Content-Disposition"] = (
+            f'attachment; filename="auditorbundel-{corporatie.kvk_nummer}-{jaar}.zip"'
+        )
+        return response
+
+    @action(
+        detail=False,
+        methods=["post"],
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+        serializer_class=s.VerifieerSerializer,
+    )
+    def verifieer(self, request):
+        serializer = s.VerifieerSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data.get("pdf")
+        if upload is not None:
+            data = upload.read()
+            sha256 = rapporten.sha256_of(data)
+            rapport = rapporten.verify(pdf=data)
+        else:
+            sha256 = serializer.validated_data["sha256"].lower()
+            rapport = rapporten.verify(sha256=sha256)
+        # A sealed report outside the user's scope is reported as unknown.
+        if (
+            rapport is not None
+            and not self.get_queryset().filter(pk=rapport.pk).exists()
+        ):
+            rapport = None
+        return Response(
+            {
+                "verzegeld": rapport is not None,
+                "sha256": sha256,
+                "rapport": s.RapportSerializer(rapport).data if rapport else None,
+            }
+        )
+
+
+@extend_schema_view(**_summaries("jaarparameter", "Jaarparameters"))
+class JaarparameterViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
+    model = Jaarparameter
+    serializer_class = s.JaarparameterSerializer
+    update_serializer_class = s.JaarparameterUpdateSerializer
+    filterset_class = JaarparameterFilter
+    ordering_fields = ("jaar", "code")
+
+    def create_object(self, data, actor):
+        return services.jaarparameter_create(actor=actor, **data)
+
+    def update_object(self, instance, data, actor):
+        return services.jaarparameter_update(parameter=instance, actor=actor, **data)

@@ -1,0 +1,38 @@
+"""REST API v1: one router, Dutch plural resource names (domain §7)."""
+
+from django.urls import include, path
+
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from afspraken.api import views as afspraken
+from cooperatie.api import views as cooperatie
+from ledger.api import views as ledger
+
+router = DefaultRouter()
+router.register("corporaties", cooperatie.CorporatieViewSet, basename="corporatie")
+router.register("gebouwen", cooperatie.GebouwViewSet, basename="gebouw")
+router.register("cooperaties", cooperatie.CooperatieViewSet, basename="cooperatie")
+router.register(
+    "overeenkomsten", cooperatie.OvereenkomstViewSet, basename="overeenkomst"
+)
+router.register("leden", cooperatie.LidViewSet, basename="lid")
+router.register("afspraken", afspraken.AfspraakViewSet, basename="afspraak")
+router.register("toezeggingen", afspraken.ToezeggingViewSet, basename="toezegging")
+router.register("activiteiten", ledger.ActiviteitViewSet, basename="activiteit")
+router.register("boekingen", ledger.BoekingViewSet, basename="boeking")
+router.register("toetsingen", afspraken.ToetsingViewSet, basename="toetsing")
+router.register("rapporten", afspraken.RapportViewSet, basename="rapport")
+router.register(
+    "jaarparameters", afspraken.JaarparameterViewSet, basename="jaarparameter"
+)
+router.register("journaal", ledger.JournaalViewSet, basename="journaal")
+router.register("tokens", cooperatie.ApiTokenViewSet, basename="apitoken")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"
+    ),
+    path("", include(router.urls)),
+]

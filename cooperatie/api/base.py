@@ -1,0 +1,165 @@
+"""The shared shape of every API endpoint.
+
+- Querysets come from `Model.objects.visible_to(request.user)`: objects outside the
+  user's scope do not exist (404), in every list, detail and related-field input.
+- Writes go through the services; a service's `PermissionDenied` is a 403, its
+  `ValidationError` a 400 with the errors per field.
+- Mutable resources carry an ETag; PUT/PATCH with a stale `If-Match` answer 412.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from ledger import journal
+
+# Errors -------------------------------------------------------------------------
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus Django's ValidationError (400 with field errors) and
+    PermissionDenied (403) as raised by the services."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(detail=as_serializer_error(exc))
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(detail=str(exc) or None)
+    return drf_exception_handler(exc, context)
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "Het object is intussen gewijzigd; haal het opnieuw op."
+    default_code = "precondition_failed"
+
+
+# Fields -------------------------------------------------------------------------
+
+
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related-object input limited to what the requesting user may see, so
+    another tenant's object is a field error ("does not exist"), never attached."""
+
+    def __init__(self, model=None, **kwargs):
+        self.model = model
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", model.objects.all() if model else None)
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        return queryset.visible_to(request.user if request else None)
+
+
+# ETags --------------------------------------------------------------------------
+
+
+def etag_of(obj) -> str:
+    """A strong ETag over the object's stored fields (the journal's view of it)."""
+    digest = hashlib.sha256(journal.canonical_json(journal.snapshot(obj)).encode())
+    return f'"{digest.hexdigest()[:32]}"'
+
+
+def _matches(header: str, current: str) -> bool:
+    tags = [t.strip().removeprefix("W/") for t in header.split(",")]
+    return "*" in tags or current in tags
+
+
+# Viewsets -----------------------------------------------------------------------
+
+
+class ScopedViewSet(viewsets.GenericViewSet):
+    """Queryset from `visible_to`; subclasses name the model and the related rows
+    their serializer reads (so a list costs the same queries for 3 rows or 300)."""
+
+    model = None
+    select_related: tuple[str, ...] = ()
+    prefetch_related: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        queryset = self.model.objects.visible_to(self.request.user)
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        if self.prefetch_related:
+            queryset = queryset.prefetch_related(*self.prefetch_related)
+        return queryset.order_by(*self.model._meta.ordering or ["pk"], "pk")
+
+
+class ReadViewSet(mixins.ListModelMixin, ScopedViewSet):
+    """List and retrieve; the retrieve answer carries an ETag."""
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        response["ETag"] = etag_of(instance)
+        return response
+
+
+class CreateMixin:
+    """POST through `create_object(data, actor)`, a call of the create service."""
+
+    def create_object(self, data: dict[str, Any], actor):  # pragma: no cover
+        raise NotImplementedError
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        obj = self.create_object(dict(serializer.validated_data), request.user)
+        obj = self.get_queryset().get(pk=obj.pk)
+        response = Response(
+            self.get_serializer(obj).data, status=status.HTTP_201_CREATED
+        )
+        response["ETag"] = etag_of(obj)
+        return response
+
+
+class UpdateMixin:
+    """PUT/PATCH through `update_object(instance, data, actor)`, with If-Match.
+
+    The row is locked while the ETag is compared and the service writes, so of N
+    concurrent updates carrying the same ETag exactly one wins; the rest get 412.
+    """
+
+    def update_object(self, instance, data: dict[str, Any], actor):  # pragma: no cover
+        raise NotImplementedError
+
+    def update(self, request, *args, partial=False, **kwargs):
+        with transaction.atomic():
+            instance = self.get_object()
+            instance = type(instance).objects.select_for_update().get(pk=instance.pk)
+            if_match = request.headers.get("If-Match")
+            if if_match and not _matches(if_match, etag_of(instance)):
+                raise PreconditionFailed
+            serializer = self.get_serializer(
+                instance, data=request.data, partial=partial
+            )
+            serializer.is_valid(raise_exception=True)
+            self.update_object(instance, dict(serializer.validated_data), request.user)
+        obj = self.get_queryset().get(pk=instance.pk)
+        response = Response(self.get_serializer(obj).data)
+        response["ETag"] = etag_of(obj)
+        return response
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+
+class DestroyMixin:
+    """DELETE through `delete_object(instance, actor)`, a call of the delete service."""
+
+    def delete_object(self, instance, actor):  # pragma: no cover
+        raise NotImplementedError
+
+    def destroy(self, request, *args, **kwargs):
+        self.delete_object(self.get_object(), request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,166 @@
+"""Serializers of the cooperatie resources. They validate input shape and render
+output; the rules live in the services."""
+
+from rest_framework import serializers
+
+from ..models import ApiToken, Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst
+from .base import ScopedRelatedField
+
+
+class CorporatieSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Corporatie
+        fields = ("id", "naam", "kvk_nummer", "plaats")
+
+
+class GebouwSerializer(serializers.ModelSerializer):
+    corporatie = ScopedRelatedField(Corporatie)
+
+    class Meta:
+        model = Gebouw
+        fields = (
+            "id",
+            "corporatie",
+            "complexnummer",
+            "naam",
+            "straat",
+            "huisnummer",
+            "postcode",
+            "plaats",
+            "gemeentecode",
+            "buurtcode",
+            "kaartjaar",
+            "aantal_woningen",
+            "bouwjaar",
+            "daeb",
+        )
+        # Format rules and normalisation (`3511ab` → `3511 AB`) are the service's.
+        extra_kwargs = {
+            "postcode": {"validators": []},
+            "gemeentecode": {"validators": []},
+            "buurtcode": {"validators": []},
+        }
+        validators = []  # uniqueness is checked by the service, per field
+
+
+class GebouwUpdateSerializer(GebouwSerializer):
+    corporatie = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class CooperatieSerializer(serializers.ModelSerializer):
+    aangemeld_door = ScopedRelatedField(Corporatie, required=False, allow_null=True)
+
+    class Meta:
+        model = Cooperatie
+        fields = (
+            "id",
+            "naam",
+            "soort",
+            "kvk_nummer",
+            "rechtsvorm",
+            "opgericht_op",
+            "email",
+            "website",
+            "aangemeld_door",
+        )
+        validators = []
+        extra_kwargs = {"kvk_nummer": {"validators": []}}
+
+
+class CooperatieUpdateSerializer(CooperatieSerializer):
+    aangemeld_door = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class OvereenkomstSerializer(serializers.ModelSerializer):
+    gebouw = ScopedRelatedField(Gebouw)
+    cooperatie = ScopedRelatedField(Cooperatie)
+    aantal_woningen = serializers.IntegerField(required=False, min_value=1)
+
+    class Meta:
+        model = Overeenkomst
+        fields = (
+            "id",
+            "gebouw",
+            "cooperatie",
+            "soort",
+            "ingangsdatum",
+            "einddatum",
+            "aantal_woningen",
+        )
+        validators = []
+
+
+class OvereenkomstUpdateSerializer(OvereenkomstSerializer):
+    gebouw = serializers.PrimaryKeyRelatedField(read_only=True)
+    cooperatie = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+LID_PERSONAL = ("naam", "email", "telefoon", "adres", "doelgroep")
+
+
+class LidSerializer(serializers.ModelSerializer):
+    """A member. Personal fields are shown only where the view's context allows:
+    all of them to the cooperatie's own bestuur, only the name (with the function)
+    of board members to a beheerder (domain §8)."""
+
+    cooperatie = ScopedRelatedField(Cooperatie)
+
+    class Meta:
+        model = Lid
+        fields = (
+            "id",
+            "cooperatie",
+            "naam",
+            "email",
+            "telefoon",
+            "adres",
+            "lid_sinds",
+            "lid_tot",
+            "bestuursfunctie",
+            "doelgroep",
+        )
+        validators = []
+        extra_kwargs = {"email": {"validators": []}}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        personal = self.context.get("personal_cooperaties")
+        if personal is None or instance.cooperatie_id in personal:
+            return data
+        names = self.context.get("name_cooperaties", frozenset())
+        keep_name = instance.bestuursfunctie and instance.cooperatie_id in names
+        for field in LID_PERSONAL:
+            if field == "naam" and keep_name:
+                continue
+            data[field] = None
+        return data
+
+
+class LidUpdateSerializer(LidSerializer):
+    cooperatie = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class LidEndSerializer(serializers.Serializer):
+    lid_tot = serializers.DateField(
+        help_text="Eerste dag dat het huishouden geen lid meer is."
+    )
+
+
+class OvereenkomstEndSerializer(serializers.Serializer):
+    einddatum = serializers.DateField(help_text="Laatste dag van de overeenkomst.")
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ("id", "naam", "prefix", "created_at", "last_used_at", "revoked_at")
+        read_only_fields = ("prefix", "created_at", "last_used_at", "revoked_at")
+
+
+class ApiTokenCreatedSerializer(ApiTokenSerializer):
+    sleutel = serializers.CharField(
+        read_only=True, help_text="De sleutel; wordt alleen nu getoond."
+    )
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = (*ApiTokenSerializer.Meta.fields, "sleutel")

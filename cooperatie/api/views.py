@@ -1,0 +1,243 @@
+"""Endpoints of the cooperatie resources: thin viewsets over the services."""
+
+from django.db.models import Q
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from .. import services
+from ..filtersets import (
+    CooperatieFilter,
+    CorporatieFilter,
+    GebouwFilter,
+    LidFilter,
+    OvereenkomstFilter,
+)
+from ..models import ApiToken, Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst
+from ..scope import cooperatie_ids_of_corporaties, scope_of
+from . import schema  # noqa: F401  (registers the token scheme with the schema)
+from . import serializers as s
+from .base import CreateMixin, DestroyMixin, ReadViewSet, UpdateMixin, etag_of
+
+
+def _summaries(noun: str, plural: str, *, write=True, delete=False) -> dict:
+    ops = {
+        "list": extend_schema(summary=f"{plural} opvragen"),
+        "retrieve": extend_schema(summary=f"Eén {noun} opvragen"),
+    }
+    if write:
+        ops |= {
+            "create": extend_schema(summary=f"{noun.capitalize()} aanmaken"),
+            "update": extend_schema(summary=f"{noun.capitalize()} wijzigen"),
+            "partial_update": extend_schema(
+                summary=f"{noun.capitalize()} deels wijzigen"
+            ),
+        }
+    if delete:
+        ops["destroy"] = extend_schema(summary=f"{noun.capitalize()} verwijderen")
+    return ops
+
+
+class WriteSerializers:
+    """A separate serializer for updates, where the owner fields are fixed."""
+
+    update_serializer_class = None
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update") and self.update_serializer_class:
+            return self.update_serializer_class
+        return super().get_serializer_class()
+
+
+@extend_schema_view(**_summaries("corporatie", "Corporaties"))
+class CorporatieViewSet(CreateMixin, UpdateMixin, ReadViewSet):
+    model = Corporatie
+    serializer_class = s.CorporatieSerializer
+    filterset_class = CorporatieFilter
+    ordering_fields = ("naam", "kvk_nummer", "plaats")
+
+    def create_object(self, data, actor):
+        return services.corporatie_create(actor=actor, **data)
+
+    def update_object(self, instance, data, actor):
+        return services.corporatie_update(corporatie=instance, actor=actor, **data)
+
+
+@extend_schema_view(**_summaries("gebouw", "Gebouwen", delete=True))
+class GebouwViewSet(
+    WriteSerializers,
+    CreateMixin,
+    UpdateMixin,
+    DestroyMixin,
+    ReadViewSet,
+):
+    model = Gebouw
+    serializer_class = s.GebouwSerializer
+    update_serializer_class = s.GebouwUpdateSerializer
+    filterset_class = GebouwFilter
+    ordering_fields = ("complexnummer", "naam", "plaats", "gemeentecode")
+
+    def create_object(self, data, actor):
+        return services.gebouw_create(actor=actor, **data)
+
+    def update_object(self, instance, data, actor):
+        return services.gebouw_update(gebouw=instance, actor=actor, **data)
+
+    def delete_object(self, instance, actor):
+        services.gebouw_delete(gebouw=instance, actor=actor)
+
+
+@extend_schema_view(**_summaries("coöperatie", "Coöperaties"))
+class CooperatieViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
+    model = Cooperatie
+    serializer_class = s.CooperatieSerializer
+    update_serializer_class = s.CooperatieUpdateSerializer
+    filterset_class = CooperatieFilter
+    ordering_fields = ("naam", "kvk_nummer", "soort")
+
+    def create_object(self, data, actor):
+        return services.cooperatie_create(actor=actor, **data)
+
+    def update_object(self, instance, data, actor):
+        return services.cooperatie_update(cooperatie=instance, actor=actor, **data)
+
+
+@extend_schema_view(
+    **_summaries("overeenkomst", "Overeenkomsten"),
+    beeindigen=extend_schema(
+        summary="Overeenkomst beëindigen", request=s.OvereenkomstEndSerializer
+    ),
+)
+class OvereenkomstViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
+    model = Overeenkomst
+    serializer_class = s.OvereenkomstSerializer
+    update_serializer_class = s.OvereenkomstUpdateSerializer
+    filterset_class = OvereenkomstFilter
+    ordering_fields = ("ingangsdatum", "einddatum")
+
+    def create_object(self, data, actor):
+        return services.overeenkomst_create(actor=actor, **data)
+
+    def update_object(self, instance, data, actor):
+        return services.overeenkomst_update(overeenkomst=instance, actor=actor, **data)
+
+    @action(detail=True, methods=["post"], serializer_class=s.OvereenkomstEndSerializer)
+    def beeindigen(self, request, pk=None):
+        overeenkomst = self.get_object()
+        serializer = s.OvereenkomstEndSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.overeenkomst_end(
+            overeenkomst=overeenkomst,
+            einddatum=serializer.validated_data["einddatum"],
+            actor=request.user,
+        )
+        overeenkomst.refresh_from_db()
+        return Response(
+            s.OvereenkomstSerializer(
+                overeenkomst, context=self.get_serializer_context()
+            ).data
+        )
+
+
+@extend_schema_view(
+    **_summaries("lid", "Leden"),
+    beeindigen=extend_schema(
+        summary="Lidmaatschap beëindigen", request=s.LidEndSerializer
+    ),
+)
+class LidViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
+    """Members. The bestuur of a cooperatie sees all its members with their
+    personal data; a beheerder sees only the board members (name and function);
+    an auditor sees no member rows (the aggregates are in the reports)."""
+
+    model = Lid
+    serializer_class = s.LidSerializer
+    update_serializer_class = s.LidUpdateSerializer
+    filterset_class = LidFilter
+    ordering_fields = ("naam", "lid_sinds", "lid_tot")
+
+    def _reach(self) -> tuple[frozenset[int] | None, frozenset[int]]:
+        """(cooperaties whose members' personal data the user reads, cooperaties
+        whose board members' names the user reads); None means all."""
+        if not hasattr(self, "_reach_cache"):
+            scope = scope_of(self.request.user)
+            if scope.is_superuser:
+                self._reach_cache = (None, frozenset())
+            else:
+                names = (
+                    frozenset(
+                        cooperatie_ids_of_corporaties(
+                            scope.beheerder_corporaties
+                        ).values_list("pk", flat=True)
+                    )
+                    if scope.beheerder_corporaties
+                    else frozenset()
+                )
+                self._reach_cache = (scope.bestuur_cooperaties, names)
+        return self._reach_cache
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        personal, names = self._reach()
+        if personal is None:
+            return queryset
+        board = Q(cooperatie_id__in=names, lid_tot__isnull=True) & ~Q(
+            bestuursfunctie=""
+        )
+        return queryset.filter(Q(cooperatie_id__in=personal) | board)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        personal, names = self._reach()
+        context["personal_cooperaties"] = personal
+        context["name_cooperaties"] = names
+        return context
+
+    def create_object(self, data, actor):
+        return services.lid_create(actor=actor, **data)
+
+    def update_object(self, instance, data, actor):
+        return services.lid_update(lid=instance, actor=actor, **data)
+
+    @action(detail=True, methods=["post"], serializer_class=s.LidEndSerializer)
+    def beeindigen(self, request, pk=None):
+        lid = self.get_object()
+        serializer = s.LidEndSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.lid_end(
+            lid=lid, lid_tot=serializer.validated_data["lid_tot"], actor=request.user
+        )
+        lid.refresh_from_db()
+        response = Response(
+            s.LidSerializer(lid, context=self.get_serializer_context()).data
+        )
+        response["ETag"] = etag_of(lid)
+        return response
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Eigen API-tokens opvragen"),
+    retrieve=extend_schema(summary="Eén eigen API-token opvragen"),
+    create=extend_schema(
+        summary="API-token maken (de sleutel wordt eenmalig getoond)",
+        responses=s.ApiTokenCreatedSerializer,
+    ),
+    destroy=extend_schema(summary="API-token intrekken"),
+)
+class ApiTokenViewSet(ReadViewSet):
+    model = ApiToken
+    serializer_class = s.ApiTokenSerializer
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token, key = services.apitoken_create(
+            naam=serializer.validated_data["naam"], actor=request.user
+        )
+        token.sleutel = key
+        return Response(s.ApiTokenCreatedSerializer(token).data, status=201)
+
+    def destroy(self, request, *args, **kwargs):
+        services.apitoken_revoke(token=self.get_object(), actor=request.user)
+        return Response(status=204)

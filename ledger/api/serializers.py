@@ -1,0 +1,118 @@
+"""Serializers of the ledger resources."""
+
+from rest_framework import serializers
+
+from cooperatie.api.base import ScopedRelatedField
+from cooperatie.models import Cooperatie, Lid
+
+from ..models import Activiteit, AuditEntry, Bijlage, Boeking
+
+
+class BijlageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Bijlage
+        fields = (
+            "id",
+            "omschrijving",
+            "content_type",
+            "grootte",
+            "sha256",
+            "created_at",
+        )
+        read_only_fields = fields
+
+
+class BijlageUploadSerializer(serializers.Serializer):
+    bestand = serializers.FileField(help_text="Foto (JPEG, PNG, GIF, WebP) of PDF.")
+    omschrijving = serializers.CharField(
+        required=False, allow_blank=True, max_length=200
+    )
+
+
+class ActiviteitSerializer(serializers.ModelSerializer):
+    cooperatie = ScopedRelatedField(Cooperatie)
+    vrijwilligers = ScopedRelatedField(Lid, many=True, required=False)
+    bijlagen = BijlageSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Activiteit
+        fields = (
+            "id",
+            "cooperatie",
+            "datum",
+            "titel",
+            "thema",
+            "omschrijving",
+            "open_voor_buurt",
+            "deelnemers_leden",
+            "deelnemers_buurt",
+            "vrijwilligersuren",
+            "vrijwilligers",
+            "partners",
+            "bijlagen",
+        )
+        validators = []
+
+
+class ActiviteitUpdateSerializer(ActiviteitSerializer):
+    cooperatie = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class BoekingSerializer(serializers.ModelSerializer):
+    cooperatie = ScopedRelatedField(Cooperatie)
+    activiteit = ScopedRelatedField(Activiteit, required=False, allow_null=True)
+    storno = serializers.SerializerMethodField(
+        help_text="Id van de storno die deze boeking tenietdoet, of null."
+    )
+
+    class Meta:
+        model = Boeking
+        fields = (
+            "id",
+            "cooperatie",
+            "datum",
+            "soort",
+            "bedrag",
+            "omschrijving",
+            "activiteit",
+            "corrigeert",
+            "storno",
+            "created_at",
+        )
+        read_only_fields = ("corrigeert", "created_at")
+        validators = []
+
+    def get_storno(self, obj) -> int | None:
+        try:
+            return obj.storno.pk
+        except Boeking.storno.RelatedObjectDoesNotExist:
+            return None
+
+
+class StornoSerializer(serializers.Serializer):
+    datum = serializers.DateField(
+        required=False, help_text="Datum van de storno; standaard die van de boeking."
+    )
+    omschrijving = serializers.CharField(required=False, allow_blank=True)
+
+
+class JournaalSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEntry
+        fields = (
+            "seq",
+            "timestamp",
+            "actor_name",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "corporatie_id",
+            "cooperatie_id",
+            "before",
+            "after",
+            "request_id",
+            "prev_hash",
+            "hash",
+        )
+        read_only_fields = fields

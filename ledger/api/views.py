@@ -1,0 +1,111 @@
+"""Endpoints of the ledger: activities with evidence, bookings with storno, and
+the journal."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from cooperatie.api.base import CreateMixin, DestroyMixin, ReadViewSet, UpdateMixin
+from cooperatie.api.views import WriteSerializers, _summaries
+
+from .. import services
+from ..filtersets import ActiviteitFilter, BoekingFilter, JournaalFilter
+from ..models import Activiteit, AuditEntry, Boeking
+from . import serializers as s
+
+
+@extend_schema_view(
+    **_summaries("activiteit", "Activiteiten", delete=True),
+    bijlagen=extend_schema(
+        summary="Bewijsstuk (foto of PDF) toevoegen",
+        request={"multipart/form-data": s.BijlageUploadSerializer},
+        responses=s.BijlageSerializer,
+    ),
+)
+class ActiviteitViewSet(
+    WriteSerializers, CreateMixin, UpdateMixin, DestroyMixin, ReadViewSet
+):
+    model = Activiteit
+    serializer_class = s.ActiviteitSerializer
+    update_serializer_class = s.ActiviteitUpdateSerializer
+    filterset_class = ActiviteitFilter
+    prefetch_related = ("vrijwilligers", "bijlagen")
+    ordering_fields = ("datum", "titel", "thema")
+
+    def create_object(self, data, actor):
+        return services.activiteit_create(actor=actor, **data)
+
+    def update_object(self, instance, data, actor):
+        return services.activiteit_update(activiteit=instance, actor=actor, **data)
+
+    def delete_object(self, instance, actor):
+        services.activiteit_delete(activiteit=instance, actor=actor)
+
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=[MultiPartParser, FormParser],
+        serializer_class=s.BijlageUploadSerializer,
+    )
+    def bijlagen(self, request, pk=None):
+        activiteit = self.get_object()
+        serializer = s.BijlageUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        bijlage = services.bijlage_add(
+            activiteit=activiteit,
+            bestand=serializer.validated_data["bestand"],
+            omschrijving=serializer.validated_data.get("omschrijving", ""),
+            actor=request.user,
+        )
+        return Response(s.BijlageSerializer(bijlage).data, status=201)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Boekingen opvragen"),
+    retrieve=extend_schema(summary="Eén boeking opvragen"),
+    create=extend_schema(summary="Boeking vastleggen"),
+    storno=extend_schema(
+        summary="Boeking storneren (tegenboeking)",
+        request=s.StornoSerializer,
+        responses={201: s.BoekingSerializer},
+    ),
+)
+class BoekingViewSet(CreateMixin, ReadViewSet):
+    """Bookings are never changed or deleted: PUT, PATCH and DELETE answer 405;
+    a mistake is corrected with a storno and a new booking."""
+
+    model = Boeking
+    serializer_class = s.BoekingSerializer
+    filterset_class = BoekingFilter
+    select_related = ("storno",)
+    ordering_fields = ("datum", "bedrag")
+
+    def create_object(self, data, actor):
+        return services.boeking_create(actor=actor, **data)
+
+    @action(detail=True, methods=["post"], serializer_class=s.StornoSerializer)
+    def storno(self, request, pk=None):
+        boeking = self.get_object()
+        serializer = s.StornoSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        storno = services.boeking_storno(
+            boeking=boeking, actor=request.user, **serializer.validated_data
+        )
+        storno = self.get_queryset().get(pk=storno.pk)
+        return Response(
+            s.BoekingSerializer(storno, context=self.get_serializer_context()).data,
+            status=201,
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Journaal opvragen"),
+    retrieve=extend_schema(summary="Eén journaalregel opvragen"),
+)
+class JournaalViewSet(ReadViewSet):
+    model = AuditEntry
+    serializer_class = s.JournaalSerializer
+    filterset_class = JournaalFilter
+    lookup_field = "seq"
+    ordering_fields = ("seq", "timestamp")

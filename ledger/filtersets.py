@@ -1,0 +1,44 @@
+"""Filters of the ledger resources."""
+
+import django_filters as filters
+
+from cooperatie.filtersets import TextSearchFilterSet
+
+from .models import Activiteit, AuditEntry, Boeking
+
+
+class JaarFilterMixin(filters.FilterSet):
+    jaar = filters.NumberFilter(field_name="datum", lookup_expr="year")
+    datum_vanaf = filters.DateFilter(field_name="datum", lookup_expr="gte")
+    datum_tot = filters.DateFilter(field_name="datum", lookup_expr="lte")
+
+
+class ActiviteitFilter(JaarFilterMixin, TextSearchFilterSet):
+    search_fields = ("titel", "omschrijving", "partners")
+
+    class Meta:
+        model = Activiteit
+        fields = ("cooperatie", "thema", "open_voor_buurt")
+
+
+class BoekingFilter(JaarFilterMixin, TextSearchFilterSet):
+    search_fields = ("omschrijving",)
+    storno = filters.BooleanFilter(
+        field_name="corrigeert", lookup_expr="isnull", exclude=True
+    )
+
+    class Meta:
+        model = Boeking
+        fields = ("cooperatie", "soort", "activiteit")
+
+
+class JournaalFilter(TextSearchFilterSet):
+    search_fields = ("action", "object_repr", "actor_name")
+    sinds = filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="gte")
+    tot = filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="lte")
+    corporatie = filters.NumberFilter(field_name="corporatie_id")
+    cooperatie = filters.NumberFilter(field_name="cooperatie_id")
+
+    class Meta:
+        model = AuditEntry
+        fields = ("action", "object_type", "object_id")
