@@ -82,6 +82,7 @@ def afspraak_create(
     actor,
 ) -> Afspraak:
     permissions.require_beheerder(actor, corporatie.pk)
+    permissions.require_visible(actor, cooperatie, "cooperatie")
     gebouwen = list(gebouwen)
     _check_gebouwen(corporatie.pk, gebouwen)
     afspraak = Afspraak(

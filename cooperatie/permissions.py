@@ -3,7 +3,7 @@ and UI use the same functions to decide between 403 and allowing an action."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from .scope import cooperatie_ids_of_corporaties, scope_of
@@ -58,6 +58,18 @@ def require_beheerder_or_bestuur(user, cooperatie_id: int | None) -> None:
     ):
         raise deny(
             _("Alleen het bestuur of een beheerder van deze coöperatie mag dit.")
+        )
+
+
+def require_visible(user, obj, field: str) -> None:
+    """Refuse to link an object the user cannot see, as if it did not exist.
+
+    Linking a cooperatie to a corporatie (an overeenkomst or afspraak) brings it
+    into that corporatie's scope, so it must already be within the actor's reach.
+    """
+    if not type(obj).objects.visible_to(user).filter(pk=obj.pk).exists():
+        raise ValidationError(
+            {field: _("Onbekend object: het bestaat niet of valt buiten uw bereik.")}
         )
 
 

@@ -201,6 +201,7 @@ def overeenkomst_create(
     actor,
 ) -> Overeenkomst:
     permissions.require_beheerder(actor, gebouw.corporatie_id)
+    permissions.require_visible(actor, cooperatie, "cooperatie")
     overeenkomst = Overeenkomst(
         gebouw=gebouw,
         cooperatie=cooperatie,
@@ -308,7 +309,12 @@ def lid_end(*, lid: Lid, lid_tot: datetime.date, actor) -> Lid:
 
 
 def _require_may_grant(actor, rol: Rol) -> None:
-    if rol.soort in CORPORATIE_ROLLEN:
+    """Who may grant or withdraw a role: the platform operator any; a beheerder
+    roles on their corporatie and bestuur roles on the cooperaties in its scope —
+    never to themselves, which would widen their own reach."""
+    if rol.user_id == getattr(actor, "pk", None):
+        permissions.require_superuser(actor)
+    elif rol.soort in CORPORATIE_ROLLEN:
         permissions.require_beheerder(actor, rol.corporatie_id)
     elif not permissions.beheert_cooperatie(actor, rol.cooperatie_id):
         permissions.require_superuser(actor)
@@ -334,7 +340,10 @@ def rol_create(
 
 @transaction.atomic
 def rol_delete(*, rol: Rol, actor) -> None:
-    _require_may_grant(actor, rol)
+    """Withdraw a role. Anyone may give up their own role (it only narrows their
+    reach), except the last beheerder of a corporatie."""
+    if rol.user_id != getattr(actor, "pk", None):
+        _require_may_grant(actor, rol)
     if rol.soort == RolSoort.BEHEERDER and rol.user_id == actor.pk:
         others = Rol.objects.filter(
             soort=RolSoort.BEHEERDER, corporatie_id=rol.corporatie_id

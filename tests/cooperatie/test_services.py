@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 
 import pytest
 
+from afspraken import services as afspraak_services
 from cooperatie import services
 from cooperatie.models import Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst, Rol
 from ledger.models import AuditEntry
@@ -650,11 +651,48 @@ def test_overeenkomst_overlapping_period_is_refused(
 
 
 def test_overeenkomst_overlapping_with_another_cooperatie_is_refused(world, gebouw):
+    # Another cooperatie the beheerder registered, so within reach.
+    other = CooperatieFactory(aangemeld_door=world.a.corporatie)
     check_refused(
-        _overeenkomst(world, gebouw, D(2024, 1, 1), cooperatie=CooperatieFactory()),
+        _overeenkomst(world, gebouw, D(2024, 1, 1), cooperatie=other),
         "ingangsdatum",
         model=Overeenkomst,
     )
+
+
+@pytest.mark.parametrize("whose", ["other_tenant", "unregistered"])
+def test_linking_a_cooperatie_out_of_reach_is_refused(world, whose):
+    """An overeenkomst or afspraak brings a cooperatie into the corporatie's scope,
+    so a beheerder cannot link one outside their reach (and so read its members)."""
+    cooperatie = world.b.cooperatie if whose == "other_tenant" else CooperatieFactory()
+    gebouw = GebouwFactory(corporatie=world.a.corporatie)
+    check_refused(
+        _overeenkomst(world, gebouw, D(2024, 1, 1), cooperatie=cooperatie),
+        "cooperatie",
+        model=Overeenkomst,
+    )
+    check_refused(
+        lambda: afspraak_services.afspraak_create(
+            corporatie=world.a.corporatie,
+            cooperatie=cooperatie,
+            titel="Afspraak",
+            ingangsjaar=2025,
+            actor=world.a.beheerder,
+        ),
+        "cooperatie",
+    )
+
+
+def test_a_beheerder_cannot_grant_themselves_a_bestuur_role(world):
+    seq = last_seq()
+    with pytest.raises(PermissionDenied):
+        services.rol_create(
+            user=world.a.beheerder,
+            soort="bestuur",
+            cooperatie=world.a.cooperatie,
+            actor=world.a.beheerder,
+        )
+    assert entries_since(seq) == []
 
 
 def test_overeenkomst_after_an_open_ended_one_is_refused(world):
