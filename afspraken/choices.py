@@ -34,6 +34,11 @@ class ToetsingStatus(models.TextChoices):
     VASTGESTELD = "vastgesteld", _("vastgesteld")
 
 
+# A submitted or approved year: its measurements are frozen in the snapshot and
+# the cooperatie's data of that year is locked.
+LOCKED_STATUSES = (ToetsingStatus.INGEDIEND, ToetsingStatus.VASTGESTELD)
+
+
 class Verdict(models.TextChoices):
     NAGEKOMEN = "nagekomen", _("nagekomen")
     DEELS = "deels", _("deels nagekomen")

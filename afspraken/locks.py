@@ -1,5 +1,11 @@
 """The yearly lock: once a year is ingediend or vastgesteld, the cooperatie's
-activities, bookings and member changes dated in that year are refused."""
+activities, bookings and member changes of that year are refused.
+
+Every check first locks the cooperatie's row (SELECT … FOR UPDATE on PostgreSQL),
+and `toetsing_indienen` takes the same lock before it measures the year, so a
+write that passed the check can never land after the year was frozen. On SQLite
+the IMMEDIATE transactions serialise writers already.
+"""
 
 from __future__ import annotations
 
@@ -9,36 +15,72 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from .choices import ToetsingStatus
+from cooperatie.models import Cooperatie
+
+from .choices import LOCKED_STATUSES, ToetsingStatus
 from .models import Toetsing
+from .selectors import peildatum
 
-LOCKED_STATUSES = (ToetsingStatus.INGEDIEND, ToetsingStatus.VASTGESTELD)
+
+def lock_cooperatie(cooperatie_id: int) -> None:
+    """Serialise year-sensitive writes of one cooperatie with its submissions."""
+    list(Cooperatie.objects.select_for_update().filter(pk=cooperatie_id).values("pk"))
 
 
-def locked_years(*, cooperatie_id: int, jaren: Iterable[int]) -> dict[int, str]:
-    """The given years that are locked for the cooperatie, with the status."""
+def locked_years(
+    *, cooperatie_id: int, jaren: Iterable[int] | None = None
+) -> dict[int, str]:
+    """The locked years of the cooperatie (or those among `jaren`), with status."""
     rows = Toetsing.objects.filter(
-        afspraak__cooperatie_id=cooperatie_id,
-        jaar__in=set(jaren),
-        status__in=LOCKED_STATUSES,
-    ).values_list("jaar", "status")
-    return dict(rows)
+        afspraak__cooperatie_id=cooperatie_id, status__in=LOCKED_STATUSES
+    )
+    if jaren is not None:
+        rows = rows.filter(jaar__in=set(jaren))
+    return dict(rows.values_list("jaar", "status"))
+
+
+def _refusal(jaar: int, status: str) -> str:
+    return _("Het jaar %(jaar)s is %(status)s en kan niet meer worden gewijzigd.") % {
+        "jaar": jaar,
+        "status": ToetsingStatus(status).label,
+    }
 
 
 def ensure_year_open(
     *, cooperatie_id: int, dates: dict[str, datetime.date | None]
 ) -> None:
     """Refuse the write when any of the named dates falls in a locked year."""
+    lock_cooperatie(cooperatie_id)
     present = {field: d for field, d in dates.items() if d is not None}
     locked = locked_years(
         cooperatie_id=cooperatie_id, jaren={d.year for d in present.values()}
     )
-    errors = {}
-    for field, datum in present.items():
-        status = locked.get(datum.year)
-        if status is not None:
-            errors[field] = _(
-                "Het jaar %(jaar)s is %(status)s en kan niet meer worden gewijzigd."
-            ) % {"jaar": datum.year, "status": ToetsingStatus(status).label}
+    errors = {
+        field: _refusal(datum.year, locked[datum.year])
+        for field, datum in present.items()
+        if datum.year in locked
+    }
     if errors:
         raise ValidationError(errors)
+
+
+Membership = tuple[datetime.date, datetime.date | None] | None
+
+
+def _counts(membership: Membership, op: datetime.date) -> bool:
+    if membership is None:
+        return False
+    sinds, tot = membership
+    return sinds <= op and (tot is None or tot > op)
+
+
+def ensure_member_counts_unchanged(
+    *, cooperatie_id: int, before: Membership, after: Membership, field: str
+) -> None:
+    """Refuse a membership change that alters the member count on the peildatum of
+    a locked year — a backdated join or leave changes that year as surely as one
+    dated in it."""
+    lock_cooperatie(cooperatie_id)
+    for jaar, status in sorted(locked_years(cooperatie_id=cooperatie_id).items()):
+        if _counts(before, peildatum(jaar)) != _counts(after, peildatum(jaar)):
+            raise ValidationError({field: _refusal(jaar, status)})

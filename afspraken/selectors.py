@@ -22,7 +22,7 @@ from cooperatie.models import Lid
 from ledger.choices import BoekingSoort
 from ledger.models import Activiteit, Boeking
 
-from .choices import ToetsingStatus
+from .choices import LOCKED_STATUSES
 from .evaluatie import (
     ActiviteitGroep,
     Beoordeling,
@@ -34,10 +34,6 @@ from .evaluatie import (
 )
 from .models import Afspraak, Toetsing, Toezegging
 from .models import Beoordeling as BeoordelingModel
-
-# Statuses whose measured values are frozen in the snapshot.
-FROZEN = (ToetsingStatus.INGEDIEND, ToetsingStatus.VASTGESTELD)
-
 
 # Toezegging fields that make up its ToezeggingSpec (besides the id).
 SPEC_FIELDS = (
@@ -261,7 +257,11 @@ def corporatie_jaar(
     for afspraak in afspraken:
         toetsing = toetsingen.get(afspraak.pk)
         eigen = {spec.id: spec for spec in specs[afspraak.pk]}
-        if toetsing is not None and toetsing.status in FROZEN and toetsing.snapshot:
+        if (
+            toetsing is not None
+            and toetsing.status in LOCKED_STATUSES
+            and toetsing.snapshot
+        ):
             resultaat = _from_snapshot(toetsing.snapshot)
             bevroren = True
         else:

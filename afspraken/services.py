@@ -16,7 +16,7 @@ from cooperatie import permissions
 from cooperatie.models import Cooperatie, Corporatie, Gebouw
 from ledger import journal, writes
 
-from . import rapporten, selectors, snapshot
+from . import locks, rapporten, selectors, snapshot
 from .choices import Indicator, ToetsingStatus, Verdict
 from .models import Afspraak, Beoordeling, Jaarparameter, Toetsing, Toezegging
 
@@ -145,6 +145,14 @@ def toezegging_update(*, toezegging: Toezegging, actor, **data) -> Toezegging:
 def toezegging_delete(*, toezegging: Toezegging, actor) -> None:
     """Remove a clause. Years already assessed keep it in their stored snapshot."""
     permissions.require_beheerder(actor, toezegging.afspraak.corporatie_id)
+    if toezegging.beoordelingen.exists():
+        raise ValidationError(
+            {
+                "toezegging": _(
+                    "Deze toezegging is in een toetsing beoordeeld en blijft bewaard."
+                )
+            }
+        )
     writes.delete(toezegging, actor=actor, action="toezegging_delete")
 
 
@@ -255,6 +263,17 @@ def toetsing_indienen(*, toetsing: Toetsing, actor) -> Toetsing:
                 % {"jaar": toetsing.jaar, "volgend": toetsing.jaar + 1}
             }
         )
+    if not toetsing.afspraak.toezeggingen.exists():
+        raise ValidationError(
+            {
+                "afspraak": _(
+                    "Deze afspraak heeft geen toezeggingen; er valt niets te toetsen."
+                )
+            }
+        )
+    # The same lock the year-sensitive writes take: none of them can land between
+    # this measurement and the commit.
+    locks.lock_cooperatie(toetsing.afspraak.cooperatie_id)
     toetsing.snapshot = snapshot.build(toetsing)
     toetsing.verdict = toetsing.snapshot["verdict"]
     toetsing.status = to

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from afspraken.locks import ensure_year_open
+from afspraken.locks import ensure_member_counts_unchanged, ensure_year_open
 from ledger import writes
 
 from . import permissions
@@ -264,6 +264,31 @@ def _lid_dates(data: dict[str, Any]) -> dict[str, datetime.date | None]:
     return {name: data[name] for name in ("lid_sinds", "lid_tot") if name in data}
 
 
+def _check_membership_change(lid: Lid, before, data: dict[str, Any]) -> None:
+    """The year lock for members: dates in a locked year, and any change of who
+    counts on a locked year's peildatum, are refused."""
+    after = (
+        data.get("lid_sinds", lid.lid_sinds),
+        data.get("lid_tot", lid.lid_tot),
+    )
+    changed = {
+        name: value
+        for name, value in _lid_dates(data).items()
+        if before is None or value != getattr(lid, name)
+    }
+    # Moving a date out of a locked year changes that year too.
+    old = {name: getattr(lid, name) for name in changed} if before else {}
+    ensure_year_open(cooperatie_id=lid.cooperatie_id, dates=changed)
+    ensure_year_open(cooperatie_id=lid.cooperatie_id, dates=old)
+    if after[0] is not None:
+        ensure_member_counts_unchanged(
+            cooperatie_id=lid.cooperatie_id,
+            before=before,
+            after=after,
+            field="lid_tot" if "lid_tot" in changed else "lid_sinds",
+        )
+
+
 @transaction.atomic
 def lid_create(*, cooperatie: Cooperatie, actor, **data) -> Lid:
     permissions.require_bestuur(actor, cooperatie.pk)
@@ -271,22 +296,14 @@ def lid_create(*, cooperatie: Cooperatie, actor, **data) -> Lid:
     if unknown:
         raise ValidationError({name: _("Onbekend veld.") for name in unknown})
     lid = Lid(cooperatie=cooperatie, journaal_salt=Lid.new_salt(), **data)
-    ensure_year_open(cooperatie_id=cooperatie.pk, dates=_lid_dates(data))
+    _check_membership_change(lid, None, data)
     return writes.create(lid, actor=actor, action="lid_create")
 
 
 @transaction.atomic
 def lid_update(*, lid: Lid, actor, **data) -> Lid:
     permissions.require_bestuur(actor, lid.cooperatie_id)
-    changed_dates = {
-        name: value
-        for name, value in _lid_dates(data).items()
-        if value != getattr(lid, name)
-    }
-    # Moving a date out of a locked year changes that year too.
-    old_dates = {name: getattr(lid, name) for name in changed_dates}
-    ensure_year_open(cooperatie_id=lid.cooperatie_id, dates=changed_dates)
-    ensure_year_open(cooperatie_id=lid.cooperatie_id, dates=old_dates)
+    _check_membership_change(lid, (lid.lid_sinds, lid.lid_tot), data)
     return writes.update(
         lid, data, actor=actor, action="lid_update", allowed=LID_FIELDS
     )
@@ -298,8 +315,8 @@ def lid_end(*, lid: Lid, lid_tot: datetime.date, actor) -> Lid:
     permissions.require_bestuur(actor, lid.cooperatie_id)
     if lid.lid_tot is not None:
         raise ValidationError({"lid_tot": _("Dit lidmaatschap is al beëindigd.")})
-    ensure_year_open(cooperatie_id=lid.cooperatie_id, dates={"lid_tot": lid_tot})
     data = {"lid_tot": lid_tot}
+    _check_membership_change(lid, (lid.lid_sinds, None), data)
     if lid.bestuursfunctie:
         data["bestuursfunctie"] = ""
     return writes.update(lid, data, actor=actor, action="lid_end", allowed=LID_FIELDS)

@@ -103,6 +103,10 @@ def activiteit_delete(*, activiteit: Activiteit, actor) -> None:
         raise ValidationError(
             _("Aan deze activiteit zijn boekingen gekoppeld; zij blijft bewaard.")
         )
+    if activiteit.bijlagen.exists():
+        raise ValidationError(
+            _("Verwijder eerst de bijlagen van deze activiteit (elk apart vastgelegd).")
+        )
     writes.delete(activiteit, actor=actor, action="activiteit_delete")
 
 

@@ -62,6 +62,9 @@ class ToezeggingUpdateSerializer(ToezeggingSerializer):
 
 class ToetsingSerializer(serializers.ModelSerializer):
     afspraak = ScopedRelatedField(Afspraak)
+    verdict = serializers.ChoiceField(
+        choices=Verdict.choices, allow_blank=True, read_only=True
+    )
     rapport = serializers.SerializerMethodField()
 
     class Meta:

@@ -97,8 +97,11 @@ class ToetsingViewSet(CreateMixin, ReadViewSet):
         return services.toetsing_open(actor=actor, **data)
 
     def _done(self, toetsing):
+        # The toetsing itself, not the action's input serializer (reden, oordeel).
         toetsing = self.get_queryset().get(pk=toetsing.pk)
-        response = Response(self.get_serializer(toetsing).data)
+        response = Response(
+            s.ToetsingSerializer(toetsing, context=self.get_serializer_context()).data
+        )
         response["ETag"] = etag_of(toetsing)
         return response
 

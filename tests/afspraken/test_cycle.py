@@ -3,22 +3,28 @@
 import datetime
 import io
 import json
+import threading
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
 from django.utils import timezone
 
 import pypdf
 import pytest
 
-from afspraken import services
+from afspraken import selectors, services
 from afspraken.choices import Indicator, Richting, ToetsingStatus, Verdict
 from afspraken.models import Rapport, Toetsing
 from cooperatie import services as cooperatie_services
 from ledger import services as ledger_services
 from ledger.journal import verify_chain
 from ledger.models import AuditEntry
-from tests.afspraken.factories import ToezeggingFactory
+from tests.afspraken.factories import (
+    AfspraakFactory,
+    ToetsingFactory,
+    ToezeggingFactory,
+)
 from tests.helpers import fresh
 from tests.ledger.factories import ActiviteitFactory, BoekingFactory
 
@@ -182,15 +188,115 @@ def test_snapshot_freezes_the_member_count_at_indienen(jaar):
     a, _ = jaar
     toetsing = _indienen(a)
     assert toetsing.snapshot["cijfers"]["aantal_leden"] == 2
-    # A member added afterwards, dated in the next year, changes nothing.
+    bestuur = fresh(a.bestuur)
+    # A member joining after the year changes nothing and is allowed.
     cooperatie_services.lid_create(
         cooperatie=a.cooperatie,
         naam="Later Lid",
         lid_sinds=datetime.date(JAAR + 1, 2, 1),
-        actor=fresh(a.bestuur),
+        actor=bestuur,
+    )
+    # Backdated changes would alter the count on the frozen peildatum: refused.
+    backdated = [
+        lambda: cooperatie_services.lid_create(
+            cooperatie=a.cooperatie,
+            naam="Teruggedateerd",
+            lid_sinds=datetime.date(JAAR - 1, 6, 1),
+            actor=bestuur,
+        ),
+        lambda: cooperatie_services.lid_update(
+            lid=a.lid, lid_sinds=datetime.date(JAAR + 1, 3, 1), actor=bestuur
+        ),
+        lambda: cooperatie_services.lid_end(
+            lid=a.bestuurslid, lid_tot=datetime.date(JAAR - 1, 12, 1), actor=bestuur
+        ),
+    ]
+    for change in backdated:
+        # (The world's 2023 is vastgesteld too; whichever locked year it names.)
+        with pytest.raises(ValidationError, match=r"is (ingediend|vastgesteld)"):
+            change()
+    # Ending a membership after the peildatum keeps the year's count: allowed.
+    cooperatie_services.lid_end(
+        lid=a.lid, lid_tot=datetime.date(JAAR + 1, 6, 1), actor=bestuur
     )
     toetsing.refresh_from_db()
     assert toetsing.snapshot["cijfers"]["aantal_leden"] == 2
+    assert (
+        selectors.jaarcijfers(cooperatie_ids=[a.cooperatie.pk], jaar=JAAR)[
+            a.cooperatie.pk
+        ].aantal_leden
+        == 2
+    )
+
+
+def test_indienen_of_an_afspraak_without_toezeggingen_is_refused(world):
+    a = world.a
+    leeg = AfspraakFactory(corporatie=a.corporatie, cooperatie=a.cooperatie)
+    toetsing = ToetsingFactory(afspraak=leeg, jaar=JAAR)
+    with pytest.raises(ValidationError, match="geen toezeggingen"):
+        services.toetsing_indienen(toetsing=toetsing, actor=fresh(a.bestuur))
+    toetsing.refresh_from_db()
+    assert toetsing.status == ToetsingStatus.OPEN
+
+
+def test_an_assessed_toezegging_cannot_be_deleted(world):
+    a = world.a
+    kwalitatief = a.beoordeling.toezegging
+    with pytest.raises(ValidationError, match="beoordeeld"):
+        services.toezegging_delete(toezegging=kwalitatief, actor=a.beheerder)
+    assert kwalitatief.__class__.objects.filter(pk=kwalitatief.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_that_passed_the_year_check_lands_before_the_year_is_measured(world):
+    """A booking in flight when the bestuur submits is either refused or included
+    in the snapshot — never written behind a frozen year."""
+    a = world.a
+    bestuur = fresh(a.bestuur)
+    checked, release = threading.Event(), threading.Event()
+    counted: list[int] = []
+    errors: list[BaseException] = []
+
+    def writer():
+        try:
+            with transaction.atomic():
+                ledger_services.activiteit_create(
+                    cooperatie=a.cooperatie,
+                    datum=datetime.date(2024, 9, 1),
+                    titel="Net op tijd",
+                    thema="groen",
+                    actor=bestuur,
+                )
+                checked.set()
+                release.wait(10)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def submitter():
+        try:
+            toetsing = services.toetsing_indienen(
+                toetsing=a.toetsing, actor=fresh(a.bestuur)
+            )
+            counted.append(toetsing.snapshot["cijfers"]["aantal_activiteiten"])
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=writer)
+    first.start()
+    assert checked.wait(10)
+    second = threading.Thread(target=submitter)
+    second.start()
+    second.join(0.5)  # give the submitter time to reach the lock
+    release.set()
+    first.join(20)
+    second.join(20)
+    assert errors == []
+    # The world's activity plus the one in flight.
+    assert counted == [2]
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import hashlib
 import os
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 import pytest
@@ -27,6 +28,7 @@ from tests.helpers import (
     check_success,
     denied_params,
     entries_since,
+    fresh,
     last_seq,
     public_services,
     success_params,
@@ -542,3 +544,13 @@ def test_lid_sinds_moved_out_of_a_locked_year_is_refused(world):
         "2024",
         model=Lid,
     )
+
+
+def test_an_activity_with_evidence_cannot_be_deleted_with_its_files(world):
+    seq = last_seq()
+    with pytest.raises(ValidationError, match="bijlagen"):
+        services.activiteit_delete(
+            activiteit=world.a.activiteit, actor=fresh(world.a.bestuur)
+        )
+    assert world.a.activiteit.bijlagen.count() == 1
+    assert entries_since(seq) == []
