@@ -33,7 +33,7 @@ from tests.helpers import (
     public_services,
     success_params,
 )
-from tests.ledger.factories import PNG_1PX, ActiviteitFactory
+from tests.ledger.factories import PNG_1PX, ActiviteitFactory, BijlageFactory
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 D = datetime.date
@@ -547,10 +547,11 @@ def test_lid_sinds_moved_out_of_a_locked_year_is_refused(world):
 
 
 def test_an_activity_with_evidence_cannot_be_deleted_with_its_files(world):
+    # The world's activity also has a booking; this one has only evidence.
+    activiteit = ActiviteitFactory(cooperatie=world.a.cooperatie)
+    BijlageFactory(activiteit=activiteit)
     seq = last_seq()
     with pytest.raises(ValidationError, match="bijlagen"):
-        services.activiteit_delete(
-            activiteit=world.a.activiteit, actor=fresh(world.a.bestuur)
-        )
-    assert world.a.activiteit.bijlagen.count() == 1
+        services.activiteit_delete(activiteit=activiteit, actor=fresh(world.a.bestuur))
+    assert activiteit.bijlagen.count() == 1
     assert entries_since(seq) == []
