@@ -38,8 +38,9 @@ class Jaarcijfers:
 
     `uitgaven` is the sum of the year's uitgave bookings (not storno's);
     `uitgaven_gestorneerd` the sum of the storno's of those bookings. Member counts
-    are on the peildatum (31 December); `actieve_leden` counts distinct members who
-    volunteered in at least one activity of the year.
+    are on the peildatum (31 December); `actieve_leden` counts the distinct members
+    on the peildatum who volunteered in at least one activity of the year (so the
+    share of active members is a part of the members and never exceeds 100%).
     """
 
     jaar: int

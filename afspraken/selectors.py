@@ -21,6 +21,7 @@ from cooperatie.choices import Doelgroep
 from cooperatie.models import Lid
 from ledger.choices import BoekingSoort
 from ledger.models import Activiteit, Boeking
+from ledger.querysets import jaar_range
 
 from .choices import LOCKED_STATUSES
 from .evaluatie import (
@@ -63,10 +64,6 @@ def peildatum(jaar: int) -> datetime.date:
     return datetime.date(jaar, 12, 31)
 
 
-def jaar_range(jaar: int) -> tuple[datetime.date, datetime.date]:
-    return datetime.date(jaar, 1, 1), datetime.date(jaar, 12, 31)
-
-
 def jaarcijfers(*, cooperatie_ids: Iterable[int], jaar: int) -> dict[int, Jaarcijfers]:
     """The measurement inputs of each cooperatie in the year, keyed by its id.
 
@@ -74,10 +71,11 @@ def jaarcijfers(*, cooperatie_ids: Iterable[int], jaar: int) -> dict[int, Jaarci
     volunteers, each an SQL aggregate.
     """
     ids = list(cooperatie_ids)
-    in_jaar = jaar_range(jaar)
+    op = peildatum(jaar)
     groepen: dict[int, list[ActiviteitGroep]] = defaultdict(list)
     for row in (
-        Activiteit.objects.filter(cooperatie_id__in=ids, datum__range=in_jaar)
+        Activiteit.objects.filter(cooperatie_id__in=ids)
+        .in_jaar(jaar)
         .values("cooperatie_id", "thema", "open_voor_buurt")
         .annotate(
             aantal=Count("id"),
@@ -96,17 +94,13 @@ def jaarcijfers(*, cooperatie_ids: Iterable[int], jaar: int) -> dict[int, Jaarci
             )
         )
 
-    # Uitgaven dated in the year, and the storno's of exactly those uitgaven
-    # (a storno counts against the year of the boeking it cancels).
+    # Uitgaven dated in the year, and the storno's of exactly those uitgaven.
     geld = {
         row["cooperatie_id"]: row
         for row in Boeking.objects.filter(
             cooperatie_id__in=ids, soort=BoekingSoort.UITGAVE
         )
-        .filter(
-            Q(corrigeert__isnull=True, datum__range=in_jaar)
-            | Q(corrigeert__isnull=False, corrigeert__datum__range=in_jaar)
-        )
+        .voor_jaar(jaar)
         .values("cooperatie_id")
         .annotate(
             uitgaven=Coalesce(Sum("bedrag", filter=Q(corrigeert__isnull=True)), ZERO),
@@ -120,7 +114,7 @@ def jaarcijfers(*, cooperatie_ids: Iterable[int], jaar: int) -> dict[int, Jaarci
     leden = {
         row["cooperatie_id"]: row
         for row in Lid.objects.filter(cooperatie_id__in=ids)
-        .op_peildatum(peildatum(jaar))
+        .op_peildatum(op)
         .values("cooperatie_id")
         .annotate(
             aantal=Count("id"),
@@ -129,10 +123,15 @@ def jaarcijfers(*, cooperatie_ids: Iterable[int], jaar: int) -> dict[int, Jaarci
         .order_by()
     }
 
+    # Volunteers who are members on the peildatum, so the share of active
+    # members (a part of the members on the peildatum) never exceeds 100%.
     actief = dict(
         Activiteit.vrijwilligers.through.objects.filter(
-            activiteit__cooperatie_id__in=ids, activiteit__datum__range=in_jaar
+            activiteit__cooperatie_id__in=ids,
+            activiteit__datum__range=jaar_range(jaar),
+            lid__lid_sinds__lte=op,
         )
+        .filter(Q(lid__lid_tot__isnull=True) | Q(lid__lid_tot__gt=op))
         .values("activiteit__cooperatie_id")
         .annotate(n=Count("lid_id", distinct=True))
         .order_by()

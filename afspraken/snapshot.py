@@ -23,7 +23,6 @@ from .evaluatie import Beoordeling
 from .models import Toetsing
 from .selectors import (
     beoordelingen_of,
-    jaar_range,
     jaarcijfers,
     peildatum,
     spec_from_row,
@@ -73,13 +72,17 @@ def build(toetsing: Toetsing) -> dict[str, Any]:
     resultaat = evaluatie.evaluate(specs, cijfers, beoordelingen_of(toetsing))
 
     activiteiten = (
-        Activiteit.objects.filter(cooperatie=cooperatie, datum__range=jaar_range(jaar))
+        Activiteit.objects.filter(cooperatie=cooperatie)
+        .in_jaar(jaar)
         .annotate(aantal_vrijwilligers=Count("vrijwilligers"))
         .order_by("datum", "pk")
     )
-    boekingen = Boeking.objects.filter(
-        cooperatie=cooperatie, datum__range=jaar_range(jaar)
-    ).order_by("datum", "pk")
+    # The bookings that count for the year: its own, and the storno's of them.
+    boekingen = (
+        Boeking.objects.filter(cooperatie=cooperatie)
+        .voor_jaar(jaar)
+        .order_by("datum", "pk")
+    )
     groepen = cijfers.activiteiten
 
     return {

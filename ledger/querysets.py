@@ -12,7 +12,7 @@ from cooperatie.scope import Scope, cooperatie_ids_of_corporaties, visible_coope
 from .immutable import AppendOnlyQuerySet
 
 
-def _jaar_range(jaar: int) -> tuple[datetime.date, datetime.date]:
+def jaar_range(jaar: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(jaar, 1, 1), datetime.date(jaar, 12, 31)
 
 
@@ -21,7 +21,7 @@ class ActiviteitQuerySet(ScopedQuerySet):
         return visible_cooperaties_q(scope)
 
     def in_jaar(self, jaar: int) -> ActiviteitQuerySet:
-        return self.filter(datum__range=_jaar_range(jaar))
+        return self.filter(datum__range=jaar_range(jaar))
 
 
 class BijlageQuerySet(ScopedQuerySet):
@@ -36,7 +36,16 @@ class BoekingQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
         return visible_cooperaties_q(scope)
 
     def in_jaar(self, jaar: int) -> BoekingQuerySet:
-        return self.filter(datum__range=_jaar_range(jaar))
+        return self.filter(datum__range=jaar_range(jaar))
+
+    def voor_jaar(self, jaar: int) -> BoekingQuerySet:
+        """The bookings that count for the year (domain §5): those dated in it,
+        except storno's, plus the storno's of those bookings, whenever dated — a
+        storno counts against the year of the boeking it cancels."""
+        return self.filter(
+            Q(corrigeert__isnull=True, datum__range=jaar_range(jaar))
+            | Q(corrigeert__isnull=False, corrigeert__datum__range=jaar_range(jaar))
+        )
 
 
 class AuditEntryQuerySet(AppendOnlyQuerySet, ScopedQuerySet):

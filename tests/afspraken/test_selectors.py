@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from afspraken import selectors, services
+from afspraken import selectors, services, snapshot
 from afspraken.choices import Indicator
 from afspraken.evaluatie import measure
 from cooperatie.choices import Doelgroep
@@ -193,3 +193,36 @@ def test_submitted_years_show_the_frozen_snapshot(world):
         for row in a.toetsing.snapshot["toezeggingen"]
         if row["waarde"] is not None
     ]
+
+
+def test_a_volunteer_who_left_before_the_peildatum_is_not_an_active_member():
+    cooperatie = CooperatieFactory()
+    blijft = LidFactory(cooperatie=cooperatie)
+    vertrokken = LidFactory(cooperatie=cooperatie, lid_tot=D(2024, 6, 1))
+    ActiviteitFactory(cooperatie=cooperatie, vrijwilligers=[blijft, vertrokken])
+    cijfers = selectors.jaarcijfers(cooperatie_ids=[cooperatie.pk], jaar=2024)[
+        cooperatie.pk
+    ]
+    assert (cijfers.actieve_leden, cijfers.aantal_leden) == (1, 1)
+    spec = selectors.spec_of(
+        ToezeggingFactory.build(indicator=Indicator.AANDEEL_ACTIEVE_LEDEN)
+    )
+    assert measure(spec, cijfers) == 100
+
+
+def test_the_snapshot_lists_the_bookings_its_totals_count(world):
+    """A storno dated in the next year is listed (and subtracted) in the year of
+    the boeking it cancels, and not in its own year."""
+    a = world.a
+    later = BoekingFactory(
+        cooperatie=a.cooperatie,
+        bedrag=Decimal("25.00"),
+        corrigeert=a.boeking,
+        datum=D(2025, 1, 5),
+    )
+    snapshot_2024 = snapshot.build(a.toetsing)
+    ids = [b["id"] for b in snapshot_2024["boekingen"]]
+    assert ids == [a.boeking.pk, later.pk]
+    assert snapshot_2024["cijfers"]["besteding"] == "0.00"
+    toetsing_2025 = ToetsingFactory(afspraak=a.afspraak, jaar=2025)
+    assert snapshot.build(toetsing_2025)["boekingen"] == []
