@@ -11,6 +11,7 @@ import io
 import json
 import zipfile
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -24,6 +25,7 @@ from ledger.choices import BoekingSoort, Thema
 
 from .charts import Staaf, staafdiagram
 from .choices import Indicator, Richting, ToetsingStatus, Verdict
+from .evaluatie import format_waarde
 from .models import Rapport, Toetsing
 from .pdf import Bijvoegsel, render_pdf
 
@@ -162,10 +164,8 @@ def nalevingsrapport_html(
                 if snapshot["cooperatie"]["soort"] == "woon"
                 else "beheercoöperatie"
             ),
-            "aandeel_doelgroep": (
-                f"{Decimal(snapshot['cijfers']['aandeel_doelgroep']):.1f}".replace(
-                    ".", ","
-                )
+            "aandeel_doelgroep": format_waarde(
+                Fraction(Decimal(snapshot["cijfers"]["aandeel_doelgroep"]))
             ),
             "vastgesteld_op": (
                 local.strftime("%d-%m-%Y %H:%M")
@@ -285,7 +285,9 @@ def seal(toetsing: Toetsing, *, actor) -> Rapport:
         raise ValidationError(
             {"toetsing": _("Deze toetsing heeft al een verzegeld rapport.")}
         )
-    journaal_hash = journal.head_hash()
+    # Take the journal's turn first: no other write can slip in between the head
+    # printed in the PDF and the vaststellen entry that records this seal.
+    journaal_hash = journal.lock_head().hash
     pdf = render_nalevingsrapport(
         toetsing, journaal_hash=journaal_hash, moment=toetsing.vastgesteld_op
     )

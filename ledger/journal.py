@@ -186,7 +186,8 @@ def compute_hash(prev_hash: str, payload: dict[str, Any]) -> str:
     ).hexdigest()
 
 
-def _lock_head() -> AuditChainHead:
+def lock_head() -> AuditChainHead:
+    """The head row, locked until the transaction ends (the writers' turn)."""
     head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
     if head is None:
         head, _ = AuditChainHead.objects.get_or_create(pk=1)
@@ -217,7 +218,7 @@ def record(
         tag_corporatie, tag_cooperatie = scope_tags(obj)
         corporatie_id = corporatie_id if corporatie_id is not None else tag_corporatie
         cooperatie_id = cooperatie_id if cooperatie_id is not None else tag_cooperatie
-    head = _lock_head()
+    head = lock_head()
     entry = AuditEntry(
         seq=head.seq + 1,
         timestamp=timezone.now(),

@@ -195,3 +195,16 @@ def test_auditor_bundle_refuses_a_stored_file_that_no_longer_matches_its_seal(se
         rapporten.auditor_bundle(
             rapporten=[rapport], corporatie_naam="Woonstichting A", jaar=2024
         )
+
+
+def test_the_running_footer_shows_names_with_quotes_and_ampersands_as_written(world):
+    a = world.a
+    naam = 'Wooncoöperatie De Eik & Zn - "Noord" <b>'
+    type(a.cooperatie).objects.filter(pk=a.cooperatie.pk).update(naam=naam)
+    toetsing = services.toetsing_indienen(toetsing=a.toetsing, actor=fresh(a.bestuur))
+    html = rapporten.nalevingsrapport_html(
+        toetsing.snapshot, status=toetsing.status, moment=toetsing.ingediend_op
+    )
+    pdf, _ = render_pdf(html, moment=toetsing.ingediend_op, identifier=b"footer")
+    footer = _reader(pdf).pages[0].extract_text().splitlines()
+    assert any(line.startswith(f"Nalevingsrapport 2024 · {naam}") for line in footer)
