@@ -8,7 +8,7 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from ledger.choices import Thema
-from ledger.immutable import AppendOnlyModel
+from ledger.immutable import AppendOnlyModel, ImmutableRowError
 
 from . import evaluatie
 from .choices import (
@@ -246,6 +246,30 @@ class Toetsing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.afspraak} – {self.jaar}"
+
+    # What a vastgestelde toetsing fixes for good (also guarded by a PostgreSQL
+    # trigger, migration 0005).
+    SEALED_FIELDS = ("afspraak_id", "jaar", "status", "snapshot", "verdict")
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and self.pk is not None:
+            stored = (
+                type(self)
+                .objects.filter(pk=self.pk)
+                .values(*self.SEALED_FIELDS)
+                .first()
+            )
+            if (
+                stored
+                and stored["status"] == ToetsingStatus.VASTGESTELD
+                and any(
+                    stored[name] != getattr(self, name) for name in self.SEALED_FIELDS
+                )
+            ):
+                raise ImmutableRowError(
+                    _("Een vastgestelde toetsing verandert niet meer.")
+                )
+        super().save(*args, **kwargs)
 
 
 class Beoordeling(models.Model):

@@ -20,6 +20,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import pypdf
+
 from ledger import journal
 from ledger.choices import BoekingSoort, Thema
 
@@ -262,8 +264,11 @@ def auditor_bundle(*, rapporten, corporatie_naam: str, jaar: int) -> bytes:
                     "met de SHA-256 van de verzegeling"
                 )
             add(zf, f"{stem}/nalevingsrapport.pdf", pdf)
-            add(zf, f"{stem}/snapshot.json", canonical_snapshot(toetsing.snapshot))
-            add(zf, f"{stem}/activiteiten.csv", activiteiten_csv(toetsing.snapshot))
+            # The data exactly as sealed inside the PDF, not regenerated.
+            for name, contents in sorted(
+                pypdf.PdfReader(io.BytesIO(pdf)).attachments.items()
+            ):
+                add(zf, f"{stem}/{name}", contents[0])
         manifest = "".join(f"{digest}  {name}\n" for digest, name in sums)
         zf.writestr(zipfile.ZipInfo("SHA256SUMS", date_time=stamp), manifest)
         zf.writestr(

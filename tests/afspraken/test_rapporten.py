@@ -8,7 +8,7 @@ import zipfile
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 import pypdf
 import pytest
@@ -208,3 +208,49 @@ def test_the_running_footer_shows_names_with_quotes_and_ampersands_as_written(wo
     pdf, _ = render_pdf(html, moment=toetsing.ingediend_op, identifier=b"footer")
     footer = _reader(pdf).pages[0].extract_text().splitlines()
     assert any(line.startswith(f"Nalevingsrapport 2024 · {naam}") for line in footer)
+
+
+def test_the_bundle_carries_the_data_exactly_as_sealed_in_the_pdf(sealed):
+    toetsing, rapport, data = sealed
+    blob = rapporten.auditor_bundle(
+        rapporten=[rapport], corporatie_naam="Woonstichting A", jaar=2024
+    )
+    embedded = _reader(data).attachments
+    with zipfile.ZipFile(io.BytesIO(blob)) as zf:
+        stem = f"2024-toetsing-{toetsing.pk}"
+        for name in ("snapshot.json", "activiteiten.csv"):
+            assert zf.read(f"{stem}/{name}") == embedded[name][0]
+
+
+def test_a_vastgestelde_toetsing_keeps_its_result(sealed):
+    toetsing, _, _ = sealed
+    toetsing.refresh_from_db()
+    assert toetsing.verdict == Verdict.NIET_NAGEKOMEN
+    toetsing.verdict = Verdict.NAGEKOMEN
+    with pytest.raises(ImmutableRowError):
+        toetsing.save()
+    toetsing.refresh_from_db()
+    toetsing.toelichting = "Een toelichting achteraf mag."
+    toetsing.save()
+
+
+@pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="the seal trigger is PostgreSQL's"
+)
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE afspraken_toetsing SET verdict = 'nagekomen' WHERE id = %s",
+        "UPDATE afspraken_toetsing SET snapshot = '{}'::jsonb WHERE id = %s",
+        "UPDATE afspraken_toetsing SET status = 'open' WHERE id = %s",
+        "DELETE FROM afspraken_toetsing WHERE id = %s",
+    ],
+)
+def test_raw_sql_cannot_change_a_vastgestelde_toetsing(sealed, statement):
+    toetsing, _, _ = sealed
+    with (
+        pytest.raises(DatabaseError, match="sealed"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement, [toetsing.pk])
