@@ -169,6 +169,9 @@ STORAGES = {
     },
 }
 
+# Keep the X-Request-ID a trusted proxy sets (else every request gets a new id).
+TRUST_REQUEST_ID_HEADER = env.bool("DJANGO_TRUST_REQUEST_ID", default=False)
+
 # Evidence uploads (bijlagen): largest accepted file, in bytes.
 BIJLAGE_MAX_BYTES = env.int("BIJLAGE_MAX_BYTES", default=10 * 1024 * 1024)
 

@@ -1,7 +1,10 @@
 """Tags every request with an id that journal entries carry."""
 
 import contextvars
+import re
 import uuid
+
+from django.conf import settings
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
     "request_id", default=""
@@ -12,16 +15,21 @@ def current_request_id() -> str:
     return _request_id.get()
 
 
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
 class RequestIdMiddleware:
-    """Takes `X-Request-ID` from a trusted proxy or makes one, and echoes it."""
+    """Makes an id per request and echoes it in `X-Request-ID`. Behind a proxy
+    that sets the header itself (DJANGO_TRUST_REQUEST_ID=true), its id is kept so
+    log lines and journal entries match; a client's own header is never trusted."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming[:64] if incoming.isascii() and incoming else ""
-        request_id = request_id or uuid.uuid4().hex
+        trusted = settings.TRUST_REQUEST_ID_HEADER and _SAFE_ID.match(incoming)
+        request_id = incoming if trusted else uuid.uuid4().hex
         token = _request_id.set(request_id)
         try:
             response = self.get_response(request)
