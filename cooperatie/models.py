@@ -311,7 +311,8 @@ class Lid(models.Model):
 
     Name, contact details, address and doelgroep are personal data: only the
     cooperatie's own bestuur sees them (see `cooperatie.permissions`). The journal
-    stores digests of them salted with `journaal_salt`, which erasure wipes.
+    stores digests of them salted with `journaal_salt`; wiping that salt (the
+    erasure of AVG art. 17) unlinks the digests without breaking the chain.
     """
 
     PERSONAL_FIELDS = ("naam", "email", "telefoon", "adres", "doelgroep")
