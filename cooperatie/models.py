@@ -479,7 +479,9 @@ class Rol(models.Model):
 
     def __str__(self) -> str:
         target = self.corporatie or self.cooperatie
-        return f"{self.user} – {self.get_soort_display()} – {target}"
+        # No user name here: this text also goes into the journal, which
+        # auditors read.
+        return f"{self.get_soort_display()} – {target} (gebruiker #{self.user_id})"
 
 
 class ApiToken(models.Model):
