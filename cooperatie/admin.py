@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from ledger.admin_services import ServiceModelAdmin, ServiceTabularInline
 
 from . import services
-from .models import Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst, Rol
+from .models import ApiToken, Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst, Rol
 
 LID_FORM_FIELDS = (
     "naam",
@@ -179,3 +179,32 @@ class RolAdmin(ServiceModelAdmin):
     list_select_related = ("user", "corporatie", "cooperatie")
     autocomplete_fields = ("user", "corporatie", "cooperatie")
     readonly_fields = ("created_at",)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ServiceModelAdmin):
+    """Users make their own tokens (API); the operator can see and revoke them."""
+
+    instance_kwarg = "token"
+    actions = ("intrekken",)
+
+    list_display = (
+        "naam",
+        "user",
+        "prefix",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    list_filter = ("revoked_at",)
+    search_fields = ("naam", "prefix", "user__username")
+    list_select_related = ("user",)
+
+    @admin.action(description=_("Geselecteerde tokens intrekken"))
+    def intrekken(self, request, queryset):
+        self.apply_service(
+            request,
+            queryset,
+            services.apitoken_revoke,
+            _("%(count)s token(s) ingetrokken."),
+        )

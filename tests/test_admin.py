@@ -25,7 +25,16 @@ from afspraken.models import (
     Toetsing,
     Toezegging,
 )
-from cooperatie.models import Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst, Rol
+from cooperatie.models import (
+    ApiToken,
+    Cooperatie,
+    Corporatie,
+    Gebouw,
+    Lid,
+    Overeenkomst,
+    Rol,
+)
+from cooperatie.services import apitoken_create
 from ledger.models import Activiteit, AuditChainHead, AuditEntry, Bijlage, Boeking
 from tests.cooperatie.factories import GebouwFactory, UserFactory
 from tests.ledger.factories import PNG_1PX
@@ -48,9 +57,10 @@ REGISTERED = (
     Boeking,
     AuditEntry,
     AuditChainHead,
+    ApiToken,
 )
 # Nothing creates these through a service the admin may call.
-ADD_DISABLED = {Beoordeling, Rapport, AuditEntry, AuditChainHead}
+ADD_DISABLED = {Beoordeling, Rapport, AuditEntry, AuditChainHead, ApiToken}
 # Append-only or without an update service: the change page only shows the row.
 VIEW_ONLY = {
     Rol,
@@ -61,6 +71,7 @@ VIEW_ONLY = {
     Boeking,
     AuditEntry,
     AuditChainHead,
+    ApiToken,
 }
 
 GEBOUW_FORM = (
@@ -145,6 +156,8 @@ def error_messages(response) -> list[str]:
 
 @pytest.fixture
 def operator(client, world):
+    # Tenant A's beheerder has an API token, so that list is not empty either.
+    apitoken_create(naam="BI-koppeling", actor=world.a.beheerder)
     client.force_login(world.superuser)
     return client
 
@@ -153,6 +166,7 @@ def _one_of_each(world) -> dict:
     objects = {type(obj): obj for obj in world.a.objects().values()}
     objects[Jaarparameter] = world.jaarparameter
     objects[AuditChainHead] = AuditChainHead.objects.get(pk=1)
+    objects[ApiToken] = ApiToken.objects.filter(user=world.a.beheerder).first()
     return objects
 
 
@@ -656,3 +670,17 @@ def test_bulk_delete_is_all_or_nothing_when_a_service_refuses(operator, world):
     assert "blijft bewaard" in message
     assert Gebouw.objects.filter(pk__in=[vrij.pk, in_afspraak.pk]).count() == 2
     assert entries_since(seq) == []
+
+
+def test_the_operator_revokes_api_tokens_through_the_service(operator, world):
+    token = ApiToken.objects.get(user=world.a.beheerder)
+    seq = journal_seq()
+    response = operator.post(
+        url(ApiToken, "changelist"),
+        {"action": "intrekken", "_selected_action": [token.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert [e.action for e in entries_since(seq)] == ["apitoken_revoke"]
