@@ -2,14 +2,13 @@
 
 import django_filters as filters
 
-from cooperatie.filtersets import IdFilter, JaarFilter, TextSearchFilterSet
+from cooperatie.filtersets import TextSearchFilterSet
 
 from .models import Activiteit, AuditEntry, Boeking
 
 
 class JaarFilterMixin(filters.FilterSet):
-    jaar = JaarFilter(field_name="datum", lookup_expr="year")
-    cooperatie = IdFilter()
+    jaar = filters.NumberFilter(field_name="datum", lookup_expr="year")
     datum_vanaf = filters.DateFilter(field_name="datum", lookup_expr="gte")
     datum_tot = filters.DateFilter(field_name="datum", lookup_expr="lte")
 
@@ -24,7 +23,6 @@ class ActiviteitFilter(JaarFilterMixin, TextSearchFilterSet):
 
 class BoekingFilter(JaarFilterMixin, TextSearchFilterSet):
     search_fields = ("omschrijving",)
-    activiteit = IdFilter()
     storno = filters.BooleanFilter(
         field_name="corrigeert", lookup_expr="isnull", exclude=True
     )
@@ -38,8 +36,8 @@ class JournaalFilter(TextSearchFilterSet):
     search_fields = ("action", "object_repr", "actor_name")
     sinds = filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="gte")
     tot = filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="lte")
-    corporatie = IdFilter(field_name="corporatie_id")
-    cooperatie = IdFilter(field_name="cooperatie_id")
+    corporatie = filters.NumberFilter(field_name="corporatie_id")
+    cooperatie = filters.NumberFilter(field_name="cooperatie_id")
 
     class Meta:
         model = AuditEntry
