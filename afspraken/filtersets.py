@@ -2,7 +2,7 @@
 
 import django_filters as filters
 
-from cooperatie.filtersets import TextSearchFilterSet
+from cooperatie.filtersets import IdFilter, JaarFilter, TextSearchFilterSet
 
 from .choices import Verdict
 from .models import Afspraak, Jaarparameter, Rapport, Toetsing, Toezegging
@@ -10,8 +10,10 @@ from .models import Afspraak, Jaarparameter, Rapport, Toetsing, Toezegging
 
 class AfspraakFilter(TextSearchFilterSet):
     search_fields = ("titel", "prestatieafspraak", "cooperatie__naam")
-    jaar = filters.NumberFilter(method="filter_jaar", label="Lopend in jaar")
-    gebouw = filters.NumberFilter(field_name="gebouwen", distinct=True)
+    jaar = JaarFilter(method="filter_jaar", label="Lopend in jaar")
+    corporatie = IdFilter()
+    cooperatie = IdFilter()
+    gebouw = IdFilter(field_name="gebouwen", distinct=True)
     gemeentecode = filters.CharFilter(
         field_name="gebouwen__gemeentecode", distinct=True
     )
@@ -26,6 +28,7 @@ class AfspraakFilter(TextSearchFilterSet):
 
 class ToezeggingFilter(TextSearchFilterSet):
     search_fields = ("omschrijving",)
+    afspraak = IdFilter()
 
     class Meta:
         model = Toezegging
@@ -33,9 +36,11 @@ class ToezeggingFilter(TextSearchFilterSet):
 
 
 class ToetsingFilter(filters.FilterSet):
-    corporatie = filters.NumberFilter(field_name="afspraak__corporatie")
-    cooperatie = filters.NumberFilter(field_name="afspraak__cooperatie")
-    gebouw = filters.NumberFilter(field_name="afspraak__gebouwen", distinct=True)
+    afspraak = IdFilter()
+    jaar = JaarFilter()
+    corporatie = IdFilter(field_name="afspraak__corporatie")
+    cooperatie = IdFilter(field_name="afspraak__cooperatie")
+    gebouw = IdFilter(field_name="afspraak__gebouwen", distinct=True)
     gemeentecode = filters.CharFilter(
         field_name="afspraak__gebouwen__gemeentecode", distinct=True
     )
@@ -47,9 +52,10 @@ class ToetsingFilter(filters.FilterSet):
 
 
 class RapportFilter(filters.FilterSet):
-    jaar = filters.NumberFilter(field_name="toetsing__jaar")
-    corporatie = filters.NumberFilter(field_name="toetsing__afspraak__corporatie")
-    cooperatie = filters.NumberFilter(field_name="toetsing__afspraak__cooperatie")
+    toetsing = IdFilter()
+    jaar = JaarFilter(field_name="toetsing__jaar")
+    corporatie = IdFilter(field_name="toetsing__afspraak__corporatie")
+    cooperatie = IdFilter(field_name="toetsing__afspraak__cooperatie")
     sinds = filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
     tot = filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
 
@@ -59,6 +65,8 @@ class RapportFilter(filters.FilterSet):
 
 
 class JaarparameterFilter(filters.FilterSet):
+    jaar = JaarFilter()
+
     class Meta:
         model = Jaarparameter
         fields = ("jaar", "code")

@@ -1,11 +1,63 @@
 """Filters of the cooperatie resources (API and, later, the UI lists)."""
 
+import datetime
+
+from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 import django_filters as filters
+from django_filters.fields import IsoDateTimeField
+from drf_spectacular.utils import extend_schema_field
 
 from .models import Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst
 from .scope import cooperatie_ids_of_corporaties
+
+MAX_ID = 2**63 - 1
+
+
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": MAX_ID})
+class IdFilter(filters.NumberFilter):
+    """The id of a related row. An id the user cannot see finds nothing, like an
+    id that does not exist (no error that would tell which ids exist)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 9999})
+class JaarFilter(filters.NumberFilter):
+    """A calendar year."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
+
+
+class _UtcIsoDateTimeField(IsoDateTimeField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(datetime.UTC)
+        except OverflowError as exc:
+            message = _("Dit moment valt buiten het bereik.")
+            raise forms.ValidationError(message) from exc
+
+
+class MomentFilter(filters.IsoDateTimeFilter):
+    """An ISO 8601 moment, compared in UTC. PostgreSQL refuses an offset beyond
+    ±15:59 that ISO 8601 (and Python) allow, e.g. `2024-06-06T10:00-21:16`."""
+
+    field_class = _UtcIsoDateTimeField
 
 
 class TextSearchFilterSet(filters.FilterSet):
@@ -34,6 +86,7 @@ class CorporatieFilter(TextSearchFilterSet):
 
 class GebouwFilter(TextSearchFilterSet):
     search_fields = ("naam", "complexnummer", "straat", "plaats", "postcode")
+    corporatie = IdFilter()
 
     class Meta:
         model = Gebouw
@@ -42,8 +95,8 @@ class GebouwFilter(TextSearchFilterSet):
 
 class CooperatieFilter(TextSearchFilterSet):
     search_fields = ("naam", "kvk_nummer")
-    corporatie = filters.NumberFilter(method="filter_corporatie", label="Corporatie")
-    gebouw = filters.NumberFilter(field_name="overeenkomsten__gebouw", distinct=True)
+    corporatie = IdFilter(method="filter_corporatie", label="Corporatie")
+    gebouw = IdFilter(field_name="overeenkomsten__gebouw", distinct=True)
 
     class Meta:
         model = Cooperatie
@@ -54,7 +107,9 @@ class CooperatieFilter(TextSearchFilterSet):
 
 
 class OvereenkomstFilter(filters.FilterSet):
-    corporatie = filters.NumberFilter(field_name="gebouw__corporatie")
+    gebouw = IdFilter()
+    cooperatie = IdFilter()
+    corporatie = IdFilter(field_name="gebouw__corporatie")
     gemeentecode = filters.CharFilter(field_name="gebouw__gemeentecode")
     lopend_op = filters.DateFilter(method="filter_lopend_op", label="Lopend op")
     ingangsdatum_vanaf = filters.DateFilter(
@@ -74,6 +129,7 @@ class LidFilter(TextSearchFilterSet):
     search_fields = ("naam", "email", "adres")
     actief_op = filters.DateFilter(method="filter_actief_op", label="Lid op datum")
     bestuur = filters.BooleanFilter(method="filter_bestuur", label="Bestuursleden")
+    cooperatie = IdFilter()
 
     class Meta:
         model = Lid

@@ -2,13 +2,19 @@
 
 import django_filters as filters
 
-from cooperatie.filtersets import TextSearchFilterSet
+from cooperatie.filtersets import (
+    IdFilter,
+    JaarFilter,
+    MomentFilter,
+    TextSearchFilterSet,
+)
 
 from .models import Activiteit, AuditEntry, Boeking
 
 
 class JaarFilterMixin(filters.FilterSet):
-    jaar = filters.NumberFilter(field_name="datum", lookup_expr="year")
+    jaar = JaarFilter(field_name="datum", lookup_expr="year")
+    cooperatie = IdFilter()
     datum_vanaf = filters.DateFilter(field_name="datum", lookup_expr="gte")
     datum_tot = filters.DateFilter(field_name="datum", lookup_expr="lte")
 
@@ -23,6 +29,7 @@ class ActiviteitFilter(JaarFilterMixin, TextSearchFilterSet):
 
 class BoekingFilter(JaarFilterMixin, TextSearchFilterSet):
     search_fields = ("omschrijving",)
+    activiteit = IdFilter()
     storno = filters.BooleanFilter(
         field_name="corrigeert", lookup_expr="isnull", exclude=True
     )
@@ -34,10 +41,10 @@ class BoekingFilter(JaarFilterMixin, TextSearchFilterSet):
 
 class JournaalFilter(TextSearchFilterSet):
     search_fields = ("action", "object_repr", "actor_name")
-    sinds = filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="gte")
-    tot = filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="lte")
-    corporatie = filters.NumberFilter(field_name="corporatie_id")
-    cooperatie = filters.NumberFilter(field_name="cooperatie_id")
+    sinds = MomentFilter(field_name="timestamp", lookup_expr="gte")
+    tot = MomentFilter(field_name="timestamp", lookup_expr="lte")
+    corporatie = IdFilter(field_name="corporatie_id")
+    cooperatie = IdFilter(field_name="cooperatie_id")
 
     class Meta:
         model = AuditEntry

@@ -1,15 +1,16 @@
 """Serializers of the afspraken resources."""
 
 from rest_framework import serializers
+from rest_framework.utils import html
 
-from cooperatie.api.base import ScopedRelatedField
+from cooperatie.api.base import ModelSerializer, ScopedRelatedField, Serializer
 from cooperatie.models import Cooperatie, Corporatie, Gebouw
 
 from ..choices import Verdict
 from ..models import Afspraak, Jaarparameter, Rapport, Toetsing, Toezegging
 
 
-class AfspraakSerializer(serializers.ModelSerializer):
+class AfspraakSerializer(ModelSerializer):
     corporatie = ScopedRelatedField(Corporatie)
     cooperatie = ScopedRelatedField(Cooperatie)
     gebouwen = ScopedRelatedField(Gebouw, many=True, required=False)
@@ -35,7 +36,7 @@ class AfspraakUpdateSerializer(AfspraakSerializer):
     cooperatie = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
-class ToezeggingSerializer(serializers.ModelSerializer):
+class ToezeggingSerializer(ModelSerializer):
     afspraak = ScopedRelatedField(Afspraak)
 
     class Meta:
@@ -60,7 +61,7 @@ class ToezeggingUpdateSerializer(ToezeggingSerializer):
     afspraak = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
-class ToetsingSerializer(serializers.ModelSerializer):
+class ToetsingSerializer(ModelSerializer):
     afspraak = ScopedRelatedField(Afspraak)
     verdict = serializers.ChoiceField(
         choices=Verdict.choices, allow_blank=True, read_only=True
@@ -100,11 +101,11 @@ class ToetsingSerializer(serializers.ModelSerializer):
         return rapporten[0].pk if rapporten else None
 
 
-class TerugsturenSerializer(serializers.Serializer):
+class TerugsturenSerializer(Serializer):
     reden = serializers.CharField(help_text="Waarom de toetsing wordt teruggestuurd.")
 
 
-class BeoordelenSerializer(serializers.Serializer):
+class BeoordelenSerializer(Serializer):
     toezegging = serializers.IntegerField(
         help_text="Id van de kwalitatieve toezegging."
     )
@@ -118,7 +119,7 @@ class BeoordelenSerializer(serializers.Serializer):
     toelichting = serializers.CharField()
 
 
-class RapportSerializer(serializers.ModelSerializer):
+class RapportSerializer(ModelSerializer):
     jaar = serializers.IntegerField(source="toetsing.jaar", read_only=True)
     afspraak = serializers.IntegerField(source="toetsing.afspraak_id", read_only=True)
 
@@ -136,9 +137,18 @@ class RapportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VerifieerSerializer(serializers.Serializer):
+class _FormRegexField(serializers.RegexField):
+    """A form field sent empty is a (wrong) value here, not an absent one."""
+
+    def get_value(self, dictionary):
+        if html.is_html_input(dictionary) and dictionary.get(self.field_name) == "":
+            return ""
+        return super().get_value(dictionary)
+
+
+class VerifieerSerializer(Serializer):
     pdf = serializers.FileField(required=False, help_text="Het PDF-bestand.")
-    sha256 = serializers.RegexField(
+    sha256 = _FormRegexField(
         r"^[0-9a-fA-F]{64}$", required=False, help_text="Of de SHA-256 ervan."
     )
 
@@ -150,18 +160,20 @@ class VerifieerSerializer(serializers.Serializer):
         return attrs
 
 
-class VerificatieSerializer(serializers.Serializer):
+class VerificatieSerializer(Serializer):
     verzegeld = serializers.BooleanField()
     sha256 = serializers.CharField()
     rapport = RapportSerializer(allow_null=True)
 
 
-class BundelQuerySerializer(serializers.Serializer):
+class BundelQuerySerializer(Serializer):
     corporatie = serializers.IntegerField()
-    jaar = serializers.IntegerField()
+    # The years a toetsing can have (JAAR_VALIDATORS); the ZIP format itself
+    # cannot date a file before 1980.
+    jaar = serializers.IntegerField(min_value=2000, max_value=2100)
 
 
-class JaarparameterSerializer(serializers.ModelSerializer):
+class JaarparameterSerializer(ModelSerializer):
     class Meta:
         model = Jaarparameter
         fields = ("id", "jaar", "code", "waarde", "bron")

@@ -4,7 +4,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -76,10 +76,12 @@ class ToezeggingViewSet(
     terugsturen=extend_schema(
         summary="Toetsing terugsturen met reden (beheerder)",
         request=s.TerugsturenSerializer,
+        responses=s.ToetsingSerializer,
     ),
     beoordelen=extend_schema(
         summary="Kwalitatieve toezegging beoordelen (beheerder)",
         request=s.BeoordelenSerializer,
+        responses=s.ToetsingSerializer,
     ),
     vaststellen=extend_schema(
         summary="Toetsing vaststellen en rapport verzegelen (beheerder)", request=None
@@ -168,10 +170,7 @@ class ToetsingViewSet(CreateMixin, ReadViewSet):
     ),
     bundel=extend_schema(
         summary="Auditorbundel van een corporatie-jaar downloaden (ZIP)",
-        parameters=[
-            OpenApiParameter("corporatie", int, required=True),
-            OpenApiParameter("jaar", int, required=True),
-        ],
+        parameters=[s.BundelQuerySerializer],
         responses={(200, "application/zip"): OpenApiTypes.BINARY},
     ),
     verifieer=extend_schema(

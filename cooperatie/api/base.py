@@ -10,18 +10,25 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ledger import journal
+
+from .filtering import ApiFilterBackend
+from .schema import AutoSchema
 
 # Errors -------------------------------------------------------------------------
 
@@ -40,6 +47,87 @@ class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
     default_detail = "Het object is intussen gewijzigd; haal het opnieuw op."
     default_code = "precondition_failed"
+
+
+# Serializers --------------------------------------------------------------------
+
+
+def _json_types(field) -> tuple[type, ...] | None:
+    """The JSON types the schema states for a field's input (None: any)."""
+    if isinstance(field, serializers.BooleanField):
+        return (bool,)
+    if isinstance(field, serializers.IntegerField | serializers.RelatedField):
+        return (int,)
+    if isinstance(field, serializers.FloatField):
+        return (int, float)
+    if isinstance(field, serializers.ManyRelatedField | serializers.ListField):
+        return (list,)
+    if isinstance(field, serializers.ChoiceField):
+        # A TextChoices or IntegerChoices member is plain text or a number in JSON.
+        plain = (bool, str, int, float)
+        kinds = {
+            next((t for t in plain if isinstance(k, t)), type(k)) for k in field.choices
+        }
+        return tuple(kinds) or None
+    if isinstance(
+        field,
+        serializers.CharField
+        | serializers.DecimalField
+        | serializers.DateField
+        | serializers.DateTimeField,
+    ):
+        return (str,)
+    return None
+
+
+def _has_type(value, types: tuple[type, ...]) -> bool:
+    if isinstance(value, bool):
+        return bool in types
+    if int in types and isinstance(value, float):
+        return value.is_integer()
+    return isinstance(value, types)
+
+
+class StrictJSONTypes:
+    """JSON input must have the types the schema states. DRF would read 0 as the
+    text "0", "5" as the number 5, or 12.5 as a money amount (a float: money is
+    sent as text). Form input (only text) keeps DRF's reading."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping) and not isinstance(data, QueryDict):
+            errors = {}
+            for name, field in self.fields.items():
+                if field.read_only or field.source == "*" or name not in data:
+                    continue
+                value, types = data[name], _json_types(field)
+                if value is None or types is None:
+                    continue
+                if not _has_type(value, types):
+                    errors[name] = [
+                        _("Verkeerd type: verwacht %(type)s.")
+                        % {"type": _type_name(types)}
+                    ]
+                elif isinstance(field, serializers.ManyRelatedField) and not all(
+                    _has_type(item, (int,)) for item in value
+                ):
+                    errors[name] = [_("Verkeerd type: verwacht een lijst van ids.")]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+def _type_name(types: tuple[type, ...]) -> str:
+    names = {bool: "true of false", int: "een geheel getal", float: "een getal"}
+    names |= {str: "tekst", list: "een lijst"}
+    return " of ".join(dict.fromkeys(names.get(t, t.__name__) for t in types))
+
+
+class Serializer(StrictJSONTypes, serializers.Serializer):
+    pass
+
+
+class ModelSerializer(StrictJSONTypes, serializers.ModelSerializer):
+    pass
 
 
 # Fields -------------------------------------------------------------------------
@@ -83,6 +171,11 @@ class ScopedViewSet(viewsets.GenericViewSet):
     their serializer reads (so a list costs the same queries for 3 rows or 300)."""
 
     model = None
+    schema = AutoSchema()
+    filter_backends = (ApiFilterBackend, OrderingFilter)
+    # Any path segment reaches the view, so an id that is no number is the same
+    # JSON 404 as an id that does not exist (not Django's HTML page).
+    lookup_value_regex = "[^/]+"
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
 

@@ -1,10 +1,58 @@
 """Paging of every list endpoint (its own module: DRF imports it while loading
 its generic views)."""
 
+from django.utils.translation import gettext as _
+
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 
 class Pagination(PageNumberPagination):
+    """Page numbers from 1, at most 500 rows a page (a larger `page_size` is
+    capped). Unlike DRF's default, a `page_size` or `page` that is not a positive
+    whole number answers 400 naming the parameter, instead of being silently
+    replaced by the default."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    last_page_strings = ()
+
+    def _one_value(self, request, name: str) -> str | None:
+        values = request.query_params.getlist(name)
+        if not values:
+            return None
+        if len(values) > 1 or not values[0].strip():
+            raise ValidationError({name: [_("Geef één geheel getal.")]})
+        return values[0]
+
+    def get_page_size(self, request):
+        raw = self._one_value(request, self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            size = int(raw)
+        except ValueError:
+            size = 0
+        if size < 1:
+            raise ValidationError(
+                {self.page_size_query_param: [_("Een geheel getal vanaf 1.")]}
+            )
+        return min(size, self.max_page_size)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self._one_value(request, self.page_query_param)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["minimum"] = 1
+                parameter["description"] = (
+                    f"Rijen per pagina (standaard {self.page_size}, "
+                    f"hoogstens {self.max_page_size}: meer wordt {self.max_page_size})."
+                )
+        return parameters

@@ -4,16 +4,16 @@ output; the rules live in the services."""
 from rest_framework import serializers
 
 from ..models import ApiToken, Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst
-from .base import ScopedRelatedField
+from .base import ModelSerializer, ScopedRelatedField, Serializer
 
 
-class CorporatieSerializer(serializers.ModelSerializer):
+class CorporatieSerializer(ModelSerializer):
     class Meta:
         model = Corporatie
         fields = ("id", "naam", "kvk_nummer", "plaats")
 
 
-class GebouwSerializer(serializers.ModelSerializer):
+class GebouwSerializer(ModelSerializer):
     corporatie = ScopedRelatedField(Corporatie)
 
     class Meta:
@@ -47,7 +47,7 @@ class GebouwUpdateSerializer(GebouwSerializer):
     corporatie = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
-class CooperatieSerializer(serializers.ModelSerializer):
+class CooperatieSerializer(ModelSerializer):
     aangemeld_door = ScopedRelatedField(Corporatie, required=False, allow_null=True)
 
     class Meta:
@@ -68,10 +68,10 @@ class CooperatieSerializer(serializers.ModelSerializer):
 
 
 class CooperatieUpdateSerializer(CooperatieSerializer):
-    aangemeld_door = serializers.PrimaryKeyRelatedField(read_only=True)
+    aangemeld_door = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
 
-class OvereenkomstSerializer(serializers.ModelSerializer):
+class OvereenkomstSerializer(ModelSerializer):
     gebouw = ScopedRelatedField(Gebouw)
     cooperatie = ScopedRelatedField(Cooperatie)
     aantal_woningen = serializers.IntegerField(required=False, min_value=1)
@@ -98,12 +98,13 @@ class OvereenkomstUpdateSerializer(OvereenkomstSerializer):
 LID_PERSONAL = ("naam", "email", "telefoon", "adres", "doelgroep")
 
 
-class LidSerializer(serializers.ModelSerializer):
+class LidSerializer(ModelSerializer):
     """A member. Personal fields are shown only where the view's context allows:
     all of them to the cooperatie's own bestuur, only the name (with the function)
     of board members to a beheerder (domain §8)."""
 
     cooperatie = ScopedRelatedField(Cooperatie)
+    masked_fields = LID_PERSONAL
 
     class Meta:
         model = Lid
@@ -140,17 +141,17 @@ class LidUpdateSerializer(LidSerializer):
     cooperatie = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
-class LidEndSerializer(serializers.Serializer):
+class LidEndSerializer(Serializer):
     lid_tot = serializers.DateField(
         help_text="Eerste dag dat het huishouden geen lid meer is."
     )
 
 
-class OvereenkomstEndSerializer(serializers.Serializer):
+class OvereenkomstEndSerializer(Serializer):
     einddatum = serializers.DateField(help_text="Laatste dag van de overeenkomst.")
 
 
-class ApiTokenSerializer(serializers.ModelSerializer):
+class ApiTokenSerializer(ModelSerializer):
     class Meta:
         model = ApiToken
         fields = ("id", "naam", "prefix", "created_at", "last_used_at", "revoked_at")

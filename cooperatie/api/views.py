@@ -106,7 +106,9 @@ class CooperatieViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet)
 @extend_schema_view(
     **_summaries("overeenkomst", "Overeenkomsten"),
     beeindigen=extend_schema(
-        summary="Overeenkomst beëindigen", request=s.OvereenkomstEndSerializer
+        summary="Overeenkomst beëindigen",
+        request=s.OvereenkomstEndSerializer,
+        responses=s.OvereenkomstSerializer,
     ),
 )
 class OvereenkomstViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
@@ -143,7 +145,9 @@ class OvereenkomstViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSe
 @extend_schema_view(
     **_summaries("lid", "Leden"),
     beeindigen=extend_schema(
-        summary="Lidmaatschap beëindigen", request=s.LidEndSerializer
+        summary="Lidmaatschap beëindigen",
+        request=s.LidEndSerializer,
+        responses=s.LidSerializer,
     ),
 )
 class LidViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):

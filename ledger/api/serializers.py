@@ -2,13 +2,13 @@
 
 from rest_framework import serializers
 
-from cooperatie.api.base import ScopedRelatedField
+from cooperatie.api.base import ModelSerializer, ScopedRelatedField, Serializer
 from cooperatie.models import Cooperatie, Lid
 
 from ..models import Activiteit, AuditEntry, Bijlage, Boeking
 
 
-class BijlageSerializer(serializers.ModelSerializer):
+class BijlageSerializer(ModelSerializer):
     class Meta:
         model = Bijlage
         fields = (
@@ -22,14 +22,14 @@ class BijlageSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class BijlageUploadSerializer(serializers.Serializer):
+class BijlageUploadSerializer(Serializer):
     bestand = serializers.FileField(help_text="Foto (JPEG, PNG, GIF, WebP) of PDF.")
     omschrijving = serializers.CharField(
         required=False, allow_blank=True, max_length=200
     )
 
 
-class ActiviteitSerializer(serializers.ModelSerializer):
+class ActiviteitSerializer(ModelSerializer):
     cooperatie = ScopedRelatedField(Cooperatie)
     vrijwilligers = ScopedRelatedField(Lid, many=True, required=False)
     bijlagen = BijlageSerializer(many=True, read_only=True)
@@ -58,7 +58,7 @@ class ActiviteitUpdateSerializer(ActiviteitSerializer):
     cooperatie = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
-class BoekingSerializer(serializers.ModelSerializer):
+class BoekingSerializer(ModelSerializer):
     cooperatie = ScopedRelatedField(Cooperatie)
     activiteit = ScopedRelatedField(Activiteit, required=False, allow_null=True)
     storno = serializers.SerializerMethodField(
@@ -89,14 +89,14 @@ class BoekingSerializer(serializers.ModelSerializer):
             return None
 
 
-class StornoSerializer(serializers.Serializer):
+class StornoSerializer(Serializer):
     datum = serializers.DateField(
         required=False, help_text="Datum van de storno; standaard die van de boeking."
     )
     omschrijving = serializers.CharField(required=False, allow_blank=True)
 
 
-class JournaalSerializer(serializers.ModelSerializer):
+class JournaalSerializer(ModelSerializer):
     class Meta:
         model = AuditEntry
         fields = (

@@ -20,7 +20,7 @@ from . import serializers as s
     bijlagen=extend_schema(
         summary="Bewijsstuk (foto of PDF) toevoegen",
         request={"multipart/form-data": s.BijlageUploadSerializer},
-        responses=s.BijlageSerializer,
+        responses={201: s.BijlageSerializer},
     ),
 )
 class ActiviteitViewSet(
