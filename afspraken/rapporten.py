@@ -242,7 +242,8 @@ def auditor_bundle(*, rapporten, corporatie_naam: str, jaar: int) -> bytes:
     """One ZIP: every sealed PDF, its attached data, and a manifest of SHA-256 sums."""
     buffer = io.BytesIO()
     sums: list[tuple[str, str]] = []
-    stamp = (jaar, 12, 31, 0, 0, 0)
+    # ZIP dates start in 1980; any earlier year is stamped 1 January 1980.
+    stamp = (jaar, 12, 31, 0, 0, 0) if jaar >= 1980 else (1980, 1, 1, 0, 0, 0)
 
     def add(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
         info = zipfile.ZipInfo(name, date_time=stamp)
