@@ -1,0 +1,1 @@
+"""Forms of the afspraken pages, one module per page module."""

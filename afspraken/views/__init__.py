@@ -1,0 +1,1 @@
+"""Pages of the afspraken app, one module per portal area."""

@@ -1,0 +1,1 @@
+"""Forms of the cooperatie pages, one module per page module."""

@@ -1,0 +1,257 @@
+"""Plumbing shared by the web pages of all three apps.
+
+Every page lives in one *portal*: the beheerder's (``/beheer/<corporatie_id>/``),
+the bestuur's (``/bestuur/<cooperatie_id>/``) or the auditor's
+(``/audit/<corporatie_id>/``). A portal decorator resolves the organisation in the
+URL and decides, in this order:
+
+1. anonymous → redirect to the login page;
+2. the organisation is outside the user's scope → 404 (it does not exist for them);
+3. in scope, but the user lacks the portal's role → 403;
+4. otherwise the view runs with ``request.portal`` set.
+
+Objects inside a portal are fetched with :func:`get_in_portal`, which applies
+``visible_to(user)`` plus the portal's own organisation, so another tenant's id
+answers 404 on every page. Rules of who may *write* stay in the services; a view
+only turns their ``PermissionDenied`` into 403 and their ``ValidationError`` into
+form errors (:func:`apply_errors`).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Cooperatie, Corporatie
+from .scope import cooperatie_ids_of_corporaties, scope_of
+
+BEHEER = "beheer"
+BESTUUR = "bestuur"
+AUDIT = "audit"
+
+PORTAL_LABELS = {
+    BEHEER: gettext_lazy("Beheerder"),
+    BESTUUR: gettext_lazy("Bestuur"),
+    AUDIT: gettext_lazy("Auditor"),
+}
+
+
+# The menu of each portal: (URL name without the portal prefix, label).
+NAV = {
+    BEHEER: [
+        ("start", gettext_lazy("Overzicht")),
+        ("signalering", gettext_lazy("Signalering")),
+        ("gebouwen", gettext_lazy("Gebouwen")),
+        ("cooperaties", gettext_lazy("Coöperaties")),
+        ("overeenkomsten", gettext_lazy("Overeenkomsten")),
+        ("afspraken", gettext_lazy("Afspraken")),
+    ],
+    BESTUUR: [
+        ("start", gettext_lazy("Jaaroverzicht")),
+        ("activiteiten", gettext_lazy("Activiteiten")),
+        ("boekingen", gettext_lazy("Boekingen")),
+        ("leden", gettext_lazy("Leden")),
+    ],
+    AUDIT: [
+        ("start", gettext_lazy("Rapporten")),
+        ("verifieren", gettext_lazy("Verifiëren")),
+        ("journaal", gettext_lazy("Journaal")),
+    ],
+}
+
+
+@dataclass
+class Portal:
+    """The portal a page is shown in: its role and organisation."""
+
+    soort: str
+    corporatie: Corporatie | None = None
+    cooperatie: Cooperatie | None = None
+    kwargs: dict = field(default_factory=dict)
+
+    @property
+    def organisatie(self):
+        return self.cooperatie if self.soort == BESTUUR else self.corporatie
+
+    @property
+    def label(self) -> str:
+        return str(PORTAL_LABELS[self.soort])
+
+    @property
+    def start_url(self) -> str:
+        return self.url("start")
+
+    def nav(self, current_path: str) -> list[dict]:
+        """The portal's menu, with the item of the current page marked."""
+        items = []
+        for name, label in NAV[self.soort]:
+            try:
+                url = self.url(name)
+            except NoReverseMatch:  # a page not built yet; a test requires all
+                continue
+            if name == "start":
+                current = current_path == url
+            else:
+                current = current_path.startswith(url)
+            items.append({"url": url, "label": label, "current": current})
+        return items
+
+    def url(self, name: str, *args) -> str:
+        """Reverse ``<soort>-<name>`` within this portal."""
+        return reverse(f"{self.soort}-{name}", args=[self.organisatie.pk, *args])
+
+
+def _portal_view(soort: str, model, allowed):
+    """Decorator factory; `allowed(scope, pk)` says whether the role is held."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            key = "cooperatie_id" if model is Cooperatie else "corporatie_id"
+            pk = kwargs.pop(key)
+            organisatie = get_object_or_404(
+                model.objects.visible_to(request.user), pk=pk
+            )
+            if not allowed(scope_of(request.user), organisatie.pk):
+                raise PermissionDenied(
+                    _("Deze pagina is niet voor uw rol bij %(naam)s.")
+                    % {"naam": organisatie}
+                )
+            if model is Cooperatie:
+                request.portal = Portal(soort, cooperatie=organisatie)
+            else:
+                request.portal = Portal(soort, corporatie=organisatie)
+            return view(request, *args, **kwargs)
+
+        wrapper.portal_soort = soort
+        return wrapper
+
+    return decorator
+
+
+beheer_view = _portal_view(
+    BEHEER,
+    Corporatie,
+    lambda scope, pk: scope.is_superuser or pk in scope.beheerder_corporaties,
+)
+"""A page of the beheerder portal: ``/beheer/<corporatie_id>/...``."""
+
+bestuur_view = _portal_view(
+    BESTUUR,
+    Cooperatie,
+    lambda scope, pk: scope.is_superuser or pk in scope.bestuur_cooperaties,
+)
+"""A page of the bestuur portal: ``/bestuur/<cooperatie_id>/...``."""
+
+audit_view = _portal_view(
+    AUDIT,
+    Corporatie,
+    lambda scope, pk: scope.is_superuser or pk in scope.auditor_corporaties,
+)
+"""A page of the auditor portal: ``/audit/<corporatie_id>/...``."""
+
+
+def portals_of(user) -> list[Portal]:
+    """Every portal the user may enter, in a stable order (for the start page)."""
+    scope = scope_of(user)
+    portals: list[Portal] = []
+    if scope.is_superuser:
+        beheer = Corporatie.objects.order_by("naam")
+        audit = Corporatie.objects.none()
+        bestuur = Cooperatie.objects.none()
+    else:
+        beheer = Corporatie.objects.filter(pk__in=scope.beheerder_corporaties)
+        audit = Corporatie.objects.filter(pk__in=scope.auditor_corporaties)
+        bestuur = Cooperatie.objects.filter(pk__in=scope.bestuur_cooperaties)
+    portals += [Portal(BEHEER, corporatie=c) for c in beheer.order_by("naam")]
+    portals += [Portal(BESTUUR, cooperatie=c) for c in bestuur.order_by("naam")]
+    portals += [Portal(AUDIT, corporatie=c) for c in audit.order_by("naam")]
+    return portals
+
+
+# How each model reaches the corporatie and the cooperatie it belongs to. A model
+# without a corporatie path belongs to a corporatie through its cooperatie's scope.
+_PATHS: dict[str, tuple[str | None, str | None]] = {
+    "cooperatie.gebouw": ("corporatie", None),
+    "cooperatie.cooperatie": (None, "pk"),
+    "cooperatie.overeenkomst": ("gebouw__corporatie", "cooperatie"),
+    "cooperatie.lid": (None, "cooperatie"),
+    "afspraken.afspraak": ("corporatie", "cooperatie"),
+    "afspraken.toezegging": ("afspraak__corporatie", "afspraak__cooperatie"),
+    "afspraken.toetsing": ("afspraak__corporatie", "afspraak__cooperatie"),
+    "afspraken.beoordeling": (
+        "toetsing__afspraak__corporatie",
+        "toetsing__afspraak__cooperatie",
+    ),
+    "afspraken.rapport": (
+        "toetsing__afspraak__corporatie",
+        "toetsing__afspraak__cooperatie",
+    ),
+    "ledger.activiteit": (None, "cooperatie"),
+    "ledger.bijlage": (None, "activiteit__cooperatie"),
+    "ledger.boeking": (None, "cooperatie"),
+}
+
+
+def in_portal(request, queryset):
+    """`queryset` narrowed to the user's scope and the current portal's organisation.
+
+    In the bestuur portal that is the portal's cooperatie; in the beheerder and
+    auditor portals, the portal's corporatie (for cooperatie data: the cooperaties
+    in that corporatie's scope).
+    """
+    portal: Portal = request.portal
+    qs = queryset.visible_to(request.user)
+    corporatie_path, cooperatie_path = _PATHS[qs.model._meta.label_lower]
+    if portal.soort == BESTUUR:
+        if cooperatie_path is None:
+            return qs.none()
+        return qs.filter(**{cooperatie_path: portal.cooperatie.pk})
+    if corporatie_path is not None:
+        return qs.filter(**{corporatie_path: portal.corporatie.pk})
+    ids = cooperatie_ids_of_corporaties([portal.corporatie.pk])
+    return qs.filter(**{f"{cooperatie_path}__in": ids})
+
+
+def get_in_portal(request, queryset, **lookup):
+    """One object within the user's scope and the current portal, else 404."""
+    return get_object_or_404(in_portal(request, queryset), **lookup)
+
+
+def paginate(request, queryset, per_page: int = 25):
+    """A page of `queryset` from ``?pagina=``; a bad number gives the last/first
+    page instead of an error, as people expect from a list."""
+    paginator = Paginator(queryset, per_page)
+    return paginator.get_page(request.GET.get("pagina"))
+
+
+def apply_errors(form, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on the named fields when the
+    form has them, else as a general error naming the field."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            if name in form.fields:
+                form.add_error(name, errors)
+            elif name == NON_FIELD_ERRORS:
+                form.add_error(None, errors)
+            else:
+                for error in errors:
+                    for message in error.messages:
+                        form.add_error(None, f"{name}: {message}")
+    else:
+        form.add_error(None, exc)
+
+
+def not_found() -> Http404:
+    return Http404(_("Niet gevonden."))

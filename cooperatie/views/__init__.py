@@ -1,0 +1,1 @@
+"""Pages of the cooperatie app, one module per portal area."""

@@ -1,0 +1,1 @@
+"""Forms of the ledger pages, one module per page module."""

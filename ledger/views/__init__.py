@@ -1,0 +1,1 @@
+"""Pages of the ledger app, one module per portal area."""

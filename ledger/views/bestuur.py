@@ -1,0 +1,3 @@
+"""Pages (under construction)."""
+
+urlpatterns: list = []
