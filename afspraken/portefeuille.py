@@ -27,7 +27,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cooperatie.models import Corporatie
 
@@ -345,6 +345,8 @@ def portefeuille_html(data: dict[str, Any], *, moment: datetime.datetime) -> str
     )
 
 
+# Reports are evidence: always Dutch, whatever language the requester reads.
+@translation.override("nl")
 def render(data: dict[str, Any], *, moment: datetime.datetime) -> bytes:
     """The PDF/A-3b portefeuillerapport of built data, with the data attached as
     JSON and the overview as CSV. The same data and moment give the same bytes."""

@@ -17,7 +17,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 import pypdf
@@ -186,6 +186,8 @@ def nalevingsrapport_html(
     )
 
 
+# Reports are evidence: always Dutch, whatever language the requester reads.
+@translation.override("nl")
 def render_nalevingsrapport(
     toetsing: Toetsing, *, journaal_hash: str, moment: datetime.datetime
 ) -> bytes:

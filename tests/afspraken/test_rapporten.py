@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.utils import translation
 
 import pypdf
 import pytest
@@ -127,6 +128,18 @@ def test_re_rendering_gives_the_same_bytes_and_a_second_seal_is_refused(sealed):
     assert Rapport.objects.filter(toetsing=toetsing).count() == 1
     with pytest.raises(ImmutableRowError):
         Rapport.objects.filter(pk=rapport.pk).update(sha256="0" * 64)
+
+
+def test_a_report_asked_for_in_english_is_the_same_dutch_document(sealed):
+    toetsing, rapport, data = sealed
+    with translation.override("en"):
+        again = rapporten.render_nalevingsrapport(
+            toetsing,
+            journaal_hash=rapport.journaal_hash,
+            moment=toetsing.vastgesteld_op,
+        )
+    assert again == data
+    assert "Nalevingsrapport" in _text(again)
 
 
 def test_hostile_markup_in_a_description_renders_as_text_without_fetching(sealed):
