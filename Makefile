@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/coopsturing
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint test-sqlite test-postgres migrate seed serve clean
+.PHONY: run test install lint chromium test-sqlite test-postgres migrate seed serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,19 @@ serve: install
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## make test: lint, then the whole suite on SQLite and on PostgreSQL
-test: install lint test-sqlite test-postgres
+test: install lint chromium test-sqlite test-postgres
+
+## make chromium: Debian's Chromium for the browser tests (tests/browser), when missing
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if ! command -v apt-get >/dev/null 2>&1; then \
+			echo "No chromium and no apt-get: install Chromium yourself; the browser tests skip (and fail under CI=true)." >&2; \
+			exit 0; \
+		fi; \
+		SUDO=; \
+		if [ "$$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO=sudo; fi; \
+		$$SUDO apt-get update && $$SUDO apt-get install -y chromium; \
+	}
 
 lint: install
 	$(BIN)/ruff check .

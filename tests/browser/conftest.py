@@ -1,0 +1,177 @@
+"""Browser tests: Playwright for Python driving Debian's Chromium against Django's
+live test server.
+
+Each test is one complete scenario as a user clicks through it: log in through the
+login form, fill the forms, upload real files, read the result on the page. The
+ORM is used only to prepare data and to check the database afterwards.
+
+One browser for the whole package, a fresh context (cookies, downloads) and page per
+test. Every page fails its test on a JavaScript error or a console error, so a
+Content-Security-Policy that blocks something the pages need shows up here.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import zlib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.urls import reverse
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from tests.cooperatie.factories import PASSWORD
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="package", autouse=True)
+def _orm_beside_playwright():
+    """Allow ORM calls in the test thread while Playwright runs.
+
+    Playwright's sync API keeps an asyncio event loop running in the test thread
+    from start to stop. Django sees that running loop and refuses every ORM call
+    made there (SynchronousOnlyOperation), although the test code itself is plain
+    synchronous code: the fixtures that prepare data and the assertions on the
+    database afterwards. The live server answers the browser from its own thread,
+    where no loop runs and the check stays on. The setting holds only while the
+    browser tests run (package scope, set before any of their fixtures), so the
+    rest of the suite keeps Django's check.
+    """
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
+@pytest.fixture(scope="package")
+def browser(_orm_beside_playwright):
+    """Debian's Chromium, launched once for all browser tests."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        reason = (
+            "Debian's chromium is not installed (run `make chromium`, or "
+            "`apt-get install chromium`); the browser tests need it."
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_FLAGS
+        )
+        yield chromium
+        chromium.close()
+
+
+class JsErrors(list):
+    """JavaScript errors and console errors of one page, as text."""
+
+
+@pytest.fixture
+def js_errors() -> JsErrors:
+    return JsErrors()
+
+
+@pytest.fixture
+def page(browser, live_server, js_errors) -> Page:
+    """A fresh browser context and page on the live server. Confirm dialogs
+    (`data-confirm` buttons) are accepted and their text kept in `page.dialogs`.
+    The test fails on any JavaScript error or console error."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        accept_downloads=True,
+        locale="nl-NL",
+        timezone_id="Europe/Amsterdam",
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    tab.dialogs = []
+
+    def on_console(message):
+        if message.type != "error":
+            return
+        source = urlsplit(message.location.get("url", "")).path
+        if source == "/favicon.ico":
+            # The site declares no icon, so Chromium asks for /favicon.ico and
+            # logs its 404; that is not a page error.
+            return
+        js_errors.append(f"console: {message.text} [{source or tab.url}]")
+
+    def on_dialog(dialog):
+        tab.dialogs.append(dialog.message)
+        dialog.accept()
+
+    tab.on("console", on_console)
+    tab.on("pageerror", lambda error: js_errors.append(f"pageerror: {error}"))
+    tab.on("dialog", on_dialog)
+    yield tab
+    context.close()
+    if js_errors:
+        pytest.fail("JavaScript errors:\n" + "\n".join(js_errors), pytrace=False)
+
+
+# Helpers for the scenarios ----------------------------------------------------------
+
+
+def login(page: Page, user, *, password: str = PASSWORD) -> None:
+    """Log in through the login form and wait for the greeting."""
+    page.goto(reverse("login"))
+    page.get_by_label("Gebruikersnaam").fill(user.username)
+    page.get_by_label("Wachtwoord", exact=True).fill(password)
+    page.get_by_role("button", name="Aanmelden").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Welkom, {user.username}.")
+
+
+def logout(page: Page) -> None:
+    page.get_by_role("button", name="Afmelden").click()
+    expect(page.get_by_role("status")).to_contain_text("U bent afgemeld.")
+
+
+def flash(page: Page):
+    """The flash messages of the current page."""
+    return page.locator("ul.messages")
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """A full-page screenshot in the git-ignored test-artifacts folder."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def png_photo(width: int = 48, height: int = 32) -> bytes:
+    """A real, valid PNG (an RGB colour gradient), built without extra packages."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    rows = b"".join(
+        b"\x00"  # filter type: none
+        + b"".join(
+            bytes((x * 255 // width, y * 255 // height, 128)) for x in range(width)
+        )
+        for y in range(height)
+    )
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
