@@ -20,6 +20,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -473,7 +474,7 @@ def boeking_storno(request, boeking_id: int):
                     )
                     % {
                         "bedrag": euro(boeking.bedrag),
-                        "datum": boeking.datum.strftime("%d-%m-%Y"),
+                        "datum": date_format(boeking.datum, "SHORT_DATE_FORMAT"),
                     },
                 )
                 return redirect(
