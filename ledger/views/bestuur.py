@@ -16,14 +16,13 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
 
 from afspraken.choices import ToetsingStatus
 from afspraken.locks import locked_years
@@ -264,11 +263,14 @@ def activiteit_bewerken(request, activiteit_id: int):
 
 
 @bestuur_view
-@require_POST
 def activiteit_verwijderen(request, activiteit_id: int):
-    """Remove an activity (POST). The service refuses while evidence or bookings
-    are attached, or when its year is locked; its reason is shown."""
+    """Remove an activity (POST only; the object is looked up first, so another
+    tenant's id answers 404 whatever the method). The service refuses while
+    evidence or bookings are attached, or when its year is locked; its reason is
+    shown."""
     activiteit = get_in_portal(request, Activiteit.objects, pk=activiteit_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     titel, jaar = activiteit.titel, activiteit.datum.year
     try:
         services.activiteit_delete(activiteit=activiteit, actor=request.user)
@@ -283,12 +285,14 @@ def activiteit_verwijderen(request, activiteit_id: int):
 
 
 @bestuur_view
-@require_POST
 def bijlage_verwijderen(request, bijlage_id: int):
-    """Remove one evidence file of an activity (POST), journalled by the service."""
+    """Remove one evidence file of an activity (POST only, after the lookup),
+    journalled by the service."""
     bijlage = get_in_portal(
         request, Bijlage.objects.select_related("activiteit"), pk=bijlage_id
     )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     activiteit_id, naam = bijlage.activiteit_id, str(bijlage)
     try:
         services.bijlage_delete(bijlage=bijlage, actor=request.user)

@@ -548,11 +548,15 @@ def _url(world, tenant, name, obj):
 @pytest.mark.parametrize(("name", "obj", "method"), OBJECT_PAGES)
 def test_another_tenants_object_is_not_found(bestuur, world, name, obj, method):
     seq = last_seq()
+    rows = table_state(Activiteit), table_state(Bijlage)
+    target = _url(world, world.b, name, obj)
 
-    response = getattr(bestuur, method)(_url(world, world.b, name, obj))
-
-    assert response.status_code == 404
+    assert getattr(bestuur, method)(target).status_code == 404
+    # Also with the other method: the object is looked up before the method.
+    assert bestuur.get(target).status_code == 404
+    assert bestuur.post(target).status_code == 404
     assert entries_since(seq) == []
+    assert (table_state(Activiteit), table_state(Bijlage)) == rows
 
 
 @pytest.mark.parametrize(("name", "obj", "method"), OBJECT_PAGES + PAGES)
