@@ -14,17 +14,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import struct
-import zlib
-from pathlib import Path
 from urllib.parse import urlsplit
 
-from django.urls import reverse
-
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
-from tests.cooperatie.factories import PASSWORD
+from .helpers import DESKTOP
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -34,8 +29,6 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 15_000
 
 
@@ -77,22 +70,14 @@ def browser(_orm_beside_playwright):
         chromium.close()
 
 
-class JsErrors(list):
-    """JavaScript errors and console errors of one page, as text."""
-
-
 @pytest.fixture
-def js_errors() -> JsErrors:
-    return JsErrors()
-
-
-@pytest.fixture
-def page(browser, live_server, js_errors) -> Page:
+def page(browser, live_server) -> Page:
     """A fresh browser context and page on the live server. Confirm dialogs
     (`data-confirm` buttons) are accepted and their text kept in `page.dialogs`.
     The test fails on any JavaScript error or console error."""
     context = browser.new_context(
         base_url=live_server.url,
+        viewport=DESKTOP,
         accept_downloads=True,
         locale="nl-NL",
         timezone_id="Europe/Amsterdam",
@@ -100,6 +85,7 @@ def page(browser, live_server, js_errors) -> Page:
     context.set_default_timeout(TIMEOUT_MS)
     tab = context.new_page()
     tab.dialogs = []
+    js_errors: list[str] = []
 
     def on_console(message):
         if message.type != "error":
@@ -122,56 +108,3 @@ def page(browser, live_server, js_errors) -> Page:
     context.close()
     if js_errors:
         pytest.fail("JavaScript errors:\n" + "\n".join(js_errors), pytrace=False)
-
-
-# Helpers for the scenarios ----------------------------------------------------------
-
-
-def login(page: Page, user, *, password: str = PASSWORD) -> None:
-    """Log in through the login form and wait for the greeting."""
-    page.goto(reverse("login"))
-    page.get_by_label("Gebruikersnaam").fill(user.username)
-    page.get_by_label("Wachtwoord", exact=True).fill(password)
-    page.get_by_role("button", name="Aanmelden").click()
-    expect(page.get_by_role("status")).to_contain_text(f"Welkom, {user.username}.")
-
-
-def logout(page: Page) -> None:
-    page.get_by_role("button", name="Afmelden").click()
-    expect(page.get_by_role("status")).to_contain_text("U bent afgemeld.")
-
-
-def flash(page: Page):
-    """The flash messages of the current page."""
-    return page.locator("ul.messages")
-
-
-def screenshot(page: Page, name: str) -> Path:
-    """A full-page screenshot in the git-ignored test-artifacts folder."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
-    return path
-
-
-def png_photo(width: int = 48, height: int = 32) -> bytes:
-    """A real, valid PNG (an RGB colour gradient), built without extra packages."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
-
-    rows = b"".join(
-        b"\x00"  # filter type: none
-        + b"".join(
-            bytes((x * 255 // width, y * 255 // height, 128)) for x in range(width)
-        )
-        for y in range(height)
-    )
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
