@@ -128,7 +128,6 @@ def activiteiten(request):
             "thema_label": Thema(thema).label if thema else "",
             "totalen": totalen,
             "filter_form": filter_form,
-            "gefilterd": bool(thema) or request.GET.get("jaar") is not None,
         },
     )
 
@@ -330,9 +329,9 @@ def bijlage(request, bijlage_id: int):
 # Bookings -----------------------------------------------------------------------
 
 
-def _boeking_totalen(queryset) -> dict[str, Decimal]:
-    """Budget received, spent and the balance; a storno counts against the
-    booking it cancels (the queryset is `voor_jaar` for one year)."""
+def _boeking_totalen(queryset) -> dict[str, str | bool]:
+    """Budget received, spent and the balance, as euro text; a storno counts
+    against the booking it cancels (the queryset is `voor_jaar` for one year)."""
 
     def som(soort: str, storno: bool) -> Coalesce:
         return Coalesce(
