@@ -1,0 +1,81 @@
+"""Forms of the yearly cycle pages: the dashboard filters, returning a year and
+assessing a kwalitatief toezegging."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from afspraken.choices import ToetsingStatus, Verdict
+
+# Status of an afspraak in a year without a toetsing (the year was not opened).
+NIET_GEOPEND = "niet_geopend"
+
+STATUS_KEUZES = [
+    ("", _("alle statussen")),
+    (NIET_GEOPEND, _("nog niet geopend")),
+    *ToetsingStatus.choices,
+]
+
+
+class DashboardFilterForm(forms.Form):
+    """The filters above the dashboard (a GET form; every field optional)."""
+
+    gemeente = forms.ChoiceField(label=_("Gemeente"), required=False)
+    gebouw = forms.TypedChoiceField(
+        label=_("Gebouw"), required=False, coerce=int, empty_value=None
+    )
+    jaar = forms.TypedChoiceField(
+        label=_("Jaar"), required=False, coerce=int, empty_value=None
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_KEUZES)
+
+    def __init__(self, *args, gebouwen, jaren, **kwargs):
+        super().__init__(*args, **kwargs)
+        gemeenten = sorted({g.gemeentecode for g in gebouwen})
+        self.fields["gemeente"].choices = [
+            ("", _("alle gemeenten")),
+            *((code, code) for code in gemeenten),
+        ]
+        self.fields["gebouw"].choices = [
+            ("", _("alle gebouwen")),
+            *((g.pk, f"{g.complexnummer} {g.naam}") for g in gebouwen),
+        ]
+        self.fields["jaar"].choices = [
+            ("", _("alle jaren")),
+            *((jaar, str(jaar)) for jaar in jaren),
+        ]
+
+
+class TerugsturenForm(forms.Form):
+    """The reason a beheerder returns a submitted year (required)."""
+
+    reden = forms.CharField(
+        label=_("Reden van terugsturen"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Wat moet het bestuur aanvullen of verbeteren? Het bestuur ziet deze "
+            "reden op zijn jaaroverzicht; zij komt ook in het journaal."
+        ),
+        max_length=2000,
+    )
+
+
+class BeoordelenForm(forms.Form):
+    """The beheerder's assessment of one kwalitatief toezegging."""
+
+    oordeel = forms.ChoiceField(
+        label=_("Oordeel"),
+        choices=[
+            (Verdict.NAGEKOMEN, Verdict.NAGEKOMEN.label),
+            (Verdict.DEELS, Verdict.DEELS.label),
+            (Verdict.NIET_NAGEKOMEN, Verdict.NIET_NAGEKOMEN.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    toelichting = forms.CharField(
+        label=_("Toelichting"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Waarop baseert u het oordeel? Verplicht; komt in het rapport."),
+        max_length=2000,
+    )
