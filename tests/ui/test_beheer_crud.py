@@ -199,6 +199,18 @@ def test_gebouw_list_filters_by_gemeente_and_text(client, world):
     assert 'class="empty"' in html
 
 
+def test_gebouw_list_is_paginated_and_keeps_its_filter(client, world):
+    GebouwFactory.create_batch(26, corporatie=world.a.corporatie, gemeentecode="GM0599")
+    client.force_login(world.a.beheerder)
+    base = url("beheer-gebouwen", world.a)
+    first = client.get(base, {"gemeente": "GM0599"})
+    assert len(first.context["page"].object_list) == 25
+    assert "gemeente=GM0599&amp;pagina=2" in first.content.decode()
+    second = client.get(base, {"gemeente": "GM0599", "pagina": "2"})
+    assert len(second.context["page"].object_list) == 1
+    assert world.a.gebouw not in second.context["page"].object_list
+
+
 def test_gebouw_list_empty_state_links_to_create(client, world):
     # A corporatie without gebouwen, with A's beheerder as its beheerder too.
     leeg = CorporatieFactory()
