@@ -102,16 +102,10 @@ def jaaroverzicht(request):
         if corporatie_ids
         else []
     )
-    jaren = sorted(
-        {
-            vandaag.year,
-            jaar,
-            *in_portal(request, Toetsing.objects)
-            .order_by()
-            .values_list("jaar", flat=True)
-            .distinct(),
-        },
-        reverse=True,
+    toetsingen = list(
+        in_portal(request, Toetsing.objects)
+        .select_related("afspraak__corporatie")
+        .order_by("jaar", "afspraak_id")
     )
     blokken = [_afspraak_blok(request, regel, jaar, vandaag) for regel in regels]
     return render(
@@ -120,16 +114,66 @@ def jaaroverzicht(request):
         {
             "jaar": jaar,
             "lopend": jaar == vandaag.year,
-            "verleden": jaar < vandaag.year,
             "vandaag": vandaag,
-            "jaren": jaren,
+            "jaren": _jaren(afspraken, toetsingen, jaar, vandaag.year),
             "blokken": blokken,
-            "teruggestuurd": [b for b in blokken if b["teruggestuurd"]],
+            "teruggestuurd": [
+                _aandacht(portal, t)
+                for t in toetsingen
+                if t.status == ToetsingStatus.TERUGGESTUURD
+            ],
+            "in_te_dienen": _in_te_dienen(
+                portal, afspraken, toetsingen, jaar, vandaag.year
+            ),
             "heeft_afspraken": bool(regels) or afspraken.exists(),
             "activiteit_url": url_or_none(portal, "activiteit-nieuw"),
             "boeking_url": url_or_none(portal, "boeking-nieuw"),
         },
     )
+
+
+def _jaren(afspraken, toetsingen, jaar: int, lopend: int) -> list[int]:
+    """The years to offer: those with a toetsing, the years the afspraken ran up
+    to the running year, the running year and the chosen one; newest first."""
+    jaren = {lopend, jaar, *(t.jaar for t in toetsingen)}
+    for ingangsjaar, eindjaar in afspraken.values_list("ingangsjaar", "eindjaar"):
+        laatste = min(eindjaar or lopend, lopend)
+        jaren.update(range(max(ingangsjaar, JAAR_MIN), laatste + 1))
+    return sorted(jaren, reverse=True)
+
+
+def _aandacht(portal, toetsing: Toetsing) -> dict:
+    """A returned year: the corporatie's reason and the way to submit again."""
+    return {
+        "toetsing": toetsing,
+        "jaar": toetsing.jaar,
+        "corporatie": toetsing.afspraak.corporatie,
+        "afspraak": toetsing.afspraak,
+        "reden": toetsing.teruggestuurd_reden,
+        "indienen_url": portal.url("toetsing-indienen", toetsing.pk),
+    }
+
+
+def _in_te_dienen(portal, afspraken, toetsingen, jaar: int, lopend: int) -> list:
+    """Past years still to submit (other than the one shown): open toetsingen of
+    earlier years, and last year's afspraken without a toetsing."""
+    rijen = [
+        {
+            "jaar": t.jaar,
+            "afspraak": t.afspraak,
+            "url": portal.url("toetsing-indienen", t.pk),
+        }
+        for t in toetsingen
+        if t.status == ToetsingStatus.OPEN and t.jaar < lopend and t.jaar != jaar
+    ]
+    vorig = lopend - 1
+    if jaar != vorig:
+        met_toetsing = {t.afspraak_id for t in toetsingen if t.jaar == vorig}
+        rijen += [
+            {"jaar": vorig, "afspraak": afspraak, "url": f"?jaar={vorig}"}
+            for afspraak in afspraken.lopend_in(vorig).exclude(pk__in=met_toetsing)
+        ]
+    return rijen
 
 
 @bestuur_view

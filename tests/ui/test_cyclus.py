@@ -362,11 +362,14 @@ def test_terugsturen_with_reason_returns_the_year_to_the_bestuur(client, world):
     assert reden in page
     assert a.beheerder.username in page
 
+    # The board sees the reason on its start page (the running year), and on
+    # the overview of the returned year itself.
     client.force_login(a.bestuur)
-    overzicht = html(client.get(url("bestuur-start", a.cooperatie), {"jaar": JAAR}))
-    assert reden in overzicht
-    assert "heeft het jaar 2024 teruggestuurd" in overzicht
-    assert url("bestuur-toetsing-indienen", a.cooperatie, toetsing.pk) in overzicht
+    for query in ({}, {"jaar": JAAR}):
+        overzicht = html(client.get(url("bestuur-start", a.cooperatie), query))
+        assert reden in overzicht
+        assert "heeft het jaar 2024 van" in overzicht
+        assert url("bestuur-toetsing-indienen", a.cooperatie, toetsing.pk) in overzicht
 
 
 def test_terugsturen_form_is_only_offered_for_a_submitted_year(client, world):
@@ -561,6 +564,19 @@ def test_year_overview_shows_progress_and_koers_for_the_running_year(client, wor
     assert f"Indienen kan vanaf 1 januari {lopend() + 1}" in page
     assert f'href="?jaar={JAAR}"' in page  # a year with a toetsing
     assert world.b.cooperatie.naam not in page
+
+
+def test_year_overview_reminds_of_past_years_not_yet_submitted(client, world):
+    a = world.a
+    client.force_login(a.bestuur)
+
+    page = html(client.get(url("bestuur-start", a.cooperatie)))
+
+    assert f"Het jaar 2024 van “{a.afspraak.titel}” is nog niet ingediend." in page
+    assert url("bestuur-toetsing-indienen", a.cooperatie, a.toetsing.pk) in page
+    vorig = lopend() - 1
+    assert f"Het jaar {vorig} van “{a.afspraak.titel}” is nog niet ingediend." in page
+    assert f'href="?jaar={vorig}"' in page
 
 
 def test_year_overview_of_a_past_year_offers_to_submit(client, world):
