@@ -33,8 +33,8 @@ def logout(page: Page) -> None:
 
 
 def flash(page: Page):
-    """The flash messages of the current page."""
-    return page.locator("ul.messages")
+    """The flash messages of the current page (base.html puts them first in main)."""
+    return page.locator("main > ul.messages[role=status]")
 
 
 def screenshot(page: Page, name: str) -> Path:
