@@ -129,20 +129,18 @@ def _save_toezeggingen(request, afspraak: Afspraak, formset, telling) -> None:
     its row and the remaining rows are still tried, so all errors show at once."""
     volgorde = (afspraak.toezeggingen.aggregate(m=Max("volgorde"))["m"] or 0) + 1
     for row in formset.forms:
+        delete = row.cleaned_data.get("DELETE", False)
+        if not (delete or row.has_changed()):
+            continue
         # A fresh copy for the service: a refused save must leave the rows as
         # they were loaded (a delete would clear the pk of what it is given).
         toezegging = (
             Toezegging.objects.get(pk=row.instance.pk) if row.instance.pk else None
         )
         try:
-            if row.cleaned_data.get("DELETE"):
-                if toezegging is not None:
-                    services.toezegging_delete(
-                        toezegging=toezegging, actor=request.user
-                    )
-                    telling.verwijderd += 1
-            elif not row.has_changed():
-                continue
+            if delete:
+                services.toezegging_delete(toezegging=toezegging, actor=request.user)
+                telling.verwijderd += 1
             elif toezegging is None:
                 services.toezegging_create(
                     afspraak=afspraak,
@@ -192,10 +190,7 @@ def _save(request, form, formset, afspraak: Afspraak | None):
         pass
     else:
         return afspraak, telling
-    messages.error(
-        request,
-        _("Er is niets opgeslagen. Zie de meldingen bij de velden hieronder."),
-    )
+    # The page says that nothing was saved, above the fields with their errors.
     return None, telling
 
 

@@ -744,7 +744,7 @@ def test_afspraak_create_one_bad_row_writes_nothing(client, world):
     assert "De norm is nul of meer." in rows[1].errors["norm"]
     html = text_of(response)
     assert "De norm is nul of meer." in html
-    assert "Er is niets opgeslagen" in html
+    assert "er is nog niets opgeslagen" in html
     assert table_state(Afspraak) == afspraken
     assert table_state(Toezegging) == toezeggingen
     assert entries_since(seq) == []
