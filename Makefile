@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/coopsturing
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint chromium test-sqlite test-postgres migrate seed serve clean
+.PHONY: run test install lint messages chromium test-sqlite test-postgres migrate seed serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,14 @@ test-postgres: install
 		fi; \
 	elif [ $$status -ne 0 ]; then exit $$status; fi; \
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+## make messages: refresh the Dutch and English catalogues (locale/) from the code,
+## then compile them; translate the new English entries in between and run it again
+messages: install
+	$(BIN)/python manage.py makemessages -l nl -l en --no-obsolete \
+		--ignore='.venv/*' --ignore='tests/*' --ignore='bench/*' \
+		--ignore='staticfiles/*' --ignore='media/*'
+	$(BIN)/python manage.py compilemessages -l nl -l en
 
 clean:
 	rm -rf $(VENV) db.sqlite3* test-db.sqlite3* staticfiles

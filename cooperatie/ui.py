@@ -54,6 +54,7 @@ NAV = {
         ("cooperaties", gettext_lazy("Coöperaties")),
         ("overeenkomsten", gettext_lazy("Overeenkomsten")),
         ("afspraken", gettext_lazy("Afspraken")),
+        ("verifieren", gettext_lazy("Verifiëren")),
     ],
     BESTUUR: [
         ("start", gettext_lazy("Jaaroverzicht")),

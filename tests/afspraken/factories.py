@@ -1,10 +1,13 @@
 """Factories of the afspraken app."""
 
+import hashlib
+import io
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
 
 import factory
+import pypdf
 from factory.django import DjangoModelFactory
 
 from afspraken.choices import Indicator, JaarparameterCode, Richting, ToetsingStatus
@@ -77,13 +80,28 @@ class BeoordelingFactory(DjangoModelFactory):
     beoordeeld_door = factory.SubFactory(UserFactory)
 
 
+def minimal_pdf(title: str) -> bytes:
+    """A small valid PDF (one blank page) with a title: a stand-in for a rendered
+    report where the test is not about rendering."""
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=72, height=72)
+    writer.add_metadata({"/Title": title})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 class RapportFactory(DjangoModelFactory):
     class Meta:
         model = Rapport
 
+    class Params:
+        # Unique bytes per report, and a seal that matches them.
+        inhoud = factory.Sequence(lambda n: minimal_pdf(f"Rapport {n}"))
+
     toetsing = factory.SubFactory(ToetsingFactory, status=ToetsingStatus.VASTGESTELD)
-    pdf = factory.LazyFunction(lambda: ContentFile(b"%PDF-1.7 test", name="r.pdf"))
-    sha256 = factory.Sequence(lambda n: f"{n:064x}")
+    pdf = factory.LazyAttribute(lambda o: ContentFile(o.inhoud, name="r.pdf"))
+    sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.inhoud).hexdigest())
     created_by = factory.SubFactory(UserFactory)
 
 

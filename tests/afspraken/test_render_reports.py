@@ -8,6 +8,7 @@ import json
 import signal
 import threading
 import zipfile
+from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -150,8 +151,10 @@ def test_a_year_without_afspraken_says_so_and_writes_nothing(world, tmp_path):
 
 
 def test_a_stored_report_that_fails_its_sha256_is_not_copied(world, tmp_path):
-    # The world's 2023 reports are stand-ins whose bytes do not match their sum:
+    # Both tenants' stored 2023 reports are changed on disk after sealing:
     # neither the reports nor the bundles holding them are written.
+    for tenant in (world.a, world.b):
+        Path(tenant.rapport.pdf.path).write_bytes(b"%PDF-1.7 changed afterwards")
     with pytest.raises(CommandError, match="4 van 6 rapporten zijn mislukt"):
         _run(jaar=2023, uit=tmp_path / "uit")
     names = sorted(p.name for p in (tmp_path / "uit").iterdir())

@@ -248,8 +248,7 @@ def ingediend(world):
 
 
 def sealed_2024(world):
-    """A's 2024 toetsing sealed for real (the world's report is a stand-in whose
-    bytes do not match its seal, which the bundle rightly refuses)."""
+    """A's 2024 toetsing sealed for real, so the bundle holds a rendered report."""
     toetsing = ingediend(world)
     afspraken_services.toetsing_vaststellen(
         toetsing=toetsing, actor=fresh(world.a.beheerder)
