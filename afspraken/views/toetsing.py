@@ -76,7 +76,7 @@ def waarde_tekst(indicator: str, waarde: Fraction | Decimal | None) -> str:
     if waarde is None:
         return "–"
     if indicator == Indicator.BESTEDING:
-        return "€ " + euro(evaluatie.to_decimal(Fraction(waarde), 2))
+        return "€\u00a0" + euro(evaluatie.to_decimal(Fraction(waarde), 2))
     if indicator in PERCENTAGES:
         return f"{getal(waarde)}%"
     return getal(waarde)
@@ -246,8 +246,8 @@ def _historie_rij(entry: AuditEntry) -> dict:
         if after.get("toelichting"):
             detail = f"{detail} — {after['toelichting']}"
     elif entry.action == "toetsing_vaststellen" and after.get("rapport_sha256"):
-        detail = _("SHA-256 van het rapport: %(sha)s") % {
-            "sha": after["rapport_sha256"]
+        detail = _("SHA-256 van het rapport: %(sha)s…") % {
+            "sha": after["rapport_sha256"][:16]
         }
     return {
         "tijdstip": entry.timestamp,
@@ -328,6 +328,10 @@ def _render_toetsing(
         "historie": [_historie_rij(e) for e in page],
         "historie_page": page,
         "rapport": rapport,
+        # In parts, so the 64 characters can wrap on a phone.
+        "rapport_sha256": [rapport.sha256[i : i + 16] for i in range(0, 64, 16)]
+        if rapport
+        else [],
         "rapport_url": url_or_none(portal, "rapport-pdf", rapport.pk)
         if rapport
         else None,
