@@ -635,3 +635,18 @@ def test_year_overview_without_afspraak_explains_who_records_it(client, world):
 
     assert 'class="empty"' in page
     assert "De corporatie legt de afspraak en de toezeggingen vast" in page
+
+
+def test_indienen_without_toezeggingen_is_refused_with_a_message(client, world):
+    a = world.a
+    leeg = AfspraakFactory(corporatie=a.corporatie, cooperatie=a.cooperatie)
+    toetsing = ToetsingFactory(afspraak=leeg, jaar=JAAR)
+    client.force_login(a.bestuur)
+    target = url("bestuur-toetsing-indienen", a.cooperatie, toetsing.pk)
+
+    response = client.post(target)
+
+    assert response.status_code == 200
+    assert "Deze afspraak heeft geen toezeggingen" in html(response)
+    assert "definitief indienen" not in html(response)
+    assert Toetsing.objects.get(pk=toetsing.pk).status == ToetsingStatus.OPEN
