@@ -1,10 +1,10 @@
 """Endpoints of the afspraken resources, the yearly cycle and the sealed reports."""
 
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -19,7 +19,7 @@ from cooperatie.api.base import (
 from cooperatie.api.views import WriteSerializers, _summaries
 from cooperatie.models import Corporatie
 
-from .. import rapporten, services
+from .. import rapporten, services, tasks
 from ..filtersets import (
     AfspraakFilter,
     JaarparameterFilter,
@@ -166,12 +166,18 @@ class ToetsingViewSet(CreateMixin, ReadViewSet):
     retrieve=extend_schema(summary="Eén verzegeld rapport opvragen"),
     pdf=extend_schema(
         summary="Verzegeld rapport downloaden (PDF)",
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            409: OpenApiResponse(description="Het bestand klopt niet met zijn zegel."),
+        },
     ),
     bundel=extend_schema(
         summary="Auditorbundel van een corporatie-jaar downloaden (ZIP)",
         parameters=[s.BundelQuerySerializer],
-        responses={(200, "application/zip"): OpenApiTypes.BINARY},
+        responses={
+            (200, "application/zip"): OpenApiTypes.BINARY,
+            409: OpenApiResponse(description="Een bestand klopt niet met zijn zegel."),
+        },
     ),
     verifieer=extend_schema(
         summary="Controleren of een PDF (of SHA-256) een verzegeld rapport is",
@@ -193,12 +199,17 @@ class RapportViewSet(ReadViewSet):
     def pdf(self, request, pk=None):
         rapport = self.get_object()
         toetsing = rapport.toetsing
-        return FileResponse(
-            rapport.pdf.open("rb"),
-            content_type="application/pdf",
-            as_attachment=True,
-            filename=f"nalevingsrapport-{toetsing.jaar}-toetsing-{toetsing.pk}.pdf",
+        try:
+            data = tasks.sealed_bytes(toetsing)
+        except ValueError as exc:
+            # Never hand out a stored file that no longer matches its seal.
+            return Response({"detail": str(exc)}, status=409)
+        response = HttpResponse(data, content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="nalevingsrapport-{toetsing.jaar}'
+            f'-toetsing-{toetsing.pk}.pdf"'
         )
+        return response
 
     @action(detail=False, methods=["get"])
     def bundel(self, request):
@@ -212,9 +223,12 @@ class RapportViewSet(ReadViewSet):
         sealed = self.get_queryset().filter(
             toetsing__jaar=jaar, toetsing__afspraak__corporatie=corporatie
         )
-        blob = rapporten.auditor_bundle(
-            rapporten=sealed, corporatie_naam=corporatie.naam, jaar=jaar
-        )
+        try:
+            blob = rapporten.auditor_bundle(
+                rapporten=sealed, corporatie_naam=corporatie.naam, jaar=jaar
+            )
+        except ValueError as exc:
+            return Response({"detail": str(exc)}, status=409)
         response = HttpResponse(blob, content_type="application/zip")
         response["Content-Disposition"] = (
             f'attachment; filename="auditorbundel-{corporatie.kvk_nummer}-{jaar}.zip"'

@@ -7,6 +7,7 @@ import datetime
 import hashlib
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from rest_framework.test import APIClient
@@ -662,11 +663,26 @@ def test_rapport_pdf_downloads_the_sealed_bytes(world, sealed):
     assert disposition.startswith("attachment;")
     expected_name = f"nalevingsrapport-2024-toetsing-{rapport.toetsing_id}.pdf"
     assert f'filename="{expected_name}"' in disposition
-    body = b"".join(response.streaming_content)
+    body = response.content
     assert body == data
     assert body.startswith(b"%PDF-")
     assert hashlib.sha256(body).hexdigest() == rapport.sha256
     assert entries_since(seq) == []
+
+
+def test_a_stored_report_changed_after_sealing_is_not_handed_out(world, sealed):
+    rapport, _data = sealed
+    Path(rapport.pdf.path).write_bytes(b"%PDF-1.7 changed after sealing")
+    client = client_for(world.a.auditor)
+
+    response = client.get(f"/api/v1/rapporten/{rapport.pk}/pdf/")
+    assert response.status_code == 409
+    assert "SHA-256" in response.json()["detail"]
+    response = client.get(
+        "/api/v1/rapporten/bundel/",
+        {"corporatie": world.a.corporatie.pk, "jaar": 2024},
+    )
+    assert response.status_code == 409
 
 
 def test_verifieer_recognises_the_sealed_pdf_and_its_sha256(world, sealed):

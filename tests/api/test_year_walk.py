@@ -381,7 +381,7 @@ def test_a_year_walks_from_agreement_to_sealed_verified_report(start):
     assert (meta["jaar"], meta["afspraak"]) == (JAAR, afspraak["id"])
     response = get(bestuur, f"/rapporten/{rapport.pk}/pdf/")
     assert response["Content-Type"] == "application/pdf"
-    pdf = b"".join(response.streaming_content)
+    pdf = response.content
     assert pdf.startswith(b"%PDF")
     assert hashlib.sha256(pdf).hexdigest() == rapport.sha256
     text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
