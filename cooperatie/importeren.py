@@ -262,14 +262,21 @@ def _cell_text(value: Any) -> str:
         return "ja" if value else "nee"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
+    # A NUL is never data, and a database refuses it.
+    text = str(value).replace("\x00", "").strip()
     if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
         text = text[1:]
     return text
 
 
 def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252, else Latin-1."""
+    """UTF-8 (with or without BOM), UTF-16 with its BOM (a spreadsheet's
+    "Unicode text"), else Windows-1252, else Latin-1."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return data.decode(encoding)
@@ -287,8 +294,8 @@ def _first_record(text: str) -> str:
 
 
 def _delimiter(text: str) -> str:
-    """`;` or `,`: whichever splits the header into more known columns (a
-    spreadsheet in Dutch writes `;`, most other tools `,`)."""
+    """`;`, `,` or a tab: whichever splits the header into more known columns (a
+    spreadsheet in Dutch writes `;`, most other tools `,`, "Unicode text" tabs)."""
     header = _first_record(text)
 
     def score(delimiter: str) -> tuple[int, int]:
@@ -296,7 +303,7 @@ def _delimiter(text: str) -> str:
         known = sum(1 for cell in cells if _header_key(cell) in _FIELD_OF_HEADER)
         return known, len(cells)
 
-    return max(";,", key=score)
+    return max(";,\t", key=score)
 
 
 def _csv_records(data: bytes) -> Iterable[tuple[int, list[Any]]]:
@@ -704,24 +711,51 @@ def _errors_of(
     ]
 
 
-def _check(
-    parsed: ParsedFile,
-    *,
-    row: int | None,
-    instance: Lid,
-    lid: Lid,
-    before,
-    data: dict[str, Any],
-    member: str = "",
-) -> list[RowError]:
-    """The refusals the service would give: the model's rules on the changed
-    instance, then the year lock on the membership dates."""
-    try:
-        writes.validate(instance)
-        services._check_membership_change(lid, before, data)
-    except ValidationError as exc:
-        return _errors_of(exc, parsed, row=row, member=member)
-    return []
+class _Checker:
+    """The refusals the service would give for one change: the model's rules on
+    the changed instance, then the year lock on the membership dates.
+
+    The year lock depends only on the old and new dates, so its verdict is kept
+    per combination of dates: a list of hundreds of members shares a few dates,
+    and each check costs several queries.
+    """
+
+    def __init__(self, parsed: ParsedFile):
+        self.parsed = parsed
+        self.year_lock: dict[tuple, ValidationError | None] = {}
+
+    def __call__(
+        self,
+        *,
+        row: int | None,
+        instance: Lid,
+        lid: Lid,
+        before,
+        data: dict[str, Any],
+        member: str = "",
+    ) -> list[RowError]:
+        try:
+            writes.validate(instance)
+        except ValidationError as exc:
+            return _errors_of(exc, self.parsed, row=row, member=member)
+        key = (
+            before,
+            lid.lid_sinds,
+            lid.lid_tot,
+            data.get("lid_sinds", "-"),
+            data.get("lid_tot", "-"),
+        )
+        if key not in self.year_lock:
+            try:
+                services._check_membership_change(lid, before, data)
+            except ValidationError as exc:
+                self.year_lock[key] = exc
+            else:
+                self.year_lock[key] = None
+        refusal = self.year_lock[key]
+        if refusal is None:
+            return []
+        return _errors_of(refusal, self.parsed, row=row, member=member)
 
 
 def _field_errors(
@@ -768,6 +802,7 @@ def plan_import(
     duplicates = _flag_duplicates(rows, parsed)
 
     matched: dict[int, RowPlan] = {}
+    check = _Checker(parsed)
     # The year lock's checks lock the cooperatie's row, which needs a transaction.
     with transaction.atomic():
         for row in rows:
@@ -796,8 +831,7 @@ def plan_import(
                 instance = Lid(
                     cooperatie=cooperatie, journaal_salt=Lid.new_salt(), **row.values
                 )
-                row.errors += _check(
-                    parsed,
+                row.errors += check(
                     row=row.number,
                     instance=instance,
                     lid=instance,
@@ -815,8 +849,7 @@ def plan_import(
                     instance = copy.copy(row.lid)
                     for name, value in row.changes.items():
                         setattr(instance, name, value)
-                    row.errors += _check(
-                        parsed,
+                    row.errors += check(
                         row=row.number,
                         instance=instance,
                         lid=row.lid,
@@ -833,8 +866,7 @@ def plan_import(
                 to_end.append(lid)
                 instance = copy.copy(lid)
                 instance.lid_tot = end_date
-                errors_to_end += _check(
-                    parsed,
+                errors_to_end += check(
                     row=None,
                     instance=instance,
                     lid=lid,

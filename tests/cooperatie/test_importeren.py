@@ -128,6 +128,19 @@ def test_latin1_file_that_is_not_windows_1252_is_read():
     assert parse_file(data).rows[0].values["naam"] == "J\x81n"
 
 
+def test_utf16_tab_separated_unicode_text_is_read():
+    data = "naam\tlid_sinds\r\nZoë\t2024-01-01\r\n".encode("utf-16")
+    assert parse_file(data).rows[0].values == {
+        "naam": "Zoë",
+        "lid_sinds": "2024-01-01",
+    }
+
+
+def test_nul_characters_are_dropped():
+    data = csv_bytes("Ja\x00n;;;;2024-01-01;;;")
+    assert parse_file(data).rows[0].values["naam"] == "Jan"
+
+
 def test_xlsx_with_real_dates_and_numbers_is_read():
     data = xlsx_bytes(
         [
