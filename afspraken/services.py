@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cooperatie import permissions
 from cooperatie.models import Cooperatie, Corporatie, Gebouw
@@ -211,6 +212,14 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
 }
 
 
+# How a transition is named in messages (the keys above are identifiers).
+TRANSITION_LABELS = {
+    "indienen": gettext_lazy("indienen"),
+    "terugsturen": gettext_lazy("terugsturen"),
+    "vaststellen": gettext_lazy("vaststellen"),
+}
+
+
 def _transition(toetsing: Toetsing, name: str) -> tuple[Toetsing, str, str]:
     """Lock the toetsing row and check the transition; return (row, from, to)."""
     locked = Toetsing.objects.select_for_update().get(pk=toetsing.pk)
@@ -224,7 +233,7 @@ def _transition(toetsing: Toetsing, name: str) -> tuple[Toetsing, str, str]:
                 )
                 % {
                     "status": ToetsingStatus(locked.status).label,
-                    "actie": name,
+                    "actie": TRANSITION_LABELS[name],
                     "vanuit": ", ".join(
                         sorted(str(ToetsingStatus(s).label) for s in allowed_from)
                     ),
