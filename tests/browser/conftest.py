@@ -17,7 +17,7 @@ import shutil
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from .helpers import DESKTOP
 
@@ -62,6 +62,9 @@ def browser(_orm_beside_playwright):
         if os.environ.get("CI") == "true":
             pytest.fail(reason, pytrace=False)
         pytest.skip(reason)
+    # A page that seals a report renders a PDF first; under a busy `make test`
+    # that can take longer than Playwright's default 5 s.
+    expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=executable, args=CHROMIUM_FLAGS
