@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 
+from django.utils.translation import gettext as _
+
 from .choices import Verdict
 
 COLOURS = {
@@ -36,11 +38,13 @@ def _fmt(value: Decimal) -> str:
 
 
 def _open_svg(width: int, height: int, title: str) -> list[str]:
-    """The opening tag (with an accessible label) and the title line."""
+    """The opening tag (with an accessible name, also as the SVG's own <title>)
+    and the visible title line."""
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title)}" '
-        'font-family="DejaVu Sans, sans-serif" font-size="10">'
+        'font-family="DejaVu Sans, sans-serif" font-size="10">',
+        f"<title>{escape(title)}</title>",
     ]
     if title:
         parts.append(
@@ -91,7 +95,8 @@ def staafdiagram(staven: list[Staaf], *, width: int = 640, title: str = "") -> s
     legend_y = height - 6
     parts.append(
         f'<text x="{label_w}" y="{legend_y}" font-size="8">'
-        "balk = waarde dit jaar · streep = norm · rondje = eerdere jaren</text></svg>"
+        + escape(_("balk = waarde dit jaar · streep = norm · rondje = eerdere jaren"))
+        + "</text></svg>"
     )
     return "".join(parts)
 

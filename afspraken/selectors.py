@@ -195,7 +195,7 @@ def spec_from_row(row: dict) -> ToezeggingSpec:
     )
 
 
-def _from_snapshot(snapshot: dict) -> ToetsingResultaat:
+def resultaat_from_snapshot(snapshot: dict) -> ToetsingResultaat:
     rows = []
     for row in snapshot["toezeggingen"]:
         waarde = Fraction(Decimal(row["waarde"])) if row["waarde"] is not None else None
@@ -261,7 +261,7 @@ def corporatie_jaar(
             and toetsing.status in LOCKED_STATUSES
             and toetsing.snapshot
         ):
-            resultaat = _from_snapshot(toetsing.snapshot)
+            resultaat = resultaat_from_snapshot(toetsing.snapshot)
             bevroren = True
         else:
             resultaat = evaluate(

@@ -32,7 +32,7 @@ from .selectors import (
 VERSIE = 1
 
 
-def _historie(toetsing: Toetsing) -> dict[str, list[list]]:
+def historie_of(toetsing: Toetsing) -> dict[str, list[list]]:
     """Measured values of the same toezeggingen in earlier, approved years."""
     historie: dict[str, list[list]] = defaultdict(list)
     earlier = (
@@ -186,7 +186,7 @@ def build(toetsing: Toetsing) -> dict[str, Any]:
             }
             for b in boekingen
         ],
-        "historie": _historie(toetsing),
+        "historie": historie_of(toetsing),
     }
 
 

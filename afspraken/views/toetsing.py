@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from html import escape
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -46,7 +45,7 @@ from ..choices import Indicator, Richting, ToetsingStatus, Verdict
 from ..forms.toetsing import BeoordelenForm, TerugsturenForm
 from ..models import Toetsing, Toezegging
 from ..rapporten import euro
-from ..snapshot import _historie
+from ..snapshot import historie_of
 
 PERCENTAGES = (Indicator.AANDEEL_ACTIEVE_LEDEN, Indicator.AANDEEL_DOELGROEP)
 
@@ -172,7 +171,7 @@ def resultaat_van(toetsing: Toetsing) -> tuple[evaluatie.ToetsingResultaat, bool
     if toetsing.status in (ToetsingStatus.INGEDIEND, ToetsingStatus.VASTGESTELD) and (
         toetsing.snapshot
     ):
-        return selectors._from_snapshot(toetsing.snapshot), True
+        return selectors.resultaat_from_snapshot(toetsing.snapshot), True
     cooperatie_id = toetsing.afspraak.cooperatie_id
     cijfers = selectors.jaarcijfers(cooperatie_ids=[cooperatie_id], jaar=toetsing.jaar)
     specs = [selectors.spec_of(t) for t in toetsing.afspraak.toezeggingen.all()]
@@ -203,11 +202,8 @@ def grafiek(
     ]
     if not staven:
         return ""
-    svg = staafdiagram(staven, title=titel)
-    # The accessible name also as the SVG's own <title> (the first child).
-    svg = svg.replace(">", f"><title>{escape(titel)}</title>", 1)
-    # Safe: charts.py escapes every text it puts in the SVG, and so does this.
-    return mark_safe(svg)
+    # Safe: charts.py escapes every text it puts in the SVG.
+    return mark_safe(staafdiagram(staven, title=titel))
 
 
 # The history of a toetsing -------------------------------------------------------
@@ -285,7 +281,7 @@ def _render_toetsing(
     resultaat, bevroren = resultaat_van(toetsing)
     historie = (toetsing.snapshot or {}).get("historie") if bevroren else None
     if historie is None:
-        historie = _historie(toetsing)
+        historie = historie_of(toetsing)
     beheer = portal.soort == "beheer"
     vastgesteld = toetsing.status == ToetsingStatus.VASTGESTELD
     kan_beoordelen = beheer and not vastgesteld

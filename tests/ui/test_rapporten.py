@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from pathlib import Path
 
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -256,7 +257,8 @@ def test_bundle_of_a_year_without_sealed_reports_is_not_found(client, world, sea
 
 
 def test_bundle_is_refused_when_a_stored_report_does_not_match_its_seal(client, world):
-    # The world's 2023 report is a stored file whose SHA-256 is not its seal.
+    # The stored 2023 report is changed on disk after sealing.
+    Path(world.a.rapport.pdf.path).write_bytes(b"%PDF-1.7 changed afterwards")
     client.force_login(world.a.auditor)
 
     response = client.get(portal_url("audit", "bundel", world.a, 2023))
