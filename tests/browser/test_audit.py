@@ -67,6 +67,10 @@ def test_auditor_downloads_a_sealed_report_and_verifies_it(page: Page, world):
     expect(facts).to_contain_text("Wooncoöperatie A")
     expect(facts).to_contain_text("2025")
     expect(facts).to_contain_text(rapport.sha256)
+    page.get_by_role("link", name="Naar de toetsing").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Toetsing 2025 van Wooncoöperatie A"
+    )
 
     # One byte more and it is no longer the sealed report.
     _verify(page, "gewijzigd.pdf", data + b"\n")
