@@ -373,6 +373,7 @@ def test_upload_preview_then_commit_imports_and_reports(bestuur, world):
     assert "bijgewerkt: telefoon" in text
     assert "nieuw lid" in text
     assert a.bestuurslid.naam in text  # to be ended
+    assert "Let op: 1 huidig lid staat niet in het bestand en wordt beëindigd." in text
     assert "per 01-01-2025" in text
     assert table_state(Lid) == rows
     assert entries_since(seq) == []
