@@ -154,3 +154,9 @@ def test_superuser_sees_every_corporatie_as_beheerder(client, world):
     portals = response.context["portals"]
     assert {p.corporatie for p in portals} == {world.a.corporatie, world.b.corporatie}
     assert {p.soort for p in portals} == {"beheer"}
+
+
+def test_the_browser_language_does_not_change_the_page_language(client, db):
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="nl">' in html.content.decode()
+    assert html["Content-Language"] == "nl"
