@@ -76,7 +76,7 @@ messages: install
 	$(BIN)/python manage.py makemessages -l nl -l en --no-obsolete \
 		--ignore='.venv/*' --ignore='tests/*' --ignore='bench/*' \
 		--ignore='staticfiles/*' --ignore='media/*'
-	$(BIN)/python manage.py compilemessages -l nl -l en
+	$(BIN)/python manage.py compilemessages -l nl -l en --ignore='.venv/*'
 
 clean:
 	rm -rf $(VENV) db.sqlite3* test-db.sqlite3* staticfiles
