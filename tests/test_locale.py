@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import gettext
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -99,3 +100,42 @@ def test_compiled_catalogue_matches_its_source(language):
                 assert compiled._catalog[(msgid, n)] == text, msgid
         else:
             assert compiled._catalog[msgid] == entry["msgstr"][0], msgid
+
+
+GETTEXT_FUNCTIONS = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext"}
+TRANSLATE_TAG = re.compile(r"""\{%\s*translate\s+(?:"([^"]*)"|'([^']*)')""")
+
+
+def source_messages() -> set[str]:
+    """Literal messages marked in the code and in `{% translate %}` tags (the
+    blocktranslate texts are left to `make messages`)."""
+    base = Path(settings.BASE_DIR)
+    found: set[str] = set()
+    for app in ("config", "cooperatie", "afspraken", "ledger"):
+        for path in (base / app).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id in GETTEXT_FUNCTIONS
+                    and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and isinstance(node.args[0].value, str)
+                ):
+                    found.add(node.args[0].value)
+    for path in (base / "templates").rglob("*.html"):
+        for match in TRANSLATE_TAG.finditer(path.read_text(encoding="utf-8")):
+            found.add(match.group(1) if match.group(1) is not None else match.group(2))
+    return found
+
+
+def test_every_marked_message_is_in_the_catalogue():
+    """A message added to the code after the last `make messages` would show in
+    Dutch on English pages."""
+    catalogue = {
+        e["msgid"] for e in read_po(LOCALE / "en" / "LC_MESSAGES" / "django.po")
+    }
+    missing = sorted(source_messages() - catalogue)
+    assert not missing, f"run `make messages` and translate: {missing[:10]}"
