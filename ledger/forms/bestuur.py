@@ -18,22 +18,9 @@ from cooperatie.models import Lid
 
 from ..choices import Thema
 from ..models import Activiteit, Boeking
+from ..services import ACTIVITEIT_FIELDS
 
 ALLE_JAREN = "alle"
-
-# The fields of an activity the form edits, in the order a board member fills them.
-ACTIVITEIT_FORM_FIELDS = (
-    "datum",
-    "titel",
-    "thema",
-    "omschrijving",
-    "open_voor_buurt",
-    "deelnemers_leden",
-    "deelnemers_buurt",
-    "vrijwilligersuren",
-    "vrijwilligers",
-    "partners",
-)
 
 
 def _date_input() -> forms.DateInput:
@@ -150,7 +137,7 @@ class ActiviteitForm(forms.Form):
         if activiteit is not None:
             initial = {
                 name: getattr(activiteit, name)
-                for name in ACTIVITEIT_FORM_FIELDS
+                for name in ACTIVITEIT_FIELDS
                 if name != "vrijwilligers"
             }
             initial["vrijwilligers"] = [
@@ -184,7 +171,7 @@ class ActiviteitForm(forms.Form):
         changed, so an edit journals exactly what changed)."""
         names = [
             name
-            for name in ACTIVITEIT_FORM_FIELDS
+            for name in ACTIVITEIT_FIELDS
             if not only_changed or name in self.changed_data
         ]
         return {name: self.cleaned_data[name] for name in names}
