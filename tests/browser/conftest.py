@@ -94,10 +94,6 @@ def page(browser, live_server) -> Page:
         if message.type != "error":
             return
         source = urlsplit(message.location.get("url", "")).path
-        if source == "/favicon.ico":
-            # The site declares no icon, so Chromium asks for /favicon.ico and
-            # logs its 404; that is not a page error.
-            return
         js_errors.append(f"console: {message.text} [{source or tab.url}]")
 
     def on_dialog(dialog):
