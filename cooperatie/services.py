@@ -285,7 +285,11 @@ def _check_membership_change(lid: Lid, before, data: dict[str, Any]) -> None:
             cooperatie_id=lid.cooperatie_id,
             before=before,
             after=after,
-            field="lid_tot" if "lid_tot" in changed else "lid_sinds",
+            # A new member counts from lid_sinds; for an existing one the
+            # refusal goes on the date that moved (lid_tot when it did).
+            field="lid_tot"
+            if before is not None and "lid_tot" in changed
+            else "lid_sinds",
         )
 
 

@@ -147,6 +147,22 @@ def test_indienen_freezes_the_year_for_activities_bookings_and_members(jaar):
     )
 
 
+def test_a_new_member_backdated_into_a_locked_year_is_refused_on_lid_sinds(jaar):
+    a, _ = jaar
+    _indienen(a)
+    with pytest.raises(ValidationError) as excinfo:
+        cooperatie_services.lid_create(
+            cooperatie=a.cooperatie,
+            naam="Nieuw Lid",
+            lid_sinds=datetime.date(JAAR - 3, 1, 1),
+            lid_tot=None,
+            actor=fresh(a.bestuur),
+        )
+    # The world's 2023 is vastgesteld, 2024 now ingediend: the earliest is named.
+    assert excinfo.value.error_dict.keys() == {"lid_sinds"}
+    assert "2023 is vastgesteld" in str(excinfo.value)
+
+
 def _beoordeel(a, toetsing, kwalitatief):
     services.toetsing_beoordelen(
         toetsing=toetsing,
