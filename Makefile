@@ -4,6 +4,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/coopsturing
+# Tests run on every core (pytest-xdist); each worker has its own test database.
+PYTEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 
 .PHONY: run test install lint messages chromium test-sqlite test-postgres migrate seed serve clean
@@ -55,7 +57,7 @@ lint: install
 test-sqlite: install
 	@echo ""
 	@echo "=== Test suite on SQLite ==="
-	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-postgres: install
 	@echo ""
@@ -68,7 +70,7 @@ test-postgres: install
 			echo "PostgreSQL run skipped: no server at $(PG_URL)."; exit 0; \
 		fi; \
 	elif [ $$status -ne 0 ]; then exit $$status; fi; \
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## make messages: refresh the Dutch and English catalogues (locale/) from the code,
 ## then compile them; translate the new English entries in between and run it again
