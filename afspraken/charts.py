@@ -73,6 +73,7 @@ def staafdiagram(staven: list[Staaf], *, width: int = 640, title: str = "") -> s
             return label_w + float(v / scale_max) * plot_w  # noqa: B023
 
         colour = COLOURS.get(s.verdict, "#5f6368")
+        norm_woord = _("max") if s.maximaal else _("norm")
         parts.append(
             f'<text x="0" y="{y + 15}">{escape(s.label[:38])}</text>'
             f'<rect x="{label_w}" y="{y + 4}" width="{plot_w}" height="16" '
@@ -83,7 +84,7 @@ def staafdiagram(staven: list[Staaf], *, width: int = 640, title: str = "") -> s
             'stroke="#000" stroke-width="2"/>'
             f'<text x="{width - right_pad + 6}" y="{y + 16}">{_fmt(s.waarde)}</text>'
             f'<text x="{x(s.norm) + 3:.1f}" y="{y + 31}" font-size="8">'
-            f"{'max' if s.maximaal else 'norm'} {_fmt(s.norm)}</text>"
+            f"{escape(norm_woord)} {_fmt(s.norm)}</text>"
         )
         for jaar, waarde in s.eerder:
             cx = x(waarde)

@@ -38,9 +38,10 @@ from .choices import ACTIVITEIT_INDICATOREN, Indicator, Richting
 from .evaluatie import ToetsingResultaat, ToezeggingSpec
 
 CUMULATIEVE_INDICATOREN: frozenset[str] = frozenset(
-    {*ACTIVITEIT_INDICATOREN, Indicator.BESTEDING}
+    {*ACTIVITEIT_INDICATOREN, Indicator.BESTEDING, Indicator.AANDEEL_ACTIEVE_LEDEN}
 )
-"""Indicators that add up over the year; the others are a level on the peildatum."""
+"""Indicators that build up over the year (the share of active members counts
+the members who volunteered so far); the others are a level on the peildatum."""
 
 HUNDRED = Fraction(100)
 

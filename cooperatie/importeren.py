@@ -25,7 +25,9 @@ from __future__ import annotations
 import copy
 import csv
 import datetime
+import hashlib
 import io
+import json
 import re
 import zipfile
 from collections import defaultdict
@@ -50,6 +52,10 @@ MAX_BYTES = 2 * 1024 * 1024
 
 MAX_ROWS = 5000
 """Most member rows accepted in one file."""
+
+MAX_SHEET_ROWS = MAX_ROWS + 1000
+"""Spreadsheet rows read at most (member rows plus room for blank ones); a sheet
+that says it runs further is refused."""
 
 MAX_COLUMNS = 64
 """Columns read from a spreadsheet; wider sheets are read only this far."""
@@ -317,7 +323,10 @@ def _csv_records(data: bytes) -> Iterable[tuple[int, list[Any]]]:
                 RowError(
                     reader.line_num or None,
                     None,
-                    _("Dit CSV-bestand is niet te lezen (%(fout)s).") % {"fout": exc},
+                    _(
+                        "Dit CSV-bestand is niet te lezen: een aanhalingsteken of "
+                        "scheidingsteken staat op een onverwachte plek."
+                    ),
                 )
             ]
         ) from exc
@@ -337,10 +346,34 @@ def _xlsx_records(data: bytes) -> Iterable[tuple[int, list[Any]]]:
     try:
         sheet = workbook.worksheets[0]
         # Read-only sheets give every row from 1, empty ones too, so the
-        # enumeration is the row number the spreadsheet shows.
+        # enumeration is the row number the spreadsheet shows. Rows far below
+        # the limit are not read at all: a tiny file with one cell on row
+        # 5,000,000 would otherwise keep the reader busy generating empty rows.
         yield from enumerate(
-            sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1
+            sheet.iter_rows(
+                max_row=MAX_SHEET_ROWS, max_col=MAX_COLUMNS, values_only=True
+            ),
+            start=1,
         )
+        if sheet.max_row is not None and sheet.max_row > MAX_SHEET_ROWS:
+            raise MemberImportError(
+                [
+                    RowError(
+                        MAX_SHEET_ROWS + 1,
+                        None,
+                        _("Het werkblad loopt door tot voorbij rij %(max)s.")
+                        % {"max": f"{MAX_SHEET_ROWS:,}".replace(",", ".")},
+                    )
+                ]
+            )
+    except MemberImportError:
+        raise
+    except Exception as exc:
+        # A damaged workbook fails anywhere while its parts are read (broken
+        # XML, no worksheet): one clear message instead of a crash.
+        raise MemberImportError(
+            [RowError(None, None, _("Dit XLSX-bestand is niet te lezen."))]
+        ) from exc
     finally:
         workbook.close()
 
@@ -613,6 +646,32 @@ class ImportPlan:
     @property
     def unchanged(self) -> list[RowPlan]:
         return self.with_action(UNCHANGED)
+
+    def fingerprint(self) -> str:
+        """A digest of what the plan will do: per row its action, member and
+        changes, and the members it ends. The commit compares it with the
+        preview's, so nothing happens that the preview did not show."""
+        steps = [
+            [
+                row.number,
+                row.action,
+                row.lid.pk if row.lid else None,
+                sorted((name, str(value)) for name, value in row.changes.items()),
+            ]
+            for row in self.rows
+        ]
+        steps.append(sorted(lid.pk for lid in self.to_end))
+        steps.append(str(self.end_date) if self.end_missing else None)
+        return hashlib.sha256(json.dumps(steps).encode()).hexdigest()
+
+
+class PlanChangedError(Exception):
+    """The members changed between the preview and the commit; nothing has been
+    written. Carries the plan as it stands now."""
+
+    def __init__(self, plan: ImportPlan):
+        self.plan = plan
+        super().__init__("plan changed since the preview")
 
 
 class _Members:
@@ -949,8 +1008,13 @@ def import_members(
     actor,
     end_missing: bool = False,
     end_date: datetime.date | None = None,
+    expected: str | None = None,
 ) -> ImportReport:
-    """Plan against the database as it is now and apply, in one transaction."""
+    """Plan against the database as it is now and apply, in one transaction.
+
+    With `expected` (the fingerprint of the plan a user confirmed), a plan that
+    differs from it raises PlanChangedError and writes nothing.
+    """
     with transaction.atomic():
         plan = plan_import(
             cooperatie=cooperatie,
@@ -959,6 +1023,8 @@ def import_members(
             end_missing=end_missing,
             end_date=end_date,
         )
+        if expected is not None and not plan.errors and plan.fingerprint() != expected:
+            raise PlanChangedError(plan)
         return apply_plan(plan, actor=actor)
 
 

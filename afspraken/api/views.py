@@ -1,7 +1,8 @@
 """Endpoints of the afspraken resources, the yearly cycle and the sealed reports."""
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -201,7 +202,7 @@ class RapportViewSet(ReadViewSet):
         toetsing = rapport.toetsing
         try:
             data = tasks.sealed_bytes(toetsing)
-        except ValueError as exc:
+        except (ValueError, OSError) as exc:
             # Never hand out a stored file that no longer matches its seal.
             return Response({"detail": str(exc)}, status=409)
         response = HttpResponse(data, content_type="application/pdf")
@@ -223,11 +224,13 @@ class RapportViewSet(ReadViewSet):
         sealed = self.get_queryset().filter(
             toetsing__jaar=jaar, toetsing__afspraak__corporatie=corporatie
         )
+        if not sealed.exists():
+            raise Http404(_("Er zijn geen verzegelde rapporten in dat jaar."))
         try:
             blob = rapporten.auditor_bundle(
                 rapporten=sealed, corporatie_naam=corporatie.naam, jaar=jaar
             )
-        except ValueError as exc:
+        except (ValueError, OSError) as exc:
             return Response({"detail": str(exc)}, status=409)
         response = HttpResponse(blob, content_type="application/zip")
         response["Content-Disposition"] = (

@@ -22,7 +22,7 @@ from cooperatie.ui import beheer_view, in_portal, paginate
 from .. import signalering
 from ..choices import Indicator, ToetsingStatus, Verdict
 from ..forms.toetsing import NIET_GEOPEND, DashboardFilterForm
-from ..models import Toetsing
+from ..models import Afspraak, Toetsing
 from ..selectors import corporatie_jaar
 from .toetsing import koers, norm_tekst, url_or_none, waarde_tekst
 
@@ -54,13 +54,14 @@ def _teller_tekst(status: str, aantal: int) -> str:
 
 def _rijen(request, jaren: list[int], lopend: int) -> list[dict]:
     """One row per afspraak-year: every toetsing of the corporatie in `jaren`, and
-    for the running year also the afspraken without a toetsing yet."""
+    the afspraken without a toetsing in the running year and the years before it
+    (a year the bestuur never opened must not vanish from the overview)."""
     portal = request.portal
     rijen = []
     for jaar in jaren:
         for regel in corporatie_jaar(jaar=jaar, corporatie_ids=[portal.corporatie.pk]):
             toetsing = regel.toetsing
-            if toetsing is None and jaar != lopend:
+            if toetsing is None and jaar > lopend:
                 continue
             afspraak = regel.afspraak
             gebouwen = sorted(
@@ -94,6 +95,10 @@ def dashboard(request):
     status, with counters of what waits for the beheerder."""
     lopend = timezone.localdate().year
     gebouwen = list(in_portal(request, Gebouw.objects).order_by("complexnummer", "pk"))
+    # The years with a toetsing, plus every year up to now in which an afspraak ran.
+    looptijden = in_portal(request, Afspraak.objects).values_list(
+        "ingangsjaar", "eindjaar"
+    )
     jaren = sorted(
         {
             lopend,
@@ -101,6 +106,11 @@ def dashboard(request):
             .order_by()
             .values_list("jaar", flat=True)
             .distinct(),
+            *(
+                jaar
+                for begin, eind in looptijden
+                for jaar in range(begin, min(eind or lopend, lopend) + 1)
+            ),
         },
         reverse=True,
     )

@@ -168,6 +168,7 @@ def start(request):
             "groepen": groepen,
             "heeft_rapporten": bool(jaren),
             "gekozen": gekozen,
+            "gefilterd": gekozen is not None,
             "zonder_rapport": zonder_rapport,
             "verifieren_url": request.portal.url("verifieren"),
             "journaal_url": _portal_url(request, "journaal"),

@@ -104,6 +104,7 @@ def leden_index(request):
             "page": page,
             "status": status,
             "zoek": zoek,
+            "gefilterd": bool(zoek) or status != LedenFilterForm.HUIDIG,
             "today": today,
             "aantal": aantal,
             "aantal_doelgroep": doelgroep,
@@ -162,13 +163,17 @@ def lid_edit_page(request, lid_id: int):
                 messages.info(request, _("Er is niets gewijzigd."))
                 return redirect(request.portal.url("leden"))
             try:
-                services.lid_update(lid=lid, actor=request.user, **changes)
+                # A copy: a refused change must not show on this page as if made.
+                updated = services.lid_update(
+                    lid=Lid.objects.get(pk=lid.pk), actor=request.user, **changes
+                )
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
                 messages.success(
                     request,
-                    _("De gegevens van %(naam)s zijn bijgewerkt.") % {"naam": lid.naam},
+                    _("De gegevens van %(naam)s zijn bijgewerkt.")
+                    % {"naam": updated.naam},
                 )
                 return redirect(request.portal.url("leden"))
     else:
@@ -189,8 +194,11 @@ def lid_end_page(request, lid_id: int):
         form = LidEndForm(request.POST)
         if form.is_valid():
             try:
-                services.lid_end(
-                    lid=lid, lid_tot=form.cleaned_data["lid_tot"], actor=request.user
+                # A copy: a refused date must not show on this page as if ended.
+                ended = services.lid_end(
+                    lid=Lid.objects.get(pk=lid.pk),
+                    lid_tot=form.cleaned_data["lid_tot"],
+                    actor=request.user,
                 )
             except ValidationError as exc:
                 apply_errors(form, exc)
@@ -198,7 +206,7 @@ def lid_end_page(request, lid_id: int):
                 messages.success(
                     request,
                     _("Het lidmaatschap van %(naam)s is beëindigd per %(datum)s.")
-                    % {"naam": lid.naam, "datum": lid.lid_tot.strftime("%d-%m-%Y")},
+                    % {"naam": ended.naam, "datum": ended.lid_tot.strftime("%d-%m-%Y")},
                 )
                 return redirect(request.portal.url("leden"))
     else:
@@ -261,22 +269,30 @@ def leden_import_page(request):
                     end_missing=end_missing,
                     end_date=end_date,
                 )
-                gegevens = signing.dumps(
-                    {
-                        "bestand": parsed.to_payload(),
-                        "beeindig": end_missing,
-                        "einddatum": end_date.isoformat() if end_date else None,
-                    },
-                    salt=_salt(request),
-                    compress=True,
+                return _preview(
+                    request, plan, gegevens=_signed_plan(request, plan, parsed)
                 )
-                return _preview(request, plan, gegevens=gegevens)
     else:
         form = ImportForm()
     return render(
         request,
         "cooperatie/leden/importeren.html",
         {"form": form, "columns": importeren.COLUMNS},
+    )
+
+
+def _signed_plan(request, plan, parsed) -> str:
+    """The rows and options of a preview, and the fingerprint of what it showed,
+    signed for this cooperatie and user."""
+    return signing.dumps(
+        {
+            "bestand": parsed.to_payload(),
+            "beeindig": plan.end_missing,
+            "einddatum": plan.end_date.isoformat() if plan.end_date else None,
+            "plan": plan.fingerprint(),
+        },
+        salt=_salt(request),
+        compress=True,
     )
 
 
@@ -293,6 +309,7 @@ def _commit(request):
             if data["einddatum"]
             else None
         )
+        expected = str(data["plan"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         messages.error(
             request,
@@ -309,10 +326,24 @@ def _commit(request):
             actor=request.user,
             end_missing=end_missing,
             end_date=end_date,
+            expected=expected,
         )
     except importeren.MemberImportError as exc:
         # The database changed since the preview: show what stands in the way.
         return _preview(request, exc.plan, errors=exc.errors)
+    except importeren.PlanChangedError as exc:
+        # The members changed since the preview: nothing was written; show the
+        # plan as it is now and let the user confirm that one.
+        messages.warning(
+            request,
+            _(
+                "De ledenlijst is gewijzigd sinds de voorvertoning. Er is niets "
+                "ingelezen; controleer de nieuwe voorvertoning en bevestig opnieuw."
+            ),
+        )
+        return _preview(
+            request, exc.plan, gegevens=_signed_plan(request, exc.plan, parsed)
+        )
     request.session[_report_key(request)] = {
         "nieuw": [lid.pk for lid in report.created],
         "bijgewerkt": [[lid.pk, columns] for lid, columns in report.updated],

@@ -8,13 +8,26 @@ from django.utils.translation import gettext_lazy as _
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class JournaalDateField(forms.DateField):
+    """A day to filter the journal on; years outside 1900–9998 are refused
+    (they cannot be turned into a time range)."""
+
+    def clean(self, value):
+        day = super().clean(value)
+        if day is not None and not 1900 <= day.year <= 9998:
+            raise forms.ValidationError(
+                _("Kies een datum tussen 1900 en 9998."), code="range"
+            )
+        return day
+
+
 class JournaalFilterForm(forms.Form):
     """Narrow the journal by period, action, object type, user and object text.
     The action and object type choices are the ones present in the visible
     journal, passed in by the view."""
 
-    van = forms.DateField(label=_("Van"), required=False, widget=DATE_WIDGET)
-    tot = forms.DateField(label=_("Tot en met"), required=False, widget=DATE_WIDGET)
+    van = JournaalDateField(label=_("Van"), required=False, widget=DATE_WIDGET)
+    tot = JournaalDateField(label=_("Tot en met"), required=False, widget=DATE_WIDGET)
     actie = forms.ChoiceField(label=_("Actie"), required=False)
     objectsoort = forms.ChoiceField(label=_("Objectsoort"), required=False)
     gebruiker = forms.CharField(

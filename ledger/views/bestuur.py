@@ -66,7 +66,7 @@ def _gekozen_jaar(request) -> int | None:
     waarde = request.GET.get("jaar", "")
     if waarde == ALLE_JAREN:
         return None
-    if waarde.isdigit() and 1900 <= int(waarde) <= 2999:
+    if waarde.isascii() and waarde.isdigit() and 1900 <= int(waarde) <= 2999:
         return int(waarde)
     return timezone.localdate().year
 
@@ -128,6 +128,7 @@ def activiteiten(request):
             "thema_label": Thema(thema).label if thema else "",
             "totalen": totalen,
             "filter_form": filter_form,
+            "gefilterd": bool(request.GET.get("jaar") or request.GET.get("thema")),
         },
     )
 
@@ -322,6 +323,8 @@ def bijlage(request, bijlage_id: int):
         filename=bijlage.bestand.name.rsplit("/", 1)[-1],
     )
     response["X-Content-Type-Options"] = "nosniff"
+    # Evidence may show people: never kept in a shared cache or the browser's.
+    response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
@@ -393,6 +396,7 @@ def boekingen(request):
             "filter_form": JaarFilterForm(
                 initial={"jaar": _jaar_param(jaar)}, jaren=_jaren(alle, jaar)
             ),
+            "gefilterd": bool(request.GET.get("jaar")),
         },
     )
 

@@ -60,8 +60,9 @@ def test_cumulative_and_level_indicators():
     assert is_cumulatief(Indicator.VRIJWILLIGERSUREN)
     assert is_cumulatief(Indicator.DEELNEMERS_BUURT)
     assert is_cumulatief(Indicator.BESTEDING)
+    # The share of active members grows with every new volunteer of the year.
+    assert is_cumulatief(Indicator.AANDEEL_ACTIEVE_LEDEN)
     assert not is_cumulatief(Indicator.AANTAL_LEDEN)
-    assert not is_cumulatief(Indicator.AANDEEL_ACTIEVE_LEDEN)
     assert not is_cumulatief(Indicator.AANDEEL_DOELGROEP)
 
 

@@ -670,6 +670,13 @@ def test_rapport_pdf_downloads_the_sealed_bytes(world, sealed):
     assert entries_since(seq) == []
 
 
+def test_a_bundle_of_a_year_without_sealed_reports_is_not_found(world):
+    response = client_for(world.a.auditor).get(
+        "/api/v1/rapporten/bundel/", {"corporatie": world.a.corporatie.pk, "jaar": 2019}
+    )
+    assert response.status_code == 404
+
+
 def test_a_stored_report_changed_after_sealing_is_not_handed_out(world, sealed):
     rapport, _data = sealed
     Path(rapport.pdf.path).write_bytes(b"%PDF-1.7 changed after sealing")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import zipfile
 
 from django.core.exceptions import PermissionDenied
 
@@ -236,6 +237,37 @@ def test_broken_xlsx_is_refused():
     assert refusal(b"PK\x03\x04 not really a zip", "leden.xlsx") == [
         "Dit XLSX-bestand is niet te lezen."
     ]
+
+
+def _with_part(data: bytes, part: str, content: bytes | None) -> bytes:
+    """The workbook with one part replaced (or left out when content is None)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            if item.filename != part:
+                target.writestr(item, source.read(item))
+            elif content is not None:
+                target.writestr(item, content)
+    return out.getvalue()
+
+
+def test_xlsx_with_a_damaged_sheet_is_refused_not_a_crash():
+    good = xlsx_bytes([["naam", "lid_sinds"], ["Jan", "2024-01-01"]])
+    sheet = zipfile.ZipFile(io.BytesIO(good)).read("xl/worksheets/sheet1.xml")
+    cut = _with_part(good, "xl/worksheets/sheet1.xml", sheet[: len(sheet) // 2])
+    assert refusal(cut, "leden.xlsx") == ["Dit XLSX-bestand is niet te lezen."]
+
+
+def test_xlsx_with_a_cell_far_below_the_limit_is_refused_quickly():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["naam", "lid_sinds"])
+    sheet.cell(row=1_000_000, column=1, value="Jan")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    errors = refusal(buffer.getvalue(), "leden.xlsx")
+    assert errors == ["rij 6001: Het werkblad loopt door tot voorbij rij 6.000."]
 
 
 # Matching -----------------------------------------------------------------------

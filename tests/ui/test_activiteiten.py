@@ -587,3 +587,11 @@ def test_another_cooperaties_portal_is_not_found(bestuur, world):
     response = bestuur.get(url(world.b, "activiteiten"))
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("jaar", ["²", "٢٠٢٤", "99999999999999999999", "-1"])
+def test_an_odd_year_in_the_address_shows_the_running_year(bestuur, world, jaar):
+    url = reverse("bestuur-activiteiten", args=[world.a.cooperatie.pk])
+    response = bestuur.get(url, {"jaar": jaar})
+    assert response.status_code == 200
+    assert response.context["jaar"] == timezone.localdate().year

@@ -251,3 +251,18 @@ def test_journal_is_read_only(client, world):
     before = AuditEntry.objects.count()
     assert client.post(journaal_url(world.a)).status_code == 405
     assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    "query", [{"tot": "9999-12-31"}, {"van": "0001-01-01"}, {"van": "1899-12-31"}]
+)
+def test_journal_dates_out_of_range_are_a_field_error(client, world, query):
+    client.force_login(world.a.auditor)
+    response = client.get(
+        reverse("audit-journaal", args=[world.a.corporatie.pk]), query
+    )
+    assert response.status_code == 200
+    [field] = query
+    assert response.context["form"].errors[field] == [
+        "Kies een datum tussen 1900 en 9998."
+    ]

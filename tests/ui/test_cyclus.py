@@ -16,6 +16,7 @@ import pytest
 
 from afspraken import services
 from afspraken.choices import Indicator, ToetsingStatus, Verdict
+from afspraken.forms.toetsing import NIET_GEOPEND
 from afspraken.models import Rapport, Toetsing
 from ledger.models import AuditEntry
 from tests.afspraken.factories import (
@@ -87,6 +88,19 @@ def test_dashboard_shows_own_toetsingen_with_verdict_text(client, world):
     # The running year has no toetsing yet and still gets a row.
     assert "nog niet geopend" in page
     assert f'<td class="num">{lopend()}</td>' in page
+
+
+def test_dashboard_keeps_a_past_year_the_bestuur_never_opened(client, world):
+    # The world's afspraak runs from 2023 without end; 2025 has no toetsing.
+    assert world.a.afspraak.ingangsjaar <= 2025
+    assert not world.a.afspraak.toetsingen.filter(jaar=2025).exists()
+    client.force_login(world.a.beheerder)
+
+    response = client.get(url("beheer-start", world.a.corporatie), {"jaar": 2025})
+
+    rijen = list(response.context["page"])
+    assert [(r["jaar"], r["status"]) for r in rijen] == [(2025, NIET_GEOPEND)]
+    assert "nog niet geopend" in html(response)
 
 
 def test_dashboard_counters_say_what_waits_for_the_beheerder(client, world):

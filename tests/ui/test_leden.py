@@ -303,6 +303,22 @@ def test_ending_in_a_locked_year_is_refused_on_the_date(bestuur, world):
     assert table_state(Lid) == rows
 
 
+def test_a_refused_end_date_keeps_the_form_with_the_error(bestuur, world):
+    lid = world.a.lid
+    before_sinds = lid.lid_sinds
+    response = bestuur.post(
+        url(world.a, "lid-beeindigen", lid.pk),
+        {"lid_tot": (before_sinds - datetime.timedelta(days=1)).isoformat()},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["lid_tot"]
+    # The page still offers to end the membership: nothing was ended.
+    assert response.context["lid"].lid_tot is None
+    assert 'name="lid_tot"' in response.content.decode()
+    lid.refresh_from_db()
+    assert lid.lid_tot is None
+
+
 # Import -------------------------------------------------------------------------
 
 
@@ -430,6 +446,44 @@ def test_commit_replans_and_refuses_when_the_database_changed(bestuur, world):
     assert gegevens_of(response) is None
     assert table_state(Lid) == rows
     assert entries_since(seq) == []
+
+
+def test_commit_never_does_what_the_preview_did_not_show(bestuur, world):
+    a = world.a
+    keep = [
+        f"{lid.naam};{lid.email};;{lid.adres};{lid.lid_sinds.isoformat()};;;"
+        for lid in (a.lid, a.bestuurslid)
+    ]
+    response = bestuur.post(
+        url(a, "leden-import"),
+        {
+            "bestand": upload(*keep),
+            "beeindig_ontbrekende": "on",
+            "einddatum": "2026-12-31",
+        },
+    )
+    first = gegevens_of(response)
+    assert first
+    assert response.context["plan"].to_end == []
+    # Meanwhile another board member adds someone who is not in the file.
+    LidFactory(cooperatie=a.cooperatie, naam="Nieuw Intussen")
+    rows, seq = table_state(Lid), last_seq()
+
+    response = bestuur.post(url(a, "leden-import"), {"gegevens": first})
+
+    # Nothing written: the new plan (which would end that member) is shown instead.
+    assert table_state(Lid) == rows
+    assert entries_since(seq) == []
+    assert "gewijzigd sinds de voorvertoning" in messages_of(response)[0]
+    assert [lid.naam for lid in response.context["plan"].to_end] == ["Nieuw Intussen"]
+    second = gegevens_of(response)
+    assert second
+    assert second != first
+
+    response = bestuur.post(url(a, "leden-import"), {"gegevens": second})
+
+    assert response.status_code == 302
+    assert Lid.objects.get(naam="Nieuw Intussen").lid_tot is not None
 
 
 def test_tampered_or_foreign_preview_data_is_refused(bestuur, world):
