@@ -41,6 +41,17 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# The two schemathesis runs are the longest tests: they go first, so that
+# parallel workers (pytest-xdist hands out tests round-robin in collection order)
+# start one each at once instead of one worker finishing on them. Only these move:
+# pytest-django has already put the tests that flush the database last.
+SLOW_FIRST = "tests/api/test_schemathesis.py"
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: not item.nodeid.startswith(SLOW_FIRST))
+
+
 @dataclass
 class Tenant:
     """One corporatie with one cooperatie and one of every object, plus a user for
