@@ -7,6 +7,10 @@ module of the apps contributes its `urlpatterns` to one portal.
 from django.contrib import admin
 from django.urls import include, path
 
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_update
+from drf_spectacular.views import SpectacularSwaggerSplitView
+
 from afspraken.views import beheer as afspraken_beheer
 from afspraken.views import bestuur as afspraken_bestuur
 from afspraken.views import dashboard as afspraken_dashboard
@@ -17,6 +21,8 @@ from cooperatie.views import leden as cooperatie_leden
 from cooperatie.views.start import LoginView, LogoutView, PasswordChangeView, home
 from ledger.views import audit as ledger_audit
 from ledger.views import bestuur as ledger_bestuur
+
+from .health import health
 
 beheer_patterns = [
     *afspraken_dashboard.urlpatterns,
@@ -40,6 +46,7 @@ audit_patterns = [
 
 urlpatterns = [
     path("", home, name="home"),
+    path("gezondheid/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
@@ -53,5 +60,14 @@ urlpatterns = [
     path("bestuur/<int:cooperatie_id>/", include(bestuur_patterns)),
     path("audit/<int:corporatie_id>/", include(audit_patterns)),
     path("admin/", admin.site.urls),
+    # The API docs under the Content-Security-Policy: the split view loads its
+    # start script as a file instead of inline; Swagger UI sets inline styles.
+    # (Before the API include, so this one answers /api/v1/docs/.)
+    path(
+        "api/v1/docs/",
+        csp_update({"style-src": [SELF, UNSAFE_INLINE]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+    ),
     path("api/v1/", include("config.api_urls")),
 ]

@@ -1,0 +1,225 @@
+"""Hardened deployment: production settings pass `check --deploy`, the
+Content-Security-Policy, login throttling, the health endpoint and error pages
+that leak nothing."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import path
+
+import pytest
+
+from tests.cooperatie.factories import PASSWORD
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+LOGIN = "/accounts/login/"
+
+
+def run_django(args: list[str], **env: str) -> subprocess.CompletedProcess:
+    """Run `python <args>` in the project folder with these environment variables
+    (and none of the DJANGO_* ones of the test process)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def production_env(**extra: str) -> dict[str, str]:
+    return {
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "coop.example.nl",
+        **extra,
+    }
+
+
+# --- Production settings -----------------------------------------------------------
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    result = run_django(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        **production_env(),
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues (0 silenced)" in output
+    assert "WARNING" not in output
+
+
+def test_production_refuses_to_start_without_a_long_secret_key():
+    env = production_env()
+    del env["DJANGO_SECRET_KEY"]
+    missing = run_django(["manage.py", "check"], **env)
+    short = run_django(["manage.py", "check"], **{**env, "DJANGO_SECRET_KEY": "kort"})
+    for result in (missing, short):
+        assert result.returncode != 0
+        assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_password_validators_refuse_short_common_and_numeric_passwords():
+    for weak in ("kort", "password123", "12345678901"):
+        with pytest.raises(ValidationError):
+            validate_password(weak)
+    validate_password("Zonnebloem-Akker-42")
+
+
+# --- Content-Security-Policy -------------------------------------------------------
+
+
+def test_every_page_has_the_content_security_policy(client, world):
+    client.force_login(world.a.beheerder)
+    response = client.get("/", follow=True)
+    assert response.status_code == 200
+    policy = response.headers["Content-Security-Policy"]
+    directives = dict(
+        ([*part.strip().split(" ", 1), ""])[:2] for part in policy.split(";")
+    )
+    assert directives["default-src"] == "'self'"
+    assert directives["img-src"] == "'self' data:"
+    assert directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["form-action"] == "'self'"
+    assert directives["base-uri"] == "'self'"
+    assert "unsafe-inline" not in policy
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_api_docs_load_their_start_script_as_a_file(client, world):
+    """Swagger UI under the policy: no inline script; only the docs page allows
+    inline styles (Swagger UI sets them)."""
+    client.force_login(world.a.beheerder)
+    page = client.get("/api/v1/docs/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "<script>" not in html
+    assert "SwaggerUIBundle(" not in html
+    assert "style-src 'self' 'unsafe-inline'" in page.headers["Content-Security-Policy"]
+    assert "script-src" not in page.headers["Content-Security-Policy"]
+    script = client.get("/api/v1/docs/?script=")
+    assert script.status_code == 200
+    assert script.headers["Content-Type"].startswith("application/javascript")
+    assert "SwaggerUIBundle(" in script.content.decode()
+    assert "/api/v1/schema/" in script.content.decode()
+
+
+# --- Login throttling (django-axes) ------------------------------------------------
+
+
+def attempt(client, username, password):
+    return client.post(LOGIN, {"username": username, "password": password})
+
+
+def test_after_five_wrong_passwords_even_the_right_one_is_refused(client, world):
+    user = world.a.bestuur
+    for _ in range(4):
+        response = attempt(client, user.username, "fout-wachtwoord")
+        assert response.status_code == 200
+        assert "Gebruikersnaam of wachtwoord klopt niet" in response.content.decode()
+    assert attempt(client, user.username, "fout-wachtwoord").status_code == 429
+    response = attempt(client, user.username, PASSWORD)
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert "Aanmelden tijdelijk geblokkeerd" in page
+    assert "Probeer het over 15 minuten opnieuw" in page
+    assert "Traceback" not in page
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_lockout_does_not_affect_another_user(client, world):
+    for _ in range(6):
+        attempt(client, world.a.bestuur.username, "fout-wachtwoord")
+    response = attempt(client, world.a.beheerder.username, PASSWORD)
+    assert response.status_code == 302
+    assert int(client.session["_auth_user_id"]) == world.a.beheerder.pk
+
+
+def test_a_successful_login_resets_the_count(client, world):
+    user = world.a.auditor
+    for _ in range(4):
+        attempt(client, user.username, "fout-wachtwoord")
+    assert attempt(client, user.username, PASSWORD).status_code == 302
+    client.post("/accounts/logout/")
+    for _ in range(4):
+        attempt(client, user.username, "fout-wachtwoord")
+    assert attempt(client, user.username, PASSWORD).status_code == 302
+
+
+# --- Health endpoint ---------------------------------------------------------------
+
+
+def test_health_answers_ok_without_login(client, db):
+    response = client.get("/gezondheid/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response.headers["Cache-Control"]
+
+
+def test_health_answers_503_without_details_when_the_database_is_unreachable(
+    tmp_path,
+):
+    unreachable = tmp_path / "bestaat-niet" / "db.sqlite3"
+    script = (
+        "import django, json; django.setup()\n"
+        "from django.test import Client\n"
+        "r = Client().get('/gezondheid/')\n"
+        "print(r.status_code, r.content.decode())\n"
+    )
+    result = run_django(
+        ["-c", script],
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DATABASE_URL=f"sqlite:///{unreachable}",
+        DJANGO_ALLOWED_HOSTS="testserver",
+        DJANGO_LOG_LEVEL="CRITICAL",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == '503 {"status": "error", "database": "error"}'
+
+
+# --- Error pages -------------------------------------------------------------------
+
+
+def broken_view(request):
+    raise RuntimeError("geheime-details-uit-de-code")
+
+
+urlpatterns = [path("kapot/", broken_view)]
+
+
+def test_an_exception_gives_the_generic_500_page(settings, db):
+    settings.DEBUG = False
+    settings.ROOT_URLCONF = __name__
+    client = Client(raise_request_exception=False)
+    response = client.get("/kapot/")
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Er ging iets mis" in page
+    assert "geheime-details-uit-de-code" not in page
+    assert "RuntimeError" not in page
+    assert "Traceback" not in page
+    assert settings.SECRET_KEY not in page
+    assert "SECRET_KEY" not in page
+
+
+def test_an_unknown_address_gives_the_generic_404_page(client, settings, db):
+    settings.DEBUG = False
+    response = client.get("/bestaat-niet/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "<h1>" in page
+    assert "config.urls" not in page
+    assert "Using the URLconf" not in page
