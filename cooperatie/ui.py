@@ -33,6 +33,13 @@ from django.utils.translation import gettext_lazy
 
 from .models import Cooperatie, Corporatie
 from .scope import cooperatie_ids_of_corporaties, scope_of
+from .security_log import (
+    FORBIDDEN,
+    OUT_OF_SCOPE,
+    UNAUTHENTICATED,
+    exists_outside_scope,
+    log_denied,
+)
 
 BEHEER = "beheer"
 BESTUUR = "bestuur"
@@ -118,13 +125,15 @@ def _portal_view(soort: str, model, allowed):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
+                log_denied(request, UNAUTHENTICATED, "login_required")
                 return redirect_to_login(request.get_full_path())
             key = "cooperatie_id" if model is Cooperatie else "corporatie_id"
             pk = kwargs.pop(key)
-            organisatie = get_object_or_404(
-                model.objects.visible_to(request.user), pk=pk
+            organisatie = _get_or_log(
+                request, model.objects, "organisation_out_of_scope", pk=pk
             )
             if not allowed(scope_of(request.user), organisatie.pk):
+                log_denied(request, FORBIDDEN, f"not_{soort}")
                 raise PermissionDenied(
                     _("Deze pagina is niet voor uw rol bij %(naam)s.")
                     % {"naam": organisatie}
@@ -133,7 +142,12 @@ def _portal_view(soort: str, model, allowed):
                 request.portal = Portal(soort, cooperatie=organisatie)
             else:
                 request.portal = Portal(soort, corporatie=organisatie)
-            return view(request, *args, **kwargs)
+            try:
+                return view(request, *args, **kwargs)
+            except PermissionDenied:
+                # A service refused the action (a rule beyond the portal's role).
+                log_denied(request, FORBIDDEN, "service_refused")
+                raise
 
         wrapper.portal_soort = soort
         return wrapper
@@ -227,7 +241,23 @@ def in_portal(request, queryset):
 
 def get_in_portal(request, queryset, **lookup):
     """One object within the user's scope and the current portal, else 404."""
-    return get_object_or_404(in_portal(request, queryset), **lookup)
+    try:
+        return get_object_or_404(in_portal(request, queryset), **lookup)
+    except Http404:
+        if exists_outside_scope(queryset, **lookup):
+            log_denied(request, OUT_OF_SCOPE, "object_out_of_scope")
+        raise
+
+
+def _get_or_log(request, queryset, reason: str, **lookup):
+    """`queryset.visible_to(user).get(**lookup)` or 404; a 404 caused by the
+    scope (the object exists) is logged as a failed authorization."""
+    try:
+        return get_object_or_404(queryset.visible_to(request.user), **lookup)
+    except Http404:
+        if exists_outside_scope(queryset, **lookup):
+            log_denied(request, OUT_OF_SCOPE, reason)
+        raise
 
 
 def paginate(request, queryset, per_page: int = 25):

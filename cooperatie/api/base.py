@@ -25,6 +25,12 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from cooperatie.security_log import (
+    FORBIDDEN,
+    OUT_OF_SCOPE,
+    exists_outside_scope,
+    log_denied,
+)
 from ledger import journal
 
 from .filtering import ApiFilterBackend
@@ -35,12 +41,43 @@ from .schema import AutoSchema
 
 def exception_handler(exc, context):
     """DRF's handler, plus Django's ValidationError (400 with field errors) and
-    PermissionDenied (403) as raised by the services."""
+    PermissionDenied (403) as raised by the services. A refusal for who is asking
+    (401, 403, or 404 for an object outside the scope) is logged."""
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=as_serializer_error(exc))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        _log_refusal(exc, context, response.status_code)
+    return response
+
+
+def _log_refusal(exc, context, status_code: int) -> None:
+    request = context.get("request")
+    if request is None:
+        return
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        log_denied(request, status_code, "not_authenticated")
+    elif isinstance(exc, exceptions.PermissionDenied):
+        log_denied(request, FORBIDDEN, "forbidden")
+    elif status_code == status.HTTP_404_NOT_FOUND and _out_of_scope(context):
+        log_denied(request, OUT_OF_SCOPE, "object_out_of_scope")
+
+
+def _out_of_scope(context) -> bool:
+    """Whether the object a detail route names exists, so its 404 came from the
+    scope (a wrong id is not a failed authorization)."""
+    view = context.get("view")
+    model = getattr(view, "model", None)
+    if model is None:
+        return False
+    lookup_field = getattr(view, "lookup_field", "pk")
+    url_kwarg = getattr(view, "lookup_url_kwarg", None) or lookup_field
+    value = context.get("kwargs", {}).get(url_kwarg)
+    if value is None:
+        return False
+    return exists_outside_scope(model.objects, **{lookup_field: value})
 
 
 class PreconditionFailed(exceptions.APIException):

@@ -1,0 +1,62 @@
+"""The log of failed authorizations (logger ``coopsturing.security``).
+
+Every request the site refuses for who is asking is one WARNING line: a page or
+API call without a login (401), an object or organisation outside the user's
+scope (404), a role that may not do it (403). The line names the user by id and
+username, the method, the path without its query string (a search may hold a
+name), the kind and the request id that journal entries carry too; never a
+member's personal data. Operators watch it for probing: many 404s from one
+user on ids that exist elsewhere are someone walking other tenants' ids.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import ValidationError
+
+from ledger.middleware import current_request_id
+
+logger = logging.getLogger("coopsturing.security")
+
+UNAUTHENTICATED = 401
+FORBIDDEN = 403
+OUT_OF_SCOPE = 404
+
+
+def log_denied(request, kind: int, reason: str = "") -> None:
+    """Log one refused request; `reason` is a short code, not user text."""
+    user = getattr(request, "user", None)
+    authenticated = bool(user is not None and user.is_authenticated)
+    user_id = user.pk if authenticated else None
+    username = user.get_username() if authenticated else ""
+    request_id = current_request_id()
+    logger.warning(
+        "authorization failed: %s %s %s user=%s(%s) reason=%s request_id=%s",
+        kind,
+        request.method,
+        request.path,
+        user_id if user_id is not None else "-",
+        username or "anonymous",
+        reason or "-",
+        request_id or "-",
+        extra={
+            "security_kind": kind,
+            "security_method": request.method,
+            "security_path": request.path,
+            "security_user_id": user_id,
+            "security_username": username,
+            "security_reason": reason,
+            "request_id": request_id,
+        },
+    )
+
+
+def exists_outside_scope(queryset, **lookup) -> bool:
+    """Whether an object that answered 404 exists in `queryset` (a manager or a
+    queryset before the scope is applied), so the 404 came from the scope rather
+    than from a wrong id (only then is it logged)."""
+    try:
+        return queryset.all().filter(**lookup).exists()
+    except (ValueError, TypeError, ValidationError):  # an id the field cannot take
+        return False
