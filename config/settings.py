@@ -320,3 +320,7 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# AVG (GDPR) retention: `manage.py purge_members` erases the personal data of
+# members whose membership ended more than this many years ago (docs/privacy.md).
+AVG_BEWAARTERMIJN_JAREN = env.int("AVG_BEWAARTERMIJN_JAREN", default=7)

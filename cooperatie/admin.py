@@ -15,7 +15,16 @@ from django.utils.translation import gettext_lazy as _
 from ledger.admin_services import ServiceModelAdmin, ServiceTabularInline
 
 from . import services
-from .models import ApiToken, Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst, Rol
+from .models import (
+    ApiToken,
+    Cooperatie,
+    Corporatie,
+    Gebouw,
+    LedenInzage,
+    Lid,
+    Overeenkomst,
+    Rol,
+)
 
 LID_FORM_FIELDS = (
     "naam",
@@ -208,3 +217,15 @@ class ApiTokenAdmin(ServiceModelAdmin):
             services.apitoken_revoke,
             _("%(count)s token(s) ingetrokken."),
         )
+
+
+@admin.register(LedenInzage)
+class LedenInzageAdmin(ServiceModelAdmin):
+    """The read log of member data (AVG accountability): view only, written by
+    the pages and the API as they show member rows."""
+
+    list_display = ("timestamp", "username", "cooperatie", "bron", "aantal")
+    list_filter = ("bron",)
+    search_fields = ("username", "cooperatie__naam")
+    list_select_related = ("cooperatie",)
+    date_hierarchy = "timestamp"

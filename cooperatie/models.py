@@ -526,3 +526,46 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class LedenInzage(models.Model):
+    """One read of member data (AVG accountability): who, when, which cooperatie,
+    through what and how many rows. Never the member data itself. Written by
+    `cooperatie.privacy.log_inzage`; append-only in practice (no service changes
+    or deletes a row)."""
+
+    class Bron(models.TextChoices):
+        PAGINA = "pagina", _("ledenpagina")
+        EXPORT = "export", _("export ledenlijst")
+        API = "api", _("API")
+        IMPORT = "import", _("import")
+        ACTIVITEIT = "activiteit", _("vrijwilligerslijst activiteit")
+        AVG_EXPORT = "avg_export", _("gegevens van één lid (AVG)")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gebruiker"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(_("gebruikersnaam"), max_length=150)
+    timestamp = models.DateTimeField(_("tijdstip"), db_default=Now())
+    cooperatie = models.ForeignKey(
+        Cooperatie,
+        verbose_name=_("coöperatie"),
+        on_delete=models.PROTECT,
+        related_name="leden_inzagen",
+    )
+    bron = models.CharField(_("bron"), max_length=12, choices=Bron.choices)
+    aantal = models.PositiveIntegerField(_("aantal rijen"), default=0)
+
+    class Meta:
+        verbose_name = _("inzage ledengegevens")
+        verbose_name_plural = _("inzagen ledengegevens")
+        ordering = ["-timestamp", "-pk"]
+        indexes = [models.Index(fields=["cooperatie", "timestamp"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} · {self.get_bron_display()} · {self.aantal}"

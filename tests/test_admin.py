@@ -30,10 +30,12 @@ from cooperatie.models import (
     Cooperatie,
     Corporatie,
     Gebouw,
+    LedenInzage,
     Lid,
     Overeenkomst,
     Rol,
 )
+from cooperatie.privacy import log_inzage
 from cooperatie.services import apitoken_create
 from ledger.models import Activiteit, AuditChainHead, AuditEntry, Bijlage, Boeking
 from tests.cooperatie.factories import GebouwFactory, UserFactory
@@ -58,9 +60,17 @@ REGISTERED = (
     AuditEntry,
     AuditChainHead,
     ApiToken,
+    LedenInzage,
 )
 # Nothing creates these through a service the admin may call.
-ADD_DISABLED = {Beoordeling, Rapport, AuditEntry, AuditChainHead, ApiToken}
+ADD_DISABLED = {
+    Beoordeling,
+    Rapport,
+    AuditEntry,
+    AuditChainHead,
+    ApiToken,
+    LedenInzage,
+}
 # Append-only or without an update service: the change page only shows the row.
 VIEW_ONLY = {
     Rol,
@@ -72,6 +82,7 @@ VIEW_ONLY = {
     AuditEntry,
     AuditChainHead,
     ApiToken,
+    LedenInzage,
 }
 
 GEBOUW_FORM = (
@@ -158,6 +169,10 @@ def error_messages(response) -> list[str]:
 def operator(client, world):
     # Tenant A's beheerder has an API token, so that list is not empty either.
     apitoken_create(naam="BI-koppeling", actor=world.a.beheerder)
+    # And one read of a member list, so the read log is not empty either.
+    log_inzage(
+        actor=world.a.bestuur, cooperatie=world.a.cooperatie, bron="pagina", aantal=3
+    )
     client.force_login(world.superuser)
     return client
 
@@ -167,6 +182,7 @@ def _one_of_each(world) -> dict:
     objects[Jaarparameter] = world.jaarparameter
     objects[AuditChainHead] = AuditChainHead.objects.get(pk=1)
     objects[ApiToken] = ApiToken.objects.filter(user=world.a.beheerder).first()
+    objects[LedenInzage] = LedenInzage.objects.first()
     return objects
 
 

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from .. import services
+from .. import privacy, services
 from ..filtersets import (
     CooperatieFilter,
     CorporatieFilter,
@@ -14,7 +14,15 @@ from ..filtersets import (
     LidFilter,
     OvereenkomstFilter,
 )
-from ..models import ApiToken, Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst
+from ..models import (
+    ApiToken,
+    Cooperatie,
+    Corporatie,
+    Gebouw,
+    LedenInzage,
+    Lid,
+    Overeenkomst,
+)
 from ..scope import cooperatie_ids_of_corporaties, scope_of
 from . import schema  # noqa: F401  (registers the token scheme with the schema)
 from . import serializers as s
@@ -197,6 +205,24 @@ class LidViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
         context["personal_cooperaties"] = personal
         context["name_cooperaties"] = names
         return context
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None and self.action == "list":
+            # Every read of member rows is logged (docs/privacy.md).
+            privacy.log_inzagen(
+                actor=self.request.user, leden=page, bron=LedenInzage.Bron.API
+            )
+        return page
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        privacy.log_inzagen(
+            actor=request.user, leden=[instance], bron=LedenInzage.Bron.API
+        )
+        response = Response(self.get_serializer(instance).data)
+        response["ETag"] = etag_of(instance)
+        return response
 
     def create_object(self, data, actor):
         return services.lid_create(actor=actor, **data)

@@ -8,7 +8,7 @@ and every read of the list (page or export) is logged.
 from __future__ import annotations
 
 import datetime
-import logging
+import json
 from decimal import Decimal
 
 from django.contrib import messages
@@ -24,13 +24,11 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .. import importeren, services
+from .. import importeren, privacy, services
 from ..choices import Doelgroep
 from ..forms.leden import ImportForm, LedenFilterForm, LidEndForm, LidForm
-from ..models import Lid
+from ..models import LedenInzage, Lid
 from ..ui import apply_errors, bestuur_view, get_in_portal, in_portal, paginate
-
-logger = logging.getLogger("cooperatie.leden")
 
 IMPORT_MAX_AGE = 60 * 60
 """Seconds a preview can be confirmed; after that the file is uploaded again."""
@@ -55,13 +53,13 @@ def _current(leden, today: datetime.date):
     return leden.filter(Q(lid_tot__isnull=True) | Q(lid_tot__gt=today))
 
 
-def _log_read(request, what: str, count: int) -> None:
-    logger.info(
-        "member list read: %s, cooperatie %s, user %s, %s rows",
-        what,
-        request.portal.cooperatie.pk,
-        request.user.pk,
-        count,
+def _log_read(request, bron: str, count: int) -> None:
+    """Log a read of member data in the read log (docs/privacy.md)."""
+    privacy.log_inzage(
+        actor=request.user,
+        cooperatie=request.portal.cooperatie,
+        bron=bron,
+        aantal=count,
     )
 
 
@@ -91,7 +89,7 @@ def leden_index(request):
             | Q(adres__icontains=zoek)
         )
     page = paginate(request, rows.order_by("naam", "pk"))
-    _log_read(request, "page", len(page.object_list))
+    _log_read(request, LedenInzage.Bron.PAGINA, len(page.object_list))
 
     vandaag = leden.op_peildatum(today)
     aantal = vandaag.count()
@@ -226,6 +224,12 @@ def _salt(request) -> str:
 
 def _preview(request, plan, *, errors=None, gegevens: str = "", status: int = 200):
     errors = plan.errors if errors is None else errors
+    # The preview shows the stored data of the members it matches or ends.
+    _log_read(
+        request,
+        LedenInzage.Bron.IMPORT,
+        sum(1 for row in plan.rows if row.lid is not None) + len(plan.to_end),
+    )
     return render(
         request,
         "cooperatie/leden/voorvertoning.html",
@@ -395,6 +399,14 @@ def leden_import_result_page(request):
             "beeindigd": [by_pk[pk] for pk in stored["beeindigd"] if pk in by_pk],
             "ongewijzigd": stored["ongewijzigd"],
         }
+        verslag = context["verslag"]
+        _log_read(
+            request,
+            LedenInzage.Bron.IMPORT,
+            len(verslag["nieuw"])
+            + len(verslag["bijgewerkt"])
+            + len(verslag["beeindigd"]),
+        )
     return render(request, "cooperatie/leden/resultaat.html", context)
 
 
@@ -438,7 +450,7 @@ def leden_export_download(request):
     if request.GET.get("alle") != "1":
         leden = _current(leden, timezone.localdate())
     rows = importeren.export_rows(leden.order_by("naam", "pk"))
-    _log_read(request, f"export {formaat}", len(rows))
+    _log_read(request, LedenInzage.Bron.EXPORT, len(rows))
     if formaat == "xlsx":
         content = importeren.write_xlsx(rows)
     else:
@@ -453,6 +465,47 @@ def leden_export_download(request):
     return _download(content, formaat, filename)
 
 
+# AVG: one member's data ------------------------------------------------------------
+
+
+@bestuur_view
+def lid_export_download(request, lid_id: int):
+    """Everything stored about one member as JSON (AVG art. 15, right of access),
+    for the bestuur to hand to the member who asks; the read is logged."""
+    lid = get_in_portal(request, Lid.objects, pk=lid_id)
+    data = privacy.lid_export(lid=lid, actor=request.user)
+    content = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+    response = HttpResponse(
+        content.encode("utf-8"), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True,
+        filename=f"{_('lid')}-{lid.pk}-{timezone.localdate().isoformat()}.json",
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@bestuur_view
+def lid_wissen_page(request, lid_id: int):
+    """Erase one member's personal data (AVG art. 17, right to erasure) after a
+    confirmation page that says what goes and what stays; the counts of every
+    year stay the same and the journal still verifies."""
+    lid = get_in_portal(request, Lid.objects, pk=lid_id)
+    if request.method == "POST":
+        try:
+            privacy.lid_wissen(lid=lid, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("De persoonsgegevens van lid #%(pk)s zijn gewist.") % {"pk": lid.pk},
+            )
+        return redirect(request.portal.url("leden"))
+    return render(request, "cooperatie/leden/wissen.html", {"lid": lid})
+
+
 urlpatterns = [
     path("leden/", leden_index, name="bestuur-leden"),
     path("leden/nieuw/", lid_create_page, name="bestuur-lid-nieuw"),
@@ -462,6 +515,12 @@ urlpatterns = [
         lid_end_page,
         name="bestuur-lid-beeindigen",
     ),
+    path(
+        "leden/<int:lid_id>/gegevens/",
+        lid_export_download,
+        name="bestuur-lid-export",
+    ),
+    path("leden/<int:lid_id>/wissen/", lid_wissen_page, name="bestuur-lid-wissen"),
     path("leden/importeren/", leden_import_page, name="bestuur-leden-import"),
     path(
         "leden/importeren/resultaat/",

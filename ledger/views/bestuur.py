@@ -27,7 +27,8 @@ from django.utils.translation import ngettext
 from afspraken.choices import ToetsingStatus
 from afspraken.locks import locked_years
 from afspraken.rapporten import euro
-from cooperatie.models import Lid
+from cooperatie import privacy
+from cooperatie.models import LedenInzage, Lid
 from cooperatie.ui import (
     apply_errors,
     bestuur_view,
@@ -196,6 +197,17 @@ def _saved_message(activiteit: Activiteit, aantal: int, nieuw: bool) -> str:
     return tekst
 
 
+def _log_vrijwilligers(request, form) -> None:
+    """The form lists members by name to choose volunteers from: a read of
+    member data, logged like the member list (docs/privacy.md)."""
+    privacy.log_inzage(
+        actor=request.user,
+        cooperatie=request.portal.cooperatie,
+        bron=LedenInzage.Bron.ACTIVITEIT,
+        aantal=form.fields["vrijwilligers"].queryset.count(),
+    )
+
+
 @bestuur_view
 def activiteit_nieuw(request):
     """A new activity with its volunteers and evidence, in one form that works on
@@ -215,6 +227,7 @@ def activiteit_nieuw(request):
                 )
     else:
         form = ActiviteitForm(leden=leden)
+    _log_vrijwilligers(request, form)
     return render(
         request,
         "ledger/bestuur/activiteit_form.html",
@@ -249,6 +262,7 @@ def activiteit_bewerken(request, activiteit_id: int):
                 )
     else:
         form = ActiviteitForm(leden=leden, activiteit=activiteit)
+    _log_vrijwilligers(request, form)
     return render(
         request,
         "ledger/bestuur/activiteit_form.html",

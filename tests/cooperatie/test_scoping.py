@@ -53,7 +53,8 @@ def _visible(obj, user) -> bool:
 
 # Not tenant data: legal figures every user reads, the journal's head row, and
 # API tokens, which are personal (tests/api/test_tokens.py).
-UNSCOPED = {"Jaarparameter", "AuditChainHead", "ApiToken"}
+# LedenInzage: the read log, for the platform operator (admin) only.
+UNSCOPED = {"Jaarparameter", "AuditChainHead", "ApiToken", "LedenInzage"}
 
 
 def test_model_list_covers_every_tenant_object(world):
