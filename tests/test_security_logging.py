@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import logging
 
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 import pytest
 from rest_framework.test import APIClient
+
+from cooperatie.ui import beheer_view
 
 LOGGER = "coopsturing.security"
 
@@ -102,6 +105,25 @@ def test_ui_anonymous_is_logged_as_401(client, world, security_log):
     )
     # The query string (a search may hold a name) stays out of the log.
     assert "Jansen" not in record.getMessage()
+
+
+def test_ui_service_refusal_is_logged_as_403(rf, world, security_log):
+    """A service's PermissionDenied inside a portal page (the role is right, a
+    rule of the service says no) is logged before Django answers 403."""
+
+    @beheer_view
+    def refusing_page(request):
+        raise PermissionDenied("refused by the service")
+
+    request = rf.post("/beheer/pagina/")
+    request.user = world.a.beheerder
+    with pytest.raises(PermissionDenied):
+        refusing_page(request, corporatie_id=world.a.corporatie.pk)
+    record = only_denial(security_log)
+    assert record.security_kind == 403
+    assert record.security_reason == "service_refused"
+    assert record.security_user_id == world.a.beheerder.pk
+    assert record.security_path == "/beheer/pagina/"
 
 
 def test_ui_unknown_id_and_allowed_page_are_not_logged(client, world, security_log):
