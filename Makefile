@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/coopsturing
 PYTEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint messages chromium test-sqlite test-postgres migrate seed serve clean
+.PHONY: run test install lint messages chromium test-sqlite test-postgres migrate seed serve serve-prod clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ seed: install
 serve: install
 	@echo "Serving on http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/)"
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## make serve-prod: production serving (gunicorn + whitenoise), DJANGO_DEBUG=false;
+## needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (see README, "Production")
+serve-prod: install
+	DJANGO_DEBUG=false $(BIN)/python manage.py collectstatic --no-input -v0
+	DJANGO_DEBUG=false $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=false $(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
 ## make test: lint, then the whole suite on SQLite and on PostgreSQL
 test: install lint chromium test-sqlite test-postgres
