@@ -13,7 +13,7 @@ env = environ.Env()
 STORAGES: dict  # defined earlier in config/settings.py
 
 if env.str("DJANGO_MEDIA_STORAGE", default="local").strip().lower() == "s3":
-    STORAGES["default"] = {
+    STORAGES["default"] = {  # noqa: F821 (defined in config/settings.py)
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": env.str("S3_BUCKET"),
