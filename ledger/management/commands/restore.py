@@ -1,0 +1,36 @@
+"""Put a backup archive back: the database and the media files."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ledger import backup
+
+
+class Command(BaseCommand):
+    help = (
+        "Zet een backup-archief terug in een lege database en mediamap. Controleert "
+        "eerst elk bestand tegen het manifest en daarna de teruggezette inhoud."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("archief", type=Path, help="Het backup-archief (.tar.gz).")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Vervang ook een database of mediamap die al gegevens bevat.",
+        )
+
+    def handle(self, *args, **options):
+        try:
+            result = backup.restore(options["archief"], force=options["force"])
+        except backup.BackupError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Teruggezet uit {result.archive} ({result.method}, "
+                f"{result.media_files} mediabestanden); inhoud-SHA-256 "
+                f"{result.content_sha256}. Controleer het journaal met "
+                "`manage.py verify_ledger`."
+            )
+        )
