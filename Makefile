@@ -8,7 +8,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/coopsturing
 PYTEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint messages chromium test-sqlite test-postgres migrate seed serve serve-prod clean
+.PHONY: run test install lint messages chromium test-sqlite test-postgres migrate seed serve serve-prod backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,17 @@ serve-prod: install
 	DJANGO_DEBUG=false $(BIN)/python manage.py collectstatic --no-input -v0
 	DJANGO_DEBUG=false $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=false $(BIN)/gunicorn -c deploy/gunicorn.conf.py
+
+## make backup: database + media files into $(BACKUP_DIR) (docs/backup.md)
+BACKUP_DIR ?= backups
+backup: install
+	$(BIN)/python manage.py backup --uit $(BACKUP_DIR)
+
+## make restore ARCHIEF=backups/coopsturing-backup-….tar.gz: into an empty database
+restore: install
+	@test -n "$(ARCHIEF)" || { echo "Use: make restore ARCHIEF=<archive>" >&2; exit 2; }
+	$(BIN)/python manage.py restore $(ARCHIEF)
+	$(BIN)/python manage.py verify_ledger
 
 ## make test: lint, then the whole suite on SQLite and on PostgreSQL
 test: install lint chromium test-sqlite test-postgres
