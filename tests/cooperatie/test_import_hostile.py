@@ -235,7 +235,7 @@ def test_generated_members_import_exactly(world):
     every generated value exactly, each new member with a journal entry."""
     cooperatie, actor = world.a.cooperatie, world.a.bestuur
 
-    @settings(PROPERTY, max_examples=20)
+    @settings(PROPERTY, max_examples=15)
     @given(member_files())
     def run(generated):
         rows, data, _encoding = generated
@@ -266,7 +266,7 @@ def test_one_bad_row_refuses_the_whole_file(world):
     the members nor the journal change."""
     cooperatie, actor = world.a.cooperatie, world.a.bestuur
 
-    @settings(PROPERTY, max_examples=20)
+    @settings(PROPERTY, max_examples=12)
     @given(
         st.data(),
         member_rows(min_size=2),
@@ -306,15 +306,17 @@ def test_one_bad_row_refuses_the_whole_file(world):
 
 
 def _truncated_or_mangled(draw_data, content: bytes) -> bytes:
+    """The content cut short, with one byte changed or with junk inserted.
+    Positions are drawn as fractions, so that the draws do not depend on the
+    length (an XLSX carries its save time and so varies in length)."""
     how = draw_data.draw(st.sampled_from(["cut", "flip", "insert", "as is"]))
-    if how == "cut" and content:
-        return content[: draw_data.draw(st.integers(0, len(content) - 1))]
+    at = draw_data.draw(st.integers(0, 1000)) * len(content) // 1001
+    if how == "cut":
+        return content[:at]
     if how == "flip" and content:
-        at = draw_data.draw(st.integers(0, len(content) - 1))
         byte = draw_data.draw(st.integers(0, 255))
         return content[:at] + bytes([byte]) + content[at + 1 :]
     if how == "insert":
-        at = draw_data.draw(st.integers(0, len(content)))
         junk = draw_data.draw(
             st.sampled_from([b'"', b"\r", b"\n", b"\x00", b";", b",", b"\xff\xfe"])
         )
@@ -343,7 +345,7 @@ def test_random_truncated_and_mangled_files(world):
     """Random bytes, and generated files cut short or with a byte changed: a
     clean refusal or a plan, never another exception; nothing written."""
 
-    @PROPERTY
+    @settings(PROPERTY, max_examples=30)
     @given(
         st.data(),
         st.one_of(
@@ -387,7 +389,7 @@ def test_hostile_files_on_the_import_page(world, client):
     client.force_login(world.a.bestuur)
     url = reverse("bestuur-leden-import", args=[world.a.cooperatie.pk])
 
-    @settings(PROPERTY, max_examples=20)
+    @settings(PROPERTY, max_examples=12)
     @given(
         st.data(),
         st.one_of(
@@ -422,7 +424,7 @@ def test_generated_file_through_preview_and_commit(world, client):
     client.force_login(world.a.bestuur)
     url = reverse("bestuur-leden-import", args=[world.a.cooperatie.pk])
 
-    @settings(PROPERTY, max_examples=8)
+    @settings(PROPERTY, max_examples=5)
     @given(member_files())
     def run(generated):
         rows, content, _encoding = generated
