@@ -166,18 +166,19 @@ def _dump_database(staging: Path, method: str) -> str:
         args, env = _pg_env()
         # pg_dump reads the snapshot of this transaction, the one the content
         # digest is taken from, so both see the same rows under live writers.
-        with connection.cursor() as cursor:
-            if len(connection.atomic_blocks) == 1:  # our own, outermost transaction
+        snapshot = []
+        if len(connection.atomic_blocks) == 1:  # our own, outermost transaction
+            with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            cursor.execute("SELECT pg_export_snapshot()")
-            snapshot = cursor.fetchone()[0]
+                cursor.execute("SELECT pg_export_snapshot()")
+                snapshot = [f"--snapshot={cursor.fetchone()[0]}"]
         subprocess.run(
             [
                 "pg_dump",
                 "-Fc",
                 "--no-owner",
                 "--no-acl",
-                f"--snapshot={snapshot}",
+                *snapshot,
                 *args,
                 "-f",
                 str(target),
