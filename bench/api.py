@@ -96,6 +96,12 @@ def main() -> None:
 
     # Query logging (DEBUG) would weigh on the API side only: it runs more queries.
     os.environ.setdefault("DJANGO_DEBUG", "false")
+    # Production settings refuse a short key and redirect plain HTTP; neither
+    # belongs in a measurement on the test client.
+    os.environ.setdefault(
+        "DJANGO_SECRET_KEY", "bench-" + "k" * 20 + "0123456789abcdefghij-xyz"
+    )
+    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
     setup_django()
     from django.db import connection
     from django.http import JsonResponse
