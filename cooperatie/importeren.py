@@ -1069,7 +1069,9 @@ def write_xlsx(rows: Iterable[Sequence[Any]], *, explanation: bool = False) -> b
     def cell(value: Any) -> Any:
         if value is None or isinstance(value, datetime.date):
             return value
-        return ILLEGAL_CHARACTERS_RE.sub("", safe_cell(value))
+        # Drop what a spreadsheet cannot hold first, then escape: a formula sign
+        # behind a control character must not become the first character.
+        return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
