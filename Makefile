@@ -27,6 +27,7 @@ migrate: install
 	$(BIN)/python manage.py migrate --no-input
 
 seed: install
+	$(BIN)/python manage.py journaal_sleutel --als-ontbrekend
 	$(BIN)/python manage.py seed_demo
 
 serve: install

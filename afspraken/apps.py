@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class AfsprakenConfig(AppConfig):
     name = "afspraken"
     verbose_name = _("Afspraken en toetsing")
+
+    def ready(self) -> None:
+        from ledger import journal
+
+        from . import rapporten
+
+        # verify_ledger checks every sealed report against its chain.
+        journal.register_check(rapporten.verify_sealed_reports)

@@ -345,6 +345,21 @@ class Rapport(AppendOnlyModel):
     journaal_hash = models.CharField(
         _("journaalhash bij verzegeling"), max_length=64, blank=True
     )
+    journaal_keten = models.CharField(
+        _("journaalketen"),
+        max_length=40,
+        blank=True,
+        help_text=_("De keten van de corporatie waarin de verzegeling staat."),
+    )
+    journaal_seq = models.PositiveBigIntegerField(
+        _("journaalregel bij verzegeling"), null=True, blank=True
+    )
+    cooperatie_journaal_seq = models.PositiveBigIntegerField(
+        _("journaalregel coöperatie bij verzegeling"), null=True, blank=True
+    )
+    cooperatie_journaal_hash = models.CharField(
+        _("journaalhash coöperatie bij verzegeling"), max_length=64, blank=True
+    )
     created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import zipfile
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -22,8 +23,9 @@ from django.utils.translation import gettext as _
 
 import pypdf
 
-from ledger import journal
+from ledger import checkpoints, journal
 from ledger.choices import BoekingSoort, Thema
+from ledger.models import AuditEntry, JournaalCheckpoint
 
 from .charts import Staaf, staafdiagram
 from .choices import Indicator, Richting, ToetsingStatus, Verdict
@@ -123,6 +125,7 @@ def nalevingsrapport_html(
     moment: datetime.datetime,
     vastgesteld_door: str = "",
     journaal_hash: str = "",
+    journaal_koppen: Sequence[journal.Kop] = (),
     concept: bool = False,
 ) -> str:
     """The HTML of a nalevingsrapport. A `concept` is a draft of a year not yet
@@ -179,6 +182,17 @@ def nalevingsrapport_html(
             "moment_lokaal": local.strftime("%d-%m-%Y %H:%M"),
             "grafiek": _chart(snapshot),
             "journaal_hash": journaal_hash or "(nog niet verzegeld)",
+            "journaal_koppen": [
+                {
+                    "wie": "corporatie"
+                    if kop.keten.startswith("corporatie:")
+                    else "coöperatie",
+                    "keten": kop.keten,
+                    "seq": kop.seq,
+                    "hash": kop.hash,
+                }
+                for kop in journaal_koppen
+            ],
             "moment_iso": moment.astimezone(datetime.UTC).strftime(
                 "%Y-%m-%dT%H:%M:%SZ"
             ),
@@ -189,7 +203,11 @@ def nalevingsrapport_html(
 # Reports are evidence: always Dutch, whatever language the requester reads.
 @translation.override("nl")
 def render_nalevingsrapport(
-    toetsing: Toetsing, *, journaal_hash: str, moment: datetime.datetime
+    toetsing: Toetsing,
+    *,
+    journaal_hash: str,
+    moment: datetime.datetime,
+    journaal_koppen: Sequence[journal.Kop] = (),
 ) -> bytes:
     """The PDF of a toetsing's stored snapshot. Deterministic: the same toetsing,
     hash and moment always give the same bytes."""
@@ -201,6 +219,7 @@ def render_nalevingsrapport(
         moment=moment,
         vastgesteld_door=(door.get_full_name() or door.get_username()) if door else "",
         journaal_hash=journaal_hash,
+        journaal_koppen=journaal_koppen,
     )
     pdf, _ = render_pdf(
         html,
@@ -244,6 +263,7 @@ def auditor_bundle(*, rapporten, corporatie_naam: str, jaar: int) -> bytes:
     """One ZIP: every sealed PDF, its attached data, and a manifest of SHA-256 sums."""
     buffer = io.BytesIO()
     sums: list[tuple[str, str]] = []
+    sleutels: set[str] = set()
     # ZIP dates start in 1980; any earlier year is stamped 1 January 1980.
     stamp = (jaar, 12, 31, 0, 0, 0) if jaar >= 1980 else (1980, 1, 1, 0, 0, 0)
 
@@ -267,11 +287,29 @@ def auditor_bundle(*, rapporten, corporatie_naam: str, jaar: int) -> bytes:
                     "met de SHA-256 van de verzegeling"
                 )
             add(zf, f"{stem}/nalevingsrapport.pdf", pdf)
+            # The signed heads of the journal chains right after the seal.
+            checkpoint = JournaalCheckpoint.objects.filter(
+                aanleiding=f"afspraken.rapport:{rapport.pk}"
+            ).first()
+            if checkpoint is not None:
+                add(
+                    zf,
+                    f"{stem}/journaalcheckpoint.json",
+                    checkpoints.document(checkpoint),
+                )
+                sleutels.add(checkpoint.sleutel)
             # The data exactly as sealed inside the PDF, not regenerated.
             for name, contents in sorted(
                 pypdf.PdfReader(io.BytesIO(pdf)).attachments.items()
             ):
                 add(zf, f"{stem}/{name}", contents[0])
+        if sleutels:
+            try:
+                public = checkpoints.load_public_key()
+            except checkpoints.CheckpointError:
+                public = None
+            if public is not None and checkpoints.public_hex(public) in sleutels:
+                add(zf, "journaal-publieke-sleutel.pem", checkpoints.public_pem(public))
         manifest = "".join(f"{digest}  {name}\n" for digest, name in sums)
         zf.writestr(zipfile.ZipInfo("SHA256SUMS", date_time=stamp), manifest)
         zf.writestr(
@@ -279,30 +317,45 @@ def auditor_bundle(*, rapporten, corporatie_naam: str, jaar: int) -> bytes:
             f"Auditorbundel {corporatie_naam}, {jaar}\n\n"
             "Elke map bevat een verzegeld nalevingsrapport met de gegevens die erin\n"
             "zijn bijgevoegd. SHA256SUMS bevat de SHA-256 van elk bestand;\n"
-            "controleer met: sha256sum -c SHA256SUMS\n",
+            "controleer met: sha256sum -c SHA256SUMS\n\n"
+            "journaalcheckpoint.json bevat de koppen van de journaalketens van de\n"
+            "corporatie en de coöperatie direct na de verzegeling, ondertekend met\n"
+            "de sleutel in journaal-publieke-sleutel.pem (Ed25519). Bewaar ze: met\n"
+            "verify_ledger --checkpoint blijkt later of de ketens nog dezelfde zijn.\n",
         )
     return buffer.getvalue()
 
 
 def seal(toetsing: Toetsing, *, actor) -> Rapport:
     """Render the nalevingsrapport of a vastgestelde toetsing once and store it
-    with the SHA-256 of its bytes. Call inside the vaststellen transaction, which
-    holds the journal head lock's turn: the head printed in the PDF is the newest
-    entry before the vaststellen entry itself."""
+    with the SHA-256 of its bytes.
+
+    The PDF prints the heads of the corporatie's and the cooperatie's journal
+    chains as committed before sealing, and is rendered before any chain lock is
+    taken: the seconds of rendering hold up no other writer. The vaststellen
+    entry that records this seal follows these heads in the corporatie's chain
+    (`verify_sealed_reports` checks that order)."""
     if Rapport.objects.filter(toetsing=toetsing).exists():
         raise ValidationError(
             {"toetsing": _("Deze toetsing heeft al een verzegeld rapport.")}
         )
-    # Take the journal's turn first: no other write can slip in between the head
-    # printed in the PDF and the vaststellen entry that records this seal.
-    journaal_hash = journal.lock_head().hash
+    afspraak = toetsing.afspraak
+    kop = journal.head_of(corporatie_keten(afspraak.corporatie_id))
+    kop_cooperatie = journal.head_of(cooperatie_keten(afspraak.cooperatie_id))
     pdf = render_nalevingsrapport(
-        toetsing, journaal_hash=journaal_hash, moment=toetsing.vastgesteld_op
+        toetsing,
+        journaal_hash=kop.hash,
+        moment=toetsing.vastgesteld_op,
+        journaal_koppen=(kop, kop_cooperatie),
     )
     rapport = Rapport(
         toetsing=toetsing,
         sha256=sha256_of(pdf),
-        journaal_hash=journaal_hash,
+        journaal_hash=kop.hash,
+        journaal_keten=kop.keten,
+        journaal_seq=kop.seq,
+        cooperatie_journaal_seq=kop_cooperatie.seq,
+        cooperatie_journaal_hash=kop_cooperatie.hash,
         created_by=actor,
     )
     rapport.pdf.save(
@@ -312,3 +365,116 @@ def seal(toetsing: Toetsing, *, actor) -> Rapport:
     )
     rapport.save()
     return rapport
+
+
+def journaal_koppen_of(rapport: Rapport) -> tuple[journal.Kop, ...]:
+    """The chain heads a sealed report printed, as recorded on it."""
+    if not rapport.journaal_keten:
+        return ()
+    afspraak = rapport.toetsing.afspraak
+    return (
+        journal.Kop(
+            rapport.journaal_keten, rapport.journaal_seq, rapport.journaal_hash
+        ),
+        journal.Kop(
+            cooperatie_keten(afspraak.cooperatie_id),
+            rapport.cooperatie_journaal_seq,
+            rapport.cooperatie_journaal_hash,
+        ),
+    )
+
+
+def corporatie_keten(corporatie_id: int) -> str:
+    return journal.keten_of("cooperatie.corporatie", corporatie_id, None)
+
+
+def cooperatie_keten(cooperatie_id: int) -> str:
+    return journal.keten_of("cooperatie.cooperatie", None, cooperatie_id)
+
+
+def verify_sealed_reports(
+    ketens: Iterable[str] | None = None, *, check_files: bool = True
+) -> list[str]:
+    """Every sealed report against the journal: the heads it printed are still
+    in their chains with the same hashes, its vaststellen entry (the seal) is in
+    the corporatie's chain after the printed head and names the report's
+    SHA-256, and (with `check_files`) the stored PDF still has that SHA-256.
+    Returns the problems found, in Dutch; empty when all hold."""
+    wanted = set(ketens) if ketens is not None else None
+    problems: list[str] = []
+    rapporten = Rapport.objects.select_related("toetsing__afspraak").order_by("pk")
+    for rapport in rapporten.iterator(chunk_size=500):
+        afspraak = rapport.toetsing.afspraak
+        keten = rapport.journaal_keten or corporatie_keten(afspraak.corporatie_id)
+        if wanted is not None and keten not in wanted:
+            continue
+        naam = f"rapport {rapport.pk} (toetsing {rapport.toetsing_id})"
+        anchor_seq = 0
+        if rapport.journaal_hash and rapport.journaal_hash != journal.GENESIS_HASH:
+            anchor = AuditEntry.objects.filter(
+                keten=keten, hash=rapport.journaal_hash
+            ).first()
+            if anchor is None or (
+                rapport.journaal_seq is not None and anchor.seq != rapport.journaal_seq
+            ):
+                problems.append(
+                    f"keten {keten}: de journaalhash van {naam} "
+                    f"({rapport.journaal_hash[:12]}…, regel #{rapport.journaal_seq}) "
+                    "moet in de keten staan; de keten is herschreven of ingekort"
+                )
+                continue
+            anchor_seq = anchor.seq
+        seal_entry = (
+            AuditEntry.objects.filter(
+                keten=keten,
+                action="toetsing_vaststellen",
+                object_type="afspraken.toetsing",
+                object_id=str(rapport.toetsing_id),
+            )
+            .order_by("seq")
+            .first()
+        )
+        if seal_entry is None:
+            problems.append(
+                f"keten {keten}: de verzegeling van {naam} moet in de keten staan; "
+                "regels na de verzegeling zijn verwijderd"
+            )
+            continue
+        if (seal_entry.after or {}).get("rapport_sha256") != rapport.sha256:
+            problems.append(
+                f"keten {keten}: journaalregel #{seal_entry.seq} moet de SHA-256 van "
+                f"{naam} noemen"
+            )
+            continue
+        if seal_entry.seq <= anchor_seq:
+            problems.append(
+                f"keten {keten}: de verzegeling van {naam} (regel #{seal_entry.seq}) "
+                f"moet na de afgedrukte kop (regel #{anchor_seq}) staan"
+            )
+            continue
+        if rapport.cooperatie_journaal_seq:
+            coop_keten = cooperatie_keten(afspraak.cooperatie_id)
+            entry = journal.entry_at(coop_keten, rapport.cooperatie_journaal_seq)
+            if entry is None or entry.hash != rapport.cooperatie_journaal_hash:
+                problems.append(
+                    f"keten {coop_keten}: journaalregel "
+                    f"#{rapport.cooperatie_journaal_seq} uit {naam} moet nog in de "
+                    "keten staan met dezelfde hash; de keten is herschreven of "
+                    "ingekort"
+                )
+                continue
+        if check_files:
+            try:
+                with rapport.pdf.open("rb") as fh:
+                    digest = hashlib.sha256()
+                    for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                        digest.update(chunk)
+            except (OSError, ValueError):
+                problems.append(f"het PDF-bestand van {naam} moet aanwezig zijn")
+                continue
+            if digest.hexdigest() != rapport.sha256:
+                problems.append(
+                    f"het PDF-bestand van {naam} moet de SHA-256 van de verzegeling "
+                    "hebben; het bestand is gewijzigd"
+                )
+    return problems

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from cooperatie import permissions
 from cooperatie.models import Cooperatie, Corporatie, Gebouw
-from ledger import journal, writes
+from ledger import checkpoints, journal, writes
 
 from . import locks, rapporten, selectors, snapshot
 from .choices import Indicator, ToetsingStatus, Verdict
@@ -245,8 +245,8 @@ def _transition(toetsing: Toetsing, name: str) -> tuple[Toetsing, str, str]:
 
 def _journal_transition(
     toetsing: Toetsing, *, actor, action: str, before: str, extra: dict | None = None
-) -> None:
-    journal.record(
+):
+    return journal.record(
         actor=actor,
         action=action,
         obj=toetsing,
@@ -401,8 +401,9 @@ def toetsing_vaststellen(*, toetsing: Toetsing, actor) -> Toetsing:
     toetsing.vastgesteld_door = actor
     toetsing.vastgesteld_op = timezone.now()
     toetsing.save()
+    # Rendered before any journal chain is locked (see rapporten.seal).
     rapport = rapporten.seal(toetsing, actor=actor)
-    _journal_transition(
+    seal_entry = _journal_transition(
         toetsing,
         actor=actor,
         action="toetsing_vaststellen",
@@ -411,5 +412,16 @@ def toetsing_vaststellen(*, toetsing: Toetsing, actor) -> Toetsing:
             "rapport_sha256": rapport.sha256,
             "journaal_hash": rapport.journaal_hash,
         },
+    )
+    # The heads right after the seal, signed with the key outside the database:
+    # the auditor's bundle carries this checkpoint.
+    checkpoints.sign_heads_if_key(
+        [
+            journal.Kop(seal_entry.keten, seal_entry.seq, seal_entry.hash),
+            journal.head_of(
+                rapporten.cooperatie_keten(toetsing.afspraak.cooperatie_id)
+            ),
+        ],
+        aanleiding=f"afspraken.rapport:{rapport.pk}",
     )
     return toetsing

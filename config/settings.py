@@ -324,3 +324,14 @@ LOGGING = {
 # AVG (GDPR) retention: `manage.py purge_members` erases the personal data of
 # members whose membership ended more than this many years ago (docs/privacy.md).
 AVG_BEWAARTERMIJN_JAREN = env.int("AVG_BEWAARTERMIJN_JAREN", default=7)
+
+# Journal checkpoints (docs/journal.md): the Ed25519 key that signs the chain
+# heads lives in a file, never in the database. `manage.py journaal_sleutel`
+# makes one; keep it readable only by the application user, and ship its public
+# half (and the checkpoints) to wherever the auditor or operator keeps them.
+JOURNAAL_SLEUTEL = env.str(
+    "JOURNAAL_SLEUTEL", default=str(BASE_DIR / "var" / "journaal-ed25519.pem")
+)
+# On a machine that only verifies: the public key to trust (PEM). Empty: the
+# public half of JOURNAAL_SLEUTEL.
+JOURNAAL_PUBLIEKE_SLEUTEL = env.str("JOURNAAL_PUBLIEKE_SLEUTEL", default="")

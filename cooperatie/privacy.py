@@ -72,9 +72,10 @@ def log_inzagen(*, actor, leden, bron: str) -> None:
 def _journal_entries(lid: Lid) -> list[dict[str, Any]]:
     entries = AuditEntry.objects.filter(
         object_type="cooperatie.lid", object_id=str(lid.pk)
-    ).order_by("seq")
+    ).order_by("timestamp", "pk")
     return [
         {
+            "keten": entry.keten,
             "seq": entry.seq,
             "tijdstip": journal._to_json(entry.timestamp),
             "door": entry.actor_name,

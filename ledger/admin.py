@@ -10,7 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from . import services
 from .admin_services import ServiceModelAdmin, ServiceTabularInline
-from .models import Activiteit, AuditChainHead, AuditEntry, Bijlage, Boeking
+from .models import (
+    Activiteit,
+    AuditChainHead,
+    AuditChainVerification,
+    AuditEntry,
+    Bijlage,
+    Boeking,
+    JournaalCheckpoint,
+)
 
 
 class BijlageInline(ServiceTabularInline):
@@ -114,6 +122,7 @@ class AuditEntryAdmin(ServiceModelAdmin):
     """The journal: append-only, so view only."""
 
     list_display = (
+        "keten",
         "seq",
         "timestamp",
         "actor_name",
@@ -124,6 +133,7 @@ class AuditEntryAdmin(ServiceModelAdmin):
     )
     list_filter = ("action", "object_type")
     search_fields = (
+        "keten",
         "action",
         "object_type",
         "object_id",
@@ -133,12 +143,30 @@ class AuditEntryAdmin(ServiceModelAdmin):
         "hash",
     )
     date_hierarchy = "timestamp"
-    ordering = ("-seq",)
+    ordering = ("-timestamp", "-pk")
     show_full_result_count = False
 
 
 @admin.register(AuditChainHead)
 class AuditChainHeadAdmin(ServiceModelAdmin):
-    """The journal's head, for checking against `verify_ledger`; view only."""
+    """The journal's chain heads, for checking against `verify_ledger`; view only."""
 
-    list_display = ("seq", "hash")
+    list_display = ("keten", "seq", "hash")
+
+
+@admin.register(JournaalCheckpoint)
+class JournaalCheckpointAdmin(ServiceModelAdmin):
+    """Signed checkpoints of the chain heads; view only (append-only)."""
+
+    list_display = ("created_at", "aanleiding", "sleutel")
+    search_fields = ("aanleiding",)
+    ordering = ("-created_at", "-pk")
+
+
+@admin.register(AuditChainVerification)
+class AuditChainVerificationAdmin(ServiceModelAdmin):
+    """How far each chain was last verified (a cache of the auditor's page and
+    verify_ledger); view only."""
+
+    list_display = ("keten", "seq", "verified_at")
+    ordering = ("keten",)

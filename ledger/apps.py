@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class LedgerConfig(AppConfig):
     name = "ledger"
     verbose_name = _("Activiteiten, boekingen en journaal")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the deploy check)

@@ -68,7 +68,9 @@ def _models():
     return [
         model
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.managed and not model._meta.proxy
+        if model._meta.managed
+        and not model._meta.proxy
+        and getattr(model, "IN_BACKUP", True)
     ]
 
 

@@ -1,13 +1,17 @@
 """The journal: an append-only, hash-chained audit trail of every change.
 
-Each entry's `hash` is SHA-256 over the previous entry's hash and the canonical JSON
-of the entry's own fields. Writers take a lock on the single `AuditChainHead` row,
-so on PostgreSQL concurrent commits still form one linear chain (on SQLite the
-IMMEDIATE transaction mode already serialises writers).
+The journal is one chain per organisation whose data an entry changes (a
+corporatie, a cooperatie, or the small platform chain). Each entry's `hash` is
+SHA-256 over the previous entry's hash in its chain and the canonical JSON of the
+entry's own fields, its chain name included. Writers lock their chain's
+`AuditChainHead` row only, so on PostgreSQL concurrent commits still form linear
+chains while writers of different organisations never wait for each other (on
+SQLite the IMMEDIATE transaction mode serialises all writers anyway).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import decimal
 import hashlib
@@ -18,12 +22,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
+from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from .middleware import current_request_id
-from .models import AuditChainHead, AuditEntry
+from .models import AuditChainHead, AuditChainVerification, AuditEntry
 
 GENESIS_HASH = "0" * 64
 
@@ -164,6 +169,7 @@ def scope_tags(obj: models.Model) -> tuple[int | None, int | None]:
 def entry_payload(entry: AuditEntry) -> dict[str, Any]:
     """The fields that the hash covers."""
     return {
+        "keten": entry.keten,
         "seq": entry.seq,
         "timestamp": _to_json(entry.timestamp),
         "actor_id": entry.actor_id,
@@ -186,12 +192,57 @@ def compute_hash(prev_hash: str, payload: dict[str, Any]) -> str:
     ).hexdigest()
 
 
-def lock_head() -> AuditChainHead:
-    """The head row, locked until the transaction ends (the writers' turn)."""
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+# Whose chain an entry joins: the organisation whose data it changes. A
+# cooperatie's own data (its members, activities, evidence, bookings, its own
+# record) goes to the cooperatie's chain; what a corporatie agrees and decides
+# (gebouwen, contracts, afspraken, toetsingen, sealed reports) to the
+# corporatie's chain; roles to the chain of the organisation they grant a role
+# in; everything else (tokens, reference figures) to the small platform chain.
+_COOPERATIE_CHAIN = frozenset(
+    {
+        "cooperatie.cooperatie",
+        "cooperatie.lid",
+        "ledger.activiteit",
+        "ledger.bijlage",
+        "ledger.boeking",
+    }
+)
+PLATFORM_KETEN = "platform"
+
+
+def keten_of(
+    object_type: str, corporatie_id: int | None, cooperatie_id: int | None
+) -> str:
+    """The chain an entry on `object_type` with these scope tags belongs to."""
+    if cooperatie_id is not None and (
+        object_type in _COOPERATIE_CHAIN or corporatie_id is None
+    ):
+        return f"cooperatie:{cooperatie_id}"
+    if corporatie_id is not None:
+        return f"corporatie:{corporatie_id}"
+    return PLATFORM_KETEN
+
+
+def ketens_of_organisations(
+    *, corporaties: Iterable[int] = (), cooperaties: Iterable[int] = ()
+) -> list[str]:
+    """The chain names of these organisations, corporaties first."""
+    return [f"corporatie:{pk}" for pk in sorted(set(corporaties))] + [
+        f"cooperatie:{pk}" for pk in sorted(set(cooperaties))
+    ]
+
+
+def lock_head(keten: str) -> AuditChainHead:
+    """The chain's head row, locked until the transaction ends (the writers' turn
+    on that chain only; other chains' writers go on)."""
+    head = AuditChainHead.objects.select_for_update().filter(keten=keten).first()
     if head is None:
-        head, _ = AuditChainHead.objects.get_or_create(pk=1)
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
+        # Two first writers of a new chain: the unique index lets one insert
+        # win; the other's insert is ignored and both then lock the same row.
+        AuditChainHead.objects.bulk_create(
+            [AuditChainHead(keten=keten)], ignore_conflicts=True
+        )
+        head = AuditChainHead.objects.select_for_update().get(keten=keten)
     return head
 
 
@@ -208,7 +259,8 @@ def record(
     corporatie_id: int | None = None,
     cooperatie_id: int | None = None,
 ) -> AuditEntry:
-    """Append one entry to the journal. Call inside the service's transaction."""
+    """Append one entry to its organisation's chain. Call inside the service's
+    transaction."""
     if not connection.in_atomic_block:
         raise RuntimeError("journal.record() must run inside the write's transaction")
     if obj is not None:
@@ -218,8 +270,9 @@ def record(
         tag_corporatie, tag_cooperatie = scope_tags(obj)
         corporatie_id = corporatie_id if corporatie_id is not None else tag_corporatie
         cooperatie_id = cooperatie_id if cooperatie_id is not None else tag_cooperatie
-    head = lock_head()
+    head = lock_head(keten_of(object_type, corporatie_id, cooperatie_id))
     entry = AuditEntry(
+        keten=head.keten,
         seq=head.seq + 1,
         timestamp=timezone.now(),
         actor=actor if actor is not None and actor.pk else None,
@@ -242,10 +295,36 @@ def record(
     return entry
 
 
-def head_hash() -> str:
-    """The hash of the newest entry (the genesis hash for an empty journal)."""
-    head = AuditChainHead.objects.filter(pk=1).first()
-    return head.hash if head else GENESIS_HASH
+@dataclass(frozen=True)
+class Kop:
+    """A chain's head: its newest entry's number and hash."""
+
+    keten: str
+    seq: int
+    hash: str
+
+
+def head_of(keten: str) -> Kop:
+    """The committed head of a chain, without a lock (genesis for a new chain)."""
+    head = AuditChainHead.objects.filter(keten=keten).first()
+    if head is None:
+        return Kop(keten, 0, GENESIS_HASH)
+    return Kop(keten, head.seq, head.hash)
+
+
+def heads(ketens: Iterable[str] | None = None) -> list[Kop]:
+    """The committed heads of these chains (all chains when None), by name."""
+    rows = AuditChainHead.objects.order_by("keten")
+    if ketens is not None:
+        wanted = sorted(set(ketens))
+        found = {h.keten: h for h in rows.filter(keten__in=wanted)}
+        return [
+            Kop(k, found[k].seq, found[k].hash)
+            if k in found
+            else Kop(k, 0, GENESIS_HASH)
+            for k in wanted
+        ]
+    return [Kop(h.keten, h.seq, h.hash) for h in rows]
 
 
 @dataclass(frozen=True)
@@ -254,51 +333,285 @@ class Verification:
     count: int
     message: str
     failed_seq: int | None = None
+    keten: str = ""
+    ketens: int = 0
+    # The heads that verified (only on success of a whole-chain walk).
+    koppen: tuple = ()
 
 
-def verify_chain(chunk_size: int = 2000) -> Verification:
-    """Walk the chain from the first entry and check every link and hash."""
-    prev_hash = GENESIS_HASH
-    expected_seq = 1
-    count = 0
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=chunk_size):
+def _fail(keten: str, count: int, seq: int | None, message: str) -> Verification:
+    return Verification(False, count, f"keten {keten}: {message}", seq, keten)
+
+
+def _walk(
+    keten: str,
+    entries: Iterable[AuditEntry],
+    *,
+    start_seq: int = 0,
+    start_hash: str = GENESIS_HASH,
+) -> tuple[Verification | None, int, str, int]:
+    """Check the links and hashes of one chain's entries after (start_seq,
+    start_hash). Returns (failure or None, last seq, last hash, entries checked)."""
+    prev_hash, expected_seq, count = start_hash, start_seq + 1, 0
+    for entry in entries:
         if entry.seq != expected_seq:
-            return Verification(
-                False,
+            return (
+                _fail(
+                    keten,
+                    count,
+                    entry.seq,
+                    f"journaalregel #{entry.seq} (id {entry.pk}): volgnummer "
+                    f"#{expected_seq} verwacht; een regel ontbreekt of is ingevoegd",
+                ),
+                expected_seq - 1,
+                prev_hash,
                 count,
-                f"journaalregel #{entry.seq} (id {entry.pk}): volgnummer "
-                f"#{expected_seq} verwacht; een regel ontbreekt of is ingevoegd",
-                entry.seq,
             )
         if entry.prev_hash != prev_hash:
-            return Verification(
-                False,
+            return (
+                _fail(
+                    keten,
+                    count,
+                    entry.seq,
+                    f"journaalregel #{entry.seq} (id {entry.pk}): prev_hash sluit "
+                    "niet aan op de vorige regel; regels zijn verwijderd, ingevoegd "
+                    "of van plaats gewisseld",
+                ),
+                expected_seq - 1,
+                prev_hash,
                 count,
-                f"journaalregel #{entry.seq} (id {entry.pk}): prev_hash sluit niet "
-                "aan op de vorige regel; regels zijn verwijderd, ingevoegd of "
-                "van plaats gewisseld",
-                entry.seq,
             )
         if compute_hash(entry.prev_hash, entry_payload(entry)) != entry.hash:
-            return Verification(
-                False,
+            return (
+                _fail(
+                    keten,
+                    count,
+                    entry.seq,
+                    f"journaalregel #{entry.seq} (id {entry.pk}): inhoud klopt niet "
+                    "met de hash; de regel is gewijzigd",
+                ),
+                expected_seq - 1,
+                prev_hash,
                 count,
-                f"journaalregel #{entry.seq} (id {entry.pk}): inhoud klopt niet "
-                "met de hash; de regel is gewijzigd",
-                entry.seq,
             )
         prev_hash = entry.hash
         expected_seq += 1
         count += 1
-    head = AuditChainHead.objects.filter(pk=1).first()
+    return None, expected_seq - 1, prev_hash, count
+
+
+def _check_head(keten: str, head: AuditChainHead | None, seq: int, hash_: str, count):
     head_state = (head.seq, head.hash) if head else (0, GENESIS_HASH)
-    if head_state != (count, prev_hash):
-        return Verification(
-            False,
+    if head_state != (seq, hash_):
+        return _fail(
+            keten,
             count,
-            f"journaalkop wijst naar #{head_state[0]} ({head_state[1][:12]}…), maar de "
-            f"laatste regel is #{count} ({prev_hash[:12]}…); regels aan het eind "
+            seq + 1,
+            f"journaalkop wijst naar #{head_state[0]} ({head_state[1][:12]}…), maar "
+            f"de laatste regel is #{seq} ({hash_[:12]}…); regels aan het eind "
             "ontbreken of zijn toegevoegd",
-            count + 1,
         )
-    return Verification(True, count, f"{count} journaalregels geverifieerd")
+    return None
+
+
+@contextlib.contextmanager
+def consistent_snapshot():
+    """One view of the journal for a whole verification, so entries committed
+    while it runs are neither missed by the head rows nor taken for entries
+    appended behind them. On PostgreSQL a REPEATABLE READ, READ ONLY
+    transaction; inside an open transaction (or on SQLite, whose writers are
+    serialised) the current view is used."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
+def verify_chain(
+    ketens: Iterable[str] | None = None, *, chunk_size: int = 2000
+) -> Verification:
+    """Walk whole chains (all of them when `ketens` is None) from their first
+    entry and check every link and hash, and that each head row points at its
+    chain's last entry."""
+    with consistent_snapshot():
+        return _verify_chain(ketens, chunk_size)
+
+
+def _verify_chain(ketens: Iterable[str] | None, chunk_size: int) -> Verification:
+    entries = AuditEntry.objects.all()
+    head_rows = AuditChainHead.objects.all()
+    if ketens is not None:
+        ketens = sorted(set(ketens))
+        entries = entries.filter(keten__in=ketens)
+        head_rows = head_rows.filter(keten__in=ketens)
+    heads_by_keten = {h.keten: h for h in head_rows}
+    names = set(heads_by_keten)
+    total = 0
+    seen: set[str] = set()
+
+    def chains():
+        current, batch = None, []
+        for entry in entries.order_by("keten", "seq").iterator(chunk_size=chunk_size):
+            if entry.keten != current:
+                if current is not None:
+                    yield current, batch
+                current, batch = entry.keten, []
+            batch.append(entry)
+            if len(batch) >= chunk_size:
+                yield current, batch
+                batch = []
+        if current is not None:
+            yield current, batch
+
+    state: dict[str, tuple[int, str]] = {}
+    for keten, batch in chains():
+        seen.add(keten)
+        seq, hash_ = state.get(keten, (0, GENESIS_HASH))
+        failure, seq, hash_, count = _walk(
+            keten, batch, start_seq=seq, start_hash=hash_
+        )
+        total += count
+        if failure is not None:
+            return Verification(
+                False, total, failure.message, failure.failed_seq, keten, len(seen)
+            )
+        state[keten] = (seq, hash_)
+    for keten in sorted(names | seen):
+        seq, hash_ = state.get(keten, (0, GENESIS_HASH))
+        failure = _check_head(keten, heads_by_keten.get(keten), seq, hash_, total)
+        if failure is not None:
+            return Verification(
+                False, total, failure.message, failure.failed_seq, keten, len(seen)
+            )
+    n = len(names | seen)
+    koppen = tuple(
+        Kop(keten, *state.get(keten, (0, GENESIS_HASH)))
+        for keten in sorted(names | seen)
+    )
+    return Verification(
+        True,
+        total,
+        f"{total} journaalregels geverifieerd, in {n} "
+        + ("keten" if n == 1 else "ketens"),
+        ketens=n,
+        koppen=koppen,
+    )
+
+
+def verify_incremental(ketens: Iterable[str]) -> dict[str, Verification]:
+    """Verify these chains from where each was last verified (see
+    AuditChainVerification), so the cost grows with the new entries only, not
+    with the journal. The last verified entry is checked again (still there,
+    same content), so the new part is known to hang on the verified one. A
+    chain's mark moves forward when it verifies. One result per chain."""
+    ketens = sorted(set(ketens))
+    with consistent_snapshot():
+        marks = {
+            m.keten: m for m in AuditChainVerification.objects.filter(keten__in=ketens)
+        }
+        head_rows = {
+            h.keten: h for h in AuditChainHead.objects.filter(keten__in=ketens)
+        }
+        anchor_q = Q(pk__in=[])
+        for mark in marks.values():
+            anchor_q |= Q(keten=mark.keten, seq=mark.seq)
+        anchors = {e.keten: e for e in AuditEntry.objects.filter(anchor_q)}
+        # Only chains whose head moved (or looks wrong) need their new entries.
+        new_q = Q(pk__in=[])
+        for keten in ketens:
+            mark, head = marks.get(keten), head_rows.get(keten)
+            if (
+                mark is None
+                or head is None
+                or (head.seq, head.hash)
+                != (
+                    mark.seq,
+                    mark.hash,
+                )
+            ):
+                new_q |= Q(keten=keten, seq__gt=mark.seq if mark else 0)
+        new_entries: dict[str, list[AuditEntry]] = {}
+        for entry in AuditEntry.objects.filter(new_q).order_by("keten", "seq"):
+            new_entries.setdefault(entry.keten, []).append(entry)
+
+    results: dict[str, Verification] = {}
+    for keten in ketens:
+        mark = marks.get(keten)
+        start_seq, start_hash = (mark.seq, mark.hash) if mark else (0, GENESIS_HASH)
+        failure = None
+        if start_seq:
+            anchor = anchors.get(keten)
+            if (
+                anchor is None
+                or anchor.hash != start_hash
+                or compute_hash(anchor.prev_hash, entry_payload(anchor)) != anchor.hash
+            ):
+                failure = _fail(
+                    keten,
+                    0,
+                    start_seq,
+                    f"journaalregel #{start_seq} is sinds de vorige controle "
+                    "gewijzigd of verwijderd",
+                )
+        seq, hash_, count = start_seq, start_hash, 0
+        if failure is None:
+            failure, seq, hash_, count = _walk(
+                keten,
+                new_entries.get(keten, []),
+                start_seq=start_seq,
+                start_hash=start_hash,
+            )
+        if failure is None:
+            failure = _check_head(keten, head_rows.get(keten), seq, hash_, count)
+        if failure is not None:
+            results[keten] = Verification(
+                False, count, failure.message, failure.failed_seq, keten, 1
+            )
+            continue
+        if seq and (mark is None or seq > mark.seq):
+            AuditChainVerification.objects.update_or_create(
+                keten=keten,
+                defaults={"seq": seq, "hash": hash_, "verified_at": timezone.now()},
+            )
+        results[keten] = Verification(
+            True,
+            count,
+            f"{count} nieuwe journaalregels geverifieerd",
+            keten=keten,
+            ketens=1,
+            koppen=(Kop(keten, seq, hash_),),
+        )
+    return results
+
+
+def mark_verified(koppen: Iterable[Kop]) -> None:
+    """Record that these heads were verified (after a whole-chain walk)."""
+    now = timezone.now()
+    for kop in koppen:
+        if kop.seq:
+            AuditChainVerification.objects.update_or_create(
+                keten=kop.keten,
+                defaults={"seq": kop.seq, "hash": kop.hash, "verified_at": now},
+            )
+
+
+def entry_at(keten: str, seq: int) -> AuditEntry | None:
+    return AuditEntry.objects.filter(keten=keten, seq=seq).first()
+
+
+# Checks that higher layers add (the sealed reports against their chains): each
+# is a callable taking the chain names to check (None: all) and returning a
+# list of failure messages. Registered in AppConfig.ready().
+_extra_checks: list = []
+
+
+def register_check(check) -> None:
+    if check not in _extra_checks:
+        _extra_checks.append(check)
+
+
+def extra_checks() -> list:
+    return list(_extra_checks)

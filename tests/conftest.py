@@ -34,9 +34,22 @@ from tests.ledger.factories import (
 )
 
 
+@pytest.fixture(scope="session")
+def journaal_sleutel(tmp_path_factory):
+    """The Ed25519 key that signs journal checkpoints, one per test worker (in
+    production a file outside the database, see docs/journal.md)."""
+    from ledger import checkpoints
+
+    path = tmp_path_factory.mktemp("journaal") / "journaal-ed25519.pem"
+    checkpoints.generate_key(path)
+    return path
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings, tmp_path):
+def _test_settings(settings, tmp_path, journaal_sleutel):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.JOURNAAL_SLEUTEL = str(journaal_sleutel)
+    settings.JOURNAAL_PUBLIEKE_SLEUTEL = ""
     # Hashing the world's passwords with the production hasher costs seconds a test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

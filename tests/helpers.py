@@ -44,13 +44,16 @@ def actor_of(world, name: str):
     return getattr(getattr(world, tenant), role)
 
 
-def last_seq() -> int:
-    entry = AuditEntry.objects.order_by("-seq").first()
-    return entry.seq if entry else 0
+def journal_mark() -> int:
+    """A mark in the journal as a whole (the newest entry's id): each chain has
+    its own numbers, so "what was written since" is told by id."""
+    entry = AuditEntry.objects.order_by("-pk").first()
+    return entry.pk if entry else 0
 
 
-def entries_since(seq: int) -> list[AuditEntry]:
-    return list(AuditEntry.objects.filter(seq__gt=seq).order_by("seq"))
+def entries_since(mark: int) -> list[AuditEntry]:
+    """The journal entries written after `mark` (see journal_mark), oldest first."""
+    return list(AuditEntry.objects.filter(pk__gt=mark).order_by("pk"))
 
 
 def table_state(model: type[models.Model]) -> list[dict]:
@@ -155,7 +158,7 @@ def check_success(world, case: ServiceCase, actor_name: str) -> AuditEntry:
     target = case.target(world) if case.target else None
     expected_before = case.before(world, target)
     target_pk = target.pk if target is not None else None
-    seq = last_seq()
+    seq = journal_mark()
 
     result = case.call(world, target, actor)
 
@@ -192,7 +195,7 @@ def check_denied(world, case: ServiceCase, actor_name: str) -> None:
     """The service refuses the actor and writes nothing at all."""
     actor = actor_of(world, actor_name)
     target = case.target(world) if case.target else None
-    seq = last_seq()
+    seq = journal_mark()
     rows = table_state(case.model)
 
     with pytest.raises(PermissionDenied):
@@ -205,7 +208,7 @@ def check_denied(world, case: ServiceCase, actor_name: str) -> None:
 def check_refused(call, field: str, *words: str, model=None) -> list[str]:
     """The call is refused with a message on `field` (containing `words`), and
     neither a row of `model` nor a journal entry is written."""
-    seq = last_seq()
+    seq = journal_mark()
     rows = table_state(model) if model is not None else None
 
     with pytest.raises(ValidationError) as excinfo:

@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 
@@ -37,7 +38,16 @@ from cooperatie.models import (
 )
 from cooperatie.privacy import log_inzage
 from cooperatie.services import apitoken_create
-from ledger.models import Activiteit, AuditChainHead, AuditEntry, Bijlage, Boeking
+from ledger import checkpoints, journal
+from ledger.models import (
+    Activiteit,
+    AuditChainHead,
+    AuditChainVerification,
+    AuditEntry,
+    Bijlage,
+    Boeking,
+    JournaalCheckpoint,
+)
 from tests.cooperatie.factories import GebouwFactory, UserFactory
 from tests.ledger.factories import PNG_1PX
 
@@ -59,6 +69,8 @@ REGISTERED = (
     Boeking,
     AuditEntry,
     AuditChainHead,
+    AuditChainVerification,
+    JournaalCheckpoint,
     ApiToken,
     LedenInzage,
 )
@@ -68,6 +80,8 @@ ADD_DISABLED = {
     Rapport,
     AuditEntry,
     AuditChainHead,
+    AuditChainVerification,
+    JournaalCheckpoint,
     ApiToken,
     LedenInzage,
 }
@@ -81,6 +95,8 @@ VIEW_ONLY = {
     Boeking,
     AuditEntry,
     AuditChainHead,
+    AuditChainVerification,
+    JournaalCheckpoint,
     ApiToken,
     LedenInzage,
 }
@@ -152,11 +168,11 @@ def management_form(prefix: str, total: int, initial: int) -> dict[str, str]:
 
 
 def journal_seq() -> int:
-    return AuditEntry.objects.aggregate(m=Max("seq"))["m"] or 0
+    return AuditEntry.objects.aggregate(m=Max("pk"))["m"] or 0
 
 
 def entries_since(seq: int) -> list[AuditEntry]:
-    return list(AuditEntry.objects.filter(seq__gt=seq).order_by("seq"))
+    return list(AuditEntry.objects.filter(pk__gt=seq).order_by("pk"))
 
 
 def error_messages(response) -> list[str]:
@@ -173,6 +189,10 @@ def operator(client, world):
     log_inzage(
         actor=world.a.bestuur, cooperatie=world.a.cooperatie, bron="pagina", aantal=3
     )
+    # A signed checkpoint and a verification mark of the journal's chains.
+    with transaction.atomic():
+        checkpoints.sign_heads(journal.heads(), aanleiding="test")
+    journal.verify_incremental(k.keten for k in journal.heads())
     client.force_login(world.superuser)
     return client
 
@@ -180,7 +200,9 @@ def operator(client, world):
 def _one_of_each(world) -> dict:
     objects = {type(obj): obj for obj in world.a.objects().values()}
     objects[Jaarparameter] = world.jaarparameter
-    objects[AuditChainHead] = AuditChainHead.objects.get(pk=1)
+    objects[AuditChainHead] = AuditChainHead.objects.order_by("keten").first()
+    objects[AuditChainVerification] = AuditChainVerification.objects.first()
+    objects[JournaalCheckpoint] = JournaalCheckpoint.objects.first()
     objects[ApiToken] = ApiToken.objects.filter(user=world.a.beheerder).first()
     objects[LedenInzage] = LedenInzage.objects.first()
     return objects
@@ -223,7 +245,9 @@ def test_change_page_of_one_object_answers_200(operator, world, model):
 
 
 @pytest.mark.parametrize(
-    "model", [Boeking, AuditEntry, Rapport], ids=lambda m: m.__name__
+    "model",
+    [Boeking, AuditEntry, Rapport, JournaalCheckpoint],
+    ids=lambda m: m.__name__,
 )
 def test_append_only_rows_cannot_be_changed_or_deleted(operator, world, model):
     obj = _one_of_each(world)[model]

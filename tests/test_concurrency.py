@@ -12,16 +12,18 @@ import threading
 import time
 from decimal import Decimal
 
-from django.db import OperationalError, connection, connections
+from django.db import OperationalError, connection, connections, transaction
 
 import pytest
 from rest_framework.test import APIClient
 
+from cooperatie import services as cooperatie_services
 from cooperatie.models import Gebouw
+from ledger import journal
 from ledger import services as ledger_services
 from ledger.journal import verify_chain
 from ledger.models import AuditEntry, Boeking
-from tests.helpers import fresh, last_seq
+from tests.helpers import fresh, journal_mark
 
 WRITERS = 20
 CONFLICTING = 10
@@ -56,7 +58,7 @@ def run_threads(count: int, work) -> list:
 @pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_writers_never_meet_a_locked_database(world):
     tenant = world.a
-    before_seq = last_seq()
+    before_seq = journal_mark()
     before = Boeking.objects.filter(cooperatie=tenant.cooperatie).count()
 
     def write(i: int):
@@ -86,7 +88,7 @@ def test_twenty_concurrent_writers_never_meet_a_locked_database(world):
     assert Boeking.objects.filter(cooperatie=tenant.cooperatie).count() == (
         before + WRITERS
     )
-    created = AuditEntry.objects.filter(seq__gt=before_seq, action="boeking_create")
+    created = AuditEntry.objects.filter(pk__gt=before_seq, action="boeking_create")
     assert created.count() == WRITERS
     assert verify_chain().ok
 
@@ -98,7 +100,7 @@ def test_of_conflicting_updates_with_one_etag_exactly_one_wins(world):
     reader = APIClient()
     reader.force_authenticate(fresh(world.a.beheerder))
     etag = reader.get(url)["ETag"]
-    before_seq = last_seq()
+    before_seq = journal_mark()
 
     def patch(i: int):
         client = APIClient()
@@ -119,7 +121,7 @@ def test_of_conflicting_updates_with_one_etag_exactly_one_wins(world):
     assert all(code in (200, 409, 412) for code in codes)
     winner = next(r for r in results if r.status_code == 200)
     assert Gebouw.objects.get(pk=gebouw.pk).naam == winner.json()["naam"]
-    entries = AuditEntry.objects.filter(seq__gt=before_seq)
+    entries = AuditEntry.objects.filter(pk__gt=before_seq)
     assert [e.action for e in entries] == ["gebouw_update"]
     assert verify_chain().ok
 
@@ -162,7 +164,8 @@ def test_writers_in_several_processes_leave_one_linear_chain(world, tmp_path, se
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
     tenant = world.a
-    before_seq = last_seq()
+    keten = f"cooperatie:{tenant.cooperatie.pk}"
+    before_seq = journal.head_of(keten).seq
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
     processes = [
         subprocess.Popen(
@@ -192,7 +195,7 @@ def test_writers_in_several_processes_leave_one_linear_chain(world, tmp_path, se
     assert [p.wait(timeout=60) for p in processes] == [0] * PROCESSES
 
     seqs = list(
-        AuditEntry.objects.filter(seq__gt=before_seq)
+        AuditEntry.objects.filter(keten=keten, seq__gt=before_seq)
         .order_by("seq")
         .values_list("seq", flat=True)
     )
@@ -201,3 +204,57 @@ def test_writers_in_several_processes_leave_one_linear_chain(world, tmp_path, se
     assert seqs == list(range(before_seq + 1, before_seq + total + 1))
     result = verify_chain()
     assert result.ok, result.message
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_held_corporatie_chain_lock_never_blocks_another_tenants_booking(world):
+    """While one connection holds corporatie A's chain lock (as a seal does while
+    it writes), a booking for tenant B's cooperatie commits under a short
+    lock_timeout; a write to A's own chain under the same timeout cannot."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    keten_a = journal.keten_of("cooperatie.corporatie", world.a.corporatie.pk, None)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold(_i: int):
+        with transaction.atomic():
+            journal.lock_head(keten_a)
+            locked.set()
+            assert release.wait(timeout=60)
+        return "released"
+
+    holder = threading.Thread(target=lambda: run_threads(1, hold))
+    holder.start()
+    try:
+        assert locked.wait(timeout=30)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '3s'")
+            boeking = ledger_services.boeking_create(
+                cooperatie=world.b.cooperatie,
+                datum=datetime.date(2024, 6, 1),
+                soort=world.b.boeking.soort,
+                bedrag=Decimal("12.50"),
+                omschrijving="Boeking naast een vastgehouden keten",
+                actor=fresh(world.b.bestuur),
+            )
+        assert Boeking.objects.filter(pk=boeking.pk).exists()
+        assert not release.is_set()
+
+        def write_own_chain():
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '200ms'")
+                cooperatie_services.gebouw_update(
+                    gebouw=world.a.gebouw,
+                    naam="Wacht op de keten",
+                    actor=world.a.beheerder,
+                )
+
+        with pytest.raises(OperationalError, match="lock"):
+            write_own_chain()
+    finally:
+        release.set()
+        holder.join(timeout=60)
+    assert verify_chain().ok

@@ -50,15 +50,26 @@ def production_env(**extra: str) -> dict[str, str]:
 # --- Production settings -----------------------------------------------------------
 
 
-def test_production_settings_pass_check_deploy_without_warnings():
+def test_production_settings_pass_check_deploy_without_warnings(journaal_sleutel):
     result = run_django(
         ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        **production_env(),
+        **production_env(JOURNAAL_SLEUTEL=str(journaal_sleutel)),
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "System check identified no issues (0 silenced)" in output
     assert "WARNING" not in output
+
+
+def test_check_deploy_warns_without_the_journal_checkpoint_key(tmp_path):
+    result = run_django(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        **production_env(JOURNAAL_SLEUTEL=str(tmp_path / "ontbreekt.pem")),
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "ledger.W001" in output
+    assert "journaal_sleutel" in output
 
 
 def test_production_refuses_to_start_without_a_long_secret_key():

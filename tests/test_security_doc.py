@@ -55,6 +55,19 @@ the request id; never personal data.
 - Every read of a member list is journaled; a member can be exported (AVG art.
   15) and erased (art. 17) without breaking the journal or sealed reports.
 - No BSN and no income amounts are ever stored.
+
+## Evidence: the journal (docs/journal.md)
+
+- Every write leaves one entry in the journal of the organisation whose data it
+  changes: one hash chain per corporatie, per cooperatie, and a small platform
+  chain. Writers of different organisations never wait for each other.
+- An auditor's journal page verifies only the chains of their corporatie and of
+  the cooperaties it works with, and shows no platform-wide figures.
+- Truncation and rewriting by someone with database access are caught by
+  `verify_ledger`: against every sealed report (the chain heads it printed, its
+  seal entry, its PDF's SHA-256) and against checkpoints of the chain heads
+  signed with an Ed25519 key kept outside the database (`export_checkpoint`;
+  the auditor's bundle carries the checkpoint of its sealing).
 """
 
 API_ACTOR_LABELS = {

@@ -131,7 +131,11 @@ class RapportSerializer(ModelSerializer):
             "jaar",
             "afspraak",
             "sha256",
+            "journaal_keten",
+            "journaal_seq",
             "journaal_hash",
+            "cooperatie_journaal_seq",
+            "cooperatie_journaal_hash",
             "created_at",
         )
         read_only_fields = fields

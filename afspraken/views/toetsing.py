@@ -228,7 +228,7 @@ def _historie_entries(request, toetsing: Toetsing):
             Q(object_type="afspraken.toetsing", object_id=str(toetsing.pk))
             | Q(object_type="afspraken.beoordeling", object_id__in=beoordelingen)
         )
-        .order_by("-seq")
+        .order_by("-timestamp", "-pk")
     )
 
 

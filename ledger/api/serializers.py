@@ -100,6 +100,8 @@ class JournaalSerializer(ModelSerializer):
     class Meta:
         model = AuditEntry
         fields = (
+            "id",
+            "keten",
             "seq",
             "timestamp",
             "actor_name",

@@ -107,5 +107,4 @@ class JournaalViewSet(ReadViewSet):
     model = AuditEntry
     serializer_class = s.JournaalSerializer
     filterset_class = JournaalFilter
-    lookup_field = "seq"
-    ordering_fields = ("seq", "timestamp")
+    ordering_fields = ("timestamp", "id")

@@ -5,6 +5,7 @@ import io
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.db import transaction
 
 import factory
 import pypdf
@@ -19,6 +20,7 @@ from afspraken.models import (
     Toetsing,
     Toezegging,
 )
+from ledger import journal
 from tests.cooperatie.factories import (
     CooperatieFactory,
     CorporatieFactory,
@@ -94,6 +96,7 @@ def minimal_pdf(title: str) -> bytes:
 class RapportFactory(DjangoModelFactory):
     class Meta:
         model = Rapport
+        skip_postgeneration_save = True
 
     class Params:
         # Unique bytes per report, and a seal that matches them.
@@ -103,6 +106,24 @@ class RapportFactory(DjangoModelFactory):
     pdf = factory.LazyAttribute(lambda o: ContentFile(o.inhoud, name="r.pdf"))
     sha256 = factory.LazyAttribute(lambda o: hashlib.sha256(o.inhoud).hexdigest())
     created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def verzegeling(self, create, extracted, **kwargs):
+        """The seal's journal entry, as toetsing_vaststellen writes it, so that
+        verify_ledger finds every factory-made report in its chain."""
+        if not create:
+            return
+        with transaction.atomic():
+            journal.record(
+                actor=self.created_by,
+                action="toetsing_vaststellen",
+                obj=self.toetsing,
+                before={"status": ToetsingStatus.INGEDIEND},
+                after={
+                    "status": ToetsingStatus.VASTGESTELD,
+                    "rapport_sha256": self.sha256,
+                },
+            )
 
 
 class JaarparameterFactory(DjangoModelFactory):

@@ -114,7 +114,10 @@ def test_verification_accepts_the_sealed_bytes_and_rejects_one_flipped_byte(seal
 def test_re_rendering_gives_the_same_bytes_and_a_second_seal_is_refused(sealed):
     toetsing, rapport, data = sealed
     again = rapporten.render_nalevingsrapport(
-        toetsing, journaal_hash=rapport.journaal_hash, moment=toetsing.vastgesteld_op
+        toetsing,
+        journaal_hash=rapport.journaal_hash,
+        moment=toetsing.vastgesteld_op,
+        journaal_koppen=rapporten.journaal_koppen_of(rapport),
     )
     assert again == data
     with pytest.raises(ValidationError, match="al een verzegeld rapport"):
@@ -137,6 +140,7 @@ def test_a_report_asked_for_in_english_is_the_same_dutch_document(sealed):
             toetsing,
             journaal_hash=rapport.journaal_hash,
             moment=toetsing.vastgesteld_op,
+            journaal_koppen=rapporten.journaal_koppen_of(rapport),
         )
     assert again == data
     assert "Nalevingsrapport" in _text(again)

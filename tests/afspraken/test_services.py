@@ -25,7 +25,7 @@ from tests.helpers import (
     denied_params,
     entries_since,
     field_errors,
-    last_seq,
+    journal_mark,
     public_services,
     success_params,
 )
@@ -206,7 +206,7 @@ def test_service_refuses_other_users_and_writes_nothing(world, case, actor):
 
 def test_afspraak_update_of_gebouwen_journals_the_new_list(world):
     extra = GebouwFactory(corporatie=world.a.corporatie)
-    seq = last_seq()
+    seq = journal_mark()
 
     services.afspraak_update(
         afspraak=world.a.afspraak,
@@ -376,7 +376,7 @@ def test_toezegging_thema_filter_on_a_non_activity_indicator_is_refused(
 
 
 def test_toezegging_buurt_filter_on_a_non_activity_indicator_is_refused(world):
-    seq = last_seq()
+    seq = journal_mark()
 
     with pytest.raises(ValidationError) as excinfo:
         _toezegging(world, indicator="besteding", norm=1, alleen_open_voor_buurt=True)()

@@ -40,7 +40,7 @@ from cooperatie import services as cooperatie_services
 from cooperatie.api import serializers as cooperatie_s
 from ledger.api import serializers as ledger_s
 from tests.cooperatie.factories import GebouwFactory
-from tests.helpers import actor_of, entries_since, fresh, last_seq, table_state
+from tests.helpers import actor_of, entries_since, fresh, journal_mark, table_state
 from tests.ledger.factories import PNG_1PX, ActiviteitFactory
 
 ACTORS = (
@@ -735,7 +735,7 @@ def test_permission_matrix(world, name, method):
     got = {}
     for actor_name in ACTORS:
         with rolled_back():
-            seq = last_seq()
+            seq = journal_mark()
             reaches_view = cell.statuses[actor_name] not in (401, 405)
             before = database_state() if method != "get" and reaches_view else None
             response = _request(world, name, method, cell, actor_name, target)

@@ -29,7 +29,7 @@ from tests.cooperatie.factories import (
     LidFactory,
     OvereenkomstFactory,
 )
-from tests.helpers import entries_since, fresh, last_seq, table_state
+from tests.helpers import entries_since, fresh, journal_mark, table_state
 from tests.ledger.factories import (
     ActiviteitFactory,
     AuditEntryFactory,
@@ -56,7 +56,7 @@ def absent_pk(model) -> int:
 
 
 def test_overeenkomst_with_another_tenants_gebouw_is_a_field_error(world):
-    seq, rows = last_seq(), table_state(Overeenkomst)
+    seq, rows = journal_mark(), table_state(Overeenkomst)
     payload = {
         "gebouw": world.b.gebouw.pk,
         "cooperatie": world.a.cooperatie.pk,
@@ -77,7 +77,7 @@ def test_overeenkomst_with_another_tenants_gebouw_is_a_field_error(world):
 
 
 def test_afspraak_with_another_tenants_cooperatie_is_a_field_error(world):
-    seq, rows = last_seq(), table_state(Afspraak)
+    seq, rows = journal_mark(), table_state(Afspraak)
     payload = {
         "corporatie": world.a.corporatie.pk,
         "cooperatie": world.b.cooperatie.pk,
@@ -101,7 +101,7 @@ def test_afspraak_with_another_tenants_cooperatie_is_a_field_error(world):
 def test_activiteit_with_another_tenants_member_as_vrijwilliger_is_a_field_error(
     world,
 ):
-    seq, rows = last_seq(), table_state(Activiteit)
+    seq, rows = journal_mark(), table_state(Activiteit)
     payload = {
         "cooperatie": world.a.cooperatie.pk,
         "datum": "2025-05-01",
@@ -235,7 +235,7 @@ def test_patch_with_the_current_etag_passes_and_a_stale_one_is_412(world):
     assert etag.startswith('"')
     assert etag.endswith('"')
 
-    seq = last_seq()
+    seq = journal_mark()
     changed = client.patch(url, {"naam": "De Nieuwe Linde"}, HTTP_IF_MATCH=etag)
     assert changed.status_code == 200
     assert changed.json()["naam"] == "De Nieuwe Linde"
@@ -244,7 +244,7 @@ def test_patch_with_the_current_etag_passes_and_a_stale_one_is_412(world):
     assert client.get(url)["ETag"] == new_etag
     assert [e.action for e in entries_since(seq)] == ["gebouw_update"]
 
-    seq, rows = last_seq(), table_state(Gebouw)
+    seq, rows = journal_mark(), table_state(Gebouw)
     stale = client.patch(url, {"naam": "Verloren update"}, HTTP_IF_MATCH=etag)
     assert stale.status_code == 412
     assert "gewijzigd" in stale.json()["detail"]
@@ -280,7 +280,7 @@ def test_an_if_match_on_another_tenants_object_is_still_404(world):
 @pytest.mark.parametrize("method", ["put", "patch", "delete"])
 def test_a_boeking_cannot_be_changed_or_deleted(world, method):
     boeking = world.a.boeking
-    seq, rows = last_seq(), table_state(Boeking)
+    seq, rows = journal_mark(), table_state(Boeking)
 
     response = getattr(client_for(world.a.bestuur), method)(
         f"/api/v1/boekingen/{boeking.pk}/", {"bedrag": "1.00"}, format="json"
@@ -294,7 +294,7 @@ def test_a_boeking_cannot_be_changed_or_deleted(world, method):
 def test_storno_books_the_counter_entry(world):
     boeking = world.a.boeking
     client = client_for(world.a.bestuur)
-    seq = last_seq()
+    seq = journal_mark()
 
     response = client.post(f"/api/v1/boekingen/{boeking.pk}/storno/", {}, format="json")
 
@@ -318,7 +318,7 @@ def test_boeking_storno_twice_is_rejected(world):
     client = client_for(world.a.bestuur)
     first = client.post(f"/api/v1/boekingen/{boeking.pk}/storno/", {}, format="json")
     assert first.status_code == 201
-    seq, rows = last_seq(), table_state(Boeking)
+    seq, rows = journal_mark(), table_state(Boeking)
 
     again = client.post(f"/api/v1/boekingen/{boeking.pk}/storno/", {}, format="json")
     of_storno = client.post(
@@ -341,7 +341,7 @@ def test_terugsturen_and_beoordelen_answer_with_the_toetsing(world):
     afspraken_services.toetsing_indienen(toetsing=a.toetsing, actor=fresh(a.bestuur))
     client = client_for(a.beheerder)
     url = f"/api/v1/toetsingen/{a.toetsing.pk}"
-    seq = last_seq()
+    seq = journal_mark()
 
     assessed = client.post(
         f"{url}/beoordelen/",
@@ -588,7 +588,7 @@ def _jaarparameters(w):
 
 def _journaal(w):
     entry = AuditEntryFactory(action="filter_proef", corporatie_id=w.a.corporatie.pk)
-    return "journaal", w.a.beheerder, "action=filter_proef", {entry.seq}
+    return "journaal", w.a.beheerder, "action=filter_proef", {entry.pk}
 
 
 @pytest.mark.parametrize(
@@ -610,13 +610,12 @@ def _journaal(w):
 def test_a_filter_of_each_resource_finds_exactly_its_rows(world, case):
     resource, user, query, expected = case(world)
     client = client_for(user)
-    key = "seq" if resource == "journaal" else "id"
 
     unfiltered = client.get(f"/api/v1/{resource}/").json()["results"]
     response = client.get(f"/api/v1/{resource}/?{query}")
 
     assert response.status_code == 200, response.content
-    found = {row[key] for row in response.json()["results"]}
+    found = {row["id"] for row in response.json()["results"]}
     assert found == expected
     # The filter left rows out that the user does see.
     assert len(unfiltered) > len(found)
@@ -653,7 +652,7 @@ def sealed(world):
 
 def test_rapport_pdf_downloads_the_sealed_bytes(world, sealed):
     rapport, data = sealed
-    seq = last_seq()
+    seq = journal_mark()
 
     response = client_for(world.a.auditor).get(f"/api/v1/rapporten/{rapport.pk}/pdf/")
 
@@ -695,7 +694,7 @@ def test_a_stored_report_changed_after_sealing_is_not_handed_out(world, sealed):
 def test_verifieer_recognises_the_sealed_pdf_and_its_sha256(world, sealed):
     rapport, data = sealed
     client = client_for(world.a.auditor)
-    seq = last_seq()
+    seq = journal_mark()
 
     uploaded = client.post(
         "/api/v1/rapporten/verifieer/",

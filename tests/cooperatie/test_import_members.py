@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 import pytest
 
 from cooperatie.models import Lid
-from tests.helpers import entries_since, last_seq, table_state
+from tests.helpers import entries_since, journal_mark, table_state
 
 HEADER = "naam;e-mail;lid_sinds;doelgroep"
 
@@ -53,7 +53,7 @@ def test_import_writes_members_and_prints_the_report(world, bestand):
         member_line(world.a.bestuurslid),
         "Nieuw Lid;nieuw@example.nl;2024-03-01;ja",
     )
-    seq = last_seq()
+    seq = journal_mark()
 
     out, err = run(world, path)
 
@@ -74,7 +74,7 @@ def test_bad_rows_exit_with_status_1_naming_row_and_column(world, bestand):
         "Piet;geen-email;2024-03-01;ja",
         "Klaas;klaas@example.nl;morgen;ja",
     )
-    seq, rows = last_seq(), table_state(Lid)
+    seq, rows = journal_mark(), table_state(Lid)
     err = io.StringIO()
 
     with pytest.raises(CommandError) as exc:
@@ -115,7 +115,7 @@ def test_dry_run_shows_the_plan_and_writes_nothing(world, bestand):
         member_line(world.a.lid),
         "Nieuw Lid;nieuw@example.nl;2024-03-01;ja",
     )
-    seq, rows = last_seq(), table_state(Lid)
+    seq, rows = journal_mark(), table_state(Lid)
 
     out, _err = run(
         world,

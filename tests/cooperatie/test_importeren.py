@@ -25,7 +25,7 @@ from cooperatie.importeren import (
 from cooperatie.models import Lid
 from ledger.models import AuditEntry
 from tests.cooperatie.factories import LidFactory
-from tests.helpers import entries_since, entry_json, last_seq, table_state
+from tests.helpers import entries_since, entry_json, journal_mark, table_state
 
 # A spreadsheet's date cell: a naive datetime at midnight.
 NAIVE_MIDNIGHT = datetime.datetime(2024, 3, 1)  # noqa: DTZ001
@@ -390,7 +390,7 @@ def test_plan_says_per_row_what_happens_and_who_is_ended(world):
         row_of(bestuurslid, telefoon="06-99999999", doelgroep="ja"),
         "Nieuw Lid;nieuw@example.nl;;Laan 9;2024-02-01;;;",
     )
-    seq, rows = last_seq(), table_state(Lid)
+    seq, rows = journal_mark(), table_state(Lid)
 
     plan = plan_of(world, data, end_missing=True, end_date=datetime.date(2025, 1, 1))
 
@@ -483,7 +483,7 @@ def test_import_creates_updates_and_ends_through_the_services(world):
         row_of(world.a.lid, telefoon="06-11112222"),
         "Nieuw Lid;nieuw@example.nl;06-1;Laan 9;2024-02-01;;penningmeester;ja",
     )
-    seq = last_seq()
+    seq = journal_mark()
 
     report = importeren.import_members(
         cooperatie=cooperatie,
@@ -532,7 +532,7 @@ def test_a_refusal_while_applying_undoes_every_row(world):
     assert plan.errors == []
     # Between the preview and the commit someone adds a member with that e-mail.
     LidFactory(cooperatie=cooperatie, email="tweede@example.nl")
-    seq, rows = last_seq(), table_state(Lid)
+    seq, rows = journal_mark(), table_state(Lid)
 
     with pytest.raises(MemberImportError) as exc:
         importeren.apply_plan(plan, actor=world.a.bestuur)

@@ -51,10 +51,18 @@ def _visible(obj, user) -> bool:
     return type(obj).objects.visible_to(user).filter(pk=obj.pk).exists()
 
 
-# Not tenant data: legal figures every user reads, the journal's head row, and
-# API tokens, which are personal (tests/api/test_tokens.py).
+# Not tenant data: legal figures every user reads, the journal's head rows,
+# verification marks and signed checkpoints (platform machinery, see
+# docs/journal.md), and API tokens, which are personal (tests/api/test_tokens.py).
 # LedenInzage: the read log, for the platform operator (admin) only.
-UNSCOPED = {"Jaarparameter", "AuditChainHead", "ApiToken", "LedenInzage"}
+UNSCOPED = {
+    "Jaarparameter",
+    "AuditChainHead",
+    "AuditChainVerification",
+    "JournaalCheckpoint",
+    "ApiToken",
+    "LedenInzage",
+}
 
 
 def test_model_list_covers_every_tenant_object(world):

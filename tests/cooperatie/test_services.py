@@ -35,7 +35,7 @@ from tests.helpers import (
     entries_since,
     entry_json,
     fresh,
-    last_seq,
+    journal_mark,
     public_services,
     success_params,
 )
@@ -684,7 +684,7 @@ def test_linking_a_cooperatie_out_of_reach_is_refused(world, whose):
 
 
 def test_a_beheerder_cannot_grant_themselves_a_bestuur_role(world):
-    seq = last_seq()
+    seq = journal_mark()
     with pytest.raises(PermissionDenied):
         services.rol_create(
             user=world.a.beheerder,
@@ -716,7 +716,7 @@ def test_overeenkomst_after_an_open_ended_one_is_refused(world):
 def test_overeenkomst_touching_but_not_overlapping_is_allowed(
     world, gebouw, ingangsdatum, einddatum
 ):
-    seq = last_seq()
+    seq = journal_mark()
 
     overeenkomst = _overeenkomst(world, gebouw, ingangsdatum, einddatum)()
 
@@ -865,7 +865,7 @@ def _assert_no_clear_text(entry: AuditEntry, values) -> None:
 
 
 def test_lid_create_journals_no_personal_data_in_clear_text(world):
-    seq = last_seq()
+    seq = journal_mark()
 
     lid = _lid(world, doelgroep="ja", **PERSONAL)()
 
@@ -885,7 +885,7 @@ def test_lid_update_journals_no_personal_data_in_clear_text(world):
         "telefoon": "06-87654321",
         "adres": "Beukenlaan 4",
     }
-    seq = last_seq()
+    seq = journal_mark()
 
     services.lid_update(lid=lid, doelgroep="ja", actor=world.a.bestuur, **new)
 
@@ -898,7 +898,7 @@ def test_lid_update_journals_no_personal_data_in_clear_text(world):
 
 def test_lid_end_journals_no_personal_data(world):
     lid = _lid(world, **PERSONAL)()
-    seq = last_seq()
+    seq = journal_mark()
 
     services.lid_end(lid=lid, lid_tot=D(2025, 9, 1), actor=world.a.bestuur)
 
@@ -908,7 +908,7 @@ def test_lid_end_journals_no_personal_data(world):
 
 
 def test_members_with_the_same_name_get_different_digests(world):
-    seq = last_seq()
+    seq = journal_mark()
 
     _lid(world, naam="Jan de Vries")()
     _lid(world, naam="Jan de Vries")()
@@ -921,7 +921,7 @@ def test_members_with_the_same_name_get_different_digests(world):
 
 def test_same_member_same_value_gives_the_same_digest(world):
     lid = _lid(world, naam="Jan de Vries")()
-    seq = last_seq()
+    seq = journal_mark()
 
     services.lid_update(lid=lid, naam="Jan de Vries-Bakker", actor=world.a.bestuur)
     services.lid_update(lid=lid, naam="Jan de Vries", actor=world.a.bestuur)

@@ -95,6 +95,7 @@ def test_verify_ledger_catches_a_deleted_last_row(chain):
 def _forge_after(entry: AuditEntry, seq: int) -> AuditEntry:
     """A well-formed entry that claims to follow `entry`, with a correct hash."""
     forged = AuditEntry(
+        keten=entry.keten,
         seq=seq,
         timestamp=entry.timestamp,
         actor_id=entry.actor_id,
@@ -114,11 +115,12 @@ def _forge_after(entry: AuditEntry, seq: int) -> AuditEntry:
 
 def _insert_raw(forged: AuditEntry) -> None:
     raw(
-        "INSERT INTO ledger_auditentry (seq, timestamp, actor_id, actor_name, action,"
-        " object_type, object_id, object_repr, corporatie_id, cooperatie_id, before,"
-        " after, request_id, prev_hash, hash) VALUES"
-        " (%s, %s, %s, %s, %s, %s, %s, %s, NULL, NULL, NULL, %s, %s, %s, %s)",
+        "INSERT INTO ledger_auditentry (keten, seq, timestamp, actor_id, actor_name,"
+        " action, object_type, object_id, object_repr, corporatie_id, cooperatie_id,"
+        " before, after, request_id, prev_hash, hash) VALUES"
+        " (%s, %s, %s, %s, %s, %s, %s, %s, %s, NULL, NULL, NULL, %s, %s, %s, %s)",
         [
+            forged.keten,
             forged.seq,
             forged.timestamp,
             forged.actor_id,

@@ -29,7 +29,7 @@ from tests.helpers import (
     denied_params,
     entries_since,
     fresh,
-    last_seq,
+    journal_mark,
     public_services,
     success_params,
 )
@@ -449,7 +449,7 @@ def test_write_dated_in_a_locked_year_is_refused(world, service, status, label):
 @pytest.mark.parametrize("service", list(LOCKED_FIELD))
 def test_write_dated_in_the_next_year_is_allowed(world, service):
     _set_status(world.a.toetsing, ToetsingStatus.INGEDIEND)
-    seq = last_seq()
+    seq = journal_mark()
 
     obj = _dated(world, service, D(2025, 1, 1))()
 
@@ -550,7 +550,7 @@ def test_an_activity_with_evidence_cannot_be_deleted_with_its_files(world):
     # The world's activity also has a booking; this one has only evidence.
     activiteit = ActiviteitFactory(cooperatie=world.a.cooperatie)
     BijlageFactory(activiteit=activiteit)
-    seq = last_seq()
+    seq = journal_mark()
     with pytest.raises(ValidationError, match="bijlagen"):
         services.activiteit_delete(activiteit=activiteit, actor=fresh(world.a.bestuur))
     assert activiteit.bijlagen.count() == 1

@@ -17,7 +17,7 @@ import pytest
 from ledger.models import Activiteit, Bijlage
 from tests.afspraken.factories import ToetsingFactory
 from tests.cooperatie.factories import LidFactory
-from tests.helpers import entries_since, last_seq, table_state
+from tests.helpers import entries_since, journal_mark, table_state
 from tests.ledger.factories import PNG_1PX, ActiviteitFactory, BijlageFactory
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
@@ -173,7 +173,7 @@ def test_list_is_paginated(bestuur, world):
 
 
 def test_create_with_a_photo_and_a_pdf(bestuur, world):
-    seq = last_seq()
+    seq = journal_mark()
     data = form_data(world.a)
     data["bijlagen"] = [
         SimpleUploadedFile("foto.png", PNG_1PX, content_type="image/png"),
@@ -205,7 +205,7 @@ def test_create_with_a_photo_and_a_pdf(bestuur, world):
 
 
 def test_create_refuses_a_file_that_is_no_photo_and_writes_nothing(bestuur, world):
-    seq = last_seq()
+    seq = journal_mark()
     before = table_state(Activiteit), table_state(Bijlage), stored_files()
     data = form_data(world.a)
     data["bijlagen"] = [
@@ -229,7 +229,7 @@ def test_create_refuses_a_file_that_is_no_photo_and_writes_nothing(bestuur, worl
 
 def test_create_refuses_a_too_large_file(bestuur, world, settings):
     settings.BIJLAGE_MAX_BYTES = 1024 * 1024
-    seq = last_seq()
+    seq = journal_mark()
     data = form_data(world.a)
     data["bijlagen"] = [
         SimpleUploadedFile("groot.png", PNG_1PX + b"\x00" * (1024 * 1024)),
@@ -245,7 +245,7 @@ def test_create_refuses_a_too_large_file(bestuur, world, settings):
 
 
 def test_create_refuses_a_volunteer_of_another_cooperatie(bestuur, world):
-    seq = last_seq()
+    seq = journal_mark()
     data = form_data(world.a, vrijwilligers=[world.b.lid.pk])
 
     response = bestuur.post(url(world.a, "activiteit-nieuw"), data)
@@ -284,7 +284,7 @@ def test_volunteer_checkboxes_show_only_own_members_on_the_date(bestuur, world):
 
 def test_create_in_a_submitted_year_is_refused_on_the_date(bestuur, world):
     ToetsingFactory(afspraak=world.a.afspraak, jaar=2022, status="ingediend")
-    seq = last_seq()
+    seq = journal_mark()
     data = form_data(world.a, datum="2022-05-04")
 
     response = bestuur.post(url(world.a, "activiteit-nieuw"), data)
@@ -308,7 +308,7 @@ def test_create_with_bad_input_names_the_fields(bestuur, world):
 
 
 def test_negative_hours_are_refused_on_their_field(bestuur, world):
-    seq = last_seq()
+    seq = journal_mark()
 
     response = bestuur.post(
         url(world.a, "activiteit-nieuw"), form_data(world.a, vrijwilligersuren="-1")
@@ -344,7 +344,7 @@ def test_edit_shows_the_activity_and_its_evidence(bestuur, world):
 def test_edit_saves_the_changes_and_journals_only_them(bestuur, world):
     activiteit = world.a.activiteit
     oude_titel = activiteit.titel
-    seq = last_seq()
+    seq = journal_mark()
     data = form_data(
         world.a,
         datum="2024-03-15",
@@ -380,7 +380,7 @@ def test_edit_adds_evidence_without_changing_the_activity(bestuur, world):
     data["open_voor_buurt"] = "on" if data["open_voor_buurt"] else ""
     data["vrijwilligersuren"] = "3,50"
     data["bijlagen"] = [SimpleUploadedFile("bon.pdf", PDF)]
-    seq = last_seq()
+    seq = journal_mark()
 
     response = bestuur.post(url(world.a, "activiteit-bewerken", activiteit.pk), data)
 
@@ -394,7 +394,7 @@ def test_edit_adds_evidence_without_changing_the_activity(bestuur, world):
 
 def test_edit_refused_file_keeps_the_activity_unchanged(bestuur, world):
     activiteit = world.a.activiteit
-    seq = last_seq()
+    seq = journal_mark()
     data = form_data(world.a, datum="2024-03-15", titel="Nieuwe titel")
     data["bijlagen"] = [SimpleUploadedFile("script.png", b"#!/bin/sh\nrm -rf /\n")]
 
@@ -429,7 +429,7 @@ def test_activity_of_a_locked_year_is_read_only(bestuur, world):
     assert world.a.lid.naam in html
 
     # A change posted anyway is refused by the service, on the date.
-    seq = last_seq()
+    seq = journal_mark()
     data = form_data(world.a, datum="2023-04-01", titel="Later gewijzigd")
     response = bestuur.post(url(world.a, "activiteit-bewerken", oud.pk), data)
     assert response.status_code == 200
@@ -443,7 +443,7 @@ def test_activity_of_a_locked_year_is_read_only(bestuur, world):
 def test_delete_is_refused_while_evidence_exists(bestuur, world):
     activiteit = ActiviteitFactory(cooperatie=world.a.cooperatie)
     BijlageFactory(activiteit=activiteit)
-    seq = last_seq()
+    seq = journal_mark()
 
     response = bestuur.post(url(world.a, "activiteit-verwijderen", activiteit.pk))
 
@@ -462,7 +462,7 @@ def test_delete_evidence_then_the_activity(
     activiteit = ActiviteitFactory(cooperatie=world.a.cooperatie, titel="Weg ermee")
     bijlage = BijlageFactory(activiteit=activiteit)
     naam = bijlage.bestand.name
-    seq = last_seq()
+    seq = journal_mark()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = bestuur.post(url(world.a, "bijlage-verwijderen", bijlage.pk))
@@ -547,7 +547,7 @@ def _url(world, tenant, name, obj):
 
 @pytest.mark.parametrize(("name", "obj", "method"), OBJECT_PAGES)
 def test_another_tenants_object_is_not_found(bestuur, world, name, obj, method):
-    seq = last_seq()
+    seq = journal_mark()
     rows = table_state(Activiteit), table_state(Bijlage)
     target = _url(world, world.b, name, obj)
 
@@ -565,7 +565,7 @@ def test_other_roles_of_the_tenant_are_forbidden(
     client, world, name, obj, method, role
 ):
     client.force_login(getattr(world.a, role))
-    seq = last_seq()
+    seq = journal_mark()
 
     response = getattr(client, method)(_url(world, world.a, name, obj))
 

@@ -22,7 +22,7 @@ from tests.cooperatie.factories import (
     LidFactory,
     RolFactory,
 )
-from tests.helpers import entries_since, last_seq, table_state
+from tests.helpers import entries_since, journal_mark, table_state
 
 # URL name → the tenant attribute whose pk fills the object kwarg (or None).
 PAGES = {
@@ -115,7 +115,7 @@ def test_anonymous_is_sent_to_login(client, world, name):
 @pytest.mark.parametrize("name", PAGES)
 def test_other_roles_of_the_tenant_are_refused(client, world, name, role):
     client.force_login(getattr(world.a, role))
-    seq = last_seq()
+    seq = journal_mark()
     assert client.get(url(name, world.a)).status_code == 403
     assert client.post(url(name, world.a), {"naam": "x"}).status_code == 403
     assert entries_since(seq) == []
@@ -124,7 +124,7 @@ def test_other_roles_of_the_tenant_are_refused(client, world, name, role):
 @pytest.mark.parametrize("name", OBJECT_PAGES)
 def test_another_tenants_object_does_not_exist(client, world, name):
     client.force_login(world.a.beheerder)
-    seq = last_seq()
+    seq = journal_mark()
     assert client.get(url(name, world.a, world.b)).status_code == 404
     assert client.post(url(name, world.a, world.b), {}).status_code == 404
     assert entries_since(seq) == []
@@ -231,7 +231,7 @@ def test_gebouw_list_empty_state_links_to_create(client, world):
 
 def test_gebouw_create_writes_row_journal_and_message(client, world):
     client.force_login(world.a.beheerder)
-    seq = last_seq()
+    seq = journal_mark()
     response = client.post(url("beheer-gebouw-nieuw", world.a), gebouw_post())
     assert response.status_code == 302
     assert response["Location"] == url("beheer-gebouwen", world.a)
@@ -246,7 +246,7 @@ def test_gebouw_create_writes_row_journal_and_message(client, world):
 
 def test_gebouw_duplicate_complexnummer_is_shown_on_the_field(client, world):
     client.force_login(world.a.beheerder)
-    seq = last_seq()
+    seq = journal_mark()
     rows = table_state(Gebouw)
     response = client.post(
         url("beheer-gebouw-nieuw", world.a),
@@ -288,7 +288,7 @@ def test_gebouw_edit_journals_only_the_changes(client, world):
     page = client.get(url("beheer-gebouw-bewerken", world.a))
     data = form_data(page.context["form"])
     data["naam"] = "De Nieuwe Linde"
-    seq = last_seq()
+    seq = journal_mark()
     response = client.post(url("beheer-gebouw-bewerken", world.a), data)
     assert response.status_code == 302
     gebouw.refresh_from_db()
@@ -302,7 +302,7 @@ def test_gebouw_edit_journals_only_the_changes(client, world):
 def test_gebouw_edit_without_changes_writes_nothing(client, world):
     client.force_login(world.a.beheerder)
     page = client.get(url("beheer-gebouw-bewerken", world.a))
-    seq = last_seq()
+    seq = journal_mark()
     response = client.post(
         url("beheer-gebouw-bewerken", world.a), form_data(page.context["form"])
     )
@@ -327,7 +327,7 @@ def test_gebouw_edit_refused_keeps_the_stored_values(client, world):
 
 def test_gebouw_delete_refused_while_an_overeenkomst_refers_to_it(client, world):
     client.force_login(world.a.beheerder)
-    seq = last_seq()
+    seq = journal_mark()
     response = client.post(url("beheer-gebouw-verwijderen", world.a), follow=True)
     assert Gebouw.objects.filter(pk=world.a.gebouw.pk).exists()
     assert entries_since(seq) == []
@@ -337,7 +337,7 @@ def test_gebouw_delete_refused_while_an_overeenkomst_refers_to_it(client, world)
 def test_gebouw_delete_of_unused_gebouw(client, world):
     gebouw = GebouwFactory(corporatie=world.a.corporatie)
     client.force_login(world.a.beheerder)
-    seq = last_seq()
+    seq = journal_mark()
     response = client.post(
         reverse(
             "beheer-gebouw-verwijderen",
@@ -396,7 +396,7 @@ def test_cooperatie_list_shows_counts_and_board_but_no_other_members(client, wor
 
 def test_cooperatie_create_registers_it_for_this_corporatie(client, world):
     client.force_login(world.a.beheerder)
-    seq = last_seq()
+    seq = journal_mark()
     response = client.post(url("beheer-cooperatie-nieuw", world.a), cooperatie_post())
     assert response.status_code == 302
     cooperatie = Cooperatie.objects.get(kvk_nummer="87654321")
@@ -414,7 +414,7 @@ def test_cooperatie_create_registers_it_for_this_corporatie(client, world):
 
 def test_cooperatie_duplicate_kvk_is_shown_on_the_field(client, world):
     client.force_login(world.a.beheerder)
-    seq = last_seq()
+    seq = journal_mark()
     rows = table_state(Cooperatie)
     response = client.post(
         url("beheer-cooperatie-nieuw", world.a),
@@ -435,7 +435,7 @@ def test_cooperatie_edit(client, world):
     assert world.a.lid.naam not in html
     data = form_data(page.context["form"])
     data["website"] = "https://eendracht.example.nl"
-    seq = last_seq()
+    seq = journal_mark()
     response = client.post(url("beheer-cooperatie-bewerken", world.a), data)
     assert response.status_code == 302
     world.a.cooperatie.refresh_from_db()
@@ -452,7 +452,7 @@ def test_cooperatie_edit_bad_kvk(client, world):
     client.force_login(world.a.beheerder)
     page = client.get(url("beheer-cooperatie-bewerken", world.a))
     data = form_data(page.context["form"]) | {"kvk_nummer": "1234"}
-    seq = last_seq()
+    seq = journal_mark()
     response = client.post(url("beheer-cooperatie-bewerken", world.a), data)
     assert response.status_code == 200
     assert "8 cijfers" in " ".join(response.context["form"].errors["kvk_nummer"])
@@ -502,7 +502,7 @@ def test_overeenkomst_list_shows_own_and_filters_by_status(client, world):
 def test_overeenkomst_create(client, world):
     gebouw = GebouwFactory(corporatie=world.a.corporatie, aantal_woningen=30)
     client.force_login(world.a.beheerder)
-    seq = last_seq()
+    seq = journal_mark()
     response = client.post(
         url("beheer-overeenkomst-nieuw", world.a), overeenkomst_post(world, gebouw)
     )
@@ -518,7 +518,7 @@ def test_overeenkomst_create(client, world):
 
 def test_overeenkomst_overlap_is_shown_on_the_field(client, world):
     client.force_login(world.a.beheerder)
-    seq = last_seq()
+    seq = journal_mark()
     rows = table_state(Overeenkomst)
     response = client.post(
         url("beheer-overeenkomst-nieuw", world.a),
@@ -558,7 +558,7 @@ def test_overeenkomst_edit(client, world):
     client.force_login(world.a.beheerder)
     page = client.get(url("beheer-overeenkomst-bewerken", world.a))
     data = form_data(page.context["form"]) | {"aantal_woningen": "20"}
-    seq = last_seq()
+    seq = journal_mark()
     response = client.post(url("beheer-overeenkomst-bewerken", world.a), data)
     assert response.status_code == 302
     world.a.overeenkomst.refresh_from_db()
@@ -580,7 +580,7 @@ def test_overeenkomst_edit_more_homes_than_the_gebouw_has(client, world):
 
 def test_overeenkomst_end(client, world):
     client.force_login(world.a.beheerder)
-    seq = last_seq()
+    seq = journal_mark()
     response = client.post(
         url("beheer-overeenkomst-beeindigen", world.a),
         {"einde-einddatum": "2026-06-30"},
@@ -598,7 +598,7 @@ def test_overeenkomst_end(client, world):
 
 def test_overeenkomst_end_before_it_began_is_shown_on_the_field(client, world):
     client.force_login(world.a.beheerder)
-    seq = last_seq()
+    seq = journal_mark()
     response = client.post(
         url("beheer-overeenkomst-beeindigen", world.a),
         {"einde-einddatum": "2019-12-31"},
@@ -701,7 +701,7 @@ def test_afspraak_list_filters_by_cooperatie_and_year(client, world):
 
 def test_afspraak_create_with_toezeggingen(client, world):
     client.force_login(world.a.beheerder)
-    seq = last_seq()
+    seq = journal_mark()
     response = client.post(
         url("beheer-afspraak-nieuw", world.a),
         afspraak_post(world, [ACTIVITEITEN, KWALITATIEF]),
@@ -731,7 +731,7 @@ def test_afspraak_create_with_toezeggingen(client, world):
 
 def test_afspraak_create_one_bad_row_writes_nothing(client, world):
     client.force_login(world.a.beheerder)
-    seq = last_seq()
+    seq = journal_mark()
     afspraken, toezeggingen = table_state(Afspraak), table_state(Toezegging)
     bad = ACTIVITEITEN | {"omschrijving": "Negatief", "norm": "-5"}
     response = client.post(
@@ -764,7 +764,7 @@ def test_afspraak_create_filter_on_a_non_activity_indicator(client, world):
 
 def test_afspraak_create_bad_span_is_shown_on_the_field(client, world):
     client.force_login(world.a.beheerder)
-    seq = last_seq()
+    seq = journal_mark()
     response = client.post(
         url("beheer-afspraak-nieuw", world.a),
         afspraak_post(world, [ACTIVITEITEN], eindjaar="2020"),
@@ -817,7 +817,7 @@ def test_afspraak_edit_changes_adds_and_deletes_rows(client, world):
         }
     ).items():
         data[row_key(data, new, key)] = value
-    seq = last_seq()
+    seq = journal_mark()
     response = client.post(url("beheer-afspraak-bewerken", world.a), data)
     assert response.status_code == 302, response.context["formset"].errors
     afspraak.refresh_from_db()
@@ -835,7 +835,7 @@ def test_afspraak_edit_changes_adds_and_deletes_rows(client, world):
         "toezegging_delete",
         "toezegging_update",
     ]
-    update = AuditEntry.objects.get(seq__gt=seq, action="toezegging_update")
+    update = AuditEntry.objects.get(pk__gt=seq, action="toezegging_update")
     assert update.after == {"omschrijving": "Moestuin open"}
     assert messages_of(response) == [
         "Afspraak Nieuwe titel is opgeslagen: 1 toezegging toegevoegd, "
@@ -853,7 +853,7 @@ def test_afspraak_edit_refused_delete_rolls_everything_back(client, world):
     data["titel"] = "Mag niet blijven staan"
     data[row_key(data, index[world.a.toezegging.pk], "norm")] = "15"
     data[row_key(data, index[assessed.pk], "DELETE")] = "on"
-    seq = last_seq()
+    seq = journal_mark()
     afspraken, toezeggingen = table_state(Afspraak), table_state(Toezegging)
     response = client.post(url("beheer-afspraak-bewerken", world.a), data)
     assert response.status_code == 200
@@ -870,7 +870,7 @@ def test_afspraak_edit_refused_delete_rolls_everything_back(client, world):
 def test_afspraak_edit_without_changes(client, world):
     client.force_login(world.a.beheerder)
     page = client.get(url("beheer-afspraak-bewerken", world.a))
-    seq = last_seq()
+    seq = journal_mark()
     response = client.post(url("beheer-afspraak-bewerken", world.a), page_data(page))
     assert response.status_code == 302
     assert entries_since(seq) == []

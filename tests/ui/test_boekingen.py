@@ -14,7 +14,7 @@ import pytest
 
 from ledger.models import Boeking
 from tests.afspraken.factories import ToetsingFactory
-from tests.helpers import entries_since, last_seq, table_state
+from tests.helpers import entries_since, journal_mark, table_state
 from tests.ledger.factories import BoekingFactory
 
 
@@ -124,7 +124,7 @@ def test_booking_in_a_locked_year_cannot_be_cancelled_from_the_list(bestuur, wor
 
 
 def test_create_a_booking_for_an_activity(bestuur, world):
-    seq = last_seq()
+    seq = journal_mark()
 
     response = bestuur.post(
         url(world.a, "boeking-nieuw"),
@@ -159,7 +159,7 @@ def test_create_form_offers_only_own_activities(bestuur, world):
 
 
 def test_create_refuses_another_cooperaties_activity(bestuur, world):
-    seq = last_seq()
+    seq = journal_mark()
     rows = table_state(Boeking)
 
     response = bestuur.post(
@@ -188,7 +188,7 @@ def test_create_refuses_another_cooperaties_activity(bestuur, world):
     ],
 )
 def test_create_refuses_a_bad_amount_on_its_field(bestuur, world, bedrag, message):
-    seq = last_seq()
+    seq = journal_mark()
 
     response = bestuur.post(
         url(world.a, "boeking-nieuw"),
@@ -210,7 +210,7 @@ def test_create_refuses_a_bad_amount_on_its_field(bestuur, world, bedrag, messag
 
 def test_create_in_a_submitted_year_is_refused_on_the_date(bestuur, world):
     ToetsingFactory(afspraak=world.a.afspraak, jaar=2022, status="ingediend")
-    seq = last_seq()
+    seq = journal_mark()
     rows = table_state(Boeking)
 
     response = bestuur.post(
@@ -254,7 +254,7 @@ def test_storno_page_explains_and_asks_to_confirm(bestuur, world):
 
 def test_storno_cancels_the_booking(bestuur, world):
     boeking = world.a.boeking
-    seq = last_seq()
+    seq = journal_mark()
 
     response = bestuur.post(
         url(world.a, "boeking-storno", boeking.pk),
@@ -293,7 +293,7 @@ def test_storno_without_details_uses_the_bookings_date(bestuur, world):
 def test_second_storno_is_refused(bestuur, world):
     boeking = world.a.boeking
     bestuur.post(url(world.a, "boeking-storno", boeking.pk), {})
-    seq = last_seq()
+    seq = journal_mark()
     rows = table_state(Boeking)
 
     response = bestuur.post(url(world.a, "boeking-storno", boeking.pk), {})
@@ -315,7 +315,7 @@ def test_second_storno_is_refused(bestuur, world):
 def test_a_storno_itself_cannot_be_cancelled(bestuur, world):
     bestuur.post(url(world.a, "boeking-storno", world.a.boeking.pk), {})
     storno = Boeking.objects.get(corrigeert=world.a.boeking)
-    seq = last_seq()
+    seq = journal_mark()
 
     page = bestuur.get(url(world.a, "boeking-storno", storno.pk))
     response = bestuur.post(url(world.a, "boeking-storno", storno.pk), {})
@@ -330,7 +330,7 @@ def test_a_storno_itself_cannot_be_cancelled(bestuur, world):
 
 def test_storno_dated_in_a_submitted_year_is_refused_on_the_date(bestuur, world):
     ToetsingFactory(afspraak=world.a.afspraak, jaar=2025, status="ingediend")
-    seq = last_seq()
+    seq = journal_mark()
 
     response = bestuur.post(
         url(world.a, "boeking-storno", world.a.boeking.pk), {"datum": "2025-02-01"}
@@ -346,7 +346,7 @@ def test_storno_dated_in_a_submitted_year_is_refused_on_the_date(bestuur, world)
 
 def test_storno_of_a_booking_in_a_locked_year_is_refused(bestuur, world):
     oud = BoekingFactory(cooperatie=world.a.cooperatie, datum=datetime.date(2023, 5, 1))
-    seq = last_seq()
+    seq = journal_mark()
 
     page = bestuur.get(url(world.a, "boeking-storno", oud.pk)).content.decode()
     response = bestuur.post(url(world.a, "boeking-storno", oud.pk), {})
@@ -377,7 +377,7 @@ def _url(world, tenant, name, with_boeking):
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_another_tenants_booking_is_not_found(bestuur, world, method):
-    seq = last_seq()
+    seq = journal_mark()
 
     response = getattr(bestuur, method)(
         url(world.a, "boeking-storno", world.b.boeking.pk)
@@ -394,7 +394,7 @@ def test_other_roles_of_the_tenant_are_forbidden(
     client, world, name, with_boeking, method, role
 ):
     client.force_login(getattr(world.a, role))
-    seq = last_seq()
+    seq = journal_mark()
 
     response = getattr(client, method)(_url(world, world.a, name, with_boeking))
 

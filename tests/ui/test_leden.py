@@ -20,7 +20,7 @@ import pytest
 from cooperatie.choices import Bestuursfunctie, Doelgroep, RolSoort
 from cooperatie.models import Lid
 from tests.cooperatie.factories import CooperatieFactory, LidFactory, RolFactory
-from tests.helpers import entries_since, last_seq, table_state
+from tests.helpers import entries_since, journal_mark, table_state
 
 HEADER = "naam;e-mail;telefoon;adres;lid_sinds;lid_tot;bestuursfunctie;doelgroep"
 
@@ -182,7 +182,7 @@ def test_empty_list_points_to_adding_and_importing(client, world):
 
 def test_adding_a_member_writes_it_and_the_journal(bestuur, world):
     a = world.a
-    seq = last_seq()
+    seq = journal_mark()
     response = bestuur.post(
         url(a, "lid-nieuw"),
         {
@@ -249,7 +249,7 @@ def test_editing_sends_only_the_changed_fields(bestuur, world):
     data["lid_sinds"] = lid.lid_sinds.isoformat()
     data["telefoon"] = "06-87654321"
     data["bestuursfunctie"] = "penningmeester"
-    seq = last_seq()
+    seq = journal_mark()
 
     response = bestuur.post(url(world.a, "lid-bewerken", lid.pk), data)
 
@@ -263,7 +263,7 @@ def test_editing_sends_only_the_changed_fields(bestuur, world):
     assert messages_of(response) == [f"De gegevens van {lid.naam} zijn bijgewerkt."]
 
     # The same data again changes nothing and writes nothing.
-    seq = last_seq()
+    seq = journal_mark()
     response = bestuur.post(url(world.a, "lid-bewerken", lid.pk), data)
     assert entries_since(seq) == []
     assert messages_of(response)[-1] == "Er is niets gewijzigd."
@@ -274,7 +274,7 @@ def test_ending_a_membership(bestuur, world):
     page = bestuur.get(url(world.a, "lid-beeindigen", lid.pk))
     assert page.status_code == 200
     assert page.context["form"]["lid_tot"].value() == timezone.localdate()
-    seq = last_seq()
+    seq = journal_mark()
 
     response = bestuur.post(
         url(world.a, "lid-beeindigen", lid.pk), {"lid_tot": "2025-02-01"}
@@ -333,7 +333,7 @@ def test_import_page_documents_the_columns(bestuur, world):
 
 
 def test_upload_with_a_bad_row_shows_row_and_column_and_imports_nothing(bestuur, world):
-    rows, seq = table_state(Lid), last_seq()
+    rows, seq = table_state(Lid), journal_mark()
     response = bestuur.post(
         url(world.a, "leden-import"),
         {
@@ -356,7 +356,7 @@ def test_upload_with_a_bad_row_shows_row_and_column_and_imports_nothing(bestuur,
 
 def test_upload_preview_then_commit_imports_and_reports(bestuur, world):
     a = world.a
-    rows, seq = table_state(Lid), last_seq()
+    rows, seq = table_state(Lid), journal_mark()
     keep = a.lid
     keep_line = ";".join(
         [
@@ -435,7 +435,7 @@ def test_commit_replans_and_refuses_when_the_database_changed(bestuur, world):
     # Meanwhile 2024 is submitted: a member who joined in it is refused now.
     a.toetsing.status = "ingediend"
     a.toetsing.save()
-    rows, seq = table_state(Lid), last_seq()
+    rows, seq = table_state(Lid), journal_mark()
 
     response = bestuur.post(url(a, "leden-import"), {"gegevens": gegevens})
 
@@ -467,7 +467,7 @@ def test_commit_never_does_what_the_preview_did_not_show(bestuur, world):
     assert response.context["plan"].to_end == []
     # Meanwhile another board member adds someone who is not in the file.
     LidFactory(cooperatie=a.cooperatie, naam="Nieuw Intussen")
-    rows, seq = table_state(Lid), last_seq()
+    rows, seq = table_state(Lid), journal_mark()
 
     response = bestuur.post(url(a, "leden-import"), {"gegevens": first})
 

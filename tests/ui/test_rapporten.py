@@ -237,12 +237,14 @@ def test_bundle_holds_the_sealed_pdfs_their_data_and_checking_sums(
             f"{stem}/nalevingsrapport.pdf",
             f"{stem}/snapshot.json",
             f"{stem}/activiteiten.csv",
+            f"{stem}/journaalcheckpoint.json",
+            "journaal-publieke-sleutel.pem",
             "SHA256SUMS",
             "LEESMIJ.txt",
         }
         assert zf.read(f"{stem}/nalevingsrapport.pdf") == data
         sums = zf.read("SHA256SUMS").decode().splitlines()
-        assert len(sums) == 3
+        assert len(sums) == 5
         for line in sums:
             digest, name = line.split("  ")
             assert hashlib.sha256(zf.read(name)).hexdigest() == digest
