@@ -39,7 +39,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from afspraken.rapporten import safe_cell
+from afspraken.rapporten import formula_like, safe_cell
 from ledger import writes
 
 from . import permissions, services, xlsx_check
@@ -281,7 +281,7 @@ class ParsedFile:
 
 def _cell_text(value: Any) -> str:
     """A cell as text: spreadsheet dates as YYYY-MM-DD, whole numbers without
-    `.0`, and the apostrophe an export puts before `=`, `+`, `-` or `@` removed."""
+    `.0`, and the apostrophe an export puts before a formula-like text removed."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -294,7 +294,7 @@ def _cell_text(value: Any) -> str:
         value = int(value)
     # A NUL is never data, and a database refuses it.
     text = str(value).replace("\x00", "").strip()
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+    if len(text) > 1 and text[0] == "'" and formula_like(text[1:]):
         text = text[1:]
     return text
 
