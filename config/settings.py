@@ -214,6 +214,11 @@ TRUST_REQUEST_ID_HEADER = env.bool("DJANGO_TRUST_REQUEST_ID", default=False)
 # Evidence uploads (bijlagen): largest accepted file, in bytes.
 BIJLAGE_MAX_BYTES = env.int("BIJLAGE_MAX_BYTES", default=10 * 1024 * 1024)
 
+# A report to verify (the web form and POST /api/v1/rapporten/verifieer/): largest
+# accepted file, in bytes. A sealed report is some tens of kilobytes; the API
+# refuses a larger request body before it reads it.
+VERIFIEER_MAX_BYTES = env.int("VERIFIEER_MAX_BYTES", default=20 * 1024 * 1024)
+
 # --- Security -------------------------------------------------------------------
 # Content-Security-Policy (django-csp), on in every environment so that the browser
 # tests prove the UI works under it: no inline scripts or styles, nothing from
@@ -278,6 +283,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "cooperatie.api.pagination.Pagination",
+    # JSON bodies bounded in size and nesting (a 400 or 413, never a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "cooperatie.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",

@@ -29,7 +29,6 @@ import hashlib
 import io
 import json
 import re
-import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -40,10 +39,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from afspraken.rapporten import safe_cell
+from afspraken.rapporten import formula_like, safe_cell
 from ledger import writes
 
-from . import permissions, services
+from . import permissions, services, xlsx_check
 from .choices import Bestuursfunctie, Doelgroep
 from .models import Cooperatie, Lid
 
@@ -59,6 +58,26 @@ that says it runs further is refused."""
 
 MAX_COLUMNS = 64
 """Columns read from a spreadsheet; wider sheets are read only this far."""
+
+MAX_CELLS_PER_ROW = xlsx_check.MAX_CELLS_PER_ROW
+"""Cells in one row of the file (a CSV as a spreadsheet); a wider row is refused."""
+
+MAX_CELL_CHARS = 1000
+"""Characters in one cell: five times the longest member field."""
+
+MAX_TOTAL_CHARS = 8_000_000
+"""Characters in all cells together (5,000 members with every field full are
+under 4,000,000): one long text repeated in every cell is refused too."""
+
+PREVIEW_CHARS = 100
+"""A value from the file is shown in a message or the preview at most this long."""
+
+
+def shown(text: str) -> str:
+    """A value from the file as a message quotes it: its first PREVIEW_CHARS
+    characters, and `…` when there is more."""
+    text = str(text)
+    return text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS] + "…"
 
 
 @dataclass(frozen=True)
@@ -181,6 +200,11 @@ class RowError:
     message: str
     member: str = ""
 
+    @property
+    def shown_column(self) -> str:
+        """The column as the preview shows it (a header can be any text)."""
+        return shown(self.column or "")
+
     def __str__(self) -> str:
         if self.member:
             where = _("lid %(naam)s (niet in het bestand)") % {"naam": self.member}
@@ -189,7 +213,7 @@ class RowError:
         else:
             where = ""
         if self.column:
-            column = _("kolom %(kolom)s") % {"kolom": self.column}
+            column = _("kolom %(kolom)s") % {"kolom": shown(self.column)}
             where = f"{where}, {column}" if where else column
         return f"{where}: {self.message}" if where else self.message
 
@@ -257,7 +281,7 @@ class ParsedFile:
 
 def _cell_text(value: Any) -> str:
     """A cell as text: spreadsheet dates as YYYY-MM-DD, whole numbers without
-    `.0`, and the apostrophe an export puts before `=`, `+`, `-` or `@` removed."""
+    `.0`, and the apostrophe an export puts before a formula-like text removed."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -270,7 +294,7 @@ def _cell_text(value: Any) -> str:
         value = int(value)
     # A NUL is never data, and a database refuses it.
     text = str(value).replace("\x00", "").strip()
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+    if len(text) > 1 and text[0] == "'" and formula_like(text[1:]):
         text = text[1:]
     return text
 
@@ -335,11 +359,19 @@ def _csv_records(data: bytes) -> Iterable[tuple[int, list[Any]]]:
 def _xlsx_records(data: bytes) -> Iterable[tuple[int, list[Any]]]:
     import openpyxl  # only needed for spreadsheets
 
+    # Sizes, counts, lengths and nesting are bounded before openpyxl reads a
+    # byte: its read-only mode still builds rows and strings in memory.
+    try:
+        xlsx_check.inspect(data, max_rows=MAX_SHEET_ROWS)
+    except xlsx_check.SpreadsheetRefusedError as exc:
+        raise MemberImportError([RowError(exc.row, None, exc.message)]) from exc
     try:
         workbook = openpyxl.load_workbook(
             io.BytesIO(data), read_only=True, data_only=True
         )
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except Exception as exc:
+        # A workbook that is no valid spreadsheet fails anywhere while its
+        # parts are read (a missing part, XML of the wrong shape).
         raise MemberImportError(
             [RowError(None, None, _("Dit XLSX-bestand is niet te lezen."))]
         ) from exc
@@ -414,8 +446,24 @@ def parse_file(data: bytes, name: str = "") -> ParsedFile:
     header_row: int | None = None
     header: list[str] = []
     rows: list[tuple[int, list[str]]] = []
+    characters = 0
     for number, record in records:
-        cells = [_cell_text(value) for value in record]
+        cells = _bounded_cells(number, record, header)
+        characters += sum(map(len, cells))
+        if characters > MAX_TOTAL_CHARS:
+            raise MemberImportError(
+                [
+                    RowError(
+                        number,
+                        None,
+                        _(
+                            "Het bestand mag hoogstens %(max)s tekens aan gegevens "
+                            "bevatten."
+                        )
+                        % {"max": f"{MAX_TOTAL_CHARS:,}".replace(",", ".")},
+                    )
+                ]
+            )
         if not any(cells):
             continue
         if header_row is None:
@@ -457,6 +505,37 @@ def parse_file(data: bytes, name: str = "") -> ParsedFile:
     return ParsedFile(fields=fields, headers=headers, rows=parsed_rows)
 
 
+def _bounded_cells(number: int, record: Sequence[Any], header: list[str]) -> list[str]:
+    """A record's cells as text, refused when the row has more than
+    MAX_CELLS_PER_ROW cells or a cell more than MAX_CELL_CHARS characters (before
+    any copy of the text is made)."""
+    if len(record) > MAX_CELLS_PER_ROW:
+        raise MemberImportError(
+            [
+                RowError(
+                    number,
+                    None,
+                    _("Een rij mag hoogstens %(max)s cellen hebben.")
+                    % {"max": MAX_CELLS_PER_ROW},
+                )
+            ]
+        )
+    for position, value in enumerate(record):
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            column = header[position] if position < len(header) else ""
+            raise MemberImportError(
+                [
+                    RowError(
+                        number,
+                        column or str(position + 1),
+                        _("Een cel mag hoogstens %(max)s tekens bevatten.")
+                        % {"max": f"{MAX_CELL_CHARS:,}".replace(",", ".")},
+                    )
+                ]
+            )
+    return [_cell_text(value) for value in record]
+
+
 def _read_header(
     header_row: int, header: list[str], rows: list[tuple[int, list[str]]]
 ) -> tuple[list[str], dict[str, str], dict[str, int]]:
@@ -496,7 +575,7 @@ def _read_header(
                     header_row,
                     text,
                     _("Deze kolom staat twee keer in het bestand (ook als %(kop)s).")
-                    % {"kop": headers[name]},
+                    % {"kop": shown(headers[name])},
                 )
             )
         else:
@@ -568,7 +647,7 @@ def _convert(row: ParsedRow, parsed: ParsedFile) -> tuple[dict[str, Any], list]:
                 refuse(
                     name,
                     _("“%(waarde)s” is geen datum; schrijf JJJJ-MM-DD of DD-MM-JJJJ.")
-                    % {"waarde": text},
+                    % {"waarde": shown(text)},
                 )
         elif name in _CHOICES:
             key = text.casefold()
@@ -578,7 +657,7 @@ def _convert(row: ParsedRow, parsed: ParsedFile) -> tuple[dict[str, Any], list]:
                 refuse(
                     name,
                     _("“%(waarde)s” is geen geldige waarde; kies uit: %(keuzes)s.")
-                    % {"waarde": text, "keuzes": ", ".join(_CHOICES[name])},
+                    % {"waarde": shown(text), "keuzes": ", ".join(_CHOICES[name])},
                 )
             else:
                 values[name] = key

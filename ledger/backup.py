@@ -208,12 +208,34 @@ def default_method() -> str:
     return "json"
 
 
+def _private_folder(folder: Path) -> None:
+    """Create `folder` (and its missing parents) readable by the owner only,
+    whatever the umask; an existing folder is left as it is."""
+    missing = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        path.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(path, 0o700)
+
+
+def _private_file(path: Path):
+    """A new file open for writing, mode 0600 whatever the umask: the archive
+    holds every member's personal data and the password hashes."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.fchmod(descriptor, 0o600)
+    return os.fdopen(descriptor, "wb")
+
+
 def backup(uit: Path, *, method: str | None = None) -> Path:
-    """Write a timestamped archive into the folder `uit`; return its path."""
+    """Write a timestamped archive into the folder `uit`; return its path. The
+    archive is 0600 and a folder this creates 0700."""
     method = method or default_method()
     if method == "sqlite" and connection.vendor != "sqlite":
         raise BackupError(_("De SQLite-methode werkt alleen op een SQLite-database."))
-    uit.mkdir(parents=True, exist_ok=True)
+    _private_folder(uit)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     archive = uit / f"coopsturing-backup-{stamp}.tar.gz"
     media_root = Path(settings.MEDIA_ROOT)
@@ -249,7 +271,10 @@ def backup(uit: Path, *, method: str | None = None) -> Path:
             json.dumps(manifest, indent=2, sort_keys=True), encoding="utf-8"
         )
         partial = archive.with_suffix(".partial")
-        with tarfile.open(partial, "w:gz") as tar:
+        with (
+            _private_file(partial) as out,
+            tarfile.open(fileobj=out, mode="w:gz") as tar,
+        ):
             for path in sorted(staging.rglob("*")):
                 if path.is_file():
                     tar.add(path, arcname=path.relative_to(staging).as_posix())

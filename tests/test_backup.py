@@ -7,6 +7,8 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
+import stat
 import tarfile
 from pathlib import Path
 
@@ -128,3 +130,36 @@ def test_restore_refuses_a_damaged_archive(world, tmp_path):
         call_command("restore", str(damaged), "--force")
     # Nothing was touched: the journal still verifies.
     assert verify_chain().ok
+
+
+@pytest.mark.parametrize("umask", [0o000, 0o022], ids=["umask-000", "umask-022"])
+def test_backup_is_readable_by_its_owner_only_whatever_the_umask(
+    world, tmp_path, umask
+):
+    """The archive holds every member's personal data and the password hashes:
+    it is written 0600, and the folders the command creates are 0700."""
+    folder = tmp_path / "nieuw" / "backups"
+    previous = os.umask(umask)
+    try:
+        archive = make_backup(folder, "--methode", "json")
+    finally:
+        os.umask(previous)
+
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "nieuw").stat().st_mode) == 0o700
+    assert manifest_of(archive)["formaat"] == backup.FORMAT
+
+
+def test_backup_into_an_existing_folder_leaves_the_folder_as_it_is(world, tmp_path):
+    folder = tmp_path / "bestaand"
+    folder.mkdir()
+    folder.chmod(0o750)
+    previous = os.umask(0)
+    try:
+        archive = make_backup(folder, "--methode", "json")
+    finally:
+        os.umask(previous)
+
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o750
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600

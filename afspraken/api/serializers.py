@@ -1,5 +1,7 @@
 """Serializers of the afspraken resources."""
 
+from django.conf import settings
+
 from rest_framework import serializers
 from rest_framework.utils import html
 
@@ -7,6 +9,7 @@ from cooperatie.api.base import ModelSerializer, ScopedRelatedField, Serializer
 from cooperatie.models import Cooperatie, Corporatie, Gebouw
 
 from ..choices import Verdict
+from ..forms.rapporten import too_large_message
 from ..models import Afspraak, Jaarparameter, Rapport, Toetsing, Toezegging
 
 
@@ -155,6 +158,11 @@ class VerifieerSerializer(Serializer):
     sha256 = _FormRegexField(
         r"^[0-9a-fA-F]{64}$", required=False, help_text="Of de SHA-256 ervan."
     )
+
+    def validate_pdf(self, upload):
+        if upload is not None and upload.size > settings.VERIFIEER_MAX_BYTES:
+            raise serializers.ValidationError(too_large_message(upload.size))
+        return upload
 
     def validate(self, attrs):
         if not attrs.get("pdf") and not attrs.get("sha256"):

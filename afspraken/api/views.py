@@ -1,5 +1,6 @@
 """Endpoints of the afspraken resources, the yearly cycle and the sealed reports."""
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -7,7 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from cooperatie.api.base import (
@@ -17,6 +18,7 @@ from cooperatie.api.base import (
     UpdateMixin,
     etag_of,
 )
+from cooperatie.api.parsers import BoundedJSONParser, refuse_larger_than
 from cooperatie.api.views import WriteSerializers, _summaries
 from cooperatie.models import Corporatie
 
@@ -28,6 +30,7 @@ from ..filtersets import (
     ToetsingFilter,
     ToezeggingFilter,
 )
+from ..forms.rapporten import too_large_message
 from ..models import Afspraak, Jaarparameter, Rapport, Toetsing, Toezegging
 from . import serializers as s
 
@@ -196,6 +199,18 @@ class RapportViewSet(ReadViewSet):
     select_related = ("toetsing",)
     ordering_fields = ("created_at",)
 
+    # Room for the multipart framing and the other field around the PDF.
+    VERIFIEER_BODY_ALLOWANCE = 64 * 1024
+
+    def initial(self, request, *args, **kwargs):
+        # A file to verify is refused by the length its request declares, the
+        # same limit as the web form's, before anything (a session's CSRF
+        # check, the parser) reads the body.
+        if self.action == "verifieer":
+            limit = settings.VERIFIEER_MAX_BYTES + self.VERIFIEER_BODY_ALLOWANCE
+            refuse_larger_than(request, limit, {"pdf": [too_large_message()]})
+        super().initial(request, *args, **kwargs)
+
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
         rapport = self.get_object()
@@ -241,7 +256,7 @@ class RapportViewSet(ReadViewSet):
     @action(
         detail=False,
         methods=["post"],
-        parser_classes=[MultiPartParser, FormParser, JSONParser],
+        parser_classes=[MultiPartParser, FormParser, BoundedJSONParser],
         serializer_class=s.VerifieerSerializer,
     )
     def verifieer(self, request):

@@ -6,12 +6,9 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-
-# A sealed nalevingsrapport is some tens of kilobytes; a file far larger than any
-# report cannot be one, and is refused before it is read.
-VERIFIEER_MAX_BYTES = 20 * 1024 * 1024
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
@@ -33,6 +30,19 @@ class RapportJaarForm(forms.Form):
             ("", _("Alle jaren")),
             *((str(jaar), str(jaar)) for jaar in jaren),
         ]
+
+
+def too_large_message(size: int | None = None) -> str:
+    """The refusal of a file to verify that is larger than VERIFIEER_MAX_BYTES
+    (a sealed nalevingsrapport is some tens of kilobytes: a file far larger
+    cannot be one); the form and the API say the same."""
+    limit = filesizeformat(settings.VERIFIEER_MAX_BYTES)
+    if size is None:
+        return _("Een rapport om te verifiëren is hoogstens %(max)s.") % {"max": limit}
+    return _(
+        "Dit bestand is te groot (%(grootte)s): een rapport om te verifiëren is "
+        "hoogstens %(max)s."
+    ) % {"grootte": filesizeformat(size), "max": limit}
 
 
 class VerifieerForm(forms.Form):
@@ -61,21 +71,12 @@ class VerifieerForm(forms.Form):
         self.fields["pdf"].help_text = _(
             "Het nalevingsrapport zoals u het hebt ontvangen of gedownload, "
             "hoogstens %(grootte)s."
-        ) % {"grootte": filesizeformat(VERIFIEER_MAX_BYTES)}
+        ) % {"grootte": filesizeformat(settings.VERIFIEER_MAX_BYTES)}
 
     def clean_pdf(self):
         upload = self.cleaned_data.get("pdf")
-        if upload and upload.size > VERIFIEER_MAX_BYTES:
-            raise forms.ValidationError(
-                _(
-                    "Dit bestand is te groot (%(grootte)s): een rapport om te "
-                    "verifiëren is hoogstens %(max)s."
-                )
-                % {
-                    "grootte": filesizeformat(upload.size),
-                    "max": filesizeformat(VERIFIEER_MAX_BYTES),
-                }
-            )
+        if upload and upload.size > settings.VERIFIEER_MAX_BYTES:
+            raise forms.ValidationError(too_large_message(upload.size))
         return upload
 
     def clean_sha256(self):

@@ -3,19 +3,24 @@
 - Querysets come from `Model.objects.visible_to(request.user)`: objects outside the
   user's scope do not exist (404), in every list, detail and related-field input.
 - Writes go through the services; a service's `PermissionDenied` is a 403, its
-  `ValidationError` a 400 with the errors per field.
+  `ValidationError` a 400 with the errors per field, and so is a unique or check
+  constraint the database refuses after validation passed (two concurrent
+  creates of the same key).
 - Mutable resources carry an ETag; PUT/PATCH with a stale `If-Match` answer 412.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from typing import Any
 
+from django.apps import apps
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
@@ -31,7 +36,7 @@ from cooperatie.security_log import (
     exists_outside_scope,
     log_denied,
 )
-from ledger import journal
+from ledger import journal, writes
 
 from .filtering import ApiFilterBackend
 from .schema import AutoSchema
@@ -43,6 +48,11 @@ def exception_handler(exc, context):
     """DRF's handler, plus Django's ValidationError (400 with field errors) and
     PermissionDenied (403) as raised by the services. A refusal for who is asking
     (401, 403, or 404 for an object outside the scope) is logged."""
+    if isinstance(exc, IntegrityError):
+        refusal = constraint_refusal(exc)
+        if refusal is None:
+            return None  # not a rule of the data: a server error
+        exc = refusal
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=as_serializer_error(exc))
     elif isinstance(exc, DjangoPermissionDenied):
@@ -51,6 +61,88 @@ def exception_handler(exc, context):
     if response is not None:
         _log_refusal(exc, context, response.status_code)
     return response
+
+
+_SQLITE_COLUMNS = re.compile(
+    r"^UNIQUE constraint failed: (?P<columns>[\w.]+(?:, [\w.]+)*)$"
+)
+_SQLITE_NAMED = re.compile(
+    r"^(?:UNIQUE constraint failed: index|CHECK constraint failed:) '?(?P<name>\w+)'?$"
+)
+_PG_KEY = re.compile(r"^Key \((?P<columns>[^)]*)\)=")
+
+
+def _violation(exc: IntegrityError) -> tuple[str | None, str | None, list[str]]:
+    """(table, constraint name, columns) of a unique or check violation as
+    PostgreSQL or SQLite reports it; (None, None, []) for anything else."""
+    cause = exc.__cause__
+    diag = getattr(cause, "diag", None)
+    if diag is not None:  # PostgreSQL (psycopg)
+        if getattr(cause, "sqlstate", None) not in ("23505", "23514"):
+            return None, None, []
+        match = _PG_KEY.match(diag.message_detail or "")
+        columns = [c.strip() for c in match["columns"].split(",")] if match else []
+        return diag.table_name, diag.constraint_name, columns
+    message = str(exc)
+    if match := _SQLITE_COLUMNS.match(message):
+        qualified = [c.split(".") for c in match["columns"].split(", ")]
+        return qualified[0][0], None, [column for _table, column in qualified]
+    if match := _SQLITE_NAMED.match(message):
+        return None, match["name"], []
+    return None, None, []
+
+
+def _find_constraint(table, name, columns):
+    """The model and its constraint (or its unique field) the violation names."""
+    for model in apps.get_models():
+        if table and model._meta.db_table != table:
+            continue
+        for constraint in model._meta.constraints:
+            if name and constraint.name == name:
+                return model, constraint, None
+            fields = getattr(constraint, "fields", ())
+            if columns and fields:
+                attnames = [model._meta.get_field(f).column for f in fields]
+                if attnames == columns:
+                    return model, constraint, None
+        if table and columns:
+            by_column = {f.column: f for f in model._meta.concrete_fields}
+            if len(columns) == 1 and columns[0] in by_column:
+                field = by_column[columns[0]]
+                if field.unique:
+                    return model, None, field
+    return None
+
+
+def constraint_refusal(exc: IntegrityError) -> DjangoValidationError | None:
+    """A unique or check constraint the database refused, as the field error
+    validation would have given; None for any other integrity error.
+
+    Validation checks every constraint before a write, so this happens only when
+    another request wrote the same key between that check and the insert."""
+    table, name, columns = _violation(exc)
+    if not (name or columns):
+        return None
+    found = _find_constraint(table, name, columns)
+    if found is None:
+        return None
+    model, constraint, field = found
+    if field is not None:
+        message = model().unique_error_message(model, [field.name])
+        return DjangoValidationError({field.name: [message]})
+    if (
+        isinstance(constraint, models.UniqueConstraint)
+        and (
+            constraint.violation_error_message
+            == constraint.default_violation_error_message
+        )
+        and constraint.fields
+    ):
+        message = model().unique_error_message(model, list(constraint.fields))
+    else:
+        message = constraint.get_violation_error_message()
+    name = writes.constraint_field(model, constraint)
+    return DjangoValidationError({name or NON_FIELD_ERRORS: [message]})
 
 
 def _log_refusal(exc, context, status_code: int) -> None:

@@ -1,5 +1,6 @@
 """The sealed nalevingsrapport, read back as a PDF; verification; the bundle."""
 
+import csv
 import datetime
 import hashlib
 import io
@@ -202,6 +203,38 @@ def test_csv_cells_that_look_like_formulas_are_escaped():
     text = rapporten.activiteiten_csv(snapshot).decode("utf-8-sig")
     assert "'=cmd" in text
     assert "'+31" in text
+
+
+FORMULAS_IN_DISGUISE = [
+    '\x01=HYPERLINK("http://example.invalid")',
+    "\x02+1+1",
+    " =1+1",
+    "\u00a0-2+3",
+    "\u200b@SUM(A1)",
+    "\ufeff=1",
+    "\uff1dcmd|' /C calc'!A0",  # full-width equals sign
+    "\uff0b31 6 1234 5678",  # full-width plus sign
+    "\uff0d1+1",  # full-width hyphen-minus
+    "\uff20SUM(A1)",  # full-width commercial at
+    "\ufe62 small plus",
+    "\u2212 minus sign",
+    "\x1f\u3000\uff1d1",  # a control, then an ideographic space
+]
+
+
+@pytest.mark.parametrize("text", FORMULAS_IN_DISGUISE)
+def test_csv_escapes_a_formula_behind_controls_spaces_or_in_full_width(text):
+    snapshot = {"activiteiten": [{"titel": text}]}
+    csv_text = rapporten.activiteiten_csv(snapshot).decode("utf-8-sig")
+    (record,) = list(csv.DictReader(io.StringIO(csv_text), delimiter=";"))
+    assert record["titel"] == "'" + text
+
+
+@pytest.mark.parametrize(
+    "text", ["Buurtfeest", "'=al veilig", "1+1", "e-mail", "", "\x01tekst", "（＝）"]
+)
+def test_csv_leaves_text_that_is_no_formula_as_it_is(text):
+    assert rapporten.safe_cell(text) == text
 
 
 def test_auditor_bundle_refuses_a_stored_file_that_no_longer_matches_its_seal(sealed):

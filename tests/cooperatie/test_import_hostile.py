@@ -566,6 +566,43 @@ def test_xlsx_export_control_character_before_formula():
     assert all(_formula_free(cell.value) for cell in cells)
 
 
+@pytest.mark.parametrize(
+    "naam",
+    [
+        '\uff1dHYPERLINK("http://example.invalid")',
+        "\uff0b1+1",
+        "\uff0d1+1",
+        "\uff20SUM(A1)",
+        "\x01\uff1d1",
+        "\u200b=1",
+        "\x03-1",
+    ],
+)
+@pytest.mark.parametrize("formaat", ["csv", "xlsx"])
+def test_member_export_escapes_full_width_and_hidden_formula_signs(naam, formaat):
+    """A name starting with a full-width `＝`, `＋`, `－` or `＠`, or a formula
+    sign behind an invisible character, is written with the apostrophe before
+    it in both exports, and imports back as the stored name."""
+    lid = Lid(naam=naam, lid_sinds=datetime.date(2024, 1, 1))
+    rows = importeren.export_rows([lid])
+    if formaat == "csv":
+        content = importeren.write_csv(rows)
+        text = content.decode("utf-8-sig")
+        (_header, record) = list(
+            csv.reader(io.StringIO(text, newline=""), delimiter=";")
+        )
+        cell = record[0]
+    else:
+        content = importeren.write_xlsx(rows)
+        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+        assert sheet["A2"].data_type != "f"
+        cell = sheet["A2"].value
+    kept = naam if formaat == "csv" else _ILLEGAL.sub("", naam)
+    assert cell == "'" + kept
+    (parsed_row,) = parse_file(content, f"leden.{formaat}").rows
+    assert parsed_row.values["naam"] == kept.strip()
+
+
 # Fixed edge cases ---------------------------------------------------------------
 
 

@@ -256,7 +256,10 @@ def test_xlsx_with_a_damaged_sheet_is_refused_not_a_crash():
     good = xlsx_bytes([["naam", "lid_sinds"], ["Jan", "2024-01-01"]])
     sheet = zipfile.ZipFile(io.BytesIO(good)).read("xl/worksheets/sheet1.xml")
     cut = _with_part(good, "xl/worksheets/sheet1.xml", sheet[: len(sheet) // 2])
-    assert refusal(cut, "leden.xlsx") == ["Dit XLSX-bestand is niet te lezen."]
+    assert refusal(cut, "leden.xlsx") == [
+        "Dit XLSX-bestand is niet te lezen: het onderdeel xl/worksheets/sheet1.xml "
+        "moet geldige XML zijn."
+    ]
 
 
 def test_xlsx_with_a_cell_far_below_the_limit_is_refused_quickly():

@@ -8,6 +8,7 @@ import io
 import zipfile
 from pathlib import Path
 
+from django.conf import settings as django_settings
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, reverse
@@ -16,7 +17,6 @@ import pypdf
 import pytest
 
 from afspraken import services
-from afspraken.forms.rapporten import VERIFIEER_MAX_BYTES
 from afspraken.models import Rapport
 from ledger.models import AuditEntry
 from tests.cooperatie.factories import CorporatieFactory, RolFactory, UserFactory
@@ -448,7 +448,8 @@ def test_verify_refuses_a_file_and_a_sum_together(client, world, sealed_a):
 def test_verify_refuses_a_file_over_the_size_limit_with_a_clear_message(client, world):
     client.force_login(world.a.auditor)
 
-    response = verify(client, world.a, pdf=upload(b"%" * (VERIFIEER_MAX_BYTES + 1)))
+    limit = django_settings.VERIFIEER_MAX_BYTES
+    response = verify(client, world.a, pdf=upload(b"%" * (limit + 1)))
 
     errors = " ".join(response.context["form"].errors["pdf"]).replace("\xa0", " ")
     assert "te groot" in errors
