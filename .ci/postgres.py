@@ -69,9 +69,18 @@ def start_local_cluster() -> None:
 
 def ensure_role(conn, name: str, password: str | None, attributes: str) -> None:
     role = sql.Identifier(name)
-    if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [name]).fetchone():
+    row = conn.execute(
+        "SELECT rolsuper FROM pg_roles WHERE rolname = %s", [name]
+    ).fetchone()
+    if row is None:
         conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(role))
         print(f"Created role {name}.")
+    elif row[0] or name == admin_dsn["user"]:
+        # Never demote an existing superuser (such as postgres) into an app role.
+        sys.exit(
+            f"{name} is a superuser: DATABASE_URL and DATABASE_OWNER_URL need "
+            "roles of their own (for example coopsturing_app, coopsturing_owner)."
+        )
     conn.execute(sql.SQL("ALTER ROLE {} " + attributes).format(role))
     if password:
         conn.execute(
