@@ -3,7 +3,12 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-PG_URL ?= postgres://postgres@127.0.0.1:5432/coopsturing
+# PostgreSQL with two roles (docs/security.md, "Database roles"): the tests connect
+# as the runtime role; the owner role creates and migrates their databases.
+# .ci/postgres.py creates both (as PG_ADMIN_URL, a superuser) when missing.
+PG_URL ?= postgres://coopsturing_app@127.0.0.1:5432/coopsturing
+PG_OWNER_URL ?= postgres://coopsturing_owner@127.0.0.1:5432/coopsturing
+PG_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 # Tests run on every core (pytest-xdist); each worker has its own test database.
 PYTEST_WORKERS ?= auto
 PYTEST_ARGS ?=
@@ -35,11 +40,13 @@ serve: install
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## make serve-prod: production serving (gunicorn + whitenoise), DJANGO_DEBUG=false;
-## needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (see README, "Production")
+## needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (see README, "Production").
+## On PostgreSQL set DATABASE_URL (runtime role) and DATABASE_OWNER_URL (owner):
+## migrate runs as the owner and grants the runtime role; gunicorn serves as it.
 serve-prod: install
 	DJANGO_DEBUG=false $(BIN)/python manage.py collectstatic --no-input -v0
 	DJANGO_DEBUG=false $(BIN)/python manage.py migrate --no-input
-	DJANGO_DEBUG=false $(BIN)/gunicorn -c deploy/gunicorn.conf.py
+	DJANGO_DEBUG=false env -u DATABASE_OWNER_URL $(BIN)/gunicorn -c deploy/gunicorn.conf.py
 
 ## make backup: database + media files into $(BACKUP_DIR) (docs/backup.md)
 BACKUP_DIR ?= backups
@@ -81,7 +88,8 @@ test-sqlite: install
 test-postgres: install
 	@echo ""
 	@echo "=== Test suite on PostgreSQL ($(PG_URL)) ==="
-	@DATABASE_URL=$(PG_URL) $(BIN)/python .ci/postgres.py; status=$$?; \
+	@DATABASE_URL=$(PG_URL) DATABASE_OWNER_URL=$(PG_OWNER_URL) PG_ADMIN_URL=$(PG_ADMIN_URL) \
+		$(BIN)/python .ci/postgres.py; status=$$?; \
 	if [ $$status -eq 3 ]; then \
 		if [ "$${CI:-}" = "true" ]; then \
 			echo "PostgreSQL is required under CI and could not be reached." >&2; exit 1; \
@@ -89,7 +97,8 @@ test-postgres: install
 			echo "PostgreSQL run skipped: no server at $(PG_URL)."; exit 0; \
 		fi; \
 	elif [ $$status -ne 0 ]; then exit $$status; fi; \
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) DATABASE_OWNER_URL=$(PG_OWNER_URL) \
+		$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## make messages: refresh the Dutch and English catalogues (locale/) from the code,
 ## then compile them; translate the new English entries in between and run it again

@@ -123,6 +123,33 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", 60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# PostgreSQL with two roles (docs/security.md, "Database roles"): DATABASE_URL
+# names the runtime role that serves (no table ownership), DATABASE_OWNER_URL the
+# role that owns the schema. `migrate`, `flush`, `restore` and `grant_runtime_role`
+# connect as the owner (ledger/dbroles.py); everything else as the runtime role.
+# Unset: one role does everything (SQLite, or a laptop's PostgreSQL).
+DATABASE_OWNER = None
+if env.str("DATABASE_OWNER_URL", default=""):
+    _owner = env.db_url("DATABASE_OWNER_URL")
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DATABASE_OWNER_URL is for PostgreSQL: DATABASE_URL must be a "
+            "postgres:// URL too."
+        )
+    if _owner["ENGINE"] != DATABASES["default"]["ENGINE"] or (
+        _owner["NAME"] != DATABASES["default"]["NAME"]
+    ):
+        raise ImproperlyConfigured(
+            "DATABASE_OWNER_URL must name the same PostgreSQL database as "
+            "DATABASE_URL (only the role differs)."
+        )
+    if _owner["USER"] == DATABASES["default"]["USER"]:
+        raise ImproperlyConfigured(
+            "DATABASE_OWNER_URL and DATABASE_URL name the same role: the runtime "
+            "role of DATABASE_URL must not be the owner."
+        )
+    DATABASE_OWNER = {key: _owner[key] for key in ("USER", "PASSWORD", "HOST", "PORT")}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work (rendering reports) through Django's tasks API (the django-tasks

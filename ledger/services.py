@@ -16,7 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from afspraken.locks import ensure_year_open
+from afspraken.locks import ensure_year_open, lock_cooperatie
 from cooperatie import permissions
 from cooperatie.models import Cooperatie, Lid
 
@@ -217,8 +217,12 @@ def boeking_storno(
     """Cancel a boeking with a counter-entry. A boeking is cancelled at most once,
     and a storno itself cannot be cancelled (book the amount anew instead)."""
     permissions.require_bestuur(actor, boeking.cooperatie_id)
-    # Lock the original so two storno's of it cannot pass the checks together.
-    origineel = Boeking.objects.select_for_update().get(pk=boeking.pk)
+    # Lock the cooperatie (as every year-sensitive write does) so two storno's of
+    # one boeking cannot pass the checks together. Not the boeking's own row:
+    # SELECT … FOR UPDATE needs the UPDATE privilege, which the runtime role never
+    # has on an append-only table (ledger/dbroles.py).
+    lock_cooperatie(boeking.cooperatie_id)
+    origineel = Boeking.objects.get(pk=boeking.pk)
     if origineel.is_storno:
         raise ValidationError(
             {"corrigeert": _("Een storno kan niet zelf worden gestorneerd.")}

@@ -26,6 +26,10 @@ from tests.cooperatie.factories import (
     RolFactory,
     UserFactory,
 )
+from tests.database_roles import (  # noqa: F401  (fixtures: PostgreSQL roles)
+    django_db_modify_db_settings,
+    django_db_setup,
+)
 from tests.ledger.factories import (
     ActiviteitFactory,
     AuditEntryFactory,

@@ -20,7 +20,7 @@ import pytest
 
 from afspraken import rapporten, services
 from afspraken.models import Rapport
-from ledger import backup
+from ledger import backup, dbroles
 from ledger.journal import verify_chain
 from tests.helpers import fresh
 
@@ -40,14 +40,19 @@ def make_backup(into: Path, *extra: str) -> Path:
 
 @contextlib.contextmanager
 def fresh_database(tmp_path: Path):
-    """Point the default connection at a new, empty database for the block."""
+    """Point the default connection at a new, empty database for the block.
+
+    On PostgreSQL the owner role creates it (as an operator would, `createdb -O`):
+    `restore` runs as the owner and then grants the runtime role, which the rest
+    of the block connects as.
+    """
     default = connections["default"]
     original = default.settings_dict["NAME"]
     if default.vendor == "sqlite":
         name = str(tmp_path / "hersteld.sqlite3")
     else:
         name = f"{original}_hersteld"
-        with default.cursor() as cursor:
+        with dbroles.as_owner(), default.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
             cursor.execute(f'CREATE DATABASE "{name}"')
     default.close()
@@ -58,7 +63,7 @@ def fresh_database(tmp_path: Path):
         default.close()
         default.settings_dict["NAME"] = original
         if default.vendor == "postgresql":
-            with default.cursor() as cursor:
+            with dbroles.as_owner(), default.cursor() as cursor:
                 cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

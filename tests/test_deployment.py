@@ -28,6 +28,7 @@ def run_django(args: list[str], **env: str) -> subprocess.CompletedProcess:
     (and none of the DJANGO_* ones of the test process)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     clean.pop("DATABASE_URL", None)
+    clean.pop("DATABASE_OWNER_URL", None)
     return subprocess.run(
         [sys.executable, *args],
         cwd=BASE_DIR,
@@ -80,6 +81,31 @@ def test_production_refuses_to_start_without_a_long_secret_key():
     for result in (missing, short):
         assert result.returncode != 0
         assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_the_owner_role_must_own_the_same_postgresql_database_as_another_role():
+    """DATABASE_OWNER_URL names the owner role of DATABASE_URL's database; the
+    runtime role of DATABASE_URL may not be that owner (docs/security.md)."""
+    app = "postgres://coopsturing_app@127.0.0.1:5432/coopsturing"
+    owner = "postgres://coopsturing_owner@127.0.0.1:5432/coopsturing"
+    cases = {
+        "DATABASE_URL must be a postgres:// URL": {"DATABASE_OWNER_URL": owner},
+        "the same PostgreSQL database": {
+            "DATABASE_URL": app,
+            "DATABASE_OWNER_URL": owner + "_ander",
+        },
+        "name the same role": {"DATABASE_URL": owner, "DATABASE_OWNER_URL": owner},
+    }
+    for message, env in cases.items():
+        result = run_django(["-c", "import config.settings"], **env)
+        assert result.returncode != 0
+        assert message in result.stderr
+    accepted = run_django(
+        ["-c", "from config import settings; print(settings.DATABASE_OWNER['USER'])"],
+        DATABASE_URL=app,
+        DATABASE_OWNER_URL=owner,
+    )
+    assert accepted.stdout.strip() == "coopsturing_owner", accepted.stderr
 
 
 def test_password_validators_refuse_short_common_and_numeric_passwords():

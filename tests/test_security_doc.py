@@ -70,6 +70,68 @@ the request id; never personal data.
   the auditor's bundle carries the checkpoint of its sealing).
 """
 
+DATABASE_ROLES = """\
+## Database roles (PostgreSQL)
+
+The database guards the append-only rows itself (triggers refuse UPDATE and
+DELETE of journal entries, bookings and sealed reports, and any change of a
+vastgestelde toetsing), but a role that owns a table can switch its triggers
+off (`ALTER TABLE … DISABLE TRIGGER USER`). So the application never serves as
+the owner. Two roles:
+
+- the **owner** (for example `coopsturing_owner`, `DATABASE_OWNER_URL`) owns
+  the schema's tables, sequences, triggers and their functions, and runs
+  `migrate`, `restore`, `flush` and `grant_runtime_role`, nothing else;
+- the **runtime** role (for example `coopsturing_app`, `DATABASE_URL`) owns
+  nothing, and runs gunicorn, `db_worker` and every other command (`backup`,
+  `verify_ledger`, `import_members`, `purge_members`, `seed_demo`, …).
+
+With `DATABASE_OWNER_URL` set, `migrate`, `restore` and `flush` connect as the
+owner by themselves, and `migrate` and `restore` end by granting the runtime
+role (`python manage.py grant_runtime_role [role]` does only that). The grant
+revokes whatever the runtime role held and gives it, derived from the installed
+models (`ledger/dbroles.py`; the one append-only marker is
+`ledger.immutable.AppendOnlyModel`):
+
+- `USAGE` on the schema, no `CREATE` (revoked from `PUBLIC` too);
+- `SELECT` on every table, `USAGE, SELECT` on every sequence;
+- `INSERT` on every model's table;
+- `UPDATE, DELETE` on the tables of the {mutable} models that are not
+  append-only (sessions, login attempts, the task queue included);
+- on the {append_only_count} append-only tables only `SELECT, INSERT`:
+  {append_only_list};
+- never `TRUNCATE`, `TRIGGER`, `REFERENCES`, table ownership or membership of
+  the owner role; default privileges make a table that a later migration
+  creates `SELECT, INSERT` for the runtime role until the grant runs again.
+
+The runtime role therefore cannot disable or drop a trigger (the seal of a
+vastgestelde toetsing included), replace a trigger's function, update, delete
+or truncate the append-only tables, drop, rename or alter them or the
+toetsingen, create tables,
+functions, views or schemas, take over a table or the database, switch to the
+owner role, set `session_replication_role`, or grant itself a privilege:
+`tests/test_database_roles.py` asserts each refusal (PostgreSQL's
+`InsufficientPrivilege`), and that the privileges are exactly the list above.
+`make test` runs the whole PostgreSQL pass as the runtime role (the owner
+creates and migrates each worker's test database and flushes after committing
+tests). What an owner or a superuser does anyway is caught by the journal's
+hash chain (`docs/journal.md`): keep the owner's password off the app servers.
+Set-up: README, "PostgreSQL"; deployment: `docs/deploy.md`.
+"""
+
+
+def database_roles_section() -> str:
+    from ledger import dbroles
+
+    privileges = dbroles.table_privileges()
+    append_only = [t for t, p in privileges.items() if "UPDATE" not in p]
+    return DATABASE_ROLES.format(
+        append_only_list=", ".join(f"`{table}`" for table in append_only),
+        append_only_count=len(append_only),
+        mutable=len(privileges) - len(append_only),
+    )
+
+
 API_ACTOR_LABELS = {
     "anonymous": "anonymous",
     "a.beheerder": "beheerder A",
@@ -202,7 +264,15 @@ def render() -> str:
         "test suite makes and checks.\n"
     )
     return (
-        "\n".join([INTRO.format(regenerate=REGENERATE), summary, api, ui]).rstrip()
+        "\n".join(
+            [
+                INTRO.format(regenerate=REGENERATE),
+                database_roles_section(),
+                summary,
+                api,
+                ui,
+            ]
+        ).rstrip()
         + "\n"
     )
 

@@ -4,13 +4,15 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ledger import backup
+from ledger import backup, dbroles
 
 
 class Command(BaseCommand):
     help = (
         "Zet een backup-archief terug in een lege database en mediamap. Controleert "
-        "eerst elk bestand tegen het manifest en daarna de teruggezette inhoud."
+        "eerst elk bestand tegen het manifest en daarna de teruggezette inhoud. "
+        "Draait als de eigenaar-rol (DATABASE_OWNER_URL) en geeft daarna de "
+        "runtime-rol zijn rechten."
     )
 
     def add_arguments(self, parser):
@@ -23,8 +25,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            result = backup.restore(options["archief"], force=options["force"])
-        except backup.BackupError as exc:
+            # The restored tables belong to the owner role (pg_restore --no-owner
+            # gives them to the role that restores); the runtime role gets its
+            # privileges on them afterwards.
+            with dbroles.as_owner():
+                result = backup.restore(options["archief"], force=options["force"])
+                if dbroles.runs_as_owner():
+                    dbroles.grant_runtime_role()
+        except (backup.BackupError, dbroles.RoleError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             self.style.SUCCESS(
