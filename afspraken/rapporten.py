@@ -29,7 +29,7 @@ from .charts import Staaf, staafdiagram
 from .choices import Indicator, Richting, ToetsingStatus, Verdict
 from .evaluatie import format_waarde
 from .models import Rapport, Toetsing
-from .pdf import Bijvoegsel, render_pdf
+from .pdf import Bijvoegsel, printable, render_pdf
 
 CSV_COLUMNS = (
     "datum",
@@ -127,6 +127,8 @@ def nalevingsrapport_html(
 ) -> str:
     """The HTML of a nalevingsrapport. A `concept` is a draft of a year not yet
     vastgesteld: marked on every page, never sealed."""
+    snapshot = printable(snapshot)
+    vastgesteld_door = printable(vastgesteld_door)
     toezeggingen = [
         {
             **row,
