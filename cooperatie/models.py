@@ -526,7 +526,10 @@ class ApiToken(models.Model):
         related_name="api_tokens",
     )
     naam = models.CharField(
-        _("naam"), max_length=100, help_text=_("Waarvoor de token dient.")
+        _("naam"),
+        max_length=100,
+        validators=[validate_single_line],
+        help_text=_("Waarvoor de token dient."),
     )
     prefix = models.CharField(_("begin van de sleutel"), max_length=8, editable=False)
     key_hash = models.CharField(_("hash van de sleutel"), max_length=64, editable=False)
