@@ -45,6 +45,12 @@ CSV_COLUMNS = (
 )
 
 
+# The characters of an activity's description the report prints; a longer one is
+# cut with a note (the attached snapshot.json and activiteiten.csv hold it whole),
+# so a year's report stays a readable size and renders in seconds.
+OMSCHRIJVING_AFDRUK = 1500
+
+
 def canonical_snapshot(snapshot: dict[str, Any]) -> bytes:
     return json.dumps(snapshot, sort_keys=True, ensure_ascii=False, indent=1).encode(
         "utf-8"
@@ -180,6 +186,7 @@ def nalevingsrapport_html(
             "concept": concept,
             "moment_lokaal": local.strftime("%d-%m-%Y %H:%M"),
             "grafiek": _chart(snapshot),
+            "omschrijving_afdruk": OMSCHRIJVING_AFDRUK,
             "journaal_hash": journaal_hash or "(nog niet verzegeld)",
             "moment_iso": moment.astimezone(datetime.UTC).strftime(
                 "%Y-%m-%dT%H:%M:%SZ"
