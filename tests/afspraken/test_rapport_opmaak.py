@@ -11,6 +11,7 @@ report lie.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from decimal import Decimal
 
@@ -24,12 +25,15 @@ from hypothesis import strategies as st
 from afspraken import portefeuille, rapporten, services
 from afspraken.models import Afspraak, Beoordeling, Rapport, Toetsing, Toezegging
 from afspraken.pdf import printable
+from afspraken.rapporten import OMSCHRIJVING_AFDRUK
 from cooperatie.models import Cooperatie, Corporatie, Gebouw
 from ledger.models import Activiteit, Boeking
+from tests.afspraken.maximaal import assess_to_the_maximum, fill_year_to_the_maximum
 from tests.afspraken.pdftekst import (
     expected_verdicts,
     flat,
     page_texts,
+    reader,
     text_outside_pages,
     verdict_counts,
 )
@@ -305,3 +309,31 @@ def test_hostile_texts_leave_the_portefeuillerapport_intact(
     assert text_outside_pages(pdf) == []
     html = portefeuille.portefeuille_html(data, moment=MOMENT)
     assert STYLE.findall(html) == styles
+
+
+# Lengths ----------------------------------------------------------------------------
+
+
+def test_a_year_with_every_text_at_its_maximum_seals_and_shows_everything(world):
+    """The largest report an accepted input makes seals through the services
+    (`bench/seal.py` times it) and prints every text in full."""
+    a = world.a
+    toetsing = fill_year_to_the_maximum(a, activiteiten=40)
+    toetsing = services.toetsing_indienen(toetsing=toetsing, actor=fresh(a.bestuur))
+    assess_to_the_maximum(toetsing, a)
+    toetsing = services.toetsing_vaststellen(toetsing=toetsing, actor=a.beheerder)
+    data = Rapport.objects.get(toetsing=toetsing).pdf.read()
+
+    _assert_sealed_report_intact(toetsing, data)
+    # A description is printed up to the print limit, with a note; the attached
+    # snapshot holds it whole.
+    text = flat(" ".join(page_texts(data)))
+    activiteiten = toetsing.snapshot["activiteiten"]
+    assert len(activiteiten) == 41
+    for activiteit in activiteiten:
+        assert flat(activiteit["omschrijving"][:100]) in text
+    cut = [a for a in activiteiten if len(a["omschrijving"]) > OMSCHRIJVING_AFDRUK]
+    assert len(cut) == 40
+    assert text.count("Ingekort; de volledige omschrijving staat in de bijlagen") == 40
+    attached = json.loads(reader(data).attachments["snapshot.json"][0])
+    assert attached["activiteiten"] == activiteiten
