@@ -7,6 +7,11 @@ from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
+from cooperatie.validators import (
+    TOELICHTING_MAX_LENGTH,
+    multi_line_validators,
+    validate_single_line,
+)
 from ledger.choices import Thema
 from ledger.immutable import AppendOnlyModel, ImmutableRowError
 
@@ -53,7 +58,9 @@ class Afspraak(models.Model):
         related_name="afspraken",
         blank=True,
     )
-    titel = models.CharField(_("titel"), max_length=200)
+    titel = models.CharField(
+        _("titel"), max_length=200, validators=[validate_single_line]
+    )
     ondertekend_op = models.DateField(_("ondertekend op"), null=True, blank=True)
     ingangsjaar = models.PositiveSmallIntegerField(
         _("ingangsjaar"), validators=JAAR_VALIDATORS
@@ -72,6 +79,7 @@ class Afspraak(models.Model):
         _("prestatieafspraak"),
         max_length=300,
         blank=True,
+        validators=[validate_single_line],
         help_text=_("Verwijzing naar de gemeentelijke prestatieafspraken."),
     )
 
@@ -107,7 +115,9 @@ class Toezegging(models.Model):
         on_delete=models.CASCADE,
         related_name="toezeggingen",
     )
-    omschrijving = models.CharField(_("omschrijving"), max_length=300)
+    omschrijving = models.CharField(
+        _("omschrijving"), max_length=300, validators=[validate_single_line]
+    )
     indicator = models.CharField(
         _("indicator"), max_length=32, choices=Indicator.choices
     )
@@ -196,7 +206,12 @@ class Toetsing(models.Model):
     verdict = models.CharField(
         _("oordeel"), max_length=16, choices=Verdict.choices, blank=True
     )
-    toelichting = models.TextField(_("toelichting"), blank=True)
+    toelichting = models.TextField(
+        _("toelichting"),
+        blank=True,
+        max_length=TOELICHTING_MAX_LENGTH,
+        validators=multi_line_validators(TOELICHTING_MAX_LENGTH),
+    )
     ingediend_door = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("ingediend door"),
@@ -217,7 +232,12 @@ class Toetsing(models.Model):
     teruggestuurd_op = models.DateTimeField(
         _("teruggestuurd op"), null=True, blank=True
     )
-    teruggestuurd_reden = models.TextField(_("reden van terugsturen"), blank=True)
+    teruggestuurd_reden = models.TextField(
+        _("reden van terugsturen"),
+        blank=True,
+        max_length=TOELICHTING_MAX_LENGTH,
+        validators=multi_line_validators(TOELICHTING_MAX_LENGTH),
+    )
     vastgesteld_door = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("vastgesteld door"),
@@ -296,7 +316,11 @@ class Beoordeling(models.Model):
             (Verdict.NIET_NAGEKOMEN, Verdict.NIET_NAGEKOMEN.label),
         ],
     )
-    toelichting = models.TextField(_("toelichting"))
+    toelichting = models.TextField(
+        _("toelichting"),
+        max_length=TOELICHTING_MAX_LENGTH,
+        validators=multi_line_validators(TOELICHTING_MAX_LENGTH),
+    )
     beoordeeld_door = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("beoordeeld door"),
@@ -400,7 +424,11 @@ class Jaarparameter(models.Model):
     jaar = models.PositiveSmallIntegerField(_("jaar"), validators=JAAR_VALIDATORS)
     code = models.CharField(_("code"), max_length=40, choices=JaarparameterCode.choices)
     waarde = models.DecimalField(_("waarde"), max_digits=12, decimal_places=2)
-    bron = models.TextField(_("bron"))
+    bron = models.TextField(
+        _("bron"),
+        max_length=TOELICHTING_MAX_LENGTH,
+        validators=multi_line_validators(TOELICHTING_MAX_LENGTH),
+    )
 
     objects = JaarparameterQuerySet.as_manager()
 

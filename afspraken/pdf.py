@@ -16,11 +16,14 @@ import mimetypes
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.contrib.staticfiles import finders
 
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from cooperatie.validators import CONTROL_CHARACTERS_MULTI_LINE
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +33,24 @@ os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
 
 STATIC_BASE_URL = "static:///"
 PDF_VARIANT = "pdf/a-3b"
+
+
+def printable(value: Any) -> Any:
+    """Data for a print template with every control character in its texts
+    replaced by U+FFFD (tabs and line breaks stay: HTML reads them as spaces).
+
+    The models refuse such characters; this is the second wall for data that got
+    in another way (older rows, a snapshot taken before the rule, raw SQL), so
+    that no stored text can break a line, reorder the text around it, or upset
+    the PDF's metadata. Dicts, lists and tuples are copied, other values kept.
+    """
+    if isinstance(value, str):
+        return CONTROL_CHARACTERS_MULTI_LINE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {key: printable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(printable(item) for item in value)
+    return value
 
 
 class RefusedURLError(ValueError):

@@ -34,7 +34,7 @@ from cooperatie.models import Corporatie
 from . import evaluatie
 from .charts import Telling, telling_diagram
 from .choices import ToetsingStatus, Verdict
-from .pdf import Bijvoegsel, render_pdf
+from .pdf import Bijvoegsel, printable, render_pdf
 from .rapporten import euro, safe_cell
 from .selectors import corporatie_jaar
 
@@ -276,6 +276,7 @@ def _grafiek(data: dict[str, Any]) -> str:
 
 
 def portefeuille_html(data: dict[str, Any], *, moment: datetime.datetime) -> str:
+    data = printable(data)
     cooperaties = {c["id"]: c for c in data["cooperaties"]}
     gebouwen = _gebouw_index(data)
     afspraken = {}

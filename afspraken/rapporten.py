@@ -32,7 +32,7 @@ from .charts import Staaf, staafdiagram
 from .choices import Indicator, Richting, ToetsingStatus, Verdict
 from .evaluatie import format_waarde
 from .models import Rapport, Toetsing
-from .pdf import Bijvoegsel, render_pdf
+from .pdf import Bijvoegsel, printable, render_pdf
 
 CSV_COLUMNS = (
     "datum",
@@ -46,6 +46,12 @@ CSV_COLUMNS = (
     "partners",
     "omschrijving",
 )
+
+
+# The characters of an activity's description the report prints; a longer one is
+# cut with a note (the attached snapshot.json and activiteiten.csv hold it whole),
+# so a year's report stays a readable size and renders in seconds.
+OMSCHRIJVING_AFDRUK = 1500
 
 
 def canonical_snapshot(snapshot: dict[str, Any]) -> bytes:
@@ -157,6 +163,8 @@ def nalevingsrapport_html(
 ) -> str:
     """The HTML of a nalevingsrapport. A `concept` is a draft of a year not yet
     vastgesteld: marked on every page, never sealed."""
+    snapshot = printable(snapshot)
+    vastgesteld_door = printable(vastgesteld_door)
     toezeggingen = [
         {
             **row,
@@ -208,6 +216,7 @@ def nalevingsrapport_html(
             "concept": concept,
             "moment_lokaal": local.strftime("%d-%m-%Y %H:%M"),
             "grafiek": _chart(snapshot),
+            "omschrijving_afdruk": OMSCHRIJVING_AFDRUK,
             "journaal_hash": journaal_hash or "(nog niet verzegeld)",
             "journaal_koppen": [
                 {

@@ -304,6 +304,10 @@ def toetsing_terugsturen(*, toetsing: Toetsing, reden: str, actor) -> Toetsing:
         raise ValidationError(
             {"reden": _("Geef aan waarom de toetsing wordt teruggestuurd.")}
         )
+    try:
+        Toetsing._meta.get_field("teruggestuurd_reden").run_validators(reden)
+    except ValidationError as exc:
+        raise ValidationError({"reden": exc.error_list}) from exc
     toetsing, before, to = _transition(toetsing, "terugsturen")
     toetsing.status = to
     toetsing.teruggestuurd_door = actor

@@ -35,17 +35,22 @@ from .validators import (
     gemeentecode_validator,
     kvk_validator,
     postcode_validator,
+    validate_single_line,
 )
 
 
 class Corporatie(models.Model):
     """A housing corporation (woningcorporatie) that owns buildings."""
 
-    naam = models.CharField(_("naam"), max_length=200)
+    naam = models.CharField(
+        _("naam"), max_length=200, validators=[validate_single_line]
+    )
     kvk_nummer = models.CharField(
         _("KvK-nummer"), max_length=8, validators=[kvk_validator]
     )
-    plaats = models.CharField(_("plaats"), max_length=100)
+    plaats = models.CharField(
+        _("plaats"), max_length=100, validators=[validate_single_line]
+    )
 
     objects = CorporatieQuerySet.as_manager()
 
@@ -83,14 +88,24 @@ class Gebouw(models.Model):
         on_delete=models.PROTECT,
         related_name="gebouwen",
     )
-    complexnummer = models.CharField(_("complexnummer"), max_length=20)
-    naam = models.CharField(_("naam"), max_length=200)
-    straat = models.CharField(_("straat"), max_length=200)
-    huisnummer = models.CharField(_("huisnummer"), max_length=20)
+    complexnummer = models.CharField(
+        _("complexnummer"), max_length=20, validators=[validate_single_line]
+    )
+    naam = models.CharField(
+        _("naam"), max_length=200, validators=[validate_single_line]
+    )
+    straat = models.CharField(
+        _("straat"), max_length=200, validators=[validate_single_line]
+    )
+    huisnummer = models.CharField(
+        _("huisnummer"), max_length=20, validators=[validate_single_line]
+    )
     postcode = models.CharField(
         _("postcode"), max_length=7, validators=[postcode_validator]
     )
-    plaats = models.CharField(_("plaats"), max_length=100)
+    plaats = models.CharField(
+        _("plaats"), max_length=100, validators=[validate_single_line]
+    )
     gemeentecode = models.CharField(
         _("gemeentecode"), max_length=6, validators=[gemeentecode_validator]
     )
@@ -179,7 +194,9 @@ class Gebouw(models.Model):
 class Cooperatie(models.Model):
     """A wooncoöperatie or beheercoöperatie of tenants."""
 
-    naam = models.CharField(_("naam"), max_length=200)
+    naam = models.CharField(
+        _("naam"), max_length=200, validators=[validate_single_line]
+    )
     soort = models.CharField(_("soort"), max_length=10, choices=CooperatieSoort.choices)
     kvk_nummer = models.CharField(
         _("KvK-nummer"), max_length=8, validators=[kvk_validator]
@@ -191,8 +208,12 @@ class Cooperatie(models.Model):
         default=Rechtsvorm.VERENIGING,
     )
     opgericht_op = models.DateField(_("opgericht op"), null=True, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(
+        _("e-mail"), blank=True, validators=[validate_single_line]
+    )
+    website = models.URLField(
+        _("website"), blank=True, validators=[validate_single_line]
+    )
     aangemeld_door = models.ForeignKey(
         Corporatie,
         verbose_name=_("aangemeld door"),
@@ -323,13 +344,20 @@ class Lid(models.Model):
         on_delete=models.PROTECT,
         related_name="leden",
     )
-    naam = models.CharField(_("naam"), max_length=200)
-    email = models.EmailField(_("e-mail"), blank=True)
-    telefoon = models.CharField(_("telefoon"), max_length=20, blank=True)
+    naam = models.CharField(
+        _("naam"), max_length=200, validators=[validate_single_line]
+    )
+    email = models.EmailField(
+        _("e-mail"), blank=True, validators=[validate_single_line]
+    )
+    telefoon = models.CharField(
+        _("telefoon"), max_length=20, blank=True, validators=[validate_single_line]
+    )
     adres = models.CharField(
         _("adres"),
         max_length=200,
         blank=True,
+        validators=[validate_single_line],
         help_text=_("Straat en huisnummer van de woning, bijv. Kastanjelaan 12-3."),
     )
     lid_sinds = models.DateField(_("lid sinds"))
@@ -498,7 +526,10 @@ class ApiToken(models.Model):
         related_name="api_tokens",
     )
     naam = models.CharField(
-        _("naam"), max_length=100, help_text=_("Waarvoor de token dient.")
+        _("naam"),
+        max_length=100,
+        validators=[validate_single_line],
+        help_text=_("Waarvoor de token dient."),
     )
     prefix = models.CharField(_("begin van de sleutel"), max_length=8, editable=False)
     key_hash = models.CharField(_("hash van de sleutel"), max_length=64, editable=False)

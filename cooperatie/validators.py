@@ -1,6 +1,13 @@
-"""Format validators for Dutch registry codes, shared by models and imports."""
+"""Validators shared by models, forms, the API and imports: the formats of Dutch
+registry codes, what a free text may hold, and the plausible dates of activities
+and bookings."""
 
-from django.core.validators import RegexValidator
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, RegexValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 KVK_REGEX = r"^[0-9]{8}$"
@@ -39,3 +46,74 @@ def normalize_postcode(value: str) -> str:
     if len(compact) == 6:
         return f"{compact[:4]} {compact[4:]}"
     return value.strip().upper()
+
+
+# Free text -----------------------------------------------------------------------
+
+# Longest texts, by kind (CharFields carry their own max_length; these are the
+# multi-line texts, whose limit Django does not enforce on a TextField by itself).
+TOELICHTING_MAX_LENGTH = 2000  # reasons, explanations, sources
+OMSCHRIJVING_MAX_LENGTH = 5000  # an activity's description
+
+# Characters that control layout rather than carry text: every C0 and C1 control
+# character (with DEL and NEL, U+0085), the line and paragraph separators
+# (U+2028, U+2029), the bidirectional embeddings, overrides and isolates that
+# reorder the text around them, and lone surrogates (not text at all; a database
+# cannot store them). A multi-line text may hold tabs and line breaks (\t \n \r).
+_OTHER_CONTROLS = r"\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+CONTROL_CHARACTERS = re.compile(rf"[\x00-\x1f{_OTHER_CONTROLS}]")
+CONTROL_CHARACTERS_MULTI_LINE = re.compile(
+    rf"[\x00-\x08\x0b\x0c\x0e-\x1f{_OTHER_CONTROLS}]"
+)
+
+
+def _refuse(value: str, pattern: re.Pattern) -> None:
+    if match := pattern.search(str(value)):
+        raise ValidationError(
+            _("Deze tekst mag geen stuurtekens bevatten (gevonden: %(teken)s)."),
+            code="stuurteken",
+            params={"teken": f"U+{ord(match.group()):04X}"},
+        )
+
+
+def validate_single_line(value: str) -> None:
+    """A name or one-line text holds no control characters at all, not even a
+    tab or a line break."""
+    _refuse(value, CONTROL_CHARACTERS)
+
+
+def validate_multi_line(value: str) -> None:
+    """A longer text holds no control characters besides tabs and line breaks."""
+    _refuse(value, CONTROL_CHARACTERS_MULTI_LINE)
+
+
+def multi_line_validators(max_length: int) -> list:
+    """The validators of a multi-line text (a TextField) of at most `max_length`
+    characters: Django checks a TextField's max_length only in forms."""
+    return [MaxLengthValidator(max_length), validate_multi_line]
+
+
+# Dates of activities and bookings --------------------------------------------------
+
+EARLIEST_DATE = datetime.date(1990, 1, 1)
+
+
+def latest_date() -> datetime.date:
+    """The last plausible date of an activity or booking: 31 December of next
+    year (budgets are sometimes booked ahead)."""
+    return datetime.date(timezone.localdate().year + 1, 12, 31)
+
+
+def validate_plausible_date(value: datetime.date) -> None:
+    """An activity's or booking's date lies between 1 January 1990 and 31
+    December of next year."""
+    latest = latest_date()
+    if not EARLIEST_DATE <= value <= latest:
+        raise ValidationError(
+            _("De datum moet tussen %(van)s en %(tot)s liggen."),
+            code="datum_buiten_bereik",
+            params={
+                "van": EARLIEST_DATE.strftime("%d-%m-%Y"),
+                "tot": latest.strftime("%d-%m-%Y"),
+            },
+        )

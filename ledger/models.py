@@ -6,6 +6,13 @@ from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
+from cooperatie.validators import (
+    OMSCHRIJVING_MAX_LENGTH,
+    multi_line_validators,
+    validate_plausible_date,
+    validate_single_line,
+)
+
 from .choices import BoekingSoort, Thema
 from .immutable import AppendOnlyModel
 from .querysets import (
@@ -25,10 +32,17 @@ class Activiteit(models.Model):
         on_delete=models.PROTECT,
         related_name="activiteiten",
     )
-    datum = models.DateField(_("datum"))
-    titel = models.CharField(_("titel"), max_length=200)
+    datum = models.DateField(_("datum"), validators=[validate_plausible_date])
+    titel = models.CharField(
+        _("titel"), max_length=200, validators=[validate_single_line]
+    )
     thema = models.CharField(_("thema"), max_length=20, choices=Thema.choices)
-    omschrijving = models.TextField(_("omschrijving"), blank=True)
+    omschrijving = models.TextField(
+        _("omschrijving"),
+        blank=True,
+        max_length=OMSCHRIJVING_MAX_LENGTH,
+        validators=multi_line_validators(OMSCHRIJVING_MAX_LENGTH),
+    )
     open_voor_buurt = models.BooleanField(_("open voor de buurt"), default=False)
     deelnemers_leden = models.PositiveIntegerField(_("deelnemers (leden)"), default=0)
     deelnemers_buurt = models.PositiveIntegerField(
@@ -45,7 +59,9 @@ class Activiteit(models.Model):
         related_name="activiteiten_als_vrijwilliger",
         blank=True,
     )
-    partners = models.CharField(_("partners"), max_length=300, blank=True)
+    partners = models.CharField(
+        _("partners"), max_length=300, blank=True, validators=[validate_single_line]
+    )
     created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
 
     objects = ActiviteitQuerySet.as_manager()
@@ -84,7 +100,9 @@ class Bijlage(models.Model):
         related_name="bijlagen",
     )
     bestand = models.FileField(_("bestand"), upload_to="bijlagen/%Y/%m/")
-    omschrijving = models.CharField(_("omschrijving"), max_length=200, blank=True)
+    omschrijving = models.CharField(
+        _("omschrijving"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     content_type = models.CharField(_("soort bestand"), max_length=50)
     grootte = models.PositiveIntegerField(_("grootte (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
@@ -111,7 +129,7 @@ class Boeking(AppendOnlyModel):
         on_delete=models.PROTECT,
         related_name="boekingen",
     )
-    datum = models.DateField(_("datum"))
+    datum = models.DateField(_("datum"), validators=[validate_plausible_date])
     soort = models.CharField(_("soort"), max_length=10, choices=BoekingSoort.choices)
     bedrag = models.DecimalField(
         _("bedrag (euro)"),
@@ -119,7 +137,9 @@ class Boeking(AppendOnlyModel):
         decimal_places=2,
         help_text=_("Altijd positief; een storno draait de boeking terug."),
     )
-    omschrijving = models.CharField(_("omschrijving"), max_length=300)
+    omschrijving = models.CharField(
+        _("omschrijving"), max_length=300, validators=[validate_single_line]
+    )
     activiteit = models.ForeignKey(
         Activiteit,
         verbose_name=_("activiteit"),

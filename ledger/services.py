@@ -236,14 +236,21 @@ def boeking_storno(
         cooperatie_id=origineel.cooperatie_id,
         dates={"corrigeert": origineel.datum, "datum": datum},
     )
+    if not omschrijving:
+        omschrijving = _("Storno van boeking %(id)s: %(omschrijving)s") % {
+            "id": origineel.pk,
+            "omschrijving": origineel.omschrijving,
+        }
+        # The generated text fits however long the original's description was.
+        limit = Boeking._meta.get_field("omschrijving").max_length
+        if len(omschrijving) > limit:
+            omschrijving = omschrijving[: limit - 1] + "…"
     storno = Boeking(
         cooperatie_id=origineel.cooperatie_id,
         datum=datum,
         soort=origineel.soort,
         bedrag=origineel.bedrag,
-        omschrijving=omschrijving
-        or _("Storno van boeking %(id)s: %(omschrijving)s")
-        % {"id": origineel.pk, "omschrijving": origineel.omschrijving},
+        omschrijving=omschrijving,
         activiteit_id=origineel.activiteit_id,
         corrigeert=origineel,
     )
