@@ -23,7 +23,7 @@ from cooperatie.models import Cooperatie
 from cooperatie.validators import validate_multi_line, validate_single_line
 from ledger import services as ledger_services
 from ledger.models import Activiteit, Boeking
-from tests.helpers import entries_since, fresh, last_seq, table_state
+from tests.helpers import entries_since, fresh, journal_mark, table_state
 
 ATTACK = "Wooncoöperatie A\f}}.verdict{display:none}"
 STUURTEKEN = "Deze tekst mag geen stuurtekens bevatten (gevonden: U+000C)."
@@ -145,7 +145,7 @@ def client_for(user) -> APIClient:
 
 
 def test_the_service_refuses_a_name_with_a_form_feed(world):
-    seq = last_seq()
+    seq = journal_mark()
     with pytest.raises(ValidationError) as exc:
         services.cooperatie_update(
             cooperatie=world.a.cooperatie, actor=fresh(world.a.bestuur), naam=ATTACK
@@ -156,7 +156,7 @@ def test_the_service_refuses_a_name_with_a_form_feed(world):
 
 
 def test_the_api_refuses_a_name_with_a_form_feed(world):
-    seq, rows = last_seq(), table_state(Cooperatie)
+    seq, rows = journal_mark(), table_state(Cooperatie)
     response = client_for(world.a.bestuur).patch(
         f"/api/v1/cooperaties/{world.a.cooperatie.pk}/", {"naam": ATTACK}, format="json"
     )
@@ -167,7 +167,7 @@ def test_the_api_refuses_a_name_with_a_form_feed(world):
 
 
 def test_the_form_refuses_a_name_with_a_form_feed(client, world):
-    seq, rows = last_seq(), table_state(Cooperatie)
+    seq, rows = journal_mark(), table_state(Cooperatie)
     client.force_login(world.a.beheerder)
     c = world.a.cooperatie
     response = client.post(
@@ -228,7 +228,7 @@ def _activiteit(world, **data) -> dict:
 
 
 def test_a_two_megabyte_description_is_refused_by_the_service(world):
-    seq = last_seq()
+    seq = journal_mark()
     with pytest.raises(ValidationError) as exc:
         ledger_services.activiteit_create(
             cooperatie=world.a.cooperatie,
@@ -314,7 +314,7 @@ def test_an_implausible_activity_or_booking_date_is_a_400_naming_the_field(
     if datum == "next":
         datum = (_next_year_end() + datetime.timedelta(days=1)).isoformat()
     client = client_for(world.a.bestuur)
-    seq = last_seq()
+    seq = journal_mark()
     activiteit = client.post(
         "/api/v1/activiteiten/", _activiteit(world, datum=datum), format="json"
     )

@@ -14,7 +14,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from cooperatie.models import Lid
-from tests.helpers import entries_since, fresh, last_seq, table_state
+from tests.helpers import entries_since, fresh, journal_mark, table_state
 
 VERIFIEER = "/api/v1/rapporten/verifieer/"
 LEDEN = "/api/v1/leden/"
@@ -116,7 +116,7 @@ def _post_json(user, url: str, body: str | bytes):
     ids=["100000-arrays", "in-a-field", "33-objects-in-a-field", "unclosed"],
 )
 def test_deeply_nested_json_is_a_400_on_every_write(world, body):
-    seq, rows = last_seq(), table_state(Lid)
+    seq, rows = journal_mark(), table_state(Lid)
 
     response = _post_json(world.a.bestuur, LEDEN, body)
 
@@ -189,7 +189,7 @@ def test_unique_key_that_collides_at_insert_is_a_400_naming_the_field(
     error, not a 500, and leave nothing behind."""
     assert world.a.lid.email
     monkeypatch.setattr(UniqueConstraint, "validate", lambda *args, **kwargs: None)
-    seq, rows = last_seq(), table_state(Lid)
+    seq, rows = journal_mark(), table_state(Lid)
 
     response = client_for(world.a.bestuur).post(
         LEDEN, _lid_payload(world, world.a.lid.email), format="json"

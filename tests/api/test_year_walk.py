@@ -54,7 +54,7 @@ def get(client, path: str, status: int = 200):
 
 
 def last_entry(action: str) -> AuditEntry:
-    return AuditEntry.objects.filter(action=action).order_by("-seq").first()
+    return AuditEntry.objects.filter(action=action).order_by("-pk").first()
 
 
 @pytest.fixture
