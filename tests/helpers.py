@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +43,14 @@ def actor_of(world, name: str):
         return world.superuser
     tenant, role = name.split(".")
     return getattr(getattr(world, tenant), role)
+
+
+def page_text(response) -> str:
+    """The page's HTML with its character references resolved. Templates escape
+    an apostrophe as `&#x27;`, and generated names have them (`Kai van 't Erve`):
+    compare names with this, so `in` does not fail and `not in` does not pass
+    by chance."""
+    return html.unescape(response.content.decode())
 
 
 def last_seq() -> int:
