@@ -324,3 +324,7 @@ LOGGING = {
 # AVG (GDPR) retention: `manage.py purge_members` erases the personal data of
 # members whose membership ended more than this many years ago (docs/privacy.md).
 AVG_BEWAARTERMIJN_JAREN = env.int("AVG_BEWAARTERMIJN_JAREN", default=7)
+
+# API tokens stop working this many days after they are made (and at once when
+# their user's password changes; docs/security.md).
+API_TOKEN_GELDIGHEID_DAGEN = env.int("API_TOKEN_GELDIGHEID_DAGEN", default=90)

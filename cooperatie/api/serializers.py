@@ -154,8 +154,22 @@ class OvereenkomstEndSerializer(Serializer):
 class ApiTokenSerializer(ModelSerializer):
     class Meta:
         model = ApiToken
-        fields = ("id", "naam", "prefix", "created_at", "last_used_at", "revoked_at")
-        read_only_fields = ("prefix", "created_at", "last_used_at", "revoked_at")
+        fields = (
+            "id",
+            "naam",
+            "prefix",
+            "created_at",
+            "verloopt_op",
+            "last_used_at",
+            "revoked_at",
+        )
+        read_only_fields = (
+            "prefix",
+            "created_at",
+            "verloopt_op",
+            "last_used_at",
+            "revoked_at",
+        )
 
 
 class ApiTokenCreatedSerializer(ApiTokenSerializer):

@@ -1,9 +1,11 @@
 """Endpoints of the cooperatie resources: thin viewsets over the services."""
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from .. import privacy, services
@@ -256,10 +258,19 @@ class LidViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
     destroy=extend_schema(summary="API-token intrekken"),
 )
 class ApiTokenViewSet(ReadViewSet):
+    """A user's own tokens. Making one needs a signed-in session: a request
+    authenticated by a token gets 403, so a leaked key cannot mint successors
+    that outlive its expiry or revocation. Listing and revoking work with a
+    token too."""
+
     model = ApiToken
     serializer_class = s.ApiTokenSerializer
 
     def create(self, request, *args, **kwargs):
+        if isinstance(request.auth, ApiToken):
+            raise PermissionDenied(
+                _("Een API-token kan geen tokens maken; meld u aan om er een te maken.")
+            )
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         token, key = services.apitoken_create(
