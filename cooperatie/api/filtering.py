@@ -1,12 +1,72 @@
-"""The API's reading of filter parameters (its own module, like pagination)."""
+"""The API's reading of filter and ordering parameters (its own module, like
+pagination).
+
+Filters never reach what the serializer hides. A view's field mask
+(`ScopedViewSet.get_field_mask`) names the fields hidden from the requesting user
+on some row they reach; for that user:
+
+- a filter that reads a hidden field answers 400 naming the parameter;
+- an ordering term on a hidden field answers 400 naming `ordering`;
+- the search `q` searches only the fields the user sees.
+
+A filter reads the model field its `field_name` starts with; a filter with a
+`method` reads what its filterset declares in `method_fields`, and one that
+declares nothing counts as reading every hidden field (refused, never leaked).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
 
 from django.utils.translation import gettext as _
 
 import django_filters as filters
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
 
 BOOLEANS = frozenset({"true", "false", "True", "False", "1", "0"})
+
+
+class FieldMask(Protocol):
+    """Which fields of which rows one user may not see."""
+
+    def shows(self, instance, field: str) -> bool: ...
+
+    def hidden_fields(self) -> frozenset[str]: ...
+
+
+def _hidden_fields(view) -> frozenset[str]:
+    mask = view.field_mask() if hasattr(view, "field_mask") else None
+    return mask.hidden_fields() if mask is not None else frozenset()
+
+
+def _hidden_message() -> str:
+    return _("Filteren en sorteren kan alleen op velden die u mag zien.")
+
+
+def root_field(path: str) -> str:
+    return path.lstrip("-").split("__")[0]
+
+
+def method_fields(filterset) -> dict[str, tuple[str, ...]]:
+    """The fields each method filter reads, as the filterset classes declare
+    them (merged along the class hierarchy)."""
+    declared: dict[str, tuple[str, ...]] = {}
+    for klass in reversed(type(filterset).__mro__):
+        declared |= vars(klass).get("method_fields", {})
+    return declared
+
+
+def fields_read(filterset, name: str, filter_) -> frozenset[str] | None:
+    """The model fields a filter reads; None: unknown (a method filter that
+    declares nothing)."""
+    declared = method_fields(filterset)
+    if name in declared:
+        return frozenset(root_field(path) for path in declared[name])
+    if filter_.method is not None:
+        return None
+    return frozenset({root_field(filter_.field_name)})
 
 
 class ApiFilterBackend(DjangoFilterBackend):
@@ -28,11 +88,23 @@ class ApiFilterBackend(DjangoFilterBackend):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is None:
             return None
+        hidden = _hidden_fields(view)
+        if hidden and hasattr(filterset, "search_fields"):
+            filterset.search_fields = tuple(
+                path
+                for path in filterset.search_fields
+                if root_field(path) not in hidden
+            )
         errors = {}
         for name, filter_ in filterset.filters.items():
             values = request.query_params.getlist(name)
             if not values:
                 continue
+            if hidden:
+                reads = fields_read(filterset, name, filter_)
+                if reads is None or reads & hidden:
+                    errors[name] = [_hidden_message()]
+                    continue
             if len(values) > 1:
                 errors[name] = [_("Geef deze parameter hoogstens één keer.")]
             elif isinstance(filter_, filters.CharFilter):
@@ -46,3 +118,17 @@ class ApiFilterBackend(DjangoFilterBackend):
         if errors:
             raise ValidationError(errors)
         return filterset
+
+
+class ApiOrderingFilter(OrderingFilter):
+    """DRF's ordering, refusing (400) a term on a field the user may not see.
+    Other unknown terms keep DRF's reading (ignored)."""
+
+    def get_ordering(self, request, queryset, view):
+        hidden = _hidden_fields(view)
+        params = request.query_params.get(self.ordering_param)
+        if hidden and params:
+            terms = [term.strip() for term in params.split(",")]
+            if any(root_field(term) in hidden for term in terms if term):
+                raise ValidationError({self.ordering_param: [_hidden_message()]})
+        return super().get_ordering(request, queryset, view)
