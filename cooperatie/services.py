@@ -390,7 +390,7 @@ def _hash_key(key: str) -> str:
 _PASSWORD_MARK_SALT = "cooperatie.ApiToken.wachtwoord_kenmerk"
 
 
-def password_mark(user, secret: str | None = None) -> str:
+def _password_mark(user, secret: str | None = None) -> str:
     """A keyed digest of the user's stored password hash (like Django's session
     auth hash). Any new password changes it, whichever way it is set: the
     password change and reset pages, the admin, `changepassword`, a
@@ -404,7 +404,7 @@ def _password_unchanged(token: ApiToken) -> bool:
     # Marks made before a SECRET_KEY rotation still count (SECRET_KEY_FALLBACKS).
     keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
     return any(
-        constant_time_compare(token.wachtwoord_kenmerk, password_mark(token.user, key))
+        constant_time_compare(token.wachtwoord_kenmerk, _password_mark(token.user, key))
         for key in keys
     )
 
@@ -413,7 +413,7 @@ def _password_unchanged(token: ApiToken) -> bool:
 _UNJOURNALED = frozenset({"key_hash", "wachtwoord_kenmerk"})
 
 
-def apitoken_validity() -> datetime.timedelta:
+def _apitoken_validity() -> datetime.timedelta:
     return datetime.timedelta(days=settings.API_TOKEN_GELDIGHEID_DAGEN)
 
 
@@ -434,8 +434,8 @@ def apitoken_create(*, naam: str, actor) -> tuple[ApiToken, str]:
         naam=(naam or "").strip(),
         prefix=key[:8],
         key_hash=_hash_key(key),
-        verloopt_op=timezone.now() + apitoken_validity(),
-        wachtwoord_kenmerk=password_mark(actor),
+        verloopt_op=timezone.now() + _apitoken_validity(),
+        wachtwoord_kenmerk=_password_mark(actor),
     )
     writes.validate(token)
     token.save()

@@ -24,6 +24,7 @@ def public_services(module) -> set[str]:
         name
         for name, value in vars(module).items()
         if callable(value)
+        and not isinstance(value, type)  # its exceptions are no services
         and not name.startswith("_")
         and getattr(value, "__module__", "") == module.__name__
     }

@@ -57,20 +57,23 @@ the request id; never personal data.
 - No BSN and no income amounts are ever stored.
 - Filters never reach what the serializer hides. A field the API shows as null
   to a user on some row they reach (for a beheerder: the e-mail, telephone,
-  address and doelgroep of board members) is one they may not filter or sort
-  on: such a parameter answers **400** naming it (`?doelgroep=ja`,
-  `?ordering=email`), on lists and detail routes alike. The search `q` covers
-  only the fields the user sees (for a beheerder: the name), so an e-mail
-  address cannot be guessed character by character. One declaration
+  address and doelgroep of board members) does not exist for them as a filter
+  or ordering parameter: `?doelgroep=ja` or `?ordering=email` is ignored, on
+  lists and detail routes alike, so the answer is the same with and without it
+  whatever the hidden values are (not a 400: the schema, the same for every
+  user, allows the parameter; a malformed value still answers 400, as for
+  anyone, which depends on the value alone). The search `q`
+  covers only the fields the user sees (for a beheerder: the name), so an
+  e-mail address cannot be guessed character by character. One declaration
   (`Lid.PERSONAL_FIELDS`, read by `cooperatie.privacy.MemberMask`) decides the
-  null fields, the rows a user reaches and these refusals, applied in one place
-  for every resource (`ScopedViewSet.get_field_mask` and
+  null fields, the rows a user reaches and these parameters, applied in one
+  place for every resource (`ScopedViewSet.get_field_mask` and
   `cooperatie/api/filtering.py`; a filter with its own method declares the
-  fields it reads, and one that declares nothing is refused). The rule is per
-  user: someone who is both beheerder and bestuur gets the stricter one for
-  the whole list, and filters their own members in the bestuur portal. The
-  member list with its search is a page of the bestuur portal only (tested by
-  `tests/api/test_masked_fields.py`).
+  fields it reads, and one that declares nothing is ignored for such a user).
+  The rule is per user: someone who is both beheerder and bestuur gets the
+  stricter one for the whole list, and filters their own members in the
+  bestuur portal. The member list with its search is a page of the bestuur
+  portal only (tested by `tests/api/test_masked_fields.py`).
 
 ## API tokens
 

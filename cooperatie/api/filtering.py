@@ -3,15 +3,20 @@ pagination).
 
 Filters never reach what the serializer hides. A view's field mask
 (`ScopedViewSet.get_field_mask`) names the fields hidden from the requesting user
-on some row they reach; for that user:
+on some row they reach. For that user those fields do not exist as parameters:
 
-- a filter that reads a hidden field answers 400 naming the parameter;
-- an ordering term on a hidden field answers 400 naming `ordering`;
+- a filter that reads a hidden field filters nothing (its value is still
+  checked: a malformed one answers 400, as for anyone, which tells nothing);
+- an ordering term on a hidden field is ignored, as DRF ignores an unknown term;
 - the search `q` searches only the fields the user sees.
+
+So the answer is the same with and without such a parameter, whatever the
+hidden values are; and a query the schema allows still succeeds (no 400 that
+the schema cannot state per user).
 
 A filter reads the model field its `field_name` starts with; a filter with a
 `method` reads what its filterset declares in `method_fields`, and one that
-declares nothing counts as reading every hidden field (refused, never leaked).
+declares nothing counts as reading every hidden field (ignored, never leaked).
 """
 
 from __future__ import annotations
@@ -41,10 +46,6 @@ def _hidden_fields(view) -> frozenset[str]:
     return mask.hidden_fields() if mask is not None else frozenset()
 
 
-def _hidden_message() -> str:
-    return _("Filteren en sorteren kan alleen op velden die u mag zien.")
-
-
 def root_field(path: str) -> str:
     return path.lstrip("-").split("__")[0]
 
@@ -69,6 +70,10 @@ def fields_read(filterset, name: str, filter_) -> frozenset[str] | None:
     return frozenset({root_field(filter_.field_name)})
 
 
+def _ignore(queryset, value):
+    return queryset
+
+
 class ApiFilterBackend(DjangoFilterBackend):
     """django-filter, read strictly: a filter given twice, a typed filter given
     empty, or a yes/no filter given another word than true/false answers 400
@@ -89,22 +94,24 @@ class ApiFilterBackend(DjangoFilterBackend):
         if filterset is None:
             return None
         hidden = _hidden_fields(view)
-        if hidden and hasattr(filterset, "search_fields"):
-            filterset.search_fields = tuple(
-                path
-                for path in filterset.search_fields
-                if root_field(path) not in hidden
-            )
+        if hidden:
+            for name, filter_ in filterset.filters.items():
+                reads = fields_read(filterset, name, filter_)
+                if reads is None or reads & hidden:
+                    # Its value is still checked (a malformed one is a 400,
+                    # which depends on the value alone), but it filters nothing.
+                    filter_.filter = _ignore
+            if hasattr(filterset, "search_fields"):
+                filterset.search_fields = tuple(
+                    path
+                    for path in filterset.search_fields
+                    if root_field(path) not in hidden
+                )
         errors = {}
         for name, filter_ in filterset.filters.items():
             values = request.query_params.getlist(name)
             if not values:
                 continue
-            if hidden:
-                reads = fields_read(filterset, name, filter_)
-                if reads is None or reads & hidden:
-                    errors[name] = [_hidden_message()]
-                    continue
             if len(values) > 1:
                 errors[name] = [_("Geef deze parameter hoogstens één keer.")]
             elif isinstance(filter_, filters.CharFilter):
@@ -121,14 +128,10 @@ class ApiFilterBackend(DjangoFilterBackend):
 
 
 class ApiOrderingFilter(OrderingFilter):
-    """DRF's ordering, refusing (400) a term on a field the user may not see.
-    Other unknown terms keep DRF's reading (ignored)."""
+    """DRF's ordering, where a term on a field hidden from the user is ignored
+    like any term the view does not offer."""
 
-    def get_ordering(self, request, queryset, view):
+    def remove_invalid_fields(self, queryset, fields, view, request):
+        valid = super().remove_invalid_fields(queryset, fields, view, request)
         hidden = _hidden_fields(view)
-        params = request.query_params.get(self.ordering_param)
-        if hidden and params:
-            terms = [term.strip() for term in params.split(",")]
-            if any(root_field(term) in hidden for term in terms if term):
-                raise ValidationError({self.ordering_param: [_hidden_message()]})
-        return super().get_ordering(request, queryset, view)
+        return [term for term in valid if root_field(term) not in hidden]
