@@ -12,6 +12,10 @@ PG_ADMIN_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 # Tests run on every core (pytest-xdist); each worker has its own test database.
 PYTEST_WORKERS ?= auto
 PYTEST_ARGS ?=
+# The seed of the generated test data (tests/seeding.py); empty means its fixed
+# default. Each run prints the seed in its header: repeat a run with
+# make test TEST_SEED=<seed>.
+TEST_SEED ?=
 
 .PHONY: run test install lint messages chromium test-sqlite test-postgres migrate seed serve serve-prod backup restore clean
 
@@ -83,7 +87,7 @@ lint: install
 test-sqlite: install
 	@echo ""
 	@echo "=== Test suite on SQLite ==="
-	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	env -u DATABASE_URL TEST_SEED=$(TEST_SEED) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-postgres: install
 	@echo ""
@@ -97,7 +101,7 @@ test-postgres: install
 			echo "PostgreSQL run skipped: no server at $(PG_URL)."; exit 0; \
 		fi; \
 	elif [ $$status -ne 0 ]; then exit $$status; fi; \
-	DATABASE_URL=$(PG_URL) DATABASE_OWNER_URL=$(PG_OWNER_URL) \
+	DATABASE_URL=$(PG_URL) DATABASE_OWNER_URL=$(PG_OWNER_URL) TEST_SEED=$(TEST_SEED) \
 		$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## make messages: refresh the Dutch and English catalogues (locale/) from the code,

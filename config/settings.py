@@ -363,6 +363,10 @@ LOGGING = {
 # members whose membership ended more than this many years ago (docs/privacy.md).
 AVG_BEWAARTERMIJN_JAREN = env.int("AVG_BEWAARTERMIJN_JAREN", default=7)
 
+# API tokens stop working this many days after they are made (and at once when
+# their user's password changes; docs/security.md).
+API_TOKEN_GELDIGHEID_DAGEN = env.int("API_TOKEN_GELDIGHEID_DAGEN", default=90)
+
 # Journal checkpoints (docs/journal.md): the Ed25519 key that signs the chain
 # heads lives in a file, never in the database. `manage.py journaal_sleutel`
 # makes one; keep it readable only by the application user, and ship its public

@@ -202,6 +202,7 @@ class ApiTokenAdmin(ServiceModelAdmin):
         "user",
         "prefix",
         "created_at",
+        "verloopt_op",
         "last_used_at",
         "revoked_at",
     )

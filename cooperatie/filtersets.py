@@ -65,6 +65,8 @@ class TextSearchFilterSet(filters.FilterSet):
 
     search_fields: tuple[str, ...] = ()
     q = filters.CharFilter(method="search", label="Zoeken")
+    # The API narrows `search_fields` to the fields the user sees.
+    method_fields = {"q": ()}
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -130,6 +132,10 @@ class LidFilter(TextSearchFilterSet):
     actief_op = filters.DateFilter(method="filter_actief_op", label="Lid op datum")
     bestuur = filters.BooleanFilter(method="filter_bestuur", label="Bestuursleden")
     cooperatie = IdFilter()
+    method_fields = {
+        "actief_op": ("lid_sinds", "lid_tot"),
+        "bestuur": ("bestuursfunctie",),
+    }
 
     class Meta:
         model = Lid

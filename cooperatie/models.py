@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import (
@@ -516,7 +517,10 @@ class ApiToken(models.Model):
     """A token a user makes for scripts (ERP, BI) and can revoke.
 
     Only a SHA-256 of the key is stored; the key itself is shown once, when the
-    token is made. The token acts with its user's roles.
+    token is made. The token acts with its user's roles, until it is revoked, it
+    expires (`verloopt_op`, settings.API_TOKEN_GELDIGHEID_DAGEN after it was made)
+    or its user's password changes (`wachtwoord_kenmerk`, see
+    `services.apitoken_authenticate`).
     """
 
     user = models.ForeignKey(
@@ -536,6 +540,17 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
     last_used_at = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    verloopt_op = models.DateTimeField(
+        _("verloopt op"),
+        editable=False,
+        help_text=_("Na dit moment werkt de token niet meer."),
+    )
+    wachtwoord_kenmerk = models.CharField(
+        _("kenmerk van het wachtwoord"),
+        max_length=64,
+        editable=False,
+        help_text=_("Na een nieuw wachtwoord werkt de token niet meer."),
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -556,7 +571,8 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        """Not revoked and not expired (the password check needs the user)."""
+        return self.revoked_at is None and self.verloopt_op > timezone.now()
 
 
 class LedenInzage(models.Model):

@@ -1,5 +1,9 @@
 """Members' rights under the AVG (GDPR) and the accountability around them.
 
+- `MemberMask`: who sees which personal field of which member (`Lid.PERSONAL_FIELDS`).
+  The API reads it for its responses (the field is null), its filters, search and
+  ordering (a hidden field cannot be filtered or sorted on, nor searched), and
+  the rows a user reaches.
 - `log_inzage`: every read of member data (page, export, API, import, the
   volunteer list of an activity) is logged as a `LedenInzage` row: who, when,
   which cooperatie, through what and how many rows — never the data itself.
@@ -22,6 +26,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,9 +35,78 @@ from ledger.models import AuditEntry
 
 from . import permissions
 from .models import Cooperatie, LedenInzage, Lid
+from .scope import cooperatie_ids_of_corporaties, scope_of
 
 # The personal fields that erasure empties (naam gets a placeholder instead).
-ERASED_FIELDS = ("naam", "email", "telefoon", "adres")
+# Doelgroep stays: the counts of every year are built from it, and without
+# name and address it points to no one.
+ERASED_FIELDS = tuple(name for name in Lid.PERSONAL_FIELDS if name != "doelgroep")
+
+
+# Who sees what -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberMask:
+    """Which members, and which of their personal fields, one user sees (domain
+    §8): every member with every field of the cooperaties whose bestuur they are;
+    of the cooperaties of their corporatie (as beheerder), only the current board
+    members, and of those only the name (with the function). The platform
+    operator sees all (`personal` is None).
+
+    One declaration read by the serializer (`shows`), the queryset (`rows`) and
+    the filters, search and ordering of the API (`hidden_fields`)."""
+
+    personal: frozenset[int] | None
+    names: frozenset[int] = frozenset()
+
+    # The fields this mask decides on: the model's one declaration.
+    masked_fields = Lid.PERSONAL_FIELDS
+
+    @classmethod
+    def of(cls, user) -> MemberMask:
+        scope = scope_of(user)
+        if scope.is_superuser:
+            return cls(personal=None)
+        names = (
+            frozenset(
+                cooperatie_ids_of_corporaties(scope.beheerder_corporaties).values_list(
+                    "pk", flat=True
+                )
+            )
+            if scope.beheerder_corporaties
+            else frozenset()
+        )
+        return cls(personal=frozenset(scope.bestuur_cooperaties), names=names)
+
+    def rows(self) -> Q | None:
+        """The member rows the user reaches (None: all)."""
+        if self.personal is None:
+            return None
+        board = Q(cooperatie_id__in=self.names, lid_tot__isnull=True) & ~Q(
+            bestuursfunctie=""
+        )
+        return Q(cooperatie_id__in=self.personal) | board
+
+    def shows(self, lid: Lid, field: str) -> bool:
+        """Whether the user sees `field` of this member."""
+        if field not in self.masked_fields:
+            return True
+        if self.personal is None or lid.cooperatie_id in self.personal:
+            return True
+        return (
+            field == "naam"
+            and bool(lid.bestuursfunctie)
+            and lid.cooperatie_id in self.names
+        )
+
+    def hidden_fields(self) -> frozenset[str]:
+        """The fields hidden on some row the user reaches: the ones the user may
+        not filter, search or sort on. (Rows reached only as a board member show
+        their name, so the name is not among them.)"""
+        if self.personal is None or not (self.names - self.personal):
+            return frozenset()
+        return frozenset(self.masked_fields) - {"naam"}
 
 
 def _inzage(actor, cooperatie_id: int, bron: str, aantal: int) -> LedenInzage:

@@ -8,13 +8,15 @@ import hashlib
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from afspraken.locks import ensure_member_counts_unchanged, ensure_year_open
-from ledger import writes
+from ledger import journal, writes
 
 from . import permissions
 from .choices import CORPORATIE_ROLLEN, RolSoort
@@ -385,17 +387,72 @@ def _hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+_PASSWORD_MARK_SALT = "cooperatie.ApiToken.wachtwoord_kenmerk"
+
+
+def _password_mark(user, secret: str | None = None) -> str:
+    """A keyed digest of the user's stored password hash (like Django's session
+    auth hash). Any new password changes it, whichever way it is set: the
+    password change and reset pages, the admin, `changepassword`, a
+    `set_password` in a shell, `set_unusable_password`."""
+    return salted_hmac(
+        _PASSWORD_MARK_SALT, user.password, secret=secret, algorithm="sha256"
+    ).hexdigest()
+
+
+def _password_unchanged(token: ApiToken) -> bool:
+    # Marks made before a SECRET_KEY rotation still count (SECRET_KEY_FALLBACKS).
+    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return any(
+        constant_time_compare(token.wachtwoord_kenmerk, _password_mark(token.user, key))
+        for key in keys
+    )
+
+
+# Fields of a token the journal does not hold.
+_UNJOURNALED = frozenset({"key_hash", "wachtwoord_kenmerk"})
+
+
+def _apitoken_validity() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.API_TOKEN_GELDIGHEID_DAGEN)
+
+
 @transaction.atomic
 def apitoken_create(*, naam: str, actor) -> tuple[ApiToken, str]:
     """Make an API token for the acting user. Returns the token and its key; the
-    key is shown this once and only its SHA-256 is stored."""
+    key is shown this once and only its SHA-256 is stored. The token expires
+    after settings.API_TOKEN_GELDIGHEID_DAGEN days and with a new password.
+
+    Only a signed-in user makes tokens: the API refuses a request that is itself
+    authenticated by a token (`ApiTokenViewSet`), so a leaked key cannot make
+    itself a successor."""
     if actor is None or not actor.is_authenticated:
         raise permissions.deny(_("Meld u aan om een token te maken."))
     key = "cs_" + secrets.token_urlsafe(32)
     token = ApiToken(
-        user=actor, naam=(naam or "").strip(), prefix=key[:8], key_hash=_hash_key(key)
+        user=actor,
+        naam=(naam or "").strip(),
+        prefix=key[:8],
+        key_hash=_hash_key(key),
+        verloopt_op=timezone.now() + _apitoken_validity(),
+        wachtwoord_kenmerk=_password_mark(actor),
     )
-    writes.create(token, actor=actor, action="apitoken_create")
+    writes.validate(token)
+    token.save()
+    # The journal holds neither the key's hash nor the password mark.
+    journal.record(
+        actor=actor,
+        action="apitoken_create",
+        obj=token,
+        after=journal.snapshot(
+            token,
+            [
+                f.name
+                for f in ApiToken._meta.concrete_fields
+                if f.name not in _UNJOURNALED
+            ],
+        ),
+    )
     return token, key
 
 
@@ -416,18 +473,37 @@ def apitoken_revoke(*, token: ApiToken, actor) -> ApiToken:
     )
 
 
-def apitoken_authenticate(key: str) -> ApiToken | None:
-    """The active token with this key, or None. Not a write: `last_used_at` is a
-    convenience stamp, refreshed at most once a minute and not journaled."""
+class ApiTokenRefusedError(Exception):
+    """A key that does not authenticate; the message says why, for the client."""
+
+
+def apitoken_authenticate(key: str) -> ApiToken:
+    """The token with this key, if it still works; else ApiTokenRefusedError saying
+    why (unknown or revoked, expired, password changed, user inactive). Not a
+    write: `last_used_at` is a convenience stamp, refreshed at most once a
+    minute and not journaled."""
     token = (
-        ApiToken.objects.active()
-        .select_related("user")
-        .filter(key_hash=_hash_key(key))
-        .first()
+        ApiToken.objects.select_related("user").filter(key_hash=_hash_key(key)).first()
     )
-    if token is None or not token.user.is_active:
-        return None
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        raise ApiTokenRefusedError(_("Ongeldige of ingetrokken token."))
     now = timezone.now()
+    if token.verloopt_op <= now:
+        raise ApiTokenRefusedError(
+            _("Deze token is verlopen op %(moment)s; maak een nieuwe token.")
+            % {
+                "moment": timezone.localtime(token.verloopt_op).strftime(
+                    "%d-%m-%Y %H:%M"
+                )
+            }
+        )
+    if not _password_unchanged(token):
+        raise ApiTokenRefusedError(
+            _(
+                "Het wachtwoord is gewijzigd nadat deze token is gemaakt; "
+                "de token werkt niet meer. Maak een nieuwe token."
+            )
+        )
     if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(
         minutes=1
     ):

@@ -33,7 +33,7 @@ from .models import AuditChainHead, AuditChainVerification, AuditEntry
 GENESIS_HASH = "0" * 64
 
 # Fields that never enter the journal: secrets and the salts of digests.
-JOURNAL_EXCLUDED = frozenset({"journaal_salt", "key_hash"})
+JOURNAL_EXCLUDED = frozenset({"journaal_salt", "key_hash", "wachtwoord_kenmerk"})
 
 # How to find the corporatie and cooperatie an object concerns, so the journal can
 # be scoped like the objects themselves (see AuditEntryQuerySet).

@@ -36,6 +36,11 @@ from tests.ledger.factories import (
     BijlageFactory,
     BoekingFactory,
 )
+from tests.seeding import (  # noqa: F401  (the test data seed's hooks and fixture)
+    data_seed,
+    pytest_addoption,
+    pytest_report_header,
+)
 
 
 @pytest.fixture(scope="session")

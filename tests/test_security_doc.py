@@ -55,6 +55,45 @@ the request id; never personal data.
 - Every read of a member list is journaled; a member can be exported (AVG art.
   15) and erased (art. 17) without breaking the journal or sealed reports.
 - No BSN and no income amounts are ever stored.
+- Filters never reach what the serializer hides. A field the API shows as null
+  to a user on some row they reach (for a beheerder: the e-mail, telephone,
+  address and doelgroep of board members) does not exist for them as a filter
+  or ordering parameter: `?doelgroep=ja` or `?ordering=email` is ignored, on
+  lists and detail routes alike, so the answer is the same with and without it
+  whatever the hidden values are (not a 400: the schema, the same for every
+  user, allows the parameter; a malformed value still answers 400, as for
+  anyone, which depends on the value alone). The search `q`
+  covers only the fields the user sees (for a beheerder: the name), so an
+  e-mail address cannot be guessed character by character. One declaration
+  (`Lid.PERSONAL_FIELDS`, read by `cooperatie.privacy.MemberMask`) decides the
+  null fields, the rows a user reaches and these parameters, applied in one
+  place for every resource (`ScopedViewSet.get_field_mask` and
+  `cooperatie/api/filtering.py`; a filter with its own method declares the
+  fields it reads, and one that declares nothing is ignored for such a user).
+  The rule is per user: someone who is both beheerder and bestuur gets the
+  stricter one for the whole list, and filters their own members in the
+  bestuur portal. The member list with its search is a page of the bestuur
+  portal only (tested by `tests/api/test_masked_fields.py`).
+
+## API tokens
+
+- Only a signed-in session makes a token (`POST /api/v1/tokens/`); a request
+  authenticated with a token gets **403**, so a leaked key cannot make itself
+  successors. With a token, a user still lists and revokes their tokens.
+- A token expires `API_TOKEN_GELDIGHEID_DAGEN` days after it is made (default
+  90); the token list shows `verloopt_op`, and an expired token answers **401**
+  saying that it expired.
+- A token stops working when its user's password changes, whichever way: the
+  password change and reset pages, the admin, `manage.py changepassword`, a
+  `set_password` in a shell. The token stores a keyed digest (HMAC with
+  `SECRET_KEY`) of the user's password hash at creation, as Django does for
+  sessions; when it no longer matches, the token answers **401** saying that
+  the password changed. Rotating `SECRET_KEY` with the old key in
+  `SECRET_KEY_FALLBACKS` keeps the tokens; a password hasher upgrade that
+  rehashes a password at the next login ends that user's tokens (and other
+  sessions) too.
+- Only a SHA-256 of the key is stored; the journal holds neither that nor the
+  password digest (tested by `tests/api/test_tokens.py`).
 
 ## Evidence: the journal (docs/journal.md)
 

@@ -26,9 +26,10 @@ class ApiTokenAuthentication(BaseAuthentication):
             key = header[1].decode()
         except UnicodeDecodeError as exc:
             raise exceptions.AuthenticationFailed(_("Ongeldige sleutel.")) from exc
-        token = services.apitoken_authenticate(key)
-        if token is None:
-            raise exceptions.AuthenticationFailed(_("Ongeldige of ingetrokken token."))
+        try:
+            token = services.apitoken_authenticate(key)
+        except services.ApiTokenRefusedError as exc:
+            raise exceptions.AuthenticationFailed(str(exc)) from exc
         return token.user, token
 
     def authenticate_header(self, request):

@@ -25,7 +25,6 @@ from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from rest_framework import exceptions, mixins, serializers, status, viewsets
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -38,7 +37,7 @@ from cooperatie.security_log import (
 )
 from ledger import journal, writes
 
-from .filtering import ApiFilterBackend
+from .filtering import ApiFilterBackend, ApiOrderingFilter, FieldMask
 from .schema import AutoSchema
 
 # Errors -------------------------------------------------------------------------
@@ -251,11 +250,28 @@ def _type_name(types: tuple[type, ...]) -> str:
     return " of ".join(dict.fromkeys(names.get(t, t.__name__) for t in types))
 
 
+class MaskedFields:
+    """Fields listed in `masked_fields` are null where the view's field mask
+    (`ScopedViewSet.get_field_mask`, in the context as `field_mask`) does not
+    show them to the requesting user."""
+
+    masked_fields: tuple[str, ...] = ()
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        mask = self.context.get("field_mask")
+        if mask is not None:
+            for name in self.masked_fields:
+                if name in data and not mask.shows(instance, name):
+                    data[name] = None
+        return data
+
+
 class Serializer(StrictJSONTypes, serializers.Serializer):
     pass
 
 
-class ModelSerializer(StrictJSONTypes, serializers.ModelSerializer):
+class ModelSerializer(MaskedFields, StrictJSONTypes, serializers.ModelSerializer):
     pass
 
 
@@ -301,12 +317,31 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     model = None
     schema = AutoSchema()
-    filter_backends = (ApiFilterBackend, OrderingFilter)
+    filter_backends = (ApiFilterBackend, ApiOrderingFilter)
     # Any path segment reaches the view, so an id that is no number is the same
     # JSON 404 as an id that does not exist (not Django's HTML page).
     lookup_value_regex = "[^/]+"
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
+
+    def get_field_mask(self) -> FieldMask | None:
+        """Which fields of which rows the requesting user may not see (None:
+        the user sees every field of every row they reach). The serializer shows
+        such a field as null, and the filters, the search and the ordering may
+        not read it (`ApiFilterBackend`, `ApiOrderingFilter`): one rule for
+        every resource, see docs/security.md."""
+        return None
+
+    def field_mask(self) -> FieldMask | None:
+        """`get_field_mask()`, worked out once per request."""
+        if not hasattr(self, "_field_mask"):
+            self._field_mask = self.get_field_mask()
+        return self._field_mask
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["field_mask"] = self.field_mask()
+        return context
 
     def get_queryset(self):
         queryset = self.model.objects.visible_to(self.request.user)

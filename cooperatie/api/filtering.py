@@ -1,12 +1,77 @@
-"""The API's reading of filter parameters (its own module, like pagination)."""
+"""The API's reading of filter and ordering parameters (its own module, like
+pagination).
+
+Filters never reach what the serializer hides. A view's field mask
+(`ScopedViewSet.get_field_mask`) names the fields hidden from the requesting user
+on some row they reach. For that user those fields do not exist as parameters:
+
+- a filter that reads a hidden field filters nothing (its value is still
+  checked: a malformed one answers 400, as for anyone, which tells nothing);
+- an ordering term on a hidden field is ignored, as DRF ignores an unknown term;
+- the search `q` searches only the fields the user sees.
+
+So the answer is the same with and without such a parameter, whatever the
+hidden values are; and a query the schema allows still succeeds (no 400 that
+the schema cannot state per user).
+
+A filter reads the model field its `field_name` starts with; a filter with a
+`method` reads what its filterset declares in `method_fields`, and one that
+declares nothing counts as reading every hidden field (ignored, never leaked).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
 
 from django.utils.translation import gettext as _
 
 import django_filters as filters
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
 
 BOOLEANS = frozenset({"true", "false", "True", "False", "1", "0"})
+
+
+class FieldMask(Protocol):
+    """Which fields of which rows one user may not see."""
+
+    def shows(self, instance, field: str) -> bool: ...
+
+    def hidden_fields(self) -> frozenset[str]: ...
+
+
+def _hidden_fields(view) -> frozenset[str]:
+    mask = view.field_mask() if hasattr(view, "field_mask") else None
+    return mask.hidden_fields() if mask is not None else frozenset()
+
+
+def root_field(path: str) -> str:
+    return path.lstrip("-").split("__")[0]
+
+
+def method_fields(filterset) -> dict[str, tuple[str, ...]]:
+    """The fields each method filter reads, as the filterset classes declare
+    them (merged along the class hierarchy)."""
+    declared: dict[str, tuple[str, ...]] = {}
+    for klass in reversed(type(filterset).__mro__):
+        declared |= vars(klass).get("method_fields", {})
+    return declared
+
+
+def fields_read(filterset, name: str, filter_) -> frozenset[str] | None:
+    """The model fields a filter reads; None: unknown (a method filter that
+    declares nothing)."""
+    declared = method_fields(filterset)
+    if name in declared:
+        return frozenset(root_field(path) for path in declared[name])
+    if filter_.method is not None:
+        return None
+    return frozenset({root_field(filter_.field_name)})
+
+
+def _ignore(queryset, value):
+    return queryset
 
 
 class ApiFilterBackend(DjangoFilterBackend):
@@ -28,6 +93,20 @@ class ApiFilterBackend(DjangoFilterBackend):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is None:
             return None
+        hidden = _hidden_fields(view)
+        if hidden:
+            for name, filter_ in filterset.filters.items():
+                reads = fields_read(filterset, name, filter_)
+                if reads is None or reads & hidden:
+                    # Its value is still checked (a malformed one is a 400,
+                    # which depends on the value alone), but it filters nothing.
+                    filter_.filter = _ignore
+            if hasattr(filterset, "search_fields"):
+                filterset.search_fields = tuple(
+                    path
+                    for path in filterset.search_fields
+                    if root_field(path) not in hidden
+                )
         errors = {}
         for name, filter_ in filterset.filters.items():
             values = request.query_params.getlist(name)
@@ -46,3 +125,13 @@ class ApiFilterBackend(DjangoFilterBackend):
         if errors:
             raise ValidationError(errors)
         return filterset
+
+
+class ApiOrderingFilter(OrderingFilter):
+    """DRF's ordering, where a term on a field hidden from the user is ignored
+    like any term the view does not offer."""
+
+    def remove_invalid_fields(self, queryset, fields, view, request):
+        valid = super().remove_invalid_fields(queryset, fields, view, request)
+        hidden = _hidden_fields(view)
+        return [term for term in valid if root_field(term) not in hidden]

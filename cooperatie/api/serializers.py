@@ -95,16 +95,14 @@ class OvereenkomstUpdateSerializer(OvereenkomstSerializer):
     cooperatie = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
-LID_PERSONAL = ("naam", "email", "telefoon", "adres", "doelgroep")
-
-
 class LidSerializer(ModelSerializer):
-    """A member. Personal fields are shown only where the view's context allows:
-    all of them to the cooperatie's own bestuur, only the name (with the function)
-    of board members to a beheerder (domain §8)."""
+    """A member. Its personal fields (`Lid.PERSONAL_FIELDS`) are null where the
+    user may not see them (`privacy.MemberMask`): all of them are shown to the
+    cooperatie's own bestuur, only the name (with the function) of board members
+    to a beheerder (domain §8)."""
 
     cooperatie = ScopedRelatedField(Cooperatie)
-    masked_fields = LID_PERSONAL
+    masked_fields = Lid.PERSONAL_FIELDS
 
     class Meta:
         model = Lid
@@ -122,19 +120,6 @@ class LidSerializer(ModelSerializer):
         )
         validators = []
         extra_kwargs = {"email": {"validators": []}}
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        personal = self.context.get("personal_cooperaties")
-        if personal is None or instance.cooperatie_id in personal:
-            return data
-        names = self.context.get("name_cooperaties", frozenset())
-        keep_name = instance.bestuursfunctie and instance.cooperatie_id in names
-        for field in LID_PERSONAL:
-            if field == "naam" and keep_name:
-                continue
-            data[field] = None
-        return data
 
 
 class LidUpdateSerializer(LidSerializer):
@@ -154,8 +139,22 @@ class OvereenkomstEndSerializer(Serializer):
 class ApiTokenSerializer(ModelSerializer):
     class Meta:
         model = ApiToken
-        fields = ("id", "naam", "prefix", "created_at", "last_used_at", "revoked_at")
-        read_only_fields = ("prefix", "created_at", "last_used_at", "revoked_at")
+        fields = (
+            "id",
+            "naam",
+            "prefix",
+            "created_at",
+            "verloopt_op",
+            "last_used_at",
+            "revoked_at",
+        )
+        read_only_fields = (
+            "prefix",
+            "created_at",
+            "verloopt_op",
+            "last_used_at",
+            "revoked_at",
+        )
 
 
 class ApiTokenCreatedSerializer(ApiTokenSerializer):

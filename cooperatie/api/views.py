@@ -1,9 +1,10 @@
 """Endpoints of the cooperatie resources: thin viewsets over the services."""
 
-from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from .. import privacy, services
@@ -23,7 +24,6 @@ from ..models import (
     Lid,
     Overeenkomst,
 )
-from ..scope import cooperatie_ids_of_corporaties, scope_of
 from . import schema  # noqa: F401  (registers the token scheme with the schema)
 from . import serializers as s
 from .base import CreateMixin, DestroyMixin, ReadViewSet, UpdateMixin, etag_of
@@ -167,44 +167,15 @@ class LidViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
     serializer_class = s.LidSerializer
     update_serializer_class = s.LidUpdateSerializer
     filterset_class = LidFilter
-    ordering_fields = ("naam", "lid_sinds", "lid_tot")
+    ordering_fields = ("naam", "email", "lid_sinds", "lid_tot", "doelgroep")
 
-    def _reach(self) -> tuple[frozenset[int] | None, frozenset[int]]:
-        """(cooperaties whose members' personal data the user reads, cooperaties
-        whose board members' names the user reads); None means all."""
-        if not hasattr(self, "_reach_cache"):
-            scope = scope_of(self.request.user)
-            if scope.is_superuser:
-                self._reach_cache = (None, frozenset())
-            else:
-                names = (
-                    frozenset(
-                        cooperatie_ids_of_corporaties(
-                            scope.beheerder_corporaties
-                        ).values_list("pk", flat=True)
-                    )
-                    if scope.beheerder_corporaties
-                    else frozenset()
-                )
-                self._reach_cache = (scope.bestuur_cooperaties, names)
-        return self._reach_cache
+    def get_field_mask(self):
+        return privacy.MemberMask.of(self.request.user)
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        personal, names = self._reach()
-        if personal is None:
-            return queryset
-        board = Q(cooperatie_id__in=names, lid_tot__isnull=True) & ~Q(
-            bestuursfunctie=""
-        )
-        return queryset.filter(Q(cooperatie_id__in=personal) | board)
-
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        personal, names = self._reach()
-        context["personal_cooperaties"] = personal
-        context["name_cooperaties"] = names
-        return context
+        rows = self.field_mask().rows()
+        return queryset if rows is None else queryset.filter(rows)
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
@@ -256,10 +227,19 @@ class LidViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
     destroy=extend_schema(summary="API-token intrekken"),
 )
 class ApiTokenViewSet(ReadViewSet):
+    """A user's own tokens. Making one needs a signed-in session: a request
+    authenticated by a token gets 403, so a leaked key cannot mint successors
+    that outlive its expiry or revocation. Listing and revoking work with a
+    token too."""
+
     model = ApiToken
     serializer_class = s.ApiTokenSerializer
 
     def create(self, request, *args, **kwargs):
+        if isinstance(request.auth, ApiToken):
+            raise PermissionDenied(
+                _("Een API-token kan geen tokens maken; meld u aan om er een te maken.")
+            )
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         token, key = services.apitoken_create(

@@ -10,6 +10,10 @@ token lookups, so they are not counted; the user is read fresh, so the scope que
 
 from __future__ import annotations
 
+import datetime
+
+from django.utils import timezone
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -217,7 +221,11 @@ def test_tokens_list_queries(world, django_assert_num_queries, n):
     user = world.a.beheerder
     made = [
         ApiToken.objects.create(
-            user=user, naam=f"Script {i}", prefix=f"cs_{i:05d}", key_hash=f"{i:064x}"
+            user=user,
+            naam=f"Script {i}",
+            prefix=f"cs_{i:05d}",
+            key_hash=f"{i:064x}",
+            verloopt_op=timezone.now() + datetime.timedelta(days=90),
         )
         for i in range(n)
     ]

@@ -17,7 +17,7 @@ import pytest
 from ledger.models import Activiteit, Bijlage
 from tests.afspraken.factories import ToetsingFactory
 from tests.cooperatie.factories import LidFactory
-from tests.helpers import entries_since, journal_mark, table_state
+from tests.helpers import entries_since, journal_mark, page_text, table_state
 from tests.ledger.factories import PNG_1PX, ActiviteitFactory, BijlageFactory
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
@@ -264,13 +264,19 @@ def test_volunteer_checkboxes_show_only_own_members_on_the_date(bestuur, world):
         lid_tot=datetime.date(2024, 1, 1),
     )
 
+    # Names as Faker makes them, with an apostrophe the page escapes.
+    eigen = LidFactory(cooperatie=world.a.cooperatie, naam="Kai van 't Erve-Zuid")
+    ander = LidFactory(cooperatie=world.b.cooperatie, naam="Ymke d'Ancona-Oost")
+
     response = bestuur.get(url(world.a, "activiteit-nieuw"))
 
     assert response.status_code == 200
-    html = response.content.decode()
+    html = page_text(response)
     assert world.a.lid.naam in html
     assert world.a.bestuurslid.naam in html
+    assert eigen.naam in html
     assert world.b.lid.naam not in html
+    assert ander.naam not in html
     assert vertrokken.naam not in html  # not a member today
 
     # An activity dated while that member still was one offers them.
@@ -420,7 +426,7 @@ def test_activity_of_a_locked_year_is_read_only(bestuur, world):
     response = bestuur.get(url(world.a, "activiteit-bewerken", oud.pk))
 
     assert response.status_code == 200
-    html = response.content.decode()
+    html = page_text(response)
     assert "Het jaar 2023 is vastgesteld" in html
     assert '<form method="post" class="stacked"' not in html
     assert url(world.a, "activiteit-verwijderen", oud.pk) not in html

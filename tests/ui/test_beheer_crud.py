@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from html import unescape
 
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -22,7 +21,7 @@ from tests.cooperatie.factories import (
     LidFactory,
     RolFactory,
 )
-from tests.helpers import entries_since, journal_mark, table_state
+from tests.helpers import entries_since, journal_mark, page_text, table_state
 
 # URL name → the tenant attribute whose pk fills the object kwarg (or None).
 PAGES = {
@@ -55,10 +54,7 @@ def url(name: str, tenant, obj_tenant=None) -> str:
     return reverse(name, kwargs=kwargs)
 
 
-def text_of(response) -> str:
-    """The page with its HTML entities resolved, so that names with an
-    apostrophe are found, and not falsely missed."""
-    return unescape(response.content.decode())
+text_of = page_text
 
 
 def messages_of(response) -> list[str]:
