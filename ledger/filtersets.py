@@ -45,7 +45,7 @@ class JournaalFilter(TextSearchFilterSet):
     tot = MomentFilter(field_name="timestamp", lookup_expr="lte")
     corporatie = IdFilter(field_name="corporatie_id")
     cooperatie = IdFilter(field_name="cooperatie_id")
-    seq_vanaf = filters.NumberFilter(field_name="seq", lookup_expr="gte", min_value=0)
+    seq_vanaf = IdFilter(field_name="seq", lookup_expr="gte")
 
     class Meta:
         model = AuditEntry
