@@ -389,7 +389,12 @@ def bomb(kind: str) -> bytes:
 def run_child(paths: list[Path]) -> dict[Path, dict]:
     """Read each file in its own process: one child imports Django once and
     forks a process per file, whose ru_maxrss is its own peak."""
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    # The child parses files only: it runs on the embedded default database.
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "DATABASE_OWNER_URL")
+    }
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     env["PYTHONPATH"] = str(settings.BASE_DIR)
     done = subprocess.run(
