@@ -439,6 +439,16 @@ def verify_sealed_reports(
     wanted = set(ketens) if ketens is not None else None
     problems: list[str] = []
     rapporten = Rapport.objects.select_related("toetsing__afspraak").order_by("pk")
+    if wanted is not None:
+        # Only the reports of these chains' corporaties are read, so the cost
+        # does not grow with other tenants' reports.
+        rapporten = rapporten.filter(
+            toetsing__afspraak__corporatie_id__in=[
+                int(naam.split(":", 1)[1])
+                for naam in wanted
+                if naam.startswith("corporatie:") and naam.split(":", 1)[1].isdigit()
+            ]
+        )
     for rapport in rapporten.iterator(chunk_size=500):
         afspraak = rapport.toetsing.afspraak
         keten = rapport.journaal_keten or corporatie_keten(afspraak.corporatie_id)
@@ -513,4 +523,38 @@ def verify_sealed_reports(
                     f"het PDF-bestand van {naam} moet de SHA-256 van de verzegeling "
                     "hebben; het bestand is gewijzigd"
                 )
+    problems.extend(_seals_without_report(wanted))
     return problems
+
+
+def _seals_without_report(wanted: set[str] | None) -> list[str]:
+    """The other direction: every seal entry in the chains names a report that
+    still exists (a deleted Rapport row leaves its seal entry behind)."""
+    seals = AuditEntry.objects.filter(
+        action="toetsing_vaststellen", object_type="afspraken.toetsing"
+    ).order_by("keten", "seq")
+    if wanted is not None:
+        seals = seals.filter(keten__in=wanted)
+    named = [
+        (keten, seq, object_id, (after or {}).get("rapport_sha256"))
+        for keten, seq, object_id, after in seals.values_list(
+            "keten", "seq", "object_id", "after"
+        ).iterator(chunk_size=2000)
+        if isinstance(after, dict) and after.get("rapport_sha256")
+    ]
+    shas = sorted({sha for *_, sha in named})
+    existing: set[tuple[str, str]] = set()
+    for i in range(0, len(shas), 500):
+        existing.update(
+            (str(toetsing_id), sha)
+            for toetsing_id, sha in Rapport.objects.filter(
+                sha256__in=shas[i : i + 500]
+            ).values_list("toetsing_id", "sha256")
+        )
+    return [
+        f"keten {keten}: journaalregel #{seq} verzegelde een rapport van toetsing "
+        f"{object_id} met SHA-256 {sha[:12]}…; dat rapport moet bestaan, het is "
+        "verwijderd"
+        for keten, seq, object_id, sha in named
+        if (object_id, sha) not in existing
+    ]

@@ -213,23 +213,43 @@ def read_document(data: bytes, public: Ed25519PublicKey) -> dict[str, Any]:
         if not all(isinstance(v, str) for v in (inhoud, sleutel, handtekening)):
             raise TypeError
         signature = bytes.fromhex(handtekening)
-    except (UnicodeDecodeError, ValueError, KeyError, TypeError, RecursionError) as e:
+        # A JSON escape of a lone surrogate decodes but cannot be encoded.
+        signed = inhoud.encode("utf-8")
+    except (UnicodeError, ValueError, KeyError, TypeError, RecursionError) as e:
         raise CheckpointError(
             "een checkpointbestand moet JSON zijn met inhoud, sleutel en handtekening"
         ) from e
     if sleutel != public_hex(public):
+        # Quoted (repr): the file's text never reaches a terminal as it is.
         raise CheckpointError(
             "het checkpoint moet ondertekend zijn met de vertrouwde sleutel "
-            f"({public_hex(public)[:16]}…), niet met {sleutel[:16]}…"
+            f"({public_hex(public)[:16]}…), niet met {sleutel[:16]!r}…"
         )
     try:
-        public.verify(signature, inhoud.encode("utf-8"))
+        public.verify(signature, signed)
     except InvalidSignature as exc:
         raise CheckpointError(
             "de handtekening van het checkpoint moet kloppen; de inhoud is gewijzigd"
         ) from exc
-    payload = json.loads(inhoud)
-    if payload.get("soort") != SOORT or payload.get("versie") != VERSIE:
+    try:
+        payload = json.loads(inhoud)
+        ketens = payload["ketens"]
+        valid = (
+            payload.get("soort") == SOORT
+            and payload.get("versie") == VERSIE
+            and isinstance(payload.get("tijdstip"), str)
+            and isinstance(ketens, dict)
+            and all(
+                isinstance(kop, dict)
+                and type(kop.get("seq")) is int
+                and kop["seq"] >= 0
+                and isinstance(kop.get("hash"), str)
+                for kop in ketens.values()
+            )
+        )
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        valid = False
+    if not valid:
         raise CheckpointError(f"het checkpoint moet van soort {SOORT} {VERSIE} zijn")
     return payload
 
@@ -238,7 +258,7 @@ def check_against_journal(payload: dict[str, Any]) -> Checked:
     """Every checkpointed head must still be in its chain, with the same hash.
     (That the chains themselves verify is `journal.verify_chain`'s part.)"""
     for keten, kop in sorted(payload["ketens"].items()):
-        seq, hash_ = int(kop["seq"]), str(kop["hash"])
+        seq, hash_ = kop["seq"], kop["hash"]
         if seq == 0:
             continue
         entry = AuditEntry.objects.filter(keten=keten, seq=seq).only("hash").first()

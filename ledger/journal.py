@@ -419,9 +419,26 @@ def consistent_snapshot():
     """One view of the journal for a whole verification, so entries committed
     while it runs are neither missed by the head rows nor taken for entries
     appended behind them. On PostgreSQL a REPEATABLE READ, READ ONLY
-    transaction; inside an open transaction (or on SQLite, whose writers are
-    serialised) the current view is used."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    transaction; on SQLite a deferred (read) transaction, which in WAL mode
+    reads one snapshot while writers go on committing beside it (Django's
+    atomic() would BEGIN IMMEDIATE and hold every writer up). Inside an open
+    transaction the current view is used. Nothing may write inside it."""
+    if connection.in_atomic_block or getattr(connection, "_journaal_snapshot", False):
+        yield
+        return
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("BEGIN DEFERRED")
+        connection._journaal_snapshot = True
+        try:
+            yield
+        finally:
+            connection._journaal_snapshot = False
+            with connection.cursor() as cursor:
+                cursor.execute("COMMIT")
+        return
+    if connection.vendor != "postgresql":
         yield
         return
     with transaction.atomic():
