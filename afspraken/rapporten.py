@@ -295,6 +295,49 @@ def verify(*, pdf: bytes | None = None, sha256: str | None = None) -> Rapport | 
     )
 
 
+def sealing_checkpoint(rapport: Rapport) -> JournaalCheckpoint | None:
+    """The checkpoint signed at this report's sealing: among the rows made for
+    it, the first whose signature holds with the trusted key and whose heads
+    cover the seal entry (the corporatie's head is that entry or later, with the
+    hash the chain has). A row that was merely inserted later, such as a copy of
+    an older checkpoint, does not qualify. None without a usable one."""
+    try:
+        public = checkpoints.load_public_key()
+    except checkpoints.CheckpointError:
+        return None
+    afspraak = rapport.toetsing.afspraak
+    keten = rapport.journaal_keten or corporatie_keten(afspraak.corporatie_id)
+    seal = (
+        AuditEntry.objects.filter(
+            keten=keten,
+            action="toetsing_vaststellen",
+            object_type="afspraken.toetsing",
+            object_id=str(rapport.toetsing_id),
+        )
+        .order_by("seq")
+        .first()
+    )
+    if seal is None:
+        return None
+    candidates = JournaalCheckpoint.objects.filter(
+        aanleiding=f"afspraken.rapport:{rapport.pk}"
+    ).order_by("created_at", "pk")
+    for checkpoint in candidates:
+        try:
+            payload = checkpoints.read_document(
+                checkpoints.document(checkpoint), public
+            )
+        except checkpoints.CheckpointError:
+            continue
+        kop = payload["ketens"].get(keten)
+        if kop is None or kop["seq"] < seal.seq:
+            continue
+        entry = journal.entry_at(keten, kop["seq"])
+        if entry is not None and entry.hash == kop["hash"]:
+            return checkpoint
+    return None
+
+
 def auditor_bundle(*, rapporten, corporatie_naam: str, jaar: int) -> bytes:
     """One ZIP: every sealed PDF, its attached data, and a manifest of SHA-256 sums."""
     buffer = io.BytesIO()
@@ -324,9 +367,7 @@ def auditor_bundle(*, rapporten, corporatie_naam: str, jaar: int) -> bytes:
                 )
             add(zf, f"{stem}/nalevingsrapport.pdf", pdf)
             # The signed heads of the journal chains right after the seal.
-            checkpoint = JournaalCheckpoint.objects.filter(
-                aanleiding=f"afspraken.rapport:{rapport.pk}"
-            ).first()
+            checkpoint = sealing_checkpoint(rapport)
             if checkpoint is not None:
                 add(
                     zf,

@@ -111,6 +111,10 @@ def table_privileges() -> dict[str, tuple[str, ...]]:
             continue
         if is_append_only(model):
             privileges[meta.db_table] = ("SELECT", "INSERT")
+        elif not getattr(model, "RUNTIME_DELETE", True):
+            # Rows the application updates but never deletes (the journal's
+            # chain heads): a deleted head would stop its organisation's writes.
+            privileges[meta.db_table] = ("SELECT", "INSERT", "UPDATE")
         else:
             privileges[meta.db_table] = ("SELECT", "INSERT", "UPDATE", "DELETE")
     return dict(sorted(privileges.items()))

@@ -262,6 +262,10 @@ class AuditChainHead(models.Model):
     seq = models.PositiveBigIntegerField(_("volgnummer"), default=0)
     hash = models.CharField(_("hash"), max_length=64, default="0" * 64)
 
+    # The runtime database role updates heads but never deletes one
+    # (ledger/dbroles.py).
+    RUNTIME_DELETE = False
+
     class Meta:
         verbose_name = _("journaalkop")
         verbose_name_plural = _("journaalkoppen")

@@ -71,6 +71,8 @@ def test_the_append_only_tables_are_derived_from_the_marker():
     privileges = dbroles.table_privileges()
     assert "UPDATE" in privileges["afspraken_toetsing"]
     assert "DELETE" in privileges["django_session"]
+    # Chain heads are updated, never deleted (a deleted head stops its chain).
+    assert privileges["ledger_auditchainhead"] == ("SELECT", "INSERT", "UPDATE")
 
 
 @pytest.mark.django_db

@@ -234,11 +234,6 @@ def test_a_foreign_key_in_a_checkpoint_file_is_not_echoed_raw(world, tmp_path):
 # The auditor's bundle ----------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="auditor_bundle takes the newest checkpoint row by aanleiding without "
-    "checking that its signed heads cover the seal",
-)
 def test_the_bundle_carries_a_checkpoint_that_covers_the_seal(world, tmp_path):
     """The runtime role may INSERT checkpoint rows (append-only does not stop
     inserts): a copy of an older, validly signed checkpoint with the report's
