@@ -270,6 +270,17 @@ def render_nalevingsrapport(
                 activiteiten_csv(snapshot),
                 "Activiteiten van het jaar (CSV, puntkomma-gescheiden)",
             ),
+            *(
+                (
+                    Bijvoegsel(
+                        JOURNAAL_BIJLAGE,
+                        journaal_koppen_json(journaal_koppen),
+                        "Koppen van de journaalketens bij verzegeling (JSON)",
+                    ),
+                )
+                if journaal_koppen
+                else ()
+            ),
         ),
         moment=moment,
         identifier=f"nalevingsrapport-toetsing-{toetsing.pk}".encode(),
@@ -444,6 +455,46 @@ def seal(toetsing: Toetsing, *, actor) -> Rapport:
     return rapport
 
 
+# The chain heads a sealed PDF prints, also attached machine-readably: bound to
+# the report by its SHA-256, they anchor the chains independently of the
+# Rapport row (which whoever can rewrite a chain can rewrite too).
+JOURNAAL_BIJLAGE = "journaal.json"
+
+
+def journaal_koppen_json(koppen: Sequence[journal.Kop]) -> bytes:
+    return journal.canonical_json(
+        {"ketens": {k.keten: {"seq": k.seq, "hash": k.hash} for k in koppen}}
+    ).encode("utf-8")
+
+
+def _printed_heads_problems(naam: str, pdf: bytes) -> list[str]:
+    """The heads attached inside the sealed PDF must still be in their chains
+    with the same hashes. A PDF sealed before heads were attached has none."""
+    try:
+        attached = pypdf.PdfReader(io.BytesIO(pdf)).attachments.get(JOURNAAL_BIJLAGE)
+        if not attached:
+            return []
+        ketens = json.loads(attached[0])["ketens"]
+        heads = [(str(k), int(v["seq"]), str(v["hash"])) for k, v in ketens.items()]
+    except (pypdf.errors.PdfReadError, ValueError, KeyError, TypeError) as exc:
+        return [
+            f"de journaalkoppen in het PDF-bestand van {naam} moeten leesbaar "
+            f"zijn ({exc})"
+        ]
+    problems = []
+    for keten, seq, hash_ in sorted(heads):
+        if seq == 0:
+            continue
+        entry = journal.entry_at(keten, seq)
+        if entry is None or entry.hash != hash_:
+            problems.append(
+                f"keten {keten}: journaalregel #{seq} die {naam} afdrukt moet nog in "
+                f"de keten staan met hash {hash_[:12]}…; de keten is herschreven of "
+                "ingekort"
+            )
+    return problems
+
+
 def journaal_koppen_of(rapport: Rapport) -> tuple[journal.Kop, ...]:
     """The chain heads a sealed report printed, as recorded on it."""
     if not rapport.journaal_keten:
@@ -553,17 +604,17 @@ def verify_sealed_reports(
         if check_files:
             try:
                 with rapport.pdf.open("rb") as fh:
-                    digest = hashlib.sha256()
-                    for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
-                        digest.update(chunk)
+                    pdf = fh.read()
             except (OSError, ValueError):
                 problems.append(f"het PDF-bestand van {naam} moet aanwezig zijn")
                 continue
-            if digest.hexdigest() != rapport.sha256:
+            if sha256_of(pdf) != rapport.sha256:
                 problems.append(
                     f"het PDF-bestand van {naam} moet de SHA-256 van de verzegeling "
                     "hebben; het bestand is gewijzigd"
                 )
+                continue
+            problems.extend(_printed_heads_problems(naam, pdf))
     problems.extend(_seals_without_report(wanted))
     return problems
 

@@ -2,10 +2,6 @@
 `verify_ledger` must catch, checkpoint files that must be refused with a clear
 message, writers that must not make a verification report tampering, and the
 auditor page's bounds.
-
-A test marked `xfail(strict=True)` proves a hole that is still open: it asserts
-what must hold, fails today, and turns the run red (XPASS) once the hole is
-closed, so that its marker is then removed.
 """
 
 from __future__ import annotations
@@ -91,11 +87,6 @@ def test_deleting_a_sealed_report_and_its_pdf_is_caught(sealed):
     assert sealed.sha256[:12] in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="verify_sealed_reports trusts the Rapport row's recorded heads and never "
-    "reads the heads the PDF prints",
-)
 @pytest.mark.parametrize("recorded", ["rewritten", "blanked"])
 def test_a_rehash_is_caught_even_when_the_reports_recorded_head_is_rewritten(
     sealed, world, recorded

@@ -237,6 +237,7 @@ def test_bundle_holds_the_sealed_pdfs_their_data_and_checking_sums(
             f"{stem}/nalevingsrapport.pdf",
             f"{stem}/snapshot.json",
             f"{stem}/activiteiten.csv",
+            f"{stem}/journaal.json",
             f"{stem}/journaalcheckpoint.json",
             "journaal-publieke-sleutel.pem",
             "SHA256SUMS",
@@ -244,7 +245,7 @@ def test_bundle_holds_the_sealed_pdfs_their_data_and_checking_sums(
         }
         assert zf.read(f"{stem}/nalevingsrapport.pdf") == data
         sums = zf.read("SHA256SUMS").decode().splitlines()
-        assert len(sums) == 5
+        assert len(sums) == 6
         for line in sums:
             digest, name = line.split("  ")
             assert hashlib.sha256(zf.read(name)).hexdigest() == digest
