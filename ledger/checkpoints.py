@@ -114,7 +114,8 @@ def load_public_key(path: Path | None = None) -> Ed25519PublicKey:
     if path is None:
         return load_private_key().public_key()
     try:
-        data = path.read_bytes()[: 64 * 1024]
+        with path.open("rb") as fh:
+            data = fh.read(64 * 1024)
         key = serialization.load_pem_public_key(data)
     except OSError as exc:
         raise CheckpointError(

@@ -223,15 +223,6 @@ def keten_of(
     return PLATFORM_KETEN
 
 
-def ketens_of_organisations(
-    *, corporaties: Iterable[int] = (), cooperaties: Iterable[int] = ()
-) -> list[str]:
-    """The chain names of these organisations, corporaties first."""
-    return [f"corporatie:{pk}" for pk in sorted(set(corporaties))] + [
-        f"cooperatie:{pk}" for pk in sorted(set(cooperaties))
-    ]
-
-
 def lock_head(keten: str) -> AuditChainHead:
     """The chain's head row, locked until the transaction ends (the writers' turn
     on that chain only; other chains' writers go on)."""
