@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -52,6 +53,9 @@ CSV_COLUMNS = (
 # cut with a note (the attached snapshot.json and activiteiten.csv hold it whole),
 # so a year's report stays a readable size and renders in seconds.
 OMSCHRIJVING_AFDRUK = 1500
+
+# How the report names the organisation whose journal chain it prints.
+_KETEN_EIGENAAR_LABEL = {"corporatie": "corporatie", "cooperatie": "coöperatie"}
 
 
 def canonical_snapshot(snapshot: dict[str, Any]) -> bytes:
@@ -220,9 +224,7 @@ def nalevingsrapport_html(
             "journaal_hash": journaal_hash or "(nog niet verzegeld)",
             "journaal_koppen": [
                 {
-                    "wie": "corporatie"
-                    if kop.keten.startswith("corporatie:")
-                    else "coöperatie",
+                    "wie": _KETEN_EIGENAAR_LABEL[journal.keten_eigenaar(kop.keten)[0]],
                     "keten": kop.keten,
                     "seq": kop.seq,
                     "hash": kop.hash,
@@ -317,17 +319,8 @@ def sealing_checkpoint(rapport: Rapport) -> JournaalCheckpoint | None:
     except checkpoints.CheckpointError:
         return None
     afspraak = rapport.toetsing.afspraak
-    keten = rapport.journaal_keten or corporatie_keten(afspraak.corporatie_id)
-    seal = (
-        AuditEntry.objects.filter(
-            keten=keten,
-            action="toetsing_vaststellen",
-            object_type="afspraken.toetsing",
-            object_id=str(rapport.toetsing_id),
-        )
-        .order_by("seq")
-        .first()
-    )
+    keten = rapport.journaal_keten or journal.corporatie_keten(afspraak.corporatie_id)
+    seal = _seal_entries(keten, [rapport.toetsing_id]).get(str(rapport.toetsing_id))
     if seal is None:
         return None
     candidates = JournaalCheckpoint.objects.filter(
@@ -428,8 +421,8 @@ def seal(toetsing: Toetsing, *, actor) -> Rapport:
             {"toetsing": _("Deze toetsing heeft al een verzegeld rapport.")}
         )
     afspraak = toetsing.afspraak
-    kop = journal.head_of(corporatie_keten(afspraak.corporatie_id))
-    kop_cooperatie = journal.head_of(cooperatie_keten(afspraak.cooperatie_id))
+    kop = journal.head_of(journal.corporatie_keten(afspraak.corporatie_id))
+    kop_cooperatie = journal.head_of(journal.cooperatie_keten(afspraak.cooperatie_id))
     pdf = render_nalevingsrapport(
         toetsing,
         journaal_hash=kop.hash,
@@ -505,19 +498,25 @@ def journaal_koppen_of(rapport: Rapport) -> tuple[journal.Kop, ...]:
             rapport.journaal_keten, rapport.journaal_seq, rapport.journaal_hash
         ),
         journal.Kop(
-            cooperatie_keten(afspraak.cooperatie_id),
+            journal.cooperatie_keten(afspraak.cooperatie_id),
             rapport.cooperatie_journaal_seq,
             rapport.cooperatie_journaal_hash,
         ),
     )
 
 
-def corporatie_keten(corporatie_id: int) -> str:
-    return journal.keten_of("cooperatie.corporatie", corporatie_id, None)
-
-
-def cooperatie_keten(cooperatie_id: int) -> str:
-    return journal.keten_of("cooperatie.cooperatie", None, cooperatie_id)
+def _seal_entries(keten: str, toetsing_ids) -> dict[str, AuditEntry]:
+    """The first vaststellen entry (the seal) of each of these toetsingen in a
+    corporatie's chain, by toetsing id as text, in one query."""
+    found: dict[str, AuditEntry] = {}
+    for entry in AuditEntry.objects.filter(
+        keten=keten,
+        action="toetsing_vaststellen",
+        object_type="afspraken.toetsing",
+        object_id__in=[str(pk) for pk in toetsing_ids],
+    ).order_by("seq"):
+        found.setdefault(entry.object_id, entry)
+    return found
 
 
 def verify_sealed_reports(
@@ -526,32 +525,73 @@ def verify_sealed_reports(
     """Every sealed report against the journal: the heads it printed are still
     in their chains with the same hashes, its vaststellen entry (the seal) is in
     the corporatie's chain after the printed head and names the report's
-    SHA-256, and (with `check_files`) the stored PDF still has that SHA-256.
-    Returns the problems found, in Dutch; empty when all hold."""
+    SHA-256, and (with `check_files`) the stored PDF still has that SHA-256 and
+    the heads attached inside it are in their chains; and every seal entry names
+    a report that still exists. The journal is read a few queries per batch of
+    reports, not per report. Returns the problems found, in Dutch; empty when
+    all hold."""
     wanted = set(ketens) if ketens is not None else None
     problems: list[str] = []
     rapporten = Rapport.objects.select_related("toetsing__afspraak").order_by("pk")
     if wanted is not None:
         # Only the reports of these chains' corporaties are read, so the cost
         # does not grow with other tenants' reports.
+        owners = [journal.keten_eigenaar(naam) for naam in wanted]
         rapporten = rapporten.filter(
             toetsing__afspraak__corporatie_id__in=[
-                int(naam.split(":", 1)[1])
-                for naam in wanted
-                if naam.startswith("corporatie:") and naam.split(":", 1)[1].isdigit()
+                pk for soort, pk in filter(None, owners) if soort == "corporatie"
             ]
         )
+    batch: list[Rapport] = []
     for rapport in rapporten.iterator(chunk_size=500):
+        batch.append(rapport)
+        if len(batch) == 500:
+            problems.extend(_verify_report_batch(batch, wanted, check_files))
+            batch = []
+    problems.extend(_verify_report_batch(batch, wanted, check_files))
+    problems.extend(_seals_without_report(wanted))
+    return problems
+
+
+def _verify_report_batch(
+    batch: list[Rapport], wanted: set[str] | None, check_files: bool
+) -> list[str]:
+    def keten_of_rapport(rapport: Rapport) -> str:
+        return rapport.journaal_keten or journal.corporatie_keten(
+            rapport.toetsing.afspraak.corporatie_id
+        )
+
+    batch = [r for r in batch if wanted is None or keten_of_rapport(r) in wanted]
+    if not batch:
+        return []
+    # The journal entries the batch names, each kind in one query.
+    printed = Q(pk__in=[])
+    for rapport in batch:
+        if rapport.journaal_hash and rapport.journaal_hash != journal.GENESIS_HASH:
+            printed |= Q(keten=keten_of_rapport(rapport), hash=rapport.journaal_hash)
+        if rapport.cooperatie_journaal_seq:
+            printed |= Q(
+                keten=journal.cooperatie_keten(rapport.toetsing.afspraak.cooperatie_id),
+                seq=rapport.cooperatie_journaal_seq,
+            )
+    by_hash, by_seq = {}, {}
+    for entry in AuditEntry.objects.filter(printed).only("keten", "seq", "hash"):
+        by_hash[entry.keten, entry.hash] = entry
+        by_seq[entry.keten, entry.seq] = entry
+    seals: dict[str, dict[str, AuditEntry]] = {}
+    for keten in {keten_of_rapport(r) for r in batch}:
+        seals[keten] = _seal_entries(
+            keten, [r.toetsing_id for r in batch if keten_of_rapport(r) == keten]
+        )
+
+    problems: list[str] = []
+    for rapport in batch:
         afspraak = rapport.toetsing.afspraak
-        keten = rapport.journaal_keten or corporatie_keten(afspraak.corporatie_id)
-        if wanted is not None and keten not in wanted:
-            continue
+        keten = keten_of_rapport(rapport)
         naam = f"rapport {rapport.pk} (toetsing {rapport.toetsing_id})"
         anchor_seq = 0
         if rapport.journaal_hash and rapport.journaal_hash != journal.GENESIS_HASH:
-            anchor = AuditEntry.objects.filter(
-                keten=keten, hash=rapport.journaal_hash
-            ).first()
+            anchor = by_hash.get((keten, rapport.journaal_hash))
             if anchor is None or (
                 rapport.journaal_seq is not None and anchor.seq != rapport.journaal_seq
             ):
@@ -562,16 +602,7 @@ def verify_sealed_reports(
                 )
                 continue
             anchor_seq = anchor.seq
-        seal_entry = (
-            AuditEntry.objects.filter(
-                keten=keten,
-                action="toetsing_vaststellen",
-                object_type="afspraken.toetsing",
-                object_id=str(rapport.toetsing_id),
-            )
-            .order_by("seq")
-            .first()
-        )
+        seal_entry = seals[keten].get(str(rapport.toetsing_id))
         if seal_entry is None:
             problems.append(
                 f"keten {keten}: de verzegeling van {naam} moet in de keten staan; "
@@ -591,8 +622,8 @@ def verify_sealed_reports(
             )
             continue
         if rapport.cooperatie_journaal_seq:
-            coop_keten = cooperatie_keten(afspraak.cooperatie_id)
-            entry = journal.entry_at(coop_keten, rapport.cooperatie_journaal_seq)
+            coop_keten = journal.cooperatie_keten(afspraak.cooperatie_id)
+            entry = by_seq.get((coop_keten, rapport.cooperatie_journaal_seq))
             if entry is None or entry.hash != rapport.cooperatie_journaal_hash:
                 problems.append(
                     f"keten {coop_keten}: journaalregel "
@@ -615,7 +646,6 @@ def verify_sealed_reports(
                 )
                 continue
             problems.extend(_printed_heads_problems(naam, pdf))
-    problems.extend(_seals_without_report(wanted))
     return problems
 
 

@@ -422,9 +422,7 @@ def toetsing_vaststellen(*, toetsing: Toetsing, actor) -> Toetsing:
     checkpoints.sign_heads_if_key(
         [
             journal.Kop(seal_entry.keten, seal_entry.seq, seal_entry.hash),
-            journal.head_of(
-                rapporten.cooperatie_keten(toetsing.afspraak.cooperatie_id)
-            ),
+            journal.head_of(journal.cooperatie_keten(toetsing.afspraak.cooperatie_id)),
         ],
         aanleiding=f"afspraken.rapport:{rapport.pk}",
     )

@@ -210,6 +210,25 @@ _COOPERATIE_CHAIN = frozenset(
 PLATFORM_KETEN = "platform"
 
 
+def corporatie_keten(corporatie_id: int) -> str:
+    """The name of a corporatie's chain."""
+    return f"corporatie:{corporatie_id}"
+
+
+def cooperatie_keten(cooperatie_id: int) -> str:
+    """The name of a cooperatie's chain."""
+    return f"cooperatie:{cooperatie_id}"
+
+
+def keten_eigenaar(keten: str) -> tuple[str, int] | None:
+    """("corporatie" | "cooperatie", id) of an organisation's chain name; None
+    for the platform chain or a name that is no chain's."""
+    soort, _, pk = keten.partition(":")
+    if soort in ("corporatie", "cooperatie") and pk.isdigit():
+        return soort, int(pk)
+    return None
+
+
 def keten_of(
     object_type: str, corporatie_id: int | None, cooperatie_id: int | None
 ) -> str:
@@ -217,9 +236,9 @@ def keten_of(
     if cooperatie_id is not None and (
         object_type in _COOPERATIE_CHAIN or corporatie_id is None
     ):
-        return f"cooperatie:{cooperatie_id}"
+        return cooperatie_keten(cooperatie_id)
     if corporatie_id is not None:
-        return f"corporatie:{corporatie_id}"
+        return corporatie_keten(corporatie_id)
     return PLATFORM_KETEN
 
 

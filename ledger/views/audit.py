@@ -87,10 +87,9 @@ def _ketencontrole(corporatie) -> dict:
             pk__in=cooperatie_ids_of_corporaties([corporatie.pk])
         )
     }
-    eigen = journal.keten_of("cooperatie.corporatie", corporatie.pk, None)
+    eigen = journal.corporatie_keten(corporatie.pk)
     namen = {eigen: corporatie.naam} | {
-        journal.keten_of("cooperatie.cooperatie", None, pk): naam
-        for pk, naam in cooperaties.items()
+        journal.cooperatie_keten(pk): naam for pk, naam in cooperaties.items()
     }
     started = time.perf_counter()
     results = journal.verify_incremental(namen)

@@ -13,6 +13,8 @@ from decimal import Decimal
 
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 import pypdf
 import pytest
@@ -23,6 +25,7 @@ from cooperatie import services as cooperatie_services
 from ledger import checkpoints, journal
 from ledger import services as ledger_services
 from ledger.models import AuditChainHead, AuditEntry, JournaalCheckpoint
+from tests.afspraken.factories import RapportFactory, ToetsingFactory
 from tests.helpers import fresh
 from tests.ledger.tamper import raw
 
@@ -422,3 +425,29 @@ def test_incremental_verification_catches_entries_behind_the_head(world):
     assert journal.verify_incremental([keten])[keten].ok
     raw("UPDATE ledger_auditchainhead SET seq = seq - 1 WHERE keten = %s", [keten])
     assert not journal.verify_incremental([keten])[keten].ok
+
+
+def test_the_report_check_reads_the_journal_per_batch_not_per_report(world):
+    """The auditor page checks a corporatie's reports on every visit: the number
+    of queries must not grow with the number of reports."""
+    keten = _keten(world.a, "corporatie")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert rapporten.verify_sealed_reports([keten], check_files=False) == []
+        return len(ctx.captured_queries)
+
+    few = queries()
+    for jaar in (2019, 2020, 2021, 2022):
+        RapportFactory(
+            toetsing=ToetsingFactory(
+                afspraak=world.a.afspraak, jaar=jaar, status="vastgesteld"
+            )
+        )
+    assert (
+        Rapport.objects.filter(
+            toetsing__afspraak__corporatie=world.a.corporatie
+        ).count()
+        >= 5
+    )
+    assert queries() == few
