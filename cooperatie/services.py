@@ -16,7 +16,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from afspraken.locks import ensure_member_counts_unchanged, ensure_year_open
-from ledger import journal, writes
+from ledger import writes
 
 from . import permissions
 from .choices import CORPORATIE_ROLLEN, RolSoort
@@ -409,10 +409,6 @@ def _password_unchanged(token: ApiToken) -> bool:
     )
 
 
-# Fields of a token the journal does not hold.
-_UNJOURNALED = frozenset({"key_hash", "wachtwoord_kenmerk"})
-
-
 def _apitoken_validity() -> datetime.timedelta:
     return datetime.timedelta(days=settings.API_TOKEN_GELDIGHEID_DAGEN)
 
@@ -437,22 +433,9 @@ def apitoken_create(*, naam: str, actor) -> tuple[ApiToken, str]:
         verloopt_op=timezone.now() + _apitoken_validity(),
         wachtwoord_kenmerk=_password_mark(actor),
     )
-    writes.validate(token)
-    token.save()
-    # The journal holds neither the key's hash nor the password mark.
-    journal.record(
-        actor=actor,
-        action="apitoken_create",
-        obj=token,
-        after=journal.snapshot(
-            token,
-            [
-                f.name
-                for f in ApiToken._meta.concrete_fields
-                if f.name not in _UNJOURNALED
-            ],
-        ),
-    )
+    # The journal holds neither the key's hash nor the password mark
+    # (ledger.journal.JOURNAL_EXCLUDED).
+    writes.create(token, actor=actor, action="apitoken_create")
     return token, key
 
 
