@@ -3,7 +3,7 @@ figures. Writes go through `afspraken.services`; sealed reports are read-only.""
 
 from django.contrib import admin
 
-from ledger.admin_services import ServiceModelAdmin, ServiceTabularInline
+from kern.admin_services import ServiceModelAdmin, ServiceTabularInline
 
 from . import services
 from .models import (

@@ -7,7 +7,7 @@ class AfsprakenConfig(AppConfig):
     verbose_name = _("Afspraken en toetsing")
 
     def ready(self) -> None:
-        from ledger import journal
+        from kern import journal
 
         from . import rapporten
 

@@ -7,13 +7,13 @@ from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
-from cooperatie.validators import (
+from kern.immutable import AppendOnlyModel, ImmutableRowError
+from kern.validators import (
     TOELICHTING_MAX_LENGTH,
     multi_line_validators,
     validate_single_line,
 )
 from ledger.choices import Thema
-from ledger.immutable import AppendOnlyModel, ImmutableRowError
 
 from . import evaluatie
 from .choices import (

@@ -23,7 +23,7 @@ from django.contrib.staticfiles import finders
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from cooperatie.validators import CONTROL_CHARACTERS_MULTI_LINE
+from kern.validators import CONTROL_CHARACTERS_MULTI_LINE
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from cooperatie.querysets import ScopedQuerySet
 from cooperatie.scope import Scope
-from ledger.immutable import AppendOnlyQuerySet
+from kern.immutable import AppendOnlyQuerySet
 
 
 def _afspraak_q(scope: Scope, prefix: str = "") -> Q:

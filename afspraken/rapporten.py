@@ -25,9 +25,9 @@ from django.utils.translation import gettext as _
 
 import pypdf
 
-from ledger import checkpoints, journal
+from kern import checkpoints, journal
+from kern.models import AuditCheckpoint, AuditEntry
 from ledger.choices import BoekingSoort, Thema
-from ledger.models import AuditEntry, JournaalCheckpoint
 
 from .charts import Staaf, staafdiagram
 from .choices import Indicator, Richting, ToetsingStatus, Verdict
@@ -308,7 +308,7 @@ def verify(*, pdf: bytes | None = None, sha256: str | None = None) -> Rapport | 
     )
 
 
-def sealing_checkpoint(rapport: Rapport) -> JournaalCheckpoint | None:
+def sealing_checkpoint(rapport: Rapport) -> AuditCheckpoint | None:
     """The checkpoint signed at this report's sealing: among the rows made for
     it, the first whose signature holds with the trusted key and whose heads
     cover the seal entry (the corporatie's head is that entry or later, with the
@@ -323,7 +323,7 @@ def sealing_checkpoint(rapport: Rapport) -> JournaalCheckpoint | None:
     seal = _seal_entries(keten, [rapport.toetsing_id]).get(str(rapport.toetsing_id))
     if seal is None:
         return None
-    candidates = JournaalCheckpoint.objects.filter(
+    candidates = AuditCheckpoint.objects.filter(
         aanleiding=f"afspraken.rapport:{rapport.pk}"
     ).order_by("created_at", "pk")
     for checkpoint in candidates:

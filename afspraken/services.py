@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from cooperatie import permissions
 from cooperatie.models import Cooperatie, Corporatie, Gebouw
-from ledger import checkpoints, journal, writes
+from kern import checkpoints, journal, writes
 
 from . import locks, rapporten, selectors, snapshot
 from .choices import Indicator, ToetsingStatus, Verdict

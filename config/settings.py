@@ -61,13 +61,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "cooperatie.middleware.LanguageMiddleware",
+    "kern.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "ledger.middleware.RequestIdMiddleware",
+    "kern.middleware.RequestIdMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last: turns a locked-out login attempt into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -310,10 +310,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "cooperatie.api.pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "kern.api.pagination.Pagination",
     # JSON bodies bounded in size and nesting (a 400 or 413, never a 500).
     "DEFAULT_PARSER_CLASSES": [
-        "cooperatie.api.parsers.BoundedJSONParser",
+        "kern.api.parsers.BoundedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -322,7 +322,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "cooperatie.api.base.exception_handler",
+    "EXCEPTION_HANDLER": "kern.api.base.exception_handler",
     "ORDERING_PARAM": "ordering",
 }
 

@@ -1,6 +1,6 @@
 """Admin of organisations, buildings, contracts, members and roles.
 
-Every write goes through `cooperatie.services` (see `ledger.admin_services`), so it
+Every write goes through `cooperatie.services` (see `kern.admin_services`), so it
 is journaled like any other change. Members' personal data is shown here because
 only the platform operator (a superuser) reaches the admin; the journal keeps
 digests of it, never the values.
@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ledger.admin_services import ServiceModelAdmin, ServiceTabularInline
+from kern.admin_services import ServiceModelAdmin, ServiceTabularInline
 
 from . import services
 from .models import (

@@ -40,9 +40,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from afspraken.rapporten import formula_like, safe_cell
-from ledger import writes
+from kern import writes, xlsx_check
 
-from . import permissions, services, xlsx_check
+from . import permissions, services
 from .choices import Bestuursfunctie, Doelgroep
 from .models import Cooperatie, Lid
 

@@ -9,6 +9,18 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kern.validators import (
+    BUURTCODE_REGEX,
+    GEMEENTECODE_REGEX,
+    KVK_REGEX,
+    POSTCODE_REGEX,
+    buurtcode_validator,
+    gemeentecode_validator,
+    kvk_validator,
+    postcode_validator,
+    validate_single_line,
+)
+
 from .choices import (
     Bestuursfunctie,
     CooperatieSoort,
@@ -26,17 +38,6 @@ from .querysets import (
     LidQuerySet,
     OvereenkomstQuerySet,
     RolQuerySet,
-)
-from .validators import (
-    BUURTCODE_REGEX,
-    GEMEENTECODE_REGEX,
-    KVK_REGEX,
-    POSTCODE_REGEX,
-    buurtcode_validator,
-    gemeentecode_validator,
-    kvk_validator,
-    postcode_validator,
-    validate_single_line,
 )
 
 
@@ -125,7 +126,7 @@ class Gebouw(models.Model):
         _("DAEB"), max_length=10, choices=Daeb.choices, default=Daeb.DAEB
     )
 
-    # Refusals of a missing kaartjaar belong on the kaartjaar (see ledger.writes).
+    # Refusals of a missing kaartjaar belong on the kaartjaar (see kern.writes).
     CONSTRAINT_FIELDS = {"gebouw_buurtcode_met_kaartjaar": "kaartjaar"}
 
     objects = GebouwQuerySet.as_manager()

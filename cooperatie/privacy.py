@@ -30,8 +30,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ledger import journal
-from ledger.models import AuditEntry
+from kern import journal
+from kern.models import AuditEntry
 
 from . import permissions
 from .models import Cooperatie, LedenInzage, Lid

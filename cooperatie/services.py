@@ -16,13 +16,13 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from afspraken.locks import ensure_member_counts_unchanged, ensure_year_open
-from ledger import writes
+from kern import writes
+from kern.validators import normalize_postcode
 
 from . import permissions
 from .choices import CORPORATIE_ROLLEN, RolSoort
 from .models import ApiToken, Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst, Rol
 from .scope import forget_scope
-from .validators import normalize_postcode
 
 GEBOUW_FIELDS = (
     "complexnummer",
@@ -434,7 +434,7 @@ def apitoken_create(*, naam: str, actor) -> tuple[ApiToken, str]:
         wachtwoord_kenmerk=_password_mark(actor),
     )
     # The journal holds neither the key's hash nor the password mark
-    # (ledger.journal.JOURNAL_EXCLUDED).
+    # (kern.journal.JOURNAL_EXCLUDED).
     writes.create(token, actor=actor, action="apitoken_create")
     return token, key
 

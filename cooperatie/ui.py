@@ -31,15 +31,16 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Cooperatie, Corporatie
-from .scope import cooperatie_ids_of_corporaties, scope_of
-from .security_log import (
+from kern.security_log import (
     FORBIDDEN,
     OUT_OF_SCOPE,
     UNAUTHENTICATED,
     exists_outside_scope,
     log_denied,
 )
+
+from .models import Cooperatie, Corporatie
+from .scope import cooperatie_ids_of_corporaties, scope_of
 
 BEHEER = "beheer"
 BESTUUR = "bestuur"

@@ -1,24 +1,16 @@
-"""Admin of activities, evidence, bookings and the journal.
+"""Admin of activities, evidence and bookings.
 
 Writes go through `ledger.services`. Bookings are append-only: they are added
-here and cancelled with the "storneren" action, never edited or deleted. The
-journal and its head can only be viewed.
+here and cancelled with the "storneren" action, never edited or deleted.
 """
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from kern.admin_services import ServiceModelAdmin, ServiceTabularInline
+
 from . import services
-from .admin_services import ServiceModelAdmin, ServiceTabularInline
-from .models import (
-    Activiteit,
-    AuditChainHead,
-    AuditChainVerification,
-    AuditEntry,
-    Bijlage,
-    Boeking,
-    JournaalCheckpoint,
-)
+from .models import Activiteit, Bijlage, Boeking
 
 
 class BijlageInline(ServiceTabularInline):
@@ -115,58 +107,3 @@ class BoekingAdmin(ServiceModelAdmin):
             services.boeking_storno,
             _("%(count)s boeking(en) gestorneerd."),
         )
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(ServiceModelAdmin):
-    """The journal: append-only, so view only."""
-
-    list_display = (
-        "keten",
-        "seq",
-        "timestamp",
-        "actor_name",
-        "action",
-        "object_type",
-        "object_id",
-        "object_repr",
-    )
-    list_filter = ("action", "object_type")
-    search_fields = (
-        "keten",
-        "action",
-        "object_type",
-        "object_id",
-        "object_repr",
-        "actor_name",
-        "request_id",
-        "hash",
-    )
-    date_hierarchy = "timestamp"
-    ordering = ("-timestamp", "-pk")
-    show_full_result_count = False
-
-
-@admin.register(AuditChainHead)
-class AuditChainHeadAdmin(ServiceModelAdmin):
-    """The journal's chain heads, for checking against `verify_ledger`; view only."""
-
-    list_display = ("keten", "seq", "hash")
-
-
-@admin.register(JournaalCheckpoint)
-class JournaalCheckpointAdmin(ServiceModelAdmin):
-    """Signed checkpoints of the chain heads; view only (append-only)."""
-
-    list_display = ("created_at", "aanleiding", "sleutel")
-    search_fields = ("aanleiding",)
-    ordering = ("-created_at", "-pk")
-
-
-@admin.register(AuditChainVerification)
-class AuditChainVerificationAdmin(ServiceModelAdmin):
-    """How far each chain was last verified (a cache of the auditor's page and
-    verify_ledger); view only."""
-
-    list_display = ("keten", "seq", "verified_at")
-    ordering = ("keten",)

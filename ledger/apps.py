@@ -4,7 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class LedgerConfig(AppConfig):
     name = "ledger"
-    verbose_name = _("Activiteiten, boekingen en journaal")
-
-    def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the deploy check)
+    verbose_name = _("Activiteiten en boekingen")

@@ -8,8 +8,9 @@ from cooperatie.filtersets import (
     MomentFilter,
     TextSearchFilterSet,
 )
+from kern.models import AuditEntry
 
-from .models import Activiteit, AuditEntry, Boeking
+from .models import Activiteit, Boeking
 
 
 class JaarFilterMixin(filters.FilterSet):

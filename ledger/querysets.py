@@ -7,9 +7,8 @@ import datetime
 from django.db.models import Q
 
 from cooperatie.querysets import ScopedQuerySet
-from cooperatie.scope import Scope, cooperatie_ids_of_corporaties, visible_cooperaties_q
-
-from .immutable import AppendOnlyQuerySet
+from cooperatie.scope import Scope, visible_cooperaties_q
+from kern.immutable import AppendOnlyQuerySet
 
 
 def jaar_range(jaar: int) -> tuple[datetime.date, datetime.date]:
@@ -46,24 +45,3 @@ class BoekingQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
             Q(corrigeert__isnull=True, datum__range=jaar_range(jaar))
             | Q(corrigeert__isnull=False, corrigeert__datum__range=jaar_range(jaar))
         )
-
-
-class AuditEntryQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
-    """The journal. An entry carries the corporatie and cooperatie it concerns.
-
-    A corporatie's beheerder and auditor see entries tagged with their corporatie,
-    and untagged-corporatie entries (leden, activities, bookings) of cooperaties in
-    their scope; a bestuur sees entries of its own cooperatie that concern no
-    corporatie or that concern its own afspraken.
-    """
-
-    def scope_q(self, scope: Scope) -> Q:
-        q = Q(pk__in=[])
-        if scope.corporaties:
-            q |= Q(corporatie_id__in=scope.corporaties) | Q(
-                corporatie_id__isnull=True,
-                cooperatie_id__in=cooperatie_ids_of_corporaties(scope.corporaties),
-            )
-        if scope.bestuur_cooperaties:
-            q |= Q(cooperatie_id__in=scope.bestuur_cooperaties)
-        return q

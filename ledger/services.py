@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from afspraken.locks import ensure_year_open, lock_cooperatie
 from cooperatie import permissions
 from cooperatie.models import Cooperatie, Lid
+from kern import writes
 
-from . import writes
 from .bijlagen import EXTENSIONS, sniff_content_type
 from .models import Activiteit, Bijlage, Boeking
 

@@ -47,7 +47,7 @@ from tests.seeding import (  # noqa: F401  (the test data seed's hooks and fixtu
 def journaal_sleutel(tmp_path_factory):
     """The Ed25519 key that signs journal checkpoints, one per test worker (in
     production a file outside the database, see docs/journal.md)."""
-    from ledger import checkpoints
+    from kern import checkpoints
 
     path = tmp_path_factory.mktemp("journaal") / "journaal-ed25519.pem"
     checkpoints.generate_key(path)

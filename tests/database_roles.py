@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pytest
 
-from ledger import dbroles
+from kern import dbroles
 
 # SECURITY DEFINER: runs with the owner's rights in the caller's transaction.
 AS_OWNER_FUNCTION = """

@@ -14,8 +14,8 @@ from django.db import models
 
 import pytest
 
-from ledger import journal
-from ledger.models import AuditEntry
+from kern import journal
+from kern.models import AuditEntry
 
 
 def public_services(module) -> set[str]:

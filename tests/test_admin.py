@@ -38,16 +38,14 @@ from cooperatie.models import (
 )
 from cooperatie.privacy import log_inzage
 from cooperatie.services import apitoken_create
-from ledger import checkpoints, journal
-from ledger.models import (
-    Activiteit,
+from kern import checkpoints, journal
+from kern.models import (
     AuditChainHead,
     AuditChainVerification,
+    AuditCheckpoint,
     AuditEntry,
-    Bijlage,
-    Boeking,
-    JournaalCheckpoint,
 )
+from ledger.models import Activiteit, Bijlage, Boeking
 from tests.cooperatie.factories import GebouwFactory, UserFactory
 from tests.ledger.factories import PNG_1PX
 
@@ -70,7 +68,7 @@ REGISTERED = (
     AuditEntry,
     AuditChainHead,
     AuditChainVerification,
-    JournaalCheckpoint,
+    AuditCheckpoint,
     ApiToken,
     LedenInzage,
 )
@@ -81,7 +79,7 @@ ADD_DISABLED = {
     AuditEntry,
     AuditChainHead,
     AuditChainVerification,
-    JournaalCheckpoint,
+    AuditCheckpoint,
     ApiToken,
     LedenInzage,
 }
@@ -96,7 +94,7 @@ VIEW_ONLY = {
     AuditEntry,
     AuditChainHead,
     AuditChainVerification,
-    JournaalCheckpoint,
+    AuditCheckpoint,
     ApiToken,
     LedenInzage,
 }
@@ -202,7 +200,7 @@ def _one_of_each(world) -> dict:
     objects[Jaarparameter] = world.jaarparameter
     objects[AuditChainHead] = AuditChainHead.objects.order_by("keten").first()
     objects[AuditChainVerification] = AuditChainVerification.objects.first()
-    objects[JournaalCheckpoint] = JournaalCheckpoint.objects.first()
+    objects[AuditCheckpoint] = AuditCheckpoint.objects.first()
     objects[ApiToken] = ApiToken.objects.filter(user=world.a.beheerder).first()
     objects[LedenInzage] = LedenInzage.objects.first()
     return objects
@@ -214,7 +212,7 @@ def _one_of_each(world) -> dict:
 def test_every_model_of_the_apps_is_registered_and_tested():
     models = {
         model
-        for label in ("cooperatie", "afspraken", "ledger")
+        for label in ("kern", "cooperatie", "afspraken", "ledger")
         for model in apps.get_app_config(label).get_models()
     }
     assert models == set(REGISTERED)
@@ -246,7 +244,7 @@ def test_change_page_of_one_object_answers_200(operator, world, model):
 
 @pytest.mark.parametrize(
     "model",
-    [Boeking, AuditEntry, Rapport, JournaalCheckpoint],
+    [Boeking, AuditEntry, Rapport, AuditCheckpoint],
     ids=lambda m: m.__name__,
 )
 def test_append_only_rows_cannot_be_changed_or_deleted(operator, world, model):

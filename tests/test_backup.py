@@ -20,8 +20,8 @@ import pytest
 
 from afspraken import rapporten, services
 from afspraken.models import Rapport
-from ledger import backup, dbroles
-from ledger.journal import verify_chain
+from kern import backup, dbroles
+from kern.journal import verify_chain
 from tests.helpers import fresh
 
 

@@ -19,10 +19,11 @@ from rest_framework.test import APIClient
 
 from cooperatie import services as cooperatie_services
 from cooperatie.models import Gebouw
-from ledger import journal
+from kern import journal
+from kern.journal import verify_chain
+from kern.models import AuditEntry
 from ledger import services as ledger_services
-from ledger.journal import verify_chain
-from ledger.models import AuditEntry, Boeking
+from ledger.models import Boeking
 from tests.helpers import fresh, journal_mark
 
 WRITERS = 20

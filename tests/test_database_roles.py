@@ -21,7 +21,7 @@ import pytest
 from psycopg import errors
 
 from afspraken.models import Toetsing
-from ledger import dbroles
+from kern import dbroles
 from tests.ledger.tamper import as_owner
 
 pytestmark = [

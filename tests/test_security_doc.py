@@ -130,7 +130,7 @@ owner by themselves, and `migrate` and `restore` end by granting the runtime
 role (`python manage.py grant_runtime_role [role]` does only that). The grant
 revokes whatever the runtime role held and gives it, derived from the installed
 models (`ledger/dbroles.py`; the one append-only marker is
-`ledger.immutable.AppendOnlyModel`):
+`kern.immutable.AppendOnlyModel`):
 
 - `USAGE` on the schema, no `CREATE` (revoked from `PUBLIC` too);
 - `SELECT` on every table, `USAGE, SELECT` on every sequence;
@@ -160,7 +160,7 @@ Set-up: README, "PostgreSQL"; deployment: `docs/deploy.md`.
 
 
 def database_roles_section() -> str:
-    from ledger import dbroles
+    from kern import dbroles
 
     privileges = dbroles.table_privileges()
     append_only = [t for t, p in privileges.items() if "UPDATE" not in p]

@@ -36,11 +36,12 @@ from cooperatie.choices import (
 )
 from cooperatie.demo import DEMO_PASSWORD
 from cooperatie.models import Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst, Rol
-from ledger import journal
+from kern import journal
+from kern.journal import verify_chain
+from kern.models import AuditCheckpoint, AuditEntry
 from ledger.bijlagen import sniff_content_type
 from ledger.choices import BoekingSoort, Thema
-from ledger.journal import verify_chain
-from ledger.models import Activiteit, AuditEntry, Bijlage, Boeking, JournaalCheckpoint
+from ledger.models import Activiteit, Bijlage, Boeking
 
 # CBS gemeentecode -> (name, lowest and highest 4-digit postcode of the town),
 # kept here independently of the demo data.
@@ -396,7 +397,7 @@ def check_journal() -> None:
     call_command("verify_ledger", stdout=out)
     assert "Journaal in orde" in out.getvalue()
     assert (
-        JournaalCheckpoint.objects.filter(
+        AuditCheckpoint.objects.filter(
             aanleiding__startswith="afspraken.rapport:"
         ).count()
         == Rapport.objects.count()

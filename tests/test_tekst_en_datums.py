@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 
 from cooperatie import importeren, services
 from cooperatie.models import Cooperatie
-from cooperatie.validators import validate_multi_line, validate_single_line
+from kern.validators import validate_multi_line, validate_single_line
 from ledger import services as ledger_services
 from ledger.models import Activiteit, Boeking
 from tests.helpers import entries_since, fresh, journal_mark, table_state
@@ -38,10 +38,10 @@ SYSTEM_FIELDS = {
     },
     "cooperatie.LedenInzage": {"username"},
     "ledger.Bijlage": {"content_type", "sha256"},
-    "ledger.AuditChainHead": {"keten", "hash"},
-    "ledger.AuditChainVerification": {"keten", "hash"},
-    "ledger.JournaalCheckpoint": {"inhoud", "sleutel", "handtekening", "aanleiding"},
-    "ledger.AuditEntry": {
+    "kern.AuditChainHead": {"keten", "hash"},
+    "kern.AuditChainVerification": {"keten", "hash"},
+    "kern.AuditCheckpoint": {"inhoud", "sleutel", "handtekening", "aanleiding"},
+    "kern.AuditEntry": {
         "keten",
         "actor_name",
         "action",
@@ -67,7 +67,7 @@ def user_text_fields() -> list[tuple[str, models.Field]]:
     """Every text field a user fills in, of the three domain apps."""
     return [
         (f"{model._meta.label}.{field.name}", field)
-        for label in ("cooperatie", "afspraken", "ledger")
+        for label in ("kern", "cooperatie", "afspraken", "ledger")
         for model in apps.get_app_config(label).get_models()
         for field in model._meta.get_fields()
         if isinstance(field, models.CharField | models.TextField)

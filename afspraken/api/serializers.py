@@ -5,8 +5,8 @@ from django.conf import settings
 from rest_framework import serializers
 from rest_framework.utils import html
 
-from cooperatie.api.base import ModelSerializer, ScopedRelatedField, Serializer
 from cooperatie.models import Cooperatie, Corporatie, Gebouw
+from kern.api.base import ModelSerializer, ScopedRelatedField, Serializer
 
 from ..choices import Verdict
 from ..forms.rapporten import too_large_message

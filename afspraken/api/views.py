@@ -11,16 +11,16 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from cooperatie.api.base import (
+from cooperatie.api.views import WriteSerializers, _summaries
+from cooperatie.models import Corporatie
+from kern.api.base import (
     CreateMixin,
     DestroyMixin,
     ReadViewSet,
     UpdateMixin,
     etag_of,
 )
-from cooperatie.api.parsers import BoundedJSONParser, refuse_larger_than
-from cooperatie.api.views import WriteSerializers, _summaries
-from cooperatie.models import Corporatie
+from kern.api.parsers import BoundedJSONParser, refuse_larger_than
 
 from .. import rapporten, services, tasks
 from ..filtersets import (

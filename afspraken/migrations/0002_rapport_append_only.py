@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from ledger.immutable import append_only_trigger
+from kern.immutable import append_only_trigger
 
 
 class Migration(migrations.Migration):

@@ -13,7 +13,7 @@ import hashlib
 
 from django.db import migrations
 
-from ledger.journal import GENESIS_HASH, canonical_json, keten_of
+from kern.journal import GENESIS_HASH, canonical_json, keten_of
 
 TABLES = ("ledger_auditentry", "afspraken_rapport")
 

@@ -3,7 +3,7 @@
 import django.core.validators
 from django.db import migrations, models
 
-import cooperatie.validators
+import kern.validators
 
 
 class Migration(migrations.Migration):
@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="Verwijzing naar de gemeentelijke prestatieafspraken.",
                 max_length=300,
-                validators=[cooperatie.validators.validate_single_line],
+                validators=[kern.validators.validate_single_line],
                 verbose_name="prestatieafspraak",
             ),
         ),
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
             name="titel",
             field=models.CharField(
                 max_length=200,
-                validators=[cooperatie.validators.validate_single_line],
+                validators=[kern.validators.validate_single_line],
                 verbose_name="titel",
             ),
         ),
@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
                 max_length=2000,
                 validators=[
                     django.core.validators.MaxLengthValidator(2000),
-                    cooperatie.validators.validate_multi_line,
+                    kern.validators.validate_multi_line,
                 ],
                 verbose_name="toelichting",
             ),
@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
                 max_length=2000,
                 validators=[
                     django.core.validators.MaxLengthValidator(2000),
-                    cooperatie.validators.validate_multi_line,
+                    kern.validators.validate_multi_line,
                 ],
                 verbose_name="bron",
             ),
@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
                 max_length=2000,
                 validators=[
                     django.core.validators.MaxLengthValidator(2000),
-                    cooperatie.validators.validate_multi_line,
+                    kern.validators.validate_multi_line,
                 ],
                 verbose_name="reden van terugsturen",
             ),
@@ -77,7 +77,7 @@ class Migration(migrations.Migration):
                 max_length=2000,
                 validators=[
                     django.core.validators.MaxLengthValidator(2000),
-                    cooperatie.validators.validate_multi_line,
+                    kern.validators.validate_multi_line,
                 ],
                 verbose_name="toelichting",
             ),
@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
             name="omschrijving",
             field=models.CharField(
                 max_length=300,
-                validators=[cooperatie.validators.validate_single_line],
+                validators=[kern.validators.validate_single_line],
                 verbose_name="omschrijving",
             ),
         ),

@@ -37,7 +37,8 @@ from cooperatie.ui import (
     in_portal,
     paginate,
 )
-from ledger.models import Activiteit, AuditEntry, Boeking
+from kern.models import AuditEntry
+from ledger.models import Activiteit, Boeking
 
 from .. import evaluatie, selectors, services, signalering
 from ..charts import Staaf, staafdiagram

@@ -3,8 +3,9 @@ output; the rules live in the services."""
 
 from rest_framework import serializers
 
+from kern.api.base import ModelSerializer, ScopedRelatedField, Serializer
+
 from ..models import ApiToken, Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst
-from .base import ModelSerializer, ScopedRelatedField, Serializer
 
 
 class CorporatieSerializer(ModelSerializer):

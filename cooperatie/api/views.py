@@ -7,6 +7,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from kern.api.base import CreateMixin, DestroyMixin, ReadViewSet, UpdateMixin, etag_of
+
 from .. import privacy, services
 from ..filtersets import (
     CooperatieFilter,
@@ -24,9 +26,7 @@ from ..models import (
     Lid,
     Overeenkomst,
 )
-from . import schema  # noqa: F401  (registers the token scheme with the schema)
 from . import serializers as s
-from .base import CreateMixin, DestroyMixin, ReadViewSet, UpdateMixin, etag_of
 
 
 def _summaries(noun: str, plural: str, *, write=True, delete=False) -> dict:

@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import cooperatie.validators
+import kern.validators
 
 
 class Migration(migrations.Migration):
@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 help_text="Waarvoor de token dient.",
                 max_length=100,
-                validators=[cooperatie.validators.validate_single_line],
+                validators=[kern.validators.validate_single_line],
                 verbose_name="naam",
             ),
         ),
@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
             field=models.EmailField(
                 blank=True,
                 max_length=254,
-                validators=[cooperatie.validators.validate_single_line],
+                validators=[kern.validators.validate_single_line],
                 verbose_name="e-mail",
             ),
         ),
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
             name="naam",
             field=models.CharField(
                 max_length=200,
-                validators=[cooperatie.validators.validate_single_line],
+                validators=[kern.validators.validate_single_line],
                 verbose_name="naam",
             ),
         ),
@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
             name="website",
             field=models.URLField(
                 blank=True,
-                validators=[cooperatie.validators.validate_single_line],
+                validators=[kern.validators.validate_single_line],
                 verbose_name="website",
             ),
         ),
@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
             name="naam",
             field=models.CharField(
                 max_length=200,
-                validators=[cooperatie.validators.validate_single_line],
+                validators=[kern.validators.validate_single_line],
                 verbose_name="naam",
             ),
         ),
@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
             name="plaats",
             field=models.CharField(
                 max_length=100,
-                validators=[cooperatie.validators.validate_single_line],
+                validators=[kern.validators.validate_single_line],
                 verbose_name="plaats",
             ),
         ),
@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
             name="complexnummer",
             field=models.CharField(
                 max_length=20,
-                validators=[cooperatie.validators.validate_single_line],
+                validators=[kern.validators.validate_single_line],
                 verbose_name="complexnummer",
             ),
         ),
@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
             name="huisnummer",
             field=models.CharField(
                 max_length=20,
-                validators=[cooperatie.validators.validate_single_line],
+                validators=[kern.validators.validate_single_line],
                 verbose_name="huisnummer",
             ),
         ),
@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
             name="naam",
             field=models.CharField(
                 max_length=200,
-                validators=[cooperatie.validators.validate_single_line],
+                validators=[kern.validators.validate_single_line],
                 verbose_name="naam",
             ),
         ),
@@ -99,7 +99,7 @@ class Migration(migrations.Migration):
             name="plaats",
             field=models.CharField(
                 max_length=100,
-                validators=[cooperatie.validators.validate_single_line],
+                validators=[kern.validators.validate_single_line],
                 verbose_name="plaats",
             ),
         ),
@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
             name="straat",
             field=models.CharField(
                 max_length=200,
-                validators=[cooperatie.validators.validate_single_line],
+                validators=[kern.validators.validate_single_line],
                 verbose_name="straat",
             ),
         ),
@@ -119,7 +119,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="Straat en huisnummer van de woning, bijv. Kastanjelaan 12-3.",
                 max_length=200,
-                validators=[cooperatie.validators.validate_single_line],
+                validators=[kern.validators.validate_single_line],
                 verbose_name="adres",
             ),
         ),
@@ -129,7 +129,7 @@ class Migration(migrations.Migration):
             field=models.EmailField(
                 blank=True,
                 max_length=254,
-                validators=[cooperatie.validators.validate_single_line],
+                validators=[kern.validators.validate_single_line],
                 verbose_name="e-mail",
             ),
         ),
@@ -138,7 +138,7 @@ class Migration(migrations.Migration):
             name="naam",
             field=models.CharField(
                 max_length=200,
-                validators=[cooperatie.validators.validate_single_line],
+                validators=[kern.validators.validate_single_line],
                 verbose_name="naam",
             ),
         ),
@@ -148,7 +148,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 max_length=20,
-                validators=[cooperatie.validators.validate_single_line],
+                validators=[kern.validators.validate_single_line],
                 verbose_name="telefoon",
             ),
         ),

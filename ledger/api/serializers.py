@@ -2,10 +2,11 @@
 
 from rest_framework import serializers
 
-from cooperatie.api.base import ModelSerializer, ScopedRelatedField, Serializer
 from cooperatie.models import Cooperatie, Lid
+from kern.api.base import ModelSerializer, ScopedRelatedField, Serializer
+from kern.models import AuditEntry
 
-from ..models import Activiteit, AuditEntry, Bijlage, Boeking
+from ..models import Activiteit, Bijlage, Boeking
 
 
 class BijlageSerializer(ModelSerializer):

@@ -6,12 +6,13 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from cooperatie.api.base import CreateMixin, DestroyMixin, ReadViewSet, UpdateMixin
 from cooperatie.api.views import WriteSerializers, _summaries
+from kern.api.base import CreateMixin, DestroyMixin, ReadViewSet, UpdateMixin
+from kern.models import AuditEntry
 
 from .. import services
 from ..filtersets import ActiviteitFilter, BoekingFilter, JournaalFilter
-from ..models import Activiteit, AuditEntry, Boeking
+from ..models import Activiteit, Boeking
 from . import serializers as s
 
 

@@ -3,7 +3,7 @@ PostgreSQL; the journal head row exists from the start."""
 
 from django.db import migrations
 
-from ledger.immutable import append_only_trigger
+from kern.immutable import append_only_trigger
 
 
 def create_head(apps, schema_editor):

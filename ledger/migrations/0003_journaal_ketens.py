@@ -3,7 +3,7 @@ name; the verification marks of the auditor's page; signed checkpoints."""
 
 from django.db import migrations, models
 
-from ledger.immutable import append_only_trigger
+from kern.immutable import append_only_trigger
 
 
 class Migration(migrations.Migration):

@@ -3,7 +3,7 @@
 import django.core.validators
 from django.db import migrations, models
 
-import cooperatie.validators
+import kern.validators
 
 
 class Migration(migrations.Migration):
@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             model_name="activiteit",
             name="datum",
             field=models.DateField(
-                validators=[cooperatie.validators.validate_plausible_date],
+                validators=[kern.validators.validate_plausible_date],
                 verbose_name="datum",
             ),
         ),
@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 max_length=5000,
                 validators=[
                     django.core.validators.MaxLengthValidator(5000),
-                    cooperatie.validators.validate_multi_line,
+                    kern.validators.validate_multi_line,
                 ],
                 verbose_name="omschrijving",
             ),
@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 max_length=300,
-                validators=[cooperatie.validators.validate_single_line],
+                validators=[kern.validators.validate_single_line],
                 verbose_name="partners",
             ),
         ),
@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
             name="titel",
             field=models.CharField(
                 max_length=200,
-                validators=[cooperatie.validators.validate_single_line],
+                validators=[kern.validators.validate_single_line],
                 verbose_name="titel",
             ),
         ),
@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 max_length=200,
-                validators=[cooperatie.validators.validate_single_line],
+                validators=[kern.validators.validate_single_line],
                 verbose_name="omschrijving",
             ),
         ),
@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
             model_name="boeking",
             name="datum",
             field=models.DateField(
-                validators=[cooperatie.validators.validate_plausible_date],
+                validators=[kern.validators.validate_plausible_date],
                 verbose_name="datum",
             ),
         ),
@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
             name="omschrijving",
             field=models.CharField(
                 max_length=300,
-                validators=[cooperatie.validators.validate_single_line],
+                validators=[kern.validators.validate_single_line],
                 verbose_name="omschrijving",
             ),
         ),

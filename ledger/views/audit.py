@@ -17,10 +17,10 @@ from django.views.decorators.http import require_GET
 from cooperatie.models import Cooperatie
 from cooperatie.scope import cooperatie_ids_of_corporaties
 from cooperatie.ui import audit_view, paginate
+from kern import journal
+from kern.models import AuditEntry
 
-from .. import journal
 from ..forms.audit import JournaalFilterForm
-from ..models import AuditEntry
 
 PER_PAGINA = 50
 

@@ -20,7 +20,7 @@ from afspraken.models import (
     Toetsing,
     Toezegging,
 )
-from ledger import journal
+from kern import journal
 from tests.cooperatie.factories import (
     CooperatieFactory,
     CorporatieFactory,

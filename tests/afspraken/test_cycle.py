@@ -17,9 +17,9 @@ from afspraken import selectors, services
 from afspraken.choices import Indicator, Richting, ToetsingStatus, Verdict
 from afspraken.models import Rapport, Toetsing
 from cooperatie import services as cooperatie_services
+from kern.journal import verify_chain
+from kern.models import AuditEntry
 from ledger import services as ledger_services
-from ledger.journal import verify_chain
-from ledger.models import AuditEntry
 from tests.afspraken.factories import (
     AfspraakFactory,
     ToetsingFactory,

@@ -19,7 +19,7 @@ from afspraken import rapporten, services
 from afspraken.choices import Indicator, Verdict
 from afspraken.models import Rapport
 from afspraken.pdf import StaticOnlyURLFetcher, render_pdf
-from ledger.immutable import ImmutableRowError
+from kern.immutable import ImmutableRowError
 from tests.afspraken.factories import ToezeggingFactory
 from tests.helpers import fresh
 from tests.ledger.factories import ActiviteitFactory

@@ -19,13 +19,13 @@ import pytest
 from rest_framework.test import APIClient
 
 from config.api_urls import router
-from cooperatie.api.base import ScopedViewSet
-from cooperatie.api.filtering import fields_read, root_field
 from cooperatie.api.views import LidViewSet
 from cooperatie.choices import Bestuursfunctie, Doelgroep
 from cooperatie.filtersets import LidFilter
 from cooperatie.models import Lid
 from cooperatie.privacy import MemberMask
+from kern.api.base import ScopedViewSet
+from kern.api.filtering import fields_read, root_field
 from tests.cooperatie.factories import LidFactory, RolFactory, UserFactory
 from tests.helpers import fresh
 

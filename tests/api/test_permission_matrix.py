@@ -653,7 +653,7 @@ def test_every_write_cell_names_its_journal_action():
 
 DATA_MODELS = [
     model
-    for label in ("cooperatie", "afspraken", "ledger")
+    for label in ("kern", "cooperatie", "afspraken", "ledger")
     for model in apps.get_app_config(label).get_models()
 ]
 

@@ -44,7 +44,8 @@ from cooperatie.models import (
     Lid,
     Overeenkomst,
 )
-from ledger.models import Activiteit, AuditEntry, Boeking
+from kern.models import AuditEntry
+from ledger.models import Activiteit, Boeking
 
 # Examples per operation and role; SCHEMATHESIS_EXAMPLES=200 for a deeper run.
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "30"))

@@ -15,7 +15,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from cooperatie.models import ApiToken
-from ledger.models import AuditEntry
+from kern.models import AuditEntry
 from tests.cooperatie.factories import PASSWORD
 from tests.helpers import entries_since, entry_json, journal_mark
 

@@ -21,7 +21,8 @@ from rest_framework.test import APIClient
 from afspraken.models import Afspraak, Beoordeling, Rapport, Toetsing, Toezegging
 from cooperatie import services as cooperatie_services
 from cooperatie.models import ApiToken, Cooperatie, Gebouw, Lid, Overeenkomst
-from ledger.models import Activiteit, AuditEntry, Boeking
+from kern.models import AuditEntry
+from ledger.models import Activiteit, Boeking
 from tests.conftest import make_tenant
 from tests.cooperatie.factories import CorporatieFactory, RolFactory, UserFactory
 

@@ -13,7 +13,8 @@ from playwright.sync_api import Page, expect
 
 from afspraken.choices import Indicator, ToetsingStatus, Verdict
 from afspraken.models import Rapport, Toetsing
-from ledger.models import Activiteit, AuditEntry, Boeking
+from kern.models import AuditEntry
+from ledger.models import Activiteit, Boeking
 from tests.afspraken.factories import ToezeggingFactory
 
 from .helpers import DESKTOP, PHONE, flash, login, logout, menu, png_photo, screenshot

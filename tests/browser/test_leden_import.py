@@ -8,7 +8,7 @@ import datetime
 from playwright.sync_api import Page, expect
 
 from cooperatie.models import Lid
-from ledger.models import AuditEntry
+from kern.models import AuditEntry
 
 from .helpers import flash, login, menu
 

@@ -12,7 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from cooperatie.models import Lid
-from ledger.models import AuditEntry, Boeking
+from kern.models import AuditEntry
+from ledger.models import Boeking
 
 from .helpers import flash, login
 

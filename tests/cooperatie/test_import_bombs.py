@@ -30,9 +30,10 @@ from django.urls import reverse
 import pytest
 from openpyxl.utils import get_column_letter
 
-from cooperatie import importeren, xlsx_check
+from cooperatie import importeren
 from cooperatie.importeren import MemberImportError, parse_file
 from cooperatie.models import Lid
+from kern import xlsx_check
 from tests.helpers import table_state
 
 MAIN = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -27,8 +27,8 @@ from hypothesis import strategies as st
 from cooperatie import importeren
 from cooperatie.importeren import COLUMNS, MemberImportError, parse_file
 from cooperatie.models import Lid
-from cooperatie.validators import CONTROL_CHARACTERS
-from ledger.models import AuditEntry
+from kern.models import AuditEntry
+from kern.validators import CONTROL_CHARACTERS
 from tests.helpers import table_state
 
 CASES: Counter[str] = Counter()

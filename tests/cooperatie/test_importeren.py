@@ -23,7 +23,7 @@ from cooperatie.importeren import (
     parse_file,
 )
 from cooperatie.models import Lid
-from ledger.models import AuditEntry
+from kern.models import AuditEntry
 from tests.cooperatie.factories import LidFactory
 from tests.helpers import entries_since, entry_json, journal_mark, table_state
 

@@ -18,8 +18,8 @@ from afspraken import rapporten
 from cooperatie import privacy, services
 from cooperatie.choices import Doelgroep
 from cooperatie.models import LedenInzage, Lid
-from ledger.journal import personal_digest, verify_chain
-from ledger.models import AuditEntry
+from kern.journal import personal_digest, verify_chain
+from kern.models import AuditEntry
 from tests.cooperatie.factories import (
     CooperatieFactory,
     LidFactory,

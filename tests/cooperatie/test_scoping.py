@@ -59,7 +59,7 @@ UNSCOPED = {
     "Jaarparameter",
     "AuditChainHead",
     "AuditChainVerification",
-    "JournaalCheckpoint",
+    "AuditCheckpoint",
     "ApiToken",
     "LedenInzage",
 }
@@ -72,7 +72,7 @@ def test_model_list_covers_every_tenant_object(world):
 def test_every_model_of_the_apps_is_in_the_scoping_matrix():
     models = {
         model.__name__
-        for label in ("cooperatie", "afspraken", "ledger")
+        for label in ("kern", "cooperatie", "afspraken", "ledger")
         for model in apps.get_app_config(label).get_models()
     }
     assert models - UNSCOPED == set(MODELS)

@@ -13,7 +13,7 @@ import pytest
 from afspraken import services as afspraak_services
 from cooperatie import services
 from cooperatie.models import Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst, Rol
-from ledger.models import AuditEntry
+from kern.models import AuditEntry
 from tests.cooperatie.factories import (
     CooperatieFactory,
     GebouwFactory,

@@ -9,9 +9,10 @@ from django.db import transaction
 import factory
 from factory.django import DjangoModelFactory
 
-from ledger import journal
+from kern import journal
+from kern.models import AuditEntry
 from ledger.choices import BoekingSoort, Thema
-from ledger.models import Activiteit, AuditEntry, Bijlage, Boeking
+from ledger.models import Activiteit, Bijlage, Boeking
 from tests.cooperatie.factories import CooperatieFactory, UserFactory
 
 PNG_1PX = (

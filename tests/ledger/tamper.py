@@ -12,7 +12,7 @@ the transaction (`session_replication_role = replica`).
 
 from django.db import connection
 
-from ledger import dbroles
+from kern import dbroles
 
 
 def _as_owner(sql: str, params, *, bypass_triggers: bool) -> None:

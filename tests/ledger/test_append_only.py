@@ -10,9 +10,10 @@ from django.db import DatabaseError, connection, transaction  # noqa: F401 (skip
 import pytest
 
 from afspraken.models import Rapport
+from kern.immutable import ImmutableRowError
+from kern.models import AuditEntry
 from ledger import services
-from ledger.immutable import ImmutableRowError
-from ledger.models import AuditEntry, Boeking
+from ledger.models import Boeking
 from tests.afspraken.factories import RapportFactory
 from tests.cooperatie.factories import CooperatieFactory, RolFactory
 from tests.ledger.factories import AuditEntryFactory, BoekingFactory

@@ -15,9 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kern.models import AuditEntry
 from ledger import services
 from ledger.bijlagen import EXTENSIONS, sniff_content_type
-from ledger.models import AuditEntry, Bijlage
+from ledger.models import Bijlage
 from tests.helpers import table_state
 
 CASES: Counter[str] = Counter()

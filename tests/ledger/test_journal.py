@@ -12,8 +12,8 @@ import pytest
 
 from cooperatie import services as cooperatie_services
 from cooperatie.models import Lid
-from ledger import journal
-from ledger.models import AuditChainHead, AuditEntry
+from kern import journal
+from kern.models import AuditChainHead, AuditEntry
 from tests.cooperatie.factories import CooperatieFactory, RolFactory, UserFactory
 from tests.ledger.factories import AuditEntryFactory
 from tests.ledger.tamper import raw

@@ -22,9 +22,9 @@ import pytest
 from afspraken import rapporten, services
 from afspraken.models import Rapport
 from cooperatie import services as cooperatie_services
-from ledger import checkpoints, journal
+from kern import checkpoints, journal
+from kern.models import AuditChainHead, AuditCheckpoint, AuditEntry
 from ledger import services as ledger_services
-from ledger.models import AuditChainHead, AuditEntry, JournaalCheckpoint
 from tests.afspraken.factories import RapportFactory, ToetsingFactory
 from tests.helpers import fresh
 from tests.ledger.tamper import raw
@@ -359,7 +359,7 @@ def test_a_seal_records_both_chain_heads_and_signs_a_checkpoint(sealed, world):
     assert corp in text
     assert coop in text
 
-    checkpoint = JournaalCheckpoint.objects.get(
+    checkpoint = AuditCheckpoint.objects.get(
         aanleiding=f"afspraken.rapport:{sealed.pk}"
     )
     payload = checkpoints.read_document(

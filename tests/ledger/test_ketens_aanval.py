@@ -25,9 +25,9 @@ import pytest
 from afspraken import rapporten, services
 from afspraken.models import Rapport
 from cooperatie import services as cooperatie_services
-from ledger import checkpoints, journal
+from kern import checkpoints, journal
+from kern.models import AuditChainHead, AuditCheckpoint, AuditEntry
 from ledger import services as ledger_services
-from ledger.models import AuditChainHead, AuditEntry, JournaalCheckpoint
 from ledger.views.audit import _ketencontrole
 from tests.afspraken.factories import RapportFactory, ToetsingFactory
 from tests.cooperatie.factories import CooperatieFactory
@@ -231,9 +231,9 @@ def test_the_bundle_carries_a_checkpoint_that_covers_the_seal(world, tmp_path):
     `aanleiding` and a later time must not replace the one made at sealing."""
     bestand = tmp_path / "oud.json"
     call_command("export_checkpoint", str(bestand))
-    oud = JournaalCheckpoint.objects.get(aanleiding="export_checkpoint")
+    oud = AuditCheckpoint.objects.get(aanleiding="export_checkpoint")
     rapport = _seal(world.a)
-    JournaalCheckpoint.objects.create(
+    AuditCheckpoint.objects.create(
         created_at=timezone.now() + datetime.timedelta(seconds=5),
         inhoud=oud.inhoud,
         sleutel=oud.sleutel,

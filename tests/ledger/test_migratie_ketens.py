@@ -12,7 +12,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 import pytest
 
-from ledger import journal
+from kern import journal
 
 OLD = [("ledger", "0002_append_only"), ("afspraken", "0005_toetsing_seal_trigger")]
 NEW = [
@@ -72,8 +72,8 @@ def test_a_single_chain_journal_is_rechained_per_organisation():
 
     call_command("migrate", verbosity=0)
 
-    from ledger.models import AuditChainHead as Head
-    from ledger.models import AuditEntry as Entry
+    from kern.models import AuditChainHead as Head
+    from kern.models import AuditEntry as Entry
 
     chains = {
         keten: list(

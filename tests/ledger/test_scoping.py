@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ledger.models import AuditEntry
+from kern.models import AuditEntry
 from tests.afspraken.factories import AfspraakFactory
 from tests.cooperatie.factories import (
     CooperatieFactory,

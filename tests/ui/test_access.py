@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import pytest
 
-from ledger.models import AuditEntry
+from kern.models import AuditEntry
 
 PORTAL_KWARG = {
     "beheer": "corporatie_id",

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 import pytest
 
-from ledger import journal
-from ledger.models import AuditEntry
+from kern import journal
+from kern.models import AuditEntry
 from tests.ledger.factories import AuditEntryFactory
 from tests.ledger.tamper import raw
 

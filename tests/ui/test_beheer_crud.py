@@ -14,7 +14,7 @@ import pytest
 from afspraken.choices import Indicator
 from afspraken.models import Afspraak, Toezegging
 from cooperatie.models import Cooperatie, Gebouw, Overeenkomst
-from ledger.models import AuditEntry
+from kern.models import AuditEntry
 from tests.cooperatie.factories import (
     CorporatieFactory,
     GebouwFactory,

@@ -18,7 +18,7 @@ from afspraken import services
 from afspraken.choices import Indicator, ToetsingStatus, Verdict
 from afspraken.forms.toetsing import NIET_GEOPEND
 from afspraken.models import Rapport, Toetsing
-from ledger.models import AuditEntry
+from kern.models import AuditEntry
 from tests.afspraken.factories import (
     AfspraakFactory,
     ToetsingFactory,

@@ -13,8 +13,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from cooperatie.models import LedenInzage, Lid
-from ledger.journal import verify_chain
-from ledger.models import AuditEntry
+from kern.journal import verify_chain
+from kern.models import AuditEntry
 from tests.helpers import fresh
 
 

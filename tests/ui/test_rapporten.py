@@ -18,7 +18,7 @@ import pytest
 
 from afspraken import services
 from afspraken.models import Rapport
-from ledger.models import AuditEntry
+from kern.models import AuditEntry
 from tests.cooperatie.factories import CorporatieFactory, RolFactory, UserFactory
 from tests.helpers import fresh
 

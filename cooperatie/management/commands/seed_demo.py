@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from cooperatie import demo
-from ledger.journal import verify_chain
+from kern.journal import verify_chain
 
 
 class _OnceFilter(logging.Filter):

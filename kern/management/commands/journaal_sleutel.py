@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ledger import checkpoints
+from kern import checkpoints
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ledger import checkpoints, journal
+from kern import checkpoints, journal
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ Without DATABASE_OWNER_URL this is Django's own `migrate`.
 
 from django.core.management.commands import migrate
 
-from ledger import dbroles
+from kern import dbroles
 
 
 class Command(migrate.Command):

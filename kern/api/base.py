@@ -29,13 +29,13 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from cooperatie.security_log import (
+from kern import journal, writes
+from kern.security_log import (
     FORBIDDEN,
     OUT_OF_SCOPE,
     exists_outside_scope,
     log_denied,
 )
-from ledger import journal, writes
 
 from .filtering import ApiFilterBackend, ApiOrderingFilter, FieldMask
 from .schema import AutoSchema

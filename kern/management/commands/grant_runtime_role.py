@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from ledger import dbroles
+from kern import dbroles
 
 
 class Command(BaseCommand):

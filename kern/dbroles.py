@@ -3,7 +3,7 @@
 The owner role (DATABASE_OWNER_URL) owns the schema, its tables, sequences and
 the append-only triggers. The runtime role (DATABASE_URL) owns nothing: it may
 read every table and insert into the models' tables, and update and delete only
-rows of models that are not append-only (`ledger.immutable.AppendOnlyModel`, the
+rows of models that are not append-only (`kern.immutable.AppendOnlyModel`, the
 one marker). Because it owns no table it cannot disable, drop or replace a
 trigger, alter or truncate a table, or create objects in the schema.
 

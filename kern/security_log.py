@@ -15,7 +15,7 @@ import logging
 
 from django.core.exceptions import ValidationError
 
-from ledger.middleware import current_request_id
+from kern.middleware import current_request_id
 
 logger = logging.getLogger("coopsturing.security")
 

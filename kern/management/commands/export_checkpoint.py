@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from ledger import checkpoints, journal
+from kern import checkpoints, journal
 
 
 class Command(BaseCommand):

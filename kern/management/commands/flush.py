@@ -5,7 +5,7 @@ TransactionTestCase) flush through this command after every test.
 
 from django.core.management.commands import flush
 
-from ledger import dbroles
+from kern import dbroles
 
 
 class Command(flush.Command):

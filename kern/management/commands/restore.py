@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ledger import backup, dbroles
+from kern import backup, dbroles
 
 
 class Command(BaseCommand):

@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 from . import journal
-from .models import AuditEntry, JournaalCheckpoint
+from .models import AuditCheckpoint, AuditEntry
 
 logger = logging.getLogger("coopsturing.security")
 
@@ -136,7 +136,7 @@ def sign_heads(
     *,
     aanleiding: str = "",
     key: Ed25519PrivateKey | None = None,
-) -> JournaalCheckpoint:
+) -> AuditCheckpoint:
     """Sign these heads and store the checkpoint (append-only)."""
     key = key or load_private_key()
     moment = timezone.now()
@@ -149,7 +149,7 @@ def sign_heads(
             "ketens": {k.keten: {"seq": k.seq, "hash": k.hash} for k in koppen},
         }
     )
-    return JournaalCheckpoint.objects.create(
+    return AuditCheckpoint.objects.create(
         created_at=moment,
         inhoud=inhoud,
         sleutel=public_hex(key.public_key()),
@@ -160,7 +160,7 @@ def sign_heads(
 
 def sign_heads_if_key(
     koppen: Iterable[journal.Kop], *, aanleiding: str
-) -> JournaalCheckpoint | None:
+) -> AuditCheckpoint | None:
     """As sign_heads, but a missing key is logged instead of raised: sealing a
     year never waits for an operator's key. `check --deploy` warns about it."""
     try:
@@ -171,7 +171,7 @@ def sign_heads_if_key(
     return sign_heads(koppen, aanleiding=aanleiding, key=key)
 
 
-def document(checkpoint: JournaalCheckpoint) -> bytes:
+def document(checkpoint: AuditCheckpoint) -> bytes:
     """The checkpoint as a file an operator or auditor keeps."""
     return (
         json.dumps(

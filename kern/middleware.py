@@ -1,10 +1,12 @@
-"""Tags every request with an id that journal entries carry."""
+"""Request middleware: the request id that journal entries and log lines carry,
+and the page language."""
 
 import contextvars
 import re
 import uuid
 
 from django.conf import settings
+from django.utils import translation
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
     "request_id", default=""
@@ -36,4 +38,28 @@ class RequestIdMiddleware:
         finally:
             _request_id.reset(token)
         response["X-Request-ID"] = request_id
+        return response
+
+
+class LanguageMiddleware:
+    """Dutch unless the user picked another language with the switch.
+
+    Unlike Django's LocaleMiddleware this ignores the browser's Accept-Language:
+    the product's users work in Dutch organisations on whatever computer is at
+    hand, and the page language must not change with the browser's settings.
+    The switch (``/i18n/setlang/``) stores the choice in the language cookie.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.languages = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if code not in self.languages:
+            code = settings.LANGUAGE_CODE
+        translation.activate(code)
+        request.LANGUAGE_CODE = code
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", code)
         return response

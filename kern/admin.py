@@ -1,0 +1,62 @@
+"""Admin of the journal: entries, chain heads, checkpoints and verification
+marks can only be viewed."""
+
+from django.contrib import admin
+
+from .admin_services import ServiceModelAdmin
+from .models import AuditChainHead, AuditChainVerification, AuditCheckpoint, AuditEntry
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ServiceModelAdmin):
+    """The journal: append-only, so view only."""
+
+    list_display = (
+        "keten",
+        "seq",
+        "timestamp",
+        "actor_name",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+    )
+    list_filter = ("action", "object_type")
+    search_fields = (
+        "keten",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "actor_name",
+        "request_id",
+        "hash",
+    )
+    date_hierarchy = "timestamp"
+    ordering = ("-timestamp", "-pk")
+    show_full_result_count = False
+
+
+@admin.register(AuditChainHead)
+class AuditChainHeadAdmin(ServiceModelAdmin):
+    """The journal's chain heads, for checking against `verify_ledger`; view only."""
+
+    list_display = ("keten", "seq", "hash")
+
+
+@admin.register(AuditCheckpoint)
+class AuditCheckpointAdmin(ServiceModelAdmin):
+    """Signed checkpoints of the chain heads; view only (append-only)."""
+
+    list_display = ("created_at", "aanleiding", "sleutel")
+    search_fields = ("aanleiding",)
+    ordering = ("-created_at", "-pk")
+
+
+@admin.register(AuditChainVerification)
+class AuditChainVerificationAdmin(ServiceModelAdmin):
+    """How far each chain was last verified (a cache of the auditor's page and
+    verify_ledger); view only."""
+
+    list_display = ("keten", "seq", "verified_at")
+    ordering = ("keten",)
