@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cooperatie",
     "afspraken",
     "ledger",
+    "demo",
     "csp",
     "axes",
 ]

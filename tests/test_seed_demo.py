@@ -25,7 +25,6 @@ import pytest
 from afspraken import rapporten
 from afspraken.choices import Indicator, Richting, ToetsingStatus, Verdict
 from afspraken.models import Afspraak, Beoordeling, Rapport, Toetsing
-from cooperatie import demo
 from cooperatie.choices import (
     Bestuursfunctie,
     CooperatieSoort,
@@ -34,8 +33,9 @@ from cooperatie.choices import (
     OvereenkomstSoort,
     RolSoort,
 )
-from cooperatie.demo import DEMO_PASSWORD
 from cooperatie.models import Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst, Rol
+from demo import wereld
+from demo.wereld import DEMO_PASSWORD
 from kern import journal
 from kern.journal import verify_chain
 from kern.models import AuditCheckpoint, AuditEntry
@@ -508,7 +508,7 @@ def test_seed_demo_refuses_when_a_demo_username_is_taken_and_writes_nothing():
 
 @pytest.mark.django_db
 def test_seed_demo_that_fails_late_writes_no_rows_and_leaves_no_files(monkeypatch):
-    jaarcyclus = demo._Builder._jaarcyclus
+    jaarcyclus = wereld._Builder._jaarcyclus
     stored = []
 
     def seal_one_then_fail(self, spec):
@@ -516,7 +516,7 @@ def test_seed_demo_that_fails_late_writes_no_rows_and_leaves_no_files(monkeypatc
         stored.extend(media_files())
         raise RuntimeError("stroomstoring")
 
-    monkeypatch.setattr(demo._Builder, "_jaarcyclus", seal_one_then_fail)
+    monkeypatch.setattr(wereld._Builder, "_jaarcyclus", seal_one_then_fail)
     before = all_counts()
 
     with pytest.raises(RuntimeError, match="stroomstoring"):

@@ -9,8 +9,8 @@ from django.core.management import call_command
 
 import pytest
 
-from cooperatie.demo import DEMO_PASSWORD, demo_logins
 from cooperatie.ui import portals_of
+from demo.wereld import DEMO_PASSWORD, demo_logins
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""Build the demo world (see `cooperatie.demo`), then print its sealed reports and
-the demo logins."""
+"""Build the demo world (see `demo.wereld`, its data in demo/data/wereld.yaml),
+then print its sealed reports and the demo logins."""
 
 import logging
 import time
@@ -7,8 +7,18 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from cooperatie import demo
+from demo.schema import DemoDataError
 from kern.journal import verify_chain
+
+
+def _wereld():
+    """`demo.wereld`, which reads and checks demo/data/wereld.yaml when first
+    imported: a mistake in that file is reported as the command's error."""
+    try:
+        from demo import wereld
+    except DemoDataError as exc:
+        raise CommandError(str(exc)) from exc
+    return wereld
 
 
 class _OnceFilter(logging.Filter):
@@ -43,13 +53,14 @@ class Command(BaseCommand):
             self._handle()
 
     def _handle(self):
+        wereld = _wereld()
         started = time.monotonic()
         weasyprint = logging.getLogger("weasyprint")
         once = _OnceFilter("Using fontTools instead of HarfBuzz-Subset")
         weasyprint.addFilter(once)
         try:
-            built = demo.seed()
-        except demo.DemoConflictError as exc:
+            built = wereld.seed()
+        except wereld.DemoConflictError as exc:
             raise CommandError(str(exc)) from exc
         finally:
             weasyprint.removeFilter(once)
@@ -59,7 +70,7 @@ class Command(BaseCommand):
                 self.style.SUCCESS(f"Demowereld aangemaakt in {elapsed:.1f} s.")
             )
             self.stdout.write("Rijen per model:")
-            counts = demo.row_counts()
+            counts = wereld.row_counts()
             width = max(len(label) for label, _count in counts)
             for label, count in counts:
                 self.stdout.write(f"  {label:<{width}}  {count:>5}")
@@ -69,21 +80,22 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 "De demowereld bestaat al (corporatie met KvK-nummer "
-                f"{demo.MARKER_KVK}); er is niets toegevoegd."
+                f"{wereld.WERELD.kenmerk_kvk}); er is niets toegevoegd."
             )
         self._rapporten()
         self.stdout.write("")
+        wachtwoord = wereld.DEMO_PASSWORD
         self.stdout.write(
-            f"Demo-logins (wachtwoord voor alle demogebruikers: {demo.DEMO_PASSWORD}):"
+            f"Demo-logins (wachtwoord voor alle demogebruikers: {wachtwoord}):"
         )
-        for line in demo.login_table(demo.demo_logins()):
+        for line in wereld.login_table(wereld.demo_logins()):
             self.stdout.write(line)
         self.stdout.write("")
-        self.stdout.write(f"Applicatie:   {demo.SITE_URL}")
-        self.stdout.write(f"Django-admin: {demo.ADMIN_URL}")
+        self.stdout.write(f"Applicatie:   {wereld.SITE_URL}")
+        self.stdout.write(f"Django-admin: {wereld.admin_url()}")
 
     def _rapporten(self):
-        rapporten = demo.sealed_reports()
+        rapporten = _wereld().sealed_reports()
         jaren = sorted({r.jaar for r in rapporten})
         self.stdout.write("")
         self.stdout.write(
