@@ -46,6 +46,7 @@ from faker import Faker
 from afspraken import services as afspraken_services
 from afspraken.choices import Indicator, Richting, Verdict
 from afspraken.models import Rapport
+from kern import formatting
 from ledger import services as ledger_services
 from ledger.choices import BoekingSoort, Thema
 
@@ -786,22 +787,6 @@ def _money(value: Decimal | int | str) -> Decimal:
     return Decimal(value).quantize(CENT)
 
 
-MAANDEN = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-
-
 def _opsomming(items: Sequence[str]) -> str:
     """`a, b en c`."""
     if len(items) < 2:
@@ -1463,7 +1448,7 @@ class _Builder:
         )
         ontbrekend = self.ontbrekend.pop(spec.naam, [])
         if ontbrekend:
-            maand = MAANDEN[spec.ontbrekende_maand - 1]
+            maand = formatting.maand(spec.ontbrekende_maand, taal="nl")
             bonnen = [
                 f"{f['omschrijving'][0].lower()}{f['omschrijving'][1:]} "
                 f"({f['datum'].day} {maand})"
