@@ -5,10 +5,12 @@ scripts, no external references, so it embeds in HTML and PDF alike."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from html import escape
 
 from django.utils.translation import gettext as _
+
+from kern.formatting import getal
 
 from .choices import Verdict
 
@@ -31,10 +33,6 @@ class Staaf:
     verdict: str
     maximaal: bool = False
     eerder: tuple[tuple[int, Decimal], ...] = ()
-
-
-def _fmt(value: Decimal) -> str:
-    return f"{value.quantize(Decimal('0.1'))}".replace(".", ",")
 
 
 def _open_svg(width: int, height: int, title: str) -> list[str]:
@@ -73,6 +71,10 @@ def staafdiagram(staven: list[Staaf], *, width: int = 640, title: str = "") -> s
             return label_w + float(v / scale_max) * plot_w  # noqa: B023
 
         colour = COLOURS.get(s.verdict, "#5f6368")
+        # Half even, as the charts of sealed reports have always been labelled.
+        waarde, norm = (
+            getal(v, 1, afronding=ROUND_HALF_EVEN) for v in (s.waarde, s.norm)
+        )
         norm_woord = _("max") if s.maximaal else _("norm")
         parts.append(
             f'<text x="0" y="{y + 15}">{escape(s.label[:38])}</text>'
@@ -82,16 +84,17 @@ def staafdiagram(staven: list[Staaf], *, width: int = 640, title: str = "") -> s
             f'height="16" fill="{colour}"/>'
             f'<line x1="{x(s.norm):.1f}" x2="{x(s.norm):.1f}" y1="{y}" y2="{y + 24}" '
             'stroke="#000" stroke-width="2"/>'
-            f'<text x="{width - right_pad + 6}" y="{y + 16}">{_fmt(s.waarde)}</text>'
+            f'<text x="{width - right_pad + 6}" y="{y + 16}">{waarde}</text>'
             f'<text x="{x(s.norm) + 3:.1f}" y="{y + 31}" font-size="8">'
-            f"{escape(norm_woord)} {_fmt(s.norm)}</text>"
+            f"{escape(norm_woord)} {norm}</text>"
         )
-        for jaar, waarde in s.eerder:
-            cx = x(waarde)
+        for jaar, eerder in s.eerder:
+            cx = x(eerder)
             parts.append(
                 f'<circle cx="{cx:.1f}" cy="{y + 12}" r="3.5" fill="#fff" '
                 f'stroke="{HISTORY_COLOUR}" stroke-width="1.5">'
-                f"<title>{jaar}: {_fmt(waarde)}</title></circle>"
+                f"<title>{jaar}: {getal(eerder, 1, afronding=ROUND_HALF_EVEN)}</title>"
+                "</circle>"
             )
     legend_y = height - 6
     parts.append(

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from kern.formatting import getal
+
 from .choices import ACTIVITEIT_INDICATOREN, Indicator, Richting, Verdict
 
 HUNDRED = Fraction(100)
@@ -84,8 +86,9 @@ class ToezeggingResultaat:
 
     @property
     def waarde_weergave(self) -> str:
-        """The measured value rounded to one decimal, as shown on screen and paper."""
-        return format_waarde(self.waarde)
+        """The measured value rounded (half up) to one decimal, as the sealed
+        snapshot keeps it: Dutch, like the report it is printed in."""
+        return getal(self.waarde, 1, taal="nl")
 
 
 @dataclass(frozen=True)
@@ -217,11 +220,3 @@ def to_decimal(waarde: Fraction | None, places: int = 4) -> Decimal | None:
     return (Decimal(waarde.numerator) / Decimal(waarde.denominator)).quantize(
         quantum, rounding=ROUND_HALF_UP
     )
-
-
-def format_waarde(waarde: Fraction | None) -> str:
-    """One decimal, Dutch decimal comma, `–` for not measured."""
-    if waarde is None:
-        return "–"
-    rounded = to_decimal(waarde, 1)
-    return f"{rounded:f}".replace(".", ",")

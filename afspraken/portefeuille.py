@@ -30,12 +30,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from cooperatie.models import Corporatie
+from kern.formatting import bedrag, datum, tijd
 
 from . import evaluatie
 from .charts import Telling, telling_diagram
 from .choices import ToetsingStatus, Verdict
 from .pdf import Bijvoegsel, printable, render_pdf
-from .rapporten import euro, safe_cell
+from .rapporten import safe_cell
 from .selectors import corporatie_jaar
 
 VERSIE = 1
@@ -293,9 +294,9 @@ def portefeuille_html(data: dict[str, Any], *, moment: datetime.datetime) -> str
         {
             **b,
             "naam": cooperaties[b["cooperatie_id"]]["naam"],
-            "uitgaven": euro(b["uitgaven"]),
-            "uitgaven_gestorneerd": euro(b["uitgaven_gestorneerd"]),
-            "besteding": euro(b["besteding"]),
+            "uitgaven": bedrag(b["uitgaven"], taal="nl"),
+            "uitgaven_gestorneerd": bedrag(b["uitgaven_gestorneerd"], taal="nl"),
+            "besteding": bedrag(b["besteding"], taal="nl"),
         }
         for b in leefbaarheid["cooperaties"]
     ]
@@ -330,15 +331,15 @@ def portefeuille_html(data: dict[str, Any], *, moment: datetime.datetime) -> str
             ],
             "aantal_gebouwen": len(gebouwen),
             "besteding_per_cooperatie": besteding_per_cooperatie,
-            "besteding": euro(leefbaarheid["besteding"]),
+            "besteding": bedrag(leefbaarheid["besteding"], taal="nl"),
             "per_woning": (
-                euro(leefbaarheid["per_woning"])
+                bedrag(leefbaarheid["per_woning"], taal="nl")
                 if leefbaarheid["per_woning"] is not None
                 else None
             ),
             "grafiek": _grafiek(data),
-            "datum": local.strftime("%d-%m-%Y"),
-            "tijd": local.strftime("%H:%M"),
+            "datum": datum(local, taal="nl"),
+            "tijd": tijd(local),
             "moment_iso": moment.astimezone(datetime.UTC).strftime(
                 "%Y-%m-%dT%H:%M:%SZ"
             ),

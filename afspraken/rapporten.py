@@ -13,7 +13,6 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -25,13 +24,12 @@ from django.utils.translation import gettext as _
 
 import pypdf
 
-from kern import checkpoints, journal
+from kern import checkpoints, formatting, journal
 from kern.models import AuditCheckpoint, AuditEntry
 from ledger.choices import BoekingSoort, Thema
 
 from .charts import Staaf, staafdiagram
 from .choices import Indicator, Richting, ToetsingStatus, Verdict
-from .evaluatie import format_waarde
 from .models import Rapport, Toetsing
 from .pdf import Bijvoegsel, printable, render_pdf
 
@@ -107,20 +105,14 @@ def activiteiten_csv(snapshot: dict[str, Any]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def euro(value: str | Decimal) -> str:
-    """`1234.5` as `1.234,50` (Dutch notation, two decimals)."""
-    text = f"{Decimal(value):,.2f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
 def norm_label(row: dict[str, Any]) -> str:
     if row["indicator"] == Indicator.KWALITATIEF:
         return "beoordeling"
-    norm = Decimal(row["norm"]).normalize()
+    norm = formatting.getal(row["norm"], taal="nl")
     prefix = "≤" if row["richting"] == Richting.MAXIMAAL else "≥"
     unit = "%" if row["indicator"].startswith("aandeel_") else ""
     euro = "€ " if row["indicator"] == Indicator.BESTEDING else ""
-    return f"{prefix} {euro}{norm:f}{unit}".replace(".", ",")
+    return f"{prefix} {euro}{norm}{unit}"
 
 
 def _filters(row: dict[str, Any]) -> str:
@@ -155,6 +147,8 @@ def _chart(snapshot: dict[str, Any]) -> str:
     return staafdiagram(staven, title="Gemeten waarde tegen de norm (100% = norm)")
 
 
+# A concept is rendered here without `render_nalevingsrapport`: Dutch all the same.
+@translation.override("nl")
 def nalevingsrapport_html(
     snapshot: dict[str, Any],
     *,
@@ -193,12 +187,12 @@ def nalevingsrapport_html(
                 {
                     **b,
                     "soort_label": BoekingSoort(b["soort"]).label,
-                    "bedrag": euro(b["bedrag"]),
+                    "bedrag": formatting.bedrag(b["bedrag"], taal="nl"),
                 }
                 for b in snapshot.get("boekingen", [])
             ],
             "geld": {
-                key: euro(snapshot["cijfers"][key])
+                key: formatting.bedrag(snapshot["cijfers"][key], taal="nl")
                 for key in ("uitgaven", "uitgaven_gestorneerd", "besteding")
             },
             "status": ToetsingStatus(status).label,
@@ -208,17 +202,17 @@ def nalevingsrapport_html(
                 if snapshot["cooperatie"]["soort"] == "woon"
                 else "beheercoöperatie"
             ),
-            "aandeel_doelgroep": format_waarde(
-                Fraction(Decimal(snapshot["cijfers"]["aandeel_doelgroep"]))
+            "aandeel_doelgroep": formatting.percentage(
+                snapshot["cijfers"]["aandeel_doelgroep"], taal="nl"
             ),
             "vastgesteld_op": (
-                local.strftime("%d-%m-%Y %H:%M")
+                formatting.moment(local, taal="nl")
                 if status == ToetsingStatus.VASTGESTELD
                 else ""
             ),
             "vastgesteld_door": vastgesteld_door,
             "concept": concept,
-            "moment_lokaal": local.strftime("%d-%m-%Y %H:%M"),
+            "moment_lokaal": formatting.moment(local, taal="nl"),
             "grafiek": _chart(snapshot),
             "omschrijving_afdruk": OMSCHRIJVING_AFDRUK,
             "journaal_hash": journaal_hash or "(nog niet verzegeld)",

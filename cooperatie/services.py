@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from afspraken.locks import ensure_member_counts_unchanged, ensure_year_open
 from kern import writes
+from kern.formatting import moment
 from kern.validators import normalize_postcode
 
 from . import permissions
@@ -474,11 +475,7 @@ def apitoken_authenticate(key: str) -> ApiToken:
     if token.verloopt_op <= now:
         raise ApiTokenRefusedError(
             _("Deze token is verlopen op %(moment)s; maak een nieuwe token.")
-            % {
-                "moment": timezone.localtime(token.verloopt_op).strftime(
-                    "%d-%m-%Y %H:%M"
-                )
-            }
+            % {"moment": moment(token.verloopt_op)}
         )
     if not _password_unchanged(token):
         raise ApiTokenRefusedError(

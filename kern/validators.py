@@ -10,6 +10,8 @@ from django.core.validators import MaxLengthValidator, RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kern.formatting import datum
+
 KVK_REGEX = r"^[0-9]{8}$"
 POSTCODE_REGEX = r"^[1-9][0-9]{3} [A-Z]{2}$"
 GEMEENTECODE_REGEX = r"^GM[0-9]{4}$"
@@ -113,7 +115,7 @@ def validate_plausible_date(value: datetime.date) -> None:
             _("De datum moet tussen %(van)s en %(tot)s liggen."),
             code="datum_buiten_bereik",
             params={
-                "van": EARLIEST_DATE.strftime("%d-%m-%Y"),
-                "tot": latest.strftime("%d-%m-%Y"),
+                "van": datum(EARLIEST_DATE),
+                "tot": datum(latest),
             },
         )

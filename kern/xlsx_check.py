@@ -23,6 +23,8 @@ from xml.parsers import expat
 
 from django.utils.translation import gettext as _
 
+from kern.formatting import getal
+
 MAX_PARTS = 100
 """Zip members (an XLSX from a spreadsheet has about ten)."""
 
@@ -74,10 +76,6 @@ class SpreadsheetRefusedError(Exception):
 
 def _mb(size: int) -> str:
     return f"{size // (1024 * 1024)}"
-
-
-def _number(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
 
 
 def _column_number(letters: str) -> int:
@@ -135,7 +133,7 @@ class _PartScanner:
                     "Het onderdeel %(naam)s van het XLSX-bestand mag hoogstens "
                     "%(max)s XML-elementen bevatten."
                 )
-                % {"naam": self.name, "max": _number(MAX_ELEMENTS)}
+                % {"naam": self.name, "max": getal(MAX_ELEMENTS, 0, groeperen=True)}
             )
         namespace, _sep, local = tag.rpartition(" ")
         if namespace not in _SHEET_NAMESPACES:
@@ -169,7 +167,7 @@ class _PartScanner:
     def too_many_rows(self):
         self.refuse(
             _("Het werkblad loopt door tot voorbij rij %(max)s.")
-            % {"max": _number(self.max_rows)},
+            % {"max": getal(self.max_rows, 0, groeperen=True)},
             self.max_rows + 1,
         )
 
@@ -210,7 +208,7 @@ class _PartScanner:
                     "Een tekst in het onderdeel %(naam)s van het XLSX-bestand mag "
                     "hoogstens %(max)s tekens lang zijn."
                 )
-                % {"naam": self.name, "max": _number(MAX_TEXT)},
+                % {"naam": self.name, "max": getal(MAX_TEXT, 0, groeperen=True)},
                 self.row_number if self.cells_in_row is not None else None,
             )
 

@@ -37,6 +37,7 @@ from cooperatie.ui import (
     in_portal,
     paginate,
 )
+from kern.formatting import bedrag, getal, percentage
 from kern.models import AuditEntry
 from ledger.models import Activiteit, Boeking
 
@@ -45,7 +46,6 @@ from ..charts import Staaf, staafdiagram
 from ..choices import Indicator, Richting, ToetsingStatus, Verdict
 from ..forms.toetsing import BeoordelenForm, TerugsturenForm
 from ..models import Toetsing, Toezegging
-from ..rapporten import euro
 from ..snapshot import historie_of
 
 PERCENTAGES = (Indicator.AANDEEL_ACTIEVE_LEDEN, Indicator.AANDEEL_DOELGROEP)
@@ -62,24 +62,15 @@ def url_or_none(portal, name: str, *args) -> str | None:
         return None
 
 
-def getal(waarde: Fraction | Decimal) -> str:
-    """A number on screen: whole numbers without decimals, others to one decimal,
-    with a Dutch decimal comma."""
-    rounded = evaluatie.to_decimal(Fraction(waarde), 1)
-    if rounded == rounded.to_integral_value():
-        return f"{rounded.to_integral_value():f}"
-    return f"{rounded:f}".replace(".", ",")
-
-
 def waarde_tekst(indicator: str, waarde: Fraction | Decimal | None) -> str:
     """A measured value or norm with its unit (euro, percent)."""
     if waarde is None:
         return "–"
     if indicator == Indicator.BESTEDING:
-        return "€\u00a0" + euro(evaluatie.to_decimal(Fraction(waarde), 2))
+        return bedrag(waarde)
     if indicator in PERCENTAGES:
-        return f"{getal(waarde)}%"
-    return getal(waarde)
+        return percentage(waarde, 1, compact=True)
+    return getal(waarde, 1, compact=True)
 
 
 def norm_tekst(spec: evaluatie.ToezeggingSpec) -> str:
@@ -105,7 +96,7 @@ def voortgang(r: evaluatie.ToezeggingResultaat) -> dict | None:
         % {
             "waarde": waarde_tekst(spec.indicator, r.waarde),
             "norm": waarde_tekst(spec.indicator, spec.norm),
-            "procent": getal(evaluatie.to_decimal(procent, 0)),
+            "procent": getal(procent, 0),
         },
     }
 
@@ -128,7 +119,9 @@ def tempo_tekst(s: signalering.Signaal) -> str:
             "per_maand": waarde_tekst(indicator, s.per_maand),
         }
     if indicator in PERCENTAGES:
-        return _("nog %(tekort)s procentpunt tot de norm") % {"tekort": getal(s.tekort)}
+        return _("nog %(tekort)s procentpunt tot de norm") % {
+            "tekort": getal(s.tekort, 1, compact=True)
+        }
     return _("nog %(tekort)s tot de norm") % {
         "tekort": waarde_tekst(indicator, s.tekort)
     }

@@ -27,10 +27,11 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from afspraken.models import Afspraak
+from kern.formatting import datum
 
 from .. import permissions, services
 from ..choices import Bestuursfunctie
@@ -51,10 +52,6 @@ def _fresh(obj):
     """The object read anew, to hand to a service: a service sets the new values
     on what it gets, and a refused write must not show up on the page."""
     return type(obj).objects.get(pk=obj.pk)
-
-
-def _datum(value) -> str:
-    return formats.date_format(value, "DATE_FORMAT")
 
 
 # Gebouwen -----------------------------------------------------------------------
@@ -485,7 +482,7 @@ def overeenkomst_end(request, overeenkomst_id: int):
             messages.success(
                 request,
                 _("De overeenkomst voor %(gebouw)s eindigt op %(datum)s.")
-                % {"gebouw": overeenkomst.gebouw, "datum": _datum(einddatum)},
+                % {"gebouw": overeenkomst.gebouw, "datum": datum(einddatum, "lang")},
             )
             return redirect(request.portal.url("overeenkomsten"))
     form = OvereenkomstEditForm(instance=overeenkomst)

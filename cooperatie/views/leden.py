@@ -24,6 +24,8 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from kern.formatting import datum
+
 from .. import importeren, privacy, services
 from ..choices import Doelgroep
 from ..forms.leden import ImportForm, LedenFilterForm, LidEndForm, LidForm
@@ -204,7 +206,7 @@ def lid_end_page(request, lid_id: int):
                 messages.success(
                     request,
                     _("Het lidmaatschap van %(naam)s is beëindigd per %(datum)s.")
-                    % {"naam": ended.naam, "datum": ended.lid_tot.strftime("%d-%m-%Y")},
+                    % {"naam": ended.naam, "datum": datum(ended.lid_tot)},
                 )
                 return redirect(request.portal.url("leden"))
     else:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kern.formatting import datum
+
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -61,7 +63,7 @@ class JournaalFilterForm(forms.Form):
             self.add_error(
                 "tot",
                 _("De einddatum ligt vóór de begindatum (%(van)s).")
-                % {"van": van.strftime("%d-%m-%Y")},
+                % {"van": datum(van)},
             )
         return cleaned
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cooperatie.models import Lid
+from kern import formatting
 
 from ..choices import Thema
 from ..models import Activiteit, Boeking
@@ -210,7 +211,7 @@ class JaarFilterForm(forms.Form):
 
 class ActiviteitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Activiteit) -> str:
-        return f"{obj.datum:%d-%m-%Y} {obj.titel}"
+        return f"{formatting.datum(obj.datum)} {obj.titel}"
 
 
 class BoekingForm(forms.Form):

@@ -20,13 +20,11 @@ from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from afspraken.choices import ToetsingStatus
 from afspraken.locks import locked_years
-from afspraken.rapporten import euro
 from cooperatie import privacy
 from cooperatie.models import LedenInzage, Lid
 from cooperatie.ui import (
@@ -36,6 +34,7 @@ from cooperatie.ui import (
     in_portal,
     paginate,
 )
+from kern.formatting import bedrag, datum
 
 from .. import services
 from ..choices import BoekingSoort, Thema
@@ -346,8 +345,8 @@ def bijlage(request, bijlage_id: int):
 # Bookings -----------------------------------------------------------------------
 
 
-def _boeking_totalen(queryset) -> dict[str, str | bool]:
-    """Budget received, spent and the balance, as euro text; a storno counts
+def _boeking_totalen(queryset) -> dict[str, Decimal | bool]:
+    """Budget received, spent and the balance; a storno counts
     against the booking it cancels (the queryset is `voor_jaar` for one year)."""
 
     def som(soort: str, storno: bool) -> Coalesce:
@@ -365,9 +364,9 @@ def _boeking_totalen(queryset) -> dict[str, str | bool]:
     budget = rij["budget"] - rij["budget_storno"]
     besteed = rij["uitgaven"] - rij["uitgaven_storno"]
     return {
-        "budget": euro(budget),
-        "besteed": euro(besteed),
-        "saldo": euro(budget - besteed),
+        "budget": budget,
+        "besteed": besteed,
+        "saldo": budget - besteed,
         "saldo_negatief": budget - besteed < 0,
     }
 
@@ -389,7 +388,6 @@ def boekingen(request):
     }
     vergrendeld = _vergrendeld(request, jaren)
     for boeking in page:
-        boeking.bedrag_euro = euro(boeking.bedrag)
         origineel = boeking.corrigeert if boeking.corrigeert_id else boeking
         boeking.vergrendeld = (
             boeking.datum.year in vergrendeld or origineel.datum.year in vergrendeld
@@ -444,9 +442,9 @@ def boeking_nieuw(request):
         else:
             messages.success(
                 request,
-                _("Boeking van € %(bedrag)s (%(soort)s) is vastgelegd.")
+                _("Boeking van %(bedrag)s (%(soort)s) is vastgelegd.")
                 % {
-                    "bedrag": euro(boeking.bedrag),
+                    "bedrag": bedrag(boeking.bedrag),
                     "soort": boeking.get_soort_display(),
                 },
             )
@@ -490,12 +488,12 @@ def boeking_storno(request, boeking_id: int):
                 messages.success(
                     request,
                     _(
-                        "Boeking van € %(bedrag)s op %(datum)s is gestorneerd. "
+                        "Boeking van %(bedrag)s op %(datum)s is gestorneerd. "
                         "Leg zo nodig een nieuwe, juiste boeking vast."
                     )
                     % {
-                        "bedrag": euro(boeking.bedrag),
-                        "datum": date_format(boeking.datum, "SHORT_DATE_FORMAT"),
+                        "bedrag": bedrag(boeking.bedrag),
+                        "datum": datum(boeking.datum, "compact"),
                     },
                 )
                 return redirect(
@@ -511,7 +509,6 @@ def boeking_storno(request, boeking_id: int):
         {
             "form": form,
             "boeking": boeking,
-            "bedrag": euro(boeking.bedrag),
             "gestorneerd": gestorneerd,
             "vergrendeld": vergrendeld,
             "kan_storneren": not boeking.is_storno

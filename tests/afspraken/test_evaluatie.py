@@ -3,6 +3,8 @@
 from decimal import Decimal
 from fractions import Fraction
 
+from django.utils import translation
+
 import pytest
 
 from afspraken.choices import Indicator, Richting, Verdict
@@ -14,7 +16,6 @@ from afspraken.evaluatie import (
     ToezeggingSpec,
     evaluate,
     evaluate_toezegging,
-    format_waarde,
     loopt_in,
     measure,
     toetsing_verdict,
@@ -22,6 +23,14 @@ from afspraken.evaluatie import (
 )
 
 D = Decimal
+
+
+def weergave(waarde: Fraction | None) -> str:
+    """The measured value as the snapshot and the report show it."""
+    resultaat = ToezeggingResultaat(
+        toezegging=spec(Indicator.AANTAL_LEDEN), waarde=waarde, verdict="nagekomen"
+    )
+    return resultaat.waarde_weergave
 
 
 def spec(indicator, norm="10", **kwargs) -> ToezeggingSpec:
@@ -113,7 +122,7 @@ def test_percentages_are_exact_not_rounded():
     assert verdict_for_value(waarde, D("33.33"), Richting.MINIMAAL, D(75)) == (
         Verdict.NAGEKOMEN
     )
-    assert format_waarde(waarde) == "33,3"
+    assert weergave(waarde) == "33,3"
 
 
 @pytest.mark.parametrize(
@@ -215,5 +224,9 @@ def test_afspraak_applies_to_the_years_it_runs(ingangsjaar, eindjaar, jaar, expe
 
 
 def test_display_rounds_half_up_to_one_decimal_with_a_comma():
-    assert format_waarde(Fraction(D("12.25"))) == "12,3"
-    assert format_waarde(Fraction(7)) == "7,0"
+    assert weergave(Fraction(D("12.25"))) == "12,3"
+    assert weergave(Fraction(7)) == "7,0"
+    assert weergave(None) == "–"
+    # The snapshot is Dutch evidence, whatever language the one who seals reads.
+    with translation.override("en"):
+        assert weergave(Fraction(D("1234.25"))) == "1234,3"

@@ -17,16 +17,18 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import translation
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from afspraken import portefeuille, rapporten, services
+from afspraken import portefeuille, rapporten, services, tasks
 from afspraken.models import Afspraak, Beoordeling, Rapport, Toetsing, Toezegging
 from afspraken.pdf import printable
 from afspraken.rapporten import OMSCHRIJVING_AFDRUK
 from cooperatie.models import Cooperatie, Corporatie, Gebouw
+from kern.formatting import bedrag
 from ledger.models import Activiteit, Boeking
 from tests.afspraken.maximaal import assess_to_the_maximum, fill_year_to_the_maximum
 from tests.afspraken.pdftekst import (
@@ -82,7 +84,7 @@ def _assert_sealed_report_intact(toetsing: Toetsing, data: bytes) -> None:
     cijfers = snapshot["cijfers"]
     for key in ("aantal_leden", "actieve_leden", "aantal_activiteiten"):
         assert f"{cijfers[key]}" in text
-    assert f"€ {rapporten.euro(cijfers['besteding'])}" in text
+    assert bedrag(cijfers["besteding"], taal="nl") in text
     rapport = Rapport.objects.get(toetsing=toetsing)
     assert rapport.journaal_hash in text.replace(" ", "")
     for number, page in enumerate(pages, 1):
@@ -118,6 +120,18 @@ def test_a_clause_of_one_long_word_keeps_every_verdict_on_the_page(world):
     )
     toetsing, data = _seal(a)
     _assert_sealed_report_intact(toetsing, data)
+
+
+def test_a_concept_report_asked_for_in_english_is_the_same_dutch_document(world):
+    toetsing = services.toetsing_indienen(
+        toetsing=world.a.toetsing, actor=fresh(world.a.bestuur)
+    )
+    with translation.override("en"):
+        english = tasks.concept_nalevingsrapport(toetsing, moment=MOMENT)
+    dutch = tasks.concept_nalevingsrapport(toetsing, moment=MOMENT)
+    assert english == dutch
+    text = flat(" ".join(page_texts(dutch)))
+    assert "norm 12,0" in text  # the chart's label, as the table writes it
 
 
 def test_printable_replaces_control_characters_and_keeps_line_breaks():

@@ -68,13 +68,16 @@ def test_list_shows_the_years_bookings_and_totals(bestuur, world):
     assert len(rows) == 4
     assert {a.boeking.pk, fout.pk, storno.pk} <= set(rows)
     assert response.context["totalen"] == {
-        "budget": "1.000,00",
-        "besteed": "25,00",  # the world's uitgave; 100 and its storno cancel out
-        "saldo": "975,00",
+        "budget": Decimal("1000.00"),
+        "besteed": Decimal("25.00"),  # the world's uitgave; 100 and its storno cancel
+        "saldo": Decimal("975.00"),
         "saldo_negatief": False,
     }
     html = response.content.decode()
-    assert "€ 1.000,00" in html
+    assert "<dd>€ 1.000,00</dd>" in html
+    assert "<dd>€ 25,00</dd>" in html
+    assert "<dd>€ 975,00" in html
+    assert "−€ 100,00" in html  # the storno
     assert "gecorrigeerd door storno van 5-1-2025" in html
     assert "storno van de boeking van 1-6-2024 (Verkeerd bedrag)" in html
     assert world.b.boeking.pk not in rows
@@ -104,7 +107,7 @@ def test_list_of_all_years(bestuur, world):
     response = bestuur.get(url(world.a, "boekingen"), {"jaar": "alle"})
 
     assert {b.pk for b in response.context["page"]} == {world.a.boeking.pk, oud.pk}
-    assert response.context["totalen"]["besteed"] == "50,00"
+    assert response.context["totalen"]["besteed"] == Decimal("50.00")
 
 
 def test_booking_in_a_locked_year_cannot_be_cancelled_from_the_list(bestuur, world):
@@ -277,7 +280,8 @@ def test_storno_cancels_the_booking(bestuur, world):
     ]
     # The list now shows both, and the year's spending is zero.
     lijst = bestuur.get(url(world.a, "boekingen"), {"jaar": 2024})
-    assert lijst.context["totalen"]["besteed"] == "0,00"
+    assert lijst.context["totalen"]["besteed"] == 0
+    assert "<dd>€ 0,00</dd>" in lijst.content.decode()
     assert "gecorrigeerd door storno van 20-3-2024" in lijst.content.decode()
 
 

@@ -30,6 +30,7 @@ from afspraken.tasks import (
     render_rapport_task,
 )
 from cooperatie.models import Corporatie
+from kern.formatting import getal
 
 try:  # Django 6+
     from django.tasks import TaskResultStatus
@@ -244,7 +245,7 @@ class Command(BaseCommand):
         if not written and not failed:
             self.stdout.write(
                 f"{len(results)} rapporten in de wachtrij gezet in "
-                f"{_seconds(seconds)} s."
+                f"{getal(seconds, 1, taal='nl')} s."
             )
             return
         soorten = Counter(w["soort"] for w in written)
@@ -259,7 +260,7 @@ class Command(BaseCommand):
         ]
         self.stdout.write(
             f"{len(written)} bestand(en) geschreven naar {uit_dir} "
-            f"({', '.join(delen)}) in {_seconds(seconds)} s."
+            f"({', '.join(delen)}) in {getal(seconds, 1, taal='nl')} s."
         )
         if failed:
             for omschrijving, r in failed:
@@ -274,8 +275,3 @@ class Command(BaseCommand):
                 f"{len(failed)} van {len(results)} rapporten zijn mislukt"
                 + ("." if self.verbosity >= 2 else " (-v 2 toont de foutmeldingen).")
             )
-
-
-def _seconds(value: float) -> str:
-    """Seconds with one decimal and a Dutch decimal comma."""
-    return f"{value:.1f}".replace(".", ",")
