@@ -30,12 +30,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from cooperatie.models import Corporatie
+from kern.tabellen import safe_cell
 
 from . import evaluatie
 from .charts import Telling, telling_diagram
 from .choices import ToetsingStatus, Verdict
 from .pdf import Bijvoegsel, printable, render_pdf
-from .rapporten import euro, safe_cell
+from .rapporten import euro
 from .selectors import corporatie_jaar
 
 VERSIE = 1

@@ -39,7 +39,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from afspraken.rapporten import formula_like, safe_cell
+from kern.tabellen import formula_like, safe_cell
 from ledger import writes
 
 from . import permissions, services, xlsx_check
