@@ -36,17 +36,6 @@ IMPORT_MAX_AGE = 60 * 60
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-FORM_FIELDS = (
-    "naam",
-    "email",
-    "telefoon",
-    "adres",
-    "lid_sinds",
-    "lid_tot",
-    "bestuursfunctie",
-    "doelgroep",
-)
-
 
 def _current(leden, today: datetime.date):
     """Members who have not left (today or earlier); future leavers included."""
@@ -148,7 +137,7 @@ def lid_edit_page(request, lid_id: int):
     differ go to the service, so the journal records exactly those."""
     lid = get_in_portal(request, Lid.objects, pk=lid_id)
     with_lid_tot = lid.lid_tot is not None
-    initial = {name: getattr(lid, name) for name in FORM_FIELDS}
+    initial = {name: getattr(lid, name) for name in Lid.EDITABLE_FIELDS}
     if request.method == "POST":
         form = LidForm(request.POST, initial=initial, with_lid_tot=with_lid_tot)
         if form.is_valid():
