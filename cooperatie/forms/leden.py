@@ -1,12 +1,12 @@
-"""Forms of the bestuur's member pages. They only check the input's shape; the
-services (`lid_create`, `lid_update`, `lid_end`) decide and write."""
+"""Forms of the bestuur's member pages and of the member import. They only check
+the input's shape; the services (`lid_create`, `lid_update`, `lid_end`) decide and
+write."""
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Bestuursfunctie
-from ..importeren import MAX_BYTES
 from ..models import Lid
 from .beheer import ServiceModelForm
 
@@ -16,9 +16,10 @@ def _date_widget() -> forms.DateInput:
 
 
 class LidForm(ServiceModelForm):
-    """A member's data: the fields a user sets (`Lid.EDITABLE_FIELDS`). `lid_tot`
-    is only on the form of a former member (to correct the date); a current
-    member is ended on its own page."""
+    """A member's data: the fields a user sets (`Lid.EDITABLE_FIELDS`), read by
+    the member pages and, row by row, by the import. `lid_tot` is only on the
+    form of a former member (to correct the date) and of an imported row; a
+    current member is ended on its own page."""
 
     bestuursfunctie = forms.ChoiceField(
         label=_("Bestuursfunctie"),
@@ -36,6 +37,11 @@ class LidForm(ServiceModelForm):
             "doelgroep": forms.RadioSelect,
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
             "telefoon": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+        error_messages = {
+            "lid_sinds": {
+                "required": _("Vul de datum in waarop het lidmaatschap begon.")
+            },
         }
 
     def __init__(self, *args, with_lid_tot: bool = False, **kwargs):
@@ -124,6 +130,10 @@ class ImportForm(forms.Form):
         self.fields["einddatum"].initial = timezone.localdate()
 
     def clean_bestand(self):
+        # The importer validates its rows with LidForm above, so it is imported
+        # here, when a file is checked, not when this module loads.
+        from ..importeren import MAX_BYTES
+
         bestand = self.cleaned_data["bestand"]
         if bestand.size > MAX_BYTES:
             raise forms.ValidationError(

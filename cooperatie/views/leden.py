@@ -235,11 +235,12 @@ def _preview(request, plan, *, errors=None, gegevens: str = "", status: int = 20
 
 @bestuur_view
 def leden_import_page(request):
-    """Import a member list in three steps. Upload: the file is read and every
-    row checked as the services will, nothing is written. Preview: per row what
-    will happen, the members that will be ended, or every error by row and column.
-    Commit: the rows carried (signed) from the preview are planned again against
-    the database as it is now and imported all or nothing."""
+    """Import a member list in three steps. Upload: the file is read, every row
+    checked by the member form and run through the services, and all of it
+    rolled back: nothing is written. Preview: per row what will happen, the
+    members that will be ended, or every error by row and column. Commit: the
+    rows carried (signed) from the preview take the same steps against the
+    database as it is now, and are kept all or nothing."""
     cooperatie = request.portal.cooperatie
     if request.method == "POST" and "gegevens" in request.POST:
         return _commit(request)
