@@ -31,12 +31,12 @@ from django.utils import timezone, translation
 
 from cooperatie.models import Corporatie
 from kern.formatting import bedrag, datum, tijd
+from kern.tabellen import safe_cell
 
 from . import evaluatie
 from .charts import Telling, telling_diagram
 from .choices import ToetsingStatus, Verdict
 from .pdf import Bijvoegsel, printable, render_pdf
-from .rapporten import safe_cell
 from .selectors import corporatie_jaar
 
 VERSIE = 1

@@ -9,7 +9,6 @@ import datetime
 import hashlib
 import io
 import json
-import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -26,6 +25,7 @@ import pypdf
 
 from kern import checkpoints, formatting, journal
 from kern.models import AuditCheckpoint, AuditEntry
+from kern.tabellen import safe_cell
 from ledger.choices import BoekingSoort, Thema
 
 from .charts import Staaf, staafdiagram
@@ -60,40 +60,6 @@ def canonical_snapshot(snapshot: dict[str, Any]) -> bytes:
     return json.dumps(snapshot, sort_keys=True, ensure_ascii=False, indent=1).encode(
         "utf-8"
     )
-
-
-_FORMULA_SIGNS = frozenset("=+-@")
-# Characters a spreadsheet may skip or trim before it reads a cell: controls,
-# invisible format characters (zero-width space, BOM, bidi marks) and spaces.
-_SKIPPED = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
-# Signs NFKC does not fold to ASCII but that read as a minus.
-_LOOKALIKES = frozenset({"\u2212", "\u2796", "\u2795"})
-
-
-def formula_like(text: str) -> bool:
-    """Whether a spreadsheet could read the text as a formula: it starts with
-    `=`, `+`, `-`, `@`, a tab or a carriage return, or with such a sign (also its
-    full-width or other compatibility form, like `＝` U+FF1D) behind control,
-    format or space characters."""
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return True
-    for char in text:
-        if unicodedata.category(char) in _SKIPPED:
-            continue
-        return (
-            unicodedata.normalize("NFKC", char)[:1] in _FORMULA_SIGNS
-            or char in _LOOKALIKES
-        )
-    return False
-
-
-def safe_cell(value: Any) -> str:
-    """A CSV or XLSX text cell that a spreadsheet will not run as a formula: an
-    apostrophe before any text that is :func:`formula_like`."""
-    text = "" if value is None else str(value)
-    if formula_like(text):
-        return "'" + text
-    return text
 
 
 def activiteiten_csv(snapshot: dict[str, Any]) -> bytes:

@@ -26,17 +26,6 @@ from .models import (
     Rol,
 )
 
-LID_FORM_FIELDS = (
-    "naam",
-    "email",
-    "telefoon",
-    "adres",
-    "lid_sinds",
-    "lid_tot",
-    "bestuursfunctie",
-    "doelgroep",
-)
-
 
 @admin.register(Corporatie)
 class CorporatieAdmin(ServiceModelAdmin):
@@ -90,7 +79,7 @@ class LidInline(ServiceTabularInline):
     model = Lid
     create_service = services.lid_create
     update_service = services.lid_update
-    fields = LID_FORM_FIELDS
+    fields = Lid.EDITABLE_FIELDS
 
 
 @admin.register(Cooperatie)
@@ -138,7 +127,7 @@ class LidAdmin(ServiceModelAdmin):
     create_service = services.lid_create
     update_service = services.lid_update
     readonly_on_change = ("cooperatie",)
-    fields = ("cooperatie", *LID_FORM_FIELDS, "geanonimiseerd_op")
+    fields = ("cooperatie", *Lid.EDITABLE_FIELDS, "geanonimiseerd_op")
     readonly_fields = ("geanonimiseerd_op",)
     actions = ("lidmaatschap_beeindigen",)
 

@@ -44,6 +44,10 @@ from .querysets import (
 class Corporatie(models.Model):
     """A housing corporation (woningcorporatie) that owns buildings."""
 
+    # The fields a user sets: the one list the services, forms, serializers and
+    # admin of each model read (likewise below).
+    EDITABLE_FIELDS = ("naam", "kvk_nummer", "plaats")
+
     naam = models.CharField(
         _("naam"), max_length=200, validators=[validate_single_line]
     )
@@ -83,6 +87,21 @@ class Corporatie(models.Model):
 
 class Gebouw(models.Model):
     """A building or complex of homes owned by a corporatie."""
+
+    EDITABLE_FIELDS = (
+        "complexnummer",
+        "naam",
+        "straat",
+        "huisnummer",
+        "postcode",
+        "plaats",
+        "gemeentecode",
+        "buurtcode",
+        "kaartjaar",
+        "aantal_woningen",
+        "bouwjaar",
+        "daeb",
+    )
 
     corporatie = models.ForeignKey(
         Corporatie,
@@ -196,6 +215,16 @@ class Gebouw(models.Model):
 class Cooperatie(models.Model):
     """A wooncoöperatie or beheercoöperatie of tenants."""
 
+    EDITABLE_FIELDS = (
+        "naam",
+        "soort",
+        "kvk_nummer",
+        "rechtsvorm",
+        "opgericht_op",
+        "email",
+        "website",
+    )
+
     naam = models.CharField(
         _("naam"), max_length=200, validators=[validate_single_line]
     )
@@ -263,6 +292,9 @@ class Overeenkomst(models.Model):
     every database and PostgreSQL also enforces it with an exclusion constraint
     (migration 0002).
     """
+
+    # Gebouw and cooperatie are set when it is made and stay.
+    EDITABLE_FIELDS = ("soort", "ingangsdatum", "einddatum", "aantal_woningen")
 
     gebouw = models.ForeignKey(
         Gebouw,
@@ -339,6 +371,16 @@ class Lid(models.Model):
     """
 
     PERSONAL_FIELDS = ("naam", "email", "telefoon", "adres", "doelgroep")
+    EDITABLE_FIELDS = (
+        "naam",
+        "email",
+        "telefoon",
+        "adres",
+        "lid_sinds",
+        "lid_tot",
+        "bestuursfunctie",
+        "doelgroep",
+    )
 
     cooperatie = models.ForeignKey(
         Cooperatie,

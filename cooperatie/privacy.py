@@ -174,11 +174,7 @@ def lid_export(*, lid: Lid, actor) -> dict[str, Any]:
         "aangemaakt_op": journal._to_json(timezone.now()),
         "lid": {
             "id": lid.pk,
-            "naam": lid.naam,
-            "email": lid.email,
-            "telefoon": lid.telefoon,
-            "adres": lid.adres,
-            "doelgroep": lid.doelgroep,
+            **{name: getattr(lid, name) for name in Lid.PERSONAL_FIELDS},
             "geanonimiseerd_op": journal._to_json(lid.geanonimiseerd_op),
         },
         "lidmaatschap": {
@@ -217,9 +213,10 @@ def _erase(lid: Lid, *, actor, reden: str) -> Lid:
     if lid.geanonimiseerd_op is not None:
         raise ValidationError(_("De gegevens van dit lid zijn al gewist."))
     changed = [name for name in ERASED_FIELDS if getattr(lid, name)]
+    for name in ERASED_FIELDS:
+        setattr(lid, name, "")
     # Stored data, not interface text: the same in every language.
     lid.naam = f"Gewist lid #{lid.pk}"
-    lid.email = lid.telefoon = lid.adres = ""
     # A new random salt: the digests in older journal entries no longer match
     # anything this row can produce, so they point to no one.
     lid.journaal_salt = Lid.new_salt()

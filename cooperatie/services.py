@@ -25,40 +25,12 @@ from .choices import CORPORATIE_ROLLEN, RolSoort
 from .models import ApiToken, Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst, Rol
 from .scope import forget_scope
 
-GEBOUW_FIELDS = (
-    "complexnummer",
-    "naam",
-    "straat",
-    "huisnummer",
-    "postcode",
-    "plaats",
-    "gemeentecode",
-    "buurtcode",
-    "kaartjaar",
-    "aantal_woningen",
-    "bouwjaar",
-    "daeb",
-)
-COOPERATIE_FIELDS = (
-    "naam",
-    "soort",
-    "kvk_nummer",
-    "rechtsvorm",
-    "opgericht_op",
-    "email",
-    "website",
-)
-OVEREENKOMST_FIELDS = ("soort", "ingangsdatum", "einddatum", "aantal_woningen")
-LID_FIELDS = (
-    "naam",
-    "email",
-    "telefoon",
-    "adres",
-    "lid_sinds",
-    "lid_tot",
-    "bestuursfunctie",
-    "doelgroep",
-)
+
+def _refuse_unknown(model, data: dict[str, Any]) -> None:
+    """A new object takes only the fields a user sets (`EDITABLE_FIELDS`)."""
+    unknown = sorted(set(data) - set(model.EDITABLE_FIELDS))
+    if unknown:
+        raise ValidationError({name: _("Onbekend veld.") for name in unknown})
 
 
 def _normalized(data: dict[str, Any]) -> dict[str, Any]:
@@ -88,7 +60,7 @@ def corporatie_update(*, corporatie: Corporatie, actor, **data) -> Corporatie:
         data,
         actor=actor,
         action="corporatie_update",
-        allowed=("naam", "kvk_nummer", "plaats"),
+        allowed=Corporatie.EDITABLE_FIELDS,
     )
 
 
@@ -98,9 +70,7 @@ def corporatie_update(*, corporatie: Corporatie, actor, **data) -> Corporatie:
 @transaction.atomic
 def gebouw_create(*, corporatie: Corporatie, actor, **data) -> Gebouw:
     permissions.require_beheerder(actor, corporatie.pk)
-    unknown = sorted(set(data) - set(GEBOUW_FIELDS))
-    if unknown:
-        raise ValidationError({name: _("Onbekend veld.") for name in unknown})
+    _refuse_unknown(Gebouw, data)
     gebouw = Gebouw(corporatie=corporatie, **_normalized(data))
     return writes.create(gebouw, actor=actor, action="gebouw_create")
 
@@ -113,7 +83,7 @@ def gebouw_update(*, gebouw: Gebouw, actor, **data) -> Gebouw:
         _normalized(data),
         actor=actor,
         action="gebouw_update",
-        allowed=GEBOUW_FIELDS,
+        allowed=Gebouw.EDITABLE_FIELDS,
     )
 
 
@@ -141,9 +111,7 @@ def cooperatie_create(
         permissions.require_superuser(actor)
     else:
         permissions.require_beheerder(actor, aangemeld_door.pk)
-    unknown = sorted(set(data) - set(COOPERATIE_FIELDS))
-    if unknown:
-        raise ValidationError({name: _("Onbekend veld.") for name in unknown})
+    _refuse_unknown(Cooperatie, data)
     cooperatie = Cooperatie(aangemeld_door=aangemeld_door, **data)
     return writes.create(cooperatie, actor=actor, action="cooperatie_create")
 
@@ -156,7 +124,7 @@ def cooperatie_update(*, cooperatie: Cooperatie, actor, **data) -> Cooperatie:
         data,
         actor=actor,
         action="cooperatie_update",
-        allowed=COOPERATIE_FIELDS,
+        allowed=Cooperatie.EDITABLE_FIELDS,
     )
 
 
@@ -236,7 +204,7 @@ def _overeenkomst_write(
                 data,
                 actor=actor,
                 action=action,
-                allowed=OVEREENKOMST_FIELDS,
+                allowed=Overeenkomst.EDITABLE_FIELDS,
                 check=_check_overeenkomst,
             )
     except IntegrityError as exc:
@@ -299,9 +267,7 @@ def _check_membership_change(lid: Lid, before, data: dict[str, Any]) -> None:
 @transaction.atomic
 def lid_create(*, cooperatie: Cooperatie, actor, **data) -> Lid:
     permissions.require_bestuur(actor, cooperatie.pk)
-    unknown = sorted(set(data) - set(LID_FIELDS))
-    if unknown:
-        raise ValidationError({name: _("Onbekend veld.") for name in unknown})
+    _refuse_unknown(Lid, data)
     lid = Lid(cooperatie=cooperatie, journaal_salt=Lid.new_salt(), **data)
     _check_membership_change(lid, None, data)
     return writes.create(lid, actor=actor, action="lid_create")
@@ -312,7 +278,7 @@ def lid_update(*, lid: Lid, actor, **data) -> Lid:
     permissions.require_bestuur(actor, lid.cooperatie_id)
     _check_membership_change(lid, (lid.lid_sinds, lid.lid_tot), data)
     return writes.update(
-        lid, data, actor=actor, action="lid_update", allowed=LID_FIELDS
+        lid, data, actor=actor, action="lid_update", allowed=Lid.EDITABLE_FIELDS
     )
 
 
@@ -326,7 +292,9 @@ def lid_end(*, lid: Lid, lid_tot: datetime.date, actor) -> Lid:
     _check_membership_change(lid, (lid.lid_sinds, None), data)
     if lid.bestuursfunctie:
         data["bestuursfunctie"] = ""
-    return writes.update(lid, data, actor=actor, action="lid_end", allowed=LID_FIELDS)
+    return writes.update(
+        lid, data, actor=actor, action="lid_end", allowed=Lid.EDITABLE_FIELDS
+    )
 
 
 # Rol ----------------------------------------------------------------------------

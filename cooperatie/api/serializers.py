@@ -11,7 +11,7 @@ from ..models import ApiToken, Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst
 class CorporatieSerializer(ModelSerializer):
     class Meta:
         model = Corporatie
-        fields = ("id", "naam", "kvk_nummer", "plaats")
+        fields = ("id", *Corporatie.EDITABLE_FIELDS)
 
 
 class GebouwSerializer(ModelSerializer):
@@ -19,22 +19,7 @@ class GebouwSerializer(ModelSerializer):
 
     class Meta:
         model = Gebouw
-        fields = (
-            "id",
-            "corporatie",
-            "complexnummer",
-            "naam",
-            "straat",
-            "huisnummer",
-            "postcode",
-            "plaats",
-            "gemeentecode",
-            "buurtcode",
-            "kaartjaar",
-            "aantal_woningen",
-            "bouwjaar",
-            "daeb",
-        )
+        fields = ("id", "corporatie", *Gebouw.EDITABLE_FIELDS)
         # Format rules and normalisation (`3511ab` → `3511 AB`) are the service's.
         extra_kwargs = {
             "postcode": {"validators": []},
@@ -53,17 +38,7 @@ class CooperatieSerializer(ModelSerializer):
 
     class Meta:
         model = Cooperatie
-        fields = (
-            "id",
-            "naam",
-            "soort",
-            "kvk_nummer",
-            "rechtsvorm",
-            "opgericht_op",
-            "email",
-            "website",
-            "aangemeld_door",
-        )
+        fields = ("id", *Cooperatie.EDITABLE_FIELDS, "aangemeld_door")
         validators = []
         extra_kwargs = {"kvk_nummer": {"validators": []}}
 
@@ -79,15 +54,7 @@ class OvereenkomstSerializer(ModelSerializer):
 
     class Meta:
         model = Overeenkomst
-        fields = (
-            "id",
-            "gebouw",
-            "cooperatie",
-            "soort",
-            "ingangsdatum",
-            "einddatum",
-            "aantal_woningen",
-        )
+        fields = ("id", "gebouw", "cooperatie", *Overeenkomst.EDITABLE_FIELDS)
         validators = []
 
 
@@ -107,18 +74,7 @@ class LidSerializer(ModelSerializer):
 
     class Meta:
         model = Lid
-        fields = (
-            "id",
-            "cooperatie",
-            "naam",
-            "email",
-            "telefoon",
-            "adres",
-            "lid_sinds",
-            "lid_tot",
-            "bestuursfunctie",
-            "doelgroep",
-        )
+        fields = ("id", "cooperatie", *Lid.EDITABLE_FIELDS)
         validators = []
         extra_kwargs = {"email": {"validators": []}}
 

@@ -9,7 +9,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Cooperatie, Gebouw, Overeenkomst
-from ..services import COOPERATIE_FIELDS, GEBOUW_FIELDS
 
 DATE_WIDGET = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
 
@@ -34,7 +33,7 @@ class ServiceModelForm(forms.ModelForm):
 class GebouwForm(ServiceModelForm):
     class Meta:
         model = Gebouw
-        fields = GEBOUW_FIELDS
+        fields = Gebouw.EDITABLE_FIELDS
         help_texts = {
             "complexnummer": _("Uniek binnen uw corporatie."),
             "postcode": _("Bijvoorbeeld 1234 AB."),
@@ -70,7 +69,7 @@ class CooperatieForm(ServiceModelForm):
 
     class Meta:
         model = Cooperatie
-        fields = COOPERATIE_FIELDS
+        fields = Cooperatie.EDITABLE_FIELDS
         widgets = {"opgericht_op": date_input()}
         help_texts = {"kvk_nummer": _("8 cijfers.")}
 
@@ -80,14 +79,7 @@ class OvereenkomstForm(ServiceModelForm):
 
     class Meta:
         model = Overeenkomst
-        fields = (
-            "gebouw",
-            "cooperatie",
-            "soort",
-            "ingangsdatum",
-            "einddatum",
-            "aantal_woningen",
-        )
+        fields = ("gebouw", "cooperatie", *Overeenkomst.EDITABLE_FIELDS)
         widgets = {"ingangsdatum": date_input(), "einddatum": date_input()}
         help_texts = {
             "aantal_woningen": _("Leeg: alle woningen van het gebouw."),
@@ -105,7 +97,7 @@ class OvereenkomstEditForm(ServiceModelForm):
 
     class Meta:
         model = Overeenkomst
-        fields = ("soort", "ingangsdatum", "einddatum", "aantal_woningen")
+        fields = Overeenkomst.EDITABLE_FIELDS
         widgets = {"ingangsdatum": date_input(), "einddatum": date_input()}
 
 

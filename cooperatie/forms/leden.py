@@ -1,59 +1,48 @@
-"""Forms of the bestuur's member pages. They only check the input's shape; the
-services (`lid_create`, `lid_update`, `lid_end`) decide and write."""
+"""Forms of the bestuur's member pages and of the member import. They only check
+the input's shape; the services (`lid_create`, `lid_update`, `lid_end`) decide and
+write."""
 
 from django import forms
-from django.forms.models import fields_for_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Bestuursfunctie
-from ..importeren import MAX_BYTES
 from ..models import Lid
+from .beheer import ServiceModelForm
 
 
 def _date_widget() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-_LID = fields_for_model(
-    Lid,
-    fields=(
-        "naam",
-        "email",
-        "telefoon",
-        "adres",
-        "lid_sinds",
-        "lid_tot",
-        "bestuursfunctie",
-        "doelgroep",
-    ),
-    widgets={
-        "lid_sinds": _date_widget(),
-        "lid_tot": _date_widget(),
-        "doelgroep": forms.RadioSelect,
-        "email": forms.EmailInput(attrs={"autocomplete": "off"}),
-        "telefoon": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-    },
-)
+class LidForm(ServiceModelForm):
+    """A member's data: the fields a user sets (`Lid.EDITABLE_FIELDS`), read by
+    the member pages and, row by row, by the import. `lid_tot` is only on the
+    form of a former member (to correct the date) and of an imported row; a
+    current member is ended on its own page."""
 
-
-class LidForm(forms.Form):
-    """A member's data. `lid_tot` is only on the form of a former member (to
-    correct the date); a current member is ended on its own page."""
-
-    naam = _LID["naam"]
-    email = _LID["email"]
-    telefoon = _LID["telefoon"]
-    adres = _LID["adres"]
-    lid_sinds = _LID["lid_sinds"]
-    lid_tot = _LID["lid_tot"]
     bestuursfunctie = forms.ChoiceField(
         label=_("Bestuursfunctie"),
         choices=[("", _("geen")), *Bestuursfunctie.choices],
         required=False,
         help_text=_("Alleen voor leden van het bestuur."),
     )
-    doelgroep = _LID["doelgroep"]
+
+    class Meta:
+        model = Lid
+        fields = Lid.EDITABLE_FIELDS
+        widgets = {
+            "lid_sinds": _date_widget(),
+            "lid_tot": _date_widget(),
+            "doelgroep": forms.RadioSelect,
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "telefoon": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+        error_messages = {
+            "lid_sinds": {
+                "required": _("Vul de datum in waarop het lidmaatschap begon.")
+            },
+        }
 
     def __init__(self, *args, with_lid_tot: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,6 +130,10 @@ class ImportForm(forms.Form):
         self.fields["einddatum"].initial = timezone.localdate()
 
     def clean_bestand(self):
+        # The importer validates its rows with LidForm above, so it is imported
+        # here, when a file is checked, not when this module loads.
+        from ..importeren import MAX_BYTES
+
         bestand = self.cleaned_data["bestand"]
         if bestand.size > MAX_BYTES:
             raise forms.ValidationError(

@@ -38,17 +38,6 @@ IMPORT_MAX_AGE = 60 * 60
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-FORM_FIELDS = (
-    "naam",
-    "email",
-    "telefoon",
-    "adres",
-    "lid_sinds",
-    "lid_tot",
-    "bestuursfunctie",
-    "doelgroep",
-)
-
 
 def _current(leden, today: datetime.date):
     """Members who have not left (today or earlier); future leavers included."""
@@ -150,7 +139,7 @@ def lid_edit_page(request, lid_id: int):
     differ go to the service, so the journal records exactly those."""
     lid = get_in_portal(request, Lid.objects, pk=lid_id)
     with_lid_tot = lid.lid_tot is not None
-    initial = {name: getattr(lid, name) for name in FORM_FIELDS}
+    initial = {name: getattr(lid, name) for name in Lid.EDITABLE_FIELDS}
     if request.method == "POST":
         form = LidForm(request.POST, initial=initial, with_lid_tot=with_lid_tot)
         if form.is_valid():
@@ -248,11 +237,12 @@ def _preview(request, plan, *, errors=None, gegevens: str = "", status: int = 20
 
 @bestuur_view
 def leden_import_page(request):
-    """Import a member list in three steps. Upload: the file is read and every
-    row checked as the services will, nothing is written. Preview: per row what
-    will happen, the members that will be ended, or every error by row and column.
-    Commit: the rows carried (signed) from the preview are planned again against
-    the database as it is now and imported all or nothing."""
+    """Import a member list in three steps. Upload: the file is read, every row
+    checked by the member form and run through the services, and all of it
+    rolled back: nothing is written. Preview: per row what will happen, the
+    members that will be ended, or every error by row and column. Commit: the
+    rows carried (signed) from the preview take the same steps against the
+    database as it is now, and are kept all or nothing."""
     cooperatie = request.portal.cooperatie
     if request.method == "POST" and "gegevens" in request.POST:
         return _commit(request)

@@ -422,15 +422,16 @@ def test_every_error_of_a_row_is_named_with_row_and_column(world):
         "Klaas;klaas@example.nl;" + "0" * 21 + ";;2024-05-01;2024-04-01;;",
     )
     plan = plan_of(world, data)
+    # A row's errors stand in the order of the file's columns.
     assert [str(e) for e in plan.errors] == [
+        "rij 3, kolom e-mail: Voer een geldig e-mailadres in.",
         "rij 3, kolom lid_sinds: “31-02-2024” is geen datum; schrijf JJJJ-MM-DD of "
         "DD-MM-JJJJ.",
         "rij 3, kolom bestuursfunctie: “koning” is geen geldige waarde; kies uit: "
         "voorzitter, secretaris, penningmeester, bestuurslid.",
         "rij 3, kolom doelgroep: “misschien” is geen geldige waarde; kies uit: ja, "
         "nee, onbekend.",
-        "rij 3, kolom e-mail: Voer een geldig e-mailadres in.",
-        "rij 4, kolom naam: Dit veld kan niet leeg zijn",
+        "rij 4, kolom naam: Dit veld is vereist.",
         "rij 4, kolom lid_tot: Het lidmaatschap eindigt na de dag waarop het begon.",
         "rij 5, kolom telefoon: Zorg dat deze waarde niet meer dan 20 tekens bevat "
         "(het zijn er nu 21).",
