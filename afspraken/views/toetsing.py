@@ -165,22 +165,6 @@ def toezegging_rij(r: evaluatie.ToezeggingResultaat) -> dict:
     }
 
 
-def resultaat_van(toetsing: Toetsing) -> tuple[evaluatie.ToetsingResultaat, bool]:
-    """The toetsing's result and whether it is frozen: as the snapshot stored it
-    once the year is submitted, else measured now from the year's figures."""
-    if toetsing.status in (ToetsingStatus.INGEDIEND, ToetsingStatus.VASTGESTELD) and (
-        toetsing.snapshot
-    ):
-        return selectors.resultaat_from_snapshot(toetsing.snapshot), True
-    cooperatie_id = toetsing.afspraak.cooperatie_id
-    cijfers = selectors.jaarcijfers(cooperatie_ids=[cooperatie_id], jaar=toetsing.jaar)
-    specs = [selectors.spec_of(t) for t in toetsing.afspraak.toezeggingen.all()]
-    resultaat = evaluatie.evaluate(
-        specs, cijfers[cooperatie_id], selectors.beoordelingen_of(toetsing)
-    )
-    return resultaat, False
-
-
 def grafiek(
     resultaat: evaluatie.ToetsingResultaat, historie: dict[str, list], titel: str
 ) -> str:
@@ -265,6 +249,12 @@ def _toetsing(request, toetsing_id: int) -> Toetsing:
     )
 
 
+def _resultaat(toetsing: Toetsing) -> tuple[evaluatie.ToetsingResultaat, bool]:
+    return selectors.toetsing_resultaat(
+        afspraak=toetsing.afspraak, jaar=toetsing.jaar, toetsing=toetsing
+    )
+
+
 def _mag(toetsing: Toetsing, transitie: str) -> bool:
     """Whether the toetsing's status allows the transition (services.TRANSITIONS)."""
     return toetsing.status in services.TRANSITIONS[transitie][0]
@@ -278,7 +268,7 @@ def _render_toetsing(
     beoordeel_forms: dict[int, BeoordelenForm] | None = None,
 ):
     portal = request.portal
-    resultaat, bevroren = resultaat_van(toetsing)
+    resultaat, bevroren = _resultaat(toetsing)
     historie = (toetsing.snapshot or {}).get("historie") if bevroren else None
     if historie is None:
         historie = historie_of(toetsing)
@@ -452,10 +442,12 @@ def _indienen_context(request, toetsing: Toetsing) -> dict:
     """What submitting the year locks: the year's activities and bookings, the
     member count on the peildatum and the measured values."""
     jaar = toetsing.jaar
-    resultaat, _bevroren = resultaat_van(toetsing)
     cijfers = selectors.jaarcijfers(
         cooperatie_ids=[toetsing.afspraak.cooperatie_id], jaar=jaar
     )[toetsing.afspraak.cooperatie_id]
+    resultaat, _bevroren = selectors.toetsing_resultaat(
+        afspraak=toetsing.afspraak, jaar=jaar, toetsing=toetsing, cijfers=cijfers
+    )
     lopend = timezone.localdate().year
     bezwaren = []
     if not _mag(toetsing, "indienen"):
