@@ -30,8 +30,9 @@ from ledger.choices import BoekingSoort, Thema
 from ledger.models import AuditEntry, JournaalCheckpoint
 
 from .charts import Staaf, staafdiagram
-from .choices import Indicator, Richting, ToetsingStatus, Verdict
+from .choices import Richting, ToetsingStatus, Verdict
 from .evaluatie import format_waarde
+from .indicatoren import definitie
 from .models import Rapport, Toetsing
 from .pdf import Bijvoegsel, printable, render_pdf
 
@@ -114,13 +115,12 @@ def euro(value: str | Decimal) -> str:
 
 
 def norm_label(row: dict[str, Any]) -> str:
-    if row["indicator"] == Indicator.KWALITATIEF:
+    """The norm of a snapshot row as printed: "≥ 20", "≤ € 6000", "≥ 70%"."""
+    indicator = definitie(row["indicator"])
+    if indicator.kwalitatief:
         return "beoordeling"
-    norm = Decimal(row["norm"]).normalize()
     prefix = "≤" if row["richting"] == Richting.MAXIMAAL else "≥"
-    unit = "%" if row["indicator"].startswith("aandeel_") else ""
-    euro = "€ " if row["indicator"] == Indicator.BESTEDING else ""
-    return f"{prefix} {euro}{norm:f}{unit}".replace(".", ",")
+    return f"{prefix} {indicator.eenheid.afdruk(Decimal(row['norm']))}"
 
 
 def _filters(row: dict[str, Any]) -> str:
@@ -155,6 +155,17 @@ def _chart(snapshot: dict[str, Any]) -> str:
     return staafdiagram(staven, title="Gemeten waarde tegen de norm (100% = norm)")
 
 
+def toezegging_afdruk(row: dict[str, Any]) -> dict[str, Any]:
+    """One row of the report's clause table, from a snapshot row."""
+    return {
+        **row,
+        "indicator_label": definitie(row["indicator"]).label,
+        "verdict_label": Verdict(row["verdict"]).label,
+        "norm_label": norm_label(row),
+        "filters": _filters(row),
+    }
+
+
 def nalevingsrapport_html(
     snapshot: dict[str, Any],
     *,
@@ -169,16 +180,7 @@ def nalevingsrapport_html(
     vastgesteld: marked on every page, never sealed."""
     snapshot = printable(snapshot)
     vastgesteld_door = printable(vastgesteld_door)
-    toezeggingen = [
-        {
-            **row,
-            "indicator_label": Indicator(row["indicator"]).label,
-            "verdict_label": Verdict(row["verdict"]).label,
-            "norm_label": norm_label(row),
-            "filters": _filters(row),
-        }
-        for row in snapshot["toezeggingen"]
-    ]
+    toezeggingen = [toezegging_afdruk(row) for row in snapshot["toezeggingen"]]
     local = timezone.localtime(moment)
     return render_to_string(
         "pdf/nalevingsrapport.html",

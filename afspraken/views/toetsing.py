@@ -41,14 +41,11 @@ from ledger.models import Activiteit, AuditEntry, Boeking
 
 from .. import evaluatie, selectors, services, signalering
 from ..charts import Staaf, staafdiagram
-from ..choices import Indicator, Richting, ToetsingStatus, Verdict
+from ..choices import Richting, ToetsingStatus, Verdict
 from ..forms.toetsing import BeoordelenForm, TerugsturenForm
+from ..indicatoren import definitie
 from ..models import Toetsing, Toezegging
-from ..rapporten import euro
 from ..snapshot import historie_of
-
-PERCENTAGES = (Indicator.AANDEEL_ACTIEVE_LEDEN, Indicator.AANDEEL_DOELGROEP)
-
 
 # Presentation helpers (shared with the dashboard and the bestuur overview) --------
 
@@ -61,29 +58,17 @@ def url_or_none(portal, name: str, *args) -> str | None:
         return None
 
 
-def getal(waarde: Fraction | Decimal) -> str:
-    """A number on screen: whole numbers without decimals, others to one decimal,
-    with a Dutch decimal comma."""
-    rounded = evaluatie.to_decimal(Fraction(waarde), 1)
-    if rounded == rounded.to_integral_value():
-        return f"{rounded.to_integral_value():f}"
-    return f"{rounded:f}".replace(".", ",")
-
-
 def waarde_tekst(indicator: str, waarde: Fraction | Decimal | None) -> str:
-    """A measured value or norm with its unit (euro, percent)."""
-    if waarde is None:
+    """A measured value or norm in the indicator's unit (euro, percent)."""
+    eenheid = definitie(indicator).eenheid
+    if waarde is None or eenheid is None:
         return "–"
-    if indicator == Indicator.BESTEDING:
-        return "€\u00a0" + euro(evaluatie.to_decimal(Fraction(waarde), 2))
-    if indicator in PERCENTAGES:
-        return f"{getal(waarde)}%"
-    return getal(waarde)
+    return eenheid.tekst(waarde)
 
 
 def norm_tekst(spec: evaluatie.ToezeggingSpec) -> str:
     """The norm with its direction: "minimaal 12", "hoogstens € 500,00"."""
-    if spec.indicator == Indicator.KWALITATIEF:
+    if definitie(spec.indicator).kwalitatief:
         return _("beoordeling door de corporatie")
     norm = waarde_tekst(spec.indicator, spec.norm)
     if spec.richting == Richting.MAXIMAAL:
@@ -104,7 +89,7 @@ def voortgang(r: evaluatie.ToezeggingResultaat) -> dict | None:
         % {
             "waarde": waarde_tekst(spec.indicator, r.waarde),
             "norm": waarde_tekst(spec.indicator, spec.norm),
-            "procent": getal(evaluatie.to_decimal(procent, 0)),
+            "procent": evaluatie.getal(evaluatie.to_decimal(procent, 0)),
         },
     }
 
@@ -126,10 +111,8 @@ def tempo_tekst(s: signalering.Signaal) -> str:
             "maanden": s.resterende_maanden,
             "per_maand": waarde_tekst(indicator, s.per_maand),
         }
-    if indicator in PERCENTAGES:
-        return _("nog %(tekort)s procentpunt tot de norm") % {"tekort": getal(s.tekort)}
     return _("nog %(tekort)s tot de norm") % {
-        "tekort": waarde_tekst(indicator, s.tekort)
+        "tekort": definitie(indicator).eenheid.verschil(s.tekort)
     }
 
 
@@ -153,8 +136,8 @@ def toezegging_rij(r: evaluatie.ToezeggingResultaat) -> dict:
         "id": spec.id,
         "omschrijving": spec.omschrijving,
         "indicator": spec.indicator,
-        "indicator_label": Indicator(spec.indicator).label,
-        "kwalitatief": spec.indicator == Indicator.KWALITATIEF,
+        "indicator_label": definitie(spec.indicator).label,
+        "kwalitatief": definitie(spec.indicator).kwalitatief,
         "zwaarwegend": spec.zwaarwegend,
         "norm": norm_tekst(spec),
         "waarde": waarde_tekst(spec.indicator, r.waarde),
