@@ -3,22 +3,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .indicatoren import INDICATOREN
 
-class Indicator(models.TextChoices):
-    AANTAL_ACTIVITEITEN = "aantal_activiteiten", _("aantal activiteiten")
-    VRIJWILLIGERSUREN = "vrijwilligersuren", _("vrijwilligersuren")
-    DEELNEMERS_BUURT = "deelnemers_buurt", _("deelnemers uit de buurt")
-    BESTEDING = "besteding", _("besteding (euro)")
-    AANTAL_LEDEN = "aantal_leden", _("aantal leden op peildatum")
-    AANDEEL_ACTIEVE_LEDEN = "aandeel_actieve_leden", _("aandeel actieve leden (%)")
-    AANDEEL_DOELGROEP = "aandeel_doelgroep", _("aandeel doelgroep (%)")
-    KWALITATIEF = "kwalitatief", _("kwalitatief (beoordeling)")
-
-
-ACTIVITEIT_INDICATOREN = (
-    Indicator.AANTAL_ACTIVITEITEN,
-    Indicator.VRIJWILLIGERSUREN,
-    Indicator.DEELNEMERS_BUURT,
+# The stored codes and labels come from the one table of indicators; members are
+# named after the code (`Indicator.AANTAL_ACTIVITEITEN`).
+Indicator = models.TextChoices(
+    "Indicator",
+    [(d.code.upper(), (d.code, d.label)) for d in INDICATOREN],
+    module=__name__,
 )
 
 

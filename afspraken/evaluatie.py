@@ -2,8 +2,10 @@
 
 No ORM here: the selectors (`afspraken.selectors`) load one cooperatie-year as
 aggregates (`Jaarcijfers`), and these functions turn them into a measured value and
-a verdict per toezegging, and a verdict per toetsing. Comparisons are exact
-(`Fraction` for percentages); display rounds to one decimal.
+a verdict per toezegging, and a verdict per toetsing. What each indicator measures
+is declared in `afspraken.indicatoren`; the arithmetic of each kind of measure is
+here. Comparisons are exact (`Fraction` for percentages); display rounds to one
+decimal.
 """
 
 from __future__ import annotations
@@ -15,7 +17,16 @@ from fractions import Fraction
 
 from kern.formatting import getal
 
-from .choices import ACTIVITEIT_INDICATOREN, Indicator, Richting, Verdict
+from .choices import Richting, Verdict
+from .indicatoren import (
+    ALLE_ACTIVITEITEN,
+    AandeelLeden,
+    Activiteitfilter,
+    IndicatorDefinitie,
+    Jaarcijfer,
+    Som,
+    definitie,
+)
 
 HUNDRED = Fraction(100)
 
@@ -52,6 +63,11 @@ class Jaarcijfers:
     aantal_leden: int = 0
     aantal_doelgroep: int = 0
     actieve_leden: int = 0
+
+    @property
+    def besteding(self) -> Decimal:
+        """Uitgaven minus the storno's of those uitgaven, in euros."""
+        return self.uitgaven - self.uitgaven_gestorneerd
 
 
 @dataclass(frozen=True)
@@ -101,13 +117,12 @@ class ToetsingResultaat:
 # Measuring -------------------------------------------------------------------------
 
 
-def _matching(groepen: Iterable[ActiviteitGroep], t: ToezeggingSpec):
-    for groep in groepen:
-        if t.thema and groep.thema != t.thema:
-            continue
-        if t.alleen_open_voor_buurt and not groep.open_voor_buurt:
-            continue
-        yield groep
+def _telt(groep: ActiviteitGroep, filter_: Activiteitfilter | ToezeggingSpec) -> bool:
+    """Whether the activity group passes a filter (an indicator's or a
+    toezegging's: both have a thema and alleen_open_voor_buurt)."""
+    if filter_.thema and groep.thema != filter_.thema:
+        return False
+    return not (filter_.alleen_open_voor_buurt and not groep.open_voor_buurt)
 
 
 def percentage(teller: int, noemer: int) -> Fraction:
@@ -117,32 +132,36 @@ def percentage(teller: int, noemer: int) -> Fraction:
     return Fraction(teller) * HUNDRED / noemer
 
 
-def besteding(cijfers: Jaarcijfers) -> Decimal:
-    """Uitgaven minus the storno's of those uitgaven, in euros."""
-    return cijfers.uitgaven - cijfers.uitgaven_gestorneerd
+def meet(
+    indicator: IndicatorDefinitie, t: ToezeggingSpec, cijfers: Jaarcijfers
+) -> Fraction | None:
+    """The value of an indicator for a toezegging in the year, by the kind of its
+    measure; None for kwalitatief."""
+    meting = indicator.meting
+    if meting is None:
+        return None
+    if isinstance(meting, Som):
+        filters = (indicator.activiteiten or ALLE_ACTIVITEITEN, t)
+        return Fraction(
+            sum(
+                (
+                    getattr(groep, meting.veld)
+                    for groep in cijfers.activiteiten
+                    if all(_telt(groep, f) for f in filters)
+                ),
+                Decimal(0),
+            )
+        )
+    if isinstance(meting, Jaarcijfer):
+        return Fraction(getattr(cijfers, meting.naam))
+    if isinstance(meting, AandeelLeden):
+        return percentage(getattr(cijfers, meting.teller), cijfers.aantal_leden)
+    raise TypeError(f"unknown kind of measure {meting!r}")
 
 
 def measure(t: ToezeggingSpec, cijfers: Jaarcijfers) -> Fraction | None:
     """The measured value of a toezegging in the year; None for kwalitatief."""
-    indicator = t.indicator
-    if indicator == Indicator.KWALITATIEF:
-        return None
-    if indicator in ACTIVITEIT_INDICATOREN:
-        groepen = list(_matching(cijfers.activiteiten, t))
-        if indicator == Indicator.AANTAL_ACTIVITEITEN:
-            return Fraction(sum(g.aantal for g in groepen))
-        if indicator == Indicator.VRIJWILLIGERSUREN:
-            return Fraction(sum((g.vrijwilligersuren for g in groepen), Decimal(0)))
-        return Fraction(sum(g.deelnemers_buurt for g in groepen))
-    if indicator == Indicator.BESTEDING:
-        return Fraction(besteding(cijfers))
-    if indicator == Indicator.AANTAL_LEDEN:
-        return Fraction(cijfers.aantal_leden)
-    if indicator == Indicator.AANDEEL_ACTIEVE_LEDEN:
-        return percentage(cijfers.actieve_leden, cijfers.aantal_leden)
-    if indicator == Indicator.AANDEEL_DOELGROEP:
-        return percentage(cijfers.aantal_doelgroep, cijfers.aantal_leden)
-    raise ValueError(f"unknown indicator {indicator!r}")
+    return meet(definitie(t.indicator), t, cijfers)
 
 
 # Verdicts --------------------------------------------------------------------------
@@ -165,7 +184,7 @@ def verdict_for_value(
 def evaluate_toezegging(
     t: ToezeggingSpec, cijfers: Jaarcijfers, beoordeling: Beoordeling | None = None
 ) -> ToezeggingResultaat:
-    if t.indicator == Indicator.KWALITATIEF:
+    if definitie(t.indicator).kwalitatief:
         if beoordeling is None:
             return ToezeggingResultaat(t, None, Verdict.TE_BEOORDELEN)
         return ToezeggingResultaat(

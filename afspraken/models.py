@@ -17,13 +17,13 @@ from ledger.choices import Thema
 
 from . import evaluatie
 from .choices import (
-    ACTIVITEIT_INDICATOREN,
     Indicator,
     JaarparameterCode,
     Richting,
     ToetsingStatus,
     Verdict,
 )
+from .indicatoren import ACTIVITEIT_INDICATOREN
 from .querysets import (
     AfspraakQuerySet,
     BeoordelingQuerySet,

@@ -33,7 +33,6 @@ from cooperatie.models import Corporatie
 from kern.formatting import bedrag, datum, tijd
 from kern.tabellen import safe_cell
 
-from . import evaluatie
 from .charts import Telling, telling_diagram
 from .choices import ToetsingStatus, Verdict
 from .pdf import Bijvoegsel, printable, render_pdf
@@ -148,7 +147,7 @@ def build(*, corporatie_id: int, jaar: int) -> dict[str, Any]:
                 "cooperatie_id": cooperatie.pk,
                 "uitgaven": _money(c.uitgaven),
                 "uitgaven_gestorneerd": _money(c.uitgaven_gestorneerd),
-                "besteding": _money(evaluatie.besteding(c)),
+                "besteding": _money(c.besteding),
             }
         )
     totaal = sum((Decimal(b["besteding"]) for b in bestedingen), Decimal(0))

@@ -29,7 +29,8 @@ from kern.tabellen import safe_cell
 from ledger.choices import BoekingSoort, Thema
 
 from .charts import Staaf, staafdiagram
-from .choices import Indicator, Richting, ToetsingStatus, Verdict
+from .choices import Richting, ToetsingStatus, Verdict
+from .indicatoren import definitie
 from .models import Rapport, Toetsing
 from .pdf import Bijvoegsel, printable, render_pdf
 
@@ -72,13 +73,12 @@ def activiteiten_csv(snapshot: dict[str, Any]) -> bytes:
 
 
 def norm_label(row: dict[str, Any]) -> str:
-    if row["indicator"] == Indicator.KWALITATIEF:
+    """The norm of a snapshot row as printed: "≥ 20", "≤ € 6000", "≥ 70%"."""
+    indicator = definitie(row["indicator"])
+    if indicator.kwalitatief:
         return "beoordeling"
-    norm = formatting.getal(row["norm"], taal="nl")
     prefix = "≤" if row["richting"] == Richting.MAXIMAAL else "≥"
-    unit = "%" if row["indicator"].startswith("aandeel_") else ""
-    euro = "€ " if row["indicator"] == Indicator.BESTEDING else ""
-    return f"{prefix} {euro}{norm}{unit}"
+    return f"{prefix} {indicator.eenheid.afdruk(Decimal(row['norm']))}"
 
 
 def _filters(row: dict[str, Any]) -> str:
@@ -113,6 +113,17 @@ def _chart(snapshot: dict[str, Any]) -> str:
     return staafdiagram(staven, title="Gemeten waarde tegen de norm (100% = norm)")
 
 
+def toezegging_afdruk(row: dict[str, Any]) -> dict[str, Any]:
+    """One row of the report's clause table, from a snapshot row."""
+    return {
+        **row,
+        "indicator_label": definitie(row["indicator"]).label,
+        "verdict_label": Verdict(row["verdict"]).label,
+        "norm_label": norm_label(row),
+        "filters": _filters(row),
+    }
+
+
 # A concept is rendered here without `render_nalevingsrapport`: Dutch all the same.
 @translation.override("nl")
 def nalevingsrapport_html(
@@ -129,16 +140,7 @@ def nalevingsrapport_html(
     vastgesteld: marked on every page, never sealed."""
     snapshot = printable(snapshot)
     vastgesteld_door = printable(vastgesteld_door)
-    toezeggingen = [
-        {
-            **row,
-            "indicator_label": Indicator(row["indicator"]).label,
-            "verdict_label": Verdict(row["verdict"]).label,
-            "norm_label": norm_label(row),
-            "filters": _filters(row),
-        }
-        for row in snapshot["toezeggingen"]
-    ]
+    toezeggingen = [toezegging_afdruk(row) for row in snapshot["toezeggingen"]]
     local = timezone.localtime(moment)
     return render_to_string(
         "pdf/nalevingsrapport.html",

@@ -209,6 +209,46 @@ def resultaat_from_snapshot(snapshot: dict) -> ToetsingResultaat:
     )
 
 
+def resultaat_bevroren(toetsing: Toetsing | None) -> bool:
+    """Whether a toetsing's result is frozen: once the year is submitted or
+    approved, its snapshot holds the measured values (a returned year is
+    measured again)."""
+    return (
+        toetsing is not None
+        and toetsing.status in LOCKED_STATUSES
+        and bool(toetsing.snapshot)
+    )
+
+
+def toetsing_resultaat(
+    *,
+    afspraak: Afspraak,
+    jaar: int,
+    toetsing: Toetsing | None,
+    specs: Iterable[ToezeggingSpec] | None = None,
+    cijfers: Jaarcijfers | None = None,
+    beoordelingen: dict[int, Beoordeling] | None = None,
+) -> tuple[ToetsingResultaat, bool]:
+    """The result of an afspraak in a year and whether it is frozen: as the
+    snapshot stored it once the year is submitted (`resultaat_bevroren`), else
+    measured now from the year's figures.
+
+    A caller that read many afspraken at once passes the toezeggingen (`specs`),
+    `cijfers` and `beoordelingen` it loaded; what it leaves out is read here (up to
+    six queries), and only for a live result.
+    """
+    if resultaat_bevroren(toetsing):
+        return resultaat_from_snapshot(toetsing.snapshot), True
+    if specs is None:
+        specs = [spec_of(t) for t in afspraak.toezeggingen.all()]
+    if cijfers is None:
+        cooperatie_id = afspraak.cooperatie_id
+        cijfers = jaarcijfers(cooperatie_ids=[cooperatie_id], jaar=jaar)[cooperatie_id]
+    if beoordelingen is None:
+        beoordelingen = beoordelingen_of(toetsing) if toetsing else {}
+    return evaluate(specs, cijfers, beoordelingen), False
+
+
 def corporatie_jaar(
     *, jaar: int, corporatie_ids: Iterable[int] | None = None
 ) -> list[ToetsingRegel]:
@@ -255,21 +295,14 @@ def corporatie_jaar(
     regels = []
     for afspraak in afspraken:
         toetsing = toetsingen.get(afspraak.pk)
-        eigen = {spec.id: spec for spec in specs[afspraak.pk]}
-        if (
-            toetsing is not None
-            and toetsing.status in LOCKED_STATUSES
-            and toetsing.snapshot
-        ):
-            resultaat = resultaat_from_snapshot(toetsing.snapshot)
-            bevroren = True
-        else:
-            resultaat = evaluate(
-                eigen.values(),
-                cijfers[afspraak.cooperatie_id],
-                beoordelingen.get(toetsing.pk, {}) if toetsing else {},
-            )
-            bevroren = False
+        resultaat, bevroren = toetsing_resultaat(
+            afspraak=afspraak,
+            jaar=jaar,
+            toetsing=toetsing,
+            specs=specs[afspraak.pk],
+            cijfers=cijfers[afspraak.cooperatie_id],
+            beoordelingen=beoordelingen.get(toetsing.pk, {}) if toetsing else {},
+        )
         regels.append(
             ToetsingRegel(
                 afspraak, toetsing, resultaat, bevroren, cijfers[afspraak.cooperatie_id]

@@ -18,7 +18,8 @@ from cooperatie.models import Cooperatie, Corporatie, Gebouw
 from kern import checkpoints, journal, writes
 
 from . import locks, rapporten, selectors, snapshot
-from .choices import Indicator, ToetsingStatus, Verdict
+from .choices import ToetsingStatus, Verdict
+from .indicatoren import definitie
 from .models import Afspraak, Beoordeling, Jaarparameter, Toetsing, Toezegging
 
 AFSPRAAK_FIELDS = (
@@ -340,7 +341,7 @@ def toetsing_beoordelen(
         raise ValidationError(
             {"toezegging": _("Deze toezegging hoort niet bij deze afspraak.")}
         )
-    if toezegging.indicator != Indicator.KWALITATIEF:
+    if not definitie(toezegging.indicator).kwalitatief:
         raise ValidationError(
             {"toezegging": _("Alleen kwalitatieve toezeggingen worden beoordeeld.")}
         )

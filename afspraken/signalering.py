@@ -6,17 +6,19 @@ The measured value comes from the same arithmetic as the toetsing
 (`afspraken.evaluatie`, fed by `afspraken.selectors`); this module only compares it
 with what the date makes reasonable to expect.
 
-Two kinds of indicator:
+Two kinds of indicator (`cumulatief` in `afspraken.indicatoren`):
 
-- *cumulative* (activities, volunteer hours, deelnemers uit de buurt, besteding)
-  grow through the year. On course means: value ≥ norm × the elapsed part of the
-  year. The elapsed part counts the days *before* the given date (1 January: 0,
-  31 December: 364/365), so nothing is expected on the first day and the full norm
-  only once the year is over. The pace still needed is the shortfall to the norm
-  spread over the remaining calendar months, the current month included (a
-  manager can still act this month; never zero months, never a division by zero).
-- *level* (members on peildatum and the percentages) is a state, not a sum: on
-  course means value ≥ norm already; the pace is simply the gap to the norm.
+- *cumulative* (such as activities, volunteer hours, besteding, the share of
+  members who volunteered so far) grow through the year. On course means:
+  value ≥ norm × the elapsed part of the year. The elapsed part counts the days
+  *before* the given date (1 January: 0, 31 December: 364/365), so nothing is
+  expected on the first day and the full norm only once the year is over. The
+  pace still needed is the shortfall to the norm spread over the remaining
+  calendar months, the current month included (a manager can still act this
+  month; never zero months, never a division by zero).
+- *level* (such as members on peildatum, the share of the doelgroep) is a
+  state, not a sum: on course means value ≥ norm already; the pace is simply the
+  gap to the norm.
 
 Only toezeggingen with richting `minimaal` that are measured (not kwalitatief)
 get a signal: a maximum cannot be "behind", and a qualitative clause has no value.
@@ -34,14 +36,9 @@ from typing import TypeVar
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ACTIVITEIT_INDICATOREN, Indicator, Richting
+from .choices import Richting
 from .evaluatie import ToetsingResultaat, ToezeggingSpec
-
-CUMULATIEVE_INDICATOREN: frozenset[str] = frozenset(
-    {*ACTIVITEIT_INDICATOREN, Indicator.BESTEDING, Indicator.AANDEEL_ACTIEVE_LEDEN}
-)
-"""Indicators that build up over the year (the share of active members counts
-the members who volunteered so far); the others are a level on the peildatum."""
+from .indicatoren import definitie
 
 HUNDRED = Fraction(100)
 
@@ -102,14 +99,14 @@ def resterende_maanden(datum: datetime.date) -> int:
 
 
 def is_cumulatief(indicator: str) -> bool:
-    return indicator in CUMULATIEVE_INDICATOREN
+    return definitie(indicator).cumulatief
 
 
 def signaleert(toezegging: ToezeggingSpec) -> bool:
     """Whether the toezegging gets an early warning: a measured minimum."""
     return (
         toezegging.richting == Richting.MINIMAAL
-        and toezegging.indicator != Indicator.KWALITATIEF
+        and not definitie(toezegging.indicator).kwalitatief
     )
 
 

@@ -18,8 +18,9 @@ from django.db.models import Count
 from ledger.models import Activiteit, Boeking
 
 from . import evaluatie
-from .choices import Indicator, ToetsingStatus
+from .choices import ToetsingStatus
 from .evaluatie import Beoordeling
+from .indicatoren import definitie
 from .models import Toetsing
 from .selectors import (
     beoordelingen_of,
@@ -59,6 +60,25 @@ def _dec(value: Fraction | Decimal | None, places: int = 4) -> str | None:
     if isinstance(value, Fraction):
         return f"{evaluatie.to_decimal(value, places):f}"
     return f"{Decimal(value).quantize(Decimal(1).scaleb(-places)):f}"
+
+
+def toezegging_rij(r: evaluatie.ToezeggingResultaat) -> dict[str, Any]:
+    """One toezegging of the snapshot: its terms and its result."""
+    return {
+        "id": r.toezegging.id,
+        "omschrijving": r.toezegging.omschrijving,
+        "indicator": r.toezegging.indicator,
+        "norm": _dec(r.toezegging.norm, 2),
+        "richting": r.toezegging.richting,
+        "deels_vanaf": _dec(r.toezegging.deels_vanaf, 2),
+        "zwaarwegend": r.toezegging.zwaarwegend,
+        "thema": r.toezegging.thema,
+        "alleen_open_voor_buurt": r.toezegging.alleen_open_voor_buurt,
+        "waarde": _dec(r.waarde),
+        "weergave": r.waarde_weergave,
+        "verdict": r.verdict,
+        "toelichting": r.toelichting,
+    }
 
 
 def build(toetsing: Toetsing) -> dict[str, Any]:
@@ -139,26 +159,9 @@ def build(toetsing: Toetsing) -> dict[str, Any]:
             "deelnemers_buurt": sum(g.deelnemers_buurt for g in groepen),
             "uitgaven": _dec(cijfers.uitgaven, 2),
             "uitgaven_gestorneerd": _dec(cijfers.uitgaven_gestorneerd, 2),
-            "besteding": _dec(evaluatie.besteding(cijfers), 2),
+            "besteding": _dec(cijfers.besteding, 2),
         },
-        "toezeggingen": [
-            {
-                "id": r.toezegging.id,
-                "omschrijving": r.toezegging.omschrijving,
-                "indicator": r.toezegging.indicator,
-                "norm": _dec(r.toezegging.norm, 2),
-                "richting": r.toezegging.richting,
-                "deels_vanaf": _dec(r.toezegging.deels_vanaf, 2),
-                "zwaarwegend": r.toezegging.zwaarwegend,
-                "thema": r.toezegging.thema,
-                "alleen_open_voor_buurt": r.toezegging.alleen_open_voor_buurt,
-                "waarde": _dec(r.waarde),
-                "weergave": r.waarde_weergave,
-                "verdict": r.verdict,
-                "toelichting": r.toelichting,
-            }
-            for r in resultaat.toezeggingen
-        ],
+        "toezeggingen": [toezegging_rij(r) for r in resultaat.toezeggingen],
         "verdict": resultaat.verdict,
         "activiteiten": [
             {
@@ -201,7 +204,7 @@ def with_beoordelingen(
     resultaten = []
     for row in snapshot["toezeggingen"]:
         row = dict(row)
-        if row["indicator"] == Indicator.KWALITATIEF and row["id"] in beoordelingen:
+        if definitie(row["indicator"]).kwalitatief and row["id"] in beoordelingen:
             b = beoordelingen[row["id"]]
             row["verdict"], row["toelichting"] = b.oordeel, b.toelichting
         rows.append(row)

@@ -31,7 +31,7 @@ from .choices import ToetsingStatus
 from .models import Rapport, Toetsing
 from .pdf import Bijvoegsel, render_pdf
 from .portefeuille import render_portefeuillerapport
-from .selectors import beoordelingen_of
+from .selectors import beoordelingen_of, resultaat_bevroren
 
 PORTEFEUILLE = "portefeuille"
 NALEVINGSRAPPORT = "nalevingsrapport"
@@ -60,7 +60,7 @@ def nalevingsrapport_bestandsnaam(toetsing: Toetsing, *, concept: bool) -> str:
 def _concept_snapshot(toetsing: Toetsing) -> dict[str, Any]:
     """A submitted year keeps its frozen measurements (with the assessments made
     since), as the portefeuille shows it; any other year is measured now."""
-    if toetsing.status == ToetsingStatus.INGEDIEND and toetsing.snapshot:
+    if resultaat_bevroren(toetsing):
         return snapshot.with_beoordelingen(
             toetsing.snapshot, beoordelingen_of(toetsing)
         )

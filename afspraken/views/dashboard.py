@@ -20,8 +20,9 @@ from cooperatie.models import Gebouw
 from cooperatie.ui import beheer_view, in_portal, paginate
 
 from .. import signalering
-from ..choices import Indicator, ToetsingStatus, Verdict
+from ..choices import ToetsingStatus, Verdict
 from ..forms.toetsing import NIET_GEOPEND, DashboardFilterForm
+from ..indicatoren import definitie
 from ..models import Afspraak, Toetsing
 from ..selectors import corporatie_jaar
 from .toetsing import koers, norm_tekst, url_or_none, waarde_tekst
@@ -176,7 +177,7 @@ def signalering_view(request):
                     "afspraak": regel.afspraak,
                     "cooperatie": regel.afspraak.cooperatie,
                     "omschrijving": spec.omschrijving,
-                    "indicator_label": Indicator(spec.indicator).label,
+                    "indicator_label": definitie(spec.indicator).label,
                     "norm": norm_tekst(spec),
                     "waarde": waarde_tekst(spec.indicator, resultaten[spec.id].waarde),
                     "koers": koers(s),

@@ -37,19 +37,17 @@ from cooperatie.ui import (
     in_portal,
     paginate,
 )
-from kern.formatting import bedrag, getal, percentage
+from kern.formatting import getal
 from kern.models import AuditEntry
 from ledger.models import Activiteit, Boeking
 
 from .. import evaluatie, selectors, services, signalering
 from ..charts import Staaf, staafdiagram
-from ..choices import Indicator, Richting, ToetsingStatus, Verdict
+from ..choices import Richting, ToetsingStatus, Verdict
 from ..forms.toetsing import BeoordelenForm, TerugsturenForm
+from ..indicatoren import definitie
 from ..models import Toetsing, Toezegging
 from ..snapshot import historie_of
-
-PERCENTAGES = (Indicator.AANDEEL_ACTIEVE_LEDEN, Indicator.AANDEEL_DOELGROEP)
-
 
 # Presentation helpers (shared with the dashboard and the bestuur overview) --------
 
@@ -63,19 +61,16 @@ def url_or_none(portal, name: str, *args) -> str | None:
 
 
 def waarde_tekst(indicator: str, waarde: Fraction | Decimal | None) -> str:
-    """A measured value or norm with its unit (euro, percent)."""
-    if waarde is None:
+    """A measured value or norm in the indicator's unit (euro, percent)."""
+    eenheid = definitie(indicator).eenheid
+    if waarde is None or eenheid is None:
         return "–"
-    if indicator == Indicator.BESTEDING:
-        return bedrag(waarde)
-    if indicator in PERCENTAGES:
-        return percentage(waarde, 1, compact=True)
-    return getal(waarde, 1, compact=True)
+    return eenheid.tekst(waarde)
 
 
 def norm_tekst(spec: evaluatie.ToezeggingSpec) -> str:
     """The norm with its direction: "minimaal 12", "hoogstens € 500,00"."""
-    if spec.indicator == Indicator.KWALITATIEF:
+    if definitie(spec.indicator).kwalitatief:
         return _("beoordeling door de corporatie")
     norm = waarde_tekst(spec.indicator, spec.norm)
     if spec.richting == Richting.MAXIMAAL:
@@ -118,12 +113,8 @@ def tempo_tekst(s: signalering.Signaal) -> str:
             "maanden": s.resterende_maanden,
             "per_maand": waarde_tekst(indicator, s.per_maand),
         }
-    if indicator in PERCENTAGES:
-        return _("nog %(tekort)s procentpunt tot de norm") % {
-            "tekort": getal(s.tekort, 1, compact=True)
-        }
     return _("nog %(tekort)s tot de norm") % {
-        "tekort": waarde_tekst(indicator, s.tekort)
+        "tekort": definitie(indicator).eenheid.verschil(s.tekort)
     }
 
 
@@ -147,8 +138,8 @@ def toezegging_rij(r: evaluatie.ToezeggingResultaat) -> dict:
         "id": spec.id,
         "omschrijving": spec.omschrijving,
         "indicator": spec.indicator,
-        "indicator_label": Indicator(spec.indicator).label,
-        "kwalitatief": spec.indicator == Indicator.KWALITATIEF,
+        "indicator_label": definitie(spec.indicator).label,
+        "kwalitatief": definitie(spec.indicator).kwalitatief,
         "zwaarwegend": spec.zwaarwegend,
         "norm": norm_tekst(spec),
         "waarde": waarde_tekst(spec.indicator, r.waarde),
@@ -157,22 +148,6 @@ def toezegging_rij(r: evaluatie.ToezeggingResultaat) -> dict:
         "toelichting": r.toelichting,
         "voortgang": voortgang(r),
     }
-
-
-def resultaat_van(toetsing: Toetsing) -> tuple[evaluatie.ToetsingResultaat, bool]:
-    """The toetsing's result and whether it is frozen: as the snapshot stored it
-    once the year is submitted, else measured now from the year's figures."""
-    if toetsing.status in (ToetsingStatus.INGEDIEND, ToetsingStatus.VASTGESTELD) and (
-        toetsing.snapshot
-    ):
-        return selectors.resultaat_from_snapshot(toetsing.snapshot), True
-    cooperatie_id = toetsing.afspraak.cooperatie_id
-    cijfers = selectors.jaarcijfers(cooperatie_ids=[cooperatie_id], jaar=toetsing.jaar)
-    specs = [selectors.spec_of(t) for t in toetsing.afspraak.toezeggingen.all()]
-    resultaat = evaluatie.evaluate(
-        specs, cijfers[cooperatie_id], selectors.beoordelingen_of(toetsing)
-    )
-    return resultaat, False
 
 
 def grafiek(
@@ -259,6 +234,12 @@ def _toetsing(request, toetsing_id: int) -> Toetsing:
     )
 
 
+def _resultaat(toetsing: Toetsing) -> tuple[evaluatie.ToetsingResultaat, bool]:
+    return selectors.toetsing_resultaat(
+        afspraak=toetsing.afspraak, jaar=toetsing.jaar, toetsing=toetsing
+    )
+
+
 def _mag(toetsing: Toetsing, transitie: str) -> bool:
     """Whether the toetsing's status allows the transition (services.TRANSITIONS)."""
     return toetsing.status in services.TRANSITIONS[transitie][0]
@@ -272,7 +253,7 @@ def _render_toetsing(
     beoordeel_forms: dict[int, BeoordelenForm] | None = None,
 ):
     portal = request.portal
-    resultaat, bevroren = resultaat_van(toetsing)
+    resultaat, bevroren = _resultaat(toetsing)
     historie = (toetsing.snapshot or {}).get("historie") if bevroren else None
     if historie is None:
         historie = historie_of(toetsing)
@@ -446,10 +427,12 @@ def _indienen_context(request, toetsing: Toetsing) -> dict:
     """What submitting the year locks: the year's activities and bookings, the
     member count on the peildatum and the measured values."""
     jaar = toetsing.jaar
-    resultaat, _bevroren = resultaat_van(toetsing)
     cijfers = selectors.jaarcijfers(
         cooperatie_ids=[toetsing.afspraak.cooperatie_id], jaar=jaar
     )[toetsing.afspraak.cooperatie_id]
+    resultaat, _bevroren = selectors.toetsing_resultaat(
+        afspraak=toetsing.afspraak, jaar=jaar, toetsing=toetsing, cijfers=cijfers
+    )
     lopend = timezone.localdate().year
     bezwaren = []
     if not _mag(toetsing, "indienen"):

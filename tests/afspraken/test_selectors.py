@@ -226,3 +226,68 @@ def test_the_snapshot_lists_the_bookings_its_totals_count(world):
     assert snapshot_2024["cijfers"]["besteding"] == "0.00"
     toetsing_2025 = ToetsingFactory(afspraak=a.afspraak, jaar=2025)
     assert snapshot.build(toetsing_2025)["boekingen"] == []
+
+
+def _resultaat(toetsing):
+    return selectors.toetsing_resultaat(
+        afspraak=toetsing.afspraak, jaar=toetsing.jaar, toetsing=toetsing
+    )
+
+
+def test_toetsing_resultaat_is_live_until_submitted_then_frozen_until_returned(
+    world, django_assert_num_queries
+):
+    a = world.a
+    toetsing = fresh(a.toetsing)
+    resultaat, bevroren = _resultaat(toetsing)
+    assert not bevroren
+    assert resultaat.toezeggingen[0].waarde == 1  # the world's activity of 2024
+
+    services.toetsing_indienen(toetsing=toetsing, actor=fresh(a.bestuur))
+    toetsing = fresh(a.toetsing)
+    # Read from the stored snapshot, not measured: no query, and a value the
+    # snapshot holds is what the result shows.
+    toetsing.snapshot["toezeggingen"][0]["waarde"] = "99.5000"
+    afspraak = toetsing.afspraak
+    with django_assert_num_queries(0):
+        resultaat, bevroren = selectors.toetsing_resultaat(
+            afspraak=afspraak, jaar=2024, toetsing=toetsing
+        )
+    assert bevroren
+    assert resultaat.toezeggingen[0].waarde == Fraction(199, 2)
+
+    services.toetsing_terugsturen(
+        toetsing=fresh(a.toetsing), reden="Graag aanvullen.", actor=fresh(a.beheerder)
+    )
+    toetsing = fresh(a.toetsing)
+    assert toetsing.snapshot  # kept, but a returned year is measured again
+    ActiviteitFactory(cooperatie=a.cooperatie, datum=D(2024, 3, 1))
+    resultaat, bevroren = _resultaat(toetsing)
+    assert not bevroren
+    assert resultaat.toezeggingen[0].waarde == 2
+
+
+def test_every_reader_of_a_year_agrees_on_frozen_or_live(world):
+    """The toetsing page, the corporatie-year (dashboard, portefeuille, year
+    overview) and the concept report decide through one selector."""
+    a = world.a
+    for stap in ("open", "ingediend", "teruggestuurd"):
+        if stap == "ingediend":
+            services.toetsing_indienen(toetsing=fresh(a.toetsing), actor=a.bestuur)
+        if stap == "teruggestuurd":
+            services.toetsing_terugsturen(
+                toetsing=fresh(a.toetsing), reden="Graag aanvullen.", actor=a.beheerder
+            )
+        toetsing = fresh(a.toetsing)
+        regel = next(
+            r
+            for r in selectors.corporatie_jaar(
+                jaar=2024, corporatie_ids=[a.corporatie.pk]
+            )
+            if r.toetsing == toetsing
+        )
+        verwacht = stap == "ingediend"
+        assert selectors.resultaat_bevroren(toetsing) is verwacht, stap
+        assert regel.bevroren is verwacht, stap
+        assert _resultaat(toetsing)[1] is verwacht, stap
+        assert _resultaat(toetsing)[0] == regel.resultaat, stap

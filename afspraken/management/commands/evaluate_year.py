@@ -4,7 +4,8 @@ from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 
-from afspraken.choices import Indicator, ToetsingStatus, Verdict
+from afspraken.choices import ToetsingStatus, Verdict
+from afspraken.indicatoren import definitie
 from afspraken.rapporten import norm_label
 from afspraken.selectors import corporatie_jaar
 from cooperatie.models import Corporatie
@@ -80,7 +81,7 @@ class Command(BaseCommand):
                 }
                 self.stdout.write(
                     f"  {_cut(t.omschrijving, 44):<44} "
-                    f"{_cut(str(Indicator(t.indicator).label), 26):<26} "
+                    f"{_cut(str(definitie(t.indicator).label), 26):<26} "
                     f"{norm_label(row):>12} {r.waarde_weergave:>10}  "
                     f"{Verdict(r.verdict).label}"
                 )
