@@ -12,6 +12,7 @@ from cooperatie.validators import (
     validate_plausible_date,
     validate_single_line,
 )
+from kern.scoping import Tenancy
 
 from .choices import BoekingSoort, Thema
 from .immutable import AppendOnlyModel
@@ -64,6 +65,8 @@ class Activiteit(models.Model):
     )
     created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
 
+    tenancy = Tenancy(cooperatie="cooperatie")
+
     objects = ActiviteitQuerySet.as_manager()
 
     class Meta:
@@ -107,6 +110,8 @@ class Bijlage(models.Model):
     grootte = models.PositiveIntegerField(_("grootte (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
+
+    tenancy = Tenancy(cooperatie="activiteit__cooperatie")
 
     objects = BijlageQuerySet.as_manager()
 
@@ -157,6 +162,8 @@ class Boeking(AppendOnlyModel):
         related_name="storno",
     )
     created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
+
+    tenancy = Tenancy(cooperatie="cooperatie")
 
     objects = BoekingQuerySet.as_manager()
 

@@ -7,7 +7,7 @@ import datetime
 from django.db.models import Q
 
 from cooperatie.querysets import ScopedQuerySet
-from cooperatie.scope import Scope, cooperatie_ids_of_corporaties, visible_cooperaties_q
+from cooperatie.scope import Scope, cooperatie_ids_of_corporaties
 
 from .immutable import AppendOnlyQuerySet
 
@@ -17,23 +17,16 @@ def jaar_range(jaar: int) -> tuple[datetime.date, datetime.date]:
 
 
 class ActiviteitQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope) -> Q:
-        return visible_cooperaties_q(scope)
-
     def in_jaar(self, jaar: int) -> ActiviteitQuerySet:
         return self.filter(datum__range=jaar_range(jaar))
 
 
 class BijlageQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope) -> Q:
-        return visible_cooperaties_q(scope, "activiteit__cooperatie_id")
+    pass
 
 
 class BoekingQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
     """Bookings: scoped, and never changed or deleted (storno instead)."""
-
-    def scope_q(self, scope: Scope) -> Q:
-        return visible_cooperaties_q(scope)
 
     def in_jaar(self, jaar: int) -> BoekingQuerySet:
         return self.filter(datum__range=jaar_range(jaar))
