@@ -8,6 +8,7 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from kern.immutable import AppendOnlyModel, ImmutableRowError
+from kern.scoping import Tenancy
 from kern.validators import (
     TOELICHTING_MAX_LENGTH,
     multi_line_validators,
@@ -83,6 +84,8 @@ class Afspraak(models.Model):
         help_text=_("Verwijzing naar de gemeentelijke prestatieafspraken."),
     )
 
+    tenancy = Tenancy(corporatie="corporatie", cooperatie="cooperatie")
+
     objects = AfspraakQuerySet.as_manager()
 
     class Meta:
@@ -151,6 +154,10 @@ class Toezegging(models.Model):
     volgorde = models.PositiveSmallIntegerField(_("volgorde"), default=0)
 
     CONSTRAINT_FIELDS = {"toezegging_filters_alleen_bij_activiteiten": "thema"}
+
+    tenancy = Tenancy(
+        corporatie="afspraak__corporatie", cooperatie="afspraak__cooperatie"
+    )
 
     objects = ToezeggingQuerySet.as_manager()
 
@@ -248,6 +255,10 @@ class Toetsing(models.Model):
     )
     vastgesteld_op = models.DateTimeField(_("vastgesteld op"), null=True, blank=True)
 
+    tenancy = Tenancy(
+        corporatie="afspraak__corporatie", cooperatie="afspraak__cooperatie"
+    )
+
     objects = ToetsingQuerySet.as_manager()
 
     class Meta:
@@ -329,6 +340,11 @@ class Beoordeling(models.Model):
     )
     beoordeeld_op = models.DateTimeField(_("beoordeeld op"), db_default=Now())
 
+    tenancy = Tenancy(
+        corporatie="toetsing__afspraak__corporatie",
+        cooperatie="toetsing__afspraak__cooperatie",
+    )
+
     objects = BeoordelingQuerySet.as_manager()
 
     class Meta:
@@ -390,6 +406,11 @@ class Rapport(AppendOnlyModel):
         verbose_name=_("aangemaakt door"),
         on_delete=models.PROTECT,
         related_name="+",
+    )
+
+    tenancy = Tenancy(
+        corporatie="toetsing__afspraak__corporatie",
+        cooperatie="toetsing__afspraak__cooperatie",
     )
 
     objects = RapportQuerySet.as_manager()

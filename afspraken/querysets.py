@@ -9,17 +9,7 @@ from cooperatie.scope import Scope
 from kern.immutable import AppendOnlyQuerySet
 
 
-def _afspraak_q(scope: Scope, prefix: str = "") -> Q:
-    """Afspraken of the user's corporaties, or of the user's own cooperaties."""
-    return Q(**{f"{prefix}corporatie_id__in": scope.corporaties}) | Q(
-        **{f"{prefix}cooperatie_id__in": scope.bestuur_cooperaties}
-    )
-
-
 class AfspraakQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope) -> Q:
-        return _afspraak_q(scope)
-
     def lopend_in(self, jaar: int) -> AfspraakQuerySet:
         """Afspraken that run in the year (ingangsjaar ≤ jaar ≤ eindjaar or open)."""
         return self.filter(ingangsjaar__lte=jaar).filter(
@@ -28,28 +18,20 @@ class AfspraakQuerySet(ScopedQuerySet):
 
 
 class ToezeggingQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope) -> Q:
-        return _afspraak_q(scope, "afspraak__")
+    pass
 
 
 class ToetsingQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope) -> Q:
-        return _afspraak_q(scope, "afspraak__")
-
     def in_jaar(self, jaar: int) -> ToetsingQuerySet:
         return self.filter(jaar=jaar)
 
 
 class BeoordelingQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope) -> Q:
-        return _afspraak_q(scope, "toetsing__afspraak__")
+    pass
 
 
 class RapportQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
     """Sealed reports: scoped, and never changed or deleted."""
-
-    def scope_q(self, scope: Scope) -> Q:
-        return _afspraak_q(scope, "toetsing__afspraak__")
 
 
 class JaarparameterQuerySet(ScopedQuerySet):

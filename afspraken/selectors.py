@@ -7,7 +7,6 @@ year as aggregates computed by the database, in a constant number of queries
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from cooperatie.choices import Doelgroep
+from cooperatie.jaarslot import peildatum
 from cooperatie.models import Lid
 from ledger.choices import BoekingSoort
 from ledger.models import Activiteit, Boeking
@@ -57,11 +57,6 @@ def spec_of(toezegging) -> ToezeggingSpec:
 
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
-
-
-def peildatum(jaar: int) -> datetime.date:
-    """The reference date of member counts: 31 December of the year."""
-    return datetime.date(jaar, 12, 31)
 
 
 def jaarcijfers(*, cooperatie_ids: Iterable[int], jaar: int) -> dict[int, Jaarcijfers]:

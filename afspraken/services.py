@@ -14,11 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperatie import permissions
+from cooperatie import services as cooperatie_services
+from cooperatie.choices import JaarStatus
+from cooperatie.jaarslot import lock_cooperatie
 from cooperatie.models import Cooperatie, Corporatie, Gebouw
 from kern import checkpoints, journal, writes
 
-from . import locks, rapporten, selectors, snapshot
-from .choices import ToetsingStatus, Verdict
+from . import rapporten, selectors, snapshot
+from .choices import LOCKED_STATUSES, ToetsingStatus, Verdict
 from .indicatoren import definitie
 from .models import Afspraak, Beoordeling, Jaarparameter, Toetsing, Toezegging
 
@@ -98,9 +101,11 @@ def afspraak_create(
     )
     if document is not None:
         afspraak.document = document
-    return writes.create(
+    writes.create(
         afspraak, actor=actor, action="afspraak_create", m2m={"gebouwen": gebouwen}
     )
+    relatie_bijwerken(afspraak=afspraak)
+    return afspraak
 
 
 @transaction.atomic
@@ -109,7 +114,7 @@ def afspraak_update(*, afspraak: Afspraak, actor, **data) -> Afspraak:
     if "gebouwen" in data:
         data["gebouwen"] = list(data["gebouwen"])
         _check_gebouwen(afspraak.corporatie_id, data["gebouwen"])
-    return writes.update(
+    writes.update(
         afspraak,
         data,
         actor=actor,
@@ -117,6 +122,9 @@ def afspraak_update(*, afspraak: Afspraak, actor, **data) -> Afspraak:
         allowed=AFSPRAAK_FIELDS,
         check=_check_span,
     )
+    if "gebouwen" in data:
+        relatie_bijwerken(afspraak=afspraak)
+    return afspraak
 
 
 @transaction.atomic
@@ -197,6 +205,46 @@ def jaarparameter_update(*, parameter: Jaarparameter, actor, **data) -> Jaarpara
     )
 
 
+# What the cooperatie app keeps of the afspraken --------------------------------------
+
+
+def relatie_bijwerken(*, afspraak: Afspraak) -> None:
+    """Tie the afspraak's corporatie and cooperatie (`cooperatie.models.Relatie`),
+    with the gebouwen all afspraken between the two name. Inside the write's
+    transaction."""
+    cooperatie_services.relatie_leggen(
+        corporatie_id=afspraak.corporatie_id,
+        cooperatie_id=afspraak.cooperatie_id,
+        gebouwen=Afspraak.gebouwen.through.objects.filter(
+            afspraak__corporatie_id=afspraak.corporatie_id,
+            afspraak__cooperatie_id=afspraak.cooperatie_id,
+        ).values_list("gebouw_id", flat=True),
+    )
+
+
+def jaar_bijwerken(*, cooperatie_id: int, jaar: int) -> None:
+    """Keep the cooperatie's closed year (`cooperatie.models.GeslotenJaar`): closed
+    while a toetsing of that cooperatie and year is ingediend or vastgesteld, as
+    vastgesteld once one is. Inside the transition's transaction, after it took
+    the cooperatie's lock when it opens or closes the year."""
+    statussen = set(
+        Toetsing.objects.filter(
+            afspraak__cooperatie_id=cooperatie_id,
+            jaar=jaar,
+            status__in=LOCKED_STATUSES,
+        ).values_list("status", flat=True)
+    )
+    if ToetsingStatus.VASTGESTELD in statussen:
+        status = JaarStatus.VASTGESTELD
+    elif statussen:
+        status = JaarStatus.INGEDIEND
+    else:
+        status = None
+    cooperatie_services.gesloten_jaar_zetten(
+        cooperatie_id=cooperatie_id, jaar=jaar, status=status
+    )
+
+
 # The yearly cycle (domain §4) -------------------------------------------------------
 
 # transition → (statuses it may start from, status it leads to)
@@ -260,7 +308,7 @@ def _journal_transition(
 def toetsing_indienen(*, toetsing: Toetsing, actor) -> Toetsing:
     """The bestuur submits the year: the measured results and the member count on
     peildatum are frozen into the snapshot, and the year's activities, bookings
-    and member changes are locked (see afspraken.locks)."""
+    and member changes are locked (see cooperatie.jaarslot)."""
     permissions.require_bestuur(actor, toetsing.afspraak.cooperatie_id)
     toetsing, before, to = _transition(toetsing, "indienen")
     if toetsing.jaar >= timezone.localdate().year:
@@ -283,7 +331,7 @@ def toetsing_indienen(*, toetsing: Toetsing, actor) -> Toetsing:
         )
     # The same lock the year-sensitive writes take: none of them can land between
     # this measurement and the commit.
-    locks.lock_cooperatie(toetsing.afspraak.cooperatie_id)
+    lock_cooperatie(toetsing.afspraak.cooperatie_id)
     toetsing.snapshot = snapshot.build(toetsing)
     toetsing.verdict = toetsing.snapshot["verdict"]
     toetsing.status = to
@@ -293,6 +341,7 @@ def toetsing_indienen(*, toetsing: Toetsing, actor) -> Toetsing:
     _journal_transition(
         toetsing, actor=actor, action="toetsing_indienen", before=before
     )
+    jaar_bijwerken(cooperatie_id=toetsing.afspraak.cooperatie_id, jaar=toetsing.jaar)
     return toetsing
 
 
@@ -310,6 +359,8 @@ def toetsing_terugsturen(*, toetsing: Toetsing, reden: str, actor) -> Toetsing:
     except ValidationError as exc:
         raise ValidationError({"reden": exc.error_list}) from exc
     toetsing, before, to = _transition(toetsing, "terugsturen")
+    # Reopening the year waits for, and is seen by, the year-sensitive writes.
+    lock_cooperatie(toetsing.afspraak.cooperatie_id)
     toetsing.status = to
     toetsing.teruggestuurd_door = actor
     toetsing.teruggestuurd_op = timezone.now()
@@ -322,6 +373,7 @@ def toetsing_terugsturen(*, toetsing: Toetsing, reden: str, actor) -> Toetsing:
         before=before,
         extra={"reden": reden},
     )
+    jaar_bijwerken(cooperatie_id=toetsing.afspraak.cooperatie_id, jaar=toetsing.jaar)
     return toetsing
 
 
@@ -418,6 +470,9 @@ def toetsing_vaststellen(*, toetsing: Toetsing, actor) -> Toetsing:
             "journaal_hash": rapport.journaal_hash,
         },
     )
+    # The year stays closed; only its status changes, so no cooperatie lock
+    # (it would hold up the cooperatie's writers while the report renders).
+    jaar_bijwerken(cooperatie_id=toetsing.afspraak.cooperatie_id, jaar=toetsing.jaar)
     # The heads right after the seal, signed with the key outside the database:
     # the auditor's bundle carries this checkpoint.
     checkpoints.sign_heads_if_key(

@@ -29,7 +29,7 @@ def build(n_coops: int, n_act: int) -> int:
     from django.db import transaction
 
     from afspraken.models import Afspraak, Toetsing, Toezegging
-    from cooperatie.models import Cooperatie, Corporatie, Lid
+    from cooperatie.models import Cooperatie, Corporatie, Lid, Relatie
     from ledger.models import Activiteit, Boeking
 
     rng = random.Random(42)
@@ -54,6 +54,10 @@ def build(n_coops: int, n_act: int) -> int:
                 eindjaar=2027,
             )
             for c in coops
+        )
+        # Bulk inserts pass no service: the ties the services would keep.
+        Relatie.objects.bulk_create(
+            Relatie(corporatie=corporatie, cooperatie=c) for c in coops
         )
         Toezegging.objects.bulk_create(
             Toezegging(afspraak=a, omschrijving=o, indicator=i, norm=Decimal(n))

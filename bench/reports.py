@@ -33,7 +33,7 @@ def build_portfolio(n_coops: int) -> int:
     from django.db import transaction
 
     from afspraken.models import Afspraak, Toetsing, Toezegging
-    from cooperatie.models import Cooperatie, Corporatie, Gebouw, Lid
+    from cooperatie.models import Cooperatie, Corporatie, Gebouw, Lid, Relatie
     from ledger.models import Activiteit, Boeking
 
     rng = random.Random(7)
@@ -77,6 +77,14 @@ def build_portfolio(n_coops: int) -> int:
         Afspraak.gebouwen.through.objects.bulk_create(
             Afspraak.gebouwen.through(afspraak_id=a.pk, gebouw_id=g.pk)
             for a, g in zip(afspraken, gebouwen, strict=True)
+        )
+        # Bulk inserts pass no service: the ties the services would keep.
+        relaties = Relatie.objects.bulk_create(
+            Relatie(corporatie=corporatie, cooperatie=c) for c in coops
+        )
+        Relatie.gebouwen.through.objects.bulk_create(
+            Relatie.gebouwen.through(relatie_id=r.pk, gebouw_id=g.pk)
+            for r, g in zip(relaties, gebouwen, strict=True)
         )
         Toezegging.objects.bulk_create(
             Toezegging(afspraak=a, omschrijving=o, indicator=i, norm=Decimal(n))

@@ -20,9 +20,11 @@ from .models import (
     Cooperatie,
     Corporatie,
     Gebouw,
+    GeslotenJaar,
     LedenInzage,
     Lid,
     Overeenkomst,
+    Relatie,
     Rol,
 )
 
@@ -219,3 +221,25 @@ class LedenInzageAdmin(ServiceModelAdmin):
     search_fields = ("username", "cooperatie__naam")
     list_select_related = ("cooperatie",)
     date_hierarchy = "timestamp"
+
+
+@admin.register(Relatie)
+class RelatieAdmin(ServiceModelAdmin):
+    """Ties of corporaties and cooperaties, which tenancy follows; kept by the
+    services of overeenkomsten and afspraken, view only."""
+
+    list_display = ("corporatie", "cooperatie")
+    list_filter = ("corporatie",)
+    search_fields = ("corporatie__naam", "cooperatie__naam")
+    list_select_related = ("corporatie", "cooperatie")
+
+
+@admin.register(GeslotenJaar)
+class GeslotenJaarAdmin(ServiceModelAdmin):
+    """Closed years of the cooperaties; kept by the afspraken services, view
+    only."""
+
+    list_display = ("cooperatie", "jaar", "status")
+    list_filter = ("status", "jaar")
+    search_fields = ("cooperatie__naam",)
+    list_select_related = ("cooperatie",)

@@ -46,3 +46,11 @@ class RolSoort(models.TextChoices):
 
 
 CORPORATIE_ROLLEN = (RolSoort.BEHEERDER, RolSoort.AUDITOR)
+
+
+class JaarStatus(models.TextChoices):
+    """Why a year of a cooperatie is closed: a toetsing of it was submitted, or
+    approved (the same values and labels as the toetsing's status)."""
+
+    INGEDIEND = "ingediend", _("ingediend")
+    VASTGESTELD = "vastgesteld", _("vastgesteld")

@@ -9,6 +9,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kern.scoping import Tenancy
 from kern.validators import (
     BUURTCODE_REGEX,
     GEMEENTECODE_REGEX,
@@ -26,6 +27,7 @@ from .choices import (
     CooperatieSoort,
     Daeb,
     Doelgroep,
+    JaarStatus,
     OvereenkomstSoort,
     Rechtsvorm,
     RolSoort,
@@ -38,6 +40,7 @@ from .querysets import (
     LidQuerySet,
     OvereenkomstQuerySet,
     RolQuerySet,
+    ScopedQuerySet,
 )
 
 
@@ -58,6 +61,7 @@ class Corporatie(models.Model):
         _("plaats"), max_length=100, validators=[validate_single_line]
     )
 
+    tenancy = Tenancy(corporatie="pk")
     objects = CorporatieQuerySet.as_manager()
 
     class Meta:
@@ -148,6 +152,7 @@ class Gebouw(models.Model):
     # Refusals of a missing kaartjaar belong on the kaartjaar (see kern.writes).
     CONSTRAINT_FIELDS = {"gebouw_buurtcode_met_kaartjaar": "kaartjaar"}
 
+    tenancy = Tenancy(corporatie="corporatie")
     objects = GebouwQuerySet.as_manager()
 
     class Meta:
@@ -258,6 +263,7 @@ class Cooperatie(models.Model):
         ),
     )
 
+    tenancy = Tenancy(cooperatie="pk")
     objects = CooperatieQuerySet.as_manager()
 
     class Meta:
@@ -320,6 +326,7 @@ class Overeenkomst(models.Model):
     )
     aantal_woningen = models.PositiveIntegerField(_("aantal woningen"))
 
+    tenancy = Tenancy(corporatie="gebouw__corporatie", cooperatie="cooperatie")
     objects = OvereenkomstQuerySet.as_manager()
 
     class Meta:
@@ -436,6 +443,7 @@ class Lid(models.Model):
         _("geanonimiseerd op"), null=True, blank=True, editable=False
     )
 
+    tenancy = Tenancy(cooperatie="cooperatie")
     objects = LidQuerySet.as_manager()
 
     class Meta:
@@ -505,6 +513,8 @@ class Rol(models.Model):
 
     CONSTRAINT_FIELDS = {"rol_scope_past_bij_soort": "soort"}
 
+    # A role belongs to the organisation it grants a role in.
+    tenancy = Tenancy(corporatie="corporatie", cooperatie="cooperatie")
     objects = RolQuerySet.as_manager()
 
     class Meta:
@@ -659,3 +669,95 @@ class LedenInzage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} · {self.get_bron_display()} · {self.aantal}"
+
+
+class GeslotenJaar(models.Model):
+    """A closed year of a cooperatie: a toetsing of that year was ingediend or
+    vastgesteld (domain §4), so its activities, bookings and member changes of
+    that year are refused (`cooperatie.jaarslot`).
+
+    The afspraken services keep it, in the transaction of the transition that
+    closes, reopens or approves the year; the cooperatie and ledger apps only
+    read it. A derived record, not journaled: the transition's entry is."""
+
+    cooperatie = models.ForeignKey(
+        Cooperatie,
+        verbose_name=_("coöperatie"),
+        on_delete=models.CASCADE,
+        related_name="gesloten_jaren",
+    )
+    jaar = models.PositiveSmallIntegerField(_("jaar"))
+    status = models.CharField(_("status"), max_length=12, choices=JaarStatus.choices)
+
+    tenancy = Tenancy(cooperatie="cooperatie")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gesloten jaar")
+        verbose_name_plural = _("gesloten jaren")
+        ordering = ["cooperatie", "-jaar"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperatie", "jaar"],
+                name="gesloten_jaar_uniek_per_cooperatie",
+                violation_error_message=_(
+                    "Dit jaar van deze coöperatie is al gesloten."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cooperatie} {self.jaar} ({self.get_status_display()})"
+
+
+class Relatie(models.Model):
+    """A corporatie and a cooperatie that are tied: an overeenkomst on one of the
+    corporatie's gebouwen or an afspraak between them links them. The cooperatie
+    is then in the corporatie's scope and the corporatie in the bestuur's
+    (`cooperatie.scope`), also after the overeenkomst or afspraak ended.
+
+    The services that make overeenkomsten and afspraken keep it, in their
+    transaction; `gebouwen` are the gebouwen the afspraken between the two name,
+    which the cooperatie's bestuur sees. A derived record, not journaled: the
+    overeenkomst's or afspraak's entry is."""
+
+    corporatie = models.ForeignKey(
+        Corporatie,
+        verbose_name=_("corporatie"),
+        on_delete=models.CASCADE,
+        related_name="relaties",
+    )
+    cooperatie = models.ForeignKey(
+        Cooperatie,
+        verbose_name=_("coöperatie"),
+        on_delete=models.CASCADE,
+        related_name="relaties",
+    )
+    gebouwen = models.ManyToManyField(
+        Gebouw,
+        verbose_name=_("gebouwen in afspraken"),
+        related_name="+",
+        blank=True,
+    )
+
+    tenancy = Tenancy(corporatie="corporatie", cooperatie="cooperatie")
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("relatie")
+        verbose_name_plural = _("relaties")
+        ordering = ["corporatie", "cooperatie"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["corporatie", "cooperatie"],
+                name="relatie_uniek_per_paar",
+                violation_error_message=_(
+                    "Deze corporatie en coöperatie hebben al een relatie."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.corporatie} – {self.cooperatie}"

@@ -7,24 +7,28 @@ import datetime
 from django.db import models
 from django.db.models import Q
 
+from kern.scoping import tenancy_of
+
 from .scope import (
     Scope,
     cooperatie_ids_of_corporaties,
     corporatie_ids_of_cooperaties,
+    reached_q,
     scope_of,
-    visible_cooperaties_q,
 )
 
 
 class ScopedQuerySet(models.QuerySet):
     """A queryset that knows which rows a user may see.
 
-    Subclasses define `scope_q(scope)`; the filter uses subqueries, never joins
-    that duplicate rows, so `visible_to` composes with any other filter.
+    `scope_q(scope)` follows the model's tenancy declaration (`kern.scoping`);
+    a subclass only adds a reach the declaration cannot say. The filter uses
+    subqueries, never joins that duplicate rows, so `visible_to` composes with
+    any other filter.
     """
 
-    def scope_q(self, scope: Scope) -> Q:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def scope_q(self, scope: Scope) -> Q:
+        return reached_q(tenancy_of(self.model), scope)
 
     def visible_to(self, user) -> ScopedQuerySet:
         scope = scope_of(user)
@@ -36,20 +40,24 @@ class ScopedQuerySet(models.QuerySet):
 
 
 class CorporatieQuerySet(ScopedQuerySet):
+    """Besides the declared reach, a bestuur sees the corporaties its
+    cooperatie is tied to."""
+
     def scope_q(self, scope: Scope) -> Q:
-        q = Q(pk__in=scope.corporaties)
+        q = super().scope_q(scope)
         if scope.bestuur_cooperaties:
             q |= Q(pk__in=corporatie_ids_of_cooperaties(scope.bestuur_cooperaties))
         return q
 
 
 class GebouwQuerySet(ScopedQuerySet):
+    """Besides the declared reach, a bestuur sees the gebouwen its cooperatie
+    has an overeenkomst on or an afspraak about."""
+
     def scope_q(self, scope: Scope) -> Q:
-        from afspraken.models import Afspraak
+        from .models import Overeenkomst, Relatie
 
-        from .models import Overeenkomst
-
-        q = Q(corporatie_id__in=scope.corporaties)
+        q = super().scope_q(scope)
         if scope.bestuur_cooperaties:
             own = scope.bestuur_cooperaties
             q |= Q(
@@ -57,8 +65,8 @@ class GebouwQuerySet(ScopedQuerySet):
                     "gebouw_id"
                 )
             ) | Q(
-                pk__in=Afspraak.gebouwen.through.objects.filter(
-                    afspraak__cooperatie_id__in=own
+                pk__in=Relatie.gebouwen.through.objects.filter(
+                    relatie__cooperatie_id__in=own
                 ).values("gebouw_id")
             )
         return q
@@ -68,16 +76,10 @@ class GebouwQuerySet(ScopedQuerySet):
 
 
 class CooperatieQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope) -> Q:
-        return visible_cooperaties_q(scope, field="pk")
+    pass
 
 
 class OvereenkomstQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope) -> Q:
-        return Q(gebouw__corporatie_id__in=scope.corporaties) | Q(
-            cooperatie_id__in=scope.bestuur_cooperaties
-        )
-
     def on(self, datum: datetime.date) -> OvereenkomstQuerySet:
         """Overeenkomsten running on the given date."""
         return self.filter(ingangsdatum__lte=datum).filter(
@@ -88,9 +90,6 @@ class OvereenkomstQuerySet(ScopedQuerySet):
 class LidQuerySet(ScopedQuerySet):
     """Members. Row visibility follows the cooperatie; which *fields* a user may
     read is decided by `cooperatie.permissions.can_see_personal_data`."""
-
-    def scope_q(self, scope: Scope) -> Q:
-        return visible_cooperaties_q(scope)
 
     def op_peildatum(self, peildatum: datetime.date) -> LidQuerySet:
         """Members counted on the peildatum: joined on or before it, not yet left."""

@@ -1,7 +1,9 @@
 """Tenancy: which corporaties and cooperaties a user's roles reach.
 
 This module and the `visible_to(user)` methods built on it are the single place
-where tenancy is decided (domain §1). The API and the UI only call `visible_to`.
+where tenancy is decided (domain §1), over each model's tenancy declaration
+(`kern.scoping`) and the ties of corporaties and cooperaties (`Relatie`). The API
+and the UI only call `visible_to`.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
+
+from kern.scoping import Tenancy
 
 from .choices import RolSoort
 
@@ -33,6 +37,19 @@ class Scope:
     @property
     def is_empty(self) -> bool:
         return not (self.is_superuser or self.corporaties or self.bestuur_cooperaties)
+
+    @classmethod
+    def of_organisatie(
+        cls, *, corporatie_id: int | None = None, cooperatie_id: int | None = None
+    ) -> Scope:
+        """The reach of one organisation: a corporatie's, as its beheerder has
+        it, or a cooperatie's, as its bestuur has it."""
+        return cls(
+            is_superuser=False,
+            beheerder_corporaties=frozenset({corporatie_id} - {None}),
+            auditor_corporaties=frozenset(),
+            bestuur_cooperaties=frozenset({cooperatie_id} - {None}),
+        )
 
 
 EMPTY = Scope(False, frozenset(), frozenset(), frozenset())
@@ -75,24 +92,17 @@ def forget_scope(user) -> None:
 def cooperatie_ids_of_corporaties(corporatie_ids) -> QuerySet:
     """Subquery of the cooperaties in the scope of these corporaties.
 
-    A cooperatie belongs to a corporatie's scope when it has an overeenkomst on one
-    of its gebouwen, an afspraak with it, or was registered by it.
+    A cooperatie belongs to a corporatie's scope when the two are tied (a
+    `Relatie`: an overeenkomst on one of its gebouwen or an afspraak links
+    them), or when the corporatie registered it.
     """
     Cooperatie = apps.get_model("cooperatie", "Cooperatie")
-    Overeenkomst = apps.get_model("cooperatie", "Overeenkomst")
-    Afspraak = apps.get_model("afspraken", "Afspraak")
+    Relatie = apps.get_model("cooperatie", "Relatie")
     ids = list(corporatie_ids)
     return Cooperatie.objects.filter(
         Q(aangemeld_door_id__in=ids)
         | Q(
-            pk__in=Overeenkomst.objects.filter(gebouw__corporatie_id__in=ids).values(
-                "cooperatie_id"
-            )
-        )
-        | Q(
-            pk__in=Afspraak.objects.filter(corporatie_id__in=ids).values(
-                "cooperatie_id"
-            )
+            pk__in=Relatie.objects.filter(corporatie_id__in=ids).values("cooperatie_id")
         )
     ).values("pk")
 
@@ -101,29 +111,22 @@ def corporatie_ids_of_cooperaties(cooperatie_ids) -> QuerySet:
     """Subquery of the corporaties whose scope holds any of these cooperaties."""
     Corporatie = apps.get_model("cooperatie", "Corporatie")
     Cooperatie = apps.get_model("cooperatie", "Cooperatie")
-    Overeenkomst = apps.get_model("cooperatie", "Overeenkomst")
-    Afspraak = apps.get_model("afspraken", "Afspraak")
+    Relatie = apps.get_model("cooperatie", "Relatie")
     ids = list(cooperatie_ids)
     return Corporatie.objects.filter(
         Q(pk__in=Cooperatie.objects.filter(pk__in=ids).values("aangemeld_door_id"))
         | Q(
-            pk__in=Overeenkomst.objects.filter(cooperatie_id__in=ids).values(
-                "gebouw__corporatie_id"
-            )
-        )
-        | Q(
-            pk__in=Afspraak.objects.filter(cooperatie_id__in=ids).values(
-                "corporatie_id"
-            )
+            pk__in=Relatie.objects.filter(cooperatie_id__in=ids).values("corporatie_id")
         )
     ).values("pk")
 
 
-def visible_cooperaties_q(scope: Scope, field: str = "cooperatie_id") -> Q:
-    """Q on `field` (a cooperatie id) for the cooperaties the scope reaches."""
-    q = Q(pk__in=[])
-    if scope.corporaties:
-        q |= Q(**{f"{field}__in": cooperatie_ids_of_corporaties(scope.corporaties)})
-    if scope.bestuur_cooperaties:
-        q |= Q(**{f"{field}__in": scope.bestuur_cooperaties})
-    return q
+def reached_q(tenancy: Tenancy, scope: Scope) -> Q:
+    """Q on a model with this tenancy for the rows the scope reaches: a
+    corporatie's rows for its beheerders and auditors (for cooperatie data: the
+    rows of the cooperaties in its scope), a cooperatie's rows for its bestuur."""
+    return tenancy.reached_q(
+        corporaties=scope.corporaties,
+        cooperaties_of_corporaties=cooperatie_ids_of_corporaties(scope.corporaties),
+        bestuur_cooperaties=scope.bestuur_cooperaties,
+    )

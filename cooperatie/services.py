@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -15,14 +16,24 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from afspraken.locks import ensure_member_counts_unchanged, ensure_year_open
 from kern import writes
 from kern.formatting import moment
 from kern.validators import normalize_postcode
 
 from . import permissions
-from .choices import CORPORATIE_ROLLEN, RolSoort
-from .models import ApiToken, Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst, Rol
+from .choices import CORPORATIE_ROLLEN, JaarStatus, RolSoort
+from .jaarslot import ensure_member_counts_unchanged, ensure_year_open
+from .models import (
+    ApiToken,
+    Cooperatie,
+    Corporatie,
+    Gebouw,
+    GeslotenJaar,
+    Lid,
+    Overeenkomst,
+    Relatie,
+    Rol,
+)
 from .scope import forget_scope
 
 
@@ -183,7 +194,7 @@ def overeenkomst_create(
     )
     try:
         with transaction.atomic():
-            return writes.create(
+            writes.create(
                 overeenkomst,
                 actor=actor,
                 action="overeenkomst_create",
@@ -191,6 +202,8 @@ def overeenkomst_create(
             )
     except IntegrityError as exc:
         raise (_overeenkomst_violation(exc) or exc) from exc
+    relatie_leggen(corporatie_id=gebouw.corporatie_id, cooperatie_id=cooperatie.pk)
+    return overeenkomst
 
 
 def _overeenkomst_write(
@@ -226,6 +239,62 @@ def overeenkomst_end(
     return _overeenkomst_write(
         overeenkomst, {"einddatum": einddatum}, actor=actor, action="overeenkomst_end"
     )
+
+
+# Derived records: ties and closed years -----------------------------------------
+# Kept inside the transaction of the write they follow from (that write's
+# journal entry records it); called by this app's and the afspraken app's
+# services, never by a view.
+
+
+@transaction.atomic
+def relatie_leggen(
+    *, corporatie_id: int, cooperatie_id: int, gebouwen: Iterable[int] | None = None
+) -> Relatie:
+    """Record that an overeenkomst or afspraak ties this corporatie and cooperatie
+    (a tie stays, as no service deletes either). `gebouwen`, when given, become
+    the gebouwen of the afspraken between the two: ids, or a query of them that
+    is read only once the tie's row is locked, so that two concurrent changes of
+    their afspraken each count the other's."""
+    Relatie.objects.bulk_create(
+        [Relatie(corporatie_id=corporatie_id, cooperatie_id=cooperatie_id)],
+        ignore_conflicts=True,
+    )
+    relatie = Relatie.objects.select_for_update().get(
+        corporatie_id=corporatie_id, cooperatie_id=cooperatie_id
+    )
+    if gebouwen is not None:
+        relatie.gebouwen.set(list(gebouwen))
+    return relatie
+
+
+@transaction.atomic
+def gesloten_jaar_zetten(
+    *, cooperatie_id: int, jaar: int, status: str | None
+) -> GeslotenJaar | None:
+    """Close a year of a cooperatie with `status` (a `JaarStatus`), or open it
+    again (None). The caller read the year's toetsingen under the cooperatie's
+    lock (`jaarslot.lock_cooperatie`); a vastgesteld year is approved for good,
+    so it stays closed and vastgesteld whatever an earlier read said."""
+    row = (
+        GeslotenJaar.objects.select_for_update()
+        .filter(cooperatie_id=cooperatie_id, jaar=jaar)
+        .first()
+    )
+    if row is not None and row.status == JaarStatus.VASTGESTELD:
+        return row
+    if status is None:
+        if row is not None:
+            row.delete()
+        return None
+    if row is None:
+        return GeslotenJaar.objects.create(
+            cooperatie_id=cooperatie_id, jaar=jaar, status=status
+        )
+    if row.status != status:
+        row.status = status
+        row.save(update_fields=["status"])
+    return row
 
 
 # Lid ----------------------------------------------------------------------------

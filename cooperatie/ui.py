@@ -31,6 +31,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kern.scoping import tenancy_of
 from kern.security_log import (
     FORBIDDEN,
     OUT_OF_SCOPE,
@@ -40,7 +41,7 @@ from kern.security_log import (
 )
 
 from .models import Cooperatie, Corporatie
-from .scope import cooperatie_ids_of_corporaties, scope_of
+from .scope import Scope, reached_q, scope_of
 
 BEHEER = "beheer"
 BESTUUR = "bestuur"
@@ -196,48 +197,21 @@ def portals_of(user) -> list[Portal]:
     return portals
 
 
-# How each model reaches the corporatie and the cooperatie it belongs to. A model
-# without a corporatie path belongs to a corporatie through its cooperatie's scope.
-_PATHS: dict[str, tuple[str | None, str | None]] = {
-    "cooperatie.gebouw": ("corporatie", None),
-    "cooperatie.cooperatie": (None, "pk"),
-    "cooperatie.overeenkomst": ("gebouw__corporatie", "cooperatie"),
-    "cooperatie.lid": (None, "cooperatie"),
-    "afspraken.afspraak": ("corporatie", "cooperatie"),
-    "afspraken.toezegging": ("afspraak__corporatie", "afspraak__cooperatie"),
-    "afspraken.toetsing": ("afspraak__corporatie", "afspraak__cooperatie"),
-    "afspraken.beoordeling": (
-        "toetsing__afspraak__corporatie",
-        "toetsing__afspraak__cooperatie",
-    ),
-    "afspraken.rapport": (
-        "toetsing__afspraak__corporatie",
-        "toetsing__afspraak__cooperatie",
-    ),
-    "ledger.activiteit": (None, "cooperatie"),
-    "ledger.bijlage": (None, "activiteit__cooperatie"),
-    "ledger.boeking": (None, "cooperatie"),
-}
-
-
 def in_portal(request, queryset):
     """`queryset` narrowed to the user's scope and the current portal's organisation.
 
     In the bestuur portal that is the portal's cooperatie; in the beheerder and
     auditor portals, the portal's corporatie (for cooperatie data: the cooperaties
-    in that corporatie's scope).
+    in that corporatie's scope). The model's tenancy declaration says how its rows
+    reach either.
     """
     portal: Portal = request.portal
     qs = queryset.visible_to(request.user)
-    corporatie_path, cooperatie_path = _PATHS[qs.model._meta.label_lower]
     if portal.soort == BESTUUR:
-        if cooperatie_path is None:
-            return qs.none()
-        return qs.filter(**{cooperatie_path: portal.cooperatie.pk})
-    if corporatie_path is not None:
-        return qs.filter(**{corporatie_path: portal.corporatie.pk})
-    ids = cooperatie_ids_of_corporaties([portal.corporatie.pk])
-    return qs.filter(**{f"{cooperatie_path}__in": ids})
+        reach = Scope.of_organisatie(cooperatie_id=portal.cooperatie.pk)
+    else:
+        reach = Scope.of_organisatie(corporatie_id=portal.corporatie.pk)
+    return qs.filter(reached_q(tenancy_of(qs.model), reach))
 
 
 def get_in_portal(request, queryset, **lookup):

@@ -27,6 +27,8 @@ from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
+from kern.scoping import COOPERATIE, tenancy_of
+
 from .middleware import current_request_id
 from .models import AuditChainHead, AuditChainVerification, AuditEntry
 
@@ -34,33 +36,6 @@ GENESIS_HASH = "0" * 64
 
 # Fields that never enter the journal: secrets and the salts of digests.
 JOURNAL_EXCLUDED = frozenset({"journaal_salt", "key_hash", "wachtwoord_kenmerk"})
-
-# How to find the corporatie and cooperatie an object concerns, so the journal can
-# be scoped like the objects themselves (see AuditEntryQuerySet).
-_SCOPE_PATHS: dict[str, tuple[str | None, str | None]] = {
-    "cooperatie.corporatie": ("pk", None),
-    "cooperatie.gebouw": ("corporatie_id", None),
-    "cooperatie.cooperatie": (None, "pk"),
-    "cooperatie.overeenkomst": ("gebouw.corporatie_id", "cooperatie_id"),
-    "cooperatie.lid": (None, "cooperatie_id"),
-    "cooperatie.rol": ("corporatie_id", "cooperatie_id"),
-    "cooperatie.apitoken": (None, None),
-    "afspraken.afspraak": ("corporatie_id", "cooperatie_id"),
-    "afspraken.toezegging": ("afspraak.corporatie_id", "afspraak.cooperatie_id"),
-    "afspraken.toetsing": ("afspraak.corporatie_id", "afspraak.cooperatie_id"),
-    "afspraken.beoordeling": (
-        "toetsing.afspraak.corporatie_id",
-        "toetsing.afspraak.cooperatie_id",
-    ),
-    "afspraken.rapport": (
-        "toetsing.afspraak.corporatie_id",
-        "toetsing.afspraak.cooperatie_id",
-    ),
-    "afspraken.jaarparameter": (None, None),
-    "ledger.activiteit": (None, "cooperatie_id"),
-    "ledger.bijlage": (None, "activiteit.cooperatie_id"),
-    "ledger.boeking": (None, "cooperatie_id"),
-}
 
 
 def _to_json(value: Any) -> Any:
@@ -148,22 +123,11 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:
     return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
 
 
-def _resolve(obj: models.Model, path: str | None) -> int | None:
-    if path is None:
-        return None
-    value: Any = obj
-    for part in path.split("."):
-        value = getattr(value, part, None)
-        if value is None:
-            return None
-    return value
-
-
 def scope_tags(obj: models.Model) -> tuple[int | None, int | None]:
-    corporatie_path, cooperatie_path = _SCOPE_PATHS.get(
-        obj._meta.label_lower, (None, None)
-    )
-    return _resolve(obj, corporatie_path), _resolve(obj, cooperatie_path)
+    """The corporatie and cooperatie an object concerns (its model's tenancy
+    declaration), so the journal is scoped like the objects themselves (see
+    AuditEntryQuerySet)."""
+    return tenancy_of(obj).tags(obj)
 
 
 def entry_payload(entry: AuditEntry) -> dict[str, Any]:
@@ -194,19 +158,11 @@ def compute_hash(prev_hash: str, payload: dict[str, Any]) -> str:
 
 # Whose chain an entry joins: the organisation whose data it changes. A
 # cooperatie's own data (its members, activities, evidence, bookings, its own
-# record) goes to the cooperatie's chain; what a corporatie agrees and decides
-# (gebouwen, contracts, afspraken, toetsingen, sealed reports) to the
-# corporatie's chain; roles to the chain of the organisation they grant a role
-# in; everything else (tokens, reference figures) to the small platform chain.
-_COOPERATIE_CHAIN = frozenset(
-    {
-        "cooperatie.cooperatie",
-        "cooperatie.lid",
-        "ledger.activiteit",
-        "ledger.bijlage",
-        "ledger.boeking",
-    }
-)
+# record: the models whose tenancy reaches only a cooperatie) goes to the
+# cooperatie's chain; what a corporatie agrees and decides (gebouwen, contracts,
+# afspraken, toetsingen, sealed reports) to the corporatie's chain; roles to the
+# chain of the organisation they grant a role in; everything else (tokens,
+# reference figures) to the small platform chain.
 PLATFORM_KETEN = "platform"
 
 
@@ -234,7 +190,7 @@ def keten_of(
 ) -> str:
     """The chain an entry on `object_type` with these scope tags belongs to."""
     if cooperatie_id is not None and (
-        object_type in _COOPERATIE_CHAIN or corporatie_id is None
+        tenancy_of(object_type).keten == COOPERATIE or corporatie_id is None
     ):
         return cooperatie_keten(cooperatie_id)
     if corporatie_id is not None:

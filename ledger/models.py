@@ -6,6 +6,7 @@ from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from kern.immutable import AppendOnlyModel
+from kern.scoping import Tenancy
 from kern.validators import (
     OMSCHRIJVING_MAX_LENGTH,
     multi_line_validators,
@@ -62,6 +63,8 @@ class Activiteit(models.Model):
     )
     created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
 
+    tenancy = Tenancy(cooperatie="cooperatie")
+
     objects = ActiviteitQuerySet.as_manager()
 
     class Meta:
@@ -105,6 +108,8 @@ class Bijlage(models.Model):
     grootte = models.PositiveIntegerField(_("grootte (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
+
+    tenancy = Tenancy(cooperatie="activiteit__cooperatie")
 
     objects = BijlageQuerySet.as_manager()
 
@@ -155,6 +160,8 @@ class Boeking(AppendOnlyModel):
         related_name="storno",
     )
     created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
+
+    tenancy = Tenancy(cooperatie="cooperatie")
 
     objects = BoekingQuerySet.as_manager()
 

@@ -7,7 +7,6 @@ import datetime
 from django.db.models import Q
 
 from cooperatie.querysets import ScopedQuerySet
-from cooperatie.scope import Scope, visible_cooperaties_q
 from kern.immutable import AppendOnlyQuerySet
 
 
@@ -16,23 +15,16 @@ def jaar_range(jaar: int) -> tuple[datetime.date, datetime.date]:
 
 
 class ActiviteitQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope) -> Q:
-        return visible_cooperaties_q(scope)
-
     def in_jaar(self, jaar: int) -> ActiviteitQuerySet:
         return self.filter(datum__range=jaar_range(jaar))
 
 
 class BijlageQuerySet(ScopedQuerySet):
-    def scope_q(self, scope: Scope) -> Q:
-        return visible_cooperaties_q(scope, "activiteit__cooperatie_id")
+    pass
 
 
 class BoekingQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
     """Bookings: scoped, and never changed or deleted (storno instead)."""
-
-    def scope_q(self, scope: Scope) -> Q:
-        return visible_cooperaties_q(scope)
 
     def in_jaar(self, jaar: int) -> BoekingQuerySet:
         return self.filter(datum__range=jaar_range(jaar))

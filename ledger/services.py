@@ -1,6 +1,6 @@
 """Every write of the ledger app: activities, evidence, bookings and storno's.
 Atomic, keyword-only, permission-checked, one journal entry each. Writes dated in
-a year that was ingediend or vastgesteld are refused (see afspraken.locks)."""
+a closed year (ingediend or vastgesteld) are refused (see cooperatie.jaarslot)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from afspraken.locks import ensure_year_open, lock_cooperatie
 from cooperatie import permissions
+from cooperatie.jaarslot import ensure_year_open, lock_cooperatie
 from cooperatie.models import Cooperatie, Lid
 from kern import writes
 

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from cooperatie.choices import Bestuursfunctie, Doelgroep, RolSoort
+from cooperatie.models import GeslotenJaar, Relatie
 from tests.afspraken.factories import (
     AfspraakFactory,
     BeoordelingFactory,
@@ -88,6 +89,8 @@ class Tenant:
     rol_beheerder: object
     rol_auditor: object
     rol_bestuur: object
+    relatie: object
+    gesloten_jaar: object
     afspraak: object
     toezegging: object
     toetsing: object
@@ -110,6 +113,8 @@ class Tenant:
             "Overeenkomst": self.overeenkomst,
             "Lid": self.lid,
             "Rol": self.rol_bestuur,
+            "Relatie": self.relatie,
+            "GeslotenJaar": self.gesloten_jaar,
             "Afspraak": self.afspraak,
             "Toezegging": self.toezegging,
             "Toetsing": self.toetsing,
@@ -166,6 +171,10 @@ def make_tenant(letter: str) -> Tenant:
         rol_beheerder=rol_beheerder,
         rol_auditor=rol_auditor,
         rol_bestuur=rol_bestuur,
+        # Kept by the factories, as the services keep them: the tie of the
+        # overeenkomst and afspraak, and the year the sealed toetsing closed.
+        relatie=Relatie.objects.get(corporatie=corporatie, cooperatie=cooperatie),
+        gesloten_jaar=GeslotenJaar.objects.get(cooperatie=cooperatie, jaar=2023),
         afspraak=afspraak,
         toezegging=toezegging,
         toetsing=toetsing,

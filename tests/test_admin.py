@@ -31,9 +31,11 @@ from cooperatie.models import (
     Cooperatie,
     Corporatie,
     Gebouw,
+    GeslotenJaar,
     LedenInzage,
     Lid,
     Overeenkomst,
+    Relatie,
     Rol,
 )
 from cooperatie.privacy import log_inzage
@@ -56,6 +58,8 @@ REGISTERED = (
     Overeenkomst,
     Lid,
     Rol,
+    Relatie,
+    GeslotenJaar,
     Afspraak,
     Toezegging,
     Toetsing,
@@ -74,6 +78,8 @@ REGISTERED = (
 )
 # Nothing creates these through a service the admin may call.
 ADD_DISABLED = {
+    Relatie,
+    GeslotenJaar,
     Beoordeling,
     Rapport,
     AuditEntry,
@@ -85,6 +91,8 @@ ADD_DISABLED = {
 }
 # Append-only or without an update service: the change page only shows the row.
 VIEW_ONLY = {
+    Relatie,
+    GeslotenJaar,
     Rol,
     Toetsing,
     Beoordeling,

@@ -23,9 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from afspraken.choices import ToetsingStatus
-from afspraken.locks import locked_years
 from cooperatie import privacy
+from cooperatie.choices import JaarStatus
+from cooperatie.jaarslot import gesloten_jaren
 from cooperatie.models import LedenInzage, Lid
 from cooperatie.ui import (
     apply_errors,
@@ -80,7 +80,7 @@ def _list_url(request, name: str, jaar: int) -> str:
 
 
 def _vergrendeld(request, jaren) -> dict[int, str]:
-    return locked_years(cooperatie_id=request.portal.cooperatie.pk, jaren=jaren)
+    return gesloten_jaren(cooperatie_id=request.portal.cooperatie.pk, jaren=jaren)
 
 
 # Activities ---------------------------------------------------------------------
@@ -242,7 +242,7 @@ def activiteit_bewerken(request, activiteit_id: int):
     activiteit = get_in_portal(request, Activiteit.objects, pk=activiteit_id)
     leden = in_portal(request, Lid.objects)
     status = _vergrendeld(request, [activiteit.datum.year]).get(activiteit.datum.year)
-    vergrendeld = ToetsingStatus(status).label if status else ""
+    vergrendeld = JaarStatus(status).label if status else ""
     if request.method == "POST":
         form = ActiviteitForm(
             request.POST, request.FILES, leden=leden, activiteit=activiteit

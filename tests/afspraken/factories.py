@@ -20,6 +20,7 @@ from afspraken.models import (
     Toetsing,
     Toezegging,
 )
+from afspraken.services import jaar_bijwerken, relatie_bijwerken
 from kern import journal
 from tests.cooperatie.factories import (
     CooperatieFactory,
@@ -41,8 +42,12 @@ class AfspraakFactory(DjangoModelFactory):
 
     @factory.post_generation
     def gebouwen(self, create, extracted, **kwargs):
-        if create and extracted:
+        if not create:
+            return
+        if extracted:
             self.gebouwen.set(extracted)
+        # The tie an afspraak makes, as afspraak_create keeps it.
+        relatie_bijwerken(afspraak=self)
 
 
 class ToezeggingFactory(DjangoModelFactory):
@@ -63,6 +68,29 @@ class ToetsingFactory(DjangoModelFactory):
     afspraak = factory.SubFactory(AfspraakFactory)
     jaar = 2024
     status = ToetsingStatus.OPEN
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        toetsing = super()._create(model_class, *args, **kwargs)
+        _keep_year(toetsing)
+        return toetsing
+
+
+def _keep_year(toetsing: Toetsing) -> None:
+    # A toetsing made ingediend or vastgesteld closes its year, as the
+    # transitions keep it.
+    with transaction.atomic():
+        jaar_bijwerken(
+            cooperatie_id=toetsing.afspraak.cooperatie_id, jaar=toetsing.jaar
+        )
+
+
+def set_status(toetsing: Toetsing, status: str) -> None:
+    """Give a toetsing a status without its transition (a test's shortcut), with
+    the closed year the transition would keep."""
+    Toetsing.objects.filter(pk=toetsing.pk).update(status=status)
+    toetsing.status = status
+    _keep_year(toetsing)
 
 
 class BeoordelingFactory(DjangoModelFactory):

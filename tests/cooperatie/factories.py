@@ -15,6 +15,7 @@ from cooperatie.choices import (
     RolSoort,
 )
 from cooperatie.models import Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst, Rol
+from cooperatie.services import relatie_leggen
 
 factory.Faker._DEFAULT_LOCALE = "nl_NL"
 
@@ -86,6 +87,16 @@ class OvereenkomstFactory(DjangoModelFactory):
     ingangsdatum = datetime.date(2020, 1, 1)
     einddatum = None
     aantal_woningen = factory.LazyAttribute(lambda o: o.gebouw.aantal_woningen)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # The tie an overeenkomst makes, as overeenkomst_create keeps it.
+        overeenkomst = super()._create(model_class, *args, **kwargs)
+        relatie_leggen(
+            corporatie_id=overeenkomst.gebouw.corporatie_id,
+            cooperatie_id=overeenkomst.cooperatie_id,
+        )
+        return overeenkomst
 
 
 class LidFactory(DjangoModelFactory):

@@ -29,6 +29,8 @@ MODELS = (
     "Overeenkomst",
     "Lid",
     "Rol",
+    "Relatie",
+    "GeslotenJaar",
     "Afspraak",
     "Toezegging",
     "Toetsing",

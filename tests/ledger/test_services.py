@@ -14,11 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 import pytest
 
 from afspraken.choices import ToetsingStatus
-from afspraken.models import Toetsing
 from cooperatie import services as cooperatie_services
 from cooperatie.models import Lid
 from ledger import services
 from ledger.models import Activiteit, Bijlage, Boeking
+from tests.afspraken.factories import set_status
 from tests.cooperatie.factories import LidFactory
 from tests.helpers import (
     BESTUUR_DENIED,
@@ -422,10 +422,6 @@ MODEL_OF = {
 }
 
 
-def _set_status(toetsing, status):
-    Toetsing.objects.filter(pk=toetsing.pk).update(status=status)
-
-
 @pytest.mark.parametrize("service", list(LOCKED_FIELD))
 @pytest.mark.parametrize(
     ("status", "label"),
@@ -435,7 +431,7 @@ def _set_status(toetsing, status):
     ],
 )
 def test_write_dated_in_a_locked_year_is_refused(world, service, status, label):
-    _set_status(world.a.toetsing, status)
+    set_status(world.a.toetsing, status)
 
     check_refused(
         _dated(world, service, D(2024, 6, 1)),
@@ -448,7 +444,7 @@ def test_write_dated_in_a_locked_year_is_refused(world, service, status, label):
 
 @pytest.mark.parametrize("service", list(LOCKED_FIELD))
 def test_write_dated_in_the_next_year_is_allowed(world, service):
-    _set_status(world.a.toetsing, ToetsingStatus.INGEDIEND)
+    set_status(world.a.toetsing, ToetsingStatus.INGEDIEND)
     seq = journal_mark()
 
     obj = _dated(world, service, D(2025, 1, 1))()
@@ -459,7 +455,7 @@ def test_write_dated_in_the_next_year_is_allowed(world, service):
 
 @pytest.mark.parametrize("service", list(LOCKED_FIELD))
 def test_returned_year_is_open_again(world, service):
-    _set_status(world.a.toetsing, ToetsingStatus.TERUGGESTUURD)
+    set_status(world.a.toetsing, ToetsingStatus.TERUGGESTUURD)
 
     obj = _dated(world, service, D(2024, 6, 1))()
 
@@ -468,7 +464,7 @@ def test_returned_year_is_open_again(world, service):
 
 @pytest.mark.parametrize("service", list(LOCKED_FIELD))
 def test_locked_year_of_another_cooperatie_does_not_lock(world, service):
-    _set_status(world.b.toetsing, ToetsingStatus.INGEDIEND)
+    set_status(world.b.toetsing, ToetsingStatus.INGEDIEND)
 
     obj = _dated(world, service, D(2024, 6, 1))()
 
@@ -476,7 +472,7 @@ def test_locked_year_of_another_cooperatie_does_not_lock(world, service):
 
 
 def test_activiteit_moved_into_a_locked_year_is_refused(world):
-    _set_status(world.a.toetsing, ToetsingStatus.INGEDIEND)
+    set_status(world.a.toetsing, ToetsingStatus.INGEDIEND)
     activiteit = ActiviteitFactory(cooperatie=world.a.cooperatie, datum=D(2025, 2, 1))
 
     check_refused(
@@ -497,7 +493,7 @@ def test_activiteit_moved_into_a_locked_year_is_refused(world):
     ],
 )
 def test_activiteit_in_a_locked_year_cannot_change(world, change):
-    _set_status(world.a.toetsing, ToetsingStatus.INGEDIEND)
+    set_status(world.a.toetsing, ToetsingStatus.INGEDIEND)
     activiteit = world.a.activiteit
 
     check_refused(
@@ -511,7 +507,7 @@ def test_activiteit_in_a_locked_year_cannot_change(world, change):
 
 
 def test_evidence_for_an_activiteit_in_a_locked_year_is_refused(world):
-    _set_status(world.a.toetsing, ToetsingStatus.INGEDIEND)
+    set_status(world.a.toetsing, ToetsingStatus.INGEDIEND)
 
     check_refused(
         lambda: _add(world, "foto.png", PNG_1PX), "datum", "2024", model=Bijlage
@@ -519,7 +515,7 @@ def test_evidence_for_an_activiteit_in_a_locked_year_is_refused(world):
 
 
 def test_lid_ending_in_a_locked_year_is_refused(world):
-    _set_status(world.a.toetsing, ToetsingStatus.INGEDIEND)
+    set_status(world.a.toetsing, ToetsingStatus.INGEDIEND)
     lid = LidFactory(cooperatie=world.a.cooperatie, lid_sinds=D(2022, 1, 1))
 
     check_refused(
@@ -533,7 +529,7 @@ def test_lid_ending_in_a_locked_year_is_refused(world):
 
 
 def test_lid_sinds_moved_out_of_a_locked_year_is_refused(world):
-    _set_status(world.a.toetsing, ToetsingStatus.INGEDIEND)
+    set_status(world.a.toetsing, ToetsingStatus.INGEDIEND)
     lid = LidFactory(cooperatie=world.a.cooperatie, lid_sinds=D(2024, 3, 1))
 
     check_refused(

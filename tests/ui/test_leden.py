@@ -19,6 +19,7 @@ import pytest
 
 from cooperatie.choices import Bestuursfunctie, Doelgroep, RolSoort
 from cooperatie.models import Lid
+from tests.afspraken.factories import set_status
 from tests.cooperatie.factories import CooperatieFactory, LidFactory, RolFactory
 from tests.helpers import entries_since, journal_mark, table_state
 
@@ -433,8 +434,7 @@ def test_commit_replans_and_refuses_when_the_database_changed(bestuur, world):
     )
     gegevens = gegevens_of(response)
     # Meanwhile 2024 is submitted: a member who joined in it is refused now.
-    a.toetsing.status = "ingediend"
-    a.toetsing.save()
+    set_status(a.toetsing, "ingediend")
     rows, seq = table_state(Lid), journal_mark()
 
     response = bestuur.post(url(a, "leden-import"), {"gegevens": gegevens})

@@ -1,10 +1,12 @@
-"""The yearly lock: once a year is ingediend or vastgesteld, the cooperatie's
-activities, bookings and member changes of that year are refused.
+"""The yearly lock: once a year of a cooperatie is closed (a toetsing of it was
+ingediend or vastgesteld, see `GeslotenJaar`), the cooperatie's activities,
+bookings and member changes of that year are refused.
 
 Every check first locks the cooperatie's row (SELECT … FOR UPDATE on PostgreSQL),
-and `toetsing_indienen` takes the same lock before it measures the year, so a
-write that passed the check can never land after the year was frozen. On SQLite
-the IMMEDIATE transactions serialise writers already.
+and submitting and returning a year take the same lock before they measure the
+year and change its `GeslotenJaar`, so a write that passed the check can never
+land after the year was closed. On SQLite the IMMEDIATE transactions serialise
+writers already.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from cooperatie.models import Cooperatie
+from .choices import JaarStatus
+from .models import Cooperatie, GeslotenJaar
 
-from .choices import LOCKED_STATUSES, ToetsingStatus
-from .models import Toetsing
-from .selectors import peildatum
+
+def peildatum(jaar: int) -> datetime.date:
+    """The reference date of member counts: 31 December of the year."""
+    return datetime.date(jaar, 12, 31)
 
 
 def lock_cooperatie(cooperatie_id: int) -> None:
@@ -27,13 +31,11 @@ def lock_cooperatie(cooperatie_id: int) -> None:
     list(Cooperatie.objects.select_for_update().filter(pk=cooperatie_id).values("pk"))
 
 
-def locked_years(
+def gesloten_jaren(
     *, cooperatie_id: int, jaren: Iterable[int] | None = None
 ) -> dict[int, str]:
-    """The locked years of the cooperatie (or those among `jaren`), with status."""
-    rows = Toetsing.objects.filter(
-        afspraak__cooperatie_id=cooperatie_id, status__in=LOCKED_STATUSES
-    )
+    """The closed years of the cooperatie (or those among `jaren`), with status."""
+    rows = GeslotenJaar.objects.filter(cooperatie_id=cooperatie_id)
     if jaren is not None:
         rows = rows.filter(jaar__in=set(jaren))
     return dict(rows.values_list("jaar", "status"))
@@ -42,23 +44,23 @@ def locked_years(
 def _refusal(jaar: int, status: str) -> str:
     return _("Het jaar %(jaar)s is %(status)s en kan niet meer worden gewijzigd.") % {
         "jaar": jaar,
-        "status": ToetsingStatus(status).label,
+        "status": JaarStatus(status).label,
     }
 
 
 def ensure_year_open(
     *, cooperatie_id: int, dates: dict[str, datetime.date | None]
 ) -> None:
-    """Refuse the write when any of the named dates falls in a locked year."""
+    """Refuse the write when any of the named dates falls in a closed year."""
     lock_cooperatie(cooperatie_id)
     present = {field: d for field, d in dates.items() if d is not None}
-    locked = locked_years(
+    gesloten = gesloten_jaren(
         cooperatie_id=cooperatie_id, jaren={d.year for d in present.values()}
     )
     errors = {
-        field: _refusal(datum.year, locked[datum.year])
+        field: _refusal(datum.year, gesloten[datum.year])
         for field, datum in present.items()
-        if datum.year in locked
+        if datum.year in gesloten
     }
     if errors:
         raise ValidationError(errors)
@@ -78,9 +80,9 @@ def ensure_member_counts_unchanged(
     *, cooperatie_id: int, before: Membership, after: Membership, field: str
 ) -> None:
     """Refuse a membership change that alters the member count on the peildatum of
-    a locked year — a backdated join or leave changes that year as surely as one
+    a closed year — a backdated join or leave changes that year as surely as one
     dated in it."""
     lock_cooperatie(cooperatie_id)
-    for jaar, status in sorted(locked_years(cooperatie_id=cooperatie_id).items()):
+    for jaar, status in sorted(gesloten_jaren(cooperatie_id=cooperatie_id).items()):
         if _counts(before, peildatum(jaar)) != _counts(after, peildatum(jaar)):
             raise ValidationError({field: _refusal(jaar, status)})
