@@ -15,7 +15,7 @@ def journaal_sleutel(app_configs, **kwargs):
             Warning(
                 f"Journaalcheckpoints worden niet ondertekend: {exc}.",
                 hint="Maak een sleutel met: python manage.py journaal_sleutel",
-                id="ledger.W001",
+                id="kern.W001",
             )
         ]
     return []

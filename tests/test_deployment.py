@@ -69,7 +69,7 @@ def test_check_deploy_warns_without_the_journal_checkpoint_key(tmp_path):
     )
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "ledger.W001" in output
+    assert "kern.W001" in output
     assert "journaal_sleutel" in output
 
 
