@@ -14,9 +14,11 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db.models import Q
+from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -268,6 +270,19 @@ def verify(*, pdf: bytes | None = None, sha256: str | None = None) -> Rapport | 
         .filter(sha256=sha256)
         .first()
     )
+
+
+def too_large_message(size: int | None = None) -> str:
+    """The refusal of a file to verify that is larger than VERIFIEER_MAX_BYTES
+    (a sealed nalevingsrapport is some tens of kilobytes: a file far larger
+    cannot be one); the form and the API say the same."""
+    limit = filesizeformat(settings.VERIFIEER_MAX_BYTES)
+    if size is None:
+        return _("Een rapport om te verifiëren is hoogstens %(max)s.") % {"max": limit}
+    return _(
+        "Dit bestand is te groot (%(grootte)s): een rapport om te verifiëren is "
+        "hoogstens %(max)s."
+    ) % {"grootte": filesizeformat(size), "max": limit}
 
 
 def sealing_checkpoint(rapport: Rapport) -> AuditCheckpoint | None:

@@ -16,7 +16,7 @@ from django.urls import reverse
 import pytest
 from rest_framework.test import APIClient
 
-from cooperatie.ui import beheer_view
+from portalen.ui import beheer_view
 
 LOGGER = "coopsturing.security"
 

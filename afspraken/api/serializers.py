@@ -9,8 +9,8 @@ from cooperatie.models import Cooperatie, Corporatie, Gebouw
 from kern.api.base import ModelSerializer, ScopedRelatedField, Serializer
 
 from ..choices import Verdict
-from ..forms.rapporten import too_large_message
 from ..models import Afspraak, Jaarparameter, Rapport, Toetsing, Toezegging
+from ..rapporten import too_large_message
 
 
 class AfspraakSerializer(ModelSerializer):

@@ -30,8 +30,8 @@ from ..filtersets import (
     ToetsingFilter,
     ToezeggingFilter,
 )
-from ..forms.rapporten import too_large_message
 from ..models import Afspraak, Jaarparameter, Rapport, Toetsing, Toezegging
+from ..rapporten import too_large_message
 from . import serializers as s
 
 

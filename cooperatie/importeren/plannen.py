@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from kern import writes
 
 from .. import permissions
-from ..forms.leden import LidForm
+from ..forms import LidForm
 from ..models import Cooperatie, Lid
 from .herkennen import match_rows
 from .kolommen import (

@@ -30,7 +30,7 @@ from afspraken.indicatoren import (
     definitie,
 )
 from afspraken.models import Toezegging
-from afspraken.views.toetsing import koers, toezegging_rij
+from portalen.views.toetsing import koers, toezegging_rij
 
 D = Decimal
 

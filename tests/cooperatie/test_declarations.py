@@ -11,9 +11,13 @@ import pytest
 
 from cooperatie import importeren, services
 from cooperatie.api import serializers as s
-from cooperatie.forms.beheer import CooperatieForm, GebouwForm, OvereenkomstEditForm
-from cooperatie.forms.leden import LidForm
+from cooperatie.forms import LidForm
 from cooperatie.models import Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst
+from portalen.beheer.forms.cooperaties import (
+    CooperatieForm,
+    GebouwForm,
+    OvereenkomstEditForm,
+)
 from tests.helpers import field_errors
 
 

@@ -11,7 +11,7 @@ from django.utils import translation
 import pytest
 
 from cooperatie import importeren
-from cooperatie.forms.leden import LidForm
+from cooperatie.forms import LidForm
 from cooperatie.importeren import NEW, UNCHANGED, UPDATED, MemberImportError, parse_file
 from cooperatie.models import Lid
 from kern.models import AuditChainHead, AuditEntry

@@ -14,10 +14,10 @@ from afspraken.models import Jaarparameter, Toetsing
 from cooperatie.models import ApiToken, Corporatie, Gebouw, Rol
 from cooperatie.querysets import ScopedQuerySet
 from cooperatie.scope import reached_q, scope_of
-from cooperatie.ui import AUDIT, BEHEER, BESTUUR, Portal, in_portal
 from kern import journal
 from kern.models import AuditEntry
 from kern.scoping import NONE, Tenancy, check_tenancy_paths, path_error, tenancy_of
+from portalen.ui import AUDIT, BEHEER, BESTUUR, Portal, in_portal
 from tests.helpers import fresh
 
 DECLARED = [model for model in apps.get_models() if tenancy_of(model) != NONE]

@@ -28,7 +28,7 @@ from cooperatie import services as cooperatie_services
 from kern import checkpoints, journal
 from kern.models import AuditChainHead, AuditCheckpoint, AuditEntry
 from ledger import services as ledger_services
-from ledger.views.audit import _ketencontrole
+from portalen.audit.views.journaal import _ketencontrole
 from tests.afspraken.factories import RapportFactory, ToetsingFactory
 from tests.cooperatie.factories import CooperatieFactory
 from tests.helpers import fresh

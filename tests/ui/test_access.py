@@ -97,7 +97,7 @@ def test_every_portal_route_can_be_filled():
 
 
 def test_every_menu_item_resolves(world, client):
-    from cooperatie.ui import NAV
+    from portalen.ui import NAV
 
     for portal, items in NAV.items():
         for item, _label in items:

@@ -16,9 +16,9 @@ import pytest
 
 from afspraken import services
 from afspraken.choices import Indicator, ToetsingStatus, Verdict
-from afspraken.forms.toetsing import NIET_GEOPEND
 from afspraken.models import Rapport, Toetsing
 from kern.models import AuditEntry
+from portalen.forms.toetsing import NIET_GEOPEND
 from tests.afspraken.factories import (
     AfspraakFactory,
     ToetsingFactory,

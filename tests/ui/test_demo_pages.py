@@ -9,8 +9,8 @@ from django.core.management import call_command
 
 import pytest
 
-from cooperatie.ui import portals_of
 from demo.wereld import DEMO_PASSWORD, demo_logins
+from portalen.ui import portals_of
 
 
 @pytest.fixture

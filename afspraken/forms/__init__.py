@@ -1,1 +1,0 @@
-"""Forms of the afspraken pages, one module per page module."""

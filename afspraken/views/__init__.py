@@ -1,1 +1,0 @@
-"""Pages of the afspraken app, one module per portal area."""

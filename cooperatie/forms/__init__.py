@@ -1,1 +1,0 @@
-"""Forms of the cooperatie pages, one module per page module."""

@@ -1,1 +1,0 @@
-"""Pages of the cooperatie app, one module per portal area."""

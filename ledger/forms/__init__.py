@@ -1,1 +1,0 @@
-"""Forms of the ledger pages, one module per page module."""

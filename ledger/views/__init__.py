@@ -1,1 +1,0 @@
-"""Pages of the ledger app, one module per portal area."""

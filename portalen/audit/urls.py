@@ -1,0 +1,11 @@
+"""The auditor's portal: /audit/<corporatie_id>/…"""
+
+from portalen.views import rapporten, toetsing
+
+from .views import journaal
+
+urlpatterns = [
+    *journaal.urlpatterns,
+    *toetsing.audit_patterns,
+    *rapporten.audit_patterns,
+]

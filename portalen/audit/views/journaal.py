@@ -1,0 +1,174 @@
+"""The auditor's journal browser: the journal entries of the corporatie (scoped
+like its data), filtered and paginated, with the state of the hash chain."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import time
+
+from django.apps import apps
+from django.db.models import Q
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from cooperatie.models import Cooperatie
+from cooperatie.scope import cooperatie_ids_of_corporaties
+from kern import journal
+from kern.models import AuditEntry
+from portalen.audit.forms import JournaalFilterForm
+from portalen.ui import audit_view, paginate
+
+PER_PAGINA = 50
+
+
+def journaal_of_portal(request):
+    """The entries the user may see that concern the portal's corporatie: tagged
+    with it, or untagged entries of cooperaties in its scope (leden, activities,
+    bookings)."""
+    corporatie_id = request.portal.corporatie.pk
+    return AuditEntry.objects.visible_to(request.user).filter(
+        Q(corporatie_id=corporatie_id)
+        | Q(
+            corporatie_id__isnull=True,
+            cooperatie_id__in=cooperatie_ids_of_corporaties([corporatie_id]),
+        )
+    )
+
+
+def objectsoort_label(label: str) -> str:
+    """`ledger.boeking` as the model's name (`boeking`); unknown types as given."""
+    try:
+        return str(apps.get_model(label)._meta.verbose_name)
+    except (LookupError, ValueError):
+        return label
+
+
+def _start_of_day(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day` in the site's time zone (Europe/Amsterdam)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def filter_journaal(queryset, filters: dict):
+    """Apply the journal filters; dates are whole days in Europe/Amsterdam."""
+    if "van" in filters:
+        queryset = queryset.filter(timestamp__gte=_start_of_day(filters["van"]))
+    if "tot" in filters:
+        day_after = filters["tot"] + datetime.timedelta(days=1)
+        queryset = queryset.filter(timestamp__lt=_start_of_day(day_after))
+    if "actie" in filters:
+        queryset = queryset.filter(action=filters["actie"])
+    if "objectsoort" in filters:
+        queryset = queryset.filter(object_type=filters["objectsoort"])
+    if "gebruiker" in filters:
+        queryset = queryset.filter(actor_name__icontains=filters["gebruiker"])
+    if "zoek" in filters:
+        queryset = queryset.filter(object_repr__icontains=filters["zoek"])
+    return queryset
+
+
+def _pretty(value) -> str:
+    if value is None:
+        return ""
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def _ketencontrole(corporatie) -> dict:
+    """Verify the chains of this corporatie and of the cooperaties it works
+    with, incrementally (from where each was last verified), and check the
+    corporatie's sealed reports against its chain. Reads no other tenant's
+    entries and shows no platform-wide figures."""
+    cooperaties = {
+        c.pk: c.naam
+        for c in Cooperatie.objects.filter(
+            pk__in=cooperatie_ids_of_corporaties([corporatie.pk])
+        )
+    }
+    eigen = journal.corporatie_keten(corporatie.pk)
+    namen = {eigen: corporatie.naam} | {
+        journal.cooperatie_keten(pk): naam for pk, naam in cooperaties.items()
+    }
+    started = time.perf_counter()
+    results = journal.verify_incremental(namen)
+    koppen = {kop.keten: kop for kop in journal.heads(namen)}
+    rapportproblemen = [
+        problem
+        for check in journal.extra_checks()
+        for problem in check([eigen], check_files=False)
+    ]
+    rijen = [
+        {
+            "keten": keten,
+            "naam": namen[keten],
+            "eigen": keten == eigen,
+            "verificatie": results[keten],
+            "kop": koppen[keten],
+        }
+        for keten in sorted(namen, key=lambda k: (k != eigen, namen[k].lower(), k))
+    ]
+    return {
+        "rijen": rijen,
+        "ok": all(r["verificatie"].ok for r in rijen) and not rapportproblemen,
+        "rapportproblemen": rapportproblemen,
+        "seconden": time.perf_counter() - started,
+    }
+
+
+@audit_view
+@require_GET
+def journaal(request):
+    """The journal as the auditor may see it: newest first, 50 a page, filtered
+    by period, action, object type, user and object text. On the first page the
+    chains of the corporatie and its cooperaties are verified from where they
+    were last verified (see journal.verify_incremental), so the auditor sees at
+    once whether the journal is intact at a cost that does not grow with it."""
+    entries = journaal_of_portal(request)
+    acties = entries.order_by("action").values_list("action", flat=True).distinct()
+    soorten = (
+        entries.order_by("object_type").values_list("object_type", flat=True).distinct()
+    )
+    form = JournaalFilterForm(
+        request.GET or None,
+        acties=list(acties),
+        objectsoorten=[(soort, objectsoort_label(soort)) for soort in soorten],
+    )
+    filters = {}
+    if form.is_bound:
+        form.is_valid()
+        filters = form.active_filters()
+    page = paginate(
+        request,
+        filter_journaal(entries, filters).order_by("-timestamp", "-pk"),
+        PER_PAGINA,
+    )
+    rows = [
+        {
+            "entry": entry,
+            "objectsoort": objectsoort_label(entry.object_type),
+            "voor": _pretty(entry.before),
+            "na": _pretty(entry.after),
+        }
+        for entry in page.object_list
+    ]
+
+    ketens = None
+    if page.number == 1:
+        ketens = _ketencontrole(request.portal.corporatie)
+    return render(
+        request,
+        "audit/journaal.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "gefilterd": bool(filters),
+            "ketens": ketens,
+        },
+    )
+
+
+urlpatterns = [
+    path("journaal/", journaal, name="audit-journaal"),
+]

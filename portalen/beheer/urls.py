@@ -1,0 +1,13 @@
+"""The beheerder's portal: /beheer/<corporatie_id>/…"""
+
+from portalen.views import rapporten, toetsing
+
+from .views import afspraken, cooperaties, dashboard
+
+urlpatterns = [
+    *dashboard.urlpatterns,
+    *afspraken.urlpatterns,
+    *cooperaties.urlpatterns,
+    *toetsing.beheer_patterns,
+    *rapporten.beheer_patterns,
+]

@@ -1,0 +1,207 @@
+"""The beheerder's start page (every cooperatie × year with a traffic light) and
+the early warning for the running year (signalering).
+
+Both read whole corporatie-years through `selectors.corporatie_jaar`, a constant
+number of queries per year however many afspraken, and judge nothing themselves:
+verdicts come from `afspraken.evaluatie` (live) or the stored snapshot (frozen),
+the early warning from `afspraken.signalering`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from afspraken import signalering
+from afspraken.choices import ToetsingStatus, Verdict
+from afspraken.indicatoren import definitie
+from afspraken.models import Afspraak, Toetsing
+from afspraken.selectors import corporatie_jaar
+from cooperatie.models import Gebouw
+from portalen.forms.toetsing import NIET_GEOPEND, DashboardFilterForm
+from portalen.ui import beheer_view, in_portal, paginate
+from portalen.views.toetsing import koers, norm_tekst, url_or_none, waarde_tekst
+
+STATUS_VOLGORDE = (
+    ToetsingStatus.INGEDIEND,
+    ToetsingStatus.TERUGGESTUURD,
+    ToetsingStatus.OPEN,
+    NIET_GEOPEND,
+    ToetsingStatus.VASTGESTELD,
+)
+
+
+def _status_label(status: str) -> str:
+    if status == NIET_GEOPEND:
+        return _("nog niet geopend")
+    return str(ToetsingStatus(status).label)
+
+
+def _teller_tekst(status: str, aantal: int) -> str:
+    teksten = {
+        ToetsingStatus.INGEDIEND: _("%(n)s ingediend, wacht op u"),
+        ToetsingStatus.TERUGGESTUURD: _("%(n)s teruggestuurd, bij het bestuur"),
+        ToetsingStatus.OPEN: _("%(n)s open"),
+        NIET_GEOPEND: _("%(n)s nog niet geopend"),
+        ToetsingStatus.VASTGESTELD: _("%(n)s vastgesteld"),
+    }
+    return teksten[status] % {"n": aantal}
+
+
+def _rijen(request, jaren: list[int], lopend: int) -> list[dict]:
+    """One row per afspraak-year: every toetsing of the corporatie in `jaren`, and
+    the afspraken without a toetsing in the running year and the years before it
+    (a year the bestuur never opened must not vanish from the overview)."""
+    portal = request.portal
+    rijen = []
+    for jaar in jaren:
+        for regel in corporatie_jaar(jaar=jaar, corporatie_ids=[portal.corporatie.pk]):
+            toetsing = regel.toetsing
+            if toetsing is None and jaar > lopend:
+                continue
+            afspraak = regel.afspraak
+            gebouwen = sorted(
+                afspraak.gebouwen.all(), key=lambda g: (g.complexnummer, g.pk)
+            )
+            status = toetsing.status if toetsing else NIET_GEOPEND
+            rijen.append(
+                {
+                    "jaar": jaar,
+                    "afspraak": afspraak,
+                    "cooperatie": afspraak.cooperatie,
+                    "gebouwen": gebouwen,
+                    "gebouw_ids": {g.pk for g in gebouwen},
+                    "gemeenten": sorted({g.gemeentecode for g in gebouwen}),
+                    "status": status,
+                    "status_label": _status_label(status),
+                    "verdict": regel.resultaat.verdict,
+                    "verdict_label": Verdict(regel.resultaat.verdict).label,
+                    "voorlopig": status != ToetsingStatus.VASTGESTELD,
+                    "url": portal.url("toetsing", toetsing.pk) if toetsing else None,
+                }
+            )
+    rijen.sort(key=lambda r: (-r["jaar"], r["cooperatie"].naam, r["afspraak"].pk))
+    return rijen
+
+
+@beheer_view
+def dashboard(request):
+    """Every cooperatie × year of the corporatie with a traffic light per toetsing
+    (provisional while not vastgesteld), filterable by gemeente, gebouw, jaar and
+    status, with counters of what waits for the beheerder."""
+    lopend = timezone.localdate().year
+    gebouwen = list(in_portal(request, Gebouw.objects).order_by("complexnummer", "pk"))
+    # The years with a toetsing, plus every year up to now in which an afspraak ran.
+    looptijden = in_portal(request, Afspraak.objects).values_list(
+        "ingangsjaar", "eindjaar"
+    )
+    jaren = sorted(
+        {
+            lopend,
+            *in_portal(request, Toetsing.objects)
+            .order_by()
+            .values_list("jaar", flat=True)
+            .distinct(),
+            *(
+                jaar
+                for begin, eind in looptijden
+                for jaar in range(begin, min(eind or lopend, lopend) + 1)
+            ),
+        },
+        reverse=True,
+    )
+    form = DashboardFilterForm(request.GET or None, gebouwen=gebouwen, jaren=jaren)
+    filters = form.cleaned_data if form.is_valid() else {}
+    gekozen_jaar = filters.get("jaar")
+    rijen = _rijen(request, [gekozen_jaar] if gekozen_jaar else jaren, lopend)
+    if filters.get("gemeente"):
+        rijen = [r for r in rijen if filters["gemeente"] in r["gemeenten"]]
+    if filters.get("gebouw"):
+        rijen = [r for r in rijen if filters["gebouw"] in r["gebouw_ids"]]
+
+    aantallen = Counter(r["status"] for r in rijen)
+    zonder_status = request.GET.copy()
+    zonder_status.pop("status", None)
+    zonder_status.pop("pagina", None)
+    tellers = [
+        {
+            "status": status,
+            "tekst": _teller_tekst(status, aantallen[status]),
+            "query": f"{zonder_status.urlencode()}&status={status}".lstrip("&"),
+        }
+        for status in STATUS_VOLGORDE
+        if aantallen[status]
+    ]
+    if filters.get("status"):
+        rijen = [r for r in rijen if r["status"] == filters["status"]]
+
+    portal = request.portal
+    return render(
+        request,
+        "beheer/dashboard.html",
+        {
+            "form": form,
+            "page": paginate(request, rijen),
+            "tellers": tellers,
+            "gefilterd": any(filters.values()),
+            "lopend": lopend,
+            "nieuw_url": url_or_none(portal, "afspraak-nieuw")
+            or url_or_none(portal, "afspraken"),
+            "signalering_url": portal.url("signalering"),
+        },
+    )
+
+
+@beheer_view
+def signalering_view(request):
+    """Early warning for the running year: for each measured minimum of each
+    running afspraak the value so far, the pace still needed and op koers or
+    risico, risico first, so the beheerder can act before the year ends."""
+    vandaag = timezone.localdate()
+    portal = request.portal
+    rijen = []
+    for regel in corporatie_jaar(
+        jaar=vandaag.year, corporatie_ids=[portal.corporatie.pk]
+    ):
+        resultaten = {r.toezegging.id: r for r in regel.resultaat.toezeggingen}
+        for s in signalering.signalen(regel.resultaat, vandaag):
+            spec = s.toezegging
+            rijen.append(
+                {
+                    "signaal": s,
+                    "afspraak": regel.afspraak,
+                    "cooperatie": regel.afspraak.cooperatie,
+                    "omschrijving": spec.omschrijving,
+                    "indicator_label": definitie(spec.indicator).label,
+                    "norm": norm_tekst(spec),
+                    "waarde": waarde_tekst(spec.indicator, resultaten[spec.id].waarde),
+                    "koers": koers(s),
+                    "url": (
+                        portal.url("toetsing", regel.toetsing.pk)
+                        if regel.toetsing
+                        else None
+                    ),
+                }
+            )
+    rijen = signalering.risico_eerst(rijen, key=lambda rij: rij["signaal"])
+    return render(
+        request,
+        "beheer/signalering.html",
+        {
+            "page": paginate(request, rijen),
+            "jaar": vandaag.year,
+            "vandaag": vandaag,
+            "aantal_risico": sum(1 for r in rijen if r["signaal"].risico),
+            "aantal": len(rijen),
+        },
+    )
+
+
+urlpatterns = [
+    path("", dashboard, name="beheer-start"),
+    path("signalering/", signalering_view, name="beheer-signalering"),
+]

@@ -1,0 +1,263 @@
+"""Forms of the bestuur's ledger pages: activities with evidence, bookings, storno.
+
+The forms only shape and parse input; every rule (volunteers of this cooperatie,
+year lock, evidence type and size, a booking cancelled once) stays in
+`ledger.services`, whose refusals the views put back on these forms.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cooperatie.models import Lid
+from kern import formatting
+from ledger.choices import Thema
+from ledger.models import Activiteit, Boeking
+from ledger.services import ACTIVITEIT_FIELDS
+
+ALLE_JAREN = "alle"
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _decimal_input() -> forms.TextInput:
+    # A text input with a decimal keyboard on a phone; accepts "3,5" and "3.5".
+    return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+
+def _number_input() -> forms.NumberInput:
+    return forms.NumberInput(attrs={"inputmode": "numeric", "min": 0})
+
+
+def _model_field(model, name: str, **kwargs) -> forms.Field:
+    """The form field of a model field, so label, help text and limits have one
+    source."""
+    return model._meta.get_field(name).formfield(**kwargs)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    """A file input that lets the user pick several files at once."""
+
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Zero or more uploaded files; each is checked by the service that stores it."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single_file_clean = super().clean
+        if isinstance(data, list | tuple):
+            return [single_file_clean(d, initial) for d in data if d]
+        if not data:
+            return []
+        return [single_file_clean(data, initial)]
+
+
+class LidChoiceField(forms.ModelMultipleChoiceField):
+    """Members by name (the bestuur of their own cooperatie may see names)."""
+
+    def label_from_instance(self, obj: Lid) -> str:
+        if obj.bestuursfunctie:
+            return f"{obj.naam} ({obj.get_bestuursfunctie_display()})"
+        return obj.naam
+
+
+class ActiviteitForm(forms.Form):
+    """One activity with its volunteers and new evidence files.
+
+    The volunteers to choose from are the cooperatie's members on the activity's
+    date (the date typed in, when the form is posted) or today, plus those already
+    chosen, so an edit never drops a volunteer silently.
+    """
+
+    datum = _model_field(Activiteit, "datum", widget=_date_input())
+    titel = _model_field(Activiteit, "titel")
+    thema = _model_field(Activiteit, "thema")
+    omschrijving = _model_field(
+        Activiteit, "omschrijving", widget=forms.Textarea(attrs={"rows": 4})
+    )
+    open_voor_buurt = _model_field(
+        Activiteit,
+        "open_voor_buurt",
+        help_text=_(
+            "Aankruisen als ook buurtbewoners die geen lid zijn mochten komen."
+        ),
+    )
+    deelnemers_leden = _model_field(
+        Activiteit,
+        "deelnemers_leden",
+        widget=_number_input(),
+        help_text=_("Aantal leden dat meedeed."),
+    )
+    deelnemers_buurt = _model_field(
+        Activiteit, "deelnemers_buurt", widget=_number_input()
+    )
+    vrijwilligersuren = _model_field(
+        Activiteit,
+        "vrijwilligersuren",
+        localize=True,
+        widget=_decimal_input(),
+        help_text=_("Alle uren van alle vrijwilligers samen, bijv. 7,5."),
+    )
+    vrijwilligers = LidChoiceField(
+        queryset=Lid.objects.none(),
+        required=False,
+        label=_("Vrijwilligers"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leden die als vrijwilliger hebben meegeholpen."),
+    )
+    partners = _model_field(
+        Activiteit,
+        "partners",
+        help_text=_("Organisaties waarmee is samengewerkt, bijv. de bibliotheek."),
+    )
+    bijlagen = MultipleFileField(
+        label=_("Bewijsstukken toevoegen"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/*,application/pdf"}),
+        help_text=_(
+            "Foto's (JPEG, PNG, GIF, WebP) of PDF-bestanden, zoals een bon of een "
+            "foto van de activiteit. U kunt meerdere bestanden tegelijk kiezen."
+        ),
+    )
+
+    def __init__(self, *args, leden, activiteit: Activiteit | None = None, **kwargs):
+        """`leden`: the cooperatie's members visible to the user."""
+        if activiteit is not None:
+            initial = {
+                name: getattr(activiteit, name)
+                for name in ACTIVITEIT_FIELDS
+                if name != "vrijwilligers"
+            }
+            initial["vrijwilligers"] = [
+                lid.pk for lid in activiteit.vrijwilligers.all()
+            ]
+            kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        vandaag = timezone.localdate()
+        datum = self._posted_datum() or (activiteit.datum if activiteit else None)
+        on_date = Q()
+        for dag in {vandaag, datum} - {None}:
+            on_date |= Q(lid_sinds__lte=dag) & (
+                Q(lid_tot__isnull=True) | Q(lid_tot__gt=dag)
+            )
+        if activiteit is not None:
+            on_date |= Q(activiteiten_als_vrijwilliger=activiteit)
+        self.fields["vrijwilligers"].queryset = (
+            leden.filter(on_date).distinct().order_by("naam", "pk")
+        )
+
+    def _posted_datum(self) -> datetime.date | None:
+        if not self.is_bound:
+            return None
+        try:
+            return self.fields["datum"].clean(self.data.get(self.add_prefix("datum")))
+        except forms.ValidationError:
+            return None
+
+    def activiteit_data(self, *, only_changed: bool = False) -> dict:
+        """The activity's fields for the service (`only_changed`: those the user
+        changed, so an edit journals exactly what changed)."""
+        names = [
+            name
+            for name in ACTIVITEIT_FIELDS
+            if not only_changed or name in self.changed_data
+        ]
+        return {name: self.cleaned_data[name] for name in names}
+
+
+class ActiviteitFilterForm(forms.Form):
+    """The filters above the list of activities (GET)."""
+
+    jaar = forms.ChoiceField(label=_("Jaar"), required=False)
+    thema = forms.ChoiceField(
+        label=_("Thema"),
+        required=False,
+        choices=[("", _("alle thema's")), *Thema.choices],
+    )
+
+    def __init__(self, *args, jaren, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jaar"].choices = [
+            *[(str(j), str(j)) for j in jaren],
+            (ALLE_JAREN, _("alle jaren")),
+        ]
+
+
+class JaarFilterForm(forms.Form):
+    """The year filter above the money book (GET)."""
+
+    jaar = forms.ChoiceField(label=_("Jaar"), required=False)
+
+    def __init__(self, *args, jaren, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jaar"].choices = [
+            *[(str(j), str(j)) for j in jaren],
+            (ALLE_JAREN, _("alle jaren")),
+        ]
+
+
+class ActiviteitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Activiteit) -> str:
+        return f"{formatting.datum(obj.datum)} {obj.titel}"
+
+
+class BoekingForm(forms.Form):
+    """A new entry in the money book."""
+
+    datum = _model_field(Boeking, "datum", widget=_date_input())
+    soort = forms.ChoiceField(
+        label=_("Soort"),
+        choices=Boeking._meta.get_field("soort").choices,
+        widget=forms.RadioSelect,
+    )
+    bedrag = _model_field(
+        Boeking,
+        "bedrag",
+        localize=True,
+        widget=_decimal_input(),
+        help_text=_("In euro, altijd positief, bijv. 12,50."),
+    )
+    omschrijving = _model_field(Boeking, "omschrijving")
+    activiteit = ActiviteitChoiceField(
+        queryset=Activiteit.objects.none(),
+        required=False,
+        label=_("Activiteit"),
+        empty_label=_("— geen —"),
+        help_text=_("De activiteit waarvoor het geld is uitgegeven of ontvangen."),
+    )
+
+    def __init__(self, *args, activiteiten, **kwargs):
+        """`activiteiten`: the cooperatie's activities visible to the user."""
+        super().__init__(*args, **kwargs)
+        self.fields["activiteit"].queryset = activiteiten.order_by("-datum", "titel")
+
+
+class StornoForm(forms.Form):
+    """The optional details of a storno (a counter-entry that cancels a booking)."""
+
+    datum = forms.DateField(
+        label=_("Datum van de storno"),
+        required=False,
+        widget=_date_input(),
+        help_text=_("Leeg laten: de datum van de oorspronkelijke boeking."),
+    )
+    omschrijving = forms.CharField(
+        label=_("Reden"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Waarom de boeking wordt teruggedraaid. Leeg laten: “Storno van boeking …”."
+        ),
+    )

@@ -1,0 +1,13 @@
+"""The bestuur's portal: /bestuur/<cooperatie_id>/…"""
+
+from portalen.views import rapporten, toetsing
+
+from .views import activiteiten, afspraken, leden
+
+urlpatterns = [
+    *afspraken.urlpatterns,
+    *activiteiten.urlpatterns,
+    *leden.urlpatterns,
+    *toetsing.bestuur_patterns,
+    *rapporten.bestuur_patterns,
+]

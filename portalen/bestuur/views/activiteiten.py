@@ -1,0 +1,546 @@
+"""The bestuur's ledger pages: activities with evidence and volunteers, and the
+money book with storno's.
+
+Board members often fill these in on a phone: every form works without
+JavaScript, and every write goes through `ledger.services`, whose refusals
+(a locked year, a file that is no photo or PDF, a second storno) come back as
+errors on the form field they concern.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cooperatie import privacy
+from cooperatie.choices import JaarStatus
+from cooperatie.jaarslot import gesloten_jaren
+from cooperatie.models import LedenInzage, Lid
+from kern.formatting import bedrag, datum
+from ledger import services
+from ledger.choices import BoekingSoort, Thema
+from ledger.models import Activiteit, Bijlage, Boeking
+from portalen.bestuur.forms.activiteiten import (
+    ALLE_JAREN,
+    ActiviteitFilterForm,
+    ActiviteitForm,
+    BoekingForm,
+    JaarFilterForm,
+    StornoForm,
+)
+from portalen.ui import (
+    apply_errors,
+    bestuur_view,
+    get_in_portal,
+    in_portal,
+    paginate,
+)
+
+ZERO = Decimal("0.00")
+
+
+def _jaren(queryset, gekozen: int | None) -> list[int]:
+    """The years to offer in a filter: those with data, this year and the chosen
+    one, newest first."""
+    jaren = {d.year for d in queryset.dates("datum", "year")}
+    jaren.add(timezone.localdate().year)
+    if gekozen is not None:
+        jaren.add(gekozen)
+    return sorted(jaren, reverse=True)
+
+
+def _gekozen_jaar(request) -> int | None:
+    """`?jaar=`: a year, `alle` (None: every year), or else the running year."""
+    waarde = request.GET.get("jaar", "")
+    if waarde == ALLE_JAREN:
+        return None
+    if waarde.isascii() and waarde.isdigit() and 1900 <= int(waarde) <= 2999:
+        return int(waarde)
+    return timezone.localdate().year
+
+
+def _jaar_param(jaar: int | None) -> str:
+    return ALLE_JAREN if jaar is None else str(jaar)
+
+
+def _list_url(request, name: str, jaar: int) -> str:
+    return f"{request.portal.url(name)}?jaar={jaar}"
+
+
+def _vergrendeld(request, jaren) -> dict[int, str]:
+    return gesloten_jaren(cooperatie_id=request.portal.cooperatie.pk, jaren=jaren)
+
+
+# Activities ---------------------------------------------------------------------
+
+
+@bestuur_view
+def activiteiten(request):
+    """The cooperatie's activities of a year (or all years), per theme, with the
+    year's totals, so the bestuur sees what it will be measured on; activities in
+    a submitted or approved year are marked as locked."""
+    alle = in_portal(request, Activiteit.objects)
+    jaar = _gekozen_jaar(request)
+    thema = request.GET.get("thema", "")
+    if thema not in Thema.values:
+        thema = ""
+    gefilterd = alle
+    if jaar is not None:
+        gefilterd = gefilterd.in_jaar(jaar)
+    if thema:
+        gefilterd = gefilterd.filter(thema=thema)
+    totalen = gefilterd.aggregate(
+        aantal=Count("pk"),
+        deelnemers_leden=Coalesce(Sum("deelnemers_leden"), 0),
+        deelnemers_buurt=Coalesce(Sum("deelnemers_buurt"), 0),
+        vrijwilligersuren=Coalesce(Sum("vrijwilligersuren"), ZERO),
+    )
+    rijen = gefilterd.annotate(
+        aantal_vrijwilligers=Count("vrijwilligers", distinct=True),
+        aantal_bijlagen=Count("bijlagen", distinct=True),
+    ).order_by("-datum", "-pk")
+    page = paginate(request, rijen)
+    vergrendeld = _vergrendeld(request, {a.datum.year for a in page})
+    for activiteit in page:
+        activiteit.vergrendeld = activiteit.datum.year in vergrendeld
+    filter_form = ActiviteitFilterForm(
+        initial={"jaar": _jaar_param(jaar), "thema": thema},
+        jaren=_jaren(alle, jaar),
+    )
+    return render(
+        request,
+        "bestuur/activiteiten.html",
+        {
+            "page": page,
+            "jaar": jaar,
+            "thema_label": Thema(thema).label if thema else "",
+            "totalen": totalen,
+            "filter_form": filter_form,
+            "gefilterd": bool(request.GET.get("jaar") or request.GET.get("thema")),
+        },
+    )
+
+
+def _bijlage_error(exc: ValidationError, naam: str) -> ValidationError:
+    """A refused evidence file's error, put on the upload field and naming the
+    file (the service names its own field `bestand`)."""
+    if not hasattr(exc, "error_dict") or "bestand" not in exc.error_dict:
+        return exc
+    fouten = [
+        _("%(naam)s: %(fout)s") % {"naam": naam, "fout": message}
+        for message in ValidationError(exc.error_dict["bestand"]).messages
+    ]
+    rest = {k: v for k, v in exc.error_dict.items() if k != "bestand"}
+    return ValidationError({**rest, "bijlagen": fouten})
+
+
+def _save_activiteit(request, form: ActiviteitForm, activiteit: Activiteit | None):
+    """Create or update the activity and attach the new files, all or nothing.
+
+    Returns (activiteit, number of files added). A refused file rolls the whole
+    save back; files already written to storage in this attempt are removed,
+    since a rolled-back transaction does not remove them.
+    """
+    stored: list[Bijlage] = []
+    try:
+        with transaction.atomic():
+            if activiteit is None:
+                activiteit = services.activiteit_create(
+                    cooperatie=request.portal.cooperatie,
+                    actor=request.user,
+                    **form.activiteit_data(),
+                )
+            else:
+                data = form.activiteit_data(only_changed=True)
+                if data:
+                    activiteit = services.activiteit_update(
+                        activiteit=activiteit, actor=request.user, **data
+                    )
+            for bestand in form.cleaned_data["bijlagen"]:
+                try:
+                    bijlage = services.bijlage_add(
+                        activiteit=activiteit, bestand=bestand, actor=request.user
+                    )
+                except ValidationError as exc:
+                    raise _bijlage_error(exc, bestand.name) from exc
+                stored.append(bijlage)
+    except Exception:
+        for bijlage in stored:
+            bijlage.bestand.storage.delete(bijlage.bestand.name)
+        raise
+    return activiteit, len(stored)
+
+
+def _saved_message(activiteit: Activiteit, aantal: int, nieuw: bool) -> str:
+    if nieuw:
+        tekst = _("Activiteit “%(titel)s” is vastgelegd.")
+    else:
+        tekst = _("Activiteit “%(titel)s” is opgeslagen.")
+    tekst %= {"titel": activiteit.titel}
+    if aantal:
+        tekst += " " + ngettext(
+            "%(n)d bewijsstuk toegevoegd.", "%(n)d bewijsstukken toegevoegd.", aantal
+        ) % {"n": aantal}
+    return tekst
+
+
+def _log_vrijwilligers(request, form) -> None:
+    """The form lists members by name to choose volunteers from: a read of
+    member data, logged like the member list (docs/privacy.md)."""
+    privacy.log_inzage(
+        actor=request.user,
+        cooperatie=request.portal.cooperatie,
+        bron=LedenInzage.Bron.ACTIVITEIT,
+        aantal=form.fields["vrijwilligers"].queryset.count(),
+    )
+
+
+@bestuur_view
+def activiteit_nieuw(request):
+    """A new activity with its volunteers and evidence, in one form that works on
+    a phone; nothing is written unless the activity and every file are accepted."""
+    leden = in_portal(request, Lid.objects)
+    if request.method == "POST":
+        form = ActiviteitForm(request.POST, request.FILES, leden=leden)
+        if form.is_valid():
+            try:
+                activiteit, aantal = _save_activiteit(request, form, None)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _saved_message(activiteit, aantal, True))
+                return redirect(
+                    _list_url(request, "activiteiten", activiteit.datum.year)
+                )
+    else:
+        form = ActiviteitForm(leden=leden)
+    _log_vrijwilligers(request, form)
+    return render(
+        request,
+        "bestuur/activiteit_form.html",
+        {"form": form, "activiteit": None, "vergrendeld": ""},
+    )
+
+
+@bestuur_view
+def activiteit_bewerken(request, activiteit_id: int):
+    """One activity: change it, add evidence, download or remove evidence, or
+    remove the activity. In a submitted or approved year it is shown read-only,
+    because the services refuse every change there."""
+    activiteit = get_in_portal(request, Activiteit.objects, pk=activiteit_id)
+    leden = in_portal(request, Lid.objects)
+    status = _vergrendeld(request, [activiteit.datum.year]).get(activiteit.datum.year)
+    vergrendeld = JaarStatus(status).label if status else ""
+    if request.method == "POST":
+        form = ActiviteitForm(
+            request.POST, request.FILES, leden=leden, activiteit=activiteit
+        )
+        if form.is_valid():
+            try:
+                activiteit, aantal = _save_activiteit(request, form, activiteit)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+                # The failed update may have changed the object in memory.
+                activiteit.refresh_from_db()
+            else:
+                messages.success(request, _saved_message(activiteit, aantal, False))
+                return redirect(
+                    _list_url(request, "activiteiten", activiteit.datum.year)
+                )
+    else:
+        form = ActiviteitForm(leden=leden, activiteit=activiteit)
+    _log_vrijwilligers(request, form)
+    return render(
+        request,
+        "bestuur/activiteit_form.html",
+        {
+            "form": form,
+            "activiteit": activiteit,
+            "bijlagen": activiteit.bijlagen.order_by("pk"),
+            "vrijwilligers": activiteit.vrijwilligers.order_by("naam"),
+            "vergrendeld": vergrendeld,
+        },
+    )
+
+
+@bestuur_view
+def activiteit_verwijderen(request, activiteit_id: int):
+    """Remove an activity (POST only; the object is looked up first, so another
+    tenant's id answers 404 whatever the method). The service refuses while
+    evidence or bookings are attached, or when its year is locked; its reason is
+    shown."""
+    activiteit = get_in_portal(request, Activiteit.objects, pk=activiteit_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    titel, jaar = activiteit.titel, activiteit.datum.year
+    try:
+        services.activiteit_delete(activiteit=activiteit, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(request.portal.url("activiteit-bewerken", activiteit_id))
+    messages.success(
+        request, _("Activiteit “%(titel)s” is verwijderd.") % {"titel": titel}
+    )
+    return redirect(_list_url(request, "activiteiten", jaar))
+
+
+@bestuur_view
+def bijlage_verwijderen(request, bijlage_id: int):
+    """Remove one evidence file of an activity (POST only, after the lookup),
+    journalled by the service."""
+    bijlage = get_in_portal(
+        request, Bijlage.objects.select_related("activiteit"), pk=bijlage_id
+    )
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    activiteit_id, naam = bijlage.activiteit_id, str(bijlage)
+    try:
+        services.bijlage_delete(bijlage=bijlage, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Bewijsstuk “%(naam)s” is verwijderd.") % {"naam": naam}
+        )
+    return redirect(request.portal.url("activiteit-bewerken", activiteit_id))
+
+
+@bestuur_view
+def bijlage(request, bijlage_id: int):
+    """Download one evidence file. Evidence is never served from a public media
+    URL: only here, after the portal's scope check. Images open in the browser,
+    PDFs are downloaded; the stored (sniffed) type is sent, never guessed."""
+    bijlage = get_in_portal(request, Bijlage.objects, pk=bijlage_id)
+    try:
+        bestand = bijlage.bestand.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("Het bestand van dit bewijsstuk ontbreekt.")) from exc
+    response = FileResponse(
+        bestand,
+        content_type=bijlage.content_type,
+        as_attachment=not bijlage.content_type.startswith("image/"),
+        filename=bijlage.bestand.name.rsplit("/", 1)[-1],
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Evidence may show people: never kept in a shared cache or the browser's.
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# Bookings -----------------------------------------------------------------------
+
+
+def _boeking_totalen(queryset) -> dict[str, Decimal | bool]:
+    """Budget received, spent and the balance; a storno counts
+    against the booking it cancels (the queryset is `voor_jaar` for one year)."""
+
+    def som(soort: str, storno: bool) -> Coalesce:
+        return Coalesce(
+            Sum("bedrag", filter=Q(soort=soort, corrigeert__isnull=not storno)),
+            ZERO,
+        )
+
+    rij = queryset.aggregate(
+        budget=som(BoekingSoort.BUDGET, False),
+        budget_storno=som(BoekingSoort.BUDGET, True),
+        uitgaven=som(BoekingSoort.UITGAVE, False),
+        uitgaven_storno=som(BoekingSoort.UITGAVE, True),
+    )
+    budget = rij["budget"] - rij["budget_storno"]
+    besteed = rij["uitgaven"] - rij["uitgaven_storno"]
+    return {
+        "budget": budget,
+        "besteed": besteed,
+        "saldo": budget - besteed,
+        "saldo_negatief": budget - besteed < 0,
+    }
+
+
+@bestuur_view
+def boekingen(request):
+    """The money book of a year: every booking with its storno state, and the
+    year's budget, spending and balance counted as the compliance counts them
+    (a storno against the year of the booking it cancels)."""
+    alle = in_portal(request, Boeking.objects)
+    jaar = _gekozen_jaar(request)
+    gefilterd = alle if jaar is None else alle.voor_jaar(jaar)
+    rijen = gefilterd.select_related("activiteit", "corrigeert", "storno").order_by(
+        "-datum", "-pk"
+    )
+    page = paginate(request, rijen)
+    jaren = {b.datum.year for b in page} | {
+        b.corrigeert.datum.year for b in page if b.corrigeert_id
+    }
+    vergrendeld = _vergrendeld(request, jaren)
+    for boeking in page:
+        origineel = boeking.corrigeert if boeking.corrigeert_id else boeking
+        boeking.vergrendeld = (
+            boeking.datum.year in vergrendeld or origineel.datum.year in vergrendeld
+        )
+        boeking.gestorneerd = _storno_of(boeking)
+        boeking.stornobaar = (
+            not boeking.is_storno
+            and boeking.gestorneerd is None
+            and not boeking.vergrendeld
+        )
+    return render(
+        request,
+        "bestuur/boekingen.html",
+        {
+            "page": page,
+            "jaar": jaar,
+            "totalen": _boeking_totalen(gefilterd),
+            "filter_form": JaarFilterForm(
+                initial={"jaar": _jaar_param(jaar)}, jaren=_jaren(alle, jaar)
+            ),
+            "gefilterd": bool(request.GET.get("jaar")),
+        },
+    )
+
+
+def _storno_of(boeking: Boeking) -> Boeking | None:
+    """The storno that cancelled this booking, if any."""
+    try:
+        return boeking.storno
+    except Boeking.storno.RelatedObjectDoesNotExist:
+        return None
+
+
+@bestuur_view
+def boeking_nieuw(request):
+    """A new booking (budget received or money spent), optionally for one of the
+    cooperatie's activities."""
+    activiteiten = in_portal(request, Activiteit.objects)
+    form = BoekingForm(
+        request.POST if request.method == "POST" else None,
+        activiteiten=activiteiten,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            boeking = services.boeking_create(
+                cooperatie=request.portal.cooperatie,
+                actor=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Boeking van %(bedrag)s (%(soort)s) is vastgelegd.")
+                % {
+                    "bedrag": bedrag(boeking.bedrag),
+                    "soort": boeking.get_soort_display(),
+                },
+            )
+            return redirect(_list_url(request, "boekingen", boeking.datum.year))
+    return render(request, "bestuur/boeking_form.html", {"form": form})
+
+
+def _storno_errors(exc: ValidationError) -> ValidationError:
+    """The service names the cancelled booking `corrigeert`; on this page that
+    is the booking shown, so its refusals are general errors of the form."""
+    if hasattr(exc, "error_dict") and "corrigeert" in exc.error_dict:
+        errors = dict(exc.error_dict)
+        errors.setdefault(NON_FIELD_ERRORS, []).extend(errors.pop("corrigeert"))
+        return ValidationError(errors)
+    return exc
+
+
+@bestuur_view
+def boeking_storno(request, boeking_id: int):
+    """Cancel a booking with a storno. Bookings are never edited: a mistake is
+    fixed by a storno plus a new booking. GET explains this and asks to confirm;
+    POST books the storno."""
+    boeking = get_in_portal(
+        request,
+        Boeking.objects.select_related("activiteit", "corrigeert", "storno"),
+        pk=boeking_id,
+    )
+    if request.method == "POST":
+        form = StornoForm(request.POST)
+        if form.is_valid():
+            try:
+                storno = services.boeking_storno(
+                    boeking=boeking,
+                    actor=request.user,
+                    datum=form.cleaned_data["datum"],
+                    omschrijving=form.cleaned_data["omschrijving"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, _storno_errors(exc))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Boeking van %(bedrag)s op %(datum)s is gestorneerd. "
+                        "Leg zo nodig een nieuwe, juiste boeking vast."
+                    )
+                    % {
+                        "bedrag": bedrag(boeking.bedrag),
+                        "datum": datum(boeking.datum, "compact"),
+                    },
+                )
+                return redirect(
+                    _list_url(request, "boekingen", storno.corrigeert.datum.year)
+                )
+    else:
+        form = StornoForm()
+    gestorneerd = _storno_of(boeking)
+    vergrendeld = boeking.datum.year in _vergrendeld(request, [boeking.datum.year])
+    return render(
+        request,
+        "bestuur/boeking_storno.html",
+        {
+            "form": form,
+            "boeking": boeking,
+            "gestorneerd": gestorneerd,
+            "vergrendeld": vergrendeld,
+            "kan_storneren": not boeking.is_storno
+            and gestorneerd is None
+            and not vergrendeld,
+        },
+    )
+
+
+urlpatterns = [
+    path("activiteiten/", activiteiten, name="bestuur-activiteiten"),
+    path("activiteiten/nieuw/", activiteit_nieuw, name="bestuur-activiteit-nieuw"),
+    path(
+        "activiteiten/<int:activiteit_id>/",
+        activiteit_bewerken,
+        name="bestuur-activiteit-bewerken",
+    ),
+    path(
+        "activiteiten/<int:activiteit_id>/verwijderen/",
+        activiteit_verwijderen,
+        name="bestuur-activiteit-verwijderen",
+    ),
+    path("bijlagen/<int:bijlage_id>/", bijlage, name="bestuur-bijlage"),
+    path(
+        "bijlagen/<int:bijlage_id>/verwijderen/",
+        bijlage_verwijderen,
+        name="bestuur-bijlage-verwijderen",
+    ),
+    path("boekingen/", boekingen, name="bestuur-boekingen"),
+    path("boekingen/nieuw/", boeking_nieuw, name="bestuur-boeking-nieuw"),
+    path(
+        "boekingen/<int:boeking_id>/storno/",
+        boeking_storno,
+        name="bestuur-boeking-storno",
+    ),
+]

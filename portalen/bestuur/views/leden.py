@@ -1,0 +1,522 @@
+"""The bestuur's member pages: the member list, adding, editing and ending a
+member, the import of a member list (upload, preview, commit) and its export.
+
+Member data is personal (domain §8): these pages are in the bestuur portal only,
+and every read of the list (page or export) is logged.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from cooperatie import importeren, privacy, services
+from cooperatie.choices import Doelgroep
+from cooperatie.forms import LidForm
+from cooperatie.models import LedenInzage, Lid
+from kern.formatting import datum
+from portalen.bestuur.forms.leden import ImportForm, LedenFilterForm, LidEndForm
+from portalen.ui import apply_errors, bestuur_view, get_in_portal, in_portal, paginate
+
+IMPORT_MAX_AGE = 60 * 60
+"""Seconds a preview can be confirmed; after that the file is uploaded again."""
+
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _current(leden, today: datetime.date):
+    """Members who have not left (today or earlier); future leavers included."""
+    return leden.filter(Q(lid_tot__isnull=True) | Q(lid_tot__gt=today))
+
+
+def _log_read(request, bron: str, count: int) -> None:
+    """Log a read of member data in the read log (docs/privacy.md)."""
+    privacy.log_inzage(
+        actor=request.user,
+        cooperatie=request.portal.cooperatie,
+        bron=bron,
+        aantal=count,
+    )
+
+
+@bestuur_view
+def leden_index(request):
+    """The cooperatie's members with their personal data, for its own bestuur:
+    filter current/former/all and search, the counts that the afspraken measure
+    (members today, doelgroep share), and the ways in: add, import, export."""
+    leden = in_portal(request, Lid.objects)
+    today = timezone.localdate()
+    form = LedenFilterForm(request.GET)
+    status, zoek = LedenFilterForm.HUIDIG, ""
+    if form.is_valid():
+        status = form.cleaned_data["status"] or LedenFilterForm.HUIDIG
+        zoek = form.cleaned_data["zoek"].strip()
+    if status == LedenFilterForm.HUIDIG:
+        rows = _current(leden, today)
+    elif status == LedenFilterForm.VOORMALIG:
+        rows = leden.filter(lid_tot__lte=today)
+    else:
+        rows = leden
+    if zoek:
+        rows = rows.filter(
+            Q(naam__icontains=zoek)
+            | Q(email__icontains=zoek)
+            | Q(telefoon__icontains=zoek)
+            | Q(adres__icontains=zoek)
+        )
+    page = paginate(request, rows.order_by("naam", "pk"))
+    _log_read(request, LedenInzage.Bron.PAGINA, len(page.object_list))
+
+    vandaag = leden.op_peildatum(today)
+    aantal = vandaag.count()
+    doelgroep = vandaag.filter(doelgroep=Doelgroep.JA).count()
+    return render(
+        request,
+        "bestuur/leden/lijst.html",
+        {
+            "form": form,
+            "page": page,
+            "status": status,
+            "zoek": zoek,
+            "gefilterd": bool(zoek) or status != LedenFilterForm.HUIDIG,
+            "today": today,
+            "aantal": aantal,
+            "aantal_doelgroep": doelgroep,
+            "aandeel_doelgroep": (
+                Decimal(doelgroep * 100) / aantal if aantal else Decimal(0)
+            ),
+            "bestuur": vandaag.bestuur().order_by("bestuursfunctie", "naam"),
+            "heeft_leden": leden.exists(),
+        },
+    )
+
+
+@bestuur_view
+def lid_create_page(request):
+    """Add a member; the service checks the data and the year lock."""
+    cooperatie = request.portal.cooperatie
+    if request.method == "POST":
+        form = LidForm(request.POST)
+        if form.is_valid():
+            try:
+                lid = services.lid_create(
+                    cooperatie=cooperatie, actor=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("%(naam)s is als lid toegevoegd.") % {"naam": lid.naam}
+                )
+                return redirect(request.portal.url("leden"))
+    else:
+        form = LidForm(initial={"lid_sinds": timezone.localdate()})
+    return render(
+        request,
+        "bestuur/leden/lid_form.html",
+        {"form": form, "lid": None},
+    )
+
+
+@bestuur_view
+def lid_edit_page(request, lid_id: int):
+    """Change a member's data, including the board function; only the fields that
+    differ go to the service, so the journal records exactly those."""
+    lid = get_in_portal(request, Lid.objects, pk=lid_id)
+    with_lid_tot = lid.lid_tot is not None
+    initial = {name: getattr(lid, name) for name in Lid.EDITABLE_FIELDS}
+    if request.method == "POST":
+        form = LidForm(request.POST, initial=initial, with_lid_tot=with_lid_tot)
+        if form.is_valid():
+            changes = {
+                name: value
+                for name, value in form.cleaned_data.items()
+                if getattr(lid, name) != value
+            }
+            if not changes:
+                messages.info(request, _("Er is niets gewijzigd."))
+                return redirect(request.portal.url("leden"))
+            try:
+                # A copy: a refused change must not show on this page as if made.
+                updated = services.lid_update(
+                    lid=Lid.objects.get(pk=lid.pk), actor=request.user, **changes
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("De gegevens van %(naam)s zijn bijgewerkt.")
+                    % {"naam": updated.naam},
+                )
+                return redirect(request.portal.url("leden"))
+    else:
+        form = LidForm(initial=initial, with_lid_tot=with_lid_tot)
+    return render(
+        request,
+        "bestuur/leden/lid_form.html",
+        {"form": form, "lid": lid},
+    )
+
+
+@bestuur_view
+def lid_end_page(request, lid_id: int):
+    """End a membership on a chosen date (the first day the household is no
+    member); the member stays in the list as an oud-lid."""
+    lid = get_in_portal(request, Lid.objects, pk=lid_id)
+    if request.method == "POST":
+        form = LidEndForm(request.POST)
+        if form.is_valid():
+            try:
+                # A copy: a refused date must not show on this page as if ended.
+                ended = services.lid_end(
+                    lid=Lid.objects.get(pk=lid.pk),
+                    lid_tot=form.cleaned_data["lid_tot"],
+                    actor=request.user,
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Het lidmaatschap van %(naam)s is beëindigd per %(datum)s.")
+                    % {"naam": ended.naam, "datum": datum(ended.lid_tot)},
+                )
+                return redirect(request.portal.url("leden"))
+    else:
+        form = LidEndForm(initial={"lid_tot": timezone.localdate()})
+    return render(request, "bestuur/leden/beeindigen.html", {"form": form, "lid": lid})
+
+
+# Import ---------------------------------------------------------------------------
+
+
+def _salt(request) -> str:
+    """Ties a preview to this cooperatie and this user."""
+    return f"cooperatie.leden.import:{request.portal.cooperatie.pk}:{request.user.pk}"
+
+
+def _preview(request, plan, *, errors=None, gegevens: str = "", status: int = 200):
+    errors = plan.errors if errors is None else errors
+    # The preview shows the stored data of the members it matches or ends.
+    _log_read(
+        request,
+        LedenInzage.Bron.IMPORT,
+        sum(1 for row in plan.rows if row.lid is not None) + len(plan.to_end),
+    )
+    return render(
+        request,
+        "bestuur/leden/voorvertoning.html",
+        {
+            "plan": plan,
+            "errors": errors,
+            "gegevens": "" if errors else gegevens,
+            "form": ImportForm(),
+            "columns": importeren.COLUMNS,
+        },
+        status=status,
+    )
+
+
+@bestuur_view
+def leden_import_page(request):
+    """Import a member list in three steps. Upload: the file is read, every row
+    checked by the member form and run through the services, and all of it
+    rolled back: nothing is written. Preview: per row what will happen, the
+    members that will be ended, or every error by row and column. Commit: the
+    rows carried (signed) from the preview take the same steps against the
+    database as it is now, and are kept all or nothing."""
+    cooperatie = request.portal.cooperatie
+    if request.method == "POST" and "gegevens" in request.POST:
+        return _commit(request)
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            bestand = form.cleaned_data["bestand"]
+            end_missing = form.cleaned_data["beeindig_ontbrekende"]
+            end_date = form.cleaned_data["einddatum"] if end_missing else None
+            try:
+                parsed = importeren.parse_file(bestand.read(), bestand.name)
+            except importeren.MemberImportError as exc:
+                for error in exc.errors:
+                    form.add_error("bestand", str(error))
+            else:
+                plan = importeren.plan_import(
+                    cooperatie=cooperatie,
+                    parsed=parsed,
+                    actor=request.user,
+                    end_missing=end_missing,
+                    end_date=end_date,
+                )
+                return _preview(
+                    request, plan, gegevens=_signed_plan(request, plan, parsed)
+                )
+    else:
+        form = ImportForm()
+    return render(
+        request,
+        "bestuur/leden/importeren.html",
+        {"form": form, "columns": importeren.COLUMNS},
+    )
+
+
+def _signed_plan(request, plan, parsed) -> str:
+    """The rows and options of a preview, and the fingerprint of what it showed,
+    signed for this cooperatie and user."""
+    return signing.dumps(
+        {
+            "bestand": parsed.to_payload(),
+            "beeindig": plan.end_missing,
+            "einddatum": plan.end_date.isoformat() if plan.end_date else None,
+            "plan": plan.fingerprint(),
+        },
+        salt=_salt(request),
+        compress=True,
+    )
+
+
+def _commit(request):
+    cooperatie = request.portal.cooperatie
+    try:
+        data = signing.loads(
+            request.POST["gegevens"], salt=_salt(request), max_age=IMPORT_MAX_AGE
+        )
+        parsed = importeren.ParsedFile.from_payload(data["bestand"])
+        end_missing = bool(data["beeindig"])
+        end_date = (
+            datetime.date.fromisoformat(data["einddatum"])
+            if data["einddatum"]
+            else None
+        )
+        expected = str(data["plan"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        messages.error(
+            request,
+            _(
+                "Deze voorvertoning is verlopen of ongeldig. Er is niets ingelezen; "
+                "upload het bestand opnieuw."
+            ),
+        )
+        return redirect(request.portal.url("leden-import"))
+    try:
+        report = importeren.import_members(
+            cooperatie=cooperatie,
+            parsed=parsed,
+            actor=request.user,
+            end_missing=end_missing,
+            end_date=end_date,
+            expected=expected,
+        )
+    except importeren.MemberImportError as exc:
+        # The database changed since the preview: show what stands in the way.
+        return _preview(request, exc.plan, errors=exc.errors)
+    except importeren.PlanChangedError as exc:
+        # The members changed since the preview: nothing was written; show the
+        # plan as it is now and let the user confirm that one.
+        messages.warning(
+            request,
+            _(
+                "De ledenlijst is gewijzigd sinds de voorvertoning. Er is niets "
+                "ingelezen; controleer de nieuwe voorvertoning en bevestig opnieuw."
+            ),
+        )
+        return _preview(
+            request, exc.plan, gegevens=_signed_plan(request, exc.plan, parsed)
+        )
+    request.session[_report_key(request)] = {
+        "nieuw": [lid.pk for lid in report.created],
+        "bijgewerkt": [[lid.pk, columns] for lid, columns in report.updated],
+        "beeindigd": [lid.pk for lid in report.ended],
+        "ongewijzigd": report.unchanged,
+        "einddatum": end_date.isoformat() if end_date else None,
+    }
+    messages.success(
+        request,
+        _(
+            "De ledenlijst is ingelezen: %(nieuw)s nieuw, %(bijgewerkt)s bijgewerkt, "
+            "%(beeindigd)s beëindigd, %(ongewijzigd)s ongewijzigd."
+        )
+        % {
+            "nieuw": len(report.created),
+            "bijgewerkt": len(report.updated),
+            "beeindigd": len(report.ended),
+            "ongewijzigd": report.unchanged,
+        },
+    )
+    return redirect(request.portal.url("leden-import-resultaat"))
+
+
+def _report_key(request) -> str:
+    return f"leden-import-{request.portal.cooperatie.pk}"
+
+
+@bestuur_view
+def leden_import_result_page(request):
+    """What the last import of this session changed: the new, updated (with the
+    columns that changed) and ended members."""
+    stored = request.session.get(_report_key(request))
+    context = {"verslag": None}
+    if stored:
+        leden = in_portal(request, Lid.objects)
+        ids = {
+            *stored["nieuw"],
+            *(pk for pk, _columns in stored["bijgewerkt"]),
+            *stored["beeindigd"],
+        }
+        by_pk = {lid.pk: lid for lid in leden.filter(pk__in=ids)}
+        context["verslag"] = {
+            "nieuw": [by_pk[pk] for pk in stored["nieuw"] if pk in by_pk],
+            "bijgewerkt": [
+                (by_pk[pk], columns)
+                for pk, columns in stored["bijgewerkt"]
+                if pk in by_pk
+            ],
+            "beeindigd": [by_pk[pk] for pk in stored["beeindigd"] if pk in by_pk],
+            "ongewijzigd": stored["ongewijzigd"],
+        }
+        verslag = context["verslag"]
+        _log_read(
+            request,
+            LedenInzage.Bron.IMPORT,
+            len(verslag["nieuw"])
+            + len(verslag["bijgewerkt"])
+            + len(verslag["beeindigd"]),
+        )
+    return render(request, "bestuur/leden/resultaat.html", context)
+
+
+# Downloads ------------------------------------------------------------------------
+
+
+def _download(content: bytes, formaat: str, filename: str) -> HttpResponse:
+    response = HttpResponse(
+        content, content_type=XLSX_TYPE if formaat == "xlsx" else CSV_TYPE
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{filename}.{formaat}"
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _formaat(request) -> str:
+    return "xlsx" if request.GET.get("formaat") == "xlsx" else "csv"
+
+
+@bestuur_view
+def leden_template_download(request):
+    """An empty member list to fill in: the headers and one example row (the
+    XLSX also explains every column on a second sheet)."""
+    formaat = _formaat(request)
+    rows = importeren.example_rows()
+    if formaat == "xlsx":
+        content = importeren.write_xlsx(rows, explanation=True)
+    else:
+        content = importeren.write_csv(rows)
+    return _download(content, formaat, str(_("leden-sjabloon")))
+
+
+@bestuur_view
+def leden_export_download(request):
+    """The member list as CSV or XLSX in the import's columns, so it can be edited
+    and imported again: current members, or with `alle=1` also former ones."""
+    formaat = _formaat(request)
+    leden = in_portal(request, Lid.objects)
+    if request.GET.get("alle") != "1":
+        leden = _current(leden, timezone.localdate())
+    rows = importeren.export_rows(leden.order_by("naam", "pk"))
+    _log_read(request, LedenInzage.Bron.EXPORT, len(rows))
+    if formaat == "xlsx":
+        content = importeren.write_xlsx(rows)
+    else:
+        content = importeren.write_csv(rows)
+    filename = "-".join(
+        [
+            str(_("leden")),
+            slugify(request.portal.cooperatie.naam),
+            timezone.localdate().isoformat(),
+        ]
+    )
+    return _download(content, formaat, filename)
+
+
+# AVG: one member's data ------------------------------------------------------------
+
+
+@bestuur_view
+def lid_export_download(request, lid_id: int):
+    """Everything stored about one member as JSON (AVG art. 15, right of access),
+    for the bestuur to hand to the member who asks; the read is logged."""
+    lid = get_in_portal(request, Lid.objects, pk=lid_id)
+    data = privacy.lid_export(lid=lid, actor=request.user)
+    content = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+    response = HttpResponse(
+        content.encode("utf-8"), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True,
+        filename=f"{_('lid')}-{lid.pk}-{timezone.localdate().isoformat()}.json",
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@bestuur_view
+def lid_wissen_page(request, lid_id: int):
+    """Erase one member's personal data (AVG art. 17, right to erasure) after a
+    confirmation page that says what goes and what stays; the counts of every
+    year stay the same and the journal still verifies."""
+    lid = get_in_portal(request, Lid.objects, pk=lid_id)
+    if request.method == "POST":
+        try:
+            privacy.lid_wissen(lid=lid, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("De persoonsgegevens van lid #%(pk)s zijn gewist.") % {"pk": lid.pk},
+            )
+        return redirect(request.portal.url("leden"))
+    return render(request, "bestuur/leden/wissen.html", {"lid": lid})
+
+
+urlpatterns = [
+    path("leden/", leden_index, name="bestuur-leden"),
+    path("leden/nieuw/", lid_create_page, name="bestuur-lid-nieuw"),
+    path("leden/<int:lid_id>/", lid_edit_page, name="bestuur-lid-bewerken"),
+    path(
+        "leden/<int:lid_id>/beeindigen/",
+        lid_end_page,
+        name="bestuur-lid-beeindigen",
+    ),
+    path(
+        "leden/<int:lid_id>/gegevens/",
+        lid_export_download,
+        name="bestuur-lid-export",
+    ),
+    path("leden/<int:lid_id>/wissen/", lid_wissen_page, name="bestuur-lid-wissen"),
+    path("leden/importeren/", leden_import_page, name="bestuur-leden-import"),
+    path(
+        "leden/importeren/resultaat/",
+        leden_import_result_page,
+        name="bestuur-leden-import-resultaat",
+    ),
+    path("leden/sjabloon/", leden_template_download, name="bestuur-leden-sjabloon"),
+    path("leden/export/", leden_export_download, name="bestuur-leden-export"),
+]
