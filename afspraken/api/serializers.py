@@ -11,6 +11,7 @@ from kern.api.base import ModelSerializer, ScopedRelatedField, Serializer
 from ..choices import Verdict
 from ..forms.rapporten import too_large_message
 from ..models import Afspraak, Jaarparameter, Rapport, Toetsing, Toezegging
+from ..services import TOEZEGGING_FIELDS
 
 
 class AfspraakSerializer(ModelSerializer):
@@ -44,19 +45,7 @@ class ToezeggingSerializer(ModelSerializer):
 
     class Meta:
         model = Toezegging
-        fields = (
-            "id",
-            "afspraak",
-            "omschrijving",
-            "indicator",
-            "norm",
-            "richting",
-            "deels_vanaf",
-            "zwaarwegend",
-            "thema",
-            "alleen_open_voor_buurt",
-            "volgorde",
-        )
+        fields = ("id", "afspraak", *TOEZEGGING_FIELDS)
         validators = []
 
 

@@ -19,7 +19,6 @@ from kern import formatting
 
 from ..choices import Thema
 from ..models import Activiteit, Boeking
-from ..services import ACTIVITEIT_FIELDS
 
 ALLE_JAREN = "alle"
 
@@ -138,7 +137,7 @@ class ActiviteitForm(forms.Form):
         if activiteit is not None:
             initial = {
                 name: getattr(activiteit, name)
-                for name in ACTIVITEIT_FIELDS
+                for name in Activiteit.EDITABLE_FIELDS
                 if name != "vrijwilligers"
             }
             initial["vrijwilligers"] = [
@@ -172,7 +171,7 @@ class ActiviteitForm(forms.Form):
         changed, so an edit journals exactly what changed)."""
         names = [
             name
-            for name in ACTIVITEIT_FIELDS
+            for name in Activiteit.EDITABLE_FIELDS
             if not only_changed or name in self.changed_data
         ]
         return {name: self.cleaned_data[name] for name in names}
