@@ -27,6 +27,22 @@ from ..querysets import (
 )
 
 
+def _kvk_constraints(prefix: str, unique_message) -> list[models.BaseConstraint]:
+    """An organisation's KvK-nummer: 8 digits, and unique among its kind."""
+    return [
+        models.UniqueConstraint(
+            fields=["kvk_nummer"],
+            name=f"{prefix}_kvk_nummer_uniek",
+            violation_error_message=unique_message,
+        ),
+        models.CheckConstraint(
+            condition=Q(kvk_nummer__regex=KVK_REGEX),
+            name=f"{prefix}_kvk_nummer_formaat",
+            violation_error_message=_("Een KvK-nummer bestaat uit precies 8 cijfers."),
+        ),
+    ]
+
+
 class Corporatie(models.Model):
     """A housing corporation (woningcorporatie) that owns buildings."""
 
@@ -51,22 +67,9 @@ class Corporatie(models.Model):
         verbose_name = _("corporatie")
         verbose_name_plural = _("corporaties")
         ordering = ["naam"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kvk_nummer"],
-                name="corporatie_kvk_nummer_uniek",
-                violation_error_message=_(
-                    "Er is al een corporatie met dit KvK-nummer."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=Q(kvk_nummer__regex=KVK_REGEX),
-                name="corporatie_kvk_nummer_formaat",
-                violation_error_message=_(
-                    "Een KvK-nummer bestaat uit precies 8 cijfers."
-                ),
-            ),
-        ]
+        constraints = _kvk_constraints(
+            "corporatie", _("Er is al een corporatie met dit KvK-nummer.")
+        )
 
     def __str__(self) -> str:
         return self.naam
@@ -253,22 +256,9 @@ class Cooperatie(models.Model):
         verbose_name = _("coöperatie")
         verbose_name_plural = _("coöperaties")
         ordering = ["naam"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kvk_nummer"],
-                name="cooperatie_kvk_nummer_uniek",
-                violation_error_message=_(
-                    "Er is al een coöperatie met dit KvK-nummer."
-                ),
-            ),
-            models.CheckConstraint(
-                condition=Q(kvk_nummer__regex=KVK_REGEX),
-                name="cooperatie_kvk_nummer_formaat",
-                violation_error_message=_(
-                    "Een KvK-nummer bestaat uit precies 8 cijfers."
-                ),
-            ),
-        ]
+        constraints = _kvk_constraints(
+            "cooperatie", _("Er is al een coöperatie met dit KvK-nummer.")
+        )
 
     def __str__(self) -> str:
         return self.naam
