@@ -62,20 +62,7 @@ class ToetsingSerializer(ModelSerializer):
 
     class Meta:
         model = Toetsing
-        fields = (
-            "id",
-            "afspraak",
-            "jaar",
-            "status",
-            "verdict",
-            "toelichting",
-            "snapshot",
-            "ingediend_op",
-            "teruggestuurd_op",
-            "teruggestuurd_reden",
-            "vastgesteld_op",
-            "rapport",
-        )
+        # Only the actions of the yearly cycle change these.
         read_only_fields = (
             "status",
             "verdict",
@@ -86,6 +73,7 @@ class ToetsingSerializer(ModelSerializer):
             "teruggestuurd_reden",
             "vastgesteld_op",
         )
+        fields = ("id", "afspraak", "jaar", *read_only_fields, "rapport")
         validators = []
 
     def get_rapport(self, obj) -> int | None:
