@@ -193,6 +193,19 @@ class Toezegging(models.Model):
         return self.omschrijving
 
 
+def _door(verbose_name) -> models.ForeignKey:
+    """The user who took a step of the yearly cycle; the step stays recorded
+    (without its user) when that user is removed."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+
 class Toetsing(models.Model):
     """The yearly assessment of one afspraak (domain §4)."""
 
@@ -219,23 +232,9 @@ class Toetsing(models.Model):
         max_length=TOELICHTING_MAX_LENGTH,
         validators=multi_line_validators(TOELICHTING_MAX_LENGTH),
     )
-    ingediend_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ingediend door"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    ingediend_door = _door(_("ingediend door"))
     ingediend_op = models.DateTimeField(_("ingediend op"), null=True, blank=True)
-    teruggestuurd_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("teruggestuurd door"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    teruggestuurd_door = _door(_("teruggestuurd door"))
     teruggestuurd_op = models.DateTimeField(
         _("teruggestuurd op"), null=True, blank=True
     )
@@ -245,14 +244,7 @@ class Toetsing(models.Model):
         max_length=TOELICHTING_MAX_LENGTH,
         validators=multi_line_validators(TOELICHTING_MAX_LENGTH),
     )
-    vastgesteld_door = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("vastgesteld door"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    vastgesteld_door = _door(_("vastgesteld door"))
     vastgesteld_op = models.DateTimeField(_("vastgesteld op"), null=True, blank=True)
 
     tenancy = Tenancy(

@@ -130,9 +130,7 @@ def afspraak_update(*, afspraak: Afspraak, actor, **data) -> Afspraak:
 @transaction.atomic
 def toezegging_create(*, afspraak: Afspraak, actor, **data) -> Toezegging:
     permissions.require_beheerder(actor, afspraak.corporatie_id)
-    unknown = sorted(set(data) - set(TOEZEGGING_FIELDS))
-    if unknown:
-        raise ValidationError({name: _("Onbekend veld.") for name in unknown})
+    writes.refuse_unknown(data, TOEZEGGING_FIELDS)
     if "norm" in data:
         data["norm"] = Decimal(str(data["norm"]))
     toezegging = Toezegging(afspraak=afspraak, **data)

@@ -26,7 +26,7 @@ try:  # Django 6+
 except ImportError:  # Django 5.2 with the backport
     from django_tasks import task
 
-from . import rapporten, snapshot
+from . import nalevingsrapport, rapporten, snapshot
 from .choices import ToetsingStatus
 from .models import Rapport, Toetsing
 from .pdf import Bijvoegsel, render_pdf
@@ -73,7 +73,7 @@ def concept_nalevingsrapport(toetsing: Toetsing, *, moment: datetime.datetime) -
     if toetsing.status == ToetsingStatus.VASTGESTELD:
         raise ValueError(f"toetsing {toetsing.pk} is vastgesteld: use its sealed PDF")
     data = _concept_snapshot(toetsing)
-    html = rapporten.nalevingsrapport_html(
+    html = nalevingsrapport.nalevingsrapport_html(
         data, status=toetsing.status, moment=moment, concept=True
     )
     pdf, _ = render_pdf(
@@ -81,12 +81,12 @@ def concept_nalevingsrapport(toetsing: Toetsing, *, moment: datetime.datetime) -
         attachments=(
             Bijvoegsel(
                 "snapshot.json",
-                rapporten.canonical_snapshot(data),
+                nalevingsrapport.canonical_snapshot(data),
                 "Concept: voorlopige resultaten van de toetsing (JSON)",
             ),
             Bijvoegsel(
                 "activiteiten.csv",
-                rapporten.activiteiten_csv(data),
+                nalevingsrapport.activiteiten_csv(data),
                 "Concept: activiteiten van het jaar (CSV, puntkomma-gescheiden)",
             ),
         ),

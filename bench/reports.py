@@ -140,7 +140,7 @@ def main() -> None:
     import pypdf
     from weasyprint import HTML
 
-    from afspraken import portefeuille, rapporten
+    from afspraken import nalevingsrapport, portefeuille, rapporten
     from afspraken.models import Rapport
 
     # 1. One sealed nalevingsrapport of the demo world, re-rendered.
@@ -148,7 +148,7 @@ def main() -> None:
     rapport = Rapport.objects.select_related("toetsing").order_by("pk").first()
     toetsing = rapport.toetsing
     moment = toetsing.vastgesteld_op
-    html = rapporten.nalevingsrapport_html(
+    html = nalevingsrapport.nalevingsrapport_html(
         toetsing.snapshot,
         status=toetsing.status,
         moment=moment,
@@ -156,7 +156,7 @@ def main() -> None:
     )
 
     def app() -> bytes:
-        return rapporten.render_nalevingsrapport(
+        return nalevingsrapport.render_nalevingsrapport(
             toetsing, journaal_hash=rapport.journaal_hash, moment=moment
         )
 

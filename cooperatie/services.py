@@ -37,13 +37,6 @@ from .models import (
 from .scope import forget_scope
 
 
-def _refuse_unknown(model, data: dict[str, Any]) -> None:
-    """A new object takes only the fields a user sets (`EDITABLE_FIELDS`)."""
-    unknown = sorted(set(data) - set(model.EDITABLE_FIELDS))
-    if unknown:
-        raise ValidationError({name: _("Onbekend veld.") for name in unknown})
-
-
 def _normalized(data: dict[str, Any]) -> dict[str, Any]:
     if data.get("postcode"):
         data = {**data, "postcode": normalize_postcode(data["postcode"])}
@@ -81,7 +74,7 @@ def corporatie_update(*, corporatie: Corporatie, actor, **data) -> Corporatie:
 @transaction.atomic
 def gebouw_create(*, corporatie: Corporatie, actor, **data) -> Gebouw:
     permissions.require_beheerder(actor, corporatie.pk)
-    _refuse_unknown(Gebouw, data)
+    writes.refuse_unknown(data, Gebouw.EDITABLE_FIELDS)
     gebouw = Gebouw(corporatie=corporatie, **_normalized(data))
     return writes.create(gebouw, actor=actor, action="gebouw_create")
 
@@ -122,7 +115,7 @@ def cooperatie_create(
         permissions.require_superuser(actor)
     else:
         permissions.require_beheerder(actor, aangemeld_door.pk)
-    _refuse_unknown(Cooperatie, data)
+    writes.refuse_unknown(data, Cooperatie.EDITABLE_FIELDS)
     cooperatie = Cooperatie(aangemeld_door=aangemeld_door, **data)
     return writes.create(cooperatie, actor=actor, action="cooperatie_create")
 
@@ -336,7 +329,7 @@ def _check_membership_change(lid: Lid, before, data: dict[str, Any]) -> None:
 @transaction.atomic
 def lid_create(*, cooperatie: Cooperatie, actor, **data) -> Lid:
     permissions.require_bestuur(actor, cooperatie.pk)
-    _refuse_unknown(Lid, data)
+    writes.refuse_unknown(data, Lid.EDITABLE_FIELDS)
     lid = Lid(cooperatie=cooperatie, journaal_salt=Lid.new_salt(), **data)
     _check_membership_change(lid, None, data)
     return writes.create(lid, actor=actor, action="lid_create")

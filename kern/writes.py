@@ -32,6 +32,14 @@ def _split(instance: models.Model, data: Mapping[str, Any]) -> tuple[dict, dict]
     return plain, m2m
 
 
+def refuse_unknown(data: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    """A new object takes only the fields a user sets (a model's
+    `EDITABLE_FIELDS`): any other name is refused on its own field."""
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise ValidationError({name: _("Onbekend veld.") for name in unknown})
+
+
 def _condition_fields(condition: Q) -> list[str]:
     names: list[str] = []
     for child in condition.children:

@@ -25,6 +25,21 @@ from .querysets import (
 class Activiteit(models.Model):
     """An activity the cooperative organised (taallessen, moestuin, weggeefwinkel…)."""
 
+    # The fields a user sets: the one list the services, forms and serializers
+    # read.
+    EDITABLE_FIELDS = (
+        "datum",
+        "titel",
+        "thema",
+        "omschrijving",
+        "open_voor_buurt",
+        "deelnemers_leden",
+        "deelnemers_buurt",
+        "vrijwilligersuren",
+        "vrijwilligers",
+        "partners",
+    )
+
     cooperatie = models.ForeignKey(
         "cooperatie.Cooperatie",
         verbose_name=_("coöperatie"),

@@ -24,19 +24,6 @@ from kern import writes
 from .bijlagen import EXTENSIONS, sniff_content_type
 from .models import Activiteit, Bijlage, Boeking
 
-ACTIVITEIT_FIELDS = (
-    "datum",
-    "titel",
-    "thema",
-    "omschrijving",
-    "open_voor_buurt",
-    "deelnemers_leden",
-    "deelnemers_buurt",
-    "vrijwilligersuren",
-    "vrijwilligers",
-    "partners",
-)
-
 
 def _check_vrijwilligers(cooperatie_id: int, vrijwilligers: Iterable[Lid]) -> list[Lid]:
     vrijwilligers = list(vrijwilligers)
@@ -55,9 +42,7 @@ def activiteit_create(
     *, cooperatie: Cooperatie, actor, vrijwilligers: Iterable[Lid] = (), **data
 ) -> Activiteit:
     permissions.require_bestuur(actor, cooperatie.pk)
-    unknown = sorted(set(data) - set(ACTIVITEIT_FIELDS))
-    if unknown:
-        raise ValidationError({name: _("Onbekend veld.") for name in unknown})
+    writes.refuse_unknown(data, Activiteit.EDITABLE_FIELDS)
     vrijwilligers = _check_vrijwilligers(cooperatie.pk, vrijwilligers)
     activiteit = Activiteit(cooperatie=cooperatie, **data)
     ensure_year_open(cooperatie_id=cooperatie.pk, dates={"datum": activiteit.datum})
@@ -89,7 +74,7 @@ def activiteit_update(*, activiteit: Activiteit, actor, **data) -> Activiteit:
         data,
         actor=actor,
         action="activiteit_update",
-        allowed=ACTIVITEIT_FIELDS,
+        allowed=Activiteit.EDITABLE_FIELDS,
     )
 
 

@@ -11,6 +11,7 @@ from kern.api.base import ModelSerializer, ScopedRelatedField, Serializer
 from ..choices import Verdict
 from ..models import Afspraak, Jaarparameter, Rapport, Toetsing, Toezegging
 from ..rapporten import too_large_message
+from ..services import TOEZEGGING_FIELDS
 
 
 class AfspraakSerializer(ModelSerializer):
@@ -44,19 +45,7 @@ class ToezeggingSerializer(ModelSerializer):
 
     class Meta:
         model = Toezegging
-        fields = (
-            "id",
-            "afspraak",
-            "omschrijving",
-            "indicator",
-            "norm",
-            "richting",
-            "deels_vanaf",
-            "zwaarwegend",
-            "thema",
-            "alleen_open_voor_buurt",
-            "volgorde",
-        )
+        fields = ("id", "afspraak", *TOEZEGGING_FIELDS)
         validators = []
 
 
@@ -73,20 +62,7 @@ class ToetsingSerializer(ModelSerializer):
 
     class Meta:
         model = Toetsing
-        fields = (
-            "id",
-            "afspraak",
-            "jaar",
-            "status",
-            "verdict",
-            "toelichting",
-            "snapshot",
-            "ingediend_op",
-            "teruggestuurd_op",
-            "teruggestuurd_reden",
-            "vastgesteld_op",
-            "rapport",
-        )
+        # Only the actions of the yearly cycle change these.
         read_only_fields = (
             "status",
             "verdict",
@@ -97,6 +73,7 @@ class ToetsingSerializer(ModelSerializer):
             "teruggestuurd_reden",
             "vastgesteld_op",
         )
+        fields = ("id", "afspraak", "jaar", *read_only_fields, "rapport")
         validators = []
 
     def get_rapport(self, obj) -> int | None:

@@ -44,11 +44,8 @@ class AfspraakViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
     prefetch_related = ("gebouwen",)
     ordering_fields = ("titel", "ingangsjaar", "eindjaar")
 
-    def create_object(self, data, actor):
-        return services.afspraak_create(actor=actor, **data)
-
-    def update_object(self, instance, data, actor):
-        return services.afspraak_update(afspraak=instance, actor=actor, **data)
+    create_service = services.afspraak_create
+    update_service = services.afspraak_update
 
 
 @extend_schema_view(**_summaries("toezegging", "Toezeggingen", delete=True))
@@ -62,14 +59,9 @@ class ToezeggingViewSet(
     select_related = ("afspraak",)
     ordering_fields = ("volgorde", "indicator")
 
-    def create_object(self, data, actor):
-        return services.toezegging_create(actor=actor, **data)
-
-    def update_object(self, instance, data, actor):
-        return services.toezegging_update(toezegging=instance, actor=actor, **data)
-
-    def delete_object(self, instance, actor):
-        services.toezegging_delete(toezegging=instance, actor=actor)
+    create_service = services.toezegging_create
+    update_service = services.toezegging_update
+    delete_service = services.toezegging_delete
 
 
 @extend_schema_view(
@@ -99,8 +91,7 @@ class ToetsingViewSet(CreateMixin, ReadViewSet):
     prefetch_related = ("rapporten",)
     ordering_fields = ("jaar", "status")
 
-    def create_object(self, data, actor):
-        return services.toetsing_open(actor=actor, **data)
+    create_service = services.toetsing_open
 
     def _done(self, toetsing):
         # The toetsing itself, not the action's input serializer (reden, oordeel).
@@ -293,8 +284,6 @@ class JaarparameterViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewS
     filterset_class = JaarparameterFilter
     ordering_fields = ("jaar", "code")
 
-    def create_object(self, data, actor):
-        return services.jaarparameter_create(actor=actor, **data)
-
-    def update_object(self, instance, data, actor):
-        return services.jaarparameter_update(parameter=instance, actor=actor, **data)
+    create_service = services.jaarparameter_create
+    update_service = services.jaarparameter_update
+    instance_kwarg = "parameter"

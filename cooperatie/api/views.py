@@ -65,11 +65,8 @@ class CorporatieViewSet(CreateMixin, UpdateMixin, ReadViewSet):
     filterset_class = CorporatieFilter
     ordering_fields = ("naam", "kvk_nummer", "plaats")
 
-    def create_object(self, data, actor):
-        return services.corporatie_create(actor=actor, **data)
-
-    def update_object(self, instance, data, actor):
-        return services.corporatie_update(corporatie=instance, actor=actor, **data)
+    create_service = services.corporatie_create
+    update_service = services.corporatie_update
 
 
 @extend_schema_view(**_summaries("gebouw", "Gebouwen", delete=True))
@@ -86,14 +83,9 @@ class GebouwViewSet(
     filterset_class = GebouwFilter
     ordering_fields = ("complexnummer", "naam", "plaats", "gemeentecode")
 
-    def create_object(self, data, actor):
-        return services.gebouw_create(actor=actor, **data)
-
-    def update_object(self, instance, data, actor):
-        return services.gebouw_update(gebouw=instance, actor=actor, **data)
-
-    def delete_object(self, instance, actor):
-        services.gebouw_delete(gebouw=instance, actor=actor)
+    create_service = services.gebouw_create
+    update_service = services.gebouw_update
+    delete_service = services.gebouw_delete
 
 
 @extend_schema_view(**_summaries("coöperatie", "Coöperaties"))
@@ -104,11 +96,8 @@ class CooperatieViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet)
     filterset_class = CooperatieFilter
     ordering_fields = ("naam", "kvk_nummer", "soort")
 
-    def create_object(self, data, actor):
-        return services.cooperatie_create(actor=actor, **data)
-
-    def update_object(self, instance, data, actor):
-        return services.cooperatie_update(cooperatie=instance, actor=actor, **data)
+    create_service = services.cooperatie_create
+    update_service = services.cooperatie_update
 
 
 @extend_schema_view(
@@ -126,11 +115,8 @@ class OvereenkomstViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSe
     filterset_class = OvereenkomstFilter
     ordering_fields = ("ingangsdatum", "einddatum")
 
-    def create_object(self, data, actor):
-        return services.overeenkomst_create(actor=actor, **data)
-
-    def update_object(self, instance, data, actor):
-        return services.overeenkomst_update(overeenkomst=instance, actor=actor, **data)
+    create_service = services.overeenkomst_create
+    update_service = services.overeenkomst_update
 
     @action(detail=True, methods=["post"], serializer_class=s.OvereenkomstEndSerializer)
     def beeindigen(self, request, pk=None):
@@ -169,6 +155,9 @@ class LidViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
     filterset_class = LidFilter
     ordering_fields = ("naam", "email", "lid_sinds", "lid_tot", "doelgroep")
 
+    create_service = services.lid_create
+    update_service = services.lid_update
+
     def get_field_mask(self):
         return privacy.MemberMask.of(self.request.user)
 
@@ -194,12 +183,6 @@ class LidViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
         response = Response(self.get_serializer(instance).data)
         response["ETag"] = etag_of(instance)
         return response
-
-    def create_object(self, data, actor):
-        return services.lid_create(actor=actor, **data)
-
-    def update_object(self, instance, data, actor):
-        return services.lid_update(lid=instance, actor=actor, **data)
 
     @action(detail=True, methods=["post"], serializer_class=s.LidEndSerializer)
     def beeindigen(self, request, pk=None):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.apps import apps
@@ -362,11 +362,37 @@ class ReadViewSet(mixins.ListModelMixin, ScopedViewSet):
         return response
 
 
+# The write mixins name their services, as the admin does (kern.admin_services):
+#
+#     create_service = services.gebouw_create  # (actor=..., **data)
+#     update_service = services.gebouw_update  # (gebouw=row, actor=..., **data)
+#     delete_service = services.gebouw_delete  # (gebouw=row, actor=...)
+#
+# The row goes under `instance_kwarg`, by default the model name. A viewset whose
+# write is more than one service call overrides `create_object`, `update_object`
+# or `delete_object` instead. (The mixins' docstrings are the description of the
+# endpoints that have none of their own: they stay as they are.)
+
+
+def _service(view, kind: str) -> Callable[..., Any]:
+    # Looked up on the class, so a plain function assigned there stays unbound.
+    service = getattr(type(view), f"{kind}_service", None)
+    if service is None:  # pragma: no cover
+        raise NotImplementedError(f"{type(view).__name__} names no {kind}_service")
+    return service
+
+
+def _row_kwargs(view, instance: models.Model) -> dict[str, models.Model]:
+    return {view.instance_kwarg or view.model._meta.model_name: instance}
+
+
 class CreateMixin:
     """POST through `create_object(data, actor)`, a call of the create service."""
 
-    def create_object(self, data: dict[str, Any], actor):  # pragma: no cover
-        raise NotImplementedError
+    create_service: Callable[..., Any] | None = None
+
+    def create_object(self, data: dict[str, Any], actor):
+        return _service(self, "create")(actor=actor, **data)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -387,8 +413,13 @@ class UpdateMixin:
     concurrent updates carrying the same ETag exactly one wins; the rest get 412.
     """
 
-    def update_object(self, instance, data: dict[str, Any], actor):  # pragma: no cover
-        raise NotImplementedError
+    update_service: Callable[..., Any] | None = None
+    instance_kwarg: str | None = None
+
+    def update_object(self, instance, data: dict[str, Any], actor):
+        return _service(self, "update")(
+            **_row_kwargs(self, instance), actor=actor, **data
+        )
 
     def update(self, request, *args, partial=False, **kwargs):
         with transaction.atomic():
@@ -414,8 +445,11 @@ class UpdateMixin:
 class DestroyMixin:
     """DELETE through `delete_object(instance, actor)`, a call of the delete service."""
 
-    def delete_object(self, instance, actor):  # pragma: no cover
-        raise NotImplementedError
+    delete_service: Callable[..., Any] | None = None
+    instance_kwarg: str | None = None
+
+    def delete_object(self, instance, actor):
+        _service(self, "delete")(**_row_kwargs(self, instance), actor=actor)
 
     def destroy(self, request, *args, **kwargs):
         self.delete_object(self.get_object(), request.user)

@@ -37,21 +37,7 @@ class ActiviteitSerializer(ModelSerializer):
 
     class Meta:
         model = Activiteit
-        fields = (
-            "id",
-            "cooperatie",
-            "datum",
-            "titel",
-            "thema",
-            "omschrijving",
-            "open_voor_buurt",
-            "deelnemers_leden",
-            "deelnemers_buurt",
-            "vrijwilligersuren",
-            "vrijwilligers",
-            "partners",
-            "bijlagen",
-        )
+        fields = ("id", "cooperatie", *Activiteit.EDITABLE_FIELDS, "bijlagen")
         validators = []
 
 

@@ -34,14 +34,9 @@ class ActiviteitViewSet(
     prefetch_related = ("vrijwilligers", "bijlagen")
     ordering_fields = ("datum", "titel", "thema")
 
-    def create_object(self, data, actor):
-        return services.activiteit_create(actor=actor, **data)
-
-    def update_object(self, instance, data, actor):
-        return services.activiteit_update(activiteit=instance, actor=actor, **data)
-
-    def delete_object(self, instance, actor):
-        services.activiteit_delete(activiteit=instance, actor=actor)
+    create_service = services.activiteit_create
+    update_service = services.activiteit_update
+    delete_service = services.activiteit_delete
 
     @action(
         detail=True,
@@ -82,8 +77,7 @@ class BoekingViewSet(CreateMixin, ReadViewSet):
     select_related = ("storno",)
     ordering_fields = ("datum", "bedrag")
 
-    def create_object(self, data, actor):
-        return services.boeking_create(actor=actor, **data)
+    create_service = services.boeking_create
 
     @action(detail=True, methods=["post"], serializer_class=s.StornoSerializer)
     def storno(self, request, pk=None):

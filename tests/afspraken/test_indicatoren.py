@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 import pytest
 
-from afspraken import evaluatie, rapporten, signalering, snapshot
+from afspraken import evaluatie, nalevingsrapport, signalering, snapshot
 from afspraken.choices import Indicator, Richting, Verdict
 from afspraken.evaluatie import ActiviteitGroep, Jaarcijfers, ToezeggingSpec
 from afspraken.indicatoren import (
@@ -113,7 +113,7 @@ def gebreken(d: IndicatorDefinitie) -> list[str]:
             assert rij["indicator_label"] == d.label
             assert rij["norm"]
             assert rij["waarde"]
-            afdruk = rapporten.toezegging_afdruk(snapshot.toezegging_rij(r))
+            afdruk = nalevingsrapport.toezegging_afdruk(snapshot.toezegging_rij(r))
             assert afdruk["indicator_label"] == d.label
             assert afdruk["norm_label"]
     except Exception as exc:  # what breaks, named rather than raised
@@ -227,8 +227,8 @@ def test_each_unit_formats_on_screen_as_a_shortfall_and_on_paper(
 
 def test_the_printed_norm_shows_direction_and_unit():
     rij = {"indicator": "besteding", "norm": "4500.00", "richting": Richting.MAXIMAAL}
-    assert rapporten.norm_label(rij) == "≤ € 4500"
+    assert nalevingsrapport.norm_label(rij) == "≤ € 4500"
     rij = {"indicator": "aandeel_doelgroep", "norm": "70.50", "richting": "minimaal"}
-    assert rapporten.norm_label(rij) == "≥ 70,5%"
+    assert nalevingsrapport.norm_label(rij) == "≥ 70,5%"
     rij = {"indicator": "kwalitatief", "norm": "0.00", "richting": "minimaal"}
-    assert rapporten.norm_label(rij) == "beoordeling"
+    assert nalevingsrapport.norm_label(rij) == "beoordeling"

@@ -23,10 +23,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from afspraken import portefeuille, rapporten, services, tasks
+from afspraken import nalevingsrapport, portefeuille, services, tasks
 from afspraken.models import Afspraak, Beoordeling, Rapport, Toetsing, Toezegging
+from afspraken.nalevingsrapport import OMSCHRIJVING_AFDRUK
 from afspraken.pdf import printable
-from afspraken.rapporten import OMSCHRIJVING_AFDRUK
 from cooperatie.models import Cooperatie, Corporatie, Gebouw
 from kern.formatting import bedrag
 from ledger.models import Activiteit, Boeking
@@ -245,7 +245,7 @@ def test_hostile_texts_in_every_printed_field_leave_the_sealed_report_intact(
         toetsing, data = _seal(a)
 
         _assert_sealed_report_intact(toetsing, data)
-        html = rapporten.nalevingsrapport_html(
+        html = nalevingsrapport.nalevingsrapport_html(
             toetsing.snapshot, status=toetsing.status, moment=toetsing.vastgesteld_op
         )
         assert STYLE.findall(html) == STYLE.findall(_plain_html())
@@ -269,7 +269,7 @@ def _plain_html() -> str:
         "toezeggingen": [],
         "verdict": "nagekomen",
     }
-    return rapporten.nalevingsrapport_html(
+    return nalevingsrapport.nalevingsrapport_html(
         snapshot,
         status="vastgesteld",
         moment=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC),

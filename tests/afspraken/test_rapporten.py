@@ -15,11 +15,12 @@ from django.utils import translation
 import pypdf
 import pytest
 
-from afspraken import rapporten, services
+from afspraken import nalevingsrapport, rapporten, services
 from afspraken.choices import Indicator, Verdict
 from afspraken.models import Rapport
 from afspraken.pdf import StaticOnlyURLFetcher, render_pdf
 from kern.immutable import ImmutableRowError
+from kern.tabellen import safe_cell
 from tests.afspraken.factories import ToezeggingFactory
 from tests.helpers import fresh
 from tests.ledger.factories import ActiviteitFactory
@@ -114,7 +115,7 @@ def test_verification_accepts_the_sealed_bytes_and_rejects_one_flipped_byte(seal
 
 def test_re_rendering_gives_the_same_bytes_and_a_second_seal_is_refused(sealed):
     toetsing, rapport, data = sealed
-    again = rapporten.render_nalevingsrapport(
+    again = nalevingsrapport.render_nalevingsrapport(
         toetsing,
         journaal_hash=rapport.journaal_hash,
         moment=toetsing.vastgesteld_op,
@@ -137,7 +138,7 @@ def test_re_rendering_gives_the_same_bytes_and_a_second_seal_is_refused(sealed):
 def test_a_report_asked_for_in_english_is_the_same_dutch_document(sealed):
     toetsing, rapport, data = sealed
     with translation.override("en"):
-        again = rapporten.render_nalevingsrapport(
+        again = nalevingsrapport.render_nalevingsrapport(
             toetsing,
             journaal_hash=rapport.journaal_hash,
             moment=toetsing.vastgesteld_op,
@@ -151,7 +152,7 @@ def test_hostile_markup_in_a_description_renders_as_text_without_fetching(sealed
     _, _, data = sealed
     assert 'src="file:///etc/passwd"' in " ".join(_text(data).split())
     # The renderer was never asked for the file or the host: the markup is escaped.
-    html = rapporten.nalevingsrapport_html(
+    html = nalevingsrapport.nalevingsrapport_html(
         sealed[0].snapshot, status="vastgesteld", moment=sealed[0].vastgesteld_op
     )
     assert "&lt;img src=&quot;file:///etc/passwd&quot;&gt;" in html
@@ -200,7 +201,7 @@ def test_auditor_bundle_holds_pdfs_data_and_a_manifest_that_checks(sealed):
 
 def test_csv_cells_that_look_like_formulas_are_escaped():
     snapshot = {"activiteiten": [{"titel": "=cmd|' /C calc'!A0", "partners": "+31"}]}
-    text = rapporten.activiteiten_csv(snapshot).decode("utf-8-sig")
+    text = nalevingsrapport.activiteiten_csv(snapshot).decode("utf-8-sig")
     assert "'=cmd" in text
     assert "'+31" in text
 
@@ -225,7 +226,7 @@ FORMULAS_IN_DISGUISE = [
 @pytest.mark.parametrize("text", FORMULAS_IN_DISGUISE)
 def test_csv_escapes_a_formula_behind_controls_spaces_or_in_full_width(text):
     snapshot = {"activiteiten": [{"titel": text}]}
-    csv_text = rapporten.activiteiten_csv(snapshot).decode("utf-8-sig")
+    csv_text = nalevingsrapport.activiteiten_csv(snapshot).decode("utf-8-sig")
     (record,) = list(csv.DictReader(io.StringIO(csv_text), delimiter=";"))
     assert record["titel"] == "'" + text
 
@@ -234,7 +235,7 @@ def test_csv_escapes_a_formula_behind_controls_spaces_or_in_full_width(text):
     "text", ["Buurtfeest", "'=al veilig", "1+1", "e-mail", "", "\x01tekst", "（＝）"]
 )
 def test_csv_leaves_text_that_is_no_formula_as_it_is(text):
-    assert rapporten.safe_cell(text) == text
+    assert safe_cell(text) == text
 
 
 def test_auditor_bundle_refuses_a_stored_file_that_no_longer_matches_its_seal(sealed):
@@ -252,7 +253,7 @@ def test_the_running_footer_shows_names_with_quotes_and_ampersands_as_written(wo
     naam = 'Wooncoöperatie De Eik & Zn - "Noord" <b>'
     type(a.cooperatie).objects.filter(pk=a.cooperatie.pk).update(naam=naam)
     toetsing = services.toetsing_indienen(toetsing=a.toetsing, actor=fresh(a.bestuur))
-    html = rapporten.nalevingsrapport_html(
+    html = nalevingsrapport.nalevingsrapport_html(
         toetsing.snapshot, status=toetsing.status, moment=toetsing.ingediend_op
     )
     pdf, _ = render_pdf(html, moment=toetsing.ingediend_op, identifier=b"footer")

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from afspraken.choices import ToetsingStatus, Verdict
 from afspraken.indicatoren import definitie
-from afspraken.rapporten import norm_label
+from afspraken.nalevingsrapport import norm_label
 from afspraken.selectors import corporatie_jaar
 from cooperatie.models import Corporatie
 

@@ -85,26 +85,21 @@ class Command(BaseCommand):
             end_date = options["einddatum"] or timezone.localdate()
 
         try:
-            parsed = importeren.parse_file(data, path.name)
+            # A dry run plans exactly what the import would do.
+            request = {
+                "cooperatie": cooperatie,
+                "parsed": importeren.parse_file(data, path.name),
+                "actor": actor,
+                "end_missing": end_missing,
+                "end_date": end_date,
+            }
             if options["dry_run"]:
-                plan = importeren.plan_import(
-                    cooperatie=cooperatie,
-                    parsed=parsed,
-                    actor=actor,
-                    end_missing=end_missing,
-                    end_date=end_date,
-                )
+                plan = importeren.plan_import(**request)
                 if plan.errors:
                     raise importeren.MemberImportError(plan.errors, plan)
                 self._plan(plan)
                 return
-            report = importeren.import_members(
-                cooperatie=cooperatie,
-                parsed=parsed,
-                actor=actor,
-                end_missing=end_missing,
-                end_date=end_date,
-            )
+            report = importeren.import_members(**request)
         except importeren.MemberImportError as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))

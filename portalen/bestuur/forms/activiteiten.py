@@ -18,7 +18,6 @@ from cooperatie.models import Lid
 from kern import formatting
 from ledger.choices import Thema
 from ledger.models import Activiteit, Boeking
-from ledger.services import ACTIVITEIT_FIELDS
 
 ALLE_JAREN = "alle"
 
@@ -137,7 +136,7 @@ class ActiviteitForm(forms.Form):
         if activiteit is not None:
             initial = {
                 name: getattr(activiteit, name)
-                for name in ACTIVITEIT_FIELDS
+                for name in Activiteit.EDITABLE_FIELDS
                 if name != "vrijwilligers"
             }
             initial["vrijwilligers"] = [
@@ -171,7 +170,7 @@ class ActiviteitForm(forms.Form):
         changed, so an edit journals exactly what changed)."""
         names = [
             name
-            for name in ACTIVITEIT_FIELDS
+            for name in Activiteit.EDITABLE_FIELDS
             if not only_changed or name in self.changed_data
         ]
         return {name: self.cleaned_data[name] for name in names}

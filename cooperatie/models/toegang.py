@@ -1,0 +1,161 @@
+"""Access: the roles users hold and the API tokens they make."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Now
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kern.scoping import Tenancy
+from kern.validators import validate_single_line
+
+from ..choices import RolSoort
+from ..querysets import ApiTokenQuerySet, RolQuerySet
+from .organisaties import Cooperatie, Corporatie
+
+
+class Rol(models.Model):
+    """A role a user holds: beheerder or auditor of a corporatie, or bestuur of a
+    cooperatie. A user may hold several."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gebruiker"),
+        on_delete=models.CASCADE,
+        related_name="rollen",
+    )
+    soort = models.CharField(_("soort"), max_length=10, choices=RolSoort.choices)
+    corporatie = models.ForeignKey(
+        Corporatie,
+        verbose_name=_("corporatie"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rollen",
+    )
+    cooperatie = models.ForeignKey(
+        Cooperatie,
+        verbose_name=_("coöperatie"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="rollen",
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
+
+    CONSTRAINT_FIELDS = {"rol_scope_past_bij_soort": "soort"}
+
+    # A role belongs to the organisation it grants a role in.
+    tenancy = Tenancy(corporatie="corporatie", cooperatie="cooperatie")
+    objects = RolQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rol")
+        verbose_name_plural = _("rollen")
+        ordering = ["user", "soort"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        soort__in=[RolSoort.BEHEERDER, RolSoort.AUDITOR],
+                        corporatie__isnull=False,
+                        cooperatie__isnull=True,
+                    )
+                    | Q(
+                        soort=RolSoort.BESTUUR,
+                        corporatie__isnull=True,
+                        cooperatie__isnull=False,
+                    )
+                ),
+                name="rol_scope_past_bij_soort",
+                violation_error_message=_(
+                    "Een beheerder of auditor hoort bij een corporatie, een "
+                    "bestuurder bij een coöperatie (en niet bij beide)."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "soort", "corporatie"],
+                condition=Q(corporatie__isnull=False),
+                name="rol_uniek_per_corporatie",
+                violation_error_message=_(
+                    "Deze gebruiker heeft deze rol al bij deze corporatie."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "soort", "cooperatie"],
+                condition=Q(cooperatie__isnull=False),
+                name="rol_uniek_per_cooperatie",
+                violation_error_message=_(
+                    "Deze gebruiker heeft deze rol al bij deze coöperatie."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.corporatie or self.cooperatie
+        # No user name here: this text also goes into the journal, which
+        # auditors read.
+        return f"{self.get_soort_display()} – {target} (gebruiker #{self.user_id})"
+
+
+class ApiToken(models.Model):
+    """A token a user makes for scripts (ERP, BI) and can revoke.
+
+    Only a SHA-256 of the key is stored; the key itself is shown once, when the
+    token is made. The token acts with its user's roles, until it is revoked, it
+    expires (`verloopt_op`, settings.API_TOKEN_GELDIGHEID_DAGEN after it was made)
+    or its user's password changes (`wachtwoord_kenmerk`, see
+    `services.apitoken_authenticate`).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gebruiker"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    naam = models.CharField(
+        _("naam"),
+        max_length=100,
+        validators=[validate_single_line],
+        help_text=_("Waarvoor de token dient."),
+    )
+    prefix = models.CharField(_("begin van de sleutel"), max_length=8, editable=False)
+    key_hash = models.CharField(_("hash van de sleutel"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
+    last_used_at = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    verloopt_op = models.DateTimeField(
+        _("verloopt op"),
+        editable=False,
+        help_text=_("Na dit moment werkt de token niet meer."),
+    )
+    wachtwoord_kenmerk = models.CharField(
+        _("kenmerk van het wachtwoord"),
+        max_length=64,
+        editable=False,
+        help_text=_("Na een nieuw wachtwoord werkt de token niet meer."),
+    )
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API-token")
+        verbose_name_plural = _("API-tokens")
+        ordering = ["user", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key_hash"],
+                name="apitoken_key_hash_uniek",
+                violation_error_message=_("Deze sleutel bestaat al."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.naam} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        """Not revoked and not expired (the password check needs the user)."""
+        return self.revoked_at is None and self.verloopt_op > timezone.now()
