@@ -45,10 +45,25 @@ class AfspraakViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
     ordering_fields = ("titel", "ingangsjaar", "eindjaar")
 
     def create_object(self, data, actor):
-        return services.afspraak_create(actor=actor, **data)
+        rows = _toezegging_changes(data)
+        saved = services.afspraak_save(data=data, toezeggingen=rows, actor=actor)
+        return saved.afspraak
 
     def update_object(self, instance, data, actor):
-        return services.afspraak_update(afspraak=instance, actor=actor, **data)
+        rows = _toezegging_changes(data)
+        return services.afspraak_save(
+            afspraak=instance, data=data, toezeggingen=rows, actor=actor
+        ).afspraak
+
+
+def _toezegging_changes(data: dict) -> list[services.ToezeggingChange]:
+    """The nested clause rows, taken out of the afspraak's own fields."""
+    return [
+        services.ToezeggingChange(
+            id=row.pop("id", None), delete=row.pop("verwijderen", False), data=row
+        )
+        for row in (dict(row) for row in data.pop("toezeggingen", []))
+    ]
 
 
 @extend_schema_view(**_summaries("toezegging", "Toezeggingen", delete=True))

@@ -3,9 +3,10 @@
 - Querysets come from `Model.objects.visible_to(request.user)`: objects outside the
   user's scope do not exist (404), in every list, detail and related-field input.
 - Writes go through the services; a service's `PermissionDenied` is a 403, its
-  `ValidationError` a 400 with the errors per field, and so is a unique or check
-  constraint the database refuses after validation passed (two concurrent
-  creates of the same key).
+  `ValidationError` a 400 with the errors per field (per row and field for the
+  rows of a composite write, `kern.writes.RowValidationError`), and so is a
+  unique or check constraint the database refuses after validation passed (two
+  concurrent creates of the same key).
 - Mutable resources carry an ETag; PUT/PATCH with a stale `If-Match` answer 412.
 """
 
@@ -52,7 +53,9 @@ def exception_handler(exc, context):
         if refusal is None:
             return None  # not a rule of the data: a server error
         exc = refusal
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, writes.RowValidationError):
+        exc = exceptions.ValidationError(detail=_rows_detail(exc))
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=as_serializer_error(exc))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)
@@ -60,6 +63,17 @@ def exception_handler(exc, context):
     if response is not None:
         _log_refusal(exc, context, response.status_code)
     return response
+
+
+def _rows_detail(exc: writes.RowValidationError) -> dict:
+    """A composite write's refused rows as the nested input had them: one
+    object of field errors per row given, empty for a row that was accepted."""
+    return {
+        exc.field: [
+            as_serializer_error(exc.rows[index]) if index in exc.rows else {}
+            for index in range(exc.count)
+        ]
+    }
 
 
 _SQLITE_COLUMNS = re.compile(

@@ -34,11 +34,14 @@ class ActiviteitViewSet(
     prefetch_related = ("vrijwilligers", "bijlagen")
     ordering_fields = ("datum", "titel", "thema")
 
+    # Through the same service as the bestuur's form. Files are added one at a
+    # time with the `bijlagen` action (multipart), not in these JSON writes.
     def create_object(self, data, actor):
-        return services.activiteit_create(actor=actor, **data)
+        return services.activiteit_save(data=data, actor=actor).activiteit
 
     def update_object(self, instance, data, actor):
-        return services.activiteit_update(activiteit=instance, actor=actor, **data)
+        saved = services.activiteit_save(activiteit=instance, data=data, actor=actor)
+        return saved.activiteit
 
     def delete_object(self, instance, actor):
         services.activiteit_delete(activiteit=instance, actor=actor)
