@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from kern import journal, writes
@@ -66,14 +67,12 @@ def exception_handler(exc, context):
 
 
 def _rows_detail(exc: writes.RowValidationError) -> dict:
-    """A composite write's refused rows as the nested input had them: one
-    object of field errors per row given, empty for a row that was accepted."""
-    return {
-        exc.field: [
-            as_serializer_error(exc.rows[index]) if index in exc.rows else {}
-            for index in range(exc.count)
-        ]
-    }
+    """A composite write's refused rows in the shape DRF gives a nested list's
+    own errors: the field errors of each refused row, by its index."""
+    rows = {index: as_serializer_error(error) for index, error in exc.rows.items()}
+    if api_settings.LIST_SERIALIZER_ERRORS_AS_DICT:
+        return {exc.field: rows}
+    return {exc.field: [rows.get(index, {}) for index in range(exc.count)]}
 
 
 _SQLITE_COLUMNS = re.compile(
