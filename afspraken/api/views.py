@@ -51,8 +51,11 @@ class AfspraakViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
 
     def update_object(self, instance, data, actor):
         rows = _toezegging_changes(data)
+        # Rows alone leave the afspraak's own fields alone (no empty update in
+        # the journal); a request with neither is an update, as it always was.
+        own = data if data or not rows else None
         return services.afspraak_save(
-            afspraak=instance, data=data, toezeggingen=rows, actor=actor
+            afspraak=instance, data=own, toezeggingen=rows, actor=actor
         ).afspraak
 
 

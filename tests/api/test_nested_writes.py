@@ -124,6 +124,19 @@ def test_patch_changes_adds_and_removes_toezeggingen(world):
     ]
 
 
+def test_patch_with_rows_only_journals_only_the_rows(world):
+    seq = journal_mark()
+
+    response = client_for(world.a.beheerder).patch(
+        f"/api/v1/afspraken/{world.a.afspraak.pk}/",
+        {"toezeggingen": [_row("Nieuw")]},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.json()
+    assert [e.action for e in entries_since(seq)] == ["toezegging_create"]
+
+
 def test_patch_with_a_refused_row_rolls_back_the_afspraak_too(world):
     assessed = world.a.beoordeling.toezegging
     seq, before = journal_mark(), _state()
