@@ -169,7 +169,8 @@ class RowValidationError(ValidationError):
         self.rows = dict(sorted(rows.items()))
         self.count = count
         messages = [
-            _("Rij %(n)s: %(fout)s") % {"n": index + 1, "fout": message}
+            _("%(naam)s: %(fout)s")
+            % {"naam": _("rij %(rij)s") % {"rij": index + 1}, "fout": message}
             for index, error in self.rows.items()
             for message in _named_messages(error)
         ]

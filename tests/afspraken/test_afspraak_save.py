@@ -100,8 +100,8 @@ def test_a_bad_row_rolls_back_the_new_afspraak_and_every_row(world):
     assert "indicator" in field_errors(exc.rows[3])
     # As a plain ValidationError: one list naming each row and field.
     messages = field_errors(exc)["toezeggingen"]
-    assert messages[0].startswith("Rij 2: norm: ")
-    assert messages[-1].startswith("Rij 4: indicator: ")
+    assert messages[0].startswith("rij 2: norm: ")
+    assert messages[-1].startswith("rij 4: indicator: ")
     assert _state() == before
     assert entries_since(seq) == []
 
