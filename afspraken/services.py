@@ -238,9 +238,10 @@ def afspraak_save(
 
     Every row goes through its own service and journal entry. A refused afspraak
     raises its ValidationError before any row is tried; refused rows raise
-    `RowValidationError` with every row's errors (all rows are tried, so all errors show
-    at once); either way nothing is written. New rows without a `volgorde` go
-    after the afspraak's last one, in the order given.
+    `kern.writes.RowValidationError` with every refused row's errors (all rows
+    are tried, so all errors show at once); either way nothing is written. New
+    rows without a `volgorde` go after the afspraak's last one, in the order
+    given.
     """
     afspraak_changed = data is not None
     if afspraak is None:
