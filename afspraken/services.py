@@ -4,11 +4,14 @@ figures. Atomic, keyword-only, permission-checked, one journal entry each."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -162,6 +165,110 @@ def toezegging_delete(*, toezegging: Toezegging, actor) -> None:
             }
         )
     writes.delete(toezegging, actor=actor, action="toezegging_delete")
+
+
+# An afspraak with its toezeggingen, all or nothing ------------------------------------
+
+
+@dataclass(frozen=True)
+class ToezeggingChange:
+    """One clause row of `afspraak_save`: a new toezegging (no `id`), the changed
+    values of an existing one (`id` and `data`), or its removal (`id`, `delete`)."""
+
+    id: int | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+    delete: bool = False
+
+
+@dataclass(frozen=True)
+class AfspraakSaved:
+    """What `afspraak_save` wrote: the afspraak, whether its own fields were
+    written, and how many toezeggingen it added, changed and removed."""
+
+    afspraak: Afspraak
+    afspraak_changed: bool
+    added: int
+    changed: int
+    removed: int
+
+
+def _apply_change(
+    afspraak: Afspraak, change: ToezeggingChange, volgorde: int, actor
+) -> str | None:
+    """Write one clause row through its service; which kind of write it was
+    (None: nothing to write)."""
+    if change.id is None:
+        if change.delete:
+            raise ValidationError(
+                {"id": _("Een nieuwe toezegging kan niet worden verwijderd.")}
+            )
+        toezegging_create(
+            afspraak=afspraak, actor=actor, **{"volgorde": volgorde, **change.data}
+        )
+        return "added"
+    # A fresh copy of the stored row, and only of this afspraak's rows: the
+    # caller's objects stay as they were loaded, whatever is refused.
+    toezegging = Toezegging.objects.filter(afspraak=afspraak, pk=change.id).first()
+    if toezegging is None:
+        raise ValidationError(
+            {"id": _("Deze toezegging hoort niet bij deze afspraak.")}
+        )
+    if change.delete:
+        toezegging_delete(toezegging=toezegging, actor=actor)
+        return "removed"
+    if change.data:
+        toezegging_update(toezegging=toezegging, actor=actor, **change.data)
+        return "changed"
+    return None
+
+
+@transaction.atomic
+def afspraak_save(
+    *,
+    afspraak: Afspraak | None = None,
+    data: Mapping[str, Any] | None,
+    toezeggingen: Sequence[ToezeggingChange] = (),
+    actor,
+) -> AfspraakSaved:
+    """Create an afspraak (`data` as for `afspraak_create`, with the corporatie),
+    or update one (`data`: the values to write; None leaves its own fields
+    alone), with its toezeggingen added, changed and removed, in one transaction.
+
+    Every row goes through its own service and journal entry. A refused afspraak
+    raises its ValidationError before any row is tried; refused rows raise
+    `kern.writes.RowValidationError` with every refused row's errors (all rows
+    are tried, so all errors show at once); either way nothing is written. New
+    rows without a `volgorde` go after the afspraak's last one, in the order
+    given.
+    """
+    afspraak_changed = data is not None
+    if afspraak is None:
+        afspraak = afspraak_create(actor=actor, **data)
+    else:
+        permissions.require_beheerder(actor, afspraak.corporatie_id)
+        # Locked against concurrent saves, and a fresh copy: the caller's object
+        # keeps the stored values if the save is refused.
+        afspraak = Afspraak.objects.select_for_update().get(pk=afspraak.pk)
+        if data is not None:
+            afspraak = afspraak_update(afspraak=afspraak, actor=actor, **data)
+    counts = {"added": 0, "changed": 0, "removed": 0}
+    refused: dict[int, ValidationError] = {}
+    volgorde = (afspraak.toezeggingen.aggregate(m=Max("volgorde"))["m"] or 0) + 1
+    for index, change in enumerate(toezeggingen):
+        try:
+            # Each row service is atomic on its own (a savepoint here): a refused
+            # row writes nothing and the rows after it are still checked.
+            kind = _apply_change(afspraak, change, volgorde, actor)
+        except ValidationError as exc:
+            refused[index] = exc
+            continue
+        if kind is not None:
+            counts[kind] += 1
+        if kind == "added" and "volgorde" not in change.data:
+            volgorde += 1
+    if refused:
+        raise writes.RowValidationError("toezeggingen", refused, len(toezeggingen))
+    return AfspraakSaved(afspraak=afspraak, afspraak_changed=afspraak_changed, **counts)
 
 
 @transaction.atomic

@@ -160,3 +160,37 @@ def delete(instance: models.Model, *, actor, action: str) -> None:
         corporatie_id=tags[0],
         cooperatie_id=tags[1],
     )
+
+
+class RowValidationError(ValidationError):
+    """Rows of a composite write (an object with its rows, written all or
+    nothing) that were refused; nothing was written.
+
+    `rows` maps a refused row's index, its place in the list the caller gave, to
+    its ValidationError; `count` is the length of that list. As a plain
+    ValidationError it is one list of messages under `field`, each naming its
+    row, so a caller that does not read `rows` still says where.
+    """
+
+    def __init__(self, field: str, rows: Mapping[int, ValidationError], count: int):
+        self.field = field
+        self.rows = dict(sorted(rows.items()))
+        self.count = count
+        messages = [
+            _("%(naam)s: %(fout)s")
+            % {"naam": _("rij %(rij)s") % {"rij": index + 1}, "fout": message}
+            for index, error in self.rows.items()
+            for message in _named_messages(error)
+        ]
+        super().__init__({field: messages})
+
+
+def _named_messages(error: ValidationError) -> list[str]:
+    """The messages of a ValidationError, each with the field it is on."""
+    if not hasattr(error, "error_dict"):
+        return list(error.messages)
+    return [
+        message if name == NON_FIELD_ERRORS else f"{name}: {message}"
+        for name, messages in error.message_dict.items()
+        for message in messages
+    ]

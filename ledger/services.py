@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -157,7 +159,82 @@ def bijlage_delete(*, bijlage: Bijlage, actor) -> None:
     name = bijlage.bestand.name
     storage = bijlage.bestand.storage
     writes.delete(bijlage, actor=actor, action="bijlage_delete")
-    transaction.on_commit(lambda: storage.delete(name))
+    # The file goes only once the removal is committed: a rolled-back removal
+    # (this one, or the caller's transaction around it) keeps row and file. A
+    # file that cannot be removed then is logged, not an error of the
+    # committed removal.
+    transaction.on_commit(lambda: storage.delete(name), robust=True)
+
+
+# An activiteit with its new evidence, all or nothing ------------------------------
+
+
+@dataclass(frozen=True)
+class ActiviteitSaved:
+    """What `activiteit_save` wrote: the activiteit and the evidence it added."""
+
+    activiteit: Activiteit
+    bijlagen: list[Bijlage]
+
+
+def _named_file_error(exc: ValidationError, naam: str) -> ValidationError:
+    """A refused evidence file's error under `bijlagen`, naming the file (the
+    single-file service names its own field `bestand`)."""
+    if not hasattr(exc, "error_dict") or "bestand" not in exc.error_dict:
+        return exc
+    fouten = [
+        _("%(naam)s: %(fout)s") % {"naam": naam, "fout": message}
+        for message in ValidationError(exc.error_dict["bestand"]).messages
+    ]
+    rest = {k: v for k, v in exc.error_dict.items() if k != "bestand"}
+    return ValidationError({**rest, "bijlagen": fouten})
+
+
+def activiteit_save(
+    *,
+    activiteit: Activiteit | None = None,
+    data: Mapping[str, Any] | None,
+    bijlagen: Sequence[Mapping[str, Any]] = (),
+    actor,
+) -> ActiviteitSaved:
+    """Create an activiteit (`data` as for `activiteit_create`, with the
+    cooperatie) or update one (`data`: the values to write; None leaves its
+    fields alone), and attach new evidence (each item the arguments of
+    `bijlage_add`: `bestand`, optionally `omschrijving`), in one transaction.
+
+    A refused file refuses the whole save, its error under `bijlagen` naming the
+    file. A rolled-back transaction does not remove files from storage, so the
+    files this call stored are removed when it fails, the commit included.
+    (A caller's own transaction around this one that rolls back later must do
+    the same with `ActiviteitSaved.bijlagen`.)
+    """
+    stored: list[Bijlage] = []
+    try:
+        with transaction.atomic():
+            if activiteit is None:
+                activiteit = activiteit_create(actor=actor, **data)
+            else:
+                permissions.require_bestuur(actor, activiteit.cooperatie_id)
+                # Locked, and a fresh copy: the caller's object keeps the stored
+                # values if the save is refused.
+                activiteit = Activiteit.objects.select_for_update().get(
+                    pk=activiteit.pk
+                )
+                if data is not None:
+                    activiteit = activiteit_update(
+                        activiteit=activiteit, actor=actor, **data
+                    )
+            for item in bijlagen:
+                try:
+                    bijlage = bijlage_add(activiteit=activiteit, actor=actor, **item)
+                except ValidationError as exc:
+                    raise _named_file_error(exc, item["bestand"].name) from exc
+                stored.append(bijlage)
+    except BaseException:
+        for bijlage in stored:
+            bijlage.bestand.storage.delete(bijlage.bestand.name)
+        raise
+    return ActiviteitSaved(activiteit=activiteit, bijlagen=stored)
 
 
 # Boeking ------------------------------------------------------------------------

@@ -13,11 +13,63 @@ from ..models import Afspraak, Jaarparameter, Rapport, Toetsing, Toezegging
 from ..rapporten import too_large_message
 from ..services import TOEZEGGING_FIELDS
 
+# The most clause rows one write of an afspraak takes.
+MAX_TOEZEGGING_ROWS = 200
+
+
+class ToezeggingRowSerializer(ModelSerializer):
+    """One clause row written with its afspraak: without `id` a new toezegging,
+    with `id` the fields to change of one of this afspraak's toezeggingen, or
+    with `verwijderen` its removal."""
+
+    id = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="Id van een toezegging van deze afspraak; weglaten voor een nieuwe.",
+    )
+    verwijderen = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="De toezegging met dit id verwijderen.",
+    )
+
+    class Meta:
+        model = Toezegging
+        fields = (
+            "id",
+            "verwijderen",
+            "omschrijving",
+            "indicator",
+            "norm",
+            "richting",
+            "deels_vanaf",
+            "zwaarwegend",
+            "thema",
+            "alleen_open_voor_buurt",
+            "volgorde",
+        )
+        extra_kwargs = {
+            name: {"required": False}
+            for name in fields
+            if name not in ("id", "verwijderen")
+        }
+        validators = []
+
 
 class AfspraakSerializer(ModelSerializer):
     corporatie = ScopedRelatedField(Corporatie)
     cooperatie = ScopedRelatedField(Cooperatie)
     gebouwen = ScopedRelatedField(Gebouw, many=True, required=False)
+    toezeggingen = ToezeggingRowSerializer(
+        many=True,
+        required=False,
+        write_only=True,
+        max_length=MAX_TOEZEGGING_ROWS,
+        help_text=(
+            "Toezeggingen die met de afspraak worden toegevoegd, gewijzigd of "
+            "verwijderd, alles of niets."
+        ),
+    )
 
     class Meta:
         model = Afspraak
@@ -31,6 +83,7 @@ class AfspraakSerializer(ModelSerializer):
             "ingangsjaar",
             "eindjaar",
             "prestatieafspraak",
+            "toezeggingen",
         )
         validators = []
 

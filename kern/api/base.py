@@ -3,9 +3,10 @@
 - Querysets come from `Model.objects.visible_to(request.user)`: objects outside the
   user's scope do not exist (404), in every list, detail and related-field input.
 - Writes go through the services; a service's `PermissionDenied` is a 403, its
-  `ValidationError` a 400 with the errors per field, and so is a unique or check
-  constraint the database refuses after validation passed (two concurrent
-  creates of the same key).
+  `ValidationError` a 400 with the errors per field (per row and field for the
+  rows of a composite write, `kern.writes.RowValidationError`), and so is a
+  unique or check constraint the database refuses after validation passed (two
+  concurrent creates of the same key).
 - Mutable resources carry an ETag; PUT/PATCH with a stale `If-Match` answer 412.
 """
 
@@ -27,6 +28,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from kern import journal, writes
@@ -52,7 +54,9 @@ def exception_handler(exc, context):
         if refusal is None:
             return None  # not a rule of the data: a server error
         exc = refusal
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, writes.RowValidationError):
+        exc = exceptions.ValidationError(detail=_rows_detail(exc))
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=as_serializer_error(exc))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(detail=str(exc) or None)
@@ -60,6 +64,15 @@ def exception_handler(exc, context):
     if response is not None:
         _log_refusal(exc, context, response.status_code)
     return response
+
+
+def _rows_detail(exc: writes.RowValidationError) -> dict:
+    """A composite write's refused rows in the shape DRF gives a nested list's
+    own errors: the field errors of each refused row, by its index."""
+    rows = {index: as_serializer_error(error) for index, error in exc.rows.items()}
+    if api_settings.LIST_SERIALIZER_ERRORS_AS_DICT:
+        return {exc.field: rows}
+    return {exc.field: [rows.get(index, {}) for index in range(exc.count)]}
 
 
 _SQLITE_COLUMNS = re.compile(

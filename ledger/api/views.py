@@ -34,9 +34,16 @@ class ActiviteitViewSet(
     prefetch_related = ("vrijwilligers", "bijlagen")
     ordering_fields = ("datum", "titel", "thema")
 
-    create_service = services.activiteit_create
-    update_service = services.activiteit_update
     delete_service = services.activiteit_delete
+
+    # Through the same service as the bestuur's form. Files are added one at a
+    # time with the `bijlagen` action (multipart), not in these JSON writes.
+    def create_object(self, data, actor):
+        return services.activiteit_save(data=data, actor=actor).activiteit
+
+    def update_object(self, instance, data, actor):
+        saved = services.activiteit_save(activiteit=instance, data=data, actor=actor)
+        return saved.activiteit
 
     @action(
         detail=True,

@@ -79,6 +79,29 @@ CASES = [
         before=lambda w, t: {"titel": t.titel},
         after=lambda w, obj: {"titel": "Nieuwe titel"},
     ),
+    # The composite write (tests/afspraken/test_afspraak_save.py), here as a
+    # new afspraak without rows: one entry, the afspraak's.
+    ServiceCase(
+        id="afspraak_save",
+        kind="create",
+        model=Afspraak,
+        action="afspraak_create",
+        call=lambda w, t, actor: (
+            services.afspraak_save(
+                data={
+                    "corporatie": w.a.corporatie,
+                    "cooperatie": w.a.cooperatie,
+                    "titel": "Sociale inbreng 2025–2028",
+                    "ingangsjaar": 2025,
+                },
+                actor=actor,
+            ).afspraak
+        ),
+        allowed=("a.beheerder",),
+        denied=BEHEERDER_DENIED,
+        tags=_both_a,
+        after=lambda w, obj: {"titel": "Sociale inbreng 2025–2028"},
+    ),
     ServiceCase(
         id="toezegging_create",
         kind="create",

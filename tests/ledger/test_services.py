@@ -71,6 +71,25 @@ CASES = [
             "vrijwilligers": sorted([w.a.lid.pk, w.a.bestuurslid.pk]),
         },
     ),
+    # The composite write (tests/ledger/test_activiteit_save.py), here as an
+    # update of the activiteit without files: one entry, the activiteit's.
+    ServiceCase(
+        id="activiteit_save",
+        kind="update",
+        model=Activiteit,
+        action="activiteit_update",
+        target=lambda w: w.a.activiteit,
+        call=lambda w, t, actor: (
+            services.activiteit_save(
+                activiteit=t, data={"titel": "Taalcafé (verplaatst)"}, actor=actor
+            ).activiteit
+        ),
+        allowed=("a.bestuur",),
+        denied=BESTUUR_DENIED,
+        tags=_cooperatie_a,
+        before=lambda w, t: {"titel": t.titel},
+        after=lambda w, obj: {"titel": "Taalcafé (verplaatst)"},
+    ),
     ServiceCase(
         id="activiteit_update",
         kind="update",

@@ -1,27 +1,25 @@
 """The beheerder's afspraak pages: the list, and one form for an afspraak with
 its toezeggingen (a formset: change a row, tick a row off, fill a blank row).
 
-The afspraak and all its rows are saved through the services in one transaction:
-when any of them is refused, nothing is written and every refusal is shown on
-its own row.
+The afspraak and all its rows are saved by one service, `afspraak_save`, in one
+transaction: when any of them is refused, nothing is written and every refusal
+is shown on its own row.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from afspraken import services
-from afspraken.models import Afspraak, Toetsing, Toezegging
+from afspraken.models import Afspraak, Toetsing
 from cooperatie.models import Cooperatie, Gebouw
+from kern.writes import RowValidationError
 from portalen.beheer.forms.afspraken import (
     AfspraakFilterForm,
     AfspraakForm,
@@ -83,118 +81,78 @@ def afspraak_list(request):
     )
 
 
-class _RefusedError(Exception):
-    """A row was refused: roll the whole save back."""
-
-
-@dataclass
-class _Telling:
-    toegevoegd: int = 0
-    gewijzigd: int = 0
-    verwijderd: int = 0
-    afspraak_gewijzigd: bool = False
-    geweigerd: list = field(default_factory=list)
-
-    def tekst(self) -> str:
-        parts = []
-        if self.toegevoegd:
-            parts.append(
-                ngettext(
-                    "%(n)s toezegging toegevoegd",
-                    "%(n)s toezeggingen toegevoegd",
-                    self.toegevoegd,
-                )
-                % {"n": self.toegevoegd}
+def _summary(saved: services.AfspraakSaved) -> str:
+    """The toezeggingen a save added, changed and removed, for its message."""
+    parts = []
+    if saved.added:
+        parts.append(
+            ngettext(
+                "%(n)s toezegging toegevoegd",
+                "%(n)s toezeggingen toegevoegd",
+                saved.added,
             )
-        if self.gewijzigd:
-            parts.append(
-                ngettext(
-                    "%(n)s toezegging gewijzigd",
-                    "%(n)s toezeggingen gewijzigd",
-                    self.gewijzigd,
-                )
-                % {"n": self.gewijzigd}
-            )
-        if self.verwijderd:
-            parts.append(
-                ngettext(
-                    "%(n)s toezegging verwijderd",
-                    "%(n)s toezeggingen verwijderd",
-                    self.verwijderd,
-                )
-                % {"n": self.verwijderd}
-            )
-        return ", ".join(parts)
-
-
-def _save_toezeggingen(request, afspraak: Afspraak, formset, telling) -> None:
-    """Apply every row of the formset through the services; a refusal goes on
-    its row and the remaining rows are still tried, so all errors show at once."""
-    volgorde = (afspraak.toezeggingen.aggregate(m=Max("volgorde"))["m"] or 0) + 1
-    for row in formset.forms:
-        delete = row.cleaned_data.get("DELETE", False)
-        if not (delete or row.has_changed()):
-            continue
-        # A fresh copy for the service: a refused save must leave the rows as
-        # they were loaded (a delete would clear the pk of what it is given).
-        toezegging = (
-            Toezegging.objects.get(pk=row.instance.pk) if row.instance.pk else None
+            % {"n": saved.added}
         )
-        try:
-            if delete:
-                services.toezegging_delete(toezegging=toezegging, actor=request.user)
-                telling.verwijderd += 1
-            elif toezegging is None:
-                services.toezegging_create(
-                    afspraak=afspraak,
-                    volgorde=volgorde,
-                    actor=request.user,
-                    **row.spec(changed_only=False),
-                )
-                volgorde += 1
-                telling.toegevoegd += 1
-            elif spec := row.spec(changed_only=True):
-                services.toezegging_update(
-                    toezegging=toezegging, actor=request.user, **spec
-                )
-                telling.gewijzigd += 1
-        except ValidationError as exc:
-            apply_errors(row, exc)
-            telling.geweigerd.append(row)
+    if saved.changed:
+        parts.append(
+            ngettext(
+                "%(n)s toezegging gewijzigd",
+                "%(n)s toezeggingen gewijzigd",
+                saved.changed,
+            )
+            % {"n": saved.changed}
+        )
+    if saved.removed:
+        parts.append(
+            ngettext(
+                "%(n)s toezegging verwijderd",
+                "%(n)s toezeggingen verwijderd",
+                saved.removed,
+            )
+            % {"n": saved.removed}
+        )
+    return ", ".join(parts)
+
+
+def _changes(formset) -> tuple[list, list[services.ToezeggingChange]]:
+    """The rows the user changed, ticked off or filled, and what each asks of
+    the service (a row left as it was asks nothing)."""
+    rows, changes = [], []
+    for row in formset.forms:
+        pk = row.instance.pk
+        if row.cleaned_data.get("DELETE", False):
+            change = services.ToezeggingChange(id=pk, delete=True)
+        elif not row.has_changed():
+            continue
+        elif pk is None:
+            change = services.ToezeggingChange(data=row.spec(changed_only=False))
+        else:
+            change = services.ToezeggingChange(id=pk, data=row.spec(changed_only=True))
+        rows.append(row)
+        changes.append(change)
+    return rows, changes
 
 
 def _save(request, form, formset, afspraak: Afspraak | None):
-    """Save the afspraak and its rows in one transaction; returns (afspraak,
-    telling), or (None, telling) when anything was refused and nothing written."""
-    telling = _Telling()
+    """Save the afspraak and its rows through `afspraken.services.afspraak_save`,
+    all or nothing; None when anything was refused, with every refusal on its
+    form or row."""
+    if afspraak is None:
+        data = {"corporatie": request.portal.corporatie, **form.cleaned_data}
+    else:
+        data = form.changed_values() or None
+    rows, changes = _changes(formset)
     try:
-        with transaction.atomic():
-            if afspraak is None:
-                afspraak = services.afspraak_create(
-                    corporatie=request.portal.corporatie,
-                    actor=request.user,
-                    **form.cleaned_data,
-                )
-            else:
-                # A fresh, locked copy: the page keeps showing the stored values
-                # if the save is refused.
-                afspraak = Afspraak.objects.select_for_update().get(pk=afspraak.pk)
-                if changed := form.changed_values():
-                    afspraak = services.afspraak_update(
-                        afspraak=afspraak, actor=request.user, **changed
-                    )
-                    telling.afspraak_gewijzigd = True
-            _save_toezeggingen(request, afspraak, formset, telling)
-            if telling.geweigerd:
-                raise _RefusedError
+        return services.afspraak_save(
+            afspraak=afspraak, data=data, toezeggingen=changes, actor=request.user
+        )
+    except RowValidationError as exc:
+        for index, error in exc.rows.items():
+            apply_errors(rows[index], error)
     except ValidationError as exc:
         apply_errors(form, exc)
-    except _RefusedError:
-        pass
-    else:
-        return afspraak, telling
     # The page says that nothing was saved, above the fields with their errors.
-    return None, telling
+    return None
 
 
 def _form_page(request, form, formset, afspraak):
@@ -229,17 +187,17 @@ def afspraak_create(request):
         request.POST or None, instance=Afspraak(), prefix=FORMSET_PREFIX
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        afspraak, telling = _save(request, form, formset, None)
-        if afspraak is not None:
-            detail = telling.tekst()
+        saved = _save(request, form, formset, None)
+        if saved is not None:
+            detail = _summary(saved)
             if detail:
                 text = _("Afspraak %(titel)s is vastgelegd: %(wijzigingen)s.")
             else:
                 text = _("Afspraak %(titel)s is vastgelegd.")
             messages.success(
-                request, text % {"titel": afspraak.titel, "wijzigingen": detail}
+                request, text % {"titel": saved.afspraak.titel, "wijzigingen": detail}
             )
-            return redirect(request.portal.url("afspraak-bewerken", afspraak.pk))
+            return redirect(request.portal.url("afspraak-bewerken", saved.afspraak.pk))
     return _form_page(request, form, formset, None)
 
 
@@ -260,20 +218,21 @@ def afspraak_update(request, afspraak_id: int):
         queryset=afspraak.toezeggingen.order_by("volgorde", "pk"),
     )
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        saved, telling = _save(request, form, formset, afspraak)
+        saved = _save(request, form, formset, afspraak)
         if saved is not None:
-            detail = telling.tekst()
+            detail = _summary(saved)
             if detail:
                 text = _("Afspraak %(titel)s is opgeslagen: %(wijzigingen)s.")
             else:
                 text = _("Afspraak %(titel)s is opgeslagen.")
-            if detail or telling.afspraak_gewijzigd:
+            if detail or saved.afspraak_changed:
                 messages.success(
-                    request, text % {"titel": saved.titel, "wijzigingen": detail}
+                    request,
+                    text % {"titel": saved.afspraak.titel, "wijzigingen": detail},
                 )
             else:
                 messages.info(request, _("Er was niets gewijzigd."))
-            return redirect(request.portal.url("afspraak-bewerken", saved.pk))
+            return redirect(request.portal.url("afspraak-bewerken", saved.afspraak.pk))
     return _form_page(request, form, formset, afspraak)
 
 

@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
@@ -132,57 +131,23 @@ def activiteiten(request):
     )
 
 
-def _bijlage_error(exc: ValidationError, naam: str) -> ValidationError:
-    """A refused evidence file's error, put on the upload field and naming the
-    file (the service names its own field `bestand`)."""
-    if not hasattr(exc, "error_dict") or "bestand" not in exc.error_dict:
-        return exc
-    fouten = [
-        _("%(naam)s: %(fout)s") % {"naam": naam, "fout": message}
-        for message in ValidationError(exc.error_dict["bestand"]).messages
-    ]
-    rest = {k: v for k, v in exc.error_dict.items() if k != "bestand"}
-    return ValidationError({**rest, "bijlagen": fouten})
-
-
 def _save_activiteit(request, form: ActiviteitForm, activiteit: Activiteit | None):
-    """Create or update the activity and attach the new files, all or nothing.
-
-    Returns (activiteit, number of files added). A refused file rolls the whole
-    save back; files already written to storage in this attempt are removed,
-    since a rolled-back transaction does not remove them.
-    """
-    stored: list[Bijlage] = []
-    try:
-        with transaction.atomic():
-            if activiteit is None:
-                activiteit = services.activiteit_create(
-                    cooperatie=request.portal.cooperatie,
-                    actor=request.user,
-                    **form.activiteit_data(),
-                )
-            else:
-                data = form.activiteit_data(only_changed=True)
-                if data:
-                    activiteit = services.activiteit_update(
-                        activiteit=activiteit, actor=request.user, **data
-                    )
-            for bestand in form.cleaned_data["bijlagen"]:
-                try:
-                    bijlage = services.bijlage_add(
-                        activiteit=activiteit, bestand=bestand, actor=request.user
-                    )
-                except ValidationError as exc:
-                    raise _bijlage_error(exc, bestand.name) from exc
-                stored.append(bijlage)
-    except Exception:
-        for bijlage in stored:
-            bijlage.bestand.storage.delete(bijlage.bestand.name)
-        raise
-    return activiteit, len(stored)
+    """Create or update the activity with its new files through
+    `ledger.services.activiteit_save`, all or nothing."""
+    if activiteit is None:
+        data = {"cooperatie": request.portal.cooperatie, **form.activiteit_data()}
+    else:
+        data = form.activiteit_data(only_changed=True) or None
+    return services.activiteit_save(
+        activiteit=activiteit,
+        data=data,
+        bijlagen=[{"bestand": bestand} for bestand in form.cleaned_data["bijlagen"]],
+        actor=request.user,
+    )
 
 
-def _saved_message(activiteit: Activiteit, aantal: int, nieuw: bool) -> str:
+def _saved_message(saved: services.ActiviteitSaved, nieuw: bool) -> str:
+    activiteit, aantal = saved.activiteit, len(saved.bijlagen)
     if nieuw:
         tekst = _("Activiteit “%(titel)s” is vastgelegd.")
     else:
@@ -215,13 +180,13 @@ def activiteit_nieuw(request):
         form = ActiviteitForm(request.POST, request.FILES, leden=leden)
         if form.is_valid():
             try:
-                activiteit, aantal = _save_activiteit(request, form, None)
+                saved = _save_activiteit(request, form, None)
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
-                messages.success(request, _saved_message(activiteit, aantal, True))
+                messages.success(request, _saved_message(saved, True))
                 return redirect(
-                    _list_url(request, "activiteiten", activiteit.datum.year)
+                    _list_url(request, "activiteiten", saved.activiteit.datum.year)
                 )
     else:
         form = ActiviteitForm(leden=leden)
@@ -248,15 +213,13 @@ def activiteit_bewerken(request, activiteit_id: int):
         )
         if form.is_valid():
             try:
-                activiteit, aantal = _save_activiteit(request, form, activiteit)
+                saved = _save_activiteit(request, form, activiteit)
             except ValidationError as exc:
                 apply_errors(form, exc)
-                # The failed update may have changed the object in memory.
-                activiteit.refresh_from_db()
             else:
-                messages.success(request, _saved_message(activiteit, aantal, False))
+                messages.success(request, _saved_message(saved, False))
                 return redirect(
-                    _list_url(request, "activiteiten", activiteit.datum.year)
+                    _list_url(request, "activiteiten", saved.activiteit.datum.year)
                 )
     else:
         form = ActiviteitForm(leden=leden, activiteit=activiteit)
