@@ -6,6 +6,7 @@ neither offered nor searched."""
 from __future__ import annotations
 
 from django.http import QueryDict
+from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
@@ -168,3 +169,17 @@ def test_with_two_roles_the_bestuur_portal_searches_every_field(client, world):
     )
 
     assert list(response.context["page"].object_list) == [world.b.lid]
+
+
+def test_the_header_cells_of_a_list():
+    html = Template(
+        '{% load lijst %}{% koppen _("Naam") getal:_("Woningen") '
+        'verborgen:_("Acties") naam %}'
+    ).render(Context({"naam": "<b>x</b>"}))
+
+    assert html.split("\n") == [
+        '<th scope="col">Naam</th>',
+        '<th scope="col" class="num">Woningen</th>',
+        '<th scope="col"><span class="visually-hidden">Acties</span></th>',
+        '<th scope="col">&lt;b&gt;x&lt;/b&gt;</th>',
+    ]
