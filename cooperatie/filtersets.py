@@ -1,4 +1,5 @@
-"""Filters of the cooperatie resources (API and, later, the UI lists)."""
+"""Filters of the cooperatie resources, for the API and the lists of the
+portals (`portalen.filters`)."""
 
 import datetime
 
@@ -87,7 +88,17 @@ class CorporatieFilter(TextSearchFilterSet):
 
 
 class GebouwFilter(TextSearchFilterSet):
-    search_fields = ("naam", "complexnummer", "straat", "plaats", "postcode")
+    """`q` searches the buurtcode too (added with the UI list's search; the
+    API finds more rows than before, never fewer)."""
+
+    search_fields = (
+        "naam",
+        "complexnummer",
+        "straat",
+        "plaats",
+        "postcode",
+        "buurtcode",
+    )
     corporatie = IdFilter()
 
     class Meta:
@@ -128,7 +139,10 @@ class OvereenkomstFilter(filters.FilterSet):
 
 
 class LidFilter(TextSearchFilterSet):
-    search_fields = ("naam", "email", "adres")
+    """`q` searches the telefoon too (added with the UI list's search; a
+    personal field, so only for whom it is not hidden)."""
+
+    search_fields = ("naam", "email", "telefoon", "adres")
     actief_op = filters.DateFilter(method="filter_actief_op", label="Lid op datum")
     bestuur = filters.BooleanFilter(method="filter_bestuur", label="Bestuursleden")
     cooperatie = IdFilter()

@@ -20,6 +20,7 @@ See docs/privacy.md.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -100,11 +101,17 @@ class MemberMask:
             and lid.cooperatie_id in self.names
         )
 
-    def hidden_fields(self) -> frozenset[str]:
-        """The fields hidden on some row the user reaches: the ones the user may
-        not filter, search or sort on. (Rows reached only as a board member show
-        their name, so the name is not among them.)"""
-        if self.personal is None or not (self.names - self.personal):
+    def hidden_fields(self, cooperaties: Iterable[int] | None = None) -> frozenset[str]:
+        """The fields hidden on some row the user reaches (of `cooperaties`, when
+        given: a page of one cooperatie): the ones the user may not filter,
+        search or sort on. (Rows reached only as a board member show their name,
+        so the name is not among them.)"""
+        if self.personal is None:
+            return frozenset()
+        names_only = self.names - self.personal
+        if cooperaties is not None:
+            names_only &= frozenset(cooperaties)
+        if not names_only:
             return frozenset()
         return frozenset(self.masked_fields) - {"naam"}
 

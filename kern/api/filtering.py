@@ -14,9 +14,8 @@ So the answer is the same with and without such a parameter, whatever the
 hidden values are; and a query the schema allows still succeeds (no 400 that
 the schema cannot state per user).
 
-A filter reads the model field its `field_name` starts with; a filter with a
-`method` reads what its filterset declares in `method_fields`, and one that
-declares nothing counts as reading every hidden field (ignored, never leaked).
+Which filter reads which field, and the narrowing itself, are in
+`kern.filtering`, shared with the filter forms of the UI lists.
 """
 
 from __future__ import annotations
@@ -29,6 +28,8 @@ import django_filters as filters
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
+
+from kern.filtering import narrow_to_visible, root_field
 
 BOOLEANS = frozenset({"true", "false", "True", "False", "1", "0"})
 
@@ -44,30 +45,6 @@ class FieldMask(Protocol):
 def _hidden_fields(view) -> frozenset[str]:
     mask = view.field_mask() if hasattr(view, "field_mask") else None
     return mask.hidden_fields() if mask is not None else frozenset()
-
-
-def root_field(path: str) -> str:
-    return path.lstrip("-").split("__")[0]
-
-
-def method_fields(filterset) -> dict[str, tuple[str, ...]]:
-    """The fields each method filter reads, as the filterset classes declare
-    them (merged along the class hierarchy)."""
-    declared: dict[str, tuple[str, ...]] = {}
-    for klass in reversed(type(filterset).__mro__):
-        declared |= vars(klass).get("method_fields", {})
-    return declared
-
-
-def fields_read(filterset, name: str, filter_) -> frozenset[str] | None:
-    """The model fields a filter reads; None: unknown (a method filter that
-    declares nothing)."""
-    declared = method_fields(filterset)
-    if name in declared:
-        return frozenset(root_field(path) for path in declared[name])
-    if filter_.method is not None:
-        return None
-    return frozenset({root_field(filter_.field_name)})
 
 
 def _ignore(queryset, value):
@@ -93,20 +70,10 @@ class ApiFilterBackend(DjangoFilterBackend):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is None:
             return None
-        hidden = _hidden_fields(view)
-        if hidden:
-            for name, filter_ in filterset.filters.items():
-                reads = fields_read(filterset, name, filter_)
-                if reads is None or reads & hidden:
-                    # Its value is still checked (a malformed one is a 400,
-                    # which depends on the value alone), but it filters nothing.
-                    filter_.filter = _ignore
-            if hasattr(filterset, "search_fields"):
-                filterset.search_fields = tuple(
-                    path
-                    for path in filterset.search_fields
-                    if root_field(path) not in hidden
-                )
+        for name in narrow_to_visible(filterset, _hidden_fields(view)):
+            # Its value is still checked (a malformed one is a 400, which
+            # depends on the value alone), but it filters nothing.
+            filterset.filters[name].filter = _ignore
         errors = {}
         for name, filter_ in filterset.filters.items():
             values = request.query_params.getlist(name)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kern.formatting import datum
+import django_filters as filters
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from kern.formatting import datum
+from kern.forms import date_input
+from ledger.filtersets import JournaalFilter
+from portalen.filters import PageFilter, search_input
 
 
 class JournaalDateField(forms.DateField):
@@ -23,38 +29,12 @@ class JournaalDateField(forms.DateField):
         return day
 
 
-class JournaalFilterForm(forms.Form):
-    """Narrow the journal by period, action, object type, user and object text.
-    The action and object type choices are the ones present in the visible
-    journal, passed in by the view."""
+class JournaalDateFilter(filters.DateFilter):
+    field_class = JournaalDateField
 
-    van = JournaalDateField(label=_("Van"), required=False, widget=DATE_WIDGET)
-    tot = JournaalDateField(label=_("Tot en met"), required=False, widget=DATE_WIDGET)
-    actie = forms.ChoiceField(label=_("Actie"), required=False)
-    objectsoort = forms.ChoiceField(label=_("Objectsoort"), required=False)
-    gebruiker = forms.CharField(
-        label=_("Gebruiker"),
-        required=False,
-        max_length=150,
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
-    zoek = forms.CharField(
-        label=_("Object bevat"),
-        required=False,
-        max_length=200,
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
 
-    def __init__(self, *args, acties=(), objectsoorten=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["actie"].choices = [
-            ("", _("Alle acties")),
-            *((actie, actie) for actie in acties),
-        ]
-        self.fields["objectsoort"].choices = [
-            ("", _("Alle objectsoorten")),
-            *objectsoorten,
-        ]
+class JournaalForm(forms.Form):
+    """The journal's filter form: a period must not end before it starts."""
 
     def clean(self):
         cleaned = super().clean()
@@ -67,7 +47,55 @@ class JournaalFilterForm(forms.Form):
             )
         return cleaned
 
-    def active_filters(self) -> dict:
-        """The valid, filled-in filters (an invalid field is left out)."""
-        data = getattr(self, "cleaned_data", {})
-        return {key: value for key, value in data.items() if value not in (None, "")}
+
+def _start_of_day(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of `day` in the site's time zone (Europe/Amsterdam)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class JournaalListFilter(PageFilter, JournaalFilter):
+    """Narrow the journal by period, action, object type, user and object text.
+
+    Action and object type are the API's `action` and `object_type` (as `actie`
+    and `objectsoort`, offered as the values present). The rest is the page's
+    own: whole days in Europe/Amsterdam (the API takes moments, `sinds` and
+    `tot`), and a search in the user or in the object apart (the API's `q`
+    searches action, object and user at once)."""
+
+    label = _("Journaal filteren")
+
+    van = JournaalDateFilter(label=_("Van"), method="filter_van")
+    tot = JournaalDateFilter(label=_("Tot en met"), method="filter_tot")
+    gebruiker = filters.CharFilter(
+        label=_("Gebruiker"),
+        field_name="actor_name",
+        lookup_expr="icontains",
+        max_length=150,
+    )
+    zoek = filters.CharFilter(
+        label=_("Object bevat"),
+        field_name="object_repr",
+        lookup_expr="icontains",
+        max_length=200,
+    )
+    method_fields = {"van": ("timestamp",), "tot": ("timestamp",)}
+
+    class Meta(JournaalFilter.Meta):
+        form = JournaalForm
+
+    page_fields = ("van", "tot", "action", "object_type", "gebruiker", "zoek")
+    params = {"action": "actie", "object_type": "objectsoort"}
+    labels = {"action": _("Actie"), "object_type": _("Objectsoort")}
+    widgets = {
+        "van": date_input(),
+        "tot": date_input(),
+        "gebruiker": search_input(),
+        "zoek": search_input(),
+    }
+
+    def filter_van(self, queryset, name, value):
+        return queryset.filter(timestamp__gte=_start_of_day(value))
+
+    def filter_tot(self, queryset, name, value):
+        day_after = value + datetime.timedelta(days=1)
+        return queryset.filter(timestamp__lt=_start_of_day(day_after))

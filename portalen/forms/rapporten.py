@@ -10,28 +10,21 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from afspraken.filtersets import RapportFilter
 from afspraken.rapporten import too_large_message
+from portalen.filters import PageFilter
 
 SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 
 
-class RapportJaarForm(forms.Form):
-    """The `?jaar=` filter above the sealed reports; an empty choice shows every
-    year."""
+class RapportListFilter(PageFilter, RapportFilter):
+    """The API's `?jaar=` above the sealed reports, offered as the years with a
+    report; an empty choice shows every year."""
 
-    jaar = forms.TypedChoiceField(
-        label=_("Jaar"),
-        coerce=int,
-        required=False,
-        empty_value=None,
-    )
+    label = _("Rapporten filteren")
 
-    def __init__(self, *args, jaren=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["jaar"].choices = [
-            ("", _("Alle jaren")),
-            *((str(jaar), str(jaar)) for jaar in jaren),
-        ]
+    page_fields = ("jaar",)
+    labels = {"jaar": _("Jaar")}
 
 
 class VerifieerForm(forms.Form):

@@ -19,7 +19,14 @@ STATUS_KEUZES = [
 
 
 class DashboardFilterForm(forms.Form):
-    """The filters above the dashboard (a GET form; every field optional)."""
+    """The filters above the dashboard (a GET form; every field optional).
+
+    A form of its own, not a FilterSet: its rows are afspraak-years, also the
+    years without a toetsing (status "nog niet geopend", which is stored
+    nowhere), worked out in Python, not a queryset of one model. It offers the
+    interface of `portalen.filters.PageFilter` to the list template."""
+
+    label = _("Toetsingen filteren")
 
     gemeente = forms.ChoiceField(label=_("Gemeente"), required=False)
     gebouw = forms.TypedChoiceField(
@@ -45,6 +52,14 @@ class DashboardFilterForm(forms.Form):
             ("", _("alle jaren")),
             *((jaar, str(jaar)) for jaar in jaren),
         ]
+
+    @property
+    def form(self):
+        return self
+
+    @property
+    def active(self) -> bool:
+        return self.is_valid() and any(self.cleaned_data.values())
 
 
 class TerugsturenForm(forms.Form):

@@ -36,7 +36,8 @@ from afspraken.tasks import (
     portefeuille_bestandsnaam,
     sealed_bytes,
 )
-from portalen.forms.rapporten import RapportJaarForm, VerifieerForm
+from portalen.filters import choices_of
+from portalen.forms.rapporten import RapportListFilter, VerifieerForm
 from portalen.ui import (
     audit_view,
     beheer_view,
@@ -111,19 +112,18 @@ def start(request):
         .values_list("toetsing__jaar", flat=True)
         .distinct()
     )
-    form = RapportJaarForm(request.GET or None, jaren=jaren)
-    gekozen = None
-    if form.is_bound and form.is_valid():
-        gekozen = form.cleaned_data["jaar"]
-
-    lijst = sealed.select_related("toetsing__afspraak__cooperatie").order_by(
+    filters = RapportListFilter(
+        request.GET,
+        sealed,
+        request=request,
+        choices={"jaar": choices_of(jaren, _("Alle jaren"), label=str)},
+    )
+    lijst = filters.qs.select_related("toetsing__afspraak__cooperatie").order_by(
         "-toetsing__jaar",
         "toetsing__afspraak__cooperatie__naam",
         "toetsing__afspraak__titel",
         "pk",
     )
-    if gekozen is not None:
-        lijst = lijst.filter(toetsing__jaar=gekozen)
     page = paginate(request, lijst, PER_PAGINA)
 
     groepen: list[dict] = []
@@ -162,12 +162,10 @@ def start(request):
         request,
         "portalen/audit_start.html",
         {
-            "form": form,
+            "filters": filters,
             "page": page,
             "groepen": groepen,
             "heeft_rapporten": bool(jaren),
-            "gekozen": gekozen,
-            "gefilterd": gekozen is not None,
             "zonder_rapport": zonder_rapport,
             "verifieren_url": request.portal.url("verifieren"),
             "journaal_url": _portal_url(request, "journaal"),

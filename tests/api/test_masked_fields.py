@@ -25,7 +25,7 @@ from cooperatie.filtersets import LidFilter
 from cooperatie.models import Lid
 from cooperatie.privacy import MemberMask
 from kern.api.base import ScopedViewSet
-from kern.api.filtering import fields_read, root_field
+from kern.filtering import fields_read, root_field
 from tests.cooperatie.factories import LidFactory, RolFactory, UserFactory
 from tests.helpers import fresh
 
@@ -201,6 +201,17 @@ def test_searching_an_email_character_by_character_finds_nothing(world, board):
     assert _search_results(client, SECRET_ADRES) == adres_search
     # What the beheerder sees, the name, is still searched.
     assert ids(client.get("/api/v1/leden/", {"q": "tom m"})) == [board[1].pk]
+
+
+def test_the_telephone_number_is_searched_only_by_whom_it_shows(world, board):
+    """`q` searches the telephone number too (an additive change, with the UI's
+    member search); for a beheerder it is hidden, so never searched."""
+    telefoon = "06-11223344"
+    assert set(
+        map(tuple, _search_results(client_of(world.a.beheerder), telefoon).values())
+    ) == {()}
+    found = ids(client_of(world.a.bestuur).get("/api/v1/leden/", {"q": "1122334"}))
+    assert found == [board[1].pk]
 
 
 def test_the_bestuur_still_searches_email_and_address(world, board):

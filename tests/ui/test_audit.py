@@ -229,7 +229,7 @@ def test_journal_names_the_field_of_a_reversed_period(client, world, entries):
     )
 
     assert response.status_code == 200
-    form = response.context["form"]
+    form = response.context["filters"].form
     assert "De einddatum ligt vóór de begindatum (01-02-2025)." in form.errors["tot"]
 
 
@@ -299,6 +299,6 @@ def test_journal_dates_out_of_range_are_a_field_error(client, world, query):
     )
     assert response.status_code == 200
     [field] = query
-    assert response.context["form"].errors[field] == [
+    assert response.context["filters"].form.errors[field] == [
         "Kies een datum tussen 1900 en 9998."
     ]

@@ -3,7 +3,6 @@ like its data), filtered and paginated, with the state of the hash chain."""
 
 from __future__ import annotations
 
-import datetime
 import json
 import time
 
@@ -11,14 +10,15 @@ from django.apps import apps
 from django.db.models import Q
 from django.shortcuts import render
 from django.urls import path
-from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cooperatie.models import Cooperatie
 from cooperatie.scope import cooperatie_ids_of_corporaties
 from kern import journal
 from kern.models import AuditEntry
-from portalen.audit.forms import JournaalFilterForm
+from portalen.audit.forms import JournaalListFilter
+from portalen.filters import choices_of
 from portalen.ui import audit_view, paginate
 
 PER_PAGINA = 50
@@ -44,29 +44,6 @@ def objectsoort_label(label: str) -> str:
         return str(apps.get_model(label)._meta.verbose_name)
     except (LookupError, ValueError):
         return label
-
-
-def _start_of_day(day: datetime.date) -> datetime.datetime:
-    """Midnight at the start of `day` in the site's time zone (Europe/Amsterdam)."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-def filter_journaal(queryset, filters: dict):
-    """Apply the journal filters; dates are whole days in Europe/Amsterdam."""
-    if "van" in filters:
-        queryset = queryset.filter(timestamp__gte=_start_of_day(filters["van"]))
-    if "tot" in filters:
-        day_after = filters["tot"] + datetime.timedelta(days=1)
-        queryset = queryset.filter(timestamp__lt=_start_of_day(day_after))
-    if "actie" in filters:
-        queryset = queryset.filter(action=filters["actie"])
-    if "objectsoort" in filters:
-        queryset = queryset.filter(object_type=filters["objectsoort"])
-    if "gebruiker" in filters:
-        queryset = queryset.filter(actor_name__icontains=filters["gebruiker"])
-    if "zoek" in filters:
-        queryset = queryset.filter(object_repr__icontains=filters["zoek"])
-    return queryset
 
 
 def _pretty(value) -> str:
@@ -129,20 +106,18 @@ def journaal(request):
     soorten = (
         entries.order_by("object_type").values_list("object_type", flat=True).distinct()
     )
-    form = JournaalFilterForm(
-        request.GET or None,
-        acties=list(acties),
-        objectsoorten=[(soort, objectsoort_label(soort)) for soort in soorten],
+    filters = JournaalListFilter(
+        request.GET,
+        entries,
+        request=request,
+        choices={
+            "actie": choices_of(acties, _("Alle acties")),
+            "objectsoort": choices_of(
+                soorten, _("Alle objectsoorten"), label=objectsoort_label
+            ),
+        },
     )
-    filters = {}
-    if form.is_bound:
-        form.is_valid()
-        filters = form.active_filters()
-    page = paginate(
-        request,
-        filter_journaal(entries, filters).order_by("-timestamp", "-pk"),
-        PER_PAGINA,
-    )
+    page = paginate(request, filters.qs.order_by("-timestamp", "-pk"), PER_PAGINA)
     rows = [
         {
             "entry": entry,
@@ -160,10 +135,9 @@ def journaal(request):
         request,
         "audit/journaal.html",
         {
-            "form": form,
+            "filters": filters,
             "page": page,
             "rows": rows,
-            "gefilterd": bool(filters),
             "ketens": ketens,
         },
     )

@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from afspraken.filtersets import AfspraakFilter
 from afspraken.models import Afspraak, Toezegging
 from afspraken.selectors import SPEC_FIELDS
-from cooperatie.models import Cooperatie
 from kern.forms import ServiceModelForm, date_input
+from portalen.filters import PageFilter
 
 # Blank rows offered under the existing toezeggingen (more after saving).
 EXTRA_TOEZEGGINGEN = 3
@@ -122,22 +123,10 @@ ToezeggingFormSet = inlineformset_factory(
 )
 
 
-class AfspraakFilterForm(forms.Form):
-    """The filters above the list of afspraken (GET)."""
+class AfspraakListFilter(PageFilter, AfspraakFilter):
+    """The filters above the list of afspraken: the API's coöperatie and year."""
 
-    cooperatie = forms.ModelChoiceField(
-        label=_("Coöperatie"),
-        required=False,
-        queryset=Cooperatie.objects.none(),
-        empty_label=_("alle coöperaties"),
-    )
-    jaar = forms.IntegerField(
-        label=_("Loopt in jaar"),
-        required=False,
-        min_value=2000,
-        max_value=2100,
-    )
+    label = _("Afspraken filteren")
 
-    def __init__(self, *args, cooperaties, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["cooperatie"].queryset = cooperaties
+    page_fields = ("cooperatie", "jaar")
+    labels = {"cooperatie": _("Coöperatie"), "jaar": _("Loopt in jaar")}

@@ -6,10 +6,16 @@ checked by the service the view calls, whose refusals land on these forms throug
 """
 
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+import django_filters as filters
+
+from cooperatie.filtersets import GebouwFilter, OvereenkomstFilter
 from cooperatie.models import Cooperatie, Gebouw, Overeenkomst
 from kern.forms import ServiceModelForm, date_input
+from portalen.filters import PageFilter, search_input
 
 
 class GebouwForm(ServiceModelForm):
@@ -27,23 +33,16 @@ class GebouwForm(ServiceModelForm):
         }
 
 
-class GebouwFilterForm(forms.Form):
-    """The filters above the list of gebouwen (GET)."""
+class GebouwListFilter(PageFilter, GebouwFilter):
+    """The filters above the list of gebouwen: the API's search and gemeente."""
 
-    q = forms.CharField(
-        label=_("Zoeken"),
-        required=False,
-        help_text=_("Complexnummer, naam, adres of buurtcode."),
-        widget=forms.TextInput(attrs={"type": "search"}),
-    )
-    gemeente = forms.ChoiceField(label=_("Gemeente"), required=False)
+    label = _("Gebouwen filteren")
 
-    def __init__(self, *args, gemeentecodes=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["gemeente"].choices = [
-            ("", _("alle gemeenten")),
-            *[(code, code) for code in gemeentecodes],
-        ]
+    page_fields = ("q", "gemeentecode")
+    params = {"gemeentecode": "gemeente"}
+    labels = {"q": _("Zoeken"), "gemeentecode": _("Gemeente")}
+    help_texts = {"q": _("Complexnummer, naam, adres of buurtcode.")}
+    widgets = {"q": search_input()}
 
 
 class CooperatieForm(ServiceModelForm):
@@ -91,35 +90,31 @@ class OvereenkomstEndForm(forms.Form):
     )
 
 
-class OvereenkomstFilterForm(forms.Form):
-    """The filters above the list of overeenkomsten (GET)."""
+class OvereenkomstListFilter(PageFilter, OvereenkomstFilter):
+    """The filters above the list of overeenkomsten: the API's coöperatie and
+    gebouw, and a status relative to today that only the page offers (running
+    includes those that start later; the API has `lopend_op`, a date)."""
+
+    label = _("Overeenkomsten filteren")
 
     LOPEND = "lopend"
     BEEINDIGD = "beeindigd"
 
-    status = forms.ChoiceField(
+    status = filters.ChoiceFilter(
         label=_("Status"),
-        required=False,
-        choices=[
-            ("", _("alle")),
-            (LOPEND, _("lopend")),
-            (BEEINDIGD, _("beëindigd")),
-        ],
+        choices=[(LOPEND, _("lopend")), (BEEINDIGD, _("beëindigd"))],
+        empty_label=_("alle"),
+        method="filter_status",
     )
-    cooperatie = forms.ModelChoiceField(
-        label=_("Coöperatie"),
-        required=False,
-        queryset=Cooperatie.objects.none(),
-        empty_label=_("alle coöperaties"),
-    )
-    gebouw = forms.ModelChoiceField(
-        label=_("Gebouw"),
-        required=False,
-        queryset=Gebouw.objects.none(),
-        empty_label=_("alle gebouwen"),
-    )
+    method_fields = {"status": ("einddatum",)}
 
-    def __init__(self, *args, gebouwen, cooperaties, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["gebouw"].queryset = gebouwen
-        self.fields["cooperatie"].queryset = cooperaties
+    page_fields = ("status", "cooperatie", "gebouw")
+    labels = {"cooperatie": _("Coöperatie"), "gebouw": _("Gebouw")}
+
+    def filter_status(self, queryset, name, value):
+        vandaag = timezone.localdate()
+        if value == self.LOPEND:
+            return queryset.filter(
+                Q(einddatum__isnull=True) | Q(einddatum__gte=vandaag)
+            )
+        return queryset.filter(einddatum__lt=vandaag)

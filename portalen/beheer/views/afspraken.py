@@ -21,10 +21,11 @@ from afspraken.models import Afspraak, Toetsing
 from cooperatie.models import Cooperatie, Gebouw
 from kern.writes import RowValidationError
 from portalen.beheer.forms.afspraken import (
-    AfspraakFilterForm,
     AfspraakForm,
+    AfspraakListFilter,
     ToezeggingFormSet,
 )
+from portalen.filters import choices_of
 from portalen.ui import apply_errors, beheer_view, get_in_portal, in_portal, paginate
 
 FORMSET_PREFIX = "toezeggingen"
@@ -50,15 +51,18 @@ def _toetsing_url(request, toetsing) -> str | None:
 def afspraak_list(request):
     """The corporatie's afspraken: with which coöperatie, for which years and
     gebouwen, how many toezeggingen, and the years already being assessed."""
-    filters = AfspraakFilterForm(request.GET, cooperaties=_portal_cooperaties(request))
-    afspraken = in_portal(request, Afspraak.objects)
-    if filters.is_valid():
-        if cooperatie := filters.cleaned_data["cooperatie"]:
-            afspraken = afspraken.filter(cooperatie=cooperatie)
-        if (jaar := filters.cleaned_data["jaar"]) is not None:
-            afspraken = afspraken.lopend_in(jaar)
+    filters = AfspraakListFilter(
+        request.GET,
+        in_portal(request, Afspraak.objects),
+        request=request,
+        choices={
+            "cooperatie": choices_of(
+                _portal_cooperaties(request), _("alle coöperaties")
+            )
+        },
+    )
     afspraken = (
-        afspraken.select_related("cooperatie")
+        filters.qs.select_related("cooperatie")
         .annotate(aantal_toezeggingen=Count("toezeggingen"))
         .prefetch_related(
             Prefetch("gebouwen", queryset=Gebouw.objects.order_by("complexnummer")),
@@ -70,15 +74,7 @@ def afspraak_list(request):
     for afspraak in page.object_list:
         for toetsing in afspraak.toetsingen.all():
             toetsing.url = _toetsing_url(request, toetsing)
-    return render(
-        request,
-        "beheer/afspraken.html",
-        {
-            "page": page,
-            "filters": filters,
-            "gefilterd": any(request.GET.get(k) for k in ("cooperatie", "jaar")),
-        },
-    )
+    return render(request, "beheer/afspraken.html", {"page": page, "filters": filters})
 
 
 def _summary(saved: services.AfspraakSaved) -> str:

@@ -18,7 +18,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     Subquery,
     Value,
     When,
@@ -37,13 +36,14 @@ from cooperatie.models import Cooperatie, Gebouw, Lid, Overeenkomst
 from kern.formatting import datum
 from portalen.beheer.forms.cooperaties import (
     CooperatieForm,
-    GebouwFilterForm,
     GebouwForm,
+    GebouwListFilter,
     OvereenkomstEditForm,
     OvereenkomstEndForm,
-    OvereenkomstFilterForm,
     OvereenkomstForm,
+    OvereenkomstListFilter,
 )
+from portalen.filters import choices_of
 from portalen.ui import apply_errors, beheer_view, get_in_portal, in_portal, paginate
 
 
@@ -66,36 +66,25 @@ def gebouw_list(request):
         .values_list("gemeentecode", flat=True)
         .distinct()
     )
-    filters = GebouwFilterForm(request.GET, gemeentecodes=list(gemeentecodes))
-    if filters.is_valid():
-        if q := filters.cleaned_data["q"].strip():
-            gebouwen = gebouwen.filter(
-                Q(complexnummer__icontains=q)
-                | Q(naam__icontains=q)
-                | Q(straat__icontains=q)
-                | Q(postcode__icontains=q)
-                | Q(plaats__icontains=q)
-                | Q(buurtcode__icontains=q)
-            )
-        if gemeente := filters.cleaned_data["gemeente"]:
-            gebouwen = gebouwen.in_gemeente(gemeente)
+    filters = GebouwListFilter(
+        request.GET,
+        gebouwen,
+        request=request,
+        choices={"gemeente": choices_of(gemeentecodes, _("alle gemeenten"))},
+    )
     huidige = (
         Overeenkomst.objects.filter(gebouw=OuterRef("pk"))
         .on(timezone.localdate())
         .order_by("-ingangsdatum")
     )
-    gebouwen = gebouwen.annotate(
+    gebouwen = filters.qs.annotate(
         huidige_cooperatie_id=Subquery(huidige.values("cooperatie_id")[:1]),
         huidige_cooperatie=Subquery(huidige.values("cooperatie__naam")[:1]),
     ).order_by("complexnummer", "pk")
     return render(
         request,
         "beheer/gebouwen.html",
-        {
-            "page": paginate(request, gebouwen),
-            "filters": filters,
-            "gefilterd": any(request.GET.get(k) for k in ("q", "gemeente")),
-        },
+        {"page": paginate(request, gebouwen), "filters": filters},
     )
 
 
@@ -341,42 +330,23 @@ def overeenkomst_list(request):
     """The overeenkomsten on the corporatie's gebouwen, running or ended, by
     coöperatie or gebouw."""
     vandaag = timezone.localdate()
-    filters = OvereenkomstFilterForm(
+    filters = OvereenkomstListFilter(
         request.GET,
-        gebouwen=_portal_gebouwen(request),
-        cooperaties=_portal_cooperaties(request),
+        in_portal(request, Overeenkomst.objects).select_related("gebouw", "cooperatie"),
+        request=request,
+        choices={
+            "gebouw": choices_of(_portal_gebouwen(request), _("alle gebouwen")),
+            "cooperatie": choices_of(
+                _portal_cooperaties(request), _("alle coöperaties")
+            ),
+        },
     )
-    overeenkomsten = in_portal(request, Overeenkomst.objects).select_related(
-        "gebouw", "cooperatie"
-    )
-    if filters.is_valid():
-        status = filters.cleaned_data["status"]
-        if status == OvereenkomstFilterForm.LOPEND:
-            overeenkomsten = overeenkomsten.filter(
-                Q(einddatum__isnull=True) | Q(einddatum__gte=vandaag)
-            )
-        elif status == OvereenkomstFilterForm.BEEINDIGD:
-            overeenkomsten = overeenkomsten.filter(einddatum__lt=vandaag)
-        if cooperatie := filters.cleaned_data["cooperatie"]:
-            overeenkomsten = overeenkomsten.filter(cooperatie=cooperatie)
-        if gebouw := filters.cleaned_data["gebouw"]:
-            overeenkomsten = overeenkomsten.filter(gebouw=gebouw)
-    overeenkomsten = overeenkomsten.order_by(
-        "gebouw__complexnummer", "-ingangsdatum", "pk"
-    )
+    overeenkomsten = filters.qs.order_by("gebouw__complexnummer", "-ingangsdatum", "pk")
     page = paginate(request, overeenkomsten)
     for overeenkomst in page.object_list:
         overeenkomst.status, overeenkomst.status_label = _status(overeenkomst, vandaag)
     return render(
-        request,
-        "beheer/overeenkomsten.html",
-        {
-            "page": page,
-            "filters": filters,
-            "gefilterd": any(
-                request.GET.get(k) for k in ("status", "cooperatie", "gebouw")
-            ),
-        },
+        request, "beheer/overeenkomsten.html", {"page": page, "filters": filters}
     )
 
 

@@ -144,10 +144,9 @@ def dashboard(request):
         request,
         "beheer/dashboard.html",
         {
-            "form": form,
+            "filters": form,
             "page": paginate(request, rijen),
             "tellers": tellers,
-            "gefilterd": any(filters.values()),
             "lopend": lopend,
             "nieuw_url": url_or_none(portal, "afspraak-nieuw")
             or url_or_none(portal, "afspraken"),

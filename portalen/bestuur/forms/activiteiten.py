@@ -14,10 +14,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cooperatie.filtersets import JaarFilter
 from cooperatie.models import Lid
 from kern import formatting
 from ledger.choices import Thema
+from ledger.filtersets import ActiviteitFilter, BoekingFilter
 from ledger.models import Activiteit, Boeking
+from portalen.filters import PageFilter
 
 ALLE_JAREN = "alle"
 
@@ -176,35 +179,61 @@ class ActiviteitForm(forms.Form):
         return {name: self.cleaned_data[name] for name in names}
 
 
-class ActiviteitFilterForm(forms.Form):
-    """The filters above the list of activities (GET)."""
+def _jaar_of(value: str) -> int | None:
+    return None if value == ALLE_JAREN else int(value)
 
-    jaar = forms.ChoiceField(label=_("Jaar"), required=False)
-    thema = forms.ChoiceField(
-        label=_("Thema"),
-        required=False,
-        choices=[("", _("alle thema's")), *Thema.choices],
-    )
 
-    def __init__(self, *args, jaren, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["jaar"].choices = [
-            *[(str(j), str(j)) for j in jaren],
+class _JaarKeuze(PageFilter):
+    """The year above a list of the bestuur: a year, `alle` (every year), or,
+    when the address names none or a bad one, the running year. Offered: the
+    years with rows, the running year and a chosen year (1900–2999)."""
+
+    labels = {"jaar": _("Jaar")}
+
+    def __init__(self, data, queryset, **kwargs):
+        lopend = timezone.localdate().year
+        self.defaults = {"jaar": str(lopend)}
+        jaren = {d.year for d in queryset.dates("datum", "year")} | {lopend}
+        gekozen = (data or {}).get("jaar", "")
+        if gekozen.isascii() and gekozen.isdigit() and 1900 <= int(gekozen) <= 2999:
+            jaren.add(int(gekozen))
+        kwargs.setdefault("choices", {})["jaar"] = [
+            *((str(j), str(j)) for j in sorted(jaren, reverse=True)),
             (ALLE_JAREN, _("alle jaren")),
         ]
+        super().__init__(data, queryset, **kwargs)
+        self.filters["jaar"].extra["coerce"] = _jaar_of
 
 
-class JaarFilterForm(forms.Form):
-    """The year filter above the money book (GET)."""
+class ActiviteitListFilter(_JaarKeuze, ActiviteitFilter):
+    """The filters above the list of activities: the API's year and theme."""
 
-    jaar = forms.ChoiceField(label=_("Jaar"), required=False)
+    label = _("Activiteiten filteren")
 
-    def __init__(self, *args, jaren, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["jaar"].choices = [
-            *[(str(j), str(j)) for j in jaren],
-            (ALLE_JAREN, _("alle jaren")),
+    page_fields = ("jaar", "thema")
+    labels = {**_JaarKeuze.labels, "thema": _("Thema")}
+
+    def __init__(self, data, queryset, **kwargs):
+        kwargs.setdefault("choices", {})["thema"] = [
+            ("", _("alle thema's")),
+            *Thema.choices,
         ]
+        super().__init__(data, queryset, **kwargs)
+
+
+class BoekingListFilter(_JaarKeuze, BoekingFilter):
+    """The year above the money book. Unlike the API's `jaar` (the booking's
+    date), the page shows the bookings that count for the year: a storno in
+    the year of the booking it cancels, as the totals and the toetsing count."""
+
+    label = _("Boekingen filteren")
+
+    jaar = JaarFilter(method="filter_voor_jaar")
+    method_fields = {"jaar": ("datum", "corrigeert")}
+    page_fields = ("jaar",)
+
+    def filter_voor_jaar(self, queryset, name, value):
+        return queryset.voor_jaar(value)
 
 
 class ActiviteitChoiceField(forms.ModelChoiceField):

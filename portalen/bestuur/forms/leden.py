@@ -3,11 +3,16 @@ itself is `cooperatie.forms.LidForm`). They only check the input's shape; the
 services decide and write."""
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+import django_filters as filters
+
+from cooperatie.filtersets import LidFilter
 from cooperatie.importeren import MAX_BYTES
 from kern.forms import date_input
+from portalen.filters import PageFilter, search_input
 
 
 class LidEndForm(forms.Form):
@@ -23,29 +28,43 @@ class LidEndForm(forms.Form):
     )
 
 
-class LedenFilterForm(forms.Form):
-    """Which members the list shows."""
+class LidListFilter(PageFilter, LidFilter):
+    """Which members the list shows: the API's search (as `zoek`) and a status
+    relative to today that only the page offers (current members include those
+    who join or leave later; the API has `actief_op`, a date)."""
+
+    label = _("Leden filteren")
 
     HUIDIG = "huidig"
     VOORMALIG = "voormalig"
     ALLE = "alle"
 
-    status = forms.ChoiceField(
+    status = filters.ChoiceFilter(
         label=_("Leden"),
         choices=[
             (HUIDIG, _("huidige leden")),
             (VOORMALIG, _("oud-leden")),
             (ALLE, _("alle")),
         ],
-        required=False,
+        empty_label=None,
+        method="filter_status",
     )
-    zoek = forms.CharField(
-        label=_("Zoeken"),
-        required=False,
-        max_length=100,
-        widget=forms.TextInput(attrs={"type": "search"}),
-        help_text=_("Naam, e-mail, telefoon of adres."),
-    )
+    method_fields = {"status": ("lid_tot",)}
+
+    page_fields = ("status", "q")
+    params = {"q": "zoek"}
+    labels = {"q": _("Zoeken")}
+    help_texts = {"q": _("Naam, e-mail, telefoon of adres.")}
+    widgets = {"q": search_input()}
+    defaults = {"status": HUIDIG}
+
+    def filter_status(self, queryset, name, value):
+        vandaag = timezone.localdate()
+        if value == self.HUIDIG:
+            return queryset.filter(Q(lid_tot__isnull=True) | Q(lid_tot__gt=vandaag))
+        if value == self.VOORMALIG:
+            return queryset.filter(lid_tot__lte=vandaag)
+        return queryset
 
 
 class ImportForm(forms.Form):

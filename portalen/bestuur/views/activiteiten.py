@@ -18,7 +18,6 @@ from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -31,11 +30,10 @@ from ledger import services
 from ledger.choices import BoekingSoort, Thema
 from ledger.models import Activiteit, Bijlage, Boeking
 from portalen.bestuur.forms.activiteiten import (
-    ALLE_JAREN,
-    ActiviteitFilterForm,
     ActiviteitForm,
+    ActiviteitListFilter,
     BoekingForm,
-    JaarFilterForm,
+    BoekingListFilter,
     StornoForm,
 )
 from portalen.ui import (
@@ -47,30 +45,6 @@ from portalen.ui import (
 )
 
 ZERO = Decimal("0.00")
-
-
-def _jaren(queryset, gekozen: int | None) -> list[int]:
-    """The years to offer in a filter: those with data, this year and the chosen
-    one, newest first."""
-    jaren = {d.year for d in queryset.dates("datum", "year")}
-    jaren.add(timezone.localdate().year)
-    if gekozen is not None:
-        jaren.add(gekozen)
-    return sorted(jaren, reverse=True)
-
-
-def _gekozen_jaar(request) -> int | None:
-    """`?jaar=`: a year, `alle` (None: every year), or else the running year."""
-    waarde = request.GET.get("jaar", "")
-    if waarde == ALLE_JAREN:
-        return None
-    if waarde.isascii() and waarde.isdigit() and 1900 <= int(waarde) <= 2999:
-        return int(waarde)
-    return timezone.localdate().year
-
-
-def _jaar_param(jaar: int | None) -> str:
-    return ALLE_JAREN if jaar is None else str(jaar)
 
 
 def _list_url(request, name: str, jaar: int) -> str:
@@ -89,16 +63,10 @@ def activiteiten(request):
     """The cooperatie's activities of a year (or all years), per theme, with the
     year's totals, so the bestuur sees what it will be measured on; activities in
     a submitted or approved year are marked as locked."""
-    alle = in_portal(request, Activiteit.objects)
-    jaar = _gekozen_jaar(request)
-    thema = request.GET.get("thema", "")
-    if thema not in Thema.values:
-        thema = ""
-    gefilterd = alle
-    if jaar is not None:
-        gefilterd = gefilterd.in_jaar(jaar)
-    if thema:
-        gefilterd = gefilterd.filter(thema=thema)
+    filters = ActiviteitListFilter(
+        request.GET, in_portal(request, Activiteit.objects), request=request
+    )
+    gefilterd = filters.qs
     totalen = gefilterd.aggregate(
         aantal=Count("pk"),
         deelnemers_leden=Coalesce(Sum("deelnemers_leden"), 0),
@@ -113,20 +81,16 @@ def activiteiten(request):
     vergrendeld = _vergrendeld(request, {a.datum.year for a in page})
     for activiteit in page:
         activiteit.vergrendeld = activiteit.datum.year in vergrendeld
-    filter_form = ActiviteitFilterForm(
-        initial={"jaar": _jaar_param(jaar), "thema": thema},
-        jaren=_jaren(alle, jaar),
-    )
+    thema = filters.value("thema")
     return render(
         request,
         "bestuur/activiteiten.html",
         {
             "page": page,
-            "jaar": jaar,
+            "jaar": filters.value("jaar"),
             "thema_label": Thema(thema).label if thema else "",
             "totalen": totalen,
-            "filter_form": filter_form,
-            "gefilterd": bool(request.GET.get("jaar") or request.GET.get("thema")),
+            "filters": filters,
         },
     )
 
@@ -338,10 +302,10 @@ def boekingen(request):
     """The money book of a year: every booking with its storno state, and the
     year's budget, spending and balance counted as the compliance counts them
     (a storno against the year of the booking it cancels)."""
-    alle = in_portal(request, Boeking.objects)
-    jaar = _gekozen_jaar(request)
-    gefilterd = alle if jaar is None else alle.voor_jaar(jaar)
-    rijen = gefilterd.select_related("activiteit", "corrigeert", "storno").order_by(
+    filters = BoekingListFilter(
+        request.GET, in_portal(request, Boeking.objects), request=request
+    )
+    rijen = filters.qs.select_related("activiteit", "corrigeert", "storno").order_by(
         "-datum", "-pk"
     )
     page = paginate(request, rijen)
@@ -365,12 +329,9 @@ def boekingen(request):
         "bestuur/boekingen.html",
         {
             "page": page,
-            "jaar": jaar,
-            "totalen": _boeking_totalen(gefilterd),
-            "filter_form": JaarFilterForm(
-                initial={"jaar": _jaar_param(jaar)}, jaren=_jaren(alle, jaar)
-            ),
-            "gefilterd": bool(request.GET.get("jaar")),
+            "jaar": filters.value("jaar"),
+            "totalen": _boeking_totalen(filters.qs),
+            "filters": filters,
         },
     )
 

@@ -29,7 +29,7 @@ from cooperatie.choices import Doelgroep
 from cooperatie.forms import LidForm
 from cooperatie.models import LedenInzage, Lid
 from kern.formatting import datum
-from portalen.bestuur.forms.leden import ImportForm, LedenFilterForm, LidEndForm
+from portalen.bestuur.forms.leden import ImportForm, LidEndForm, LidListFilter
 from portalen.ui import apply_errors, bestuur_view, get_in_portal, in_portal, paginate
 
 IMPORT_MAX_AGE = 60 * 60
@@ -61,24 +61,15 @@ def leden_index(request):
     (members today, doelgroep share), and the ways in: add, import, export."""
     leden = in_portal(request, Lid.objects)
     today = timezone.localdate()
-    form = LedenFilterForm(request.GET)
-    status, zoek = LedenFilterForm.HUIDIG, ""
-    if form.is_valid():
-        status = form.cleaned_data["status"] or LedenFilterForm.HUIDIG
-        zoek = form.cleaned_data["zoek"].strip()
-    if status == LedenFilterForm.HUIDIG:
-        rows = _current(leden, today)
-    elif status == LedenFilterForm.VOORMALIG:
-        rows = leden.filter(lid_tot__lte=today)
-    else:
-        rows = leden
-    if zoek:
-        rows = rows.filter(
-            Q(naam__icontains=zoek)
-            | Q(email__icontains=zoek)
-            | Q(telefoon__icontains=zoek)
-            | Q(adres__icontains=zoek)
-        )
+    filters = LidListFilter(
+        request.GET,
+        leden,
+        request=request,
+        hidden=privacy.MemberMask.of(request.user).hidden_fields(
+            [request.portal.cooperatie.pk]
+        ),
+    )
+    rows = filters.qs
     page = paginate(request, rows.order_by("naam", "pk"))
     _log_read(request, LedenInzage.Bron.PAGINA, len(page.object_list))
 
@@ -89,11 +80,8 @@ def leden_index(request):
         request,
         "bestuur/leden/lijst.html",
         {
-            "form": form,
+            "filters": filters,
             "page": page,
-            "status": status,
-            "zoek": zoek,
-            "gefilterd": bool(zoek) or status != LedenFilterForm.HUIDIG,
             "today": today,
             "aantal": aantal,
             "aantal_doelgroep": doelgroep,
