@@ -109,7 +109,7 @@ class ServiceView:
 
     def success_message(self, result) -> str:
         """What happened, shown after the redirect; `result` is what the service
-        returned (or, for an action, the object as it was before)."""
+        returned (for an action: the object as it was before)."""
         raise NotImplementedError
 
     def get_success_url(self, result) -> str:
@@ -119,10 +119,8 @@ class ServiceView:
         """Where the back link and the cancel button lead."""
         return self.request.portal.url(self.success_url)
 
-    def succeed(self, result, message: str | None = None):
-        if message is None:
-            message = self.success_message(result)
-        messages.success(self.request, message)
+    def succeed(self, result):
+        messages.success(self.request, self.success_message(result))
         return redirect(self.get_success_url(result))
 
     # The page --------------------------------------------------------------------
@@ -231,9 +229,9 @@ class ServiceActionView(ServiceView):
     POST only, unless a `template_name` is declared: then GET shows that page to
     confirm (and `post_only` is set to False).
 
-    The success message is worded before the service runs, from the object as it
-    was: a deleted object has lost its primary key afterwards. A refusal is shown
-    as error messages on the page `get_refused_url` names."""
+    The success message and URL are made before the service runs, from the
+    object as it was: a deleted object has lost its primary key afterwards. A
+    refusal is shown as error messages on the page `get_refused_url` names."""
 
     post_only = True
 
@@ -241,11 +239,13 @@ class ServiceActionView(ServiceView):
         if self.request.method != "POST":
             return self.render()
         message = self.success_message(self.object)
+        url = self.get_success_url(self.object)
         try:
-            result = self.call_service(**self.service_kwargs())
+            self.call_service(**self.service_kwargs())
         except ValidationError as exc:
             return self.refused(exc)
-        return self.succeed(result, message)
+        messages.success(self.request, message)
+        return redirect(url)
 
     def service_kwargs(self) -> dict:
         return {self.object_name: self.object}
