@@ -3,22 +3,10 @@
 Every write page has the same shape: look the object up within the portal, show a
 form (or a confirmation), call one service with the user as ``actor``, and then
 either say what happened and redirect, or show why the service refused. These
-classes hold that shape once; a page declares what differs::
-
-    class GebouwUpdate(ServiceUpdateView):
-        portal = beheer_view
-        queryset = Gebouw.objects
-        url_kwarg = "gebouw_id"
-        object_name = "gebouw"
-        service = services.gebouw_update
-        form_class = GebouwForm
-        template_name = "beheer/gebouw_form.html"
-        success_url = "gebouwen"
-
-        def success_message(self, gebouw):
-            return _("Gebouw %(gebouw)s is opgeslagen.") % {"gebouw": gebouw}
-
-    gebouw_update = GebouwUpdate.as_view()
+classes hold that shape once; a page declares what differs: the portal, the
+object's lookup (`queryset`, `url_kwarg`), the `service`, the `form_class`, the
+template, where success leads (`success_url`) and what it says
+(`success_message`). ``as_view()`` gives the function for the URL pattern.
 
 What every page gets:
 
@@ -30,7 +18,7 @@ What every page gets:
   without a form, as error messages;
 - POST only for actions (405 otherwise), unless the page has a confirmation step;
 - ``terug_url`` in the context: where the page's back link and cancel button
-  lead (``templates/includes/form_page.html``).
+  lead (``templates/form_page.html``).
 """
 
 from __future__ import annotations

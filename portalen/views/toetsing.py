@@ -478,6 +478,9 @@ class Indienen(_ToetsingAction, ServiceActionView):
     def get_success_url(self, toetsing):
         return f"{self.request.portal.url('start')}?jaar={toetsing.jaar}"
 
+    def get_cancel_url(self):
+        return self.get_success_url(self.object)
+
     def refused(self, exc):
         return self.render(fouten=exc.messages)
 

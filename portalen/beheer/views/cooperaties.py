@@ -108,9 +108,6 @@ class GebouwCreate(ServiceCreateView):
     def success_message(self, gebouw):
         return _("Gebouw %(gebouw)s is toegevoegd.") % {"gebouw": gebouw}
 
-    def get_context_data(self, **context):
-        return super().get_context_data(gebouw=None, **context)
-
 
 class GebouwUpdate(ServiceUpdateView):
     """Edit a gebouw; only the changed fields go to the service (and the journal)."""
@@ -258,9 +255,6 @@ class CooperatieCreate(ServiceCreateView):
 
     def success_message(self, cooperatie):
         return _("Coöperatie %(naam)s is aangemeld.") % {"naam": cooperatie}
-
-    def get_context_data(self, **context):
-        return super().get_context_data(cooperatie=None, **context)
 
 
 class CooperatieUpdate(ServiceUpdateView):

@@ -128,9 +128,6 @@ class LidCreate(ServiceCreateView):
     def success_message(self, lid):
         return _("%(naam)s is als lid toegevoegd.") % {"naam": lid.naam}
 
-    def get_context_data(self, **context):
-        return super().get_context_data(lid=None, **context)
-
 
 class _LidPage:
     portal = bestuur_view
