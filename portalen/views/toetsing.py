@@ -326,8 +326,9 @@ class _ToetsingAction:
     url_kwarg = "toetsing_id"
     object_name = "toetsing"
 
-    def get_success_url(self, toetsing):
-        return self.request.portal.url("toetsing", toetsing.pk)
+    def get_success_url(self, result):
+        # Back to the toetsing page, whatever the service returned.
+        return self.request.portal.url("toetsing", self.object.pk)
 
     def get_cancel_url(self):
         return self.get_success_url(self.object)
