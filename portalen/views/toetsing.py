@@ -17,11 +17,8 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import NoReverseMatch, path
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -38,8 +35,8 @@ from kern.formatting import getal
 from kern.models import AuditEntry
 from ledger.models import Activiteit, Boeking
 from portalen.forms.toetsing import BeoordelenForm, TerugsturenForm
+from portalen.generiek import ServiceActionView, ServiceFormView
 from portalen.ui import (
-    apply_errors,
     audit_view,
     beheer_view,
     bestuur_view,
@@ -322,101 +319,98 @@ def toetsing_detail(request, toetsing_id: int):
     return _render_toetsing(request, _toetsing(request, toetsing_id))
 
 
-@beheer_view
-def terugsturen(request, toetsing_id: int):
+class _ToetsingAction:
+    queryset = Toetsing.objects.select_related(
+        "afspraak__cooperatie", "afspraak__corporatie"
+    )
+    url_kwarg = "toetsing_id"
+    object_name = "toetsing"
+
+    def get_success_url(self, result):
+        # Back to the toetsing page, whatever the service returned.
+        return self.request.portal.url("toetsing", self.object.pk)
+
+    def get_cancel_url(self):
+        return self.get_success_url(self.object)
+
+
+class Terugsturen(_ToetsingAction, ServiceFormView):
     """Return a submitted year to the bestuur, with a required reason, so the board
     can correct it. GET shows the form; POST calls `toetsing_terugsturen`."""
-    toetsing = _toetsing(request, toetsing_id)
-    form = TerugsturenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.toetsing_terugsturen(
-                toetsing=toetsing, reden=form.cleaned_data["reden"], actor=request.user
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _(
-                    "De toetsing %(jaar)s van %(cooperatie)s is teruggestuurd naar "
-                    "het bestuur."
-                )
-                % {"jaar": toetsing.jaar, "cooperatie": toetsing.afspraak.cooperatie},
-            )
-            return redirect(request.portal.url("toetsing", toetsing.pk))
-    return render(
-        request,
-        "portalen/toetsing_terugsturen.html",
-        {
-            "toetsing": toetsing,
-            "form": form,
-            "kan_terugsturen": _mag(toetsing, "terugsturen"),
-        },
-    )
+
+    portal = beheer_view
+    service = services.toetsing_terugsturen
+    form_class = TerugsturenForm
+    template_name = "portalen/toetsing_terugsturen.html"
+
+    def success_message(self, toetsing):
+        return _(
+            "De toetsing %(jaar)s van %(cooperatie)s is teruggestuurd naar het bestuur."
+        ) % {"jaar": self.object.jaar, "cooperatie": self.object.afspraak.cooperatie}
+
+    def get_context_data(self, **context):
+        return super().get_context_data(
+            kan_terugsturen=_mag(self.object, "terugsturen"), **context
+        )
 
 
-@beheer_view
-def vaststellen(request, toetsing_id: int):
+class Vaststellen(_ToetsingAction, ServiceActionView):
     """Approve a submitted year: the report is sealed and the year never reopens.
     A refusal (e.g. an unassessed kwalitatief toezegging) is shown as a message.
-    POST only (after the lookup, so another tenant's id is 404 for any method)."""
-    toetsing = _toetsing(request, toetsing_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    try:
-        toetsing = services.toetsing_vaststellen(toetsing=toetsing, actor=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(
-                request, _("Vaststellen kan nog niet: %(reden)s") % {"reden": message}
-            )
-    else:
-        messages.success(
-            request,
-            _(
-                "De toetsing %(jaar)s van %(cooperatie)s is vastgesteld; het "
-                "nalevingsrapport is verzegeld."
-            )
-            % {"jaar": toetsing.jaar, "cooperatie": toetsing.afspraak.cooperatie},
-        )
-    return redirect(request.portal.url("toetsing", toetsing.pk))
+    POST only."""
+
+    portal = beheer_view
+    service = services.toetsing_vaststellen
+
+    def success_message(self, toetsing):
+        return _(
+            "De toetsing %(jaar)s van %(cooperatie)s is vastgesteld; het "
+            "nalevingsrapport is verzegeld."
+        ) % {"jaar": toetsing.jaar, "cooperatie": toetsing.afspraak.cooperatie}
+
+    def refusal_messages(self, exc):
+        return [
+            _("Vaststellen kan nog niet: %(reden)s") % {"reden": message}
+            for message in exc.messages
+        ]
 
 
-@beheer_view
-def beoordelen(request, toetsing_id: int, toezegging_id: int):
+class Beoordelen(_ToetsingAction, ServiceFormView):
     """Assess one kwalitatief toezegging of the toetsing (oordeel and required
     toelichting). On bad input the toetsing page shows the errors at that clause.
     POST only (after the lookups)."""
-    toetsing = _toetsing(request, toetsing_id)
-    toezegging = get_in_portal(
-        request, Toezegging.objects, pk=toezegging_id, afspraak_id=toetsing.afspraak_id
-    )
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    form = BeoordelenForm(request.POST, prefix=f"t{toezegging.pk}")
-    if form.is_valid():
-        try:
-            services.toetsing_beoordelen(
-                toetsing=toetsing,
-                toezegging=toezegging,
-                oordeel=form.cleaned_data["oordeel"],
-                toelichting=form.cleaned_data["toelichting"],
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("“%(toezegging)s” is beoordeeld als %(oordeel)s.")
-                % {
-                    "toezegging": toezegging,
-                    "oordeel": Verdict(form.cleaned_data["oordeel"]).label,
-                },
-            )
-            return redirect(request.portal.url("toetsing", toetsing.pk))
-    return _render_toetsing(request, toetsing, beoordeel_forms={toezegging.pk: form})
+
+    portal = beheer_view
+    service = services.toetsing_beoordelen
+    form_class = BeoordelenForm
+    post_only = True
+
+    def get_object(self):
+        toetsing = super().get_object()
+        self.toezegging = get_in_portal(
+            self.request,
+            Toezegging.objects,
+            pk=self.kwargs["toezegging_id"],
+            afspraak_id=toetsing.afspraak_id,
+        )
+        return toetsing
+
+    def get_form_kwargs(self):
+        return {"prefix": f"t{self.toezegging.pk}"}
+
+    def service_kwargs(self, form):
+        return {**super().service_kwargs(form), "toezegging": self.toezegging}
+
+    def success_message(self, beoordeling):
+        return _("“%(toezegging)s” is beoordeeld als %(oordeel)s.") % {
+            "toezegging": self.toezegging,
+            "oordeel": Verdict(beoordeling.oordeel).label,
+        }
+
+    def render(self, form):
+        return _render_toetsing(
+            self.request, self.object, beoordeel_forms={self.toezegging.pk: form}
+        )
 
 
 # Indienen (bestuur) ------------------------------------------------------------------
@@ -466,31 +460,41 @@ def _indienen_context(request, toetsing: Toetsing) -> dict:
     }
 
 
-@bestuur_view
-def indienen(request, toetsing_id: int):
+class Indienen(_ToetsingAction, ServiceActionView):
     """Submit the year. GET: a confirmation page that says exactly what will be
     locked; POST: `toetsing_indienen`, then back to the year overview."""
-    toetsing = _toetsing(request, toetsing_id)
-    fouten: list[str] = []
-    if request.method == "POST":
-        try:
-            services.toetsing_indienen(toetsing=toetsing, actor=request.user)
-        except ValidationError as exc:
-            fouten = exc.messages
-        else:
-            messages.success(
-                request,
-                _(
-                    "Het jaar %(jaar)s is ingediend bij %(corporatie)s. De "
-                    "activiteiten, boekingen en het ledental van dat jaar liggen "
-                    "nu vast."
-                )
-                % {"jaar": toetsing.jaar, "corporatie": toetsing.afspraak.corporatie},
-            )
-            return redirect(f"{request.portal.url('start')}?jaar={toetsing.jaar}")
-    context = _indienen_context(request, toetsing)
-    context["fouten"] = fouten
-    return render(request, "portalen/indienen.html", context)
+
+    portal = bestuur_view
+    service = services.toetsing_indienen
+    template_name = "portalen/indienen.html"
+    post_only = False
+
+    def success_message(self, toetsing):
+        return _(
+            "Het jaar %(jaar)s is ingediend bij %(corporatie)s. De "
+            "activiteiten, boekingen en het ledental van dat jaar liggen "
+            "nu vast."
+        ) % {"jaar": toetsing.jaar, "corporatie": toetsing.afspraak.corporatie}
+
+    def get_success_url(self, toetsing):
+        return f"{self.request.portal.url('start')}?jaar={toetsing.jaar}"
+
+    def get_cancel_url(self):
+        return self.get_success_url(self.object)
+
+    def refused(self, exc):
+        return self.render(fouten=exc.messages)
+
+    def get_context_data(self, **context):
+        context.setdefault("fouten", [])
+        context.update(_indienen_context(self.request, self.object))
+        return super().get_context_data(**context)
+
+
+terugsturen = Terugsturen.as_view()
+vaststellen = Vaststellen.as_view()
+beoordelen = Beoordelen.as_view()
+indienen = Indienen.as_view()
 
 
 _PAD = "toetsingen/<int:toetsing_id>/"

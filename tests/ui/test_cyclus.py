@@ -465,6 +465,9 @@ def test_beoordelen_then_vaststellen_seals_the_year(client, world, ongetoetst):
     )
 
     assert "is beoordeeld als deels nagekomen" in html(response)
+    assert response.redirect_chain == [
+        (beheer_url(a, "beheer-toetsing", a.toetsing.pk), 302)
+    ]
     assert ongetoetst.beoordelingen.get().oordeel == Verdict.DEELS
     assert AuditEntry.objects.order_by("-pk").first().action == "toetsing_beoordelen"
 

@@ -10,8 +10,6 @@ another tenant's id answers 404 whatever the method, like every other page.
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
     Count,
@@ -23,8 +21,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
-from django.http import HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,14 +41,13 @@ from portalen.beheer.forms.cooperaties import (
     OvereenkomstListFilter,
 )
 from portalen.filters import choices_of
-from portalen.ui import apply_errors, beheer_view, get_in_portal, in_portal, paginate
-
-
-def _fresh(obj):
-    """The object read anew, to hand to a service: a service sets the new values
-    on what it gets, and a refused write must not show up on the page."""
-    return type(obj).objects.get(pk=obj.pk)
-
+from portalen.generiek import (
+    ServiceActionView,
+    ServiceCreateView,
+    ServiceFormView,
+    ServiceUpdateView,
+)
+from portalen.ui import beheer_view, in_portal, paginate
 
 # Gebouwen -----------------------------------------------------------------------
 
@@ -88,73 +84,61 @@ def gebouw_list(request):
     )
 
 
-@beheer_view
-def gebouw_create(request):
+class GebouwCreate(ServiceCreateView):
     """Register a gebouw of the corporatie (complexnummer unique per corporatie)."""
-    form = GebouwForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            gebouw = services.gebouw_create(
-                corporatie=request.portal.corporatie,
-                actor=request.user,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Gebouw %(gebouw)s is toegevoegd.") % {"gebouw": gebouw}
-            )
-            return redirect(request.portal.url("gebouwen"))
-    return render(request, "beheer/gebouw_form.html", {"form": form, "gebouw": None})
+
+    portal = beheer_view
+    service = services.gebouw_create
+    organisatie_kwarg = "corporatie"
+    form_class = GebouwForm
+    template_name = "beheer/gebouw_form.html"
+    success_url = "gebouwen"
+
+    def success_message(self, gebouw):
+        return _("Gebouw %(gebouw)s is toegevoegd.") % {"gebouw": gebouw}
 
 
-@beheer_view
-def gebouw_update(request, gebouw_id: int):
+class GebouwUpdate(ServiceUpdateView):
     """Edit a gebouw; only the changed fields go to the service (and the journal)."""
-    gebouw = get_in_portal(request, Gebouw.objects, pk=gebouw_id)
-    form = GebouwForm(request.POST or None, instance=gebouw)
-    if request.method == "POST" and form.is_valid():
-        changed = form.changed_values()
-        if not changed:
-            messages.info(request, _("Er was niets gewijzigd."))
-            return redirect(request.portal.url("gebouwen"))
-        try:
-            gebouw = services.gebouw_update(
-                gebouw=_fresh(gebouw), actor=request.user, **changed
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Gebouw %(gebouw)s is opgeslagen.") % {"gebouw": gebouw}
-            )
-            return redirect(request.portal.url("gebouwen"))
-    overeenkomsten = gebouw.overeenkomsten.select_related("cooperatie").order_by(
-        "-ingangsdatum"
-    )
-    return render(
-        request,
-        "beheer/gebouw_form.html",
-        {"form": form, "gebouw": gebouw, "overeenkomsten": overeenkomsten},
-    )
+
+    portal = beheer_view
+    queryset = Gebouw.objects
+    url_kwarg = "gebouw_id"
+    object_name = "gebouw"
+    service = services.gebouw_update
+    form_class = GebouwForm
+    template_name = "beheer/gebouw_form.html"
+    success_url = "gebouwen"
+
+    def success_message(self, gebouw):
+        return _("Gebouw %(gebouw)s is opgeslagen.") % {"gebouw": gebouw}
+
+    def get_context_data(self, **context):
+        overeenkomsten = self.object.overeenkomsten.select_related(
+            "cooperatie"
+        ).order_by("-ingangsdatum")
+        return super().get_context_data(overeenkomsten=overeenkomsten, **context)
 
 
-@beheer_view
-def gebouw_delete(request, gebouw_id: int):
+class GebouwDelete(ServiceActionView):
     """Remove a gebouw registered by mistake (POST only); the service keeps
     gebouwen that overeenkomsten or afspraken refer to, and says so."""
-    gebouw = get_in_portal(request, Gebouw.objects, pk=gebouw_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    naam = str(gebouw)
-    try:
-        services.gebouw_delete(gebouw=gebouw, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect(request.portal.url("gebouw-bewerken", gebouw_id))
-    messages.success(request, _("Gebouw %(gebouw)s is verwijderd.") % {"gebouw": naam})
-    return redirect(request.portal.url("gebouwen"))
+
+    portal = beheer_view
+    queryset = Gebouw.objects
+    url_kwarg = "gebouw_id"
+    object_name = "gebouw"
+    service = services.gebouw_delete
+    success_url = "gebouwen"
+
+    def success_message(self, gebouw):
+        return _("Gebouw %(gebouw)s is verwijderd.") % {"gebouw": gebouw}
+
+    def refusal_messages(self, exc):
+        return [" ".join(exc.messages)]
+
+    def get_refused_url(self):
+        return self.request.portal.url("gebouw-bewerken", self.object.pk)
 
 
 # Coöperaties --------------------------------------------------------------------
@@ -247,63 +231,42 @@ def cooperatie_list(request):
     return render(request, "beheer/cooperaties.html", {"page": page})
 
 
-@beheer_view
-def cooperatie_create(request):
+class CooperatieCreate(ServiceCreateView):
     """Register a coöperatie for this corporatie, so it can be linked in an
     overeenkomst or afspraak before either exists."""
-    form = CooperatieForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            cooperatie = services.cooperatie_create(
-                aangemeld_door=request.portal.corporatie,
-                actor=request.user,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Coöperatie %(naam)s is aangemeld.") % {"naam": cooperatie},
-            )
-            return redirect(request.portal.url("cooperaties"))
-    return render(
-        request,
-        "beheer/cooperatie_form.html",
-        {"form": form, "cooperatie": None},
-    )
+
+    portal = beheer_view
+    service = services.cooperatie_create
+    organisatie_kwarg = "aangemeld_door"
+    form_class = CooperatieForm
+    template_name = "beheer/cooperatie_form.html"
+    success_url = "cooperaties"
+
+    def success_message(self, cooperatie):
+        return _("Coöperatie %(naam)s is aangemeld.") % {"naam": cooperatie}
 
 
-@beheer_view
-def cooperatie_update(request, coop_id: int):
+class CooperatieUpdate(ServiceUpdateView):
     """Edit a coöperatie's registration details; shows its board (names and
     functions) for reference."""
-    cooperatie = get_in_portal(
-        request, _met_bestuur(Cooperatie.objects.all()), pk=coop_id
-    )
-    form = CooperatieForm(request.POST or None, instance=cooperatie)
-    if request.method == "POST" and form.is_valid():
-        changed = form.changed_values()
-        if not changed:
-            messages.info(request, _("Er was niets gewijzigd."))
-            return redirect(request.portal.url("cooperaties"))
-        try:
-            saved = services.cooperatie_update(
-                cooperatie=_fresh(cooperatie), actor=request.user, **changed
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Coöperatie %(naam)s is opgeslagen.") % {"naam": saved}
-            )
-            return redirect(request.portal.url("cooperaties"))
-    _bestuursleden(request, [cooperatie])
-    return render(
-        request,
-        "beheer/cooperatie_form.html",
-        {"form": form, "cooperatie": cooperatie},
-    )
+
+    portal = beheer_view
+    url_kwarg = "coop_id"
+    object_name = "cooperatie"
+    service = services.cooperatie_update
+    form_class = CooperatieForm
+    template_name = "beheer/cooperatie_form.html"
+    success_url = "cooperaties"
+
+    def get_queryset(self):
+        return _met_bestuur(Cooperatie.objects.all())
+
+    def success_message(self, cooperatie):
+        return _("Coöperatie %(naam)s is opgeslagen.") % {"naam": cooperatie}
+
+    def get_context_data(self, **context):
+        _bestuursleden(self.request, [self.object])
+        return super().get_context_data(**context)
 
 
 # Overeenkomsten -----------------------------------------------------------------
@@ -350,110 +313,93 @@ def overeenkomst_list(request):
     )
 
 
-@beheer_view
-def overeenkomst_create(request):
+class OvereenkomstCreate(ServiceCreateView):
     """Let a gebouw of the corporatie to a coöperatie in its scope; the service
     refuses periods that overlap another overeenkomst of the gebouw."""
-    form = OvereenkomstForm(
-        request.POST or None,
-        initial={
-            k: request.GET[k] for k in ("gebouw", "cooperatie") if k in request.GET
-        },
-        gebouwen=_portal_gebouwen(request),
-        cooperaties=_portal_cooperaties(request),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            overeenkomst = services.overeenkomst_create(
-                actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("De overeenkomst voor %(gebouw)s met %(cooperatie)s is vastgelegd.")
-                % {
-                    "gebouw": overeenkomst.gebouw,
-                    "cooperatie": overeenkomst.cooperatie,
-                },
-            )
-            return redirect(request.portal.url("overeenkomsten"))
-    return render(request, "beheer/overeenkomst_form.html", {"form": form})
+
+    portal = beheer_view
+    service = services.overeenkomst_create
+    form_class = OvereenkomstForm
+    template_name = "beheer/overeenkomst_form.html"
+    success_url = "overeenkomsten"
+
+    def get_form_kwargs(self):
+        request = self.request
+        return {
+            "initial": {
+                k: request.GET[k] for k in ("gebouw", "cooperatie") if k in request.GET
+            },
+            "gebouwen": _portal_gebouwen(request),
+            "cooperaties": _portal_cooperaties(request),
+        }
+
+    def success_message(self, overeenkomst):
+        return _(
+            "De overeenkomst voor %(gebouw)s met %(cooperatie)s is vastgelegd."
+        ) % {"gebouw": overeenkomst.gebouw, "cooperatie": overeenkomst.cooperatie}
 
 
 # The end form shares the page with the edit form: its own field ids.
 END_PREFIX = "einde"
 
 
-def _overeenkomst_page(request, overeenkomst, form, end_form):
-    return render(
-        request,
-        "beheer/overeenkomst_bewerken.html",
-        {"overeenkomst": overeenkomst, "form": form, "end_form": end_form},
-    )
+class _OvereenkomstPage:
+    """The overeenkomst's page: the edit form and the end form."""
+
+    portal = beheer_view
+    queryset = Overeenkomst.objects.select_related("gebouw", "cooperatie")
+    url_kwarg = "overeenkomst_id"
+    object_name = "overeenkomst"
+    template_name = "beheer/overeenkomst_bewerken.html"
+    success_url = "overeenkomsten"
 
 
-def _get_overeenkomst(request, overeenkomst_id: int) -> Overeenkomst:
-    return get_in_portal(
-        request,
-        Overeenkomst.objects.select_related("gebouw", "cooperatie"),
-        pk=overeenkomst_id,
-    )
-
-
-@beheer_view
-def overeenkomst_update(request, overeenkomst_id: int):
+class OvereenkomstUpdate(_OvereenkomstPage, ServiceUpdateView):
     """Correct an overeenkomst's soort, period or number of homes; gebouw and
     coöperatie stay (a different party is a new overeenkomst)."""
-    overeenkomst = _get_overeenkomst(request, overeenkomst_id)
-    form = OvereenkomstEditForm(request.POST or None, instance=overeenkomst)
-    if request.method == "POST" and form.is_valid():
-        changed = form.changed_values()
-        if not changed:
-            messages.info(request, _("Er was niets gewijzigd."))
-            return redirect(request.portal.url("overeenkomsten"))
-        try:
-            services.overeenkomst_update(
-                overeenkomst=_fresh(overeenkomst), actor=request.user, **changed
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("De overeenkomst is opgeslagen."))
-            return redirect(request.portal.url("overeenkomsten"))
-    return _overeenkomst_page(
-        request, overeenkomst, form, OvereenkomstEndForm(prefix=END_PREFIX)
-    )
+
+    service = services.overeenkomst_update
+    form_class = OvereenkomstEditForm
+
+    def success_message(self, overeenkomst):
+        return _("De overeenkomst is opgeslagen.")
+
+    def get_context_data(self, **context):
+        context.setdefault("end_form", OvereenkomstEndForm(prefix=END_PREFIX))
+        return super().get_context_data(**context)
 
 
-@beheer_view
-def overeenkomst_end(request, overeenkomst_id: int):
+class OvereenkomstEnd(_OvereenkomstPage, ServiceFormView):
     """End a running overeenkomst on a date, its last day (POST only; the form
     is on the overeenkomst's page)."""
-    overeenkomst = _get_overeenkomst(request, overeenkomst_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    end_form = OvereenkomstEndForm(request.POST, prefix=END_PREFIX)
-    if end_form.is_valid():
-        einddatum = end_form.cleaned_data["einddatum"]
-        try:
-            services.overeenkomst_end(
-                overeenkomst=_fresh(overeenkomst),
-                einddatum=einddatum,
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            apply_errors(end_form, exc)
-        else:
-            messages.success(
-                request,
-                _("De overeenkomst voor %(gebouw)s eindigt op %(datum)s.")
-                % {"gebouw": overeenkomst.gebouw, "datum": datum(einddatum, "lang")},
-            )
-            return redirect(request.portal.url("overeenkomsten"))
-    form = OvereenkomstEditForm(instance=overeenkomst)
-    return _overeenkomst_page(request, overeenkomst, form, end_form)
+
+    service = services.overeenkomst_end
+    form_class = OvereenkomstEndForm
+    post_only = True
+
+    def get_form_kwargs(self):
+        return {"prefix": END_PREFIX}
+
+    def success_message(self, overeenkomst):
+        return _("De overeenkomst voor %(gebouw)s eindigt op %(datum)s.") % {
+            "gebouw": self.object.gebouw,
+            "datum": datum(overeenkomst.einddatum, "lang"),
+        }
+
+    def render(self, form):
+        return super().render(
+            form=OvereenkomstEditForm(instance=self.object), end_form=form
+        )
+
+
+gebouw_create = GebouwCreate.as_view()
+gebouw_update = GebouwUpdate.as_view()
+gebouw_delete = GebouwDelete.as_view()
+cooperatie_create = CooperatieCreate.as_view()
+cooperatie_update = CooperatieUpdate.as_view()
+overeenkomst_create = OvereenkomstCreate.as_view()
+overeenkomst_update = OvereenkomstUpdate.as_view()
+overeenkomst_end = OvereenkomstEnd.as_view()
 
 
 urlpatterns = [

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -35,6 +35,11 @@ from portalen.bestuur.forms.activiteiten import (
     BoekingForm,
     BoekingListFilter,
     StornoForm,
+)
+from portalen.generiek import (
+    ServiceActionView,
+    ServiceCreateView,
+    ServiceFormView,
 )
 from portalen.ui import (
     apply_errors,
@@ -201,48 +206,41 @@ def activiteit_bewerken(request, activiteit_id: int):
     )
 
 
-@bestuur_view
-def activiteit_verwijderen(request, activiteit_id: int):
-    """Remove an activity (POST only; the object is looked up first, so another
-    tenant's id answers 404 whatever the method). The service refuses while
-    evidence or bookings are attached, or when its year is locked; its reason is
-    shown."""
-    activiteit = get_in_portal(request, Activiteit.objects, pk=activiteit_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    titel, jaar = activiteit.titel, activiteit.datum.year
-    try:
-        services.activiteit_delete(activiteit=activiteit, actor=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return redirect(request.portal.url("activiteit-bewerken", activiteit_id))
-    messages.success(
-        request, _("Activiteit “%(titel)s” is verwijderd.") % {"titel": titel}
-    )
-    return redirect(_list_url(request, "activiteiten", jaar))
+class ActiviteitVerwijderen(ServiceActionView):
+    """Remove an activity (POST only). The service refuses while evidence or
+    bookings are attached, or when its year is locked; its reason is shown."""
+
+    portal = bestuur_view
+    queryset = Activiteit.objects
+    url_kwarg = "activiteit_id"
+    object_name = "activiteit"
+    service = services.activiteit_delete
+
+    def success_message(self, activiteit):
+        return _("Activiteit “%(titel)s” is verwijderd.") % {"titel": activiteit.titel}
+
+    def get_success_url(self, activiteit):
+        return _list_url(self.request, "activiteiten", activiteit.datum.year)
+
+    def get_refused_url(self):
+        return self.request.portal.url("activiteit-bewerken", self.object.pk)
 
 
-@bestuur_view
-def bijlage_verwijderen(request, bijlage_id: int):
-    """Remove one evidence file of an activity (POST only, after the lookup),
-    journalled by the service."""
-    bijlage = get_in_portal(
-        request, Bijlage.objects.select_related("activiteit"), pk=bijlage_id
-    )
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    activiteit_id, naam = bijlage.activiteit_id, str(bijlage)
-    try:
-        services.bijlage_delete(bijlage=bijlage, actor=request.user)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(
-            request, _("Bewijsstuk “%(naam)s” is verwijderd.") % {"naam": naam}
-        )
-    return redirect(request.portal.url("activiteit-bewerken", activiteit_id))
+class BijlageVerwijderen(ServiceActionView):
+    """Remove one evidence file of an activity (POST only), journalled by the
+    service."""
+
+    portal = bestuur_view
+    queryset = Bijlage.objects.select_related("activiteit")
+    url_kwarg = "bijlage_id"
+    object_name = "bijlage"
+    service = services.bijlage_delete
+
+    def success_message(self, bijlage):
+        return _("Bewijsstuk “%(naam)s” is verwijderd.") % {"naam": bijlage}
+
+    def get_success_url(self, bijlage):
+        return self.request.portal.url("activiteit-bewerken", bijlage.activiteit_id)
 
 
 @bestuur_view
@@ -344,35 +342,31 @@ def _storno_of(boeking: Boeking) -> Boeking | None:
         return None
 
 
-@bestuur_view
-def boeking_nieuw(request):
+class BoekingNieuw(ServiceCreateView):
     """A new booking (budget received or money spent), optionally for one of the
     cooperatie's activities."""
-    activiteiten = in_portal(request, Activiteit.objects)
-    form = BoekingForm(
-        request.POST if request.method == "POST" else None,
-        activiteiten=activiteiten,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            boeking = services.boeking_create(
-                cooperatie=request.portal.cooperatie,
-                actor=request.user,
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Boeking van %(bedrag)s (%(soort)s) is vastgelegd.")
-                % {
-                    "bedrag": bedrag(boeking.bedrag),
-                    "soort": boeking.get_soort_display(),
-                },
-            )
-            return redirect(_list_url(request, "boekingen", boeking.datum.year))
-    return render(request, "bestuur/boeking_form.html", {"form": form})
+
+    portal = bestuur_view
+    service = services.boeking_create
+    organisatie_kwarg = "cooperatie"
+    form_class = BoekingForm
+    template_name = "bestuur/boeking_form.html"
+    success_url = "boekingen"
+
+    def get_form_kwargs(self):
+        return {"activiteiten": in_portal(self.request, Activiteit.objects)}
+
+    def success_message(self, boeking):
+        return _("Boeking van %(bedrag)s (%(soort)s) is vastgelegd.") % {
+            "bedrag": bedrag(boeking.bedrag),
+            "soort": boeking.get_soort_display(),
+        }
+
+    def get_success_url(self, boeking):
+        return _list_url(self.request, "boekingen", boeking.datum.year)
+
+    def get_cancel_url(self):
+        return self.request.portal.url("boekingen")
 
 
 def _storno_errors(exc: ValidationError) -> ValidationError:
@@ -385,60 +379,57 @@ def _storno_errors(exc: ValidationError) -> ValidationError:
     return exc
 
 
-@bestuur_view
-def boeking_storno(request, boeking_id: int):
+class BoekingStorno(ServiceFormView):
     """Cancel a booking with a storno. Bookings are never edited: a mistake is
     fixed by a storno plus a new booking. GET explains this and asks to confirm;
     POST books the storno."""
-    boeking = get_in_portal(
-        request,
-        Boeking.objects.select_related("activiteit", "corrigeert", "storno"),
-        pk=boeking_id,
-    )
-    if request.method == "POST":
-        form = StornoForm(request.POST)
-        if form.is_valid():
-            try:
-                storno = services.boeking_storno(
-                    boeking=boeking,
-                    actor=request.user,
-                    datum=form.cleaned_data["datum"],
-                    omschrijving=form.cleaned_data["omschrijving"],
-                )
-            except ValidationError as exc:
-                apply_errors(form, _storno_errors(exc))
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Boeking van %(bedrag)s op %(datum)s is gestorneerd. "
-                        "Leg zo nodig een nieuwe, juiste boeking vast."
-                    )
-                    % {
-                        "bedrag": bedrag(boeking.bedrag),
-                        "datum": datum(boeking.datum, "compact"),
-                    },
-                )
-                return redirect(
-                    _list_url(request, "boekingen", storno.corrigeert.datum.year)
-                )
-    else:
-        form = StornoForm()
-    gestorneerd = _storno_of(boeking)
-    vergrendeld = boeking.datum.year in _vergrendeld(request, [boeking.datum.year])
-    return render(
-        request,
-        "bestuur/boeking_storno.html",
-        {
-            "form": form,
-            "boeking": boeking,
-            "gestorneerd": gestorneerd,
-            "vergrendeld": vergrendeld,
-            "kan_storneren": not boeking.is_storno
+
+    portal = bestuur_view
+    queryset = Boeking.objects.select_related("activiteit", "corrigeert", "storno")
+    url_kwarg = "boeking_id"
+    object_name = "boeking"
+    service = services.boeking_storno
+    form_class = StornoForm
+    template_name = "bestuur/boeking_storno.html"
+
+    def form_errors(self, exc):
+        return _storno_errors(exc)
+
+    def success_message(self, storno):
+        boeking = self.object
+        return _(
+            "Boeking van %(bedrag)s op %(datum)s is gestorneerd. "
+            "Leg zo nodig een nieuwe, juiste boeking vast."
+        ) % {
+            "bedrag": bedrag(boeking.bedrag),
+            "datum": datum(boeking.datum, "compact"),
+        }
+
+    def get_success_url(self, storno):
+        return _list_url(self.request, "boekingen", storno.corrigeert.datum.year)
+
+    def get_cancel_url(self):
+        return _list_url(self.request, "boekingen", self.object.datum.year)
+
+    def get_context_data(self, **context):
+        boeking = self.object
+        gestorneerd = _storno_of(boeking)
+        jaar = boeking.datum.year
+        vergrendeld = jaar in _vergrendeld(self.request, [jaar])
+        return super().get_context_data(
+            gestorneerd=gestorneerd,
+            vergrendeld=vergrendeld,
+            kan_storneren=not boeking.is_storno
             and gestorneerd is None
             and not vergrendeld,
-        },
-    )
+            **context,
+        )
+
+
+activiteit_verwijderen = ActiviteitVerwijderen.as_view()
+bijlage_verwijderen = BijlageVerwijderen.as_view()
+boeking_nieuw = BoekingNieuw.as_view()
+boeking_storno = BoekingStorno.as_view()
 
 
 urlpatterns = [

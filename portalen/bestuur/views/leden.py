@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +22,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cooperatie import importeren, privacy, services
 from cooperatie.choices import Doelgroep
@@ -30,7 +30,13 @@ from cooperatie.forms import LidForm
 from cooperatie.models import LedenInzage, Lid
 from kern.formatting import datum
 from portalen.bestuur.forms.leden import ImportForm, LidEndForm, LidListFilter
-from portalen.ui import apply_errors, bestuur_view, get_in_portal, in_portal, paginate
+from portalen.generiek import (
+    ServiceActionView,
+    ServiceCreateView,
+    ServiceFormView,
+    ServiceUpdateView,
+)
+from portalen.ui import bestuur_view, get_in_portal, in_portal, paginate
 
 IMPORT_MAX_AGE = 60 * 60
 """Seconds a preview can be confirmed; after that the file is uploaded again."""
@@ -94,101 +100,74 @@ def leden_index(request):
     )
 
 
-@bestuur_view
-def lid_create_page(request):
+class LidCreate(ServiceCreateView):
     """Add a member; the service checks the data and the year lock."""
-    cooperatie = request.portal.cooperatie
-    if request.method == "POST":
-        form = LidForm(request.POST)
-        if form.is_valid():
-            try:
-                lid = services.lid_create(
-                    cooperatie=cooperatie, actor=request.user, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(
-                    request, _("%(naam)s is als lid toegevoegd.") % {"naam": lid.naam}
-                )
-                return redirect(request.portal.url("leden"))
-    else:
-        form = LidForm(initial={"lid_sinds": timezone.localdate()})
-    return render(
-        request,
-        "bestuur/leden/lid_form.html",
-        {"form": form, "lid": None},
-    )
+
+    portal = bestuur_view
+    service = services.lid_create
+    organisatie_kwarg = "cooperatie"
+    form_class = LidForm
+    template_name = "bestuur/leden/lid_form.html"
+    success_url = "leden"
+
+    def get_form_kwargs(self):
+        return {"initial": {"lid_sinds": timezone.localdate()}}
+
+    def success_message(self, lid):
+        return _("%(naam)s is als lid toegevoegd.") % {"naam": lid.naam}
 
 
-@bestuur_view
-def lid_edit_page(request, lid_id: int):
+class _LidPage:
+    portal = bestuur_view
+    queryset = Lid.objects
+    url_kwarg = "lid_id"
+    object_name = "lid"
+    success_url = "leden"
+
+
+class LidUpdate(_LidPage, ServiceUpdateView):
     """Change a member's data, including the board function; only the fields that
     differ go to the service, so the journal records exactly those."""
-    lid = get_in_portal(request, Lid.objects, pk=lid_id)
-    with_lid_tot = lid.lid_tot is not None
-    initial = {name: getattr(lid, name) for name in Lid.EDITABLE_FIELDS}
-    if request.method == "POST":
-        form = LidForm(request.POST, initial=initial, with_lid_tot=with_lid_tot)
-        if form.is_valid():
-            changes = {
-                name: value
-                for name, value in form.cleaned_data.items()
-                if getattr(lid, name) != value
-            }
-            if not changes:
-                messages.info(request, _("Er is niets gewijzigd."))
-                return redirect(request.portal.url("leden"))
-            try:
-                # A copy: a refused change must not show on this page as if made.
-                updated = services.lid_update(
-                    lid=Lid.objects.get(pk=lid.pk), actor=request.user, **changes
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("De gegevens van %(naam)s zijn bijgewerkt.")
-                    % {"naam": updated.naam},
-                )
-                return redirect(request.portal.url("leden"))
-    else:
-        form = LidForm(initial=initial, with_lid_tot=with_lid_tot)
-    return render(
-        request,
-        "bestuur/leden/lid_form.html",
-        {"form": form, "lid": lid},
-    )
+
+    service = services.lid_update
+    form_class = LidForm
+    template_name = "bestuur/leden/lid_form.html"
+    unchanged_message = gettext_lazy("Er is niets gewijzigd.")
+
+    def get_form_kwargs(self):
+        lid = self.object
+        return {
+            "initial": {name: getattr(lid, name) for name in Lid.EDITABLE_FIELDS},
+            "with_lid_tot": lid.lid_tot is not None,
+        }
+
+    def changed_values(self, form):
+        return {
+            name: value
+            for name, value in form.cleaned_data.items()
+            if getattr(self.object, name) != value
+        }
+
+    def success_message(self, lid):
+        return _("De gegevens van %(naam)s zijn bijgewerkt.") % {"naam": lid.naam}
 
 
-@bestuur_view
-def lid_end_page(request, lid_id: int):
+class LidEnd(_LidPage, ServiceFormView):
     """End a membership on a chosen date (the first day the household is no
     member); the member stays in the list as an oud-lid."""
-    lid = get_in_portal(request, Lid.objects, pk=lid_id)
-    if request.method == "POST":
-        form = LidEndForm(request.POST)
-        if form.is_valid():
-            try:
-                # A copy: a refused date must not show on this page as if ended.
-                ended = services.lid_end(
-                    lid=Lid.objects.get(pk=lid.pk),
-                    lid_tot=form.cleaned_data["lid_tot"],
-                    actor=request.user,
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Het lidmaatschap van %(naam)s is beëindigd per %(datum)s.")
-                    % {"naam": ended.naam, "datum": datum(ended.lid_tot)},
-                )
-                return redirect(request.portal.url("leden"))
-    else:
-        form = LidEndForm(initial={"lid_tot": timezone.localdate()})
-    return render(request, "bestuur/leden/beeindigen.html", {"form": form, "lid": lid})
+
+    service = services.lid_end
+    form_class = LidEndForm
+    template_name = "bestuur/leden/beeindigen.html"
+
+    def get_form_kwargs(self):
+        return {"initial": {"lid_tot": timezone.localdate()}}
+
+    def success_message(self, lid):
+        return _("Het lidmaatschap van %(naam)s is beëindigd per %(datum)s.") % {
+            "naam": lid.naam,
+            "datum": datum(lid.lid_tot),
+        }
 
 
 # Import ---------------------------------------------------------------------------
@@ -464,24 +443,29 @@ def lid_export_download(request, lid_id: int):
     return response
 
 
-@bestuur_view
-def lid_wissen_page(request, lid_id: int):
+class LidWissen(_LidPage, ServiceActionView):
     """Erase one member's personal data (AVG art. 17, right to erasure) after a
     confirmation page that says what goes and what stays; the counts of every
     year stay the same and the journal still verifies."""
-    lid = get_in_portal(request, Lid.objects, pk=lid_id)
-    if request.method == "POST":
-        try:
-            privacy.lid_wissen(lid=lid, actor=request.user)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                _("De persoonsgegevens van lid #%(pk)s zijn gewist.") % {"pk": lid.pk},
-            )
-        return redirect(request.portal.url("leden"))
-    return render(request, "bestuur/leden/wissen.html", {"lid": lid})
+
+    service = privacy.lid_wissen
+    template_name = "bestuur/leden/wissen.html"
+    post_only = False
+
+    def success_message(self, lid):
+        return _("De persoonsgegevens van lid #%(pk)s zijn gewist.") % {"pk": lid.pk}
+
+    def refusal_messages(self, exc):
+        return [" ".join(exc.messages)]
+
+    def get_cancel_url(self):
+        return self.request.portal.url("lid-bewerken", self.object.pk)
+
+
+lid_create_page = LidCreate.as_view()
+lid_edit_page = LidUpdate.as_view()
+lid_end_page = LidEnd.as_view()
+lid_wissen_page = LidWissen.as_view()
 
 
 urlpatterns = [
