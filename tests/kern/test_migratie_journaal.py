@@ -47,9 +47,7 @@ def test_the_move_to_kern_keeps_the_content_types_and_granted_permissions():
 
     after = {
         ct.model: ct.pk
-        for ct in ContentType.objects.filter(
-            app_label="kern", model__in=MOVED.values()
-        )
+        for ct in ContentType.objects.filter(app_label="kern", model__in=MOVED.values())
     }
     # The same rows, renamed: nothing was created or lost.
     assert after == {MOVED[old]: pk for old, pk in before.items()}
