@@ -9,7 +9,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kern.scoping import Tenancy
+from kern.scoping import ScopedQuerySet, Tenancy
 from kern.validators import (
     BUURTCODE_REGEX,
     GEMEENTECODE_REGEX,
@@ -40,7 +40,6 @@ from .querysets import (
     LidQuerySet,
     OvereenkomstQuerySet,
     RolQuerySet,
-    ScopedQuerySet,
 )
 
 

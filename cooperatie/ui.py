@@ -31,7 +31,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kern.scoping import tenancy_of
+from kern.scoping import Scope, reached_q, tenancy_of
 from kern.security_log import (
     FORBIDDEN,
     OUT_OF_SCOPE,
@@ -41,7 +41,7 @@ from kern.security_log import (
 )
 
 from .models import Cooperatie, Corporatie
-from .scope import Scope, reached_q, scope_of
+from .scope import scope_of
 
 BEHEER = "beheer"
 BESTUUR = "bestuur"
