@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from cooperatie.querysets import ScopedQuerySet
-from cooperatie.scope import Scope
 from kern.immutable import AppendOnlyQuerySet
+from kern.scoping import Scope, ScopedQuerySet
 
 
 class AfspraakQuerySet(ScopedQuerySet):

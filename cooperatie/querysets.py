@@ -4,39 +4,15 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import models
 from django.db.models import Q
 
-from kern.scoping import tenancy_of
+from kern.scoping import Scope, ScopedQuerySet
 
 from .scope import (
-    Scope,
     cooperatie_ids_of_corporaties,
     corporatie_ids_of_cooperaties,
-    reached_q,
     scope_of,
 )
-
-
-class ScopedQuerySet(models.QuerySet):
-    """A queryset that knows which rows a user may see.
-
-    `scope_q(scope)` follows the model's tenancy declaration (`kern.scoping`);
-    a subclass only adds a reach the declaration cannot say. The filter uses
-    subqueries, never joins that duplicate rows, so `visible_to` composes with
-    any other filter.
-    """
-
-    def scope_q(self, scope: Scope) -> Q:
-        return reached_q(tenancy_of(self.model), scope)
-
-    def visible_to(self, user) -> ScopedQuerySet:
-        scope = scope_of(user)
-        if scope.is_superuser:
-            return self
-        if scope.is_empty:
-            return self.none()
-        return self.filter(self.scope_q(scope))
 
 
 class CorporatieQuerySet(ScopedQuerySet):

@@ -1,58 +1,24 @@
 """Tenancy: which corporaties and cooperaties a user's roles reach.
 
-This module and the `visible_to(user)` methods built on it are the single place
-where tenancy is decided (domain §1), over each model's tenancy declaration
-(`kern.scoping`) and the ties of corporaties and cooperaties (`Relatie`). The API
-and the UI only call `visible_to`.
+The cooperatie app keeps the roles (`Rol`) and the ties of corporaties and
+cooperaties (`Relatie`), so it answers the two questions of kern's scope provider
+(`kern.scoping.register_scope_provider`, registered in `CooperatieConfig.ready`):
+a user's `Scope`, and the cooperaties in a corporatie's scope. With each model's
+tenancy declaration, `visible_to(user)` (`kern.scoping.ScopedQuerySet`) is the
+single place where tenancy is decided (domain §1); the API and the UI only call
+`visible_to`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.apps import apps
 from django.db.models import Q, QuerySet
 
-from kern.scoping import Tenancy
+from kern.scoping import EMPTY, Scope
 
 from .choices import RolSoort
 
 _CACHE_ATTR = "_coop_scope"
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The reach of one user's roles."""
-
-    is_superuser: bool
-    beheerder_corporaties: frozenset[int]
-    auditor_corporaties: frozenset[int]
-    bestuur_cooperaties: frozenset[int]
-
-    @property
-    def corporaties(self) -> frozenset[int]:
-        """Corporaties the user reads as beheerder or auditor."""
-        return self.beheerder_corporaties | self.auditor_corporaties
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.is_superuser or self.corporaties or self.bestuur_cooperaties)
-
-    @classmethod
-    def of_organisatie(
-        cls, *, corporatie_id: int | None = None, cooperatie_id: int | None = None
-    ) -> Scope:
-        """The reach of one organisation: a corporatie's, as its beheerder has
-        it, or a cooperatie's, as its bestuur has it."""
-        return cls(
-            is_superuser=False,
-            beheerder_corporaties=frozenset({corporatie_id} - {None}),
-            auditor_corporaties=frozenset(),
-            bestuur_cooperaties=frozenset({cooperatie_id} - {None}),
-        )
-
-
-EMPTY = Scope(False, frozenset(), frozenset(), frozenset())
 
 
 def scope_of(user) -> Scope:
@@ -119,14 +85,3 @@ def corporatie_ids_of_cooperaties(cooperatie_ids) -> QuerySet:
             pk__in=Relatie.objects.filter(cooperatie_id__in=ids).values("corporatie_id")
         )
     ).values("pk")
-
-
-def reached_q(tenancy: Tenancy, scope: Scope) -> Q:
-    """Q on a model with this tenancy for the rows the scope reaches: a
-    corporatie's rows for its beheerders and auditors (for cooperatie data: the
-    rows of the cooperaties in its scope), a cooperatie's rows for its bestuur."""
-    return tenancy.reached_q(
-        corporaties=scope.corporaties,
-        cooperaties_of_corporaties=cooperatie_ids_of_corporaties(scope.corporaties),
-        bestuur_cooperaties=scope.bestuur_cooperaties,
-    )

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from cooperatie.querysets import ScopedQuerySet
-from cooperatie.scope import Scope, cooperatie_ids_of_corporaties
-
 from .immutable import AppendOnlyQuerySet
+from .scoping import Scope, ScopedQuerySet, cooperaties_of_corporaties
 
 
 class AuditEntryQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
@@ -24,7 +22,7 @@ class AuditEntryQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
         if scope.corporaties:
             q |= Q(corporatie_id__in=scope.corporaties) | Q(
                 corporatie_id__isnull=True,
-                cooperatie_id__in=cooperatie_ids_of_corporaties(scope.corporaties),
+                cooperatie_id__in=cooperaties_of_corporaties(scope.corporaties),
             )
         if scope.bestuur_cooperaties:
             q |= Q(cooperatie_id__in=scope.bestuur_cooperaties)

@@ -15,19 +15,25 @@ organisation), and the journal: an entry's scope tags (`Tenancy.tags`) and the
 organisation whose chain it joins (`Tenancy.keten`). The path ``"pk"`` is the
 organisation itself. A model without a declaration belongs to no organisation.
 
-Who the user is and which organisations their roles reach is the cooperatie app's
-(`cooperatie.scope`); this module only knows paths.
+The reach of a user is a `Scope`: the corporaties they read as beheerder or
+auditor and the cooperaties whose bestuur they are. `ScopedQuerySet.visible_to`
+filters a model's rows by it, over the declaration. Which organisations a user's
+roles reach, and which cooperaties are tied to a corporatie, only the app that
+keeps roles and ties knows: it registers itself once as the scope provider
+(`register_scope_provider`, the cooperatie app in its `AppConfig.ready()`).
+Without a provider every question about a user's reach fails loudly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
 from django.core import checks
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.db import models
 from django.db.models import Q
 
 CORPORATIE = "corporatie"
@@ -145,3 +151,136 @@ def check_tenancy_paths(app_configs=None, **kwargs) -> list[checks.Error]:
                     )
                 )
     return errors
+
+
+# Who the user is ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The reach of one user's roles."""
+
+    is_superuser: bool
+    beheerder_corporaties: frozenset[int]
+    auditor_corporaties: frozenset[int]
+    bestuur_cooperaties: frozenset[int]
+
+    @property
+    def corporaties(self) -> frozenset[int]:
+        """Corporaties the user reads as beheerder or auditor."""
+        return self.beheerder_corporaties | self.auditor_corporaties
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.is_superuser or self.corporaties or self.bestuur_cooperaties)
+
+    @classmethod
+    def of_organisatie(
+        cls, *, corporatie_id: int | None = None, cooperatie_id: int | None = None
+    ) -> Scope:
+        """The reach of one organisation: a corporatie's, as its beheerder has
+        it, or a cooperatie's, as its bestuur has it."""
+        return cls(
+            is_superuser=False,
+            beheerder_corporaties=frozenset({corporatie_id} - {None}),
+            auditor_corporaties=frozenset(),
+            bestuur_cooperaties=frozenset({cooperatie_id} - {None}),
+        )
+
+
+EMPTY = Scope(False, frozenset(), frozenset(), frozenset())
+
+
+@dataclass(frozen=True)
+class ScopeProvider:
+    """What the app of roles and ties answers: a user's scope, and the
+    cooperaties tied to some corporaties (ids or a subquery of pks)."""
+
+    scope_of: Callable[[Any], Scope]
+    cooperaties_of_corporaties: Callable[[Iterable[int]], Any]
+
+
+_provider: ScopeProvider | None = None
+
+
+def register_scope_provider(
+    *,
+    scope_of: Callable[[Any], Scope],
+    cooperaties_of_corporaties: Callable[[Iterable[int]], Any],
+) -> None:
+    """Make these functions answer who a user is; once per process (registering
+    the same functions again is harmless, other ones are refused)."""
+    global _provider
+    provider = ScopeProvider(scope_of, cooperaties_of_corporaties)
+    if _provider is not None and _provider != provider:
+        raise ImproperlyConfigured(
+            f"A scope provider is already registered ({_provider}); "
+            "there must be exactly one."
+        )
+    _provider = provider
+
+
+def scope_provider() -> ScopeProvider:
+    """The registered provider; without one, no reach can be decided."""
+    if _provider is None:
+        raise ImproperlyConfigured(
+            "No scope provider is registered, so no user's reach can be decided: "
+            "an installed app must call kern.scoping.register_scope_provider() "
+            "in its AppConfig.ready() (the cooperatie app does)."
+        )
+    return _provider
+
+
+@checks.register(checks.Tags.security)
+def check_scope_provider(app_configs=None, **kwargs) -> list[checks.Error]:
+    """An app answers who a user is (else every `visible_to` fails)."""
+    if _provider is not None:
+        return []
+    return [
+        checks.Error(
+            "no scope provider is registered",
+            hint="call kern.scoping.register_scope_provider() in an AppConfig.ready()",
+            id="kern.E002",
+        )
+    ]
+
+
+def scope_of(user) -> Scope:
+    """The user's scope, as the provider reads it from their roles."""
+    return scope_provider().scope_of(user)
+
+
+def cooperaties_of_corporaties(corporatie_ids: Iterable[int]) -> Any:
+    """The cooperaties tied to these corporaties (a subquery of pks)."""
+    return scope_provider().cooperaties_of_corporaties(corporatie_ids)
+
+
+def reached_q(tenancy: Tenancy, scope: Scope) -> Q:
+    """Q on a model with this tenancy for the rows the scope reaches: a
+    corporatie's rows for its beheerders and auditors (for cooperatie data: the
+    rows of the cooperaties in its scope), a cooperatie's rows for its bestuur."""
+    return tenancy.reached_q(
+        corporaties=scope.corporaties,
+        cooperaties_of_corporaties=cooperaties_of_corporaties(scope.corporaties),
+        bestuur_cooperaties=scope.bestuur_cooperaties,
+    )
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset that knows which rows a user may see.
+
+    `scope_q(scope)` follows the model's tenancy declaration; a subclass only
+    adds a reach the declaration cannot say. The filter uses subqueries, never
+    joins that duplicate rows, so `visible_to` composes with any other filter.
+    """
+
+    def scope_q(self, scope: Scope) -> Q:
+        return reached_q(tenancy_of(self.model), scope)
+
+    def visible_to(self, user) -> ScopedQuerySet:
+        scope = scope_of(user)
+        if scope.is_superuser:
+            return self
+        if scope.is_empty:
+            return self.none()
+        return self.filter(self.scope_q(scope))

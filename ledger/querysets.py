@@ -6,8 +6,8 @@ import datetime
 
 from django.db.models import Q
 
-from cooperatie.querysets import ScopedQuerySet
 from kern.immutable import AppendOnlyQuerySet
+from kern.scoping import ScopedQuerySet
 
 
 def jaar_range(jaar: int) -> tuple[datetime.date, datetime.date]:

@@ -32,8 +32,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperatie.models import Cooperatie, Corporatie
-from cooperatie.scope import Scope, reached_q, scope_of
-from kern.scoping import tenancy_of
+from cooperatie.scope import scope_of
+from kern.scoping import Scope, reached_q, tenancy_of
 from kern.security_log import (
     FORBIDDEN,
     OUT_OF_SCOPE,

@@ -27,12 +27,6 @@ LAYERS: list[tuple[str, ...]] = [
 ]
 RANK = {app: rank for rank, apps in enumerate(LAYERS) for app in apps}
 
-# Upward edges that the restructuring has not removed yet. This list only shrinks.
-PENDING: set[tuple[str, str]] = {
-    ("kern", "cooperatie"),
-}
-
-
 def _modules(app: str) -> list[Path]:
     folder = ROOT / app
     return sorted(
@@ -100,21 +94,15 @@ def test_no_app_imports_a_higher_or_sibling_app():
     upward = {
         edge: where
         for edge, where in import_graph().items()
-        if RANK[edge[1]] >= RANK[edge[0]] and edge not in PENDING
+        if RANK[edge[1]] >= RANK[edge[0]]
     }
     assert upward == {}, "imports must go down the layers: " + "; ".join(
         f"{a} -> {b} in {', '.join(where)}" for (a, b), where in sorted(upward.items())
     )
 
 
-def test_pending_upward_edges_still_exist():
-    # An edge that is gone must leave PENDING, so it cannot come back unnoticed.
-    graph = import_graph()
-    assert {edge for edge in PENDING if edge not in graph} == set()
-
-
 def test_no_circle_between_apps():
-    edges = {edge for edge in import_graph() if edge not in PENDING}
+    edges = set(import_graph())
     assert _cycles(edges) == []
 
 
@@ -136,8 +124,6 @@ def test_graph_reads_function_local_imports(tmp_path):
     assert _imported_apps(module) == {"afspraken"}
 
 
-# Modules still over the limit while the restructuring splits them; only shrinks.
-LONG_PENDING: set[str] = set()
 MAX_LINES = 600
 
 
@@ -147,16 +133,6 @@ def test_no_module_is_longer_than_600_lines():
         for path in _modules(app):
             name = str(path.relative_to(ROOT))
             lines = len(path.read_text(encoding="utf-8").splitlines())
-            if lines > MAX_LINES and name not in LONG_PENDING:
+            if lines > MAX_LINES:
                 too_long[name] = lines
     assert too_long == {}
-
-
-def test_long_pending_modules_are_still_long():
-    still = {
-        name
-        for name in LONG_PENDING
-        if (ROOT / name).exists()
-        and len((ROOT / name).read_text(encoding="utf-8").splitlines()) > MAX_LINES
-    }
-    assert still == LONG_PENDING

@@ -32,9 +32,10 @@ Every request passes the same three questions, in this order:
 2. **In scope?** An organisation or object outside the user's scope does not
    exist for them: **404**, the same answer as for an id that was never used,
    so another tenant's ids cannot be probed. The scope is
-   `Model.objects.visible_to(user)` (`cooperatie/scope.py`) in every list,
-   detail, portal and related-field input (a create naming another tenant's
-   object is a **400** field error, as if the object did not exist).
+   `Model.objects.visible_to(user)` (`kern/scoping.py`, over the roles that
+   `cooperatie/scope.py` reads) in every list, detail, portal and related-field
+   input (a create naming another tenant's object is a **400** field error, as
+   if the object did not exist).
 3. **Allowed for the role?** In scope but not allowed: **403**. The rules live
    in `cooperatie/permissions.py` and the services; a page or endpoint has no
    rule of its own.

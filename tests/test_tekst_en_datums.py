@@ -173,7 +173,7 @@ def test_the_form_refuses_a_name_with_a_form_feed(client, world):
     response = client.post(
         reverse(
             "beheer-cooperatie-bewerken",
-            kwargs={"corporatie_id": world.a.corporatie.pk, "coop_id": c.pk},
+            kwargs={"corporatie_id": world.a.corporatie.pk, "cooperatie_id": c.pk},
         ),
         {
             "naam": ATTACK,

@@ -4,10 +4,9 @@ themselves: the closed years of a cooperatie and the corporatie-cooperatie ties.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kern.scoping import Tenancy
+from kern.scoping import ScopedQuerySet, Tenancy
 
 from ..choices import JaarStatus
-from ..querysets import ScopedQuerySet
 from .organisaties import Cooperatie, Corporatie, Gebouw
 
 

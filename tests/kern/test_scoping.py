@@ -1,22 +1,37 @@
 """Each model declares once how its rows reach their organisations
 (`kern.scoping.Tenancy`); `visible_to`, the portal lookup and the journal's
-tags follow from that declaration."""
+tags follow from that declaration. Who a user is comes from the one registered
+scope provider (the cooperatie app); without it kern decides nothing."""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
 from django.apps import apps
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
 
 import pytest
 
 from afspraken.models import Jaarparameter, Toetsing
-from cooperatie.models import ApiToken, Corporatie, Gebouw, Rol
-from cooperatie.querysets import ScopedQuerySet
-from cooperatie.scope import reached_q, scope_of
-from kern import journal
+from cooperatie import scope as cooperatie_scope
+from cooperatie.models import ApiToken, Corporatie, Gebouw, Lid, Rol
+from kern import journal, scoping
 from kern.models import AuditEntry
-from kern.scoping import NONE, Tenancy, check_tenancy_paths, path_error, tenancy_of
+from kern.scoping import (
+    EMPTY,
+    NONE,
+    Scope,
+    ScopedQuerySet,
+    ScopeProvider,
+    Tenancy,
+    check_scope_provider,
+    check_tenancy_paths,
+    path_error,
+    reached_q,
+    scope_of,
+    tenancy_of,
+)
 from portalen.ui import AUDIT, BEHEER, BESTUUR, Portal, in_portal
 from tests.helpers import fresh
 
@@ -144,3 +159,56 @@ def test_the_chain_of_a_model_follows_from_its_paths(tenancy, keten):
 def test_an_unknown_label_has_no_tenancy():
     assert tenancy_of("afspraken.bestaatniet") == NONE
     assert tenancy_of("geen label") == NONE
+
+
+def test_the_scope_of_one_organisation():
+    corporatie = Scope.of_organisatie(corporatie_id=7)
+    assert corporatie.corporaties == {7}
+    assert corporatie.beheerder_corporaties == {7}
+    assert not corporatie.auditor_corporaties
+    assert not corporatie.bestuur_cooperaties
+    cooperatie = Scope.of_organisatie(cooperatie_id=3)
+    assert cooperatie.bestuur_cooperaties == {3}
+    assert not cooperatie.corporaties
+    assert not cooperatie.is_empty
+    assert not cooperatie.is_superuser
+    assert EMPTY.is_empty
+
+
+def test_the_cooperatie_app_is_the_scope_provider():
+    assert scoping.scope_provider() == ScopeProvider(
+        scope_of=cooperatie_scope.scope_of,
+        cooperaties_of_corporaties=cooperatie_scope.cooperatie_ids_of_corporaties,
+    )
+    assert check_scope_provider() == []
+
+
+def test_a_second_scope_provider_is_refused(monkeypatch):
+    monkeypatch.setattr(scoping, "_provider", scoping._provider)
+    scoping.register_scope_provider(  # the same one again: harmless
+        scope_of=cooperatie_scope.scope_of,
+        cooperaties_of_corporaties=cooperatie_scope.cooperatie_ids_of_corporaties,
+    )
+    with pytest.raises(ImproperlyConfigured, match="already registered"):
+        scoping.register_scope_provider(
+            scope_of=lambda user: EMPTY, cooperaties_of_corporaties=lambda ids: []
+        )
+    assert scoping.scope_provider().scope_of is cooperatie_scope.scope_of
+
+
+@pytest.mark.parametrize(
+    "model", [Corporatie, Lid, Toetsing, AuditEntry], ids=lambda m: m.__name__
+)
+def test_without_a_scope_provider_kern_decides_no_reach(world, monkeypatch, model):
+    """Never everything, never silently nothing: every question fails loudly."""
+    user = fresh(world.a.beheerder)
+    monkeypatch.setattr(scoping, "_provider", None)
+
+    for who in (user, AnonymousUser()):
+        with pytest.raises(ImproperlyConfigured, match="register_scope_provider"):
+            model._default_manager.visible_to(who)
+    with pytest.raises(ImproperlyConfigured, match="No scope provider"):
+        scope_of(user)
+    with pytest.raises(ImproperlyConfigured, match="No scope provider"):
+        reached_q(tenancy_of(model), Scope.of_organisatie(corporatie_id=1))
+    assert [error.id for error in check_scope_provider()] == ["kern.E002"]

@@ -39,7 +39,7 @@ OTHER_ROLES = {
 # URL kwarg → the tenant attribute that fills it.
 OBJECT_KWARGS = {
     "gebouw_id": "gebouw",
-    "coop_id": "cooperatie",
+    "cooperatie_id": "cooperatie",
     "overeenkomst_id": "overeenkomst",
     "afspraak_id": "afspraak",
     "toezegging_id": "toezegging",

@@ -31,7 +31,7 @@ PAGES = {
     "beheer-gebouw-verwijderen": ("gebouw_id", "gebouw"),
     "beheer-cooperaties": None,
     "beheer-cooperatie-nieuw": None,
-    "beheer-cooperatie-bewerken": ("coop_id", "cooperatie"),
+    "beheer-cooperatie-bewerken": ("cooperatie_id", "cooperatie"),
     "beheer-overeenkomsten": None,
     "beheer-overeenkomst-nieuw": None,
     "beheer-overeenkomst-bewerken": ("overeenkomst_id", "overeenkomst"),

@@ -251,7 +251,7 @@ class CooperatieUpdate(ServiceUpdateView):
     functions) for reference."""
 
     portal = beheer_view
-    url_kwarg = "coop_id"
+    url_kwarg = "cooperatie_id"
     object_name = "cooperatie"
     service = services.cooperatie_update
     form_class = CooperatieForm
@@ -414,7 +414,7 @@ urlpatterns = [
     path("cooperaties/", cooperatie_list, name="beheer-cooperaties"),
     path("cooperaties/nieuw/", cooperatie_create, name="beheer-cooperatie-nieuw"),
     path(
-        "cooperaties/<int:coop_id>/",
+        "cooperaties/<int:cooperatie_id>/",
         cooperatie_update,
         name="beheer-cooperatie-bewerken",
     ),
