@@ -27,6 +27,7 @@ LAYERS: list[tuple[str, ...]] = [
 ]
 RANK = {app: rank for rank, apps in enumerate(LAYERS) for app in apps}
 
+
 def _modules(app: str) -> list[Path]:
     folder = ROOT / app
     return sorted(
