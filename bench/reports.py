@@ -148,16 +148,23 @@ def main() -> None:
     rapport = Rapport.objects.select_related("toetsing").order_by("pk").first()
     toetsing = rapport.toetsing
     moment = toetsing.vastgesteld_op
+    # The chain heads printed in the sealed report, so the re-render is the
+    # same document, byte for byte.
+    koppen = rapporten.journaal_koppen_of(rapport)
     html = nalevingsrapport.nalevingsrapport_html(
         toetsing.snapshot,
         status=toetsing.status,
         moment=moment,
         journaal_hash=rapport.journaal_hash,
+        journaal_koppen=koppen,
     )
 
     def app() -> bytes:
         return nalevingsrapport.render_nalevingsrapport(
-            toetsing, journaal_hash=rapport.journaal_hash, moment=moment
+            toetsing,
+            journaal_hash=rapport.journaal_hash,
+            moment=moment,
+            journaal_koppen=koppen,
         )
 
     def bare() -> bytes:
