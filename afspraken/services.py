@@ -107,7 +107,7 @@ def afspraak_create(
     writes.create(
         afspraak, actor=actor, action="afspraak_create", m2m={"gebouwen": gebouwen}
     )
-    relatie_bijwerken(afspraak=afspraak)
+    relatie_update(afspraak=afspraak)
     return afspraak
 
 
@@ -126,7 +126,7 @@ def afspraak_update(*, afspraak: Afspraak, actor, **data) -> Afspraak:
         check=_check_span,
     )
     if "gebouwen" in data:
-        relatie_bijwerken(afspraak=afspraak)
+        relatie_update(afspraak=afspraak)
     return afspraak
 
 
@@ -313,11 +313,11 @@ def jaarparameter_update(*, parameter: Jaarparameter, actor, **data) -> Jaarpara
 # What the cooperatie app keeps of the afspraken --------------------------------------
 
 
-def relatie_bijwerken(*, afspraak: Afspraak) -> None:
+def relatie_update(*, afspraak: Afspraak) -> None:
     """Tie the afspraak's corporatie and cooperatie (`cooperatie.models.Relatie`),
     with the gebouwen all afspraken between the two name. Inside the write's
     transaction."""
-    cooperatie_services.relatie_leggen(
+    cooperatie_services.relatie_record(
         corporatie_id=afspraak.corporatie_id,
         cooperatie_id=afspraak.cooperatie_id,
         gebouwen=Afspraak.gebouwen.through.objects.filter(
@@ -327,7 +327,7 @@ def relatie_bijwerken(*, afspraak: Afspraak) -> None:
     )
 
 
-def jaar_bijwerken(*, cooperatie_id: int, jaar: int) -> None:
+def gesloten_jaar_update(*, cooperatie_id: int, jaar: int) -> None:
     """Keep the cooperatie's closed year (`cooperatie.models.GeslotenJaar`): closed
     while a toetsing of that cooperatie and year is ingediend or vastgesteld, as
     vastgesteld once one is. Inside the transition's transaction, after it took
@@ -345,7 +345,7 @@ def jaar_bijwerken(*, cooperatie_id: int, jaar: int) -> None:
         status = JaarStatus.INGEDIEND
     else:
         status = None
-    cooperatie_services.gesloten_jaar_zetten(
+    cooperatie_services.gesloten_jaar_set(
         cooperatie_id=cooperatie_id, jaar=jaar, status=status
     )
 
@@ -446,7 +446,9 @@ def toetsing_indienen(*, toetsing: Toetsing, actor) -> Toetsing:
     _journal_transition(
         toetsing, actor=actor, action="toetsing_indienen", before=before
     )
-    jaar_bijwerken(cooperatie_id=toetsing.afspraak.cooperatie_id, jaar=toetsing.jaar)
+    gesloten_jaar_update(
+        cooperatie_id=toetsing.afspraak.cooperatie_id, jaar=toetsing.jaar
+    )
     return toetsing
 
 
@@ -478,7 +480,9 @@ def toetsing_terugsturen(*, toetsing: Toetsing, reden: str, actor) -> Toetsing:
         before=before,
         extra={"reden": reden},
     )
-    jaar_bijwerken(cooperatie_id=toetsing.afspraak.cooperatie_id, jaar=toetsing.jaar)
+    gesloten_jaar_update(
+        cooperatie_id=toetsing.afspraak.cooperatie_id, jaar=toetsing.jaar
+    )
     return toetsing
 
 
@@ -577,7 +581,9 @@ def toetsing_vaststellen(*, toetsing: Toetsing, actor) -> Toetsing:
     )
     # The year stays closed; only its status changes, so no cooperatie lock
     # (it would hold up the cooperatie's writers while the report renders).
-    jaar_bijwerken(cooperatie_id=toetsing.afspraak.cooperatie_id, jaar=toetsing.jaar)
+    gesloten_jaar_update(
+        cooperatie_id=toetsing.afspraak.cooperatie_id, jaar=toetsing.jaar
+    )
     # The heads right after the seal, signed with the key outside the database:
     # the auditor's bundle carries this checkpoint.
     checkpoints.sign_heads_if_key(

@@ -195,7 +195,7 @@ def overeenkomst_create(
             )
     except IntegrityError as exc:
         raise (_overeenkomst_violation(exc) or exc) from exc
-    relatie_leggen(corporatie_id=gebouw.corporatie_id, cooperatie_id=cooperatie.pk)
+    relatie_record(corporatie_id=gebouw.corporatie_id, cooperatie_id=cooperatie.pk)
     return overeenkomst
 
 
@@ -241,7 +241,7 @@ def overeenkomst_end(
 
 
 @transaction.atomic
-def relatie_leggen(
+def relatie_record(
     *, corporatie_id: int, cooperatie_id: int, gebouwen: Iterable[int] | None = None
 ) -> Relatie:
     """Record that an overeenkomst or afspraak ties this corporatie and cooperatie
@@ -262,7 +262,7 @@ def relatie_leggen(
 
 
 @transaction.atomic
-def gesloten_jaar_zetten(
+def gesloten_jaar_set(
     *, cooperatie_id: int, jaar: int, status: str | None
 ) -> GeslotenJaar | None:
     """Close a year of a cooperatie with `status` (a `JaarStatus`), or open it

@@ -20,7 +20,7 @@ from afspraken.models import (
     Toetsing,
     Toezegging,
 )
-from afspraken.services import jaar_bijwerken, relatie_bijwerken
+from afspraken.services import gesloten_jaar_update, relatie_update
 from kern import journal
 from tests.cooperatie.factories import (
     CooperatieFactory,
@@ -47,7 +47,7 @@ class AfspraakFactory(DjangoModelFactory):
         if extracted:
             self.gebouwen.set(extracted)
         # The tie an afspraak makes, as afspraak_create keeps it.
-        relatie_bijwerken(afspraak=self)
+        relatie_update(afspraak=self)
 
 
 class ToezeggingFactory(DjangoModelFactory):
@@ -80,7 +80,7 @@ def _keep_year(toetsing: Toetsing) -> None:
     # A toetsing made ingediend or vastgesteld closes its year, as the
     # transitions keep it.
     with transaction.atomic():
-        jaar_bijwerken(
+        gesloten_jaar_update(
             cooperatie_id=toetsing.afspraak.cooperatie_id, jaar=toetsing.jaar
         )
 

@@ -215,7 +215,7 @@ CYCLE_SERVICES = {
 
 # What the afspraken services keep in the cooperatie app, inside their own
 # transactions (no actor, no entry of their own): tests/cooperatie/test_afgeleid.py.
-KEEPERS = {"relatie_bijwerken", "jaar_bijwerken"}
+KEEPERS = {"relatie_update", "gesloten_jaar_update"}
 
 
 def test_cases_cover_every_service():

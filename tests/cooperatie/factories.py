@@ -15,7 +15,7 @@ from cooperatie.choices import (
     RolSoort,
 )
 from cooperatie.models import Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst, Rol
-from cooperatie.services import relatie_leggen
+from cooperatie.services import relatie_record
 
 factory.Faker._DEFAULT_LOCALE = "nl_NL"
 
@@ -92,7 +92,7 @@ class OvereenkomstFactory(DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):
         # The tie an overeenkomst makes, as overeenkomst_create keeps it.
         overeenkomst = super()._create(model_class, *args, **kwargs)
-        relatie_leggen(
+        relatie_record(
             corporatie_id=overeenkomst.gebouw.corporatie_id,
             cooperatie_id=overeenkomst.cooperatie_id,
         )

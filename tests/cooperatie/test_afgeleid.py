@@ -122,7 +122,7 @@ def test_one_approved_afspraak_makes_the_year_vastgesteld(world):
 def test_an_approved_year_is_never_reopened_by_a_stale_status(world):
     a = world.a
     for status in (JaarStatus.INGEDIEND, None):
-        services.gesloten_jaar_zetten(
+        services.gesloten_jaar_set(
             cooperatie_id=a.cooperatie.pk, jaar=2023, status=status
         )
         assert gesloten(a.cooperatie) == {2023: JaarStatus.VASTGESTELD}
@@ -133,9 +133,7 @@ def test_ledger_and_member_writes_read_the_closed_year_record(world, status):
     """The refusal follows GeslotenJaar alone: closed without a toetsing, refused;
     opened again, allowed."""
     a = world.a
-    services.gesloten_jaar_zetten(
-        cooperatie_id=a.cooperatie.pk, jaar=2022, status=status
-    )
+    services.gesloten_jaar_set(cooperatie_id=a.cooperatie.pk, jaar=2022, status=status)
     datum = datetime.date(2022, 5, 1)
     message = f"Het jaar 2022 is {JaarStatus(status).label}"
 
@@ -155,7 +153,7 @@ def test_ledger_and_member_writes_read_the_closed_year_record(world, status):
         )
 
     if status == JaarStatus.INGEDIEND:
-        services.gesloten_jaar_zetten(
+        services.gesloten_jaar_set(
             cooperatie_id=a.cooperatie.pk, jaar=2022, status=None
         )
         assert boeking(a, datum).datum == datum
@@ -272,7 +270,7 @@ def test_the_tie_is_what_tenancy_follows(world):
     """A cooperatie is in a corporatie's scope through its tie, and only then."""
     a, b = world.a, world.b
     cooperatie = CooperatieFactory()
-    services.relatie_leggen(corporatie_id=b.corporatie.pk, cooperatie_id=cooperatie.pk)
+    services.relatie_record(corporatie_id=b.corporatie.pk, cooperatie_id=cooperatie.pk)
 
     assert cooperatie in type(cooperatie).objects.visible_to(fresh(b.auditor))
     assert cooperatie not in type(cooperatie).objects.visible_to(fresh(a.beheerder))

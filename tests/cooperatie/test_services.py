@@ -334,7 +334,7 @@ TOKEN_SERVICES = {"apitoken_create", "apitoken_revoke", "apitoken_authenticate"}
 
 # Keepers of derived records, called inside other services' transactions (no
 # actor, no entry of their own): tests/cooperatie/test_afgeleid.py.
-KEEPERS = {"relatie_leggen", "gesloten_jaar_zetten"}
+KEEPERS = {"relatie_record", "gesloten_jaar_set"}
 
 
 def test_cases_cover_every_service():
