@@ -1,6 +1,6 @@
 """docs/security.md is generated from the authorization matrices the tests run.
 
-The API table comes from `tests/api/test_permission_matrix.MATRIX` (every route ×
+The API table comes from `tests/api/permission_matrix.MATRIX` (every route ×
 method × actor), the portal tables from `tests/ui/test_access` (every portal page
 × who asks). So the document states exactly what the suite proves; when a route
 or a rule changes, this test fails until the document is regenerated with
@@ -204,7 +204,7 @@ def _api_path(name: str) -> str:
 
 
 def api_section() -> tuple[str, int]:
-    from tests.api.test_permission_matrix import ACTORS, MATRIX, METHODS, NOT_ALLOWED
+    from tests.api.permission_matrix import ACTORS, MATRIX, METHODS, NOT_ALLOWED
 
     lines = [
         "## API (`/api/v1/`)",

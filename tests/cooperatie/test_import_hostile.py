@@ -9,233 +9,35 @@ Run with `-s` to see how many cases each property tried.
 
 from __future__ import annotations
 
-import csv
-import datetime
 import io
 import re
-from collections import Counter
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.urls import reverse
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from cooperatie import importeren
-from cooperatie.importeren import COLUMNS, MemberImportError, parse_file
+from cooperatie.importeren import MemberImportError, parse_file
 from cooperatie.models import Lid
 from kern.models import AuditEntry
-from kern.validators import CONTROL_CHARACTERS
-from tests.helpers import table_state
-
-CASES: Counter[str] = Counter()
-
-PROPERTY = settings(
-    max_examples=40,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+from tests.cooperatie.hostile_files import (
+    _ILLEGAL,
+    CASES,
+    HEADERS,
+    PROPERTY,
+    assert_row_numbered,
+    expected_values,
+    member_files,
+    member_rows,
+    report,
+    rolled_back,
+    stored,
+    unchanged_snapshot,
 )
-ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "utf-16")
-FORMULA = ("=", "+", "-", "@")
-HEADERS = [column.header for column in COLUMNS]
-
-
-class _RollbackError(Exception):
-    """Raised to undo one generated example's writes."""
-
-
-def rolled_back(function):
-    """Run `function` in a transaction that is always undone, so that each
-    example starts from the same database."""
-    try:
-        with transaction.atomic():
-            function()
-            raise _RollbackError
-    except _RollbackError:
-        pass
-
-
-def report(name: str) -> None:
-    print(f"\nhostile input: {name}: {CASES[name]} cases tried")
-
-
-# Generated values ---------------------------------------------------------------
-
-_awkward = st.sampled_from(
-    [
-        ";",
-        ",",
-        '"',
-        "'",
-        "\n",
-        "\r\n",
-        "\t",
-        " ",
-        "=",
-        "+",
-        "-",
-        "@",
-        "é",
-        "ß",
-        "€",
-        "ĳ",
-        "ü",
-        "中",
-        "😀",
-        "\u00a0",
-        "=cmd|' /C calc'!A0",
-        '=HYPERLINK("x")',
-    ]
-)
-_text = st.lists(
-    st.one_of(
-        _awkward,
-        st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
-    ),
-    max_size=25,
-).map("".join)
-
-
-def _prefixed(text: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
-    """Text that often starts as a formula would."""
-    return st.one_of(text, st.tuples(st.sampled_from(FORMULA), text).map("".join))
-
-
-def _clean(text: str) -> str:
-    """A cell as the import reads it: outer whitespace stripped."""
-    return text.strip()
-
-
-def _single_line(text: str) -> str:
-    """A user's text as a field accepts it: control characters (line breaks,
-    tabs, escapes) are refused there, so the generated members hold spaces."""
-    return CONTROL_CHARACTERS.sub(" ", text)
-
-
-def _name(text: str) -> str:
-    """A name as the import keeps it: runs of whitespace become one space."""
-    return " ".join(text.split())
-
-
-@st.composite
-def member_rows(draw, *, min_size=1, max_size=6) -> list[dict[str, str]]:
-    """Rows of valid, distinct members with awkward text in every free column."""
-    count = draw(st.integers(min_size, max_size))
-    rows = []
-    for index in range(count):
-        naam = draw(_prefixed(_text).map(_single_line).filter(lambda t: _name(t)))
-        adres = draw(_prefixed(_text).map(lambda t: _single_line(t)[:200]))
-        telefoon = draw(_prefixed(_text).map(lambda t: _clean(_single_line(t))[:20]))
-        # A cell starting with an apostrophe before a formula sign is read as an
-        # escaped export cell; a user's own value never starts so.
-        for value in (naam, adres, telefoon):
-            assume(not _clean(value).startswith("'"))
-        sinds = draw(st.dates(datetime.date(2024, 1, 1), datetime.date(2025, 12, 31)))
-        tot = draw(
-            st.one_of(
-                st.none(),
-                st.integers(1, 400).map(
-                    lambda d, sinds=sinds: sinds + datetime.timedelta(d)
-                ),
-            )
-        )
-        rows.append(
-            {
-                "naam": naam,
-                "e-mail": f"hostile-{index}@example.org",
-                "telefoon": telefoon,
-                "adres": adres,
-                "lid_sinds": draw(
-                    st.sampled_from([sinds.isoformat(), sinds.strftime("%d-%m-%Y")])
-                ),
-                "lid_tot": tot.isoformat() if tot else "",
-                "bestuursfunctie": "",
-                "doelgroep": draw(st.sampled_from(["ja", "NEE", "onbekend", ""])),
-            }
-        )
-    return rows
-
-
-def encode_csv(rows: list[dict[str, str]], delimiter: str, encoding: str) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(HEADERS)
-    for row in rows:
-        writer.writerow([row[header] for header in HEADERS])
-    return out.getvalue().encode(encoding)
-
-
-@st.composite
-def member_files(draw, rows=None) -> tuple[list[dict[str, str]], bytes, str]:
-    """(rows, file bytes, encoding) for generated rows in a CSV of any delimiter
-    and encoding a spreadsheet writes."""
-    rows = draw(member_rows()) if rows is None else rows
-    delimiter = draw(st.sampled_from([";", ","]))
-    encoding = draw(st.sampled_from(ENCODINGS))
-    try:
-        data = encode_csv(rows, delimiter, encoding)
-    except UnicodeEncodeError:
-        # Windows-1252 cannot hold every character: such a file cannot exist.
-        encoding = "utf-8"
-        data = encode_csv(rows, delimiter, encoding)
-    if encoding == "cp1252":
-        # Windows-1252 bytes that happen to be valid UTF-8 are read as UTF-8:
-        # the file itself cannot say which was meant.
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
-            assume(data.isascii())
-    event(f"{encoding} {delimiter}")
-    return rows, data, encoding
-
-
-def expected_values(row: dict[str, str]) -> dict:
-    def date(text: str):
-        if not text:
-            return None
-        notation = "%Y-%m-%d" if text[4] == "-" else "%d-%m-%Y"
-        return datetime.datetime.strptime(text, notation).date()  # noqa: DTZ007
-
-    return {
-        "naam": _name(row["naam"]),
-        "email": row["e-mail"],
-        "telefoon": _clean(row["telefoon"]),
-        "adres": _clean(row["adres"]),
-        "lid_sinds": date(row["lid_sinds"]),
-        "lid_tot": date(row["lid_tot"]),
-        "bestuursfunctie": "",
-        "doelgroep": row["doelgroep"].casefold() or "onbekend",
-    }
-
-
-FIELDS = ["naam", "email", "telefoon", "adres", "lid_sinds", "lid_tot"]
-
-
-def stored(lid: Lid) -> dict:
-    return {
-        **{name: getattr(lid, name) for name in FIELDS},
-        "bestuursfunctie": lid.bestuursfunctie,
-        "doelgroep": lid.doelgroep,
-    }
-
-
-def assert_row_numbered(exc: MemberImportError) -> None:
-    assert exc.errors
-    for error in exc.errors:
-        assert error.message
-        assert error.row is not None or error.member or error.column is None
-
-
-def unchanged_snapshot():
-    return table_state(Lid), AuditEntry.objects.count()
-
 
 # Properties ---------------------------------------------------------------------
 
@@ -390,9 +192,6 @@ def _xlsx_of(rows: list[dict[str, str]]) -> bytes:
     return out.getvalue()
 
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
 def test_hostile_files_on_the_import_page(world, client):
     """The upload page answers every hostile file with a page (a preview or the
     form with errors), never a server error, and writes nothing."""
@@ -487,130 +286,6 @@ def test_tampered_commit_writes_nothing(world, client):
 
     run()
     report("tampered commit")
-
-
-# Exports ------------------------------------------------------------------------
-
-
-def _members(rows: list[dict[str, str]]) -> list[Lid]:
-    """Unsaved members holding the values as the import stores them."""
-    return [
-        Lid(
-            **{
-                name: value
-                for name, value in expected_values(row).items()
-                if name in FIELDS or name in ("bestuursfunctie", "doelgroep")
-            }
-        )
-        for row in rows
-    ]
-
-
-def _through_xlsx(name: str, value):
-    """A value as an XLSX keeps it: without the control characters XML cannot
-    hold (the export drops them), and a line break as a bare newline."""
-    if not isinstance(value, str):
-        return value
-    value = _ILLEGAL.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
-    return _name(value) if name == "naam" else _clean(value)
-
-
-def _formula_free(cell) -> bool:
-    return not (isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"))
-
-
-@PROPERTY
-@given(member_rows(max_size=4), st.sampled_from(["csv", "xlsx"]))
-def _export_round_trip(rows, formaat):
-    CASES["export"] += 1
-    if formaat == "xlsx":
-        # A spreadsheet cannot hold control characters: the XLSX export drops
-        # them (and a formula sign behind one stays escaped, tested below).
-        rows = [{k: _ILLEGAL.sub("", v) for k, v in row.items()} for row in rows]
-        assume(all(_name(row["naam"]) for row in rows))
-    leden = _members(rows)
-    export_rows = importeren.export_rows(leden)
-    if formaat == "csv":
-        content = importeren.write_csv(export_rows)
-        text = content.decode("utf-8-sig")
-        cells = [
-            cell
-            for record in list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
-            for cell in record
-        ]
-    else:
-        content = importeren.write_xlsx(export_rows)
-        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
-        cells = [cell.value for row in sheet.iter_rows() for cell in row]
-        assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
-    assert [cell for cell in cells if not _formula_free(cell)] == []
-    parsed = parse_file(content, f"leden.{formaat}")
-    for lid, parsed_row in zip(leden, parsed.rows, strict=True):
-        values, errors = importeren.validate_row(parsed, parsed_row)
-        assert errors == []
-        expected = stored(lid)
-        if formaat == "xlsx":
-            expected = {name: _through_xlsx(name, v) for name, v in expected.items()}
-        assert values == expected
-
-
-def test_export_escapes_formulas_and_imports_back():
-    """Every exported text cell is safe from formula execution, and the export
-    reads back to the very same values."""
-    _export_round_trip()
-    report("export")
-
-
-def test_xlsx_export_control_character_before_formula():
-    """A stored name that starts with a control character and then `=` must not
-    become a formula cell in the XLSX export."""
-    lid = Lid(
-        naam='\x01=HYPERLINK("http://example.invalid")',
-        adres="\x02+1+1",
-        lid_sinds=datetime.date(2024, 1, 1),
-    )
-    content = importeren.write_xlsx(importeren.export_rows([lid]))
-    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
-    cells = [cell for cell in sheet[2] if isinstance(cell.value, str)]
-    assert all(cell.data_type != "f" for cell in cells)
-    assert all(_formula_free(cell.value) for cell in cells)
-
-
-@pytest.mark.parametrize(
-    "naam",
-    [
-        '\uff1dHYPERLINK("http://example.invalid")',
-        "\uff0b1+1",
-        "\uff0d1+1",
-        "\uff20SUM(A1)",
-        "\x01\uff1d1",
-        "\u200b=1",
-        "\x03-1",
-    ],
-)
-@pytest.mark.parametrize("formaat", ["csv", "xlsx"])
-def test_member_export_escapes_full_width_and_hidden_formula_signs(naam, formaat):
-    """A name starting with a full-width `＝`, `＋`, `－` or `＠`, or a formula
-    sign behind an invisible character, is written with the apostrophe before
-    it in both exports, and imports back as the stored name."""
-    lid = Lid(naam=naam, lid_sinds=datetime.date(2024, 1, 1))
-    rows = importeren.export_rows([lid])
-    if formaat == "csv":
-        content = importeren.write_csv(rows)
-        text = content.decode("utf-8-sig")
-        (_header, record) = list(
-            csv.reader(io.StringIO(text, newline=""), delimiter=";")
-        )
-        cell = record[0]
-    else:
-        content = importeren.write_xlsx(rows)
-        sheet = openpyxl.load_workbook(io.BytesIO(content)).active
-        assert sheet["A2"].data_type != "f"
-        cell = sheet["A2"].value
-    kept = naam if formaat == "csv" else _ILLEGAL.sub("", naam)
-    assert cell == "'" + kept
-    (parsed_row,) = parse_file(content, f"leden.{formaat}").rows
-    assert parsed_row.values["naam"] == kept.strip()
 
 
 # Fixed edge cases ---------------------------------------------------------------

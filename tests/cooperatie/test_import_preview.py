@@ -16,7 +16,7 @@ from cooperatie.importeren import NEW, UNCHANGED, UPDATED, MemberImportError, pa
 from cooperatie.models import Lid
 from kern.models import AuditChainHead, AuditEntry
 from tests.cooperatie.factories import CooperatieFactory, LidFactory, RolFactory
-from tests.cooperatie.test_importeren import csv_bytes, row_of
+from tests.cooperatie.importeren_helpers import csv_bytes, row_of
 from tests.helpers import entries_since, journal_mark, table_state
 
 

@@ -1,0 +1,572 @@
+"""Who gets what from every API route: one declarative matrix.
+
+For every route the router registers and every HTTP method (GET, POST, PUT, PATCH,
+DELETE), the status each actor gets on tenant A's objects:
+
+- 200/201/204: allowed (and an allowed write leaves exactly one journal entry with
+  the named action, by that actor);
+- 401: anonymous;
+- 404: the object is outside the actor's scope (it does not exist for them);
+- 403: in scope, but the actor's role may not do this;
+- 400: a create whose related input (tenant A's corporatie, afspraak, …) is outside
+  the actor's scope: a field error, as if the object did not exist;
+- 405: the route does not take this method.
+
+A denied cell writes nothing: no journal entry and no changed row. Each actor's
+request runs in its own savepoint that is rolled back, so every actor meets the
+same world. `test_matrix_covers_every_route_and_method` enumerates the router: a
+new route or method without a row here fails the suite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from afspraken import services as afspraken_services
+from afspraken.api import serializers as afspraken_s
+from cooperatie import services as cooperatie_services
+from cooperatie.api import serializers as cooperatie_s
+from ledger.api import serializers as ledger_s
+from tests.cooperatie.factories import GebouwFactory
+from tests.helpers import fresh
+from tests.ledger.factories import PNG_1PX, ActiviteitFactory
+
+ACTORS = (
+    "anonymous",
+    "a.beheerder",
+    "a.auditor",
+    "a.bestuur",
+    "b.beheerder",
+    "b.bestuur",
+    "superuser",
+)
+METHODS = ("get", "post", "put", "patch", "delete")
+ALLOWED = frozenset({200, 201, 204})
+
+
+@dataclass(frozen=True)
+class Cell:
+    """The expected status per actor of one route and method, with what the
+    request needs: its body, query, target and the journal action it writes."""
+
+    statuses: dict[str, int]
+    action: str | None = None
+    body: Callable[[Any, Any], dict] | None = None
+    query: Callable[[Any], dict] | None = None
+    target: Callable[[Any], Any] | None = None
+    fmt: str = "json"
+
+
+def row(*statuses: int, **kwargs) -> Cell:
+    """A matrix row: the statuses in the order of ACTORS."""
+    assert len(statuses) == len(ACTORS), statuses
+    return Cell(dict(zip(ACTORS, statuses, strict=True)), **kwargs)
+
+
+NOT_ALLOWED = row(401, 405, 405, 405, 405, 405, 405)
+
+
+def not_allowed(*methods: str) -> dict[str, Cell]:
+    return dict.fromkeys(methods, NOT_ALLOWED)
+
+
+# Request bodies ------------------------------------------------------------------
+
+
+def as_put(serializer_class, **changes) -> Callable[[Any, Any], dict]:
+    """A full PUT body: the target as the API shows it, with some changes."""
+
+    def body(world, target):
+        data = dict(serializer_class(target).data)
+        data.pop("id", None)
+        return {**data, **changes}
+
+    return body
+
+
+def fixed(data: dict) -> Callable[[Any, Any], dict]:
+    return lambda world, target: dict(data)
+
+
+def new_corporatie(world, target):
+    return {"naam": "Woonstichting Nieuw", "kvk_nummer": "12345678", "plaats": "Ede"}
+
+
+def new_gebouw(world, target):
+    return {
+        "corporatie": world.a.corporatie.pk,
+        "complexnummer": "C-9001",
+        "naam": "Complex De Nieuwe Linde",
+        "straat": "Lindelaan",
+        "huisnummer": "12",
+        "postcode": "3511 AB",
+        "plaats": "Utrecht",
+        "gemeentecode": "GM0344",
+        "aantal_woningen": 12,
+        "daeb": "daeb",
+    }
+
+
+def new_cooperatie(world, target):
+    return {
+        "naam": "Wooncoöperatie Nieuw Begin",
+        "soort": "beheer",
+        "kvk_nummer": "87654321",
+        "rechtsvorm": "vereniging",
+        "aangemeld_door": world.a.corporatie.pk,
+    }
+
+
+def new_overeenkomst(world, target):
+    # Before A's running overeenkomst on the same gebouw, so no overlap.
+    return {
+        "gebouw": world.a.gebouw.pk,
+        "cooperatie": world.a.cooperatie.pk,
+        "soort": "beheer",
+        "ingangsdatum": "2015-01-01",
+        "einddatum": "2019-12-31",
+    }
+
+
+def new_lid(world, target):
+    return {
+        "cooperatie": world.a.cooperatie.pk,
+        "naam": "Fatima el Amrani",
+        "email": "fatima@example.nl",
+        "lid_sinds": "2025-02-01",
+        "doelgroep": "ja",
+    }
+
+
+def new_afspraak(world, target):
+    return {
+        "corporatie": world.a.corporatie.pk,
+        "cooperatie": world.a.cooperatie.pk,
+        "gebouwen": [world.a.gebouw.pk],
+        "titel": "Afspraken sociale inbreng 2025-2028",
+        "ingangsjaar": 2025,
+        "eindjaar": 2028,
+    }
+
+
+def new_toezegging(world, target):
+    return {
+        "afspraak": world.a.afspraak.pk,
+        "omschrijving": "Minstens 100 vrijwilligersuren",
+        "indicator": "vrijwilligersuren",
+        "norm": "100",
+        "richting": "minimaal",
+    }
+
+
+def new_activiteit(world, target):
+    return {
+        "cooperatie": world.a.cooperatie.pk,
+        "datum": "2025-05-01",
+        "titel": "Plantjesmarkt",
+        "thema": "groen",
+        "vrijwilligers": [world.a.lid.pk],
+        "vrijwilligersuren": "2.50",
+    }
+
+
+def new_bijlage(world, target):
+    return {
+        "bestand": SimpleUploadedFile("foto.png", PNG_1PX, "image/png"),
+        "omschrijving": "Foto van de plantjesmarkt",
+    }
+
+
+def new_boeking(world, target):
+    return {
+        "cooperatie": world.a.cooperatie.pk,
+        "datum": "2025-05-01",
+        "soort": "uitgave",
+        "bedrag": "12.50",
+        "omschrijving": "Potgrond",
+    }
+
+
+def new_toetsing(world, target):
+    return {"afspraak": world.a.afspraak.pk, "jaar": 2025}
+
+
+def beoordeling(world, target):
+    return {
+        "toezegging": world.a.beoordeling.toezegging_id,
+        "oordeel": "deels",
+        "toelichting": "Open, maar alleen op zaterdag.",
+    }
+
+
+def sha256_of_a_rapport(world, target):
+    return {"sha256": world.a.rapport.sha256}
+
+
+def corporatie_a_2024(world):
+    return {"corporatie": world.a.corporatie.pk, "jaar": 2024}
+
+
+def new_jaarparameter(world, target):
+    return {
+        "jaar": 2030,
+        "code": "daeb_inkomensgrens_meerpersoons",
+        "waarde": "60000.00",
+        "bron": "Staatscourant 2030",
+    }
+
+
+# Targets -------------------------------------------------------------------------
+
+
+def loose_gebouw(world):
+    """A gebouw of A without contracts (a gebouw with contracts is kept)."""
+    return GebouwFactory(corporatie=world.a.corporatie)
+
+
+def loose_activiteit(world):
+    """An activiteit of A without bookings (one with bookings is kept)."""
+    return ActiviteitFactory(cooperatie=world.a.cooperatie)
+
+
+def ingediend(world):
+    return afspraken_services.toetsing_indienen(
+        toetsing=world.a.toetsing, actor=fresh(world.a.bestuur)
+    )
+
+
+def sealed_2024(world):
+    """A's 2024 toetsing sealed for real, so the bundle holds a rendered report."""
+    toetsing = ingediend(world)
+    afspraken_services.toetsing_vaststellen(
+        toetsing=toetsing, actor=fresh(world.a.beheerder)
+    )
+
+
+def token_of_a_beheerder(world):
+    token, _key = cooperatie_services.apitoken_create(
+        naam="ERP", actor=world.a.beheerder
+    )
+    return token
+
+
+TARGETS: dict[str, Callable[[Any], Any]] = {
+    "corporatie": lambda w: w.a.corporatie,
+    "gebouw": lambda w: w.a.gebouw,
+    "cooperatie": lambda w: w.a.cooperatie,
+    "overeenkomst": lambda w: w.a.overeenkomst,
+    "lid": lambda w: w.a.bestuurslid,
+    "afspraak": lambda w: w.a.afspraak,
+    "toezegging": lambda w: w.a.toezegging,
+    "activiteit": lambda w: w.a.activiteit,
+    "boeking": lambda w: w.a.boeking,
+    "toetsing": lambda w: w.a.toetsing,
+    "rapport": lambda w: w.a.rapport,
+    "jaarparameter": lambda w: w.jaarparameter,
+    "journaal": lambda w: w.a.journaal,
+    "apitoken": token_of_a_beheerder,
+}
+
+
+# The matrix ----------------------------------------------------------------------
+# One row per route and method; the columns are ACTORS:
+#   an = anonymous, aB = a.beheerder, aA = a.auditor, aS = a.bestuur,
+#   bB = b.beheerder, bS = b.bestuur, su = superuser.
+
+# fmt: off
+MATRIX: dict[str, dict[str, Cell]] = {
+    #                     an   aB   aA   aS   bB   bS   su
+    "api-root": {
+        "get":        row(401, 200, 200, 200, 200, 200, 200),
+        **not_allowed("post", "put", "patch", "delete"),
+    },
+    # Corporaties: the platform operator registers them; a beheerder edits its own.
+    "corporatie-list": {
+        "get":        row(401, 200, 200, 200, 200, 200, 200),
+        "post":       row(401, 403, 403, 403, 403, 403, 201,
+                          body=new_corporatie, action="corporatie_create"),
+        **not_allowed("put", "patch", "delete"),
+    },
+    "corporatie-detail": {
+        "get":        row(401, 200, 200, 200, 404, 404, 200),
+        "put":        row(401, 200, 403, 403, 404, 404, 200,
+                          body=as_put(cooperatie_s.CorporatieSerializer,
+                                      plaats="Amersfoort"),
+                          action="corporatie_update"),
+        "patch":      row(401, 200, 403, 403, 404, 404, 200,
+                          body=fixed({"plaats": "Amersfoort"}),
+                          action="corporatie_update"),
+        **not_allowed("post", "delete"),
+    },
+    # Gebouwen: the beheerder of the corporatie.
+    "gebouw-list": {
+        "get":        row(401, 200, 200, 200, 200, 200, 200),
+        "post":       row(401, 201, 403, 403, 400, 400, 201,
+                          body=new_gebouw, action="gebouw_create"),
+        **not_allowed("put", "patch", "delete"),
+    },
+    "gebouw-detail": {
+        "get":        row(401, 200, 200, 200, 404, 404, 200),
+        "put":        row(401, 200, 403, 403, 404, 404, 200,
+                          body=as_put(cooperatie_s.GebouwUpdateSerializer,
+                                      naam="De Oude Linde"),
+                          action="gebouw_update"),
+        "patch":      row(401, 200, 403, 403, 404, 404, 200,
+                          body=fixed({"naam": "De Oude Linde"}),
+                          action="gebouw_update"),
+        # A gebouw without contracts (one with contracts is kept): the bestuur
+        # has no link to it at all.
+        "delete":     row(401, 204, 403, 404, 404, 404, 204,
+                          target=loose_gebouw, action="gebouw_delete"),
+        "post":       NOT_ALLOWED,
+    },
+    # Cooperaties: a beheerder registers one for its corporatie; the beheerder or
+    # the cooperatie's own bestuur edits it.
+    "cooperatie-list": {
+        "get":        row(401, 200, 200, 200, 200, 200, 200),
+        "post":       row(401, 201, 403, 403, 400, 400, 201,
+                          body=new_cooperatie, action="cooperatie_create"),
+        **not_allowed("put", "patch", "delete"),
+    },
+    "cooperatie-detail": {
+        "get":        row(401, 200, 200, 200, 404, 404, 200),
+        "put":        row(401, 200, 403, 200, 404, 404, 200,
+                          body=as_put(cooperatie_s.CooperatieUpdateSerializer,
+                                      website="https://linde.example.nl"),
+                          action="cooperatie_update"),
+        "patch":      row(401, 200, 403, 200, 404, 404, 200,
+                          body=fixed({"naam": "Wooncoöperatie De Linde"}),
+                          action="cooperatie_update"),
+        **not_allowed("post", "delete"),
+    },
+    # Overeenkomsten: the beheerder of the gebouw's corporatie.
+    "overeenkomst-list": {
+        "get":        row(401, 200, 200, 200, 200, 200, 200),
+        "post":       row(401, 201, 403, 403, 400, 400, 201,
+                          body=new_overeenkomst, action="overeenkomst_create"),
+        **not_allowed("put", "patch", "delete"),
+    },
+    "overeenkomst-detail": {
+        "get":        row(401, 200, 200, 200, 404, 404, 200),
+        "put":        row(401, 200, 403, 403, 404, 404, 200,
+                          body=as_put(cooperatie_s.OvereenkomstUpdateSerializer,
+                                      einddatum="2030-12-31"),
+                          action="overeenkomst_update"),
+        "patch":      row(401, 200, 403, 403, 404, 404, 200,
+                          body=fixed({"einddatum": "2030-12-31"}),
+                          action="overeenkomst_update"),
+        **not_allowed("post", "delete"),
+    },
+    "overeenkomst-beeindigen": {
+        "post":       row(401, 200, 403, 403, 404, 404, 200,
+                          body=fixed({"einddatum": "2030-12-31"}),
+                          action="overeenkomst_end"),
+        **not_allowed("get", "put", "patch", "delete"),
+    },
+    # Leden: the bestuur keeps its member list. The target is a board member, whom
+    # a beheerder sees (name and function); an auditor sees no member rows.
+    "lid-list": {
+        "get":        row(401, 200, 200, 200, 200, 200, 200),
+        "post":       row(401, 403, 403, 201, 400, 400, 201,
+                          body=new_lid, action="lid_create"),
+        **not_allowed("put", "patch", "delete"),
+    },
+    "lid-detail": {
+        "get":        row(401, 200, 404, 200, 404, 404, 200),
+        "put":        row(401, 403, 404, 200, 404, 404, 200,
+                          body=as_put(cooperatie_s.LidUpdateSerializer,
+                                      telefoon="0612345678"),
+                          action="lid_update"),
+        "patch":      row(401, 403, 404, 200, 404, 404, 200,
+                          body=fixed({"telefoon": "0612345678"}),
+                          action="lid_update"),
+        **not_allowed("post", "delete"),
+    },
+    "lid-beeindigen": {
+        "post":       row(401, 403, 404, 200, 404, 404, 200,
+                          body=fixed({"lid_tot": "2025-06-01"}), action="lid_end"),
+        **not_allowed("get", "put", "patch", "delete"),
+    },
+    # Afspraken and toezeggingen: the beheerder; the bestuur reads its own.
+    "afspraak-list": {
+        "get":        row(401, 200, 200, 200, 200, 200, 200),
+        "post":       row(401, 201, 403, 403, 400, 400, 201,
+                          body=new_afspraak, action="afspraak_create"),
+        **not_allowed("put", "patch", "delete"),
+    },
+    "afspraak-detail": {
+        "get":        row(401, 200, 200, 200, 404, 404, 200),
+        "put":        row(401, 200, 403, 403, 404, 404, 200,
+                          body=as_put(afspraken_s.AfspraakUpdateSerializer,
+                                      titel="Herzien"),
+                          action="afspraak_update"),
+        "patch":      row(401, 200, 403, 403, 404, 404, 200,
+                          body=fixed({"titel": "Herzien"}), action="afspraak_update"),
+        **not_allowed("post", "delete"),
+    },
+    "toezegging-list": {
+        "get":        row(401, 200, 200, 200, 200, 200, 200),
+        "post":       row(401, 201, 403, 403, 400, 400, 201,
+                          body=new_toezegging, action="toezegging_create"),
+        **not_allowed("put", "patch", "delete"),
+    },
+    "toezegging-detail": {
+        "get":        row(401, 200, 200, 200, 404, 404, 200),
+        "put":        row(401, 200, 403, 403, 404, 404, 200,
+                          body=as_put(afspraken_s.ToezeggingUpdateSerializer,
+                                      norm="15.00"),
+                          action="toezegging_update"),
+        "patch":      row(401, 200, 403, 403, 404, 404, 200,
+                          body=fixed({"norm": "15.00"}), action="toezegging_update"),
+        "delete":     row(401, 204, 403, 403, 404, 404, 204,
+                          action="toezegging_delete"),
+        "post":       NOT_ALLOWED,
+    },
+    # Activiteiten, bijlagen and boekingen: the bestuur books them.
+    "activiteit-list": {
+        "get":        row(401, 200, 200, 200, 200, 200, 200),
+        "post":       row(401, 403, 403, 201, 400, 400, 201,
+                          body=new_activiteit, action="activiteit_create"),
+        **not_allowed("put", "patch", "delete"),
+    },
+    "activiteit-detail": {
+        "get":        row(401, 200, 200, 200, 404, 404, 200),
+        "put":        row(401, 403, 403, 200, 404, 404, 200,
+                          body=as_put(ledger_s.ActiviteitUpdateSerializer,
+                                      titel="Taalcafé plus"),
+                          action="activiteit_update"),
+        "patch":      row(401, 403, 403, 200, 404, 404, 200,
+                          body=fixed({"titel": "Taalcafé plus"}),
+                          action="activiteit_update"),
+        # An activiteit without bookings (one with bookings is kept).
+        "delete":     row(401, 403, 403, 204, 404, 404, 204,
+                          target=loose_activiteit, action="activiteit_delete"),
+        "post":       NOT_ALLOWED,
+    },
+    "activiteit-bijlagen": {
+        "post":       row(401, 403, 403, 201, 404, 404, 201,
+                          body=new_bijlage, fmt="multipart", action="bijlage_add"),
+        **not_allowed("get", "put", "patch", "delete"),
+    },
+    "boeking-list": {
+        "get":        row(401, 200, 200, 200, 200, 200, 200),
+        "post":       row(401, 403, 403, 201, 400, 400, 201,
+                          body=new_boeking, action="boeking_create"),
+        **not_allowed("put", "patch", "delete"),
+    },
+    # Bookings are never changed or deleted: a storno cancels one.
+    "boeking-detail": {
+        "get":        row(401, 200, 200, 200, 404, 404, 200),
+        **not_allowed("post", "put", "patch", "delete"),
+    },
+    "boeking-storno": {
+        "post":       row(401, 403, 403, 201, 404, 404, 201,
+                          body=fixed({}), action="boeking_storno"),
+        **not_allowed("get", "put", "patch", "delete"),
+    },
+    # The yearly cycle: either the beheerder or the bestuur opens a year; the
+    # bestuur submits it; the beheerder returns, assesses and approves.
+    "toetsing-list": {
+        "get":        row(401, 200, 200, 200, 200, 200, 200),
+        "post":       row(401, 201, 403, 201, 400, 400, 201,
+                          body=new_toetsing, action="toetsing_open"),
+        **not_allowed("put", "patch", "delete"),
+    },
+    "toetsing-detail": {
+        "get":        row(401, 200, 200, 200, 404, 404, 200),
+        **not_allowed("post", "put", "patch", "delete"),
+    },
+    "toetsing-indienen": {
+        "post":       row(401, 403, 403, 200, 404, 404, 200,
+                          body=fixed({}), action="toetsing_indienen"),
+        **not_allowed("get", "put", "patch", "delete"),
+    },
+    "toetsing-terugsturen": {
+        "post":       row(401, 200, 403, 403, 404, 404, 200,
+                          target=ingediend,
+                          body=fixed({"reden": "De uren van maart ontbreken."}),
+                          action="toetsing_terugsturen"),
+        **not_allowed("get", "put", "patch", "delete"),
+    },
+    "toetsing-beoordelen": {
+        "post":       row(401, 200, 403, 403, 404, 404, 200,
+                          body=beoordeling, action="toetsing_beoordelen"),
+        **not_allowed("get", "put", "patch", "delete"),
+    },
+    "toetsing-vaststellen": {
+        "post":       row(401, 200, 403, 403, 404, 404, 200,
+                          target=ingediend, body=fixed({}),
+                          action="toetsing_vaststellen"),
+        **not_allowed("get", "put", "patch", "delete"),
+    },
+    # Sealed reports: read by everyone of the tenant.
+    "rapport-list": {
+        "get":        row(401, 200, 200, 200, 200, 200, 200),
+        **not_allowed("post", "put", "patch", "delete"),
+    },
+    "rapport-detail": {
+        "get":        row(401, 200, 200, 200, 404, 404, 200),
+        **not_allowed("post", "put", "patch", "delete"),
+    },
+    "rapport-pdf": {
+        "get":        row(401, 200, 200, 200, 404, 404, 200),
+        **not_allowed("post", "put", "patch", "delete"),
+    },
+    "rapport-bundel": {
+        "get":        row(401, 200, 200, 200, 404, 404, 200,
+                          target=sealed_2024, query=corporatie_a_2024),
+        **not_allowed("post", "put", "patch", "delete"),
+    },
+    # Verifying is a read: anyone signed in may ask; outside the scope the answer
+    # is "not sealed" (see test_rules).
+    "rapport-verifieer": {
+        "post":       row(401, 200, 200, 200, 200, 200, 200,
+                          body=sha256_of_a_rapport),
+        **not_allowed("get", "put", "patch", "delete"),
+    },
+    # Legal figures: public to every signed-in user, kept by the platform operator.
+    "jaarparameter-list": {
+        "get":        row(401, 200, 200, 200, 200, 200, 200),
+        "post":       row(401, 403, 403, 403, 403, 403, 201,
+                          body=new_jaarparameter, action="jaarparameter_create"),
+        **not_allowed("put", "patch", "delete"),
+    },
+    "jaarparameter-detail": {
+        "get":        row(401, 200, 200, 200, 200, 200, 200),
+        "put":        row(401, 403, 403, 403, 403, 403, 200,
+                          body=as_put(afspraken_s.JaarparameterUpdateSerializer,
+                                      waarde="48000.00"),
+                          action="jaarparameter_update"),
+        "patch":      row(401, 403, 403, 403, 403, 403, 200,
+                          body=fixed({"waarde": "48000.00"}),
+                          action="jaarparameter_update"),
+        **not_allowed("post", "delete"),
+    },
+    # The journal is read-only.
+    "journaal-list": {
+        "get":        row(401, 200, 200, 200, 200, 200, 200),
+        **not_allowed("post", "put", "patch", "delete"),
+    },
+    "journaal-detail": {
+        "get":        row(401, 200, 200, 200, 404, 404, 200),
+        **not_allowed("post", "put", "patch", "delete"),
+    },
+    # API tokens are personal: the target is a.beheerder's own token.
+    "apitoken-list": {
+        "get":        row(401, 200, 200, 200, 200, 200, 200),
+        "post":       row(401, 201, 201, 201, 201, 201, 201,
+                          body=fixed({"naam": "Script"}), action="apitoken_create"),
+        **not_allowed("put", "patch", "delete"),
+    },
+    "apitoken-detail": {
+        "get":        row(401, 200, 404, 404, 404, 404, 404),
+        "delete":     row(401, 204, 404, 404, 404, 404, 404,
+                          action="apitoken_revoke"),
+        **not_allowed("post", "put", "patch"),
+    },
+}
+# fmt: on
