@@ -213,6 +213,15 @@ DEFAULT_FROM_EMAIL = env.str(
     "DJANGO_DEFAULT_FROM_EMAIL", default="coopsturing@localhost"
 )
 
+# The public address of the site: links in mail (invitations, notifications,
+# reminders) are read outside any request, so they are built on this.
+SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
+# An invitation link works once, for this many days.
+UITNODIGING_GELDIGHEID_DAGEN = env.int("UITNODIGING_GELDIGHEID_DAGEN", default=7)
+# `send_reminders` reminds the bestuur this many days before a year's deadline
+# (and once on the day after it).
+HERINNERING_DAGEN_VOOR_TERMIJN = env.int("HERINNERING_DAGEN_VOOR_TERMIJN", default=14)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

@@ -11,6 +11,7 @@ from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
+from portalen.views.account import instellingen
 from portalen.views.start import LoginView, LogoutView, PasswordChangeView, home
 
 from .health import health
@@ -26,6 +27,7 @@ urlpatterns = [
         PasswordChangeView.as_view(),
         name="password_change",
     ),
+    path("accounts/instellingen/", instellingen, name="account-instellingen"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("beheer/<int:corporatie_id>/", include("portalen.beheer.urls")),
     path("bestuur/<int:cooperatie_id>/", include("portalen.bestuur.urls")),

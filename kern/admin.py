@@ -1,10 +1,17 @@
-"""Admin of the journal: entries, chain heads, checkpoints and verification
-marks can only be viewed."""
+"""Admin of the platform's rows: the journal (entries, chain heads, checkpoints and
+verification marks) and the mail records can only be viewed."""
 
 from django.contrib import admin
 
 from .admin_services import ServiceModelAdmin
-from .models import AuditChainHead, AuditChainVerification, AuditCheckpoint, AuditEntry
+from .models import (
+    Accountinstelling,
+    AuditChainHead,
+    AuditChainVerification,
+    AuditCheckpoint,
+    AuditEntry,
+    Verzending,
+)
 
 
 @admin.register(AuditEntry)
@@ -60,3 +67,19 @@ class AuditChainVerificationAdmin(ServiceModelAdmin):
 
     list_display = ("keten", "seq", "verified_at")
     ordering = ("keten",)
+
+
+@admin.register(Accountinstelling)
+class AccountinstellingAdmin(ServiceModelAdmin):
+    """Users' own settings; each user changes them on their settings page."""
+
+    list_display = ("user", "taal", "meldingen_per_mail", "updated_at")
+    list_filter = ("taal", "meldingen_per_mail")
+
+
+@admin.register(Verzending)
+class VerzendingAdmin(ServiceModelAdmin):
+    """The record of once-only messages (reminders, digests); view only."""
+
+    list_display = ("sleutel", "created_at")
+    search_fields = ("sleutel",)

@@ -155,3 +155,56 @@ class AuditCheckpoint(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"checkpoint {self.created_at:%Y-%m-%d %H:%M} ({self.sleutel[:12]}…)"
+
+
+class Accountinstelling(models.Model):
+    """A user's own settings: the language of mail sent to them and whether they
+    want notification mail (invitations and password mail are always sent)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gebruiker"),
+        on_delete=models.CASCADE,
+        related_name="accountinstelling",
+    )
+    taal = models.CharField(
+        _("taal"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("De taal van de pagina's en van de e-mail die u ontvangt."),
+    )
+    meldingen_per_mail = models.BooleanField(
+        _("meldingen per e-mail"),
+        default=True,
+        help_text=_(
+            "Berichten over indienen, terugsturen en vaststellen, herinneringen "
+            "aan termijnen en het weekoverzicht. Uitnodigingen en e-mail over uw "
+            "wachtwoord ontvangt u altijd."
+        ),
+    )
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("accountinstelling")
+        verbose_name_plural = _("accountinstellingen")
+
+    def __str__(self) -> str:
+        return f"{_('instellingen')} (gebruiker #{self.user_id})"
+
+
+class Verzending(models.Model):
+    """A message that must go out once: its key is recorded in the transaction
+    that queues it, so a second run (a timer firing twice, two workers) finds the
+    key and sends nothing (`kern.mail.once`)."""
+
+    sleutel = models.CharField(_("sleutel"), max_length=200, unique=True)
+    created_at = models.DateTimeField(_("verzonden op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("verzending")
+        verbose_name_plural = _("verzendingen")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.sleutel

@@ -3,9 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portalen.ui import portals_of
+
+from .account import set_language_cookie
 
 
 def home(request):
@@ -24,9 +27,13 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        user = form.get_user()
+        # Pages follow the language the user chose in their settings, if any.
+        if hasattr(user, "accountinstelling"):
+            translation.activate(user.accountinstelling.taal)
+            set_language_cookie(response, user.accountinstelling.taal)
         messages.success(
-            self.request,
-            _("Welkom, %(naam)s.") % {"naam": form.get_user().get_username()},
+            self.request, _("Welkom, %(naam)s.") % {"naam": user.get_username()}
         )
         return response
 

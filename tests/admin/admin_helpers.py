@@ -29,14 +29,18 @@ from cooperatie.models import (
     Rol,
 )
 from kern.models import (
+    Accountinstelling,
     AuditChainHead,
     AuditChainVerification,
     AuditCheckpoint,
     AuditEntry,
+    Verzending,
 )
 from ledger.models import Activiteit, Bijlage, Boeking
 
 REGISTERED = (
+    Accountinstelling,
+    Verzending,
     Corporatie,
     Gebouw,
     Cooperatie,
@@ -63,6 +67,8 @@ REGISTERED = (
 )
 # Nothing creates these through a service the admin may call.
 ADD_DISABLED = {
+    Accountinstelling,
+    Verzending,
     Relatie,
     GeslotenJaar,
     Beoordeling,
@@ -76,6 +82,8 @@ ADD_DISABLED = {
 }
 # Append-only or without an update service: the change page only shows the row.
 VIEW_ONLY = {
+    Accountinstelling,
+    Verzending,
     Relatie,
     GeslotenJaar,
     Rol,
@@ -180,6 +188,10 @@ def _one_of_each(world) -> dict:
     objects[AuditCheckpoint] = AuditCheckpoint.objects.first()
     objects[ApiToken] = ApiToken.objects.filter(user=world.a.beheerder).first()
     objects[LedenInzage] = LedenInzage.objects.first()
+    objects[Accountinstelling] = Accountinstelling.objects.get_or_create(
+        user=world.a.beheerder
+    )[0]
+    objects[Verzending] = Verzending.objects.get_or_create(sleutel="test:1")[0]
     return objects
 
 
