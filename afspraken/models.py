@@ -1,10 +1,14 @@
 """Agreements, their measurable clauses, the yearly assessment and sealed reports."""
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
+from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from kern.immutable import AppendOnlyModel, ImmutableRowError
@@ -16,7 +20,7 @@ from kern.validators import (
 )
 from ledger.choices import Thema
 
-from . import evaluatie
+from . import evaluatie, termijnen
 from .choices import (
     Indicator,
     JaarparameterCode,
@@ -35,6 +39,7 @@ from .querysets import (
 )
 
 JAAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+MAANDEN = list(MONTHS.items())
 
 
 class Afspraak(models.Model):
@@ -84,6 +89,29 @@ class Afspraak(models.Model):
         help_text=_("Verwijzing naar de gemeentelijke prestatieafspraken."),
     )
 
+    indienen_maand = models.PositiveSmallIntegerField(
+        _("uiterlijk indienen: maand"),
+        default=termijnen.STANDAARD_MAAND,
+        choices=MAANDEN,
+        help_text=_(
+            "De maand van het volgende jaar waarin het jaar uiterlijk binnen moet zijn."
+        ),
+    )
+    indienen_dag = models.PositiveSmallIntegerField(
+        _("uiterlijk indienen: dag"),
+        default=termijnen.STANDAARD_DAG,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text=_(
+            "De dag van die maand; standaard 1 april van het jaar na het "
+            "getoetste jaar."
+        ),
+    )
+
+    CONSTRAINT_FIELDS = {
+        "afspraak_eindjaar_na_ingangsjaar": "eindjaar",
+        "afspraak_indiendag_bestaat": "indienen_dag",
+    }
+
     tenancy = Tenancy(corporatie="corporatie", cooperatie="cooperatie")
 
     objects = AfspraakQuerySet.as_manager()
@@ -100,6 +128,22 @@ class Afspraak(models.Model):
                     "Het eindjaar ligt niet vóór het ingangsjaar."
                 ),
             ),
+            models.CheckConstraint(
+                condition=Q(indienen_maand__gte=1, indienen_maand__lte=12)
+                & Q(indienen_dag__gte=1)
+                & (
+                    Q(indienen_maand=2, indienen_dag__lte=28)
+                    | Q(indienen_maand__in=[4, 6, 9, 11], indienen_dag__lte=30)
+                    | Q(
+                        indienen_maand__in=[1, 3, 5, 7, 8, 10, 12], indienen_dag__lte=31
+                    )
+                ),
+                name="afspraak_indiendag_bestaat",
+                violation_error_message=_(
+                    "De dag voor uiterlijk indienen moet in die maand bestaan "
+                    "(29 februari kan niet)."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -107,6 +151,12 @@ class Afspraak(models.Model):
 
     def loopt_in(self, jaar: int) -> bool:
         return evaluatie.loopt_in(self.ingangsjaar, self.eindjaar, jaar)
+
+    def uiterlijk_indienen(self, jaar: int) -> datetime.date:
+        """The last day on which year `jaar` of this afspraak may be submitted."""
+        return termijnen.uiterlijk_indienen(
+            jaar, self.indienen_maand, self.indienen_dag
+        )
 
 
 class Toezegging(models.Model):
@@ -293,6 +343,19 @@ class Toetsing(models.Model):
                     _("Een vastgestelde toetsing verandert niet meer.")
                 )
         super().save(*args, **kwargs)
+
+    @property
+    def uiterlijk_indienen(self) -> datetime.date:
+        return self.afspraak.uiterlijk_indienen(self.jaar)
+
+    def te_laat(self, vandaag: datetime.date | None = None) -> bool:
+        """Past its deadline while still with the bestuur (today, Amsterdam time,
+        unless `vandaag` says otherwise)."""
+        return termijnen.te_laat(
+            self.status,
+            self.uiterlijk_indienen,
+            vandaag or timezone.localdate(),
+        )
 
 
 class Beoordeling(models.Model):

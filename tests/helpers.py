@@ -26,8 +26,14 @@ def public_services(module) -> set[str]:
         if callable(value)
         and not isinstance(value, type)  # its exceptions are no services
         and not name.startswith("_")
-        and getattr(value, "__module__", "") == module.__name__
+        and _defined_in(value, module)
     }
+
+
+def _defined_in(value, module) -> bool:
+    """Defined in `module`, or in a module of it when it is a package."""
+    name = getattr(value, "__module__", "")
+    return name == module.__name__ or name.startswith(f"{module.__name__}.")
 
 
 def fresh(user):

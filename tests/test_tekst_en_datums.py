@@ -39,6 +39,7 @@ SYSTEM_FIELDS = {
     "cooperatie.LedenInzage": {"username"},
     "ledger.Bijlage": {"content_type", "sha256"},
     "kern.AuditChainHead": {"keten", "hash"},
+    "kern.Verzending": {"sleutel"},
     "kern.AuditChainVerification": {"keten", "hash"},
     "kern.AuditCheckpoint": {"inhoud", "sleutel", "handtekening", "aanleiding"},
     "kern.AuditEntry": {

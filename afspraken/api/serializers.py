@@ -83,6 +83,8 @@ class AfspraakSerializer(ModelSerializer):
             "ingangsjaar",
             "eindjaar",
             "prestatieafspraak",
+            "indienen_maand",
+            "indienen_dag",
             "toezeggingen",
         )
         validators = []
@@ -112,6 +114,16 @@ class ToetsingSerializer(ModelSerializer):
         choices=Verdict.choices, allow_blank=True, read_only=True
     )
     rapport = serializers.SerializerMethodField()
+    uiterlijk_indienen = serializers.DateField(
+        read_only=True,
+        help_text="De laatste dag waarop het jaar ingediend kan worden.",
+    )
+    te_laat = serializers.SerializerMethodField(
+        help_text=(
+            "Of de termijn voorbij is terwijl het jaar nog bij het bestuur ligt "
+            "(open of teruggestuurd)."
+        )
+    )
 
     class Meta:
         model = Toetsing
@@ -126,8 +138,19 @@ class ToetsingSerializer(ModelSerializer):
             "teruggestuurd_reden",
             "vastgesteld_op",
         )
-        fields = ("id", "afspraak", "jaar", *read_only_fields, "rapport")
+        fields = (
+            "id",
+            "afspraak",
+            "jaar",
+            *read_only_fields,
+            "uiterlijk_indienen",
+            "te_laat",
+            "rapport",
+        )
         validators = []
+
+    def get_te_laat(self, obj) -> bool:
+        return obj.te_laat()
 
     def get_rapport(self, obj) -> int | None:
         rapporten = list(obj.rapporten.all())

@@ -219,4 +219,6 @@ def _afspraak_data(world, gebouw, titel: str) -> dict:
         "eindjaar": "2028",
         "ondertekend_op": "2024-12-01",
         "prestatieafspraak": "",
+        "indienen_maand": "4",
+        "indienen_dag": "1",
     }

@@ -129,7 +129,10 @@ def test_toezegging_inline_rows_are_updated_and_deleted_through_services(
     fields = ("omschrijving", "indicator", "norm", "richting", "deels_vanaf")
     fields += ("zwaarwegend", "thema", "alleen_open_voor_buurt", "volgorde")
     data = {
-        **form_values(afspraak, ("titel", "ingangsjaar", "eindjaar")),
+        **form_values(
+            afspraak,
+            ("titel", "ingangsjaar", "eindjaar", "indienen_maand", "indienen_dag"),
+        ),
         "ondertekend_op": "",
         "prestatieafspraak": "",
         "gebouwen": [world.a.gebouw.pk],

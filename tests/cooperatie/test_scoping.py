@@ -57,7 +57,11 @@ def _visible(obj, user) -> bool:
 # verification marks and signed checkpoints (platform machinery, see
 # docs/journal.md), and API tokens, which are personal (tests/api/test_tokens.py).
 # LedenInzage: the read log, for the platform operator (admin) only.
+# Accountinstelling: a user's own settings (tests/kern/test_account.py);
+# Verzending: the once-only record of sent messages (platform machinery).
 UNSCOPED = {
+    "Accountinstelling",
+    "Verzending",
     "Jaarparameter",
     "AuditChainHead",
     "AuditChainVerification",

@@ -34,6 +34,8 @@ class AfspraakForm(ServiceModelForm):
             "ingangsjaar",
             "eindjaar",
             "prestatieafspraak",
+            "indienen_maand",
+            "indienen_dag",
             "gebouwen",
         )
         widgets = {
@@ -45,13 +47,25 @@ class AfspraakForm(ServiceModelForm):
             "gebouwen": _("De gebouwen van uw corporatie waarover de afspraak gaat."),
         }
 
+    # The deadline has a default (1 April): left empty, the stored day stays.
+    TERMIJN_FIELDS = ("indienen_maand", "indienen_dag")
+
     def __init__(self, *args, gebouwen, cooperaties=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["gebouwen"].queryset = gebouwen
+        for name in self.TERMIJN_FIELDS:
+            self.fields[name].required = False
         if cooperaties is None:
             del self.fields["cooperatie"]
         else:
             self.fields["cooperatie"].queryset = cooperaties
+
+
+    def clean_indienen_maand(self):
+        return self.cleaned_data["indienen_maand"] or self.instance.indienen_maand
+
+    def clean_indienen_dag(self):
+        return self.cleaned_data["indienen_dag"] or self.instance.indienen_dag
 
 
 class ToezeggingForm(ServiceModelForm):
