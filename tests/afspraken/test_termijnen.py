@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.core.exceptions import ValidationError
+
+import pytest
 
 from afspraken import services, termijnen
 from afspraken.choices import ToetsingStatus

@@ -60,7 +60,6 @@ class AfspraakForm(ServiceModelForm):
         else:
             self.fields["cooperatie"].queryset = cooperaties
 
-
     def clean_indienen_maand(self):
         return self.cleaned_data["indienen_maand"] or self.instance.indienen_maand
 
