@@ -13,7 +13,12 @@ import pytest
 from afspraken.choices import Indicator
 from ledger.choices import BoekingSoort
 from tests.afspraken.factories import ToezeggingFactory
-from tests.cooperatie.factories import CooperatieFactory, LidFactory
+from tests.cooperatie.factories import (
+    CooperatieFactory,
+    GebouwFactory,
+    LidFactory,
+    OvereenkomstFactory,
+)
 from tests.helpers import page_text
 from tests.ledger.factories import ActiviteitFactory, BijlageFactory, BoekingFactory
 from tests.ui.cyclus_helpers import JAAR, beheer_url, html, indienen, lopend, url
@@ -169,6 +174,23 @@ def test_bestuur_and_auditor_may_not_open_the_dossier(client, world):
         assert client.get(dossier_url(a)).status_code == 403
     client.force_login(world.b.beheerder)
     assert client.get(dossier_url(a)).status_code == 404
+
+
+def test_dossier_of_a_cooperatie_with_only_an_overeenkomst(beheerder, world):
+    a = world.a
+    huurder = CooperatieFactory(naam="Alleen huurder")
+    OvereenkomstFactory(
+        gebouw=GebouwFactory(corporatie=a.corporatie), cooperatie=huurder
+    )
+
+    response = beheerder.get(dossier_url(a, huurder), {"jaar": "2024"})
+
+    assert response.status_code == 200
+    assert response.context["jaar"] == lopend()
+    assert response.context["jaarrijen"] == []
+    page = page_text(response)
+    assert "Nog geen afspraken met deze coöperatie." in page
+    assert f"Geen activiteiten in {lopend()}." in page
 
 
 # The chosen year ----------------------------------------------------------------
