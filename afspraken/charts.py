@@ -137,3 +137,71 @@ def telling_diagram(
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+@dataclass(frozen=True)
+class Jaarwaarde:
+    """One year of a trend: the measured value against that year's norm."""
+
+    jaar: int
+    waarde: Decimal
+    norm: Decimal
+    verdict: str
+    voorlopig: bool = False
+
+
+def trenddiagram(
+    jaren: list[Jaarwaarde], *, maximaal: bool = False, title: str = ""
+) -> str:
+    """One toezegging over the years: a column per year (its value as text above
+    it, the year below), the norm of that year as a line across the column, on
+    one scale. A provisional year (not approved) is drawn lighter and its year
+    marked with an asterisk, so neither depends on colour alone."""
+    kolom, links, top, plot_h = 56, 8, 26 if title else 8, 90
+    width = max(links * 2 + kolom * len(jaren), 240)
+    height = top + 14 + plot_h + 32
+    parts = _open_svg(width, height, title)
+    schaal = max(
+        [
+            Decimal(1),
+            *(j.waarde for j in jaren),
+            *(j.norm * Decimal("1.1") for j in jaren),
+        ]
+    )
+    basis = top + 14 + plot_h
+
+    def y(v: Decimal) -> float:
+        return basis - float(v / schaal) * plot_h
+
+    for i, j in enumerate(jaren):
+        x0 = links + i * kolom
+        colour = COLOURS.get(j.verdict, "#5f6368")
+        opacity = ' fill-opacity="0.45"' if j.voorlopig else ""
+        waarde = getal(j.waarde, 1, afronding=ROUND_HALF_EVEN)
+        jaar = f"{j.jaar}*" if j.voorlopig else str(j.jaar)
+        parts.append(
+            f'<rect x="{x0 + 10}" y="{y(j.waarde):.1f}" width="{kolom - 20}" '
+            f'height="{basis - y(j.waarde):.1f}" fill="{colour}"{opacity}/>'
+            f'<line x1="{x0 + 4}" x2="{x0 + kolom - 4}" y1="{y(j.norm):.1f}" '
+            f'y2="{y(j.norm):.1f}" stroke="#000" stroke-width="2"/>'
+            f'<text x="{x0 + kolom / 2:.1f}" y="{y(j.waarde) - 4:.1f}" '
+            f'text-anchor="middle">{waarde}</text>'
+            f'<text x="{x0 + kolom / 2:.1f}" y="{basis + 13}" '
+            f'text-anchor="middle">{jaar}</text>'
+        )
+    parts.append(
+        f'<line x1="{links}" x2="{width - links}" y1="{basis}" y2="{basis}" '
+        'stroke="#5f6368"/>'
+        f'<text x="{links}" y="{height - 4}" font-size="8">'
+        + escape(
+            (
+                _("balk = waarde · streep = maximum")
+                if maximaal
+                else _("balk = waarde · streep = norm")
+            )
+            + " · "
+            + _("* = voorlopig")
+        )
+        + "</text></svg>"
+    )
+    return "".join(parts)

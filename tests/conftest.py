@@ -64,6 +64,19 @@ def _test_settings(settings, tmp_path, journaal_sleutel):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language: a request in English
+    (a user who chose it) leaves that language active in the thread, and a
+    later test that calls a service outside a request would read English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 # The two schemathesis runs are the longest tests: they go first, so that
 # parallel workers (pytest-xdist hands out tests round-robin in collection order)
 # start one each at once instead of one worker finishing on them. Only these move:

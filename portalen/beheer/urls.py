@@ -2,12 +2,13 @@
 
 from portalen.views import rapporten, toetsing
 
-from .views import afspraken, cooperaties, dashboard
+from .views import afspraken, cooperaties, dashboard, dossier
 
 urlpatterns = [
     *dashboard.urlpatterns,
     *afspraken.urlpatterns,
     *cooperaties.urlpatterns,
+    *dossier.urlpatterns,
     *toetsing.beheer_patterns,
     *rapporten.beheer_patterns,
 ]

@@ -275,6 +275,48 @@ def portefeuille(request, jaar: int):
     )
 
 
+def jaar_downloads(request, jaar: int | None, lopend: int) -> list[dict]:
+    """The report downloads a page offers for a corporatie-year: the
+    portefeuillerapport when an afspraak runs in the year, the auditor bundle
+    when a report of the year was sealed. Without a year: the running year's
+    portefeuillerapport and both downloads of the latest year with a sealed
+    report. Three queries at most."""
+    verzegeld = (
+        in_portal(request, Rapport.objects)
+        .order_by("-toetsing__jaar")
+        .values_list("toetsing__jaar", flat=True)
+    )
+    if jaar is not None:
+        bundel_jaar = jaar if verzegeld.filter(toetsing__jaar=jaar).exists() else None
+        portefeuille_jaren = [jaar]
+    else:
+        bundel_jaar = verzegeld.first()
+        portefeuille_jaren = sorted({lopend, bundel_jaar} - {None}, reverse=True)
+    lopende = set()
+    for kandidaat in portefeuille_jaren:
+        if in_portal(request, Afspraak.objects).lopend_in(kandidaat).exists():
+            lopende.add(kandidaat)
+    downloads = []
+    for kandidaat in portefeuille_jaren:
+        if kandidaat in lopende:
+            downloads.append(
+                {
+                    "url": request.portal.url("portefeuille", kandidaat),
+                    "tekst": _("Portefeuillerapport %(jaar)s (PDF)")
+                    % {"jaar": kandidaat},
+                }
+            )
+        if kandidaat == bundel_jaar:
+            downloads.append(
+                {
+                    "url": request.portal.url("bundel", kandidaat),
+                    "tekst": _("Auditorbundel %(jaar)s downloaden (ZIP)")
+                    % {"jaar": kandidaat},
+                }
+            )
+    return downloads
+
+
 # Verification -----------------------------------------------------------------
 
 

@@ -303,6 +303,12 @@ def _render_toetsing(
         if rapport
         else None,
         "beheer": beheer,
+        "dossier_url": (
+            portal.url("cooperatie-dossier", toetsing.afspraak.cooperatie_id)
+            + f"?jaar={toetsing.jaar}"
+            if beheer
+            else None
+        ),
         "te_beoordelen": [rij for rij in rijen if "form" in rij],
         "kan_terugsturen": beheer and _mag(toetsing, "terugsturen"),
         "kan_vaststellen": beheer and _mag(toetsing, "vaststellen"),

@@ -24,6 +24,7 @@ from afspraken.selectors import corporatie_jaar
 from cooperatie.models import Gebouw
 from portalen.forms.toetsing import NIET_GEOPEND, DashboardFilterForm
 from portalen.ui import beheer_view, in_portal, paginate
+from portalen.views.rapporten import jaar_downloads
 from portalen.views.toetsing import koers, norm_tekst, url_or_none, waarde_tekst
 
 STATUS_VOLGORDE = (
@@ -151,6 +152,7 @@ def dashboard(request):
             "nieuw_url": url_or_none(portal, "afspraak-nieuw")
             or url_or_none(portal, "afspraken"),
             "signalering_url": portal.url("signalering"),
+            "downloads": jaar_downloads(request, gekozen_jaar, lopend),
         },
     )
 

@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -29,6 +28,7 @@ from kern.formatting import bedrag, datum
 from ledger import services
 from ledger.choices import BoekingSoort, Thema
 from ledger.models import Activiteit, Bijlage, Boeking
+from portalen import bijlagen
 from portalen.bestuur.forms.activiteiten import (
     ActiviteitForm,
     ActiviteitListFilter,
@@ -249,21 +249,7 @@ def bijlage(request, bijlage_id: int):
     URL: only here, after the portal's scope check. Images open in the browser,
     PDFs are downloaded; the stored (sniffed) type is sent, never guessed."""
     bijlage = get_in_portal(request, Bijlage.objects, pk=bijlage_id)
-    try:
-        bestand = bijlage.bestand.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404(_("Het bestand van dit bewijsstuk ontbreekt.")) from exc
-    response = FileResponse(
-        bestand,
-        content_type=bijlage.content_type,
-        as_attachment=not bijlage.content_type.startswith("image/"),
-        filename=bijlage.bestand.name.rsplit("/", 1)[-1],
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    # Evidence may show people: never kept in a shared cache or the browser's.
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return bijlagen.download(bijlage)
 
 
 # Bookings -----------------------------------------------------------------------
