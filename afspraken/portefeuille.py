@@ -33,12 +33,14 @@ from cooperatie.models import Corporatie
 from kern.formatting import bedrag, datum, tijd
 from kern.tabellen import safe_cell
 
+from . import termijnen
 from .charts import Telling, telling_diagram
 from .choices import ToetsingStatus, Verdict
 from .pdf import Bijvoegsel, printable, render_pdf
 from .selectors import corporatie_jaar
 
-VERSIE = 1
+# 2: each afspraak carries uiterlijk_indienen and te_laat; statussen counts te_laat.
+VERSIE = 2
 
 # Status of an afspraak running in the year whose toetsing has not been opened.
 NIET_GEOPEND = "niet_geopend"
@@ -68,6 +70,8 @@ CSV_COLUMNS = (
     "aantal_woningen",
     "toetsing_id",
     "status",
+    "uiterlijk_indienen",
+    "te_laat",
     "oordeel",
     "voorlopig",
     "toezeggingen",
@@ -91,13 +95,16 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else f"{Decimal(value).quantize(CENT):f}"
 
 
-def build(*, corporatie_id: int, jaar: int) -> dict[str, Any]:
+def build(
+    *, corporatie_id: int, jaar: int, vandaag: datetime.date | None = None
+) -> dict[str, Any]:
     """The portefeuille of a corporatie-year as plain JSON data.
 
     Queries (constant): the corporatie (1) and `corporatie_jaar` (afspraken,
     gebouwen, toezeggingen, toetsingen, beoordelingen, and the jaarcijfers that
     also give the spending of the cooperaties).
     """
+    vandaag = vandaag or timezone.localdate()
     corporatie = Corporatie.objects.get(pk=corporatie_id)
     regels = corporatie_jaar(jaar=jaar, corporatie_ids=[corporatie_id])
 
@@ -117,6 +124,7 @@ def build(*, corporatie_id: int, jaar: int) -> dict[str, Any]:
             zonder_gebouw.append(afspraak.pk)
         status = toetsing.status if toetsing is not None else NIET_GEOPEND
         tellingen = Counter(r.verdict for r in regel.resultaat.toezeggingen)
+        uiterlijk = afspraak.uiterlijk_indienen(jaar)
         afspraken.append(
             {
                 "id": afspraak.pk,
@@ -127,6 +135,12 @@ def build(*, corporatie_id: int, jaar: int) -> dict[str, Any]:
                 "gebouw_ids": [g.pk for g in eigen],
                 "toetsing_id": toetsing.pk if toetsing is not None else None,
                 "status": status,
+                "uiterlijk_indienen": uiterlijk.isoformat(),
+                "te_laat": termijnen.te_laat(
+                    toetsing.status if toetsing is not None else "",
+                    uiterlijk,
+                    vandaag,
+                ),
                 "verdict": regel.resultaat.verdict,
                 # Only a vastgesteld year has a final verdict.
                 "voorlopig": status != ToetsingStatus.VASTGESTELD,
@@ -207,6 +221,7 @@ def build(*, corporatie_id: int, jaar: int) -> dict[str, Any]:
         "statussen": {
             s: sum(1 for a in afspraken if a["status"] == s) for s in STATUS_ORDER
         },
+        "te_laat": sum(1 for a in afspraken if a["te_laat"]),
         "leefbaarheid": {
             "definitie": DEFINITIE_PER_WONING.format(jaar=jaar),
             "cooperaties": bestedingen,
@@ -254,6 +269,8 @@ def overzicht_csv(data: dict[str, Any]) -> bytes:
             sum(g["aantal_woningen"] for g in eigen),
             a["toetsing_id"] or "",
             a["status"],
+            a["uiterlijk_indienen"],
+            "ja" if a["te_laat"] else "nee",
             a["verdict"],
             "ja" if a["voorlopig"] else "nee",
             a["toezeggingen"]["aantal"],
@@ -275,6 +292,15 @@ def _grafiek(data: dict[str, Any]) -> str:
     )
 
 
+def _status_label(afspraak: dict[str, Any]) -> str:
+    label = STATUS_LABELS[afspraak["status"]]
+    if not afspraak["te_laat"]:
+        return label
+    uiterlijk = datetime.date.fromisoformat(afspraak["uiterlijk_indienen"])
+    dag = datum(uiterlijk, "lang", taal="nl")
+    return f"{label}, {termijnen.TE_LAAT_LABEL} (uiterlijk {dag})"
+
+
 def portefeuille_html(data: dict[str, Any], *, moment: datetime.datetime) -> str:
     data = printable(data)
     cooperaties = {c["id"]: c for c in data["cooperaties"]}
@@ -285,7 +311,7 @@ def portefeuille_html(data: dict[str, Any], *, moment: datetime.datetime) -> str
             **a,
             "cooperatie": cooperaties[a["cooperatie_id"]],
             "gebouwen": [gebouwen[i] for i in a["gebouw_ids"]],
-            "status_label": STATUS_LABELS[a["status"]],
+            "status_label": _status_label(a),
             "verdict_label": str(Verdict(a["verdict"]).label),
         }
     leefbaarheid = data["leefbaarheid"]
@@ -328,6 +354,7 @@ def portefeuille_html(data: dict[str, Any], *, moment: datetime.datetime) -> str
                 {"label": STATUS_LABELS[s], "aantal": data["statussen"][s]}
                 for s in STATUS_ORDER
             ],
+            "te_laat": data["te_laat"],
             "aantal_gebouwen": len(gebouwen),
             "besteding_per_cooperatie": besteding_per_cooperatie,
             "besteding": bedrag(leefbaarheid["besteding"], taal="nl"),

@@ -11,7 +11,13 @@ from __future__ import annotations
 import calendar
 import datetime
 
+from django.utils.translation import gettext_lazy as _
+
 from .choices import ToetsingStatus
+
+# The one word for an overdue year, on every page and in every report.
+TE_LAAT = "te_laat"
+TE_LAAT_LABEL = _("te laat")
 
 STANDAARD_MAAND = 4
 STANDAARD_DAG = 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from afspraken import termijnen
 from afspraken.choices import ToetsingStatus, Verdict
 
 # Status of an afspraak in a year without a toetsing (the year was not opened).
@@ -13,6 +14,7 @@ NIET_GEOPEND = "niet_geopend"
 
 STATUS_KEUZES = [
     ("", _("alle statussen")),
+    (termijnen.TE_LAAT, termijnen.TE_LAAT_LABEL),
     (NIET_GEOPEND, _("nog niet geopend")),
     *ToetsingStatus.choices,
 ]

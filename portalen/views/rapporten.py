@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from afspraken import jaren as afspraak_jaren
 from afspraken import rapporten
 from afspraken.models import JAAR_VALIDATORS, Afspraak, Rapport, Toetsing
 from afspraken.portefeuille import render_portefeuillerapport
@@ -99,6 +100,24 @@ def _valid_jaar(jaar: int) -> bool:
 # The auditor's start page ---------------------------------------------------------
 
 
+def _stand_per_jaar(request) -> dict:
+    """Per year up to last year: how many afspraken ran, how many are sealed,
+    submitted, with the bestuur, and late; and the late years themselves."""
+    vandaag = timezone.localdate()
+    rijen = afspraak_jaren.afspraak_jaren(
+        afspraken=in_portal(request, Afspraak.objects),
+        tot_jaar=vandaag.year - 1,
+        vandaag=vandaag,
+    )
+    stand = [
+        {"jaar": jaar, **teller}
+        for jaar, teller in sorted(
+            afspraak_jaren.tellingen(rijen).items(), reverse=True
+        )
+    ]
+    return {"stand": stand, "te_laat": [r for r in rijen if r.te_laat]}
+
+
 @audit_view
 @require_GET
 def start(request):
@@ -162,6 +181,7 @@ def start(request):
         request,
         "portalen/audit_start.html",
         {
+            **_stand_per_jaar(request),
             "filters": filters,
             "page": page,
             "groepen": groepen,

@@ -16,7 +16,8 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from afspraken import signalering
+from afspraken import jaren as afspraak_jaren
+from afspraken import signalering, termijnen
 from afspraken.choices import ToetsingStatus, Verdict
 from afspraken.indicatoren import definitie
 from afspraken.models import Afspraak, Toetsing
@@ -28,6 +29,7 @@ from portalen.views.rapporten import jaar_downloads
 from portalen.views.toetsing import koers, norm_tekst, url_or_none, waarde_tekst
 
 STATUS_VOLGORDE = (
+    termijnen.TE_LAAT,
     ToetsingStatus.INGEDIEND,
     ToetsingStatus.TERUGGESTUURD,
     ToetsingStatus.OPEN,
@@ -44,6 +46,7 @@ def _status_label(status: str) -> str:
 
 def _teller_tekst(status: str, aantal: int) -> str:
     teksten = {
+        termijnen.TE_LAAT: _("%(n)s te laat, termijn voorbij"),
         ToetsingStatus.INGEDIEND: _("%(n)s ingediend, wacht op u"),
         ToetsingStatus.TERUGGESTUURD: _("%(n)s teruggestuurd, bij het bestuur"),
         ToetsingStatus.OPEN: _("%(n)s open"),
@@ -53,11 +56,29 @@ def _teller_tekst(status: str, aantal: int) -> str:
     return teksten[status] % {"n": aantal}
 
 
+def _koers_van_lopend_jaar(
+    regel, jaar: int, status: str, lopend: int, vandaag
+) -> dict | None:
+    """For a year that still runs and is with the bestuur: the early warning's
+    word (op koers / risico) instead of a verdict, so the overview and the
+    signalering agree. None for every other year."""
+    if jaar != lopend or status not in (
+        NIET_GEOPEND,
+        ToetsingStatus.OPEN,
+        ToetsingStatus.TERUGGESTUURD,
+    ):
+        return None
+    risico = any(s.risico for s in signalering.signalen(regel.resultaat, vandaag))
+    koers = signalering.Koers.RISICO if risico else signalering.Koers.OP_KOERS
+    return {"koers": koers, "label": signalering.Koers(koers).label}
+
+
 def _rijen(request, jaren: list[int], lopend: int) -> list[dict]:
     """One row per afspraak-year: every toetsing of the corporatie in `jaren`, and
     the afspraken without a toetsing in the running year and the years before it
     (a year the bestuur never opened must not vanish from the overview)."""
     portal = request.portal
+    vandaag = timezone.localdate()
     rijen = []
     for jaar in jaren:
         for regel in corporatie_jaar(jaar=jaar, corporatie_ids=[portal.corporatie.pk]):
@@ -69,6 +90,7 @@ def _rijen(request, jaren: list[int], lopend: int) -> list[dict]:
                 afspraak.gebouwen.all(), key=lambda g: (g.complexnummer, g.pk)
             )
             status = toetsing.status if toetsing else NIET_GEOPEND
+            uiterlijk = afspraak.uiterlijk_indienen(jaar)
             rijen.append(
                 {
                     "jaar": jaar,
@@ -79,6 +101,13 @@ def _rijen(request, jaren: list[int], lopend: int) -> list[dict]:
                     "gemeenten": sorted({g.gemeentecode for g in gebouwen}),
                     "status": status,
                     "status_label": _status_label(status),
+                    "uiterlijk": uiterlijk,
+                    "te_laat": termijnen.te_laat(
+                        toetsing.status if toetsing else "", uiterlijk, vandaag
+                    ),
+                    "koers": _koers_van_lopend_jaar(
+                        regel, jaar, status, lopend, vandaag
+                    ),
                     "verdict": regel.resultaat.verdict,
                     "verdict_label": Verdict(regel.resultaat.verdict).label,
                     "voorlopig": status != ToetsingStatus.VASTGESTELD,
@@ -125,6 +154,7 @@ def dashboard(request):
         rijen = [r for r in rijen if filters["gebouw"] in r["gebouw_ids"]]
 
     aantallen = Counter(r["status"] for r in rijen)
+    aantallen[termijnen.TE_LAAT] = sum(1 for r in rijen if r["te_laat"])
     zonder_status = request.GET.copy()
     zonder_status.pop("status", None)
     zonder_status.pop("pagina", None)
@@ -137,7 +167,9 @@ def dashboard(request):
         for status in STATUS_VOLGORDE
         if aantallen[status]
     ]
-    if filters.get("status"):
+    if filters.get("status") == termijnen.TE_LAAT:
+        rijen = [r for r in rijen if r["te_laat"]]
+    elif filters.get("status"):
         rijen = [r for r in rijen if r["status"] == filters["status"]]
 
     portal = request.portal
@@ -197,6 +229,15 @@ def signalering_view(request):
             "jaar": vandaag.year,
             "vandaag": vandaag,
             "aantal_risico": sum(1 for r in rijen if r["signaal"].risico),
+            "te_laat": [
+                r
+                for r in afspraak_jaren.afspraak_jaren(
+                    afspraken=in_portal(request, Afspraak.objects),
+                    tot_jaar=vandaag.year - 1,
+                    vandaag=vandaag,
+                )
+                if r.te_laat
+            ],
             "aantal": len(rijen),
         },
     )
