@@ -194,6 +194,9 @@ class CooperatieSpec:
     eenmalig: tuple[Uitgave, ...] = ()
     vertrokken_bestuurslid: bool = False
     ontbrekende_maand: int | None = field(default=None, metadata=bereik(*MAAND))
+    # The previous year stays ingediend: it waits for the beheerder to return or
+    # approve it.
+    vorig_jaar_wacht: bool = False
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,8 @@ from django.utils import formats, timezone, translation
 from faker import Faker
 
 from afspraken import services as afspraken_services
-from afspraken.choices import Indicator, Verdict
-from afspraken.models import Rapport
+from afspraken.choices import Indicator, ToetsingStatus, Verdict
+from afspraken.models import Rapport, Toetsing
 from cooperatie import services
 from cooperatie.choices import CooperatieSoort, OvereenkomstSoort, RolSoort
 from cooperatie.models import Corporatie
@@ -128,6 +128,21 @@ def sealed_reports() -> list[DemoRapport]:
         )
         for r in rapporten
     ]
+
+
+def waiting_years() -> list[tuple[str, int]]:
+    """(coöperatie, year) of the demo's submitted years that wait for the
+    beheerder."""
+    return list(
+        Toetsing.objects.filter(
+            status=ToetsingStatus.INGEDIEND,
+            afspraak__corporatie__kvk_nummer__in=[
+                c.kvk_nummer for c in WERELD.corporaties.values()
+            ],
+        )
+        .order_by("jaar", "afspraak_id")
+        .values_list("afspraak__cooperatie__naam", "jaar")
+    )
 
 
 def demo_logins() -> list[DemoLogin]:
@@ -430,7 +445,9 @@ class _Builder:
         """The previous year through the yearly cycle (domain §4): the bestuur
         submits; when receipts are missing the beheerder returns the year and the
         bestuur books them and submits again; the beheerder assesses the
-        kwalitatieve toezeggingen and approves, which seals the nalevingsrapport."""
+        kwalitatieve toezeggingen and approves, which seals the nalevingsrapport.
+        A coöperatie marked `vorig_jaar_wacht` stops at ingediend: its year waits
+        for the beheerder."""
         vorig = self.jaar - 1
         kasboek = self.kasboeken[spec.naam]
         beheerder = self._beheerder(spec)
@@ -449,6 +466,8 @@ class _Builder:
             toetsing = afspraken_services.toetsing_indienen(
                 toetsing=toetsing, actor=kasboek.bestuur
             )
+        if spec.vorig_jaar_wacht:
+            return
         clauses = {t.omschrijving: t for t in toetsing.afspraak.toezeggingen.all()}
         for t in spec.afspraak.toezeggingen:
             if t.indicator == Indicator.KWALITATIEF:

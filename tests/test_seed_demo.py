@@ -1,7 +1,9 @@
 """`manage.py seed_demo` builds a complete, valid demo world through the services,
 once: a second run adds nothing and prints the logins again. The previous year has
 gone through the yearly cycle (one afspraak returned once) and is vastgesteld with
-a sealed nalevingsrapport per afspraak; the current year is open."""
+a sealed nalevingsrapport per afspraak, except one year that is ingediend and
+waits for the beheerder; earlier years nobody opened are late; the current year
+is open."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from django.utils import timezone
 
 import pytest
 
-from afspraken import rapporten
+from afspraken import jaren, rapporten
 from afspraken.choices import Indicator, Richting, ToetsingStatus, Verdict
 from afspraken.models import Afspraak, Beoordeling, Rapport, Toetsing
 from cooperatie.choices import (
@@ -35,7 +37,7 @@ from cooperatie.choices import (
 )
 from cooperatie.models import Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst, Rol
 from demo import wereld
-from demo.wereld import DEMO_PASSWORD
+from demo.wereld import DEMO_PASSWORD, WERELD
 from kern import journal
 from kern.journal import verify_chain
 from kern.models import AuditCheckpoint, AuditEntry
@@ -176,8 +178,13 @@ def check_afspraken(today: datetime.date) -> None:
         ]
         assert all(len(t.omschrijving) > 20 for t in clauses)
         jaren = Toetsing.objects.filter(afspraak=afspraak).values_list("jaar", "status")
+        vorig = (
+            ToetsingStatus.INGEDIEND
+            if afspraak.cooperatie.naam in WACHTEND
+            else ToetsingStatus.VASTGESTELD
+        )
         assert sorted(jaren) == [
-            (today.year - 1, ToetsingStatus.VASTGESTELD),
+            (today.year - 1, vorig),
             (today.year, ToetsingStatus.OPEN),
         ]
     assert {t.indicator for t in toezeggingen} == set(Indicator.values)
@@ -222,6 +229,10 @@ def check_activiteiten(cooperaties: list[Cooperatie], today: datetime.date) -> N
         assert 0.1 * len(leden) <= actief <= 0.7 * len(leden)
 
 
+# The coöperaties whose previous year waits, submitted, for the beheerder.
+WACHTEND = {spec.naam for spec in WERELD.cooperaties if spec.vorig_jaar_wacht}
+
+
 def toetsing_actions(toetsing: Toetsing) -> list[str]:
     """The journal's transitions of one toetsing, and its assessments, in order."""
     beoordelingen = [
@@ -239,8 +250,16 @@ def toetsing_actions(toetsing: Toetsing) -> list[str]:
 
 def check_jaarcyclus(today: datetime.date) -> None:
     vorig = today.year - 1
+    wachtend = {spec.naam for spec in WERELD.cooperaties if spec.vorig_jaar_wacht}
+    assert len(wachtend) == 1
     for afspraak in Afspraak.objects.prefetch_related("toezeggingen"):
         toetsing = afspraak.toetsingen.get(jaar=vorig)
+        if afspraak.cooperatie.naam in wachtend:
+            # Submitted and waiting: frozen, nothing sealed yet.
+            assert toetsing.status == ToetsingStatus.INGEDIEND
+            assert toetsing.snapshot is not None
+            assert not toetsing.rapporten.exists()
+            continue
         assert toetsing.status == ToetsingStatus.VASTGESTELD
         assert toetsing.vastgesteld_door.rollen.filter(
             soort=RolSoort.BEHEERDER, corporatie=afspraak.corporatie
@@ -276,7 +295,12 @@ def check_jaarcyclus(today: datetime.date) -> None:
         assert huidig.status == ToetsingStatus.OPEN
         assert huidig.snapshot is None
         assert not huidig.rapporten.exists()
-    assert Rapport.objects.count() == Afspraak.objects.count()
+    assert Rapport.objects.count() == Afspraak.objects.count() - len(wachtend)
+    # Years before the previous one that nobody opened are late.
+    te_laat = jaren.afspraak_jaren(
+        afspraken=Afspraak.objects.all(), tot_jaar=vorig, vandaag=today
+    )
+    assert any(r.te_laat and r.jaar < vorig for r in te_laat)
     oordelen = set(Beoordeling.objects.values_list("oordeel", flat=True))
     assert Verdict.DEELS in oordelen
     assert len(oordelen) >= 2
@@ -310,6 +334,9 @@ def check_jaarcyclus(today: datetime.date) -> None:
         assert boeking.soort == BoekingSoort.UITGAVE
     for other in Toetsing.objects.filter(jaar=vorig).exclude(pk=toetsing.pk):
         actions = [a for a in toetsing_actions(other) if a != "toetsing_beoordelen"]
+        if other.afspraak.cooperatie.naam in WACHTEND:
+            assert actions == ["toetsing_open", "toetsing_indienen"]
+            continue
         assert actions == [
             "toetsing_open",
             "toetsing_indienen",
@@ -318,7 +345,8 @@ def check_jaarcyclus(today: datetime.date) -> None:
 
 
 def assert_reports_printed(output: str) -> None:
-    assert "Verzegelde nalevingsrapporten: 4" in output
+    assert "Verzegelde nalevingsrapporten: 3" in output
+    assert "Ingediend, wacht op de beheerder:" in output
     for toetsing in Toetsing.objects.filter(
         status=ToetsingStatus.VASTGESTELD
     ).select_related("afspraak__cooperatie"):
@@ -421,6 +449,7 @@ def check_journal() -> None:
         # indienen and vaststellen; terugsturen and indienen again
         + 2 * Toetsing.objects.filter(status=ToetsingStatus.VASTGESTELD).count()
         + 2 * Toetsing.objects.filter(teruggestuurd_op__isnull=False).count()
+        + Toetsing.objects.filter(status=ToetsingStatus.INGEDIEND).count()
     )
     assert result.count == AuditEntry.objects.count() == writes
     # Each write is done by its natural actor.
@@ -484,7 +513,7 @@ def test_seed_demo_second_run_adds_nothing_and_prints_logins():
 
     assert all_counts() == before
     assert before["cooperatie.Lid"] >= 130
-    assert before["afspraken.Rapport"] == 4
+    assert before["afspraken.Rapport"] == 3
     assert list(journal.heads()) == heads
     assert media_files() == files
     assert len(files) == before["afspraken.Rapport"] + before["ledger.Bijlage"]

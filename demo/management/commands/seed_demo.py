@@ -113,3 +113,9 @@ class Command(BaseCommand):
                 f"  {r.cooperatie:<{width}}  {r.jaar}  {r.verdict:<{verdict_width}}"
                 f"  sha256 {r.sha256[:12]}…{noot}"
             )
+        wachtend = _wereld().waiting_years()
+        if wachtend:
+            self.stdout.write("")
+            self.stdout.write("Ingediend, wacht op de beheerder:")
+            for naam, jaar in wachtend:
+                self.stdout.write(f"  {naam}  {jaar}")
