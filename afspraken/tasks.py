@@ -26,7 +26,7 @@ try:  # Django 6+
 except ImportError:  # Django 5.2 with the backport
     from django_tasks import task
 
-from . import nalevingsrapport, rapporten, snapshot
+from . import meldingen, nalevingsrapport, rapporten, snapshot
 from .choices import ToetsingStatus
 from .models import Rapport, Toetsing
 from .pdf import Bijvoegsel, render_pdf
@@ -179,3 +179,11 @@ def render_rapport_task(
     naam = nalevingsrapport_bestandsnaam(toetsing, concept=True)
     pdf = concept_nalevingsrapport(toetsing, moment=when)
     return {"soort": GESCHREVEN_CONCEPT, **write_file(uit, naam, pdf)}
+
+
+@task()
+def send_reminders_task(datum: str | None = None) -> dict[str, int]:
+    """The `send_reminders` command as a task a scheduler can enqueue: the
+    reminders and weekly digests due on `datum` (ISO date; default today)."""
+    vandaag = datetime.date.fromisoformat(datum) if datum else timezone.localdate()
+    return meldingen.send_reminders(vandaag).as_dict()

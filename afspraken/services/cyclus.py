@@ -14,7 +14,7 @@ from cooperatie import permissions
 from cooperatie.jaarslot import lock_cooperatie
 from kern import checkpoints, journal, writes
 
-from .. import rapporten, selectors, snapshot
+from .. import meldingen, rapporten, selectors, snapshot
 from ..choices import ToetsingStatus, Verdict
 from ..indicatoren import definitie
 from ..models import Beoordeling, Toetsing, Toezegging
@@ -117,6 +117,7 @@ def toetsing_indienen(*, toetsing: Toetsing, actor) -> Toetsing:
     gesloten_jaar_update(
         cooperatie_id=toetsing.afspraak.cooperatie_id, jaar=toetsing.jaar
     )
+    meldingen.toetsing_ingediend(toetsing)
     return toetsing
 
 
@@ -151,6 +152,7 @@ def toetsing_terugsturen(*, toetsing: Toetsing, reden: str, actor) -> Toetsing:
     gesloten_jaar_update(
         cooperatie_id=toetsing.afspraak.cooperatie_id, jaar=toetsing.jaar
     )
+    meldingen.toetsing_teruggestuurd(toetsing)
     return toetsing
 
 
@@ -261,4 +263,5 @@ def toetsing_vaststellen(*, toetsing: Toetsing, actor) -> Toetsing:
         ],
         aanleiding=f"afspraken.rapport:{rapport.pk}",
     )
+    meldingen.toetsing_vastgesteld(toetsing, rapport)
     return toetsing
