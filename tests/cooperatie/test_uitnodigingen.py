@@ -139,7 +139,7 @@ def test_existing_account_is_asked_to_sign_in(
 def test_accept_is_idempotent_for_a_role_already_held(
     world, django_capture_on_commit_callbacks
 ):
-    uitnodiging, path = invite(
+    _, path = invite(
         django_capture_on_commit_callbacks,
         world.a.beheerder,
         soort=RolSoort.BESTUUR,
