@@ -13,6 +13,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from portalen.views.account import instellingen
 from portalen.views.start import LoginView, LogoutView, PasswordChangeView, home
+from portalen.views.uitnodiging import uitnodiging
 
 from .health import health
 
@@ -29,6 +30,7 @@ urlpatterns = [
     ),
     path("accounts/instellingen/", instellingen, name="account-instellingen"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("uitnodiging/<str:token>/", uitnodiging, name="uitnodiging"),
     path("beheer/<int:corporatie_id>/", include("portalen.beheer.urls")),
     path("bestuur/<int:cooperatie_id>/", include("portalen.bestuur.urls")),
     path("audit/<int:corporatie_id>/", include("portalen.audit.urls")),

@@ -26,6 +26,7 @@ from .models import (
     Overeenkomst,
     Relatie,
     Rol,
+    Uitnodiging,
 )
 
 
@@ -209,6 +210,26 @@ class ApiTokenAdmin(ServiceModelAdmin):
             services.apitoken_revoke,
             _("%(count)s token(s) ingetrokken."),
         )
+
+
+@admin.register(Uitnodiging)
+class UitnodigingAdmin(ServiceModelAdmin):
+    """Invitations are made in the portals and the API; here the operator can
+    see them."""
+
+    list_display = (
+        "soort",
+        "corporatie",
+        "cooperatie",
+        "created_at",
+        "verloopt_op",
+        "geaccepteerd_op",
+        "ingetrokken_op",
+    )
+    list_filter = ("soort",)
+    search_fields = ("corporatie__naam", "cooperatie__naam")
+    list_select_related = ("corporatie", "cooperatie")
+    exclude = ("token_hash", "journaal_salt")
 
 
 @admin.register(LedenInzage)

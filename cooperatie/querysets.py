@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Q
+from django.utils import timezone
 
 from kern.scoping import Scope, ScopedQuerySet
 
+from .choices import RolSoort
 from .scope import (
     cooperatie_ids_of_corporaties,
     corporatie_ids_of_cooperaties,
@@ -94,7 +96,7 @@ class ApiTokenQuerySet(ScopedQuerySet):
 
 class RolQuerySet(ScopedQuerySet):
     """A user sees their own roles; a beheerder also the roles on their corporatie
-    and on the cooperaties in its scope."""
+    and on the cooperaties in its scope; a bestuur the board of its cooperatie."""
 
     def visible_to(self, user) -> RolQuerySet:
         scope = scope_of(user)
@@ -107,8 +109,39 @@ class RolQuerySet(ScopedQuerySet):
         return self.filter(Q(user_id=user.pk) | self.scope_q(scope))
 
     def scope_q(self, scope: Scope) -> Q:
-        if not scope.beheerder_corporaties:
-            return Q(pk__in=[])
-        return Q(corporatie_id__in=scope.beheerder_corporaties) | Q(
-            cooperatie_id__in=cooperatie_ids_of_corporaties(scope.beheerder_corporaties)
+        q = Q(pk__in=[])
+        if scope.beheerder_corporaties:
+            q |= Q(corporatie_id__in=scope.beheerder_corporaties) | Q(
+                cooperatie_id__in=cooperatie_ids_of_corporaties(
+                    scope.beheerder_corporaties
+                )
+            )
+        if scope.bestuur_cooperaties:
+            # Fellow board members of the user's own cooperaties.
+            q |= Q(soort=RolSoort.BESTUUR, cooperatie_id__in=scope.bestuur_cooperaties)
+        return q
+
+
+class UitnodigingQuerySet(ScopedQuerySet):
+    """Invitations, like the roles they grant: a beheerder sees those on their
+    corporatie and on the cooperaties in its scope; a bestuur those to the board
+    of its own cooperatie. An auditor sees none."""
+
+    def scope_q(self, scope: Scope) -> Q:
+        q = Q(pk__in=[])
+        if scope.beheerder_corporaties:
+            q |= Q(corporatie_id__in=scope.beheerder_corporaties) | Q(
+                cooperatie_id__in=cooperatie_ids_of_corporaties(
+                    scope.beheerder_corporaties
+                )
+            )
+        if scope.bestuur_cooperaties:
+            q |= Q(cooperatie_id__in=scope.bestuur_cooperaties)
+        return q
+
+    def open(self) -> UitnodigingQuerySet:
+        return self.filter(
+            geaccepteerd_op__isnull=True,
+            ingetrokken_op__isnull=True,
+            verloopt_op__gt=timezone.now(),
         )

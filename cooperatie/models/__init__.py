@@ -6,7 +6,7 @@ One module per concept; the models are imported from here (`cooperatie.models`).
 from .afgeleid import GeslotenJaar, Relatie
 from .leden import LedenInzage, Lid
 from .organisaties import Cooperatie, Corporatie, Gebouw, Overeenkomst
-from .toegang import ApiToken, Rol
+from .toegang import ApiToken, Rol, Uitnodiging
 
 __all__ = [
     "ApiToken",
@@ -19,4 +19,5 @@ __all__ = [
     "Overeenkomst",
     "Relatie",
     "Rol",
+    "Uitnodiging",
 ]

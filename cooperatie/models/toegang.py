@@ -1,4 +1,5 @@
-"""Access: the roles users hold and the API tokens they make."""
+"""Access: the roles users hold, the invitations to them, and the API tokens
+users make."""
 
 from django.conf import settings
 from django.db import models
@@ -11,7 +12,7 @@ from kern.scoping import Tenancy
 from kern.validators import validate_single_line
 
 from ..choices import RolSoort
-from ..querysets import ApiTokenQuerySet, RolQuerySet
+from ..querysets import ApiTokenQuerySet, RolQuerySet, UitnodigingQuerySet
 from .organisaties import Cooperatie, Corporatie
 
 
@@ -97,6 +98,117 @@ class Rol(models.Model):
         # No user name here: this text also goes into the journal, which
         # auditors read.
         return f"{self.get_soort_display()} – {target} (gebruiker #{self.user_id})"
+
+
+ROL_SCOPE = Q(
+    soort__in=[RolSoort.BEHEERDER, RolSoort.AUDITOR],
+    corporatie__isnull=False,
+    cooperatie__isnull=True,
+) | Q(
+    soort=RolSoort.BESTUUR,
+    corporatie__isnull=True,
+    cooperatie__isnull=False,
+)
+
+
+class Uitnodiging(models.Model):
+    """An invitation by e-mail to take up a role (the role it would grant: the
+    same soort and scope as a Rol).
+
+    Only a SHA-256 of the token is stored; the token itself is only in the link
+    the mail holds. An invitation is open until it is accepted, withdrawn or
+    expires (`verloopt_op`); sending it again makes a new token, so the old link
+    no longer works. The e-mail address is personal: the journal holds a digest
+    of it salted with `journaal_salt`.
+    """
+
+    PERSONAL_FIELDS = ("email",)
+
+    email = models.EmailField(_("e-mail"), validators=[validate_single_line])
+    soort = models.CharField(_("soort"), max_length=10, choices=RolSoort.choices)
+    corporatie = models.ForeignKey(
+        Corporatie,
+        verbose_name=_("corporatie"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="uitnodigingen",
+    )
+    cooperatie = models.ForeignKey(
+        Cooperatie,
+        verbose_name=_("coöperatie"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="uitnodigingen",
+    )
+    uitgenodigd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uitgenodigd door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    token_hash = models.CharField(_("hash van de token"), max_length=64, editable=False)
+    journaal_salt = models.CharField(max_length=32, editable=False)
+    created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
+    verloopt_op = models.DateTimeField(_("verloopt op"), editable=False)
+    geaccepteerd_op = models.DateTimeField(
+        _("aangenomen op"), null=True, blank=True, editable=False
+    )
+    geaccepteerd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("aangenomen door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    ingetrokken_op = models.DateTimeField(
+        _("ingetrokken op"), null=True, blank=True, editable=False
+    )
+
+    CONSTRAINT_FIELDS = {"uitnodiging_scope_past_bij_soort": "soort"}
+
+    tenancy = Tenancy(corporatie="corporatie", cooperatie="cooperatie")
+    objects = UitnodigingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("uitnodiging")
+        verbose_name_plural = _("uitnodigingen")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=ROL_SCOPE,
+                name="uitnodiging_scope_past_bij_soort",
+                violation_error_message=_(
+                    "Een beheerder of auditor hoort bij een corporatie, een "
+                    "bestuurder bij een coöperatie (en niet bij beide)."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["token_hash"],
+                name="uitnodiging_token_hash_uniek",
+                violation_error_message=_("Deze token bestaat al."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # No address here: this text also goes into the journal.
+        target = self.corporatie or self.cooperatie
+        return f"{self.get_soort_display()} – {target} (uitnodiging #{self.pk})"
+
+    @property
+    def is_open(self) -> bool:
+        """Neither accepted nor withdrawn nor expired."""
+        return (
+            self.geaccepteerd_op is None
+            and self.ingetrokken_op is None
+            and self.verloopt_op > timezone.now()
+        )
 
 
 class ApiToken(models.Model):

@@ -27,6 +27,7 @@ from cooperatie.models import (
     Overeenkomst,
     Relatie,
     Rol,
+    Uitnodiging,
 )
 from kern.models import (
     Accountinstelling,
@@ -64,6 +65,7 @@ REGISTERED = (
     AuditCheckpoint,
     ApiToken,
     LedenInzage,
+    Uitnodiging,
 )
 # Nothing creates these through a service the admin may call.
 ADD_DISABLED = {
@@ -79,6 +81,7 @@ ADD_DISABLED = {
     AuditCheckpoint,
     ApiToken,
     LedenInzage,
+    Uitnodiging,
 }
 # Append-only or without an update service: the change page only shows the row.
 VIEW_ONLY = {
@@ -98,6 +101,7 @@ VIEW_ONLY = {
     AuditCheckpoint,
     ApiToken,
     LedenInzage,
+    Uitnodiging,
 }
 
 GEBOUW_FORM = (
@@ -192,6 +196,13 @@ def _one_of_each(world) -> dict:
         user=world.a.beheerder
     )[0]
     objects[Verzending] = Verzending.objects.get_or_create(sleutel="test:1")[0]
+    objects[Uitnodiging] = Uitnodiging.objects.create(
+        email="nieuw@example.org",
+        soort="bestuur",
+        cooperatie=world.a.cooperatie,
+        token_hash="0" * 64,
+        verloopt_op=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC),
+    )
     return objects
 
 

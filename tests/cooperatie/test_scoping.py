@@ -59,7 +59,9 @@ def _visible(obj, user) -> bool:
 # LedenInzage: the read log, for the platform operator (admin) only.
 # Accountinstelling: a user's own settings (tests/kern/test_account.py);
 # Verzending: the once-only record of sent messages (platform machinery).
+# Uitnodiging: scoped like the role it grants (tests/cooperatie/test_uitnodigingen.py).
 UNSCOPED = {
+    "Uitnodiging",
     "Accountinstelling",
     "Verzending",
     "Jaarparameter",

@@ -1,0 +1,243 @@
+"""Invitations: a beheerder or a bestuur invites someone by e-mail to take up a
+role; the invitee accepts through the link in the mail, with an account they
+have or one they make then.
+
+The grant rules are those of `services.rol_create`, plus one: a bestuur invites
+fellow board members of its own cooperatie. Only a SHA-256 of an invitation's
+token is stored; the token itself is only in the mail's link.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kern import journal, mail, writes
+
+from . import permissions
+from .choices import CORPORATIE_ROLLEN, RolSoort
+from .models import Cooperatie, Corporatie, Rol, Uitnodiging
+from .scope import forget_scope
+
+OPEN, VERLOPEN, GEBRUIKT, INGETROKKEN = "open", "verlopen", "gebruikt", "ingetrokken"
+
+
+class UitnodigingOngeldigError(Exception):
+    """The link leads to no open invitation; `reden` says why (`VERLOPEN`,
+    `GEBRUIKT`, `INGETROKKEN`, or None for an unknown token)."""
+
+    def __init__(self, reden: str | None):
+        super().__init__(reden or "onbekend")
+        self.reden = reden
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _validity() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.UITNODIGING_GELDIGHEID_DAGEN)
+
+
+def status_of(uitnodiging: Uitnodiging) -> str:
+    if uitnodiging.geaccepteerd_op is not None:
+        return GEBRUIKT
+    if uitnodiging.ingetrokken_op is not None:
+        return INGETROKKEN
+    if uitnodiging.verloopt_op <= timezone.now():
+        return VERLOPEN
+    return OPEN
+
+
+def require_may_invite(actor, uitnodiging: Uitnodiging) -> None:
+    """Who may invite to a role (and send again or withdraw the invitation):
+    the platform operator any; a beheerder roles on their corporatie and bestuur
+    roles on the cooperaties in its scope; a bestuur fellow board members of its
+    own cooperatie."""
+    if uitnodiging.soort in CORPORATIE_ROLLEN:
+        permissions.require_beheerder(actor, uitnodiging.corporatie_id)
+    elif not permissions.beheert_cooperatie(actor, uitnodiging.cooperatie_id):
+        permissions.require_bestuur(actor, uitnodiging.cooperatie_id)
+
+
+def _new_token(uitnodiging: Uitnodiging) -> str:
+    token = secrets.token_urlsafe(32)
+    uitnodiging.token_hash = hash_token(token)
+    return token
+
+
+def link_of(token: str) -> str:
+    return mail.absolute_url(reverse("uitnodiging", args=[token]))
+
+
+def _send(uitnodiging: Uitnodiging, token: str) -> None:
+    mail.send_to_address(
+        adres=uitnodiging.email,
+        naam="uitnodiging",
+        context={
+            "soort": uitnodiging.get_soort_display(),
+            "organisatie": str(uitnodiging.corporatie or uitnodiging.cooperatie),
+            "link": link_of(token),
+            "verloopt_op": uitnodiging.verloopt_op,
+        },
+    )
+
+
+@transaction.atomic
+def uitnodiging_create(
+    *,
+    email: str,
+    soort: str,
+    corporatie: Corporatie | None = None,
+    cooperatie: Cooperatie | None = None,
+    actor,
+) -> Uitnodiging:
+    """Invite `email` to a role and send the invitation."""
+    uitnodiging = Uitnodiging(
+        email=(email or "").strip(),
+        soort=soort,
+        corporatie=corporatie,
+        cooperatie=cooperatie,
+        uitgenodigd_door=actor if getattr(actor, "pk", None) else None,
+        verloopt_op=timezone.now() + _validity(),
+        journaal_salt=secrets.token_hex(16),
+    )
+    if soort in RolSoort.values:
+        require_may_invite(actor, uitnodiging)
+    token = _new_token(uitnodiging)
+    writes.create(uitnodiging, actor=actor, action="uitnodiging_create")
+    _send(uitnodiging, token)
+    return uitnodiging
+
+
+def _require_not_used(uitnodiging: Uitnodiging) -> None:
+    if uitnodiging.geaccepteerd_op is not None:
+        raise ValidationError(_("Een aangenomen uitnodiging moet ongewijzigd blijven."))
+    if uitnodiging.ingetrokken_op is not None:
+        raise ValidationError(
+            _("Een ingetrokken uitnodiging moet ongewijzigd blijven.")
+        )
+
+
+@transaction.atomic
+def uitnodiging_resend(*, uitnodiging: Uitnodiging, actor) -> Uitnodiging:
+    """Send the invitation again with a new link and a new expiry; the old link
+    no longer works."""
+    require_may_invite(actor, uitnodiging)
+    _require_not_used(uitnodiging)
+    token = secrets.token_urlsafe(32)
+    writes.update(
+        uitnodiging,
+        {"token_hash": hash_token(token), "verloopt_op": timezone.now() + _validity()},
+        actor=actor,
+        action="uitnodiging_resend",
+        allowed={"token_hash", "verloopt_op"},
+    )
+    _send(uitnodiging, token)
+    return uitnodiging
+
+
+@transaction.atomic
+def uitnodiging_withdraw(*, uitnodiging: Uitnodiging, actor) -> Uitnodiging:
+    """Withdraw an invitation that was not accepted: its link no longer works."""
+    require_may_invite(actor, uitnodiging)
+    _require_not_used(uitnodiging)
+    return writes.update(
+        uitnodiging,
+        {"ingetrokken_op": timezone.now()},
+        actor=actor,
+        action="uitnodiging_withdraw",
+        allowed={"ingetrokken_op"},
+    )
+
+
+def open_uitnodiging(token: str) -> Uitnodiging:
+    """The open invitation of a link's token; UitnodigingOngeldigError otherwise."""
+    uitnodiging = (
+        Uitnodiging.objects.select_related("corporatie", "cooperatie")
+        .filter(token_hash=hash_token(token or ""))
+        .first()
+    )
+    if uitnodiging is None:
+        raise UitnodigingOngeldigError(None)
+    reden = status_of(uitnodiging)
+    if reden != OPEN:
+        raise UitnodigingOngeldigError(reden)
+    return uitnodiging
+
+
+def account_exists_for(uitnodiging: Uitnodiging) -> bool:
+    return (
+        get_user_model()
+        .objects.filter(email__iexact=uitnodiging.email, is_active=True)
+        .exists()
+    )
+
+
+@transaction.atomic
+def uitnodiging_accept(*, token: str, user) -> Rol:
+    """Take up the role of an open invitation with `user`'s account (the role is
+    kept when the user holds it already) and mark the invitation used."""
+    uitnodiging = open_uitnodiging(token)
+    # Lock the row: a link works once, also when clicked twice at the same time.
+    uitnodiging = Uitnodiging.objects.select_for_update().get(pk=uitnodiging.pk)
+    if status_of(uitnodiging) != OPEN:
+        raise UitnodigingOngeldigError(status_of(uitnodiging))
+    if uitnodiging.uitgenodigd_door_id == user.pk and not user.is_superuser:
+        # Inviting oneself would widen one's own reach.
+        raise permissions.deny(_("Een eigen uitnodiging moet een ander aannemen."))
+    rol = Rol.objects.filter(
+        user=user,
+        soort=uitnodiging.soort,
+        corporatie=uitnodiging.corporatie,
+        cooperatie=uitnodiging.cooperatie,
+    ).first()
+    if rol is None:
+        rol = Rol(
+            user=user,
+            soort=uitnodiging.soort,
+            corporatie=uitnodiging.corporatie,
+            cooperatie=uitnodiging.cooperatie,
+        )
+        writes.create(rol, actor=user, action="rol_create")
+        forget_scope(user)
+    writes.update(
+        uitnodiging,
+        {"geaccepteerd_op": timezone.now(), "geaccepteerd_door": user},
+        actor=user,
+        action="uitnodiging_accept",
+        allowed={"geaccepteerd_op", "geaccepteerd_door"},
+    )
+    return rol
+
+
+@transaction.atomic
+def uitnodiging_accept_new_account(*, token: str, username: str, password: str):
+    """Make an account with the invitation's e-mail address and accept the
+    invitation with it. The caller checks the password against the validators."""
+    uitnodiging = open_uitnodiging(token)
+    users = get_user_model().objects
+    if users.filter(username__iexact=username).exists():
+        raise ValidationError({"username": _("De gebruikersnaam moet nog vrij zijn.")})
+    user = users.create_user(
+        username=username, email=uitnodiging.email, password=password
+    )
+    # No personal data in the journal: the account by its number only.
+    journal.record(
+        actor=user,
+        action="account_create",
+        object_type=user._meta.label_lower,
+        object_id=user.pk,
+        object_repr=f"gebruiker #{user.pk}",
+    )
+    uitnodiging_accept(token=token, user=user)
+    return user
