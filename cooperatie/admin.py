@@ -229,7 +229,7 @@ class UitnodigingAdmin(ServiceModelAdmin):
     list_filter = ("soort",)
     search_fields = ("corporatie__naam", "cooperatie__naam")
     list_select_related = ("corporatie", "cooperatie")
-    exclude = ("token_hash", "journaal_salt")
+    exclude = ("key_hash", "journaal_salt")
 
 
 @admin.register(LedenInzage)

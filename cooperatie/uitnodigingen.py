@@ -71,7 +71,7 @@ def require_may_invite(actor, uitnodiging: Uitnodiging) -> None:
 
 def _new_token(uitnodiging: Uitnodiging) -> str:
     token = secrets.token_urlsafe(32)
-    uitnodiging.token_hash = hash_token(token)
+    uitnodiging.key_hash = hash_token(token)
     return token
 
 
@@ -137,10 +137,10 @@ def uitnodiging_resend(*, uitnodiging: Uitnodiging, actor) -> Uitnodiging:
     token = secrets.token_urlsafe(32)
     writes.update(
         uitnodiging,
-        {"token_hash": hash_token(token), "verloopt_op": timezone.now() + _validity()},
+        {"key_hash": hash_token(token), "verloopt_op": timezone.now() + _validity()},
         actor=actor,
         action="uitnodiging_resend",
-        allowed={"token_hash", "verloopt_op"},
+        allowed={"key_hash", "verloopt_op"},
     )
     _send(uitnodiging, token)
     return uitnodiging
@@ -164,7 +164,7 @@ def open_uitnodiging(token: str) -> Uitnodiging:
     """The open invitation of a link's token; UitnodigingOngeldigError otherwise."""
     uitnodiging = (
         Uitnodiging.objects.select_related("corporatie", "cooperatie")
-        .filter(token_hash=hash_token(token or ""))
+        .filter(key_hash=hash_token(token or ""))
         .first()
     )
     if uitnodiging is None:

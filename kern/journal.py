@@ -35,9 +35,7 @@ from .models import AuditChainHead, AuditChainVerification, AuditEntry
 GENESIS_HASH = "0" * 64
 
 # Fields that never enter the journal: secrets and the salts of digests.
-JOURNAL_EXCLUDED = frozenset(
-    {"journaal_salt", "key_hash", "token_hash", "wachtwoord_kenmerk"}
-)
+JOURNAL_EXCLUDED = frozenset({"journaal_salt", "key_hash", "wachtwoord_kenmerk"})
 
 
 def _to_json(value: Any) -> Any:

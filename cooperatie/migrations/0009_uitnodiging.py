@@ -48,9 +48,9 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 (
-                    "token_hash",
+                    "key_hash",
                     models.CharField(
-                        editable=False, max_length=64, verbose_name="hash van de token"
+                        editable=False, max_length=64, verbose_name="hash van de sleutel"
                     ),
                 ),
                 ("journaal_salt", models.CharField(editable=False, max_length=32)),
@@ -153,8 +153,8 @@ class Migration(migrations.Migration):
                         violation_error_message="Een beheerder of auditor hoort bij een corporatie, een bestuurder bij een coöperatie (en niet bij beide).",
                     ),
                     models.UniqueConstraint(
-                        fields=("token_hash",),
-                        name="uitnodiging_token_hash_uniek",
+                        fields=("key_hash",),
+                        name="uitnodiging_key_hash_uniek",
                         violation_error_message="Deze token bestaat al.",
                     ),
                 ],

@@ -151,7 +151,7 @@ class Uitnodiging(models.Model):
         related_name="+",
         editable=False,
     )
-    token_hash = models.CharField(_("hash van de token"), max_length=64, editable=False)
+    key_hash = models.CharField(_("hash van de sleutel"), max_length=64, editable=False)
     journaal_salt = models.CharField(max_length=32, editable=False)
     created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
     verloopt_op = models.DateTimeField(_("verloopt op"), editable=False)
@@ -190,8 +190,8 @@ class Uitnodiging(models.Model):
                 ),
             ),
             models.UniqueConstraint(
-                fields=["token_hash"],
-                name="uitnodiging_token_hash_uniek",
+                fields=["key_hash"],
+                name="uitnodiging_key_hash_uniek",
                 violation_error_message=_("Deze token bestaat al."),
             ),
         ]

@@ -200,7 +200,7 @@ def _one_of_each(world) -> dict:
         email="nieuw@example.org",
         soort="bestuur",
         cooperatie=world.a.cooperatie,
-        token_hash="0" * 64,
+        key_hash="0" * 64,
         verloopt_op=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC),
     )
     return objects

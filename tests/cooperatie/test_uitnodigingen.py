@@ -49,7 +49,7 @@ def test_beheerder_invites_bestuur_and_the_mail_holds_the_link(
     assert message.to == [EMAIL]
     assert str(world.a.cooperatie) in message.subject
     token = path.split("/")[2]
-    assert uitnodiging.token_hash == uitnodigingen.hash_token(token)
+    assert uitnodiging.key_hash == uitnodigingen.hash_token(token)
     assert token not in str(Uitnodiging.objects.values().get(pk=uitnodiging.pk))
 
 
@@ -274,7 +274,7 @@ def test_journal_records_every_step_without_the_address(
     for entry in entries:
         text = f"{entry.before} {entry.after} {entry.object_repr}"
         assert EMAIL not in text
-        assert uitnodiging.token_hash not in text
+        assert uitnodiging.key_hash not in text
     assert entries[0].cooperatie_id == world.a.cooperatie.pk
 
 
@@ -283,7 +283,7 @@ def test_visible_to_follows_the_role_it_grants(world):
         email=EMAIL,
         soort=RolSoort.BESTUUR,
         cooperatie=world.a.cooperatie,
-        token_hash="1" * 64,
+        key_hash="1" * 64,
         verloopt_op=timezone.now(),
     )
 
