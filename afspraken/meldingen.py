@@ -217,7 +217,7 @@ def openstaande_jaren(corporatie_id: int, vandaag: datetime.date) -> list[Openst
     statussen = {
         (afspraak_id, jaar): (pk, status)
         for pk, afspraak_id, jaar, status in Toetsing.objects.filter(
-            afspraak__in=[a.pk for a in afspraken], jaar__lte=laatste
+            afspraak__corporatie_id=corporatie_id, jaar__lte=laatste
         ).values_list("pk", "afspraak_id", "jaar", "status")
     }
     rijen = []
