@@ -50,7 +50,9 @@ class Migration(migrations.Migration):
                 (
                     "key_hash",
                     models.CharField(
-                        editable=False, max_length=64, verbose_name="hash van de sleutel"
+                        editable=False,
+                        max_length=64,
+                        verbose_name="hash van de sleutel",
                     ),
                 ),
                 ("journaal_salt", models.CharField(editable=False, max_length=32)),
