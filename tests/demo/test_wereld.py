@@ -27,10 +27,10 @@ def fingerprint() -> dict[str, list]:
                 "doelgroep",
             )
         ),
-        "activiteiten": list(
-            Activiteit.objects.order_by(
-                "datum", "titel", "cooperatie__naam"
-            ).values_list(
+        # Sorted on every value: two activities can share date, title and
+        # coöperatie, and the database orders such ties as it likes.
+        "activiteiten": sorted(
+            Activiteit.objects.values_list(
                 "cooperatie__naam",
                 "datum",
                 "titel",
