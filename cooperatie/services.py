@@ -392,12 +392,24 @@ def rol_create(
     return rol
 
 
+def _require_may_end(actor, rol: Rol) -> None:
+    """Who may end a role: whoever may grant it; anyone their own role (it only
+    narrows their reach); a bestuur the role of a fellow board member of its own
+    cooperatie (who stepped down)."""
+    if rol.user_id == getattr(actor, "pk", None):
+        return
+    if rol.soort == RolSoort.BESTUUR and permissions.is_bestuur_of(
+        actor, rol.cooperatie_id
+    ):
+        return
+    _require_may_grant(actor, rol)
+
+
 @transaction.atomic
 def rol_delete(*, rol: Rol, actor) -> None:
-    """Withdraw a role. Anyone may give up their own role (it only narrows their
-    reach), except the last beheerder of a corporatie."""
-    if rol.user_id != getattr(actor, "pk", None):
-        _require_may_grant(actor, rol)
+    """End a role (see `_require_may_end`), except the last beheerder of a
+    corporatie giving up their own."""
+    _require_may_end(actor, rol)
     if rol.soort == RolSoort.BEHEERDER and rol.user_id == actor.pk:
         others = Rol.objects.filter(
             soort=RolSoort.BEHEERDER, corporatie_id=rol.corporatie_id

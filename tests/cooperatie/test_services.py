@@ -21,6 +21,7 @@ from tests.helpers import (
     BESTUUR_DENIED,
     SUPERUSER_DENIED,
     ServiceCase,
+    actor_of,
     check_denied,
     check_refused,
     check_success,
@@ -399,3 +400,34 @@ def test_beheerder_may_remove_own_role_when_another_beheerder_remains(world):
 
     assert not Rol.objects.filter(pk=world.a.rol_beheerder.pk).exists()
     assert not Gebouw.objects.visible_to(fresh(world.a.beheerder)).exists()
+
+
+def test_bestuur_ends_the_role_of_a_fellow_board_member(world):
+    fellow = RolFactory(
+        user=UserFactory(username="oud_bestuurslid"),
+        cooperatie=world.a.cooperatie,
+        bestuur=True,
+    )
+
+    services.rol_delete(rol=fellow, actor=world.a.bestuur)
+
+    assert not Rol.objects.filter(pk=fellow.pk).exists()
+    assert not Cooperatie.objects.visible_to(fresh(fellow.user)).exists()
+
+
+@pytest.mark.parametrize(
+    ("actor", "target"),
+    [
+        ("b.bestuur", "a.rol_bestuur"),
+        ("a.bestuur", "a.rol_auditor"),
+        ("a.bestuur", "a.rol_beheerder"),
+        ("a.auditor", "a.rol_bestuur"),
+    ],
+)
+def test_bestuur_ends_no_role_beyond_its_own_board(world, actor, target):
+    rol = actor_of(world, target)
+
+    with pytest.raises(PermissionDenied):
+        services.rol_delete(rol=rol, actor=actor_of(world, actor))
+
+    assert Rol.objects.filter(pk=rol.pk).exists()
