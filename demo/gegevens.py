@@ -256,6 +256,16 @@ class Foto:
 
 
 @dataclass(frozen=True)
+class UitnodigingSpec:
+    """An invitation still open when the demo starts: `door` (a demo account)
+    invites `email` to the bestuur of `cooperatie`."""
+
+    email: str
+    cooperatie: str
+    door: str
+
+
+@dataclass(frozen=True)
 class Teksten:
     budget: str
     budget_tranche: str
@@ -296,6 +306,7 @@ class Wereld:
     cooperaties: tuple[CooperatieSpec, ...]
     correcties: Correcties
     fotos: tuple[Foto, ...]
+    uitnodigingen: tuple[UitnodigingSpec, ...]
     teksten: Teksten
 
     @property
@@ -380,7 +391,8 @@ def _samenhang(w: Wereld) -> None:
             "moet een beheerder onder medewerkers hebben",
         )
     _uniek(w.gebruikers, "gebruikersnamen (admin, medewerkers, besturen)")
-    _uniek([c.naam for c in w.cooperaties], "cooperaties[].naam")
+    namen = [c.naam for c in w.cooperaties]
+    _uniek(namen, "cooperaties[].naam")
     for i, c in enumerate(w.cooperaties):
         _cooperatie(w, c, f"cooperaties[{i}]")
     for pad, spans in _bereiken(w):
@@ -396,6 +408,9 @@ def _samenhang(w: Wereld) -> None:
     _correcties(w)
     for i, foto in enumerate(w.fotos):
         _activiteit(w, foto.cooperatie, foto.activiteit, f"fotos[{i}]")
+    for i, u in enumerate(w.uitnodigingen):
+        _verwijst(u.cooperatie, namen, f"uitnodigingen[{i}].cooperatie", "coöperatie")
+        _verwijst(u.door, w.gebruikers, f"uitnodigingen[{i}].door", "gebruiker")
 
 
 def _cooperatie(w: Wereld, c: CooperatieSpec, pad: str) -> None:

@@ -43,9 +43,9 @@ from faker import Faker
 from afspraken import services as afspraken_services
 from afspraken.choices import Indicator, ToetsingStatus, Verdict
 from afspraken.models import Rapport, Toetsing
-from cooperatie import services
+from cooperatie import services, uitnodigingen
 from cooperatie.choices import CooperatieSoort, OvereenkomstSoort, RolSoort
-from cooperatie.models import Corporatie
+from cooperatie.models import Corporatie, Uitnodiging
 from ledger import services as ledger_services
 
 from . import bijlagen, correcties, gegevens
@@ -143,6 +143,21 @@ def waiting_years() -> list[tuple[str, int]]:
         .order_by("jaar", "afspraak_id")
         .values_list("afspraak__cooperatie__naam", "jaar")
     )
+
+
+def open_invitations() -> list[tuple[str, str, datetime.datetime]]:
+    """(e-mail, coöperatie, expiry) of the demo's invitations still open."""
+    return [
+        (u.email, u.cooperatie.naam, u.verloopt_op)
+        for u in Uitnodiging.objects.filter(
+            email__in=[spec.email for spec in WERELD.uitnodigingen],
+            geaccepteerd_op=None,
+            ingetrokken_op=None,
+            verloopt_op__gt=timezone.now(),
+        )
+        .select_related("cooperatie")
+        .order_by("pk")
+    ]
 
 
 def demo_logins() -> list[DemoLogin]:
@@ -250,6 +265,13 @@ class _Builder:
         self._toetsingen()
         for spec in WERELD.cooperaties:
             self._jaarcyclus(spec)
+        for spec in WERELD.uitnodigingen:
+            uitnodigingen.uitnodiging_create(
+                email=spec.email,
+                soort=RolSoort.BESTUUR,
+                cooperatie=self.cooperaties[spec.cooperatie],
+                actor=self.users[spec.door],
+            )
 
     def remove_files(self) -> None:
         for storage, name in self.bestanden:

@@ -27,6 +27,7 @@ import pytest
 from afspraken import jaren, rapporten
 from afspraken.choices import Indicator, Richting, ToetsingStatus, Verdict
 from afspraken.models import Afspraak, Beoordeling, Rapport, Toetsing
+from cooperatie import uitnodigingen
 from cooperatie.choices import (
     Bestuursfunctie,
     CooperatieSoort,
@@ -35,7 +36,15 @@ from cooperatie.choices import (
     OvereenkomstSoort,
     RolSoort,
 )
-from cooperatie.models import Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst, Rol
+from cooperatie.models import (
+    Cooperatie,
+    Corporatie,
+    Gebouw,
+    Lid,
+    Overeenkomst,
+    Rol,
+    Uitnodiging,
+)
 from demo import wereld
 from demo.wereld import DEMO_PASSWORD, WERELD
 from kern import journal
@@ -450,6 +459,7 @@ def check_journal() -> None:
         + 2 * Toetsing.objects.filter(status=ToetsingStatus.VASTGESTELD).count()
         + 2 * Toetsing.objects.filter(teruggestuurd_op__isnull=False).count()
         + Toetsing.objects.filter(status=ToetsingStatus.INGEDIEND).count()
+        + Uitnodiging.objects.count()
     )
     assert result.count == AuditEntry.objects.count() == writes
     # Each write is done by its natural actor.
@@ -473,11 +483,31 @@ def check_journal() -> None:
     assert actors["toetsing_terugsturen"] <= beheerders
 
 
+def check_uitnodigingen(output: str, outbox) -> None:
+    """The demo's open invitation: stored as open, mailed with its link, printed."""
+    (spec,) = WERELD.uitnodigingen
+    (uitnodiging,) = Uitnodiging.objects.all()
+    assert uitnodigingen.status_of(uitnodiging) == uitnodigingen.OPEN
+    assert (uitnodiging.email, uitnodiging.soort) == (spec.email, RolSoort.BESTUUR)
+    assert uitnodiging.cooperatie.naam == spec.cooperatie
+    (mail,) = [m for m in outbox if m.to == [spec.email]]
+    (token,) = re.findall(r"/uitnodiging/([A-Za-z0-9_-]+)/", mail.body)
+    assert uitnodigingen.open_uitnodiging(token) == uitnodiging
+    assert re.search(
+        rf"^\s+{re.escape(spec.email)}\s+bestuur {spec.cooperatie}\s+tot ",
+        output,
+        re.M,
+    )
+
+
 @pytest.mark.django_db
-def test_seed_demo_builds_a_complete_world():
+def test_seed_demo_builds_a_complete_world(
+    django_capture_on_commit_callbacks, mailoutbox
+):
     today = timezone.localdate()
 
-    output = seed_demo()
+    with django_capture_on_commit_callbacks(execute=True):
+        output = seed_demo()
 
     assert "Demowereld aangemaakt" in output
     assert re.search(r"leden\s+1[3-7][0-9]", output)
@@ -496,6 +526,7 @@ def test_seed_demo_builds_a_complete_world():
     check_jaarcyclus(today)
     check_journal()
     assert_reports_printed(output)
+    check_uitnodigingen(output, mailoutbox)
     bijlage = Bijlage.objects.first()
     content = bijlage.bestand.read()
     assert sniff_content_type(content[:16]) == bijlage.content_type == "image/png"

@@ -145,6 +145,10 @@ def _drop(*keys) -> Callable[[dict], None]:
             "Wooncoöperatie De Zambesi zijn",
         ),
         (
+            _set("uitnodigingen", 0, "door", value="onbekend"),
+            "uitnodigingen[0].door: moet een bekende gebruiker zijn, niet 'onbekend'",
+        ),
+        (
             _set("correcties", "dubbel_geboekt", "uitgave", value="zomer"),
             "correcties.dubbel_geboekt.uitgave: moet voorkomen in een uitgave",
         ),

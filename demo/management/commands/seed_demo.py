@@ -5,7 +5,7 @@ import logging
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
+from django.utils import formats, timezone, translation
 
 from demo.schema import DemoDataError
 from kern.journal import verify_chain
@@ -83,6 +83,7 @@ class Command(BaseCommand):
                 f"{wereld.WERELD.kenmerk_kvk}); er is niets toegevoegd."
             )
         self._rapporten()
+        self._uitnodigingen()
         self.stdout.write("")
         wachtwoord = wereld.DEMO_PASSWORD
         self.stdout.write(
@@ -119,3 +120,16 @@ class Command(BaseCommand):
             self.stdout.write("Ingediend, wacht op de beheerder:")
             for naam, jaar in wachtend:
                 self.stdout.write(f"  {naam}  {jaar}")
+
+    def _uitnodigingen(self):
+        open_uitnodigingen = _wereld().open_invitations()
+        if not open_uitnodigingen:
+            return
+        self.stdout.write("")
+        self.stdout.write(
+            "Open uitnodigingen (de link staat in de uitnodigingsmail; de "
+            "beheerder verstuurt hem opnieuw onder Gebruikers):"
+        )
+        for email, naam, verloopt_op in open_uitnodigingen:
+            verloopt = formats.date_format(timezone.localtime(verloopt_op), "j F Y")
+            self.stdout.write(f"  {email}  bestuur {naam}  tot {verloopt}")
