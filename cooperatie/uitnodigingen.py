@@ -114,9 +114,31 @@ def uitnodiging_create(
     if soort in RolSoort.values:
         require_may_invite(actor, uitnodiging)
     token = _new_token(uitnodiging)
-    writes.create(uitnodiging, actor=actor, action="uitnodiging_create")
+    writes.create(
+        uitnodiging, actor=actor, action="uitnodiging_create", check=_require_no_twin
+    )
     _send(uitnodiging, token)
     return uitnodiging
+
+
+def _require_no_twin(uitnodiging: Uitnodiging) -> None:
+    """One open invitation per address and role: a second would leave two
+    working links; the existing one can be sent again."""
+    twin = Uitnodiging.objects.open().filter(
+        email__iexact=uitnodiging.email,
+        soort=uitnodiging.soort,
+        corporatie=uitnodiging.corporatie,
+        cooperatie=uitnodiging.cooperatie,
+    )
+    if twin.exists():
+        raise ValidationError(
+            {
+                "email": _(
+                    "Een adres mag per rol één open uitnodiging hebben; verstuur "
+                    "de bestaande opnieuw."
+                )
+            }
+        )
 
 
 def _require_not_used(uitnodiging: Uitnodiging) -> None:

@@ -63,12 +63,14 @@ NAV = {
         ("overeenkomsten", gettext_lazy("Overeenkomsten")),
         ("afspraken", gettext_lazy("Afspraken")),
         ("verifieren", gettext_lazy("Verifiëren")),
+        ("gebruikers", gettext_lazy("Gebruikers")),
     ],
     BESTUUR: [
         ("start", gettext_lazy("Jaaroverzicht")),
         ("activiteiten", gettext_lazy("Activiteiten")),
         ("boekingen", gettext_lazy("Boekingen")),
         ("leden", gettext_lazy("Leden")),
+        ("toegang", gettext_lazy("Bestuur & toegang")),
     ],
     AUDIT: [
         ("start", gettext_lazy("Rapporten")),

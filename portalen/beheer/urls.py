@@ -1,6 +1,6 @@
 """The beheerder's portal: /beheer/<corporatie_id>/…"""
 
-from portalen.views import rapporten, toetsing
+from portalen.views import gebruikers, rapporten, toetsing
 
 from .views import afspraken, cooperaties, dashboard, dossier
 
@@ -11,4 +11,5 @@ urlpatterns = [
     *dossier.urlpatterns,
     *toetsing.beheer_patterns,
     *rapporten.beheer_patterns,
+    *gebruikers.beheer_patterns,
 ]

@@ -1,6 +1,6 @@
 """The bestuur's portal: /bestuur/<cooperatie_id>/…"""
 
-from portalen.views import rapporten, toetsing
+from portalen.views import gebruikers, rapporten, toetsing
 
 from .views import activiteiten, afspraken, leden
 
@@ -10,4 +10,5 @@ urlpatterns = [
     *leden.urlpatterns,
     *toetsing.bestuur_patterns,
     *rapporten.bestuur_patterns,
+    *gebruikers.bestuur_patterns,
 ]

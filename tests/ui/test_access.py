@@ -18,10 +18,14 @@ page is covered the day it is added.
 
 from __future__ import annotations
 
+import datetime
+
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 import pytest
 
+from cooperatie.models import Uitnodiging
 from kern.models import AuditEntry
 
 PORTAL_KWARG = {
@@ -49,6 +53,8 @@ OBJECT_KWARGS = {
     "activiteit_id": "activiteit",
     "bijlage_id": "bijlage",
     "boeking_id": "boeking",
+    "rol_id": "rol_bestuur",
+    "uitnodiging_id": "uitnodiging",
 }
 # The year with a sealed report in the world (its rapport's toetsing).
 JAAR = 2023
@@ -79,8 +85,24 @@ def url_for(portal: str, name: str, kwargs: tuple[str, ...], org, objects) -> st
         if kwarg == "jaar":
             values[kwarg] = JAAR
         else:
-            values[kwarg] = getattr(objects, OBJECT_KWARGS[kwarg]).pk
+            values[kwarg] = object_of(objects, OBJECT_KWARGS[kwarg]).pk
     return reverse(name, kwargs=values)
+
+
+def object_of(tenant, attribute: str):
+    """The tenant's object for a URL kwarg; the world holds no invitation, so
+    one to the board of the tenant's coöperatie is made here."""
+    if attribute == "uitnodiging":
+        return Uitnodiging.objects.get_or_create(
+            cooperatie=tenant.cooperatie,
+            soort="bestuur",
+            defaults={
+                "email": "nieuw@example.org",
+                "key_hash": f"{tenant.cooperatie.pk:064d}",
+                "verloopt_op": timezone.now() + datetime.timedelta(days=7),
+            },
+        )[0]
+    return getattr(tenant, attribute)
 
 
 def organisation(portal: str, tenant):
