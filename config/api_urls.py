@@ -28,6 +28,8 @@ router.register(
 )
 router.register("journaal", ledger.JournaalViewSet, basename="journaal")
 router.register("tokens", cooperatie.ApiTokenViewSet, basename="apitoken")
+router.register("uitnodigingen", cooperatie.UitnodigingViewSet, basename="uitnodiging")
+router.register("rollen", cooperatie.RolViewSet, basename="rol")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

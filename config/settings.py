@@ -358,6 +358,8 @@ SPECTACULAR_SETTINGS = {
         "CooperatieSoortEnum": "cooperatie.choices.CooperatieSoort",
         "OvereenkomstSoortEnum": "cooperatie.choices.OvereenkomstSoort",
         "BoekingSoortEnum": "ledger.choices.BoekingSoort",
+        "RolSoortEnum": "cooperatie.choices.RolSoort",
+        "UitnodigingStatusEnum": "cooperatie.choices.UitnodigingStatus",
     },
 }
 

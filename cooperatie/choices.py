@@ -48,6 +48,16 @@ class RolSoort(models.TextChoices):
 CORPORATIE_ROLLEN = (RolSoort.BEHEERDER, RolSoort.AUDITOR)
 
 
+class UitnodigingStatus(models.TextChoices):
+    """Where an invitation stands (`uitnodigingen.status_of`); not stored, but
+    worked out from its moments."""
+
+    OPEN = "open", _("open")
+    VERLOPEN = "verlopen", _("verlopen")
+    GEBRUIKT = "gebruikt", _("gebruikt")
+    INGETROKKEN = "ingetrokken", _("ingetrokken")
+
+
 class JaarStatus(models.TextChoices):
     """Why a year of a cooperatie is closed: a toetsing of it was submitted, or
     approved (the same values and labels as the toetsing's status)."""

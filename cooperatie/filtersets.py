@@ -11,7 +11,8 @@ import django_filters as filters
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 
-from .models import Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst
+from .choices import UitnodigingStatus
+from .models import Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst, Rol, Uitnodiging
 from .scope import cooperatie_ids_of_corporaties
 
 MAX_ID = 2**63 - 1
@@ -160,3 +161,29 @@ class LidFilter(TextSearchFilterSet):
 
     def filter_bestuur(self, queryset, name, value):
         return queryset.bestuur() if value else queryset.filter(bestuursfunctie="")
+
+
+class RolFilter(filters.FilterSet):
+    corporatie = IdFilter()
+    cooperatie = IdFilter()
+    gebruiker = IdFilter(field_name="user")
+
+    class Meta:
+        model = Rol
+        fields = ("corporatie", "cooperatie", "gebruiker", "soort")
+
+
+class UitnodigingFilter(filters.FilterSet):
+    corporatie = IdFilter()
+    cooperatie = IdFilter()
+    status = filters.ChoiceFilter(
+        choices=UitnodigingStatus.choices, method="filter_status", label="Status"
+    )
+    method_fields = {"status": ("geaccepteerd_op", "ingetrokken_op", "verloopt_op")}
+
+    class Meta:
+        model = Uitnodiging
+        fields = ("corporatie", "cooperatie", "soort", "status")
+
+    def filter_status(self, queryset, name, value):
+        return queryset.with_status(value)

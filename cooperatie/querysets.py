@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from kern.scoping import Scope, ScopedQuerySet
 
-from .choices import RolSoort
+from .choices import RolSoort, UitnodigingStatus
 from .scope import (
     cooperatie_ids_of_corporaties,
     corporatie_ids_of_cooperaties,
@@ -140,8 +140,20 @@ class UitnodigingQuerySet(ScopedQuerySet):
         return q
 
     def open(self) -> UitnodigingQuerySet:
+        return self.with_status(UitnodigingStatus.OPEN)
+
+    def with_status(self, status: str) -> UitnodigingQuerySet:
+        """The invitations `uitnodigingen.status_of` gives this status: accepted
+        comes first, then withdrawn, then expired."""
+        unused = Q(geaccepteerd_op__isnull=True, ingetrokken_op__isnull=True)
+        now = timezone.now()
         return self.filter(
-            geaccepteerd_op__isnull=True,
-            ingetrokken_op__isnull=True,
-            verloopt_op__gt=timezone.now(),
+            {
+                UitnodigingStatus.GEBRUIKT: Q(geaccepteerd_op__isnull=False),
+                UitnodigingStatus.INGETROKKEN: Q(
+                    geaccepteerd_op__isnull=True, ingetrokken_op__isnull=False
+                ),
+                UitnodigingStatus.VERLOPEN: unused & Q(verloopt_op__lte=now),
+                UitnodigingStatus.OPEN: unused & Q(verloopt_op__gt=now),
+            }[status]
         )

@@ -24,11 +24,14 @@ from django.utils.translation import gettext as _
 from kern import journal, mail, writes
 
 from . import permissions
-from .choices import CORPORATIE_ROLLEN, RolSoort
+from .choices import CORPORATIE_ROLLEN, RolSoort, UitnodigingStatus
 from .models import Cooperatie, Corporatie, Rol, Uitnodiging
 from .scope import forget_scope
 
-OPEN, VERLOPEN, GEBRUIKT, INGETROKKEN = "open", "verlopen", "gebruikt", "ingetrokken"
+OPEN = UitnodigingStatus.OPEN.value
+VERLOPEN = UitnodigingStatus.VERLOPEN.value
+GEBRUIKT = UitnodigingStatus.GEBRUIKT.value
+INGETROKKEN = UitnodigingStatus.INGETROKKEN.value
 
 
 class UitnodigingOngeldigError(Exception):

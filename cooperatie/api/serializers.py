@@ -1,11 +1,23 @@
 """Serializers of the cooperatie resources. They validate input shape and render
 output; the rules live in the services."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kern.api.base import ModelSerializer, ScopedRelatedField, Serializer
 
-from ..models import ApiToken, Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst
+from .. import uitnodigingen
+from ..choices import CORPORATIE_ROLLEN, UitnodigingStatus
+from ..models import (
+    ApiToken,
+    Cooperatie,
+    Corporatie,
+    Gebouw,
+    Lid,
+    Overeenkomst,
+    Rol,
+    Uitnodiging,
+)
 
 
 class CorporatieSerializer(ModelSerializer):
@@ -121,3 +133,95 @@ class ApiTokenCreatedSerializer(ApiTokenSerializer):
 
     class Meta(ApiTokenSerializer.Meta):
         fields = (*ApiTokenSerializer.Meta.fields, "sleutel")
+
+
+class RolSerializer(ModelSerializer):
+    """A role a user holds. Ending it is a DELETE; roles are granted by
+    invitation (`/uitnodigingen/`)."""
+
+    gebruiker = serializers.PrimaryKeyRelatedField(source="user", read_only=True)
+    gebruiker_naam = serializers.SerializerMethodField(
+        help_text="Volledige naam van de gebruiker, anders de gebruikersnaam."
+    )
+
+    class Meta:
+        model = Rol
+        fields = (
+            "id",
+            "soort",
+            "corporatie",
+            "cooperatie",
+            "gebruiker",
+            "gebruiker_naam",
+        )
+        read_only_fields = fields
+
+    def get_gebruiker_naam(self, rol) -> str:
+        return rol.user.get_full_name() or rol.user.get_username()
+
+
+def _scope_message() -> str:
+    """The model's own words for a role's scope that does not fit its soort."""
+    constraint = next(
+        c
+        for c in Uitnodiging._meta.constraints
+        if c.name == "uitnodiging_scope_past_bij_soort"
+    )
+    return constraint.get_violation_error_message()
+
+
+class UitnodigingSerializer(ModelSerializer):
+    """An invitation to a role. Neither the token nor its hash is ever shown:
+    the link is only in the mail to the invitee."""
+
+    corporatie = ScopedRelatedField(
+        Corporatie,
+        required=False,
+        allow_null=True,
+        help_text="Bij een uitnodiging als beheerder of auditor.",
+    )
+    cooperatie = ScopedRelatedField(
+        Cooperatie,
+        required=False,
+        allow_null=True,
+        help_text="Bij een uitnodiging als bestuurder.",
+    )
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Uitnodiging
+        fields = (
+            "id",
+            "email",
+            "soort",
+            "corporatie",
+            "cooperatie",
+            "status",
+            "verloopt_op",
+            "created_at",
+            "uitgenodigd_door",
+            "geaccepteerd_op",
+            "ingetrokken_op",
+        )
+        read_only_fields = (
+            "verloopt_op",
+            "created_at",
+            "uitgenodigd_door",
+            "geaccepteerd_op",
+            "ingetrokken_op",
+        )
+        validators = []
+
+    @extend_schema_field(serializers.ChoiceField(choices=UitnodigingStatus.choices))
+    def get_status(self, uitnodiging) -> str:
+        return uitnodigingen.status_of(uitnodiging)
+
+    def validate(self, attrs):
+        # The shape of the role (which organisation goes with the soort) is
+        # checked before who may invite, so a mismatch names the field.
+        corporatie_rol = attrs["soort"] in CORPORATIE_ROLLEN
+        if (attrs.get("corporatie") is None) == corporatie_rol or (
+            attrs.get("cooperatie") is None
+        ) == (not corporatie_rol):
+            raise serializers.ValidationError({"soort": [_scope_message()]})
+        return attrs

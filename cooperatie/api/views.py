@@ -9,13 +9,15 @@ from rest_framework.response import Response
 
 from kern.api.base import CreateMixin, DestroyMixin, ReadViewSet, UpdateMixin, etag_of
 
-from .. import privacy, services
+from .. import privacy, services, uitnodigingen
 from ..filtersets import (
     CooperatieFilter,
     CorporatieFilter,
     GebouwFilter,
     LidFilter,
     OvereenkomstFilter,
+    RolFilter,
+    UitnodigingFilter,
 )
 from ..models import (
     ApiToken,
@@ -25,6 +27,8 @@ from ..models import (
     LedenInzage,
     Lid,
     Overeenkomst,
+    Rol,
+    Uitnodiging,
 )
 from . import serializers as s
 
@@ -234,3 +238,84 @@ class ApiTokenViewSet(ReadViewSet):
     def destroy(self, request, *args, **kwargs):
         services.apitoken_revoke(token=self.get_object(), actor=request.user)
         return Response(status=204)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Uitnodigingen opvragen"),
+    retrieve=extend_schema(summary="Eén uitnodiging opvragen"),
+    create=extend_schema(
+        summary="Iemand per e-mail uitnodigen voor een rol",
+        description=(
+            "Een beheerder nodigt beheerders en auditors van de eigen corporatie "
+            "uit, en bestuurders van de coöperaties binnen haar bereik; een "
+            "bestuur nodigt medebestuurders van de eigen coöperatie uit. De link "
+            "staat alleen in de mail."
+        ),
+    ),
+    intrekken=extend_schema(
+        summary="Uitnodiging intrekken (de link werkt daarna niet meer)",
+        request=None,
+    ),
+    opnieuw_versturen=extend_schema(
+        summary="Uitnodiging opnieuw versturen met een nieuwe link en termijn",
+        request=None,
+    ),
+)
+class UitnodigingViewSet(CreateMixin, ReadViewSet):
+    """Invitations to a role. Neither the token nor its hash is shown: the link
+    is only in the mail. An invitation is never changed or deleted; it is
+    withdrawn, or sent again with a new link."""
+
+    model = Uitnodiging
+    serializer_class = s.UitnodigingSerializer
+    filterset_class = UitnodigingFilter
+    ordering_fields = ("created_at", "verloopt_op", "email", "soort")
+
+    create_service = uitnodigingen.uitnodiging_create
+
+    def _done(self, uitnodiging):
+        uitnodiging = self.get_queryset().get(pk=uitnodiging.pk)
+        response = Response(self.get_serializer(uitnodiging).data)
+        response["ETag"] = etag_of(uitnodiging)
+        return response
+
+    @action(detail=True, methods=["post"])
+    def intrekken(self, request, pk=None):
+        uitnodiging = uitnodigingen.uitnodiging_withdraw(
+            uitnodiging=self.get_object(), actor=request.user
+        )
+        return self._done(uitnodiging)
+
+    @action(detail=True, methods=["post"], url_path="opnieuw-versturen")
+    def opnieuw_versturen(self, request, pk=None):
+        uitnodiging = uitnodigingen.uitnodiging_resend(
+            uitnodiging=self.get_object(), actor=request.user
+        )
+        return self._done(uitnodiging)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Rollen opvragen"),
+    retrieve=extend_schema(summary="Eén rol opvragen"),
+    destroy=extend_schema(
+        summary="Rol beëindigen",
+        description=(
+            "Een eigen rol mag altijd worden beëindigd, behalve door de laatste "
+            "beheerder van een corporatie; een bestuur beëindigt de rol van een "
+            "medebestuurder van de eigen coöperatie; een beheerder de rollen die "
+            "zij mag toekennen."
+        ),
+    ),
+)
+class RolViewSet(DestroyMixin, ReadViewSet):
+    """The roles the user sees: their own, and those they may end (a
+    beheerder: on their corporatie and the cooperaties in its reach; a bestuur:
+    the board of its cooperatie). Roles are granted by invitation."""
+
+    model = Rol
+    serializer_class = s.RolSerializer
+    filterset_class = RolFilter
+    select_related = ("user",)
+    ordering_fields = ("soort",)
+
+    delete_service = services.rol_delete

@@ -15,7 +15,8 @@ DELETE), the status each actor gets on tenant A's objects:
 A denied cell writes nothing: no journal entry and no changed row. Each actor's
 request runs in its own savepoint that is rolled back, so every actor meets the
 same world. `test_matrix_covers_every_route_and_method` enumerates the router: a
-new route or method without a row here fails the suite.
+new route or method without a row here fails the suite. The bodies and targets
+the cells use are in `matrix_inputs`.
 """
 
 from __future__ import annotations
@@ -24,16 +25,33 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.files.uploadedfile import SimpleUploadedFile
-
-from afspraken import services as afspraken_services
 from afspraken.api import serializers as afspraken_s
-from cooperatie import services as cooperatie_services
 from cooperatie.api import serializers as cooperatie_s
 from ledger.api import serializers as ledger_s
-from tests.cooperatie.factories import GebouwFactory
-from tests.helpers import fresh
-from tests.ledger.factories import PNG_1PX, ActiviteitFactory
+from tests.api.matrix_inputs import (
+    as_put,
+    beoordeling,
+    corporatie_a_2024,
+    fixed,
+    ingediend,
+    loose_activiteit,
+    loose_gebouw,
+    new_activiteit,
+    new_afspraak,
+    new_bijlage,
+    new_boeking,
+    new_cooperatie,
+    new_corporatie,
+    new_gebouw,
+    new_jaarparameter,
+    new_lid,
+    new_overeenkomst,
+    new_toetsing,
+    new_toezegging,
+    new_uitnodiging,
+    sealed_2024,
+    sha256_of_a_rapport,
+)
 
 ACTORS = (
     "anonymous",
@@ -72,204 +90,6 @@ NOT_ALLOWED = row(401, 405, 405, 405, 405, 405, 405)
 
 def not_allowed(*methods: str) -> dict[str, Cell]:
     return dict.fromkeys(methods, NOT_ALLOWED)
-
-
-# Request bodies ------------------------------------------------------------------
-
-
-def as_put(serializer_class, **changes) -> Callable[[Any, Any], dict]:
-    """A full PUT body: the target as the API shows it, with some changes."""
-
-    def body(world, target):
-        data = dict(serializer_class(target).data)
-        data.pop("id", None)
-        return {**data, **changes}
-
-    return body
-
-
-def fixed(data: dict) -> Callable[[Any, Any], dict]:
-    return lambda world, target: dict(data)
-
-
-def new_corporatie(world, target):
-    return {"naam": "Woonstichting Nieuw", "kvk_nummer": "12345678", "plaats": "Ede"}
-
-
-def new_gebouw(world, target):
-    return {
-        "corporatie": world.a.corporatie.pk,
-        "complexnummer": "C-9001",
-        "naam": "Complex De Nieuwe Linde",
-        "straat": "Lindelaan",
-        "huisnummer": "12",
-        "postcode": "3511 AB",
-        "plaats": "Utrecht",
-        "gemeentecode": "GM0344",
-        "aantal_woningen": 12,
-        "daeb": "daeb",
-    }
-
-
-def new_cooperatie(world, target):
-    return {
-        "naam": "Wooncoöperatie Nieuw Begin",
-        "soort": "beheer",
-        "kvk_nummer": "87654321",
-        "rechtsvorm": "vereniging",
-        "aangemeld_door": world.a.corporatie.pk,
-    }
-
-
-def new_overeenkomst(world, target):
-    # Before A's running overeenkomst on the same gebouw, so no overlap.
-    return {
-        "gebouw": world.a.gebouw.pk,
-        "cooperatie": world.a.cooperatie.pk,
-        "soort": "beheer",
-        "ingangsdatum": "2015-01-01",
-        "einddatum": "2019-12-31",
-    }
-
-
-def new_lid(world, target):
-    return {
-        "cooperatie": world.a.cooperatie.pk,
-        "naam": "Fatima el Amrani",
-        "email": "fatima@example.nl",
-        "lid_sinds": "2025-02-01",
-        "doelgroep": "ja",
-    }
-
-
-def new_afspraak(world, target):
-    return {
-        "corporatie": world.a.corporatie.pk,
-        "cooperatie": world.a.cooperatie.pk,
-        "gebouwen": [world.a.gebouw.pk],
-        "titel": "Afspraken sociale inbreng 2025-2028",
-        "ingangsjaar": 2025,
-        "eindjaar": 2028,
-    }
-
-
-def new_toezegging(world, target):
-    return {
-        "afspraak": world.a.afspraak.pk,
-        "omschrijving": "Minstens 100 vrijwilligersuren",
-        "indicator": "vrijwilligersuren",
-        "norm": "100",
-        "richting": "minimaal",
-    }
-
-
-def new_activiteit(world, target):
-    return {
-        "cooperatie": world.a.cooperatie.pk,
-        "datum": "2025-05-01",
-        "titel": "Plantjesmarkt",
-        "thema": "groen",
-        "vrijwilligers": [world.a.lid.pk],
-        "vrijwilligersuren": "2.50",
-    }
-
-
-def new_bijlage(world, target):
-    return {
-        "bestand": SimpleUploadedFile("foto.png", PNG_1PX, "image/png"),
-        "omschrijving": "Foto van de plantjesmarkt",
-    }
-
-
-def new_boeking(world, target):
-    return {
-        "cooperatie": world.a.cooperatie.pk,
-        "datum": "2025-05-01",
-        "soort": "uitgave",
-        "bedrag": "12.50",
-        "omschrijving": "Potgrond",
-    }
-
-
-def new_toetsing(world, target):
-    return {"afspraak": world.a.afspraak.pk, "jaar": 2025}
-
-
-def beoordeling(world, target):
-    return {
-        "toezegging": world.a.beoordeling.toezegging_id,
-        "oordeel": "deels",
-        "toelichting": "Open, maar alleen op zaterdag.",
-    }
-
-
-def sha256_of_a_rapport(world, target):
-    return {"sha256": world.a.rapport.sha256}
-
-
-def corporatie_a_2024(world):
-    return {"corporatie": world.a.corporatie.pk, "jaar": 2024}
-
-
-def new_jaarparameter(world, target):
-    return {
-        "jaar": 2030,
-        "code": "daeb_inkomensgrens_meerpersoons",
-        "waarde": "60000.00",
-        "bron": "Staatscourant 2030",
-    }
-
-
-# Targets -------------------------------------------------------------------------
-
-
-def loose_gebouw(world):
-    """A gebouw of A without contracts (a gebouw with contracts is kept)."""
-    return GebouwFactory(corporatie=world.a.corporatie)
-
-
-def loose_activiteit(world):
-    """An activiteit of A without bookings (one with bookings is kept)."""
-    return ActiviteitFactory(cooperatie=world.a.cooperatie)
-
-
-def ingediend(world):
-    return afspraken_services.toetsing_indienen(
-        toetsing=world.a.toetsing, actor=fresh(world.a.bestuur)
-    )
-
-
-def sealed_2024(world):
-    """A's 2024 toetsing sealed for real, so the bundle holds a rendered report."""
-    toetsing = ingediend(world)
-    afspraken_services.toetsing_vaststellen(
-        toetsing=toetsing, actor=fresh(world.a.beheerder)
-    )
-
-
-def token_of_a_beheerder(world):
-    token, _key = cooperatie_services.apitoken_create(
-        naam="ERP", actor=world.a.beheerder
-    )
-    return token
-
-
-TARGETS: dict[str, Callable[[Any], Any]] = {
-    "corporatie": lambda w: w.a.corporatie,
-    "gebouw": lambda w: w.a.gebouw,
-    "cooperatie": lambda w: w.a.cooperatie,
-    "overeenkomst": lambda w: w.a.overeenkomst,
-    "lid": lambda w: w.a.bestuurslid,
-    "afspraak": lambda w: w.a.afspraak,
-    "toezegging": lambda w: w.a.toezegging,
-    "activiteit": lambda w: w.a.activiteit,
-    "boeking": lambda w: w.a.boeking,
-    "toetsing": lambda w: w.a.toetsing,
-    "rapport": lambda w: w.a.rapport,
-    "jaarparameter": lambda w: w.jaarparameter,
-    "journaal": lambda w: w.a.journaal,
-    "apitoken": token_of_a_beheerder,
-}
 
 
 # The matrix ----------------------------------------------------------------------
@@ -566,6 +386,41 @@ MATRIX: dict[str, dict[str, Cell]] = {
         "get":        row(401, 200, 404, 404, 404, 404, 404),
         "delete":     row(401, 204, 404, 404, 404, 404, 404,
                           action="apitoken_revoke"),
+        **not_allowed("post", "put", "patch"),
+    },
+    # Invitations to a role: a beheerder invites to its corporatie and to the
+    # board of the cooperaties in its reach, a bestuur its fellow board members.
+    # The target is A's invitation to the board of cooperatie A; an auditor sees
+    # no invitations. An invitation is withdrawn or sent again, never changed.
+    "uitnodiging-list": {
+        "get":        row(401, 200, 200, 200, 200, 200, 200),
+        "post":       row(401, 201, 403, 201, 400, 400, 201,
+                          body=new_uitnodiging, action="uitnodiging_create"),
+        **not_allowed("put", "patch", "delete"),
+    },
+    "uitnodiging-detail": {
+        "get":        row(401, 200, 404, 200, 404, 404, 200),
+        **not_allowed("post", "put", "patch", "delete"),
+    },
+    "uitnodiging-intrekken": {
+        "post":       row(401, 200, 404, 200, 404, 404, 200,
+                          body=fixed({}), action="uitnodiging_withdraw"),
+        **not_allowed("get", "put", "patch", "delete"),
+    },
+    "uitnodiging-opnieuw-versturen": {
+        "post":       row(401, 200, 404, 200, 404, 404, 200,
+                          body=fixed({}), action="uitnodiging_resend"),
+        **not_allowed("get", "put", "patch", "delete"),
+    },
+    # Roles: granted by invitation, ended with DELETE. The target is the bestuur
+    # role of a fellow board member of a.bestuur on cooperatie A.
+    "rol-list": {
+        "get":        row(401, 200, 200, 200, 200, 200, 200),
+        **not_allowed("post", "put", "patch", "delete"),
+    },
+    "rol-detail": {
+        "get":        row(401, 200, 404, 200, 404, 404, 200),
+        "delete":     row(401, 204, 404, 204, 404, 404, 204, action="rol_delete"),
         **not_allowed("post", "put", "patch"),
     },
 }

@@ -12,13 +12,13 @@ import pytest
 from rest_framework.test import APIClient
 
 from config.api_urls import router
+from tests.api.matrix_inputs import TARGETS
 from tests.api.permission_matrix import (
     ACTORS,
     ALLOWED,
     MATRIX,
     METHODS,
     NOT_ALLOWED,
-    TARGETS,
     Cell,
 )
 from tests.helpers import actor_of, entries_since, fresh, journal_mark, table_state

@@ -18,6 +18,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from config.api_urls import router
+from cooperatie import uitnodigingen
+from cooperatie.choices import RolSoort
 from cooperatie.models import ApiToken
 from tests.afspraken.factories import (
     AfspraakFactory,
@@ -232,6 +234,30 @@ def test_tokens_list_queries(world, django_assert_num_queries, n):
     # A user's own tokens, by user id, so no scope query: 1 count, 2 the page.
     ids = list_ids(django_assert_num_queries, user, "tokens", 2)
     assert {t.pk for t in made} == ids
+
+
+@ROWS
+def test_uitnodigingen_list_queries(world, django_assert_num_queries, n):
+    made = [
+        uitnodigingen.uitnodiging_create(
+            email=f"kandidaat{i}@example.org",
+            soort=RolSoort.BESTUUR,
+            cooperatie=world.a.cooperatie,
+            actor=world.a.beheerder,
+        )
+        for i in range(n)
+    ]
+    # 1 scope, 2 count, 3 the page (the status is worked out from its own row).
+    ids = list_ids(django_assert_num_queries, world.a.beheerder, "uitnodigingen", 3)
+    assert {u.pk for u in made} == ids
+
+
+@ROWS
+def test_rollen_list_queries(world, django_assert_num_queries, n):
+    made = RolFactory.create_batch(n, cooperatie=world.a.cooperatie, bestuur=True)
+    # 1 scope, 2 count, 3 the page (with each role's user joined for the name).
+    ids = list_ids(django_assert_num_queries, world.a.beheerder, "rollen", 3)
+    assert {r.pk for r in made} <= ids
 
 
 def test_every_list_endpoint_has_a_query_count_test():

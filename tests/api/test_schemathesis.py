@@ -35,7 +35,8 @@ from schemathesis.transport.wsgi import WSGI_TRANSPORT
 
 from afspraken import services as afspraken_services
 from afspraken.models import Afspraak, Jaarparameter, Rapport, Toetsing, Toezegging
-from cooperatie import services
+from cooperatie import services, uitnodigingen
+from cooperatie.choices import RolSoort
 from cooperatie.models import (
     ApiToken,
     Cooperatie,
@@ -43,6 +44,8 @@ from cooperatie.models import (
     Gebouw,
     Lid,
     Overeenkomst,
+    Rol,
+    Uitnodiging,
 )
 from kern.models import AuditEntry
 from ledger.models import Activiteit, Boeking
@@ -88,6 +91,8 @@ PATH_MODELS = {
     "jaarparameters": (Jaarparameter, "pk"),
     "journaal": (AuditEntry, "seq"),
     "tokens": (ApiToken, "pk"),
+    "uitnodigingen": (Uitnodiging, "pk"),
+    "rollen": (Rol, "pk"),
 }
 
 
@@ -181,6 +186,15 @@ def run(world, role, wsgi_app, wsgi_multipart):
     # Tokens to find: a spare one of the user's own, and one of another user.
     services.apitoken_create(naam="reserve", actor=user)
     services.apitoken_create(naam="van B", actor=world.b.beheerder)
+    # An open invitation to the board of each tenant's cooperatie (the world
+    # holds none), to withdraw and send again.
+    for tenant in (world.a, world.b):
+        uitnodigingen.uitnodiging_create(
+            email="kandidaat@example.org",
+            soort=RolSoort.BESTUUR,
+            cooperatie=tenant.cooperatie,
+            actor=tenant.beheerder,
+        )
     ids = {
         resource: list(model.objects.order_by(field).values_list(field, flat=True)[:50])
         for resource, (model, field) in PATH_MODELS.items()

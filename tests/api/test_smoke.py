@@ -32,6 +32,8 @@ def test_anonymous_gets_401(api, db):
         "jaarparameters",
         "journaal",
         "tokens",
+        "uitnodigingen",
+        "rollen",
     ],
 )
 def test_beheerder_lists_every_resource(api, world, resource):
