@@ -54,7 +54,7 @@ class UitnodigingStatus(models.TextChoices):
 
     OPEN = "open", _("open")
     VERLOPEN = "verlopen", _("verlopen")
-    GEBRUIKT = "gebruikt", _("gebruikt")
+    GEBRUIKT = "gebruikt", _("aangenomen")
     INGETROKKEN = "ingetrokken", _("ingetrokken")
 
 

@@ -20,10 +20,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from cooperatie import services, uitnodigingen
-from cooperatie.choices import RolSoort
+from cooperatie.choices import RolSoort, UitnodigingStatus
 from cooperatie.models import Cooperatie, Rol, Uitnodiging
 from cooperatie.scope import cooperatie_ids_of_corporaties
 from kern.security_log import OUT_OF_SCOPE, exists_outside_scope, log_denied
@@ -44,13 +43,6 @@ from portalen.ui import (
 
 # The access page of each portal (URL name without the portal prefix).
 PAGINA = {BEHEER: "gebruikers", BESTUUR: "toegang"}
-
-STATUS_LABELS = {
-    uitnodigingen.OPEN: gettext_lazy("open"),
-    uitnodigingen.VERLOPEN: gettext_lazy("verlopen"),
-    uitnodigingen.GEBRUIKT: gettext_lazy("aangenomen"),
-    uitnodigingen.INGETROKKEN: gettext_lazy("ingetrokken"),
-}
 
 # How many used, expired or withdrawn invitations the page shows.
 EERDERE = 25
@@ -101,7 +93,7 @@ def _uitnodigingen(request) -> dict:
     )
     for uitnodiging in [*open_, *eerdere]:
         uitnodiging.status = uitnodigingen.status_of(uitnodiging)
-        uitnodiging.status_label = STATUS_LABELS[uitnodiging.status]
+        uitnodiging.status_label = UitnodigingStatus(uitnodiging.status).label
         # An expired invitation can be sent again; a used or withdrawn one not.
         uitnodiging.opnieuw = uitnodiging.status in (
             uitnodigingen.OPEN,

@@ -246,9 +246,11 @@ def test_auditor_sees_no_invitations(world):
 
 def test_status_and_its_filter_agree(world):
     now = timezone.now()
-    made = {status: invite_bestuur(world.a) for status in ("open", "verlopen")}
-    made["gebruikt"] = invite_bestuur(world.a)
-    made["ingetrokken"] = invite_bestuur(world.a)
+    # One open invitation per address and role: each its own address.
+    made = {
+        status: invite_bestuur(world.a, email=f"{status}@example.nl")
+        for status in ("open", "verlopen", "gebruikt", "ingetrokken")
+    }
     Uitnodiging.objects.filter(pk=made["verlopen"].pk).update(
         verloopt_op=now - datetime.timedelta(minutes=1)
     )
