@@ -407,20 +407,31 @@ def _require_may_end(actor, rol: Rol) -> None:
 
 @transaction.atomic
 def rol_delete(*, rol: Rol, actor) -> None:
-    """End a role (see `_require_may_end`), except the last beheerder of a
-    corporatie giving up their own."""
+    """End a role (see `_require_may_end`). A corporatie keeps at least one
+    beheerder: only the platform operator removes the last."""
     _require_may_end(actor, rol)
-    if rol.soort == RolSoort.BEHEERDER and rol.user_id == actor.pk:
-        others = Rol.objects.filter(
-            soort=RolSoort.BEHEERDER, corporatie_id=rol.corporatie_id
-        ).exclude(pk=rol.pk)
-        if not others.exists() and not actor.is_superuser:
-            raise ValidationError(
-                _("De laatste beheerder van een corporatie kan zichzelf niet afmelden.")
-            )
+    if rol.soort == RolSoort.BEHEERDER:
+        _require_another_beheerder(actor, rol)
     user = rol.user
     writes.delete(rol, actor=actor, action="rol_delete")
     forget_scope(user)
+
+
+def _require_another_beheerder(actor, rol: Rol) -> None:
+    """Lock the corporatie's beheerder roles, then decide again: two removals
+    at the same moment (each their own, or each the other's) are decided one
+    after the other, and the second sees what the first left."""
+    beheerders = list(
+        Rol.objects.select_for_update()
+        .filter(soort=RolSoort.BEHEERDER, corporatie_id=rol.corporatie_id)
+        .values_list("pk", flat=True)
+    )
+    if rol.pk not in beheerders:
+        raise ValidationError(_("Een rol moet nog lopen om haar te beëindigen."))
+    forget_scope(actor)
+    _require_may_end(actor, rol)
+    if len(beheerders) == 1 and not actor.is_superuser:
+        raise ValidationError(_("Een corporatie moet minstens één beheerder houden."))
 
 
 # API tokens ---------------------------------------------------------------------

@@ -16,7 +16,8 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -116,12 +117,35 @@ def uitnodiging_create(
     )
     if soort in RolSoort.values:
         require_may_invite(actor, uitnodiging)
+    _require_not_own_address(actor, uitnodiging)
+    _lock_organisation(uitnodiging)
     token = _new_token(uitnodiging)
     writes.create(
         uitnodiging, actor=actor, action="uitnodiging_create", check=_require_no_twin
     )
     _send(uitnodiging, token)
     return uitnodiging
+
+
+def _require_not_own_address(actor, uitnodiging: Uitnodiging) -> None:
+    """An invitation to one's own address would let the inviter take the role
+    up with a second account: granting it to oneself, which `rol_create`
+    refuses too."""
+    own = (getattr(actor, "email", "") or "").strip().casefold()
+    if own and own == uitnodiging.email.casefold() and not actor.is_superuser:
+        raise ValidationError(
+            {"email": _("Een uitnodiging moet naar het adres van een ander gaan.")}
+        )
+
+
+def _lock_organisation(uitnodiging: Uitnodiging) -> None:
+    """Invitations to one organisation are made one at a time, so that two at
+    once cannot both pass `_require_no_twin`."""
+    if uitnodiging.cooperatie_id is not None:
+        model, pk = Cooperatie, uitnodiging.cooperatie_id
+    else:
+        model, pk = Corporatie, uitnodiging.corporatie_id
+    list(model.objects.select_for_update().filter(pk=pk).values_list("pk"))
 
 
 def _require_no_twin(uitnodiging: Uitnodiging) -> None:
@@ -208,6 +232,48 @@ def account_exists_for(uitnodiging: Uitnodiging) -> bool:
     )
 
 
+def is_addressed_to(uitnodiging: Uitnodiging, user) -> bool:
+    """Whether `user`'s account has the invited address (the platform operator
+    may take up any invitation)."""
+    adres = (getattr(user, "email", "") or "").strip().casefold()
+    return user.is_superuser or adres == uitnodiging.email.strip().casefold()
+
+
+def _tell_colleagues(uitnodiging: Uitnodiging, user) -> None:
+    """Tell those who share the organisation that someone took a role up: the
+    other board members of the cooperatie (or the corporatie's beheerders) and
+    whoever sent the invitation. Security mail, so sent whatever their
+    notification setting: nobody joins a board unnoticed."""
+    if uitnodiging.soort == RolSoort.BESTUUR:
+        collega = Rol.objects.filter(
+            soort=RolSoort.BESTUUR, cooperatie_id=uitnodiging.cooperatie_id
+        )
+    else:
+        collega = Rol.objects.filter(
+            soort=RolSoort.BEHEERDER, corporatie_id=uitnodiging.corporatie_id
+        )
+    ontvangers = list(
+        get_user_model()
+        .objects.filter(
+            Q(pk__in=collega.values("user_id"))
+            | Q(pk=uitnodiging.uitgenodigd_door_id or 0)
+        )
+        .exclude(pk=user.pk)
+        .select_related("accountinstelling")
+        .order_by("pk")
+    )
+    mail.send(
+        to=ontvangers,
+        naam="rol_aangenomen",
+        context={
+            "gebruiker": user.get_username(),
+            "soort": uitnodiging.get_soort_display(),
+            "organisatie": str(uitnodiging.corporatie or uitnodiging.cooperatie),
+        },
+        verplicht=True,
+    )
+
+
 @transaction.atomic
 def uitnodiging_accept(*, token: str, user) -> Rol:
     """Take up the role of an open invitation with `user`'s account (the role is
@@ -220,6 +286,15 @@ def uitnodiging_accept(*, token: str, user) -> Rol:
     if uitnodiging.uitgenodigd_door_id == user.pk and not user.is_superuser:
         # Inviting oneself would widen one's own reach.
         raise permissions.deny(_("Een eigen uitnodiging moet een ander aannemen."))
+    if not is_addressed_to(uitnodiging, user):
+        # The link alone is not enough: a forwarded or leaked mail must not
+        # hand the role to whoever holds an account here.
+        raise permissions.deny(
+            _(
+                "Deze uitnodiging moet worden aangenomen met het account van het "
+                "uitgenodigde e-mailadres."
+            )
+        )
     rol = Rol.objects.filter(
         user=user,
         soort=uitnodiging.soort,
@@ -235,6 +310,7 @@ def uitnodiging_accept(*, token: str, user) -> Rol:
         )
         writes.create(rol, actor=user, action="rol_create")
         forget_scope(user)
+        _tell_colleagues(uitnodiging, user)
     writes.update(
         uitnodiging,
         {"geaccepteerd_op": timezone.now(), "geaccepteerd_door": user},
@@ -251,11 +327,18 @@ def uitnodiging_accept_new_account(*, token: str, username: str, password: str):
     invitation with it. The caller checks the password against the validators."""
     uitnodiging = open_uitnodiging(token)
     users = get_user_model().objects
+    taken = ValidationError({"username": _("De gebruikersnaam moet nog vrij zijn.")})
     if users.filter(username__iexact=username).exists():
-        raise ValidationError({"username": _("De gebruikersnaam moet nog vrij zijn.")})
-    user = users.create_user(
-        username=username, email=uitnodiging.email, password=password
-    )
+        raise taken
+    try:
+        # A savepoint: the same name chosen at the same moment elsewhere meets
+        # the unique index here, and the caller hears of it as a field error.
+        with transaction.atomic():
+            user = users.create_user(
+                username=username, email=uitnodiging.email, password=password
+            )
+    except IntegrityError:
+        raise taken from None
     # No personal data in the journal: the account by its number only.
     journal.record(
         actor=user,

@@ -150,7 +150,7 @@ class BeheerGebruikers(_Toegang):
         }
         gekozen = self.request.GET.get("cooperatie")
         if gekozen is not None and self.request.method == "GET":
-            if not gekozen.isdigit():
+            if not (gekozen.isascii() and gekozen.isdigit() and len(gekozen) < 19):
                 raise Http404
             cooperatie = get_in_portal(self.request, Cooperatie.objects, pk=gekozen)
             kwargs["initial"] = {"rol": f"{BESTUUR_PREFIX}{cooperatie.pk}"}

@@ -2,7 +2,8 @@
 
 Anyone with the link reaches the page: an anonymous invitee makes an account
 (the invitation's e-mail address, a username and password of their choice), a
-signed-in user takes the role up with their own account. A link that leads to
+signed-in user takes the role up with their own account when it has the
+invited address (else the page says to sign out first). A link that leads to
 no open invitation answers with a page that says why (410, or 404 when unknown).
 """
 
@@ -89,7 +90,10 @@ def uitnodiging(request, token: str):
         return _invalid(request, exc.reden)
     context = {"uitnodiging": invitation}
     if request.user.is_authenticated:
-        if request.method == "POST":
+        context["geadresseerd"] = uitnodigingen.is_addressed_to(
+            invitation, request.user
+        )
+        if request.method == "POST" and context["geadresseerd"]:
             try:
                 rol = uitnodigingen.uitnodiging_accept(token=token, user=request.user)
             except uitnodigingen.UitnodigingOngeldigError as exc:

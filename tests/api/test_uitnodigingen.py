@@ -297,9 +297,7 @@ def test_the_last_beheerder_cannot_end_its_own_role(world):
 
     assert response.status_code == 400
     assert response.json() == {
-        "non_field_errors": [
-            "De laatste beheerder van een corporatie kan zichzelf niet afmelden."
-        ]
+        "non_field_errors": ["Een corporatie moet minstens één beheerder houden."]
     }
     assert table_state(Rol) == rows
     assert entries_since(seq) == []

@@ -386,7 +386,7 @@ def test_last_beheerder_cannot_remove_their_own_role(world):
     check_refused(
         lambda: services.rol_delete(rol=world.a.rol_beheerder, actor=world.a.beheerder),
         "__all__",
-        "laatste beheerder",
+        "minstens één beheerder",
         model=Rol,
     )
 

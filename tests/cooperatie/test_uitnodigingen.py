@@ -9,7 +9,7 @@ import re
 
 from django.contrib.auth import get_user_model
 from django.core import mail as django_mail
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 import pytest
@@ -17,7 +17,7 @@ import pytest
 from cooperatie import uitnodigingen
 from cooperatie.choices import RolSoort
 from cooperatie.models import Rol, Uitnodiging
-from kern.models import AuditEntry
+from kern.models import Accountinstelling, AuditEntry
 from tests.cooperatie.factories import UserFactory
 
 EMAIL = "nieuw.lid@example.org"
@@ -144,6 +144,7 @@ def test_accept_is_idempotent_for_a_role_already_held(
         world.a.beheerder,
         soort=RolSoort.BESTUUR,
         cooperatie=world.a.cooperatie,
+        email=world.a.bestuur.email.upper(),
     )
 
     rol = uitnodigingen.uitnodiging_accept(
@@ -291,3 +292,95 @@ def test_visible_to_follows_the_role_it_grants(world):
         assert own in Uitnodiging.objects.visible_to(user)
     for user in (world.a.auditor, world.b.beheerder, world.b.bestuur):
         assert own not in Uitnodiging.objects.visible_to(user)
+
+
+def test_nobody_invites_their_own_address(world):
+    with pytest.raises(ValidationError) as refused:
+        uitnodigingen.uitnodiging_create(
+            email=f" {world.a.beheerder.email.upper()} ",
+            soort=RolSoort.BESTUUR,
+            cooperatie=world.a.cooperatie,
+            actor=world.a.beheerder,
+        )
+
+    assert "ander" in refused.value.message_dict["email"][0]
+    assert not Uitnodiging.objects.exists()
+
+
+def test_an_account_with_another_address_cannot_take_the_role_up(
+    world, client, django_capture_on_commit_callbacks
+):
+    """The link alone is not enough: a forwarded mail does not hand the role to
+    whoever happens to be signed in."""
+    _, path = invite(
+        django_capture_on_commit_callbacks,
+        world.a.beheerder,
+        soort=RolSoort.BESTUUR,
+        cooperatie=world.a.cooperatie,
+    )
+    anders = UserFactory(username="anders")
+    client.force_login(anders)
+
+    page = client.get(path).content.decode()
+    posted = client.post(path)
+
+    assert "ander e-mailadres" in page
+    assert "Uitnodiging aannemen" not in page
+    assert posted.status_code == 200
+    assert "ander e-mailadres" in posted.content.decode()
+    assert not Rol.objects.filter(user=anders).exists()
+    with pytest.raises(PermissionDenied):
+        uitnodigingen.uitnodiging_accept(token=path.split("/")[2], user=anders)
+    assert uitnodigingen.status_of(Uitnodiging.objects.get()) == "open"
+
+
+def test_taking_a_board_role_up_tells_the_board_and_the_inviter(
+    world, client, django_capture_on_commit_callbacks
+):
+    """Nobody joins a board unnoticed, also not who switched notification
+    mail off; the new member is not told about themselves."""
+    _, path = invite(
+        django_capture_on_commit_callbacks,
+        world.a.beheerder,
+        soort=RolSoort.BESTUUR,
+        cooperatie=world.a.cooperatie,
+    )
+    Accountinstelling.objects.update_or_create(
+        user=world.a.bestuur, defaults={"meldingen_per_mail": False}
+    )
+    before = len(django_mail.outbox)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            path, {"username": "nieuw", "password1": PASSWORD, "password2": PASSWORD}
+        )
+
+    sent = django_mail.outbox[before:]
+    assert sorted(m.to[0] for m in sent) == sorted(
+        [world.a.bestuur.email, world.a.beheerder.email]
+    )
+    assert all("nieuw" in m.body and str(world.a.cooperatie) in m.body for m in sent)
+    assert all(EMAIL not in m.body + m.subject for m in sent)
+
+
+def test_the_text_mail_keeps_an_ampersand_as_typed(
+    world, django_capture_on_commit_callbacks
+):
+    type(world.a.cooperatie).objects.filter(pk=world.a.cooperatie.pk).update(
+        naam="Wonen & Werken <Oost>"
+    )
+    world.a.cooperatie.refresh_from_db()
+
+    invite(
+        django_capture_on_commit_callbacks,
+        world.a.beheerder,
+        soort=RolSoort.BESTUUR,
+        cooperatie=world.a.cooperatie,
+    )
+
+    message = django_mail.outbox[-1]
+    assert "Wonen & Werken <Oost>" in message.subject
+    assert "Wonen & Werken <Oost>" in message.body
+    assert "&amp;" not in message.body + message.subject
+    html = message.alternatives[0][0]
+    assert "Wonen &amp; Werken &lt;Oost&gt;" in html

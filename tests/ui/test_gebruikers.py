@@ -11,6 +11,8 @@ from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 
+import pytest
+
 from cooperatie.choices import RolSoort
 from cooperatie.models import Rol, Uitnodiging
 from tests.cooperatie.factories import CooperatieFactory, RolFactory, UserFactory
@@ -88,6 +90,13 @@ def test_the_cooperatie_parameter_preselects_its_bestuur(client, world):
     response = client.get(beheer(world.a), {"cooperatie": world.a.cooperatie.pk})
 
     assert response.context["form"]["rol"].value() == f"bestuur:{world.a.cooperatie.pk}"
+
+
+@pytest.mark.parametrize("waarde", ["²", "١", "x", "-1", "9" * 40])
+def test_a_cooperatie_parameter_that_is_no_number_is_404(client, world, waarde):
+    client.force_login(world.a.beheerder)
+
+    assert client.get(beheer(world.a), {"cooperatie": waarde}).status_code == 404
 
 
 def test_beheer_of_a_cannot_see_or_invite_into_bs_cooperatie(
@@ -268,7 +277,7 @@ def test_the_last_beheerder_cannot_give_up_their_own_role(client, world):
 
     assert Rol.objects.filter(pk=world.a.rol_beheerder.pk).exists()
     assert response.redirect_chain[-1][0] == beheer(world.a)
-    assert "laatste beheerder" in page_text(response)
+    assert "minstens één beheerder" in page_text(response)
 
 
 def test_dossier_and_cooperaties_link_to_invite_the_bestuur(client, world):
