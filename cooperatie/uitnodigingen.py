@@ -127,12 +127,17 @@ def uitnodiging_create(
     return uitnodiging
 
 
+def _adres(email: str | None) -> str:
+    """An address as compared: without surrounding space, case folded."""
+    return (email or "").strip().casefold()
+
+
 def _require_not_own_address(actor, uitnodiging: Uitnodiging) -> None:
     """An invitation to one's own address would let the inviter take the role
     up with a second account: granting it to oneself, which `rol_create`
     refuses too."""
-    own = (getattr(actor, "email", "") or "").strip().casefold()
-    if own and own == uitnodiging.email.casefold() and not actor.is_superuser:
+    own = _adres(getattr(actor, "email", ""))
+    if own and own == _adres(uitnodiging.email) and not actor.is_superuser:
         raise ValidationError(
             {"email": _("Een uitnodiging moet naar het adres van een ander gaan.")}
         )
@@ -235,8 +240,8 @@ def account_exists_for(uitnodiging: Uitnodiging) -> bool:
 def is_addressed_to(uitnodiging: Uitnodiging, user) -> bool:
     """Whether `user`'s account has the invited address (the platform operator
     may take up any invitation)."""
-    adres = (getattr(user, "email", "") or "").strip().casefold()
-    return user.is_superuser or adres == uitnodiging.email.strip().casefold()
+    adres = _adres(getattr(user, "email", ""))
+    return user.is_superuser or adres == _adres(uitnodiging.email)
 
 
 def _tell_colleagues(uitnodiging: Uitnodiging, user) -> None:
