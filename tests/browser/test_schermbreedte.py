@@ -149,7 +149,7 @@ METEN = """() => {
 
 
 def _open(page: Page, world, naam: str) -> None:
-    rol, route, organisatie = PAGINAS[naam]
+    _rol, route, organisatie = PAGINAS[naam]
     pk = getattr(world.a, organisatie).pk
     page.goto(reverse(route, args=[pk]))
     expect(page.get_by_role("heading", level=1)).to_be_visible()
