@@ -155,11 +155,15 @@ def _open(page: Page, world, naam: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
-def _check(page: Page, naam: str, breedte: int) -> dict:
+def _screenshot(page: Page, naam: str, breedte: int) -> None:
     SCHERMEN.mkdir(parents=True, exist_ok=True)
     path = SCHERMEN / f"{naam}-{breedte}.png"
     page.screenshot(path=str(path), full_page=True)
     print(path)
+
+
+def _check(page: Page, naam: str, breedte: int) -> dict:
+    _screenshot(page, naam, breedte)
     meting = page.evaluate(METEN)
     assert meting["scrollWidth"] <= meting["viewport"], (naam, breedte, meting)
     assert meting["tables"], (naam, breedte)
@@ -180,6 +184,31 @@ def _check(page: Page, naam: str, breedte: int) -> dict:
     return meting
 
 
+KOLOMMEN = """() => [...document.querySelectorAll("main table tbody tr")].map((tr) => {
+  const box = (selector) => tr.querySelector(selector).getBoundingClientRect();
+  const cells = [...tr.cells].map((td) => td.getBoundingClientRect());
+  return {
+    toezegging: box("td.toezegging"),
+    oordeel: box("td.oordeel"),
+    rest: cells.filter((_, i) => i > 0 && !tr.cells[i].matches(".oordeel")),
+    viewport: document.documentElement.clientWidth,
+  };
+})"""
+
+
+def _key_columns_first(page: Page) -> None:
+    """On a phone each toezegging of the year overview is a card: its title, then
+    its verdict (koers or oordeel), then the figures, all within the screen."""
+    rijen = page.evaluate(KOLOMMEN)
+    assert len(rijen) >= 6, rijen
+    for rij in rijen:
+        assert rij["oordeel"]["right"] <= rij["viewport"], rij
+        assert rij["toezegging"]["bottom"] <= rij["oordeel"]["top"] + 1, rij
+        for cel in rij["rest"]:
+            assert rij["oordeel"]["bottom"] <= cel["top"] + 1, rij
+            assert cel["right"] <= rij["viewport"], rij
+
+
 def _afmelden(page: Page) -> None:
     """Log out; on a phone through the folded account menu."""
     afmelden = page.get_by_role("button", name="Afmelden")
@@ -197,6 +226,8 @@ def test_the_board_pages_fit_the_screen(page, lange_wereld, viewport):
         meting = _check(page, naam, viewport["width"])
         if naam in ("leden", "activiteiten"):
             assert len(meting["dates"]) >= 12, (naam, meting["dates"])
+        if naam == "jaaroverzicht" and viewport == PHONE:
+            _key_columns_first(page)
     _afmelden(page)
 
 
@@ -237,6 +268,9 @@ def test_the_folded_menus_on_a_phone_work_without_javascript(page_zonder_js, wor
     assert hoogte <= MAX_KOP_TELEFOON
 
     nav.get_by_text("Menu").click()
+    page.locator(".account-menu > summary").click()
+    expect(afmelden).to_be_visible()
+    _screenshot(page, "menu-open", PHONE["width"])
     leden.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Leden van")
     expect(page.get_by_role("navigation", name="Menu")).to_contain_text("Menu · Leden")
