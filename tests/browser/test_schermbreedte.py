@@ -277,3 +277,39 @@ def test_the_folded_menus_on_a_phone_work_without_javascript(page_zonder_js, wor
 
     page.locator("summary", has_text=world.a.bestuur.username).click()
     logout(page)
+
+
+def _menu_urls(page: Page) -> list[str]:
+    return page.eval_on_selector_all(
+        "nav.portal-nav a[href]", "(links) => links.map((a) => a.pathname)"
+    )
+
+
+@pytest.mark.parametrize("viewport", BREEDTES, ids=lambda v: str(v["width"]))
+@pytest.mark.parametrize("rol", ("beheerder", "bestuur", "auditor"))
+def test_every_menu_page_fits_the_screen(page, lange_wereld, viewport, rol):
+    """Every page of a portal's menu, and the beheerder's dossier of the
+    cooperatie: no sideways scrolling of the page, every table fits or scrolls
+    in its wrapper with the shadow."""
+    a = lange_wereld.a
+    page.set_viewport_size(viewport)
+    login(page, getattr(a, rol))
+    urls = _menu_urls(page)
+    if rol == "beheerder":
+        urls.append(
+            reverse(
+                "beheer-cooperatie-dossier", args=[a.corporatie.pk, a.cooperatie.pk]
+            )
+        )
+    assert len(urls) >= 3, urls
+    for url in urls:
+        page.goto(url)
+        meting = page.evaluate(METEN)
+        assert meting["scrollWidth"] <= meting["viewport"], (url, meting)
+        for table in meting["tables"]:
+            assert table["wrapInView"], (url, table)
+            assert table["fits"] or (table["scroller"] and table["hint"]), (url, table)
+        for datum in meting["dates"]:
+            assert datum["lines"] == 1, (url, datum)
+        if viewport == PHONE:
+            assert meting["headerHeight"] <= MAX_KOP_TELEFOON, (url, meting)
