@@ -312,7 +312,8 @@ class Toetsing(models.Model):
                 fields=["afspraak", "jaar"],
                 name="toetsing_uniek_per_afspraak_en_jaar",
                 violation_error_message=_(
-                    "Een afspraak mag per jaar maar één toetsing hebben: er is al een toetsing voor deze afspraak in dit jaar."
+                    "Een afspraak mag per jaar maar één toetsing hebben: er is al"
+                    " een toetsing voor deze afspraak in dit jaar."
                 ),
             ),
         ]
@@ -411,7 +412,8 @@ class Beoordeling(models.Model):
                 fields=["toetsing", "toezegging"],
                 name="beoordeling_een_per_toezegging",
                 violation_error_message=_(
-                    "Een toezegging mag per toetsing maar één keer beoordeeld worden: deze toezegging is in deze toetsing al beoordeeld."
+                    "Een toezegging mag per toetsing maar één keer beoordeeld "
+                    "worden: deze toezegging is in deze toetsing al beoordeeld."
                 ),
             ),
             models.CheckConstraint(
@@ -481,14 +483,16 @@ class Rapport(AppendOnlyModel):
                 fields=["sha256"],
                 name="rapport_sha256_uniek",
                 violation_error_message=_(
-                    "Een rapport mag maar één keer verzegeld worden: dit rapport is al verzegeld."
+                    "Een rapport mag maar één keer verzegeld worden: dit rapport "
+                    "is al verzegeld."
                 ),
             ),
             models.UniqueConstraint(
                 fields=["toetsing"],
                 name="rapport_een_per_toetsing",
                 violation_error_message=_(
-                    "Een toetsing mag maar één verzegeld rapport hebben: deze toetsing heeft al een verzegeld rapport."
+                    "Een toetsing mag maar één verzegeld rapport hebben: deze "
+                    "toetsing heeft al een verzegeld rapport."
                 ),
             ),
         ]
@@ -521,7 +525,8 @@ class Jaarparameter(models.Model):
                 fields=["jaar", "code"],
                 name="jaarparameter_uniek_per_jaar",
                 violation_error_message=_(
-                    "Een parameter mag per jaar maar één keer vastgelegd worden: deze parameter is voor dit jaar al vastgelegd."
+                    "Een parameter mag per jaar maar één keer vastgelegd worden: "
+                    "deze parameter is voor dit jaar al vastgelegd."
                 ),
             ),
             models.CheckConstraint(

@@ -172,7 +172,8 @@ def seal(toetsing: Toetsing, *, actor) -> Rapport:
         raise ValidationError(
             {
                 "toetsing": _(
-                    "Een toetsing mag maar één verzegeld rapport hebben: deze toetsing heeft al een verzegeld rapport."
+                    "Een toetsing mag maar één verzegeld rapport hebben: deze "
+                    "toetsing heeft al een verzegeld rapport."
                 )
             }
         )

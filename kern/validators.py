@@ -27,7 +27,8 @@ kvk_validator = RegexValidator(
 postcode_validator = RegexValidator(
     POSTCODE_REGEX,
     _(
-        "Een postcode moet de vorm 1234 AB hebben (vier cijfers, spatie, twee hoofdletters)."
+        "Een postcode moet de vorm 1234 AB hebben (vier cijfers, spatie, twee "
+        "hoofdletters)."
     ),
     code="postcode",
 )

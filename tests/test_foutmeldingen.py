@@ -41,19 +41,16 @@ FACT_SHAPES = [
 
 def constraint_messages() -> list[tuple[str, str]]:
     """(model.constraint, Dutch message) for every constraint of the own apps."""
-    found = []
     with translation.override("nl"):
-        for model in apps.get_models():
-            if model._meta.app_label not in OWN_APPS:
-                continue
-            for constraint in model._meta.constraints:
-                found.append(
-                    (
-                        f"{model._meta.label}.{constraint.name}",
-                        str(constraint.get_violation_error_message()),
-                    )
-                )
-    return found
+        return [
+            (
+                f"{model._meta.label}.{constraint.name}",
+                str(constraint.get_violation_error_message()),
+            )
+            for model in apps.get_models()
+            if model._meta.app_label in OWN_APPS
+            for constraint in model._meta.constraints
+        ]
 
 
 MESSAGES = constraint_messages()

@@ -111,7 +111,8 @@ class Lid(models.Model):
                 condition=~Q(email=""),
                 name="lid_email_uniek_per_cooperatie",
                 violation_error_message=_(
-                    "Een e-mailadres mag per coöperatie maar bij één lid horen: deze coöperatie heeft al een lid met dit e-mailadres."
+                    "Een e-mailadres mag per coöperatie maar bij één lid horen: "
+                    "deze coöperatie heeft al een lid met dit e-mailadres."
                 ),
             ),
         ]

@@ -72,7 +72,8 @@ class Corporatie(models.Model):
         constraints = _kvk_constraints(
             "corporatie",
             _(
-                "Een KvK-nummer mag maar bij één corporatie horen: er is al een corporatie met dit KvK-nummer."
+                "Een KvK-nummer mag maar bij één corporatie horen: er is al een "
+                "corporatie met dit KvK-nummer."
             ),
         )
 
@@ -155,7 +156,9 @@ class Gebouw(models.Model):
                 fields=["corporatie", "complexnummer"],
                 name="gebouw_complexnummer_uniek_per_corporatie",
                 violation_error_message=_(
-                    "Een complexnummer mag per corporatie maar één keer voorkomen: deze corporatie heeft al een gebouw met dit complexnummer."
+                    "Een complexnummer mag per corporatie maar één keer "
+                    "voorkomen: deze corporatie heeft al een gebouw met dit "
+                    "complexnummer."
                 ),
             ),
             models.CheckConstraint(
@@ -266,7 +269,8 @@ class Cooperatie(models.Model):
         constraints = _kvk_constraints(
             "cooperatie",
             _(
-                "Een KvK-nummer mag maar bij één coöperatie horen: er is al een coöperatie met dit KvK-nummer."
+                "Een KvK-nummer mag maar bij één coöperatie horen: er is al een "
+                "coöperatie met dit KvK-nummer."
             ),
         )
 

@@ -80,7 +80,9 @@ class Rol(models.Model):
                 condition=Q(corporatie__isnull=False),
                 name="rol_uniek_per_corporatie",
                 violation_error_message=_(
-                    "Een gebruiker mag een rol maar één keer per corporatie hebben: deze gebruiker heeft deze rol al bij deze corporatie."
+                    "Een gebruiker mag een rol maar één keer per corporatie "
+                    "hebben: deze gebruiker heeft deze rol al bij deze "
+                    "corporatie."
                 ),
             ),
             models.UniqueConstraint(
@@ -88,7 +90,9 @@ class Rol(models.Model):
                 condition=Q(cooperatie__isnull=False),
                 name="rol_uniek_per_cooperatie",
                 violation_error_message=_(
-                    "Een gebruiker mag een rol maar één keer per coöperatie hebben: deze gebruiker heeft deze rol al bij deze coöperatie."
+                    "Een gebruiker mag een rol maar één keer per coöperatie "
+                    "hebben: deze gebruiker heeft deze rol al bij deze "
+                    "coöperatie."
                 ),
             ),
         ]

@@ -176,7 +176,8 @@ def test_duplicate_email_is_a_field_error_from_validation(world):
     assert response.status_code == 400
     assert response.json() == {
         "email": [
-            "Een e-mailadres mag per coöperatie maar bij één lid horen: deze coöperatie heeft al een lid met dit e-mailadres."
+            "Een e-mailadres mag per coöperatie maar bij één lid horen: deze "
+            "coöperatie heeft al een lid met dit e-mailadres."
         ]
     }
 
@@ -200,7 +201,8 @@ def test_unique_key_that_collides_at_insert_is_a_400_naming_the_field(
     assert response.status_code == 400
     assert response.json() == {
         "email": [
-            "Een e-mailadres mag per coöperatie maar bij één lid horen: deze coöperatie heeft al een lid met dit e-mailadres."
+            "Een e-mailadres mag per coöperatie maar bij één lid horen: deze "
+            "coöperatie heeft al een lid met dit e-mailadres."
         ]
     }
     assert table_state(Lid) == rows
