@@ -30,6 +30,7 @@ from afspraken.models import Afspraak
 from cooperatie import permissions, services
 from cooperatie.choices import Bestuursfunctie
 from cooperatie.models import Cooperatie, Gebouw, Lid, Overeenkomst
+from cooperatie.verwijderbaar import gebouw_delete_refusal
 from kern.formatting import datum
 from portalen.beheer.forms.cooperaties import (
     CooperatieForm,
@@ -117,7 +118,11 @@ class GebouwUpdate(ServiceUpdateView):
         overeenkomsten = self.object.overeenkomsten.select_related(
             "cooperatie"
         ).order_by("-ingangsdatum")
-        return super().get_context_data(overeenkomsten=overeenkomsten, **context)
+        return super().get_context_data(
+            overeenkomsten=overeenkomsten,
+            verwijderen_geweigerd=gebouw_delete_refusal(self.object),
+            **context,
+        )
 
 
 class GebouwDelete(ServiceActionView):
