@@ -82,12 +82,13 @@ def test_no_page_template_formats_a_date_with_a_fixed_pattern():
     from pathlib import Path
 
     root = Path(settings.BASE_DIR)
-    offenders = []
-    for folder in ("templates", "portalen"):
-        for path in (root / folder).rglob("*.html"):
-            if "pdf" in path.parts:
-                continue
-            for match in re.finditer(r"\|date:(['\"])(.*?)\1", path.read_text()):
-                if match.group(2) != "c":
-                    offenders.append(f"{path.relative_to(root)}: {match.group(0)}")
+    pattern = re.compile(r"\|date:(['\"])(.*?)\1")
+    offenders = [
+        f"{path.relative_to(root)}: {match.group(0)}"
+        for folder in ("templates", "portalen")
+        for path in (root / folder).rglob("*.html")
+        if "pdf" not in path.parts
+        for match in pattern.finditer(path.read_text())
+        if match.group(2) != "c"
+    ]
     assert offenders == []
