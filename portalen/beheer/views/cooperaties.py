@@ -11,14 +11,12 @@ another tenant's id answers 404 whatever the method, like every other page.
 from __future__ import annotations
 
 from django.db.models import (
-    Case,
     Count,
     IntegerField,
     OuterRef,
     Prefetch,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
@@ -28,7 +26,6 @@ from django.utils.translation import gettext as _
 
 from afspraken.models import Afspraak
 from cooperatie import permissions, services
-from cooperatie.choices import Bestuursfunctie
 from cooperatie.models import Cooperatie, Gebouw, Lid, Overeenkomst
 from cooperatie.verwijderbaar import gebouw_delete_refusal
 from kern.formatting import datum
@@ -166,25 +163,13 @@ def _bestuursleden(request, cooperaties) -> None:
         cooperatie.bestuursleden = zichtbaar
 
 
-def _functie_volgorde():
-    """Board functions in their usual order: voorzitter first."""
-    return Case(
-        *[
-            When(bestuursfunctie=value, then=Value(i))
-            for i, value in enumerate(Bestuursfunctie.values)
-        ],
-        default=Value(len(Bestuursfunctie.values)),
-        output_field=IntegerField(),
-    )
-
-
 def _met_bestuur(queryset):
     vandaag = timezone.localdate()
     bestuur = (
         Lid.objects.bestuur()
         .op_peildatum(vandaag)
         .only("pk", "cooperatie_id", "naam", "bestuursfunctie", "lid_sinds", "lid_tot")
-        .order_by(_functie_volgorde(), "naam")
+        .in_functievolgorde()
     )
     return queryset.prefetch_related(
         Prefetch("leden", queryset=bestuur, to_attr="huidig_bestuur")

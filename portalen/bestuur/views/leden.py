@@ -94,7 +94,7 @@ def leden_index(request):
             "aandeel_doelgroep": (
                 Decimal(doelgroep * 100) / aantal if aantal else Decimal(0)
             ),
-            "bestuur": vandaag.bestuur().order_by("bestuursfunctie", "naam"),
+            "bestuur": vandaag.bestuur().in_functievolgorde(),
             "heeft_leden": leden.exists(),
         },
     )
