@@ -29,6 +29,7 @@ from cooperatie import permissions, services
 from cooperatie.models import Cooperatie, Gebouw, Lid, Overeenkomst
 from cooperatie.verwijderbaar import gebouw_delete_refusal
 from kern.formatting import datum
+from kern.gemeenten import gemeente_naam
 from portalen.beheer.forms.cooperaties import (
     CooperatieForm,
     GebouwForm,
@@ -64,7 +65,13 @@ def gebouw_list(request):
         request.GET,
         gebouwen,
         request=request,
-        choices={"gemeente": choices_of(gemeentecodes, _("alle gemeenten"))},
+        choices={
+            "gemeente": choices_of(
+                sorted(gemeentecodes, key=gemeente_naam),
+                _("alle gemeenten"),
+                label=gemeente_naam,
+            )
+        },
     )
     huidige = (
         Overeenkomst.objects.filter(gebouw=OuterRef("pk"))
