@@ -28,7 +28,8 @@ def test_every_row_is_a_valid_code_with_a_name():
     assert len(lijst) >= 200
     for code, naam in lijst.items():
         assert re.fullmatch(r"GM\d{4}", code), code
-        assert naam and naam == naam.strip(), code
+        assert naam, code
+        assert naam == naam.strip(), code
     assert len(set(lijst.values())) == len(lijst)
 
 
