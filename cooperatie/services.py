@@ -35,7 +35,7 @@ from .models import (
     Rol,
 )
 from .scope import forget_scope
-from .verwijderbaar import gebouw_delete_refusal
+from .verwijderbaar import gebouw_delete_refusal, last_beheerder_message
 
 
 def _normalized(data: dict[str, Any]) -> dict[str, Any]:
@@ -431,7 +431,7 @@ def _require_another_beheerder(actor, rol: Rol) -> None:
     forget_scope(actor)
     _require_may_end(actor, rol)
     if len(beheerders) == 1 and not actor.is_superuser:
-        raise ValidationError(_("Een corporatie moet minstens één beheerder houden."))
+        raise ValidationError(last_beheerder_message())
 
 
 # API tokens ---------------------------------------------------------------------

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from .models import Gebouw
+from .choices import RolSoort
+from .models import Gebouw, Rol
 
 
 def gebouw_delete_refusal(gebouw: Gebouw) -> str | None:
@@ -15,4 +16,22 @@ def gebouw_delete_refusal(gebouw: Gebouw) -> str | None:
     offers no delete button while there is one."""
     if gebouw.overeenkomsten.exists() or gebouw.afspraken.exists():
         return _("Dit gebouw heeft overeenkomsten of afspraken en blijft bewaard.")
+    return None
+
+
+def last_beheerder_message() -> str:
+    return _("Een corporatie moet minstens één beheerder houden.")
+
+
+def rol_delete_refusal(*, actor, rol: Rol) -> str | None:
+    """Why `actor` cannot end `rol` (a read for pages, without locks), or None:
+    a corporatie keeps at least one beheerder; only the platform operator removes
+    the last. The service decides again under a lock (`rol_delete`)."""
+    if rol.soort != RolSoort.BEHEERDER or actor.is_superuser:
+        return None
+    beheerders = Rol.objects.filter(
+        soort=RolSoort.BEHEERDER, corporatie_id=rol.corporatie_id
+    )
+    if beheerders.count() <= 1:
+        return last_beheerder_message()
     return None

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cooperatie import verwijderbaar as cooperatie_services
 from ledger import verwijderbaar as ledger_services
-from tests.cooperatie.factories import GebouwFactory
+from tests.cooperatie.factories import GebouwFactory, RolFactory, UserFactory
 from tests.helpers import page_text
 from tests.ledger.factories import ActiviteitFactory, BijlageFactory, BoekingFactory
 from tests.ui.activiteiten_helpers import url
@@ -114,3 +114,39 @@ def test_unused_gebouw_offers_the_delete(client, world):
 
     assert cooperatie_services.gebouw_delete_refusal(gebouw) is None
     assert "Gebouw verwijderen" in page_text(response)
+
+
+def test_the_last_beheerder_is_offered_no_end_of_role(client, world):
+    client.force_login(world.a.beheerder)
+    own = reverse(
+        "beheer-rol-beeindigen", args=[world.a.corporatie.pk, world.a.rol_beheerder.pk]
+    )
+
+    response = client.get(reverse("beheer-gebruikers", args=[world.a.corporatie.pk]))
+
+    html = page_text(response)
+    assert "Een corporatie moet minstens één beheerder houden." in html
+    assert own not in html
+    # The auditor's role can still be ended from the same page.
+    auditor = reverse(
+        "beheer-rol-beeindigen", args=[world.a.corporatie.pk, world.a.rol_auditor.pk]
+    )
+    assert auditor in html
+
+
+def test_with_a_second_beheerder_both_roles_can_be_ended(client, world):
+    RolFactory(user=UserFactory(), corporatie=world.a.corporatie)
+    client.force_login(world.a.beheerder)
+
+    response = client.get(reverse("beheer-gebruikers", args=[world.a.corporatie.pk]))
+
+    own = reverse(
+        "beheer-rol-beeindigen", args=[world.a.corporatie.pk, world.a.rol_beheerder.pk]
+    )
+    assert own in page_text(response)
+    assert (
+        cooperatie_services.rol_delete_refusal(
+            actor=world.a.beheerder, rol=world.a.rol_beheerder
+        )
+        is None
+    )
