@@ -125,7 +125,7 @@ class Afspraak(models.Model):
                 condition=Q(eindjaar__isnull=True) | Q(eindjaar__gte=F("ingangsjaar")),
                 name="afspraak_eindjaar_na_ingangsjaar",
                 violation_error_message=_(
-                    "Het eindjaar ligt niet vóór het ingangsjaar."
+                    "Het eindjaar mag niet vóór het ingangsjaar liggen."
                 ),
             ),
             models.CheckConstraint(
@@ -219,13 +219,13 @@ class Toezegging(models.Model):
             models.CheckConstraint(
                 condition=Q(norm__gte=0),
                 name="toezegging_norm_niet_negatief",
-                violation_error_message=_("De norm is nul of meer."),
+                violation_error_message=_("De norm moet nul of meer zijn."),
             ),
             models.CheckConstraint(
                 condition=Q(deels_vanaf__gte=0, deels_vanaf__lte=100),
                 name="toezegging_deels_vanaf_percentage",
                 violation_error_message=_(
-                    "'Deels vanaf' is een percentage tussen 0 en 100."
+                    "'Deels vanaf' moet een percentage tussen 0 en 100 zijn."
                 ),
             ),
             models.CheckConstraint(
@@ -233,8 +233,8 @@ class Toezegging(models.Model):
                 | Q(indicator__in=ACTIVITEIT_INDICATOREN),
                 name="toezegging_filters_alleen_bij_activiteiten",
                 violation_error_message=_(
-                    "Thema en 'alleen open voor de buurt' gelden alleen voor "
-                    "indicatoren over activiteiten."
+                    "Thema en 'alleen open voor de buurt' mogen alleen bij "
+                    "indicatoren over activiteiten worden gebruikt."
                 ),
             ),
         ]
@@ -312,7 +312,8 @@ class Toetsing(models.Model):
                 fields=["afspraak", "jaar"],
                 name="toetsing_uniek_per_afspraak_en_jaar",
                 violation_error_message=_(
-                    "Er is al een toetsing voor deze afspraak in dit jaar."
+                    "Een afspraak mag per jaar maar één toetsing hebben: er is al"
+                    " een toetsing voor deze afspraak in dit jaar."
                 ),
             ),
         ]
@@ -411,13 +412,16 @@ class Beoordeling(models.Model):
                 fields=["toetsing", "toezegging"],
                 name="beoordeling_een_per_toezegging",
                 violation_error_message=_(
-                    "Deze toezegging is in deze toetsing al beoordeeld."
+                    "Een toezegging mag per toetsing maar één keer beoordeeld "
+                    "worden: deze toezegging is in deze toetsing al beoordeeld."
                 ),
             ),
             models.CheckConstraint(
                 condition=~Q(toelichting=""),
                 name="beoordeling_toelichting_verplicht",
-                violation_error_message=_("Een beoordeling heeft een toelichting."),
+                violation_error_message=_(
+                    "Een beoordeling moet een toelichting hebben."
+                ),
             ),
         ]
 
@@ -478,13 +482,17 @@ class Rapport(AppendOnlyModel):
             models.UniqueConstraint(
                 fields=["sha256"],
                 name="rapport_sha256_uniek",
-                violation_error_message=_("Dit rapport is al verzegeld."),
+                violation_error_message=_(
+                    "Een rapport mag maar één keer verzegeld worden: dit rapport "
+                    "is al verzegeld."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["toetsing"],
                 name="rapport_een_per_toetsing",
                 violation_error_message=_(
-                    "Deze toetsing heeft al een verzegeld rapport."
+                    "Een toetsing mag maar één verzegeld rapport hebben: deze "
+                    "toetsing heeft al een verzegeld rapport."
                 ),
             ),
         ]
@@ -517,13 +525,14 @@ class Jaarparameter(models.Model):
                 fields=["jaar", "code"],
                 name="jaarparameter_uniek_per_jaar",
                 violation_error_message=_(
-                    "Deze parameter is voor dit jaar al vastgelegd."
+                    "Een parameter mag per jaar maar één keer vastgelegd worden: "
+                    "deze parameter is voor dit jaar al vastgelegd."
                 ),
             ),
             models.CheckConstraint(
                 condition=Q(waarde__gt=0),
                 name="jaarparameter_waarde_positief",
-                violation_error_message=_("De waarde is groter dan nul."),
+                violation_error_message=_("De waarde moet groter dan nul zijn."),
             ),
         ]
 

@@ -51,10 +51,12 @@ def too_large_message(size: int | None = None) -> str:
     cannot be one); the form and the API say the same."""
     limit = filesizeformat(settings.VERIFIEER_MAX_BYTES)
     if size is None:
-        return _("Een rapport om te verifiëren is hoogstens %(max)s.") % {"max": limit}
+        return _("Een rapport om te verifiëren mag hoogstens %(max)s zijn.") % {
+            "max": limit
+        }
     return _(
-        "Dit bestand is te groot (%(grootte)s): een rapport om te verifiëren is "
-        "hoogstens %(max)s."
+        "Dit bestand is te groot (%(grootte)s): een rapport om te verifiëren mag "
+        "hoogstens %(max)s zijn."
     ) % {"grootte": filesizeformat(size), "max": limit}
 
 
@@ -168,7 +170,12 @@ def seal(toetsing: Toetsing, *, actor) -> Rapport:
     (`verify_sealed_reports` checks that order)."""
     if Rapport.objects.filter(toetsing=toetsing).exists():
         raise ValidationError(
-            {"toetsing": _("Deze toetsing heeft al een verzegeld rapport.")}
+            {
+                "toetsing": _(
+                    "Een toetsing mag maar één verzegeld rapport hebben: deze "
+                    "toetsing heeft al een verzegeld rapport."
+                )
+            }
         )
     afspraak = toetsing.afspraak
     kop = journal.head_of(journal.corporatie_keten(afspraak.corporatie_id))

@@ -338,6 +338,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "kern.api.base.exception_handler",
     "ORDERING_PARAM": "ordering",
+    # JSON only outside DEBUG: the browsable API's inline styles break the CSP.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "kern.api.negotiation.JsonOutsideDebug",
 }
 
 SPECTACULAR_SETTINGS = {

@@ -41,6 +41,14 @@ def gesloten_jaren(
     return dict(rows.values_list("jaar", "status"))
 
 
+def gesloten_jaar_refusal(*, cooperatie_id: int, jaar: int) -> str | None:
+    """Why a change dated in `jaar` is refused, or None while the year is open.
+    A read for pages (which offer no action the services would refuse); the
+    services decide with `ensure_year_open`, under the cooperatie's lock."""
+    status = gesloten_jaren(cooperatie_id=cooperatie_id, jaren=[jaar]).get(jaar)
+    return _refusal(jaar, status) if status else None
+
+
 def _refusal(jaar: int, status: str) -> str:
     return _("Het jaar %(jaar)s is %(status)s en kan niet meer worden gewijzigd.") % {
         "jaar": jaar,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from kern.scoping import Scope, ScopedQuerySet
 
-from .choices import RolSoort, UitnodigingStatus
+from .choices import Bestuursfunctie, RolSoort, UitnodigingStatus
 from .scope import (
     cooperatie_ids_of_corporaties,
     corporatie_ids_of_cooperaties,
@@ -77,6 +77,19 @@ class LidQuerySet(ScopedQuerySet):
 
     def bestuur(self) -> LidQuerySet:
         return self.exclude(bestuursfunctie="")
+
+    def in_functievolgorde(self) -> LidQuerySet:
+        """Board functions in their usual order (voorzitter, secretaris,
+        penningmeester, bestuurslid), members without one last; by name within."""
+        functie = Case(
+            *[
+                When(bestuursfunctie=value, then=Value(i))
+                for i, value in enumerate(Bestuursfunctie.values)
+            ],
+            default=Value(len(Bestuursfunctie.values)),
+            output_field=IntegerField(),
+        )
+        return self.order_by(functie, "naam", "pk")
 
 
 class ApiTokenQuerySet(ScopedQuerySet):

@@ -35,6 +35,7 @@ from .models import (
     Rol,
 )
 from .scope import forget_scope
+from .verwijderbaar import gebouw_delete_refusal, last_beheerder_message
 
 
 def _normalized(data: dict[str, Any]) -> dict[str, Any]:
@@ -95,10 +96,9 @@ def gebouw_update(*, gebouw: Gebouw, actor, **data) -> Gebouw:
 def gebouw_delete(*, gebouw: Gebouw, actor) -> None:
     """Remove a gebouw registered by mistake; refused once contracts refer to it."""
     permissions.require_beheerder(actor, gebouw.corporatie_id)
-    if gebouw.overeenkomsten.exists() or gebouw.afspraken.exists():
-        raise ValidationError(
-            _("Dit gebouw heeft overeenkomsten of afspraken en blijft bewaard.")
-        )
+    refusal = gebouw_delete_refusal(gebouw)
+    if refusal:
+        raise ValidationError(refusal)
     writes.delete(gebouw, actor=actor, action="gebouw_delete")
 
 
@@ -431,7 +431,7 @@ def _require_another_beheerder(actor, rol: Rol) -> None:
     forget_scope(actor)
     _require_may_end(actor, rol)
     if len(beheerders) == 1 and not actor.is_superuser:
-        raise ValidationError(_("Een corporatie moet minstens één beheerder houden."))
+        raise ValidationError(last_beheerder_message())
 
 
 # API tokens ---------------------------------------------------------------------

@@ -2,7 +2,9 @@
 verification marks) and the mail records can only be viewed."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from .acties import actie_label
 from .admin_services import ServiceModelAdmin
 from .models import (
     Accountinstelling,
@@ -23,7 +25,7 @@ class AuditEntryAdmin(ServiceModelAdmin):
         "seq",
         "timestamp",
         "actor_name",
-        "action",
+        "actie",
         "object_type",
         "object_id",
         "object_repr",
@@ -42,6 +44,11 @@ class AuditEntryAdmin(ServiceModelAdmin):
     date_hierarchy = "timestamp"
     ordering = ("-timestamp", "-pk")
     show_full_result_count = False
+
+    @admin.display(description=_("actie"), ordering="action")
+    def actie(self, entry: AuditEntry) -> str:
+        """The action's readable label, with its code."""
+        return f"{actie_label(entry.action)} ({entry.action})"
 
 
 @admin.register(AuditChainHead)

@@ -50,7 +50,7 @@ LEEG = "–"
 _SCHEIDING = {"nl": (",", "."), "en": (".", ",")}
 # Django date formats per language and form.
 _DATUM = {
-    "nl": {"kort": "d-m-Y", "compact": "j-n-Y", "middel": "j M Y", "lang": "j F Y"},
+    "nl": {"kort": "d-m-Y", "compact": "j-n-Y", "middel": "j b Y", "lang": "j F Y"},
     "en": {"kort": "Y-m-d", "compact": "Y-m-d", "middel": "j M Y", "lang": "j F Y"},
 }
 _AFRONDINGEN = (ROUND_HALF_UP, ROUND_HALF_EVEN)

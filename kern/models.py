@@ -64,7 +64,7 @@ class AuditEntry(AppendOnlyModel):
                 fields=["keten", "seq"],
                 name="journaal_keten_seq_uniek",
                 violation_error_message=_(
-                    "Een volgnummer komt in een keten maar één keer voor."
+                    "Een volgnummer mag in een keten maar één keer voorkomen."
                 ),
             ),
         ]

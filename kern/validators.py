@@ -20,23 +20,28 @@ GEMEENTECODE_REGEX = r"^GM[0-9]{4}$"
 BUURTCODE_REGEX = r"^BU[0-9]{4}[0-9A-Z]{4}$"
 
 kvk_validator = RegexValidator(
-    KVK_REGEX, _("Een KvK-nummer bestaat uit precies 8 cijfers."), code="kvk_nummer"
+    KVK_REGEX,
+    _("Een KvK-nummer moet uit precies 8 cijfers bestaan."),
+    code="kvk_nummer",
 )
 postcode_validator = RegexValidator(
     POSTCODE_REGEX,
-    _("Een postcode heeft de vorm 1234 AB (vier cijfers, spatie, twee hoofdletters)."),
+    _(
+        "Een postcode moet de vorm 1234 AB hebben (vier cijfers, spatie, twee "
+        "hoofdletters)."
+    ),
     code="postcode",
 )
 gemeentecode_validator = RegexValidator(
     GEMEENTECODE_REGEX,
-    _("Een gemeentecode heeft de vorm GM gevolgd door 4 cijfers, bijv. GM0363."),
+    _("Een gemeentecode moet de vorm GM gevolgd door 4 cijfers hebben, bijv. GM0363."),
     code="gemeentecode",
 )
 buurtcode_validator = RegexValidator(
     BUURTCODE_REGEX,
     _(
-        "Een buurtcode heeft de vorm BU, de 4 cijfers van de gemeentecode en 4 "
-        "cijfers of hoofdletters, bijv. BU03440101 of BU0363AF09."
+        "Een buurtcode moet de vorm BU, de 4 cijfers van de gemeentecode en 4 "
+        "cijfers of hoofdletters hebben, bijv. BU03440101 of BU0363AF09."
     ),
     code="buurtcode",
 )

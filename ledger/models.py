@@ -92,13 +92,15 @@ class Activiteit(models.Model):
                 condition=Q(vrijwilligersuren__gte=0),
                 name="activiteit_vrijwilligersuren_niet_negatief",
                 violation_error_message=_(
-                    "Het aantal vrijwilligersuren is nul of meer."
+                    "Het aantal vrijwilligersuren moet nul of meer zijn."
                 ),
             ),
             models.CheckConstraint(
                 condition=Q(deelnemers_leden__gte=0, deelnemers_buurt__gte=0),
                 name="activiteit_deelnemers_niet_negatief",
-                violation_error_message=_("Aantallen deelnemers zijn nul of meer."),
+                violation_error_message=_(
+                    "Aantallen deelnemers moeten nul of meer zijn."
+                ),
             ),
         ]
 
@@ -189,12 +191,12 @@ class Boeking(AppendOnlyModel):
             models.CheckConstraint(
                 condition=Q(bedrag__gt=0),
                 name="boeking_bedrag_positief",
-                violation_error_message=_("Het bedrag is groter dan nul."),
+                violation_error_message=_("Het bedrag moet groter dan nul zijn."),
             ),
             models.CheckConstraint(
                 condition=Q(corrigeert__isnull=True) | ~Q(corrigeert=F("pk")),
                 name="boeking_storno_niet_van_zichzelf",
-                violation_error_message=_("Een boeking kan zichzelf niet corrigeren."),
+                violation_error_message=_("Een boeking mag zichzelf niet corrigeren."),
             ),
         ]
 

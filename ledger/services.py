@@ -25,6 +25,7 @@ from kern import writes
 
 from .bijlagen import EXTENSIONS, sniff_content_type
 from .models import Activiteit, Bijlage, Boeking
+from .verwijderbaar import activiteit_delete_refusal
 
 
 def _check_vrijwilligers(cooperatie_id: int, vrijwilligers: Iterable[Lid]) -> list[Lid]:
@@ -83,17 +84,13 @@ def activiteit_update(*, activiteit: Activiteit, actor, **data) -> Activiteit:
 @transaction.atomic
 def activiteit_delete(*, activiteit: Activiteit, actor) -> None:
     permissions.require_bestuur(actor, activiteit.cooperatie_id)
+    # The year check first takes the cooperatie's lock (see cooperatie.jaarslot).
     ensure_year_open(
         cooperatie_id=activiteit.cooperatie_id, dates={"datum": activiteit.datum}
     )
-    if activiteit.boekingen.exists():
-        raise ValidationError(
-            _("Aan deze activiteit zijn boekingen gekoppeld; zij blijft bewaard.")
-        )
-    if activiteit.bijlagen.exists():
-        raise ValidationError(
-            _("Verwijder eerst de bijlagen van deze activiteit (elk apart vastgelegd).")
-        )
+    refusal = activiteit_delete_refusal(activiteit)
+    if refusal:
+        raise ValidationError(refusal)
     writes.delete(activiteit, actor=actor, action="activiteit_delete")
 
 

@@ -179,7 +179,7 @@ def toetsing_beoordelen(
     toelichting = (toelichting or "").strip()
     if not toelichting:
         raise ValidationError(
-            {"toelichting": _("Een beoordeling heeft een toelichting.")}
+            {"toelichting": _("Een beoordeling moet een toelichting hebben.")}
         )
     beoordeling = Beoordeling.objects.filter(
         toetsing=toetsing, toezegging=toezegging

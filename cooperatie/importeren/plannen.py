@@ -217,6 +217,11 @@ class ImportPlan:
         return [row for row in self.rows if row.action == action]
 
     @property
+    def to_end_board(self) -> list[Lid]:
+        """The board members among the members the plan ends."""
+        return [lid for lid in self.to_end if lid.bestuursfunctie]
+
+    @property
     def new(self) -> list[RowPlan]:
         return self.with_action(NEW)
 

@@ -41,7 +41,8 @@ class GeslotenJaar(models.Model):
                 fields=["cooperatie", "jaar"],
                 name="gesloten_jaar_uniek_per_cooperatie",
                 violation_error_message=_(
-                    "Dit jaar van deze coöperatie is al gesloten."
+                    "Een jaar van een coöperatie mag maar één keer gesloten "
+                    "worden: dit jaar is al gesloten."
                 ),
             ),
         ]
@@ -93,7 +94,8 @@ class Relatie(models.Model):
                 fields=["corporatie", "cooperatie"],
                 name="relatie_uniek_per_paar",
                 violation_error_message=_(
-                    "Deze corporatie en coöperatie hebben al een relatie."
+                    "Een corporatie en een coöperatie mogen maar één relatie "
+                    "hebben: deze relatie bestaat al."
                 ),
             ),
         ]

@@ -103,7 +103,7 @@ class Lid(models.Model):
                 condition=Q(lid_tot__isnull=True) | Q(lid_tot__gt=F("lid_sinds")),
                 name="lid_tot_na_lid_sinds",
                 violation_error_message=_(
-                    "Het lidmaatschap eindigt na de dag waarop het begon."
+                    "Het lidmaatschap moet eindigen na de dag waarop het begon."
                 ),
             ),
             models.UniqueConstraint(
@@ -111,7 +111,8 @@ class Lid(models.Model):
                 condition=~Q(email=""),
                 name="lid_email_uniek_per_cooperatie",
                 violation_error_message=_(
-                    "Deze coöperatie heeft al een lid met dit e-mailadres."
+                    "Een e-mailadres mag per coöperatie maar bij één lid horen: "
+                    "deze coöperatie heeft al een lid met dit e-mailadres."
                 ),
             ),
         ]

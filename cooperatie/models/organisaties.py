@@ -38,7 +38,9 @@ def _kvk_constraints(prefix: str, unique_message) -> list[models.BaseConstraint]
         models.CheckConstraint(
             condition=Q(kvk_nummer__regex=KVK_REGEX),
             name=f"{prefix}_kvk_nummer_formaat",
-            violation_error_message=_("Een KvK-nummer bestaat uit precies 8 cijfers."),
+            violation_error_message=_(
+                "Een KvK-nummer moet uit precies 8 cijfers bestaan."
+            ),
         ),
     ]
 
@@ -68,7 +70,11 @@ class Corporatie(models.Model):
         verbose_name_plural = _("corporaties")
         ordering = ["naam"]
         constraints = _kvk_constraints(
-            "corporatie", _("Er is al een corporatie met dit KvK-nummer.")
+            "corporatie",
+            _(
+                "Een KvK-nummer mag maar bij één corporatie horen: er is al een "
+                "corporatie met dit KvK-nummer."
+            ),
         )
 
     def __str__(self) -> str:
@@ -150,40 +156,44 @@ class Gebouw(models.Model):
                 fields=["corporatie", "complexnummer"],
                 name="gebouw_complexnummer_uniek_per_corporatie",
                 violation_error_message=_(
-                    "Deze corporatie heeft al een gebouw met dit complexnummer."
+                    "Een complexnummer mag per corporatie maar één keer "
+                    "voorkomen: deze corporatie heeft al een gebouw met dit "
+                    "complexnummer."
                 ),
             ),
             models.CheckConstraint(
                 condition=Q(postcode__regex=POSTCODE_REGEX),
                 name="gebouw_postcode_formaat",
-                violation_error_message=_("Een postcode heeft de vorm 1234 AB."),
+                violation_error_message=_("Een postcode moet de vorm 1234 AB hebben."),
             ),
             models.CheckConstraint(
                 condition=Q(gemeentecode__regex=GEMEENTECODE_REGEX),
                 name="gebouw_gemeentecode_formaat",
                 violation_error_message=_(
-                    "Een gemeentecode heeft de vorm GM gevolgd door 4 cijfers."
+                    "Een gemeentecode moet de vorm GM gevolgd door 4 cijfers hebben."
                 ),
             ),
             models.CheckConstraint(
                 condition=Q(buurtcode="") | Q(buurtcode__regex=BUURTCODE_REGEX),
                 name="gebouw_buurtcode_formaat",
                 violation_error_message=_(
-                    "Een buurtcode heeft de vorm BU, 4 cijfers en 4 cijfers of "
-                    "hoofdletters."
+                    "Een buurtcode moet de vorm BU, 4 cijfers en 4 cijfers of "
+                    "hoofdletters hebben."
                 ),
             ),
             models.CheckConstraint(
                 condition=Q(buurtcode="") | Q(kaartjaar__isnull=False),
                 name="gebouw_buurtcode_met_kaartjaar",
                 violation_error_message=_(
-                    "Een buurtcode wordt altijd met het kaartjaar vastgelegd."
+                    "Een buurtcode moet altijd met het kaartjaar worden vastgelegd."
                 ),
             ),
             models.CheckConstraint(
                 condition=Q(aantal_woningen__gt=0),
                 name="gebouw_aantal_woningen_positief",
-                violation_error_message=_("Een gebouw heeft minstens één woning."),
+                violation_error_message=_(
+                    "Een gebouw moet minstens één woning hebben."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(bouwjaar__isnull=True)
@@ -257,7 +267,11 @@ class Cooperatie(models.Model):
         verbose_name_plural = _("coöperaties")
         ordering = ["naam"]
         constraints = _kvk_constraints(
-            "cooperatie", _("Er is al een coöperatie met dit KvK-nummer.")
+            "cooperatie",
+            _(
+                "Een KvK-nummer mag maar bij één coöperatie horen: er is al een "
+                "coöperatie met dit KvK-nummer."
+            ),
         )
 
     def __str__(self) -> str:
@@ -312,14 +326,14 @@ class Overeenkomst(models.Model):
                 | Q(einddatum__gte=F("ingangsdatum")),
                 name="overeenkomst_einddatum_na_ingangsdatum",
                 violation_error_message=_(
-                    "De einddatum ligt niet vóór de ingangsdatum."
+                    "De einddatum mag niet vóór de ingangsdatum liggen."
                 ),
             ),
             models.CheckConstraint(
                 condition=Q(aantal_woningen__gt=0),
                 name="overeenkomst_aantal_woningen_positief",
                 violation_error_message=_(
-                    "Een overeenkomst betreft minstens één woning."
+                    "Een overeenkomst moet minstens één woning betreffen."
                 ),
             ),
         ]

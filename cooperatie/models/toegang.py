@@ -80,7 +80,9 @@ class Rol(models.Model):
                 condition=Q(corporatie__isnull=False),
                 name="rol_uniek_per_corporatie",
                 violation_error_message=_(
-                    "Deze gebruiker heeft deze rol al bij deze corporatie."
+                    "Een gebruiker mag een rol maar één keer per corporatie "
+                    "hebben: deze gebruiker heeft deze rol al bij deze "
+                    "corporatie."
                 ),
             ),
             models.UniqueConstraint(
@@ -88,7 +90,9 @@ class Rol(models.Model):
                 condition=Q(cooperatie__isnull=False),
                 name="rol_uniek_per_cooperatie",
                 violation_error_message=_(
-                    "Deze gebruiker heeft deze rol al bij deze coöperatie."
+                    "Een gebruiker mag een rol maar één keer per coöperatie "
+                    "hebben: deze gebruiker heeft deze rol al bij deze "
+                    "coöperatie."
                 ),
             ),
         ]
@@ -192,7 +196,9 @@ class Uitnodiging(models.Model):
             models.UniqueConstraint(
                 fields=["key_hash"],
                 name="uitnodiging_key_hash_uniek",
-                violation_error_message=_("Deze token bestaat al."),
+                violation_error_message=_(
+                    "Een token mag maar één keer voorkomen: deze token bestaat al."
+                ),
             ),
         ]
 
@@ -260,7 +266,9 @@ class ApiToken(models.Model):
             models.UniqueConstraint(
                 fields=["key_hash"],
                 name="apitoken_key_hash_uniek",
-                violation_error_message=_("Deze sleutel bestaat al."),
+                violation_error_message=_(
+                    "Een sleutel mag maar één keer voorkomen: deze sleutel bestaat al."
+                ),
             ),
         ]
 

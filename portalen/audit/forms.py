@@ -42,7 +42,7 @@ class JournaalForm(forms.Form):
         if van and tot and tot < van:
             self.add_error(
                 "tot",
-                _("De einddatum ligt vóór de begindatum (%(van)s).")
+                _("De einddatum mag niet vóór de begindatum (%(van)s) liggen.")
                 % {"van": datum(van)},
             )
         return cleaned

@@ -66,7 +66,8 @@ class VerifieerForm(forms.Form):
         if value and not SHA256_RE.match(value):
             raise forms.ValidationError(
                 _(
-                    "Een SHA-256 bestaat uit precies 64 tekens 0-9 en a-f; dit zijn "
+                    "Een SHA-256 moet uit precies 64 tekens 0-9 en a-f bestaan; "
+                    "dit zijn "
                     "er %(aantal)s."
                 )
                 % {"aantal": len(value)}

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from afspraken import termijnen
 from afspraken.choices import ToetsingStatus, Verdict
+from kern.gemeenten import gemeente_naam
 
 # Status of an afspraak in a year without a toetsing (the year was not opened).
 NIET_GEOPEND = "niet_geopend"
@@ -41,10 +42,10 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args, gebouwen, jaren, **kwargs):
         super().__init__(*args, **kwargs)
-        gemeenten = sorted({g.gemeentecode for g in gebouwen})
+        gemeenten = sorted({g.gemeentecode for g in gebouwen}, key=gemeente_naam)
         self.fields["gemeente"].choices = [
             ("", _("alle gemeenten")),
-            *((code, code) for code in gemeenten),
+            *((code, gemeente_naam(code)) for code in gemeenten),
         ]
         self.fields["gebouw"].choices = [
             ("", _("alle gebouwen")),

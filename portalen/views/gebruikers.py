@@ -25,6 +25,7 @@ from cooperatie import services, uitnodigingen
 from cooperatie.choices import RolSoort, UitnodigingStatus
 from cooperatie.models import Cooperatie, Rol, Uitnodiging
 from cooperatie.scope import cooperatie_ids_of_corporaties
+from cooperatie.verwijderbaar import rol_delete_refusal
 from kern.security_log import OUT_OF_SCOPE, exists_outside_scope, log_denied
 from portalen.forms.gebruikers import (
     BESTUUR_PREFIX,
@@ -180,10 +181,15 @@ class BeheerGebruikers(_Toegang):
             for c in self.cooperaties()
         ]
         context.update(lijsten)
+        corporatie_rollen = list(
+            rollen.filter(corporatie=request.portal.corporatie).order_by(
+                "soort", "user__username", "pk"
+            )
+        )
+        for rol in corporatie_rollen:
+            rol.beeindigen_geweigerd = rol_delete_refusal(actor=request.user, rol=rol)
         return super().get_context_data(
-            corporatie_rollen=rollen.filter(
-                corporatie=request.portal.corporatie
-            ).order_by("soort", "user__username", "pk"),
+            corporatie_rollen=corporatie_rollen,
             besturen=besturen,
             **context,
         )

@@ -31,6 +31,7 @@ from afspraken.choices import Richting, ToetsingStatus, Verdict
 from afspraken.indicatoren import definitie
 from afspraken.models import Toetsing, Toezegging
 from afspraken.snapshot import historie_of
+from kern.acties import actie_label
 from kern.formatting import getal
 from kern.models import AuditEntry
 from ledger.models import Activiteit, Boeking
@@ -213,7 +214,7 @@ def _historie_rij(entry: AuditEntry) -> dict:
     return {
         "tijdstip": entry.timestamp,
         "wie": entry.actor_name,
-        "actie": ACTIES.get(entry.action, entry.action),
+        "actie": ACTIES.get(entry.action, actie_label(entry.action)),
         "reden": entry.action == "toetsing_terugsturen",
         "detail": detail,
     }

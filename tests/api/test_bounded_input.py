@@ -40,7 +40,7 @@ def test_verifieer_refuses_a_pdf_over_the_limit_naming_the_field(world, settings
     assert response.json() == {
         "pdf": [
             "Dit bestand is te groot (1001\xa0bytes): een rapport om te verifiëren "
-            "is hoogstens 1000\xa0bytes."
+            "mag hoogstens 1000\xa0bytes zijn."
         ]
     }
 
@@ -80,7 +80,7 @@ def test_verifieer_refuses_a_large_body_by_its_declared_length_unread(
 
     assert response.status_code == 413
     assert response.json() == {
-        "pdf": ["Een rapport om te verifiëren is hoogstens 20,0\xa0MB."]
+        "pdf": ["Een rapport om te verifiëren mag hoogstens 20,0\xa0MB zijn."]
     }
 
 
@@ -175,7 +175,10 @@ def test_duplicate_email_is_a_field_error_from_validation(world):
     )
     assert response.status_code == 400
     assert response.json() == {
-        "email": ["Deze coöperatie heeft al een lid met dit e-mailadres."]
+        "email": [
+            "Een e-mailadres mag per coöperatie maar bij één lid horen: deze "
+            "coöperatie heeft al een lid met dit e-mailadres."
+        ]
     }
 
 
@@ -197,7 +200,10 @@ def test_unique_key_that_collides_at_insert_is_a_400_naming_the_field(
 
     assert response.status_code == 400
     assert response.json() == {
-        "email": ["Deze coöperatie heeft al een lid met dit e-mailadres."]
+        "email": [
+            "Een e-mailadres mag per coöperatie maar bij één lid horen: deze "
+            "coöperatie heeft al een lid met dit e-mailadres."
+        ]
     }
     assert table_state(Lid) == rows
     assert entries_since(seq) == []

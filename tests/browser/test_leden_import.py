@@ -33,10 +33,10 @@ def _upload(page: Page, data: bytes) -> None:
     page.get_by_label("Bestand", exact=True).set_input_files(
         {"name": "leden.csv", "mimeType": "text/csv", "buffer": data}
     )
-    # Only add members here; ending absent members is another story.
-    page.get_by_label("Leden die niet in het bestand staan beëindigen").set_checked(
-        False
-    )
+    # Ending absent members is off unless the board ticks it.
+    expect(
+        page.get_by_label("Leden die niet in het bestand staan beëindigen")
+    ).not_to_be_checked()
     page.get_by_role("button", name="Bestand controleren").click()
 
 
@@ -97,3 +97,41 @@ def test_member_import_shows_the_bad_row_then_imports_the_fixed_file(page: Page,
     menu(page, "Leden")
     expect(page.locator("dl.facts")).to_contain_text(str(len(leden_before) + 3))
     expect(page.locator("main")).to_contain_text("Anouk de Boer")
+
+
+def test_ending_absent_members_needs_the_box_and_a_second_confirmation(
+    page: Page, world
+):
+    a = world.a
+    keep = a.lid
+    line = f"{keep.naam};{keep.email};;{keep.adres};{keep.lid_sinds.isoformat()};;;"
+    login(page, a.bestuur)
+    menu(page, "Leden")
+    page.get_by_role("link", name="Ledenlijst importeren").first.click()
+    page.get_by_label("Bestand", exact=True).set_input_files(
+        {"name": "leden.csv", "mimeType": "text/csv", "buffer": _csv(line)}
+    )
+    page.get_by_label("Leden die niet in het bestand staan beëindigen").check()
+    page.get_by_label("Einddatum voor leden die niet in het bestand staan").fill(
+        "2026-12-31"
+    )
+    page.get_by_role("button", name="Bestand controleren").click()
+
+    confirm = page.get_by_role(
+        "checkbox",
+        name="Ja, beëindig 1 lid per 31-12-2026 (bestuursleden daaronder: 1).",
+    )
+    expect(confirm).not_to_be_checked()
+    # Without the tick the browser does not send the form; nothing is ended.
+    page.get_by_role("button", name="Import bevestigen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Controle van de ledenlijst"
+    )
+    a.bestuurslid.refresh_from_db()
+    assert a.bestuurslid.lid_tot is None
+
+    confirm.check()
+    page.get_by_role("button", name="Import bevestigen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Resultaat van de import")
+    a.bestuurslid.refresh_from_db()
+    assert a.bestuurslid.lid_tot == datetime.date(2026, 12, 31)

@@ -107,7 +107,8 @@ def test_preview_and_import_refuse_alike(world):
     assert preview == [
         "rij 3, kolom lid_sinds: Het jaar 2023 is vastgesteld en kan niet meer "
         "worden gewijzigd.",
-        "rij 4, kolom lid_tot: Het lidmaatschap eindigt na de dag waarop het begon.",
+        "rij 4, kolom lid_tot: Het lidmaatschap moet eindigen na de dag waarop "
+        "het begon.",
         f"lid {world.a.bestuurslid.naam} (niet in het bestand), kolom lid_tot: "
         "Het jaar 2023 is vastgesteld en kan niet meer worden gewijzigd.",
     ]

@@ -185,10 +185,12 @@ def test_every_error_of_a_row_is_named_with_row_and_column(world):
         "rij 3, kolom doelgroep: “misschien” is geen geldige waarde; kies uit: ja, "
         "nee, onbekend.",
         "rij 4, kolom naam: Dit veld is vereist.",
-        "rij 4, kolom lid_tot: Het lidmaatschap eindigt na de dag waarop het begon.",
+        "rij 4, kolom lid_tot: Het lidmaatschap moet eindigen na de dag waarop "
+        "het begon.",
         "rij 5, kolom telefoon: Zorg dat deze waarde niet meer dan 20 tekens bevat "
         "(het zijn er nu 21).",
-        "rij 5, kolom lid_tot: Het lidmaatschap eindigt na de dag waarop het begon.",
+        "rij 5, kolom lid_tot: Het lidmaatschap moet eindigen na de dag waarop "
+        "het begon.",
     ]
     assert [row.action for row in plan.rows] == [NEW, REFUSED, REFUSED, REFUSED]
 
@@ -295,7 +297,8 @@ def test_a_refusal_while_applying_undoes_every_row(world):
         importeren.apply_plan(plan, actor=world.a.bestuur)
 
     assert [str(e) for e in exc.value.errors] == [
-        "rij 4, kolom e-mail: Deze coöperatie heeft al een lid met dit e-mailadres."
+        "rij 4, kolom e-mail: Een e-mailadres mag per coöperatie maar bij één lid"
+        " horen: deze coöperatie heeft al een lid met dit e-mailadres."
     ]
     assert table_state(Lid) == rows
     assert entries_since(seq) == []

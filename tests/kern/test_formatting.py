@@ -194,7 +194,7 @@ OUDJAAR = datetime.datetime(2024, 12, 31, 23, 30, 5, tzinfo=datetime.UTC)
     [
         ("kort", "05-03-2025", "2025-03-05"),
         ("compact", "5-3-2025", "2025-03-05"),
-        ("middel", "5 Mrt 2025", "5 Mar 2025"),
+        ("middel", "5 mrt 2025", "5 Mar 2025"),
         ("lang", "5 maart 2025", "5 March 2025"),
     ],
 )

@@ -566,7 +566,7 @@ def test_an_activity_with_evidence_cannot_be_deleted_with_its_files(world):
     activiteit = ActiviteitFactory(cooperatie=world.a.cooperatie)
     BijlageFactory(activiteit=activiteit)
     seq = journal_mark()
-    with pytest.raises(ValidationError, match="bijlagen"):
+    with pytest.raises(ValidationError, match="bewijsstukken"):
         services.activiteit_delete(activiteit=activiteit, actor=fresh(world.a.bestuur))
     assert activiteit.bijlagen.count() == 1
     assert entries_since(seq) == []

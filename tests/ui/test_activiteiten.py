@@ -270,7 +270,7 @@ def test_negative_hours_are_refused_on_their_field(bestuur, world):
 
     assert response.status_code == 200
     assert response.context["form"].errors["vrijwilligersuren"] == [
-        "Het aantal vrijwilligersuren is nul of meer."
+        "Het aantal vrijwilligersuren moet nul of meer zijn."
     ]
     assert entries_since(seq) == []
 

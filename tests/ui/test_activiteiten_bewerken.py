@@ -27,7 +27,8 @@ def test_edit_shows_the_activity_and_its_evidence(bestuur, world):
     html = response.content.decode()
     assert url(world.a, "bijlage", world.a.bijlage.pk) in html
     assert url(world.a, "bijlage-verwijderen", world.a.bijlage.pk) in html
-    assert url(world.a, "activiteit-verwijderen", activiteit.pk) in html
+    # Evidence is attached: the activity itself cannot be removed, so no button.
+    assert url(world.a, "activiteit-verwijderen", activiteit.pk) not in html
     assert 'accept="image/*,application/pdf"' in html
     assert "multiple" in html
 
@@ -143,7 +144,8 @@ def test_delete_is_refused_while_evidence_exists(bestuur, world):
     assert Activiteit.objects.filter(pk=activiteit.pk).exists()
     assert entries_since(seq) == []
     assert messages_of(response) == [
-        "Verwijder eerst de bijlagen van deze activiteit (elk apart vastgelegd)."
+        "Een activiteit met bewijsstukken blijft bewaard; verwijder eerst de "
+        "bewijsstukken."
     ]
 
 

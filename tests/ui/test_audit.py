@@ -230,7 +230,10 @@ def test_journal_names_the_field_of_a_reversed_period(client, world, entries):
 
     assert response.status_code == 200
     form = response.context["filters"].form
-    assert "De einddatum ligt vóór de begindatum (01-02-2025)." in form.errors["tot"]
+    assert (
+        "De einddatum mag niet vóór de begindatum (01-02-2025) liggen."
+        in form.errors["tot"]
+    )
 
 
 def test_journal_paginates_by_50_and_verifies_the_chain_on_the_first_page(

@@ -135,9 +135,9 @@ def test_afspraak_create_one_bad_row_writes_nothing(client, world):
     assert response.status_code == 200
     rows = response.context["formset"].forms
     assert rows[0].errors == {}
-    assert "De norm is nul of meer." in rows[1].errors["norm"]
+    assert "De norm moet nul of meer zijn." in rows[1].errors["norm"]
     html = text_of(response)
-    assert "De norm is nul of meer." in html
+    assert "De norm moet nul of meer zijn." in html
     assert "er is nog niets opgeslagen" in html
     assert table_state(Afspraak) == afspraken
     assert table_state(Toezegging) == toezeggingen

@@ -185,8 +185,8 @@ def test_create_refuses_another_cooperaties_activity(bestuur, world):
 @pytest.mark.parametrize(
     ("bedrag", "message"),
     [
-        ("0", "Het bedrag is groter dan nul."),
-        ("-5", "Het bedrag is groter dan nul."),
+        ("0", "Het bedrag moet groter dan nul zijn."),
+        ("-5", "Het bedrag moet groter dan nul zijn."),
         ("twaalf", None),
     ],
 )

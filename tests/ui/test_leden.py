@@ -162,7 +162,10 @@ def test_adding_a_member_shows_errors_next_to_the_fields(bestuur, world):
     )
     assert response.status_code == 200
     assert response.context["form"].errors == {
-        "email": ["Deze coöperatie heeft al een lid met dit e-mailadres."]
+        "email": [
+            "Een e-mailadres mag per coöperatie maar bij één lid horen: deze "
+            "coöperatie heeft al een lid met dit e-mailadres."
+        ]
     }
     assert table_state(Lid) == rows
 

@@ -35,7 +35,9 @@ def test_import_page_documents_the_columns(bestuur, world):
     text = text_of(response)
     for header in ("naam", "e-mail", "lid_sinds", "bestuursfunctie", "doelgroep"):
         assert header in text
-    assert response.context["form"]["beeindig_ontbrekende"].value() is True
+    # Nothing is ended unless the board ticks the box.
+    assert response.context["form"]["beeindig_ontbrekende"].value() is False
+    assert 'name="beeindig_ontbrekende" checked' not in response.content.decode()
     assert url(world.a, "leden-sjabloon") + "?formaat=xlsx" in response.content.decode()
 
 
@@ -97,14 +99,30 @@ def test_upload_preview_then_commit_imports_and_reports(bestuur, world):
     assert "nieuw lid" in text
     assert a.bestuurslid.naam in text  # to be ended
     assert "Let op: 1 huidig lid staat niet in het bestand en wordt beëindigd." in text
+    assert "Onder hen is 1 bestuurslid." in text
     assert "per 01-01-2025" in text
+    # The confirmation names how many members, and board members among them.
+    confirm = "Ja, beëindig 1 lid per 01-01-2025 (bestuursleden daaronder: 1)."
+    assert confirm in text
     assert table_state(Lid) == rows
     assert entries_since(seq) == []
     gegevens = gegevens_of(response)
     assert gegevens
 
-    # Step 3: commit.
+    # Step 3 without the second confirmation: nothing is written, it is asked.
     response = bestuur.post(url(a, "leden-import"), {"gegevens": gegevens})
+
+    assert response.status_code == 200
+    assert "Vink aan dat deze leden beëindigd mogen worden" in text_of(response)
+    assert table_state(Lid) == rows
+    assert entries_since(seq) == []
+    gegevens = gegevens_of(response)
+    assert gegevens
+
+    # Step 3: commit, confirmed.
+    response = bestuur.post(
+        url(a, "leden-import"), {"gegevens": gegevens, "bevestig_beeindigen": "on"}
+    )
 
     assert response.status_code == 302
     assert response["Location"] == url(a, "leden-import-resultaat")
@@ -130,6 +148,27 @@ def test_upload_preview_then_commit_imports_and_reports(bestuur, world):
     assert "Piet Nieuw" in result
     assert f"{keep.naam} : telefoon" in result
     assert a.bestuurslid.naam in result
+
+
+def test_upload_without_the_box_ends_nobody_and_asks_no_confirmation(bestuur, world):
+    response = bestuur.post(
+        url(world.a, "leden-import"),
+        {"bestand": upload("Jan Nieuw;jan@example.nl;;Laan 1;2024-03-01;;;ja")},
+    )
+
+    assert response.status_code == 200
+    assert response.context["plan"].to_end == []
+    text = text_of(response)
+    assert "geen (niet gekozen)" in text
+    assert "bevestig_beeindigen" not in response.content.decode()
+
+    response = bestuur.post(
+        url(world.a, "leden-import"), {"gegevens": gegevens_of(response)}
+    )
+
+    assert response.status_code == 302
+    world.a.bestuurslid.refresh_from_db()
+    assert world.a.bestuurslid.lid_tot is None
 
 
 def test_commit_replans_and_refuses_when_the_database_changed(bestuur, world):
@@ -186,7 +225,9 @@ def test_commit_never_does_what_the_preview_did_not_show(bestuur, world):
     assert second
     assert second != first
 
-    response = bestuur.post(url(a, "leden-import"), {"gegevens": second})
+    response = bestuur.post(
+        url(a, "leden-import"), {"gegevens": second, "bevestig_beeindigen": "on"}
+    )
 
     assert response.status_code == 302
     assert Lid.objects.get(naam="Nieuw Intussen").lid_tot is not None

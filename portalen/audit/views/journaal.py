@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from cooperatie.models import Cooperatie
 from cooperatie.scope import cooperatie_ids_of_corporaties
 from kern import journal
+from kern.acties import actie_label
 from kern.models import AuditEntry
 from portalen.audit.forms import JournaalListFilter
 from portalen.filters import choices_of
@@ -111,7 +112,7 @@ def journaal(request):
         entries,
         request=request,
         choices={
-            "actie": choices_of(acties, _("Alle acties")),
+            "actie": choices_of(acties, _("Alle acties"), label=actie_label),
             "objectsoort": choices_of(
                 soorten, _("Alle objectsoorten"), label=objectsoort_label
             ),
@@ -122,6 +123,7 @@ def journaal(request):
         {
             "entry": entry,
             "objectsoort": objectsoort_label(entry.object_type),
+            "actie": actie_label(entry.action),
             "voor": _pretty(entry.before),
             "na": _pretty(entry.after),
         }

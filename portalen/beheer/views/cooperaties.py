@@ -11,14 +11,12 @@ another tenant's id answers 404 whatever the method, like every other page.
 from __future__ import annotations
 
 from django.db.models import (
-    Case,
     Count,
     IntegerField,
     OuterRef,
     Prefetch,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
@@ -28,9 +26,10 @@ from django.utils.translation import gettext as _
 
 from afspraken.models import Afspraak
 from cooperatie import permissions, services
-from cooperatie.choices import Bestuursfunctie
 from cooperatie.models import Cooperatie, Gebouw, Lid, Overeenkomst
+from cooperatie.verwijderbaar import gebouw_delete_refusal
 from kern.formatting import datum
+from kern.gemeenten import gemeente_naam
 from portalen.beheer.forms.cooperaties import (
     CooperatieForm,
     GebouwForm,
@@ -66,7 +65,13 @@ def gebouw_list(request):
         request.GET,
         gebouwen,
         request=request,
-        choices={"gemeente": choices_of(gemeentecodes, _("alle gemeenten"))},
+        choices={
+            "gemeente": choices_of(
+                sorted(gemeentecodes, key=gemeente_naam),
+                _("alle gemeenten"),
+                label=gemeente_naam,
+            )
+        },
     )
     huidige = (
         Overeenkomst.objects.filter(gebouw=OuterRef("pk"))
@@ -117,7 +122,11 @@ class GebouwUpdate(ServiceUpdateView):
         overeenkomsten = self.object.overeenkomsten.select_related(
             "cooperatie"
         ).order_by("-ingangsdatum")
-        return super().get_context_data(overeenkomsten=overeenkomsten, **context)
+        return super().get_context_data(
+            overeenkomsten=overeenkomsten,
+            verwijderen_geweigerd=gebouw_delete_refusal(self.object),
+            **context,
+        )
 
 
 class GebouwDelete(ServiceActionView):
@@ -161,25 +170,13 @@ def _bestuursleden(request, cooperaties) -> None:
         cooperatie.bestuursleden = zichtbaar
 
 
-def _functie_volgorde():
-    """Board functions in their usual order: voorzitter first."""
-    return Case(
-        *[
-            When(bestuursfunctie=value, then=Value(i))
-            for i, value in enumerate(Bestuursfunctie.values)
-        ],
-        default=Value(len(Bestuursfunctie.values)),
-        output_field=IntegerField(),
-    )
-
-
 def _met_bestuur(queryset):
     vandaag = timezone.localdate()
     bestuur = (
         Lid.objects.bestuur()
         .op_peildatum(vandaag)
         .only("pk", "cooperatie_id", "naam", "bestuursfunctie", "lid_sinds", "lid_tot")
-        .order_by(_functie_volgorde(), "naam")
+        .in_functievolgorde()
     )
     return queryset.prefetch_related(
         Prefetch("leden", queryset=bestuur, to_attr="huidig_bestuur")

@@ -86,10 +86,11 @@ class ImportForm(forms.Form):
     beeindig_ontbrekende = forms.BooleanField(
         label=_("Leden die niet in het bestand staan beëindigen"),
         required=False,
-        initial=True,
+        initial=False,
         help_text=_(
             "Huidige leden die niet in het bestand voorkomen, krijgen de einddatum "
-            "hieronder. Zet dit uit als het bestand maar een deel van de leden bevat."
+            "hieronder. Zet dit alleen aan als het bestand de hele ledenlijst bevat; "
+            "de controle vraagt dan nog een bevestiging."
         ),
     )
     einddatum = forms.DateField(

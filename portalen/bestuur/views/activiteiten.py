@@ -28,6 +28,7 @@ from kern.formatting import bedrag, datum
 from ledger import services
 from ledger.choices import BoekingSoort, Thema
 from ledger.models import Activiteit, Bijlage, Boeking
+from ledger.verwijderbaar import activiteit_delete_refusal
 from portalen import bijlagen
 from portalen.bestuur.forms.activiteiten import (
     ActiviteitForm,
@@ -202,6 +203,7 @@ def activiteit_bewerken(request, activiteit_id: int):
             "bijlagen": activiteit.bijlagen.order_by("pk"),
             "vrijwilligers": activiteit.vrijwilligers.order_by("naam"),
             "vergrendeld": vergrendeld,
+            "verwijderen_geweigerd": activiteit_delete_refusal(activiteit),
         },
     )
 

@@ -94,7 +94,7 @@ def leden_index(request):
             "aandeel_doelgroep": (
                 Decimal(doelgroep * 100) / aantal if aantal else Decimal(0)
             ),
-            "bestuur": vandaag.bestuur().order_by("bestuursfunctie", "naam"),
+            "bestuur": vandaag.bestuur().in_functievolgorde(),
             "heeft_leden": leden.exists(),
         },
     )
@@ -178,7 +178,15 @@ def _salt(request) -> str:
     return f"cooperatie.leden.import:{request.portal.cooperatie.pk}:{request.user.pk}"
 
 
-def _preview(request, plan, *, errors=None, gegevens: str = "", status: int = 200):
+def _preview(
+    request,
+    plan,
+    *,
+    errors=None,
+    gegevens: str = "",
+    status: int = 200,
+    confirm_missing: bool = False,
+):
     errors = plan.errors if errors is None else errors
     # The preview shows the stored data of the members it matches or ends.
     _log_read(
@@ -195,9 +203,15 @@ def _preview(request, plan, *, errors=None, gegevens: str = "", status: int = 20
             "gegevens": "" if errors else gegevens,
             "form": ImportForm(),
             "columns": importeren.COLUMNS,
+            "bevestiging_ontbreekt": confirm_missing,
         },
         status=status,
     )
+
+
+# The checkbox on the preview by which the board confirms ending the members that
+# are not in the file.
+CONFIRM_END_FIELD = "bevestig_beeindigen"
 
 
 @bestuur_view
@@ -250,6 +264,7 @@ def _signed_plan(request, plan, parsed) -> str:
             "bestand": parsed.to_payload(),
             "beeindig": plan.end_missing,
             "einddatum": plan.end_date.isoformat() if plan.end_date else None,
+            "te_beeindigen": len(plan.to_end),
             "plan": plan.fingerprint(),
         },
         salt=_salt(request),
@@ -271,6 +286,9 @@ def _commit(request):
             else None
         )
         expected = str(data["plan"])
+        # A preview that ends members asks for a second confirmation; an older
+        # preview that did not count them is treated as ending some.
+        ends_some = end_missing and int(data.get("te_beeindigen", 1)) > 0
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         messages.error(
             request,
@@ -280,6 +298,22 @@ def _commit(request):
             ),
         )
         return redirect(request.portal.url("leden-import"))
+    if ends_some and request.POST.get(CONFIRM_END_FIELD) != "on":
+        # Not confirmed: nothing is written; the preview is shown again, as the
+        # members stand now, with the confirmation asked on its checkbox.
+        plan = importeren.plan_import(
+            cooperatie=cooperatie,
+            parsed=parsed,
+            actor=request.user,
+            end_missing=end_missing,
+            end_date=end_date,
+        )
+        return _preview(
+            request,
+            plan,
+            gegevens=_signed_plan(request, plan, parsed),
+            confirm_missing=True,
+        )
     try:
         report = importeren.import_members(
             cooperatie=cooperatie,
