@@ -94,11 +94,15 @@ def create(
     action: str,
     m2m: Mapping[str, Iterable] | None = None,
     check: Callable[[M], None] | None = None,
+    related: Callable[[M], None] | None = None,
 ) -> M:
     """Validate and insert a new object, set its many-to-many, journal it.
 
     `check` runs the service's own rules across rows (overlap, year lock) after
-    the model's validation, and raises ValidationError to refuse.
+    the model's validation, and raises ValidationError to refuse. `related`
+    writes the object's dependent rows (the values of a many-to-many's own
+    through model) once its many-to-many are set, before it is journalled, so
+    the entry holds them.
     """
     validate(instance)
     if check is not None:
@@ -106,6 +110,8 @@ def create(
     instance.save()
     for name, values in (m2m or {}).items():
         getattr(instance, name).set(values)
+    if related is not None:
+        related(instance)
     journal.record(
         actor=actor, action=action, obj=instance, after=journal.snapshot(instance)
     )
@@ -120,8 +126,10 @@ def update(
     action: str,
     allowed: Iterable[str],
     check: Callable[[M], None] | None = None,
+    related: Callable[[M], None] | None = None,
 ) -> M:
-    """Apply changed fields, validate, save, and journal the difference."""
+    """Apply changed fields, validate, save, and journal the difference
+    (`check` and `related` as for `create`)."""
     allowed = set(allowed)
     refused = sorted(set(data) - allowed)
     if refused:
@@ -129,7 +137,8 @@ def update(
             {name: _("Dit veld kan hier niet worden gewijzigd.") for name in refused}
         )
     plain, m2m = _split(instance, data)
-    before = journal.snapshot(instance, data.keys())
+    keys = journal.with_through_values(type(instance), data.keys())
+    before = journal.snapshot(instance, keys)
     for name, value in plain.items():
         setattr(instance, name, value)
     validate(instance)
@@ -138,7 +147,9 @@ def update(
     instance.save()
     for name, values in m2m.items():
         getattr(instance, name).set(values)
-    old, new = journal.diff(before, journal.snapshot(instance, data.keys()))
+    if related is not None:
+        related(instance)
+    old, new = journal.diff(before, journal.snapshot(instance, keys))
     journal.record(actor=actor, action=action, obj=instance, before=old, after=new)
     return instance
 

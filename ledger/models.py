@@ -19,6 +19,7 @@ from .querysets import (
     ActiviteitQuerySet,
     BijlageQuerySet,
     BoekingQuerySet,
+    VrijwilligerQuerySet,
 )
 
 
@@ -128,7 +129,13 @@ class Vrijwilliger(models.Model):
         _("uren"), max_digits=6, decimal_places=2, null=True, blank=True
     )
 
+    # The activity's journal entry records the hours per volunteer as
+    # `vrijwilligers_uren` (kern.journal.snapshot).
+    JOURNAL_VALUE = "uren"
+
     tenancy = Tenancy(cooperatie="activiteit__cooperatie")
+
+    objects = VrijwilligerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("vrijwilliger")
