@@ -57,13 +57,13 @@ def vrijwilligers_uren(request):
         .values("lid_id", "lid__naam")
         .annotate(
             activiteiten=Count("activiteit", distinct=True),
-            uren=Coalesce(Sum("uren"), ZERO),
+            totaal=Coalesce(Sum("uren"), ZERO),
             niet_verdeeld=Count("pk", filter=Q(uren__isnull=True)),
         )
         .order_by("lid__naam", "lid_id")
     )
     totalen = van_jaar.aggregate(uren=Coalesce(Sum("vrijwilligersuren"), ZERO))
-    totalen["verdeeld"] = sum((r["uren"] for r in leden), ZERO)
+    totalen["verdeeld"] = sum((r["totaal"] for r in leden), ZERO)
     totalen["niet_verdeeld"] = totalen["uren"] - totalen["verdeeld"]
     privacy.log_inzage(
         actor=request.user,
