@@ -1,5 +1,7 @@
 """What the cooperative did and spent, and the journal of every change."""
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
@@ -106,6 +108,17 @@ class Activiteit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.datum} {self.titel}"
+
+    @property
+    def vrijwilligers_uren(self) -> dict[str, Decimal]:
+        """The hours per volunteer (member id → hours) where the activity's
+        hours are split; empty when they are not (prefetch
+        `vrijwilligerschappen` for lists)."""
+        return {
+            str(rij.lid_id): rij.uren
+            for rij in self.vrijwilligerschappen.all()
+            if rij.uren is not None
+        }
 
 
 class Vrijwilliger(models.Model):
