@@ -91,8 +91,6 @@ def _verdeling(
     if uren is None:
         verdeling = {pk: huidig.get(pk) for pk in leden}
     else:
-        if len(uren) > len(leden) + 1000:
-            raise ValidationError({UREN_FIELD: _("Er zijn te veel uren opgegeven.")})
         gegeven = {}
         for key, value in uren.items():
             pk = key.pk if isinstance(key, Lid) else key
@@ -111,7 +109,12 @@ def _verdeling(
         return verdeling
     if len(ingevuld) != len(verdeling):
         raise ValidationError(
-            {UREN_FIELD: _("Vul de uren van elke vrijwilliger in, of van geen enkele.")}
+            {
+                UREN_FIELD: _(
+                    "De uren moeten voor elke vrijwilliger of voor geen enkele "
+                    "zijn ingevuld."
+                )
+            }
         )
     try:
         totaal = Decimal(str(activiteit.vrijwilligersuren or 0))
