@@ -109,40 +109,12 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
         data[field.name] = _to_json(value)
     if obj.pk is not None:
         for field in obj._meta.many_to_many:
-            if wanted is None or field.name in wanted:
-                data[field.name] = sorted(
-                    getattr(obj, field.name).values_list("pk", flat=True)
-                )
-            extra = getattr(field.remote_field.through, "JOURNAL_VALUE", None)
-            if extra and (wanted is None or f"{field.name}_{extra}" in wanted):
-                data[f"{field.name}_{extra}"] = _through_values(obj, field, extra)
+            if wanted is not None and field.name not in wanted:
+                continue
+            data[field.name] = sorted(
+                getattr(obj, field.name).values_list("pk", flat=True)
+            )
     return data
-
-
-def with_through_values(model: type[models.Model], fields: Iterable[str]) -> set[str]:
-    """`fields` and, for each many-to-many among them whose through model
-    declares a `JOURNAL_VALUE`, the snapshot key of those values, so an update
-    of the many-to-many journals them too."""
-    names = set(fields)
-    for field in model._meta.many_to_many:
-        extra = getattr(field.remote_field.through, "JOURNAL_VALUE", None)
-        if extra and field.name in names:
-            names.add(f"{field.name}_{extra}")
-    return names
-
-
-def _through_values(obj: models.Model, field, name: str) -> dict[str, Any]:
-    """The filled-in value `name` of each row of a many-to-many's own through
-    model (its `JOURNAL_VALUE`), per related object's id, e.g. the hours per
-    volunteer of an activity."""
-    rows = (
-        field.remote_field.through.objects.filter(
-            **{field.m2m_field_name(): obj.pk, f"{name}__isnull": False}
-        )
-        .values_list(f"{field.m2m_reverse_field_name()}_id", name)
-        .order_by()
-    )
-    return {str(pk): _to_json(value) for pk, value in sorted(rows)}
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict, dict]:

@@ -32,6 +32,40 @@ def _split(instance: models.Model, data: Mapping[str, Any]) -> tuple[dict, dict]
     return plain, m2m
 
 
+def snapshot(
+    instance: models.Model, fields: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """`journal.snapshot`, plus, for a many-to-many whose own through model
+    declares a `JOURNAL_VALUE` (e.g. the hours per volunteer of an activity),
+    the filled-in values per related id under `<field>_<value>`."""
+    data = journal.snapshot(instance, fields)
+    wanted = set(fields) if fields is not None else None
+    for field in instance._meta.many_to_many if instance.pk is not None else ():
+        extra = getattr(field.remote_field.through, "JOURNAL_VALUE", None)
+        key = f"{field.name}_{extra}"
+        if extra and (wanted is None or key in wanted):
+            rows = field.remote_field.through.objects.filter(
+                **{field.m2m_field_name(): instance.pk, f"{extra}__isnull": False}
+            ).values_list(f"{field.m2m_reverse_field_name()}_id", extra)
+            data[key] = {
+                str(pk): journal._to_json(value)
+                for pk, value in sorted(rows.order_by())
+            }
+    return data
+
+
+def _journal_keys(model: type[models.Model], fields: Iterable[str]) -> set[str]:
+    """`fields` and, for each many-to-many among them whose through model
+    declares a `JOURNAL_VALUE`, that value's key in `snapshot`, so an update
+    of the many-to-many journals those values too."""
+    names = set(fields)
+    for field in model._meta.many_to_many:
+        extra = getattr(field.remote_field.through, "JOURNAL_VALUE", None)
+        if extra and field.name in names:
+            names.add(f"{field.name}_{extra}")
+    return names
+
+
 def refuse_unknown(data: Mapping[str, Any], allowed: Iterable[str]) -> None:
     """A new object takes only the fields a user sets (a model's
     `EDITABLE_FIELDS`): any other name is refused on its own field."""
@@ -112,9 +146,7 @@ def create(
         getattr(instance, name).set(values)
     if related is not None:
         related(instance)
-    journal.record(
-        actor=actor, action=action, obj=instance, after=journal.snapshot(instance)
-    )
+    journal.record(actor=actor, action=action, obj=instance, after=snapshot(instance))
     return instance
 
 
@@ -137,8 +169,8 @@ def update(
             {name: _("Dit veld kan hier niet worden gewijzigd.") for name in refused}
         )
     plain, m2m = _split(instance, data)
-    keys = journal.with_through_values(type(instance), data.keys())
-    before = journal.snapshot(instance, keys)
+    keys = _journal_keys(type(instance), data.keys())
+    before = snapshot(instance, keys)
     for name, value in plain.items():
         setattr(instance, name, value)
     validate(instance)
@@ -149,14 +181,14 @@ def update(
         getattr(instance, name).set(values)
     if related is not None:
         related(instance)
-    old, new = journal.diff(before, journal.snapshot(instance, keys))
+    old, new = journal.diff(before, snapshot(instance, keys))
     journal.record(actor=actor, action=action, obj=instance, before=old, after=new)
     return instance
 
 
 def delete(instance: models.Model, *, actor, action: str) -> None:
     """Journal and delete an object (only for objects that may be deleted)."""
-    before = journal.snapshot(instance)
+    before = snapshot(instance)
     tags = journal.scope_tags(instance)
     object_id, object_repr = instance.pk, str(instance)
     label = instance._meta.label_lower

@@ -143,7 +143,7 @@ class Vrijwilliger(models.Model):
     )
 
     # The activity's journal entry records the hours per volunteer as
-    # `vrijwilligers_uren` (kern.journal.snapshot).
+    # `vrijwilligers_uren` (kern.writes.snapshot).
     JOURNAL_VALUE = "uren"
 
     tenancy = Tenancy(cooperatie="activiteit__cooperatie")

@@ -193,7 +193,7 @@ def activiteit_update(
             activiteit.cooperatie_id, data["vrijwilligers"]
         )
     elif vrijwilligers_uren is not None:
-        # Journalled with the volunteers (kern.journal.snapshot).
+        # Journalled with the volunteers (kern.writes.snapshot).
         data["vrijwilligers"] = list(activiteit.vrijwilligers.all())
     ensure_year_open(
         cooperatie_id=activiteit.cooperatie_id,
