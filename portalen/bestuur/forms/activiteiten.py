@@ -108,8 +108,9 @@ class VrijwilligerPicker(forms.CheckboxSelectMultiple):
         self.uren: dict[str, str] = {}
 
     def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        gekozen = {str(v) for v in value or ()}
+        # Not the choice widget's own option groups: one pass over the members.
+        context = forms.Widget.get_context(self, name, value, attrs)
+        gekozen = {str(v) for v in context["widget"]["value"] or ()}
         zoek = self.zoek.casefold()
         base_id = context["widget"]["attrs"].get("id", f"id_{name}")
         eerst, rest, verborgen = [], [], 0
