@@ -7,6 +7,12 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!zoek || !lijst) {
     return;
   }
+  // Filtering happens as one types: the server's "Zoeken" button goes, so
+  // Enter in another field saves the activity again.
+  const knop = document.querySelector("[data-vrijwilligers-knop]");
+  if (knop) {
+    knop.remove();
+  }
   const rijen = Array.from(lijst.querySelectorAll("[data-naam]"));
   const filter = () => {
     const tekst = zoek.value.trim().toLocaleLowerCase();

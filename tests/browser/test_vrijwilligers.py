@@ -41,6 +41,8 @@ def test_the_picker_filters_as_one_types_and_saves_hours(page, world):
     _fill_activity(page)
 
     piet_rij = page.locator(f"[data-naam] input[value='{piet.pk}']")
+    # Filtering is live, so no server "Zoeken" button.
+    expect(page.get_by_role("button", name="Zoeken")).to_have_count(0)
     page.get_by_label("Piet Paardenbloem", exact=True).check()
     page.get_by_label("Lid zoeken").fill("zonne")
 
