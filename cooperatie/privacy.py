@@ -175,7 +175,11 @@ def lid_export(*, lid: Lid, actor) -> dict[str, Any]:
     volunteered in, and the journal entries about the member as stored
     (personal values there are salted digests). The read is logged."""
     permissions.require_bestuur(actor, lid.cooperatie_id)
-    activiteiten = lid.activiteiten_als_vrijwilliger.order_by("datum", "pk")
+    # The member's volunteer rows (ledger's through model, by its reverse
+    # relation), with the hours they gave where the activity's hours are split.
+    rijen = lid.vrijwilligerschappen.select_related("activiteit").order_by(
+        "activiteit__datum", "activiteit__pk"
+    )
     data = {
         "formaat": "coopsturing-avg-inzage-1",
         "aangemaakt_op": journal._to_json(timezone.now()),
@@ -192,12 +196,13 @@ def lid_export(*, lid: Lid, actor) -> dict[str, Any]:
         },
         "activiteiten_als_vrijwilliger": [
             {
-                "id": activiteit.pk,
-                "datum": journal._to_json(activiteit.datum),
-                "titel": activiteit.titel,
-                "thema": activiteit.thema,
+                "id": rij.activiteit.pk,
+                "datum": journal._to_json(rij.activiteit.datum),
+                "titel": rij.activiteit.titel,
+                "thema": rij.activiteit.thema,
+                "uren": journal._to_json(rij.uren),
             }
-            for activiteit in activiteiten
+            for rij in rijen
         ],
         "journaal": _journal_entries(lid),
     }

@@ -32,6 +32,40 @@ def _split(instance: models.Model, data: Mapping[str, Any]) -> tuple[dict, dict]
     return plain, m2m
 
 
+def snapshot(
+    instance: models.Model, fields: Iterable[str] | None = None
+) -> dict[str, Any]:
+    """`journal.snapshot`, plus, for a many-to-many whose own through model
+    declares a `JOURNAL_VALUE` (e.g. the hours per volunteer of an activity),
+    the filled-in values per related id under `<field>_<value>`."""
+    data = journal.snapshot(instance, fields)
+    wanted = set(fields) if fields is not None else None
+    for field in instance._meta.many_to_many if instance.pk is not None else ():
+        extra = getattr(field.remote_field.through, "JOURNAL_VALUE", None)
+        key = f"{field.name}_{extra}"
+        if extra and (wanted is None or key in wanted):
+            rows = field.remote_field.through.objects.filter(
+                **{field.m2m_field_name(): instance.pk, f"{extra}__isnull": False}
+            ).values_list(f"{field.m2m_reverse_field_name()}_id", extra)
+            data[key] = {
+                str(pk): journal._to_json(value)
+                for pk, value in sorted(rows.order_by())
+            }
+    return data
+
+
+def _journal_keys(model: type[models.Model], fields: Iterable[str]) -> set[str]:
+    """`fields` and, for each many-to-many among them whose through model
+    declares a `JOURNAL_VALUE`, that value's key in `snapshot`, so an update
+    of the many-to-many journals those values too."""
+    names = set(fields)
+    for field in model._meta.many_to_many:
+        extra = getattr(field.remote_field.through, "JOURNAL_VALUE", None)
+        if extra and field.name in names:
+            names.add(f"{field.name}_{extra}")
+    return names
+
+
 def refuse_unknown(data: Mapping[str, Any], allowed: Iterable[str]) -> None:
     """A new object takes only the fields a user sets (a model's
     `EDITABLE_FIELDS`): any other name is refused on its own field."""
@@ -94,11 +128,15 @@ def create(
     action: str,
     m2m: Mapping[str, Iterable] | None = None,
     check: Callable[[M], None] | None = None,
+    related: Callable[[M], None] | None = None,
 ) -> M:
     """Validate and insert a new object, set its many-to-many, journal it.
 
     `check` runs the service's own rules across rows (overlap, year lock) after
-    the model's validation, and raises ValidationError to refuse.
+    the model's validation, and raises ValidationError to refuse. `related`
+    writes the object's dependent rows (the values of a many-to-many's own
+    through model) once its many-to-many are set, before it is journalled, so
+    the entry holds them.
     """
     validate(instance)
     if check is not None:
@@ -106,9 +144,9 @@ def create(
     instance.save()
     for name, values in (m2m or {}).items():
         getattr(instance, name).set(values)
-    journal.record(
-        actor=actor, action=action, obj=instance, after=journal.snapshot(instance)
-    )
+    if related is not None:
+        related(instance)
+    journal.record(actor=actor, action=action, obj=instance, after=snapshot(instance))
     return instance
 
 
@@ -120,8 +158,10 @@ def update(
     action: str,
     allowed: Iterable[str],
     check: Callable[[M], None] | None = None,
+    related: Callable[[M], None] | None = None,
 ) -> M:
-    """Apply changed fields, validate, save, and journal the difference."""
+    """Apply changed fields, validate, save, and journal the difference
+    (`check` and `related` as for `create`)."""
     allowed = set(allowed)
     refused = sorted(set(data) - allowed)
     if refused:
@@ -129,7 +169,8 @@ def update(
             {name: _("Dit veld kan hier niet worden gewijzigd.") for name in refused}
         )
     plain, m2m = _split(instance, data)
-    before = journal.snapshot(instance, data.keys())
+    keys = _journal_keys(type(instance), data.keys())
+    before = snapshot(instance, keys)
     for name, value in plain.items():
         setattr(instance, name, value)
     validate(instance)
@@ -138,14 +179,16 @@ def update(
     instance.save()
     for name, values in m2m.items():
         getattr(instance, name).set(values)
-    old, new = journal.diff(before, journal.snapshot(instance, data.keys()))
+    if related is not None:
+        related(instance)
+    old, new = journal.diff(before, snapshot(instance, keys))
     journal.record(actor=actor, action=action, obj=instance, before=old, after=new)
     return instance
 
 
 def delete(instance: models.Model, *, actor, action: str) -> None:
     """Journal and delete an object (only for objects that may be deleted)."""
-    before = journal.snapshot(instance)
+    before = snapshot(instance)
     tags = journal.scope_tags(instance)
     object_id, object_repr = instance.pk, str(instance)
     label = instance._meta.label_lower

@@ -5,6 +5,7 @@ here and cancelled with the "storneren" action, never edited or deleted.
 """
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.utils.translation import gettext_lazy as _
 
 from kern.admin_services import ServiceModelAdmin, ServiceTabularInline
@@ -47,6 +48,22 @@ class ActiviteitAdmin(ServiceModelAdmin):
     list_select_related = ("cooperatie",)
     autocomplete_fields = ("cooperatie", "vrijwilligers")
     date_hierarchy = "datum"
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # The admin leaves out a many-to-many with its own through model; the
+        # services write the volunteer rows (the hours per volunteer are
+        # entered in the bestuur's portal and kept by the service).
+        if db_field.name == "vrijwilligers":
+            kwargs.setdefault(
+                "widget",
+                AutocompleteSelectMultiple(db_field, self.admin_site),
+            )
+            kwargs.setdefault(
+                "queryset", db_field.remote_field.model._default_manager.all()
+            )
+            kwargs.setdefault("required", False)
+            return db_field.formfield(**kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(Bijlage)

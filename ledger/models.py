@@ -1,5 +1,7 @@
 """What the cooperative did and spent, and the journal of every change."""
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Now
@@ -19,6 +21,7 @@ from .querysets import (
     ActiviteitQuerySet,
     BijlageQuerySet,
     BoekingQuerySet,
+    VrijwilligerQuerySet,
 )
 
 
@@ -72,6 +75,7 @@ class Activiteit(models.Model):
         verbose_name=_("vrijwilligers"),
         related_name="activiteiten_als_vrijwilliger",
         blank=True,
+        through="Vrijwilliger",
     )
     partners = models.CharField(
         _("partners"), max_length=300, blank=True, validators=[validate_single_line]
@@ -106,6 +110,73 @@ class Activiteit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.datum} {self.titel}"
+
+    @property
+    def vrijwilligers_uren(self) -> dict[str, Decimal]:
+        """The hours per volunteer (member id → hours) where the activity's
+        hours are split; empty when they are not (prefetch
+        `vrijwilligerschappen` for lists)."""
+        return {
+            str(rij.lid_id): rij.uren
+            for rij in self.vrijwilligerschappen.all()
+            if rij.uren is not None
+        }
+
+
+class Vrijwilliger(models.Model):
+    """A member who volunteered in an activity, with the hours they gave when the
+    board splits the activity's `vrijwilligersuren` per volunteer (optional; when
+    given for one volunteer, given for all, summing to the activity's hours)."""
+
+    activiteit = models.ForeignKey(
+        Activiteit,
+        verbose_name=_("activiteit"),
+        on_delete=models.CASCADE,
+        related_name="vrijwilligerschappen",
+    )
+    lid = models.ForeignKey(
+        "cooperatie.Lid",
+        verbose_name=_("lid"),
+        on_delete=models.CASCADE,
+        related_name="vrijwilligerschappen",
+    )
+    uren = models.DecimalField(
+        _("uren"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+
+    # The activity's journal entry records the hours per volunteer as
+    # `vrijwilligers_uren` (kern.writes.snapshot).
+    JOURNAL_VALUE = "uren"
+
+    tenancy = Tenancy(cooperatie="activiteit__cooperatie")
+
+    objects = VrijwilligerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vrijwilliger")
+        verbose_name_plural = _("vrijwilligers")
+        # The table of the earlier implicit many-to-many, rows kept.
+        db_table = "ledger_activiteit_vrijwilligers"
+        ordering = ["activiteit", "lid"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activiteit", "lid"],
+                name="vrijwilliger_eenmaal_per_activiteit",
+                violation_error_message=_(
+                    "Een lid mag maar één keer vrijwilliger van een activiteit zijn."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(uren__isnull=True) | Q(uren__gte=0),
+                name="vrijwilliger_uren_niet_negatief",
+                violation_error_message=_(
+                    "De uren van een vrijwilliger moeten nul of meer zijn."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activiteit_id}: {self.lid_id}"
 
 
 class Bijlage(models.Model):

@@ -23,6 +23,11 @@ class BijlageQuerySet(ScopedQuerySet):
     pass
 
 
+class VrijwilligerQuerySet(ScopedQuerySet):
+    def in_jaar(self, jaar: int) -> VrijwilligerQuerySet:
+        return self.filter(activiteit__datum__range=jaar_range(jaar))
+
+
 class BoekingQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
     """Bookings: scoped, and never changed or deleted (storno instead)."""
 

@@ -134,6 +134,7 @@ class Tenant:
             "Beoordeling": self.beoordeling,
             "Rapport": self.rapport,
             "Activiteit": self.activiteit,
+            "Vrijwilliger": self.activiteit.vrijwilligerschappen.get(),
             "Bijlage": self.bijlage,
             "Boeking": self.boeking,
             "AuditEntry": self.journaal,

@@ -14,7 +14,7 @@ from django.db import models
 
 import pytest
 
-from kern import journal
+from kern import writes
 from kern.models import AuditEntry
 
 
@@ -193,13 +193,13 @@ def check_success(world, case: ServiceCase, actor_name: str) -> AuditEntry:
     if case.kind == "create":
         assert stored is not None
         assert entry.before is None
-        assert set(entry.after) == set(journal.snapshot(stored))
+        assert set(entry.after) == set(writes.snapshot(stored))
         expected = case.after(world, obj)
         assert expected.items() <= entry.after.items()
     elif case.kind == "update":
         assert entry.before == expected_before
         assert entry.after == case.after(world, obj)
-        assert journal.snapshot(stored, entry.after.keys()) == entry.after
+        assert writes.snapshot(stored, entry.after.keys()) == entry.after
     else:
         assert stored is None
         assert entry.after is None

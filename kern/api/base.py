@@ -312,7 +312,7 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
 
 def etag_of(obj) -> str:
     """A strong ETag over the object's stored fields (the journal's view of it)."""
-    digest = hashlib.sha256(journal.canonical_json(journal.snapshot(obj)).encode())
+    digest = hashlib.sha256(journal.canonical_json(writes.snapshot(obj)).encode())
     return f'"{digest.hexdigest()[:32]}"'
 
 

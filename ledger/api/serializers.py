@@ -33,11 +33,28 @@ class BijlageUploadSerializer(Serializer):
 class ActiviteitSerializer(ModelSerializer):
     cooperatie = ScopedRelatedField(Cooperatie)
     vrijwilligers = ScopedRelatedField(Lid, many=True, required=False)
+    vrijwilligers_uren = serializers.DictField(
+        child=serializers.DecimalField(
+            max_digits=6, decimal_places=2, min_value=0, allow_null=True
+        ),
+        required=False,
+        help_text=(
+            "Optioneel: uren per vrijwilliger (id van het lid → uren). Vult u ze "
+            "in, dan voor elke vrijwilliger, en samen zijn ze de "
+            "vrijwilligersuren. Weglaten laat de verdeling staan; {} wist haar."
+        ),
+    )
     bijlagen = BijlageSerializer(many=True, read_only=True)
 
     class Meta:
         model = Activiteit
-        fields = ("id", "cooperatie", *Activiteit.EDITABLE_FIELDS, "bijlagen")
+        fields = (
+            "id",
+            "cooperatie",
+            *Activiteit.EDITABLE_FIELDS,
+            "vrijwilligers_uren",
+            "bijlagen",
+        )
         validators = []
 
 

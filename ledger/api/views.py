@@ -31,7 +31,7 @@ class ActiviteitViewSet(
     serializer_class = s.ActiviteitSerializer
     update_serializer_class = s.ActiviteitUpdateSerializer
     filterset_class = ActiviteitFilter
-    prefetch_related = ("vrijwilligers", "bijlagen")
+    prefetch_related = ("vrijwilligers", "vrijwilligerschappen", "bijlagen")
     ordering_fields = ("datum", "titel", "thema")
 
     delete_service = services.activiteit_delete

@@ -2,12 +2,13 @@
 
 from portalen.views import gebruikers, rapporten, toetsing
 
-from .views import activiteiten, afspraken, leden
+from .views import activiteiten, afspraken, leden, vrijwilligers
 
 urlpatterns = [
     *afspraken.urlpatterns,
     *activiteiten.urlpatterns,
     *leden.urlpatterns,
+    *vrijwilligers.urlpatterns,
     *toetsing.bestuur_patterns,
     *rapporten.bestuur_patterns,
     *gebruikers.bestuur_patterns,

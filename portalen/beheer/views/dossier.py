@@ -54,7 +54,7 @@ from afspraken.selectors import (
 from cooperatie.jaarslot import peildatum
 from cooperatie.models import Cooperatie, Overeenkomst
 from ledger.choices import BoekingSoort
-from ledger.models import Activiteit, Bijlage, Boeking
+from ledger.models import Activiteit, Bijlage, Boeking, Vrijwilliger
 from portalen import bijlagen
 from portalen.beheer.views.cooperaties import _bestuursleden, _met_bestuur, _status
 from portalen.forms.toetsing import NIET_GEOPEND
@@ -373,6 +373,17 @@ def dossier(request, cooperatie_id: int):
         deelnemers_leden=Coalesce(Sum("deelnemers_leden"), 0),
         deelnemers_buurt=Coalesce(Sum("deelnemers_buurt"), 0),
         vrijwilligersuren=Coalesce(Sum("vrijwilligersuren"), ZERO),
+    )
+    # Volunteers as aggregates only: how many members, and the hours split
+    # per volunteer (names stay with the bestuur).
+    totalen.update(
+        in_portal(request, Vrijwilliger.objects)
+        .filter(activiteit__cooperatie=cooperatie)
+        .in_jaar(jaar)
+        .aggregate(
+            vrijwilligers=Count("lid", distinct=True),
+            uren_verdeeld=Coalesce(Sum("uren"), ZERO),
+        )
     )
     page = paginate(request, activiteiten.order_by("-datum", "-pk"))
     boekingen, boeking_totalen = _boekingen(request, cooperatie, jaar)

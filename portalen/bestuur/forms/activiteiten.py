@@ -8,6 +8,7 @@ year lock, evidence type and size, a booking cancelled once) stays in
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.db.models import Q
@@ -20,9 +21,11 @@ from kern import formatting
 from ledger.choices import Thema
 from ledger.filtersets import ActiviteitFilter, BoekingFilter
 from ledger.models import Activiteit, Boeking
-from portalen.filters import PageFilter
+from portalen.filters import PageFilter, search_input
 
 ALLE_JAREN = "alle"
+# The longest search text of a list.
+ZOEK_MAX = 100
 
 
 def _date_input() -> forms.DateInput:
@@ -75,6 +78,68 @@ class LidChoiceField(forms.ModelMultipleChoiceField):
         return obj.naam
 
 
+# The volunteer picker's filter: its query parameter and its longest text.
+ZOEK_LID = "zoek_lid"
+ZOEK_LID_MAX = 100
+
+
+def zoek_lid(data) -> str:
+    """The picker's filter text from a query or form (bounded)."""
+    return (data.get(ZOEK_LID) or "").strip()[:ZOEK_LID_MAX]
+
+
+def uren_name(pk) -> str:
+    return f"uren_{pk}"
+
+
+class VrijwilligerPicker(forms.CheckboxSelectMultiple):
+    """The volunteers as checkboxes, each with its hours, and a text filter.
+
+    The chosen members come first and are always shown; the others only when
+    their name contains the filter (`zoek`), so the filter works without
+    JavaScript (static/js/vrijwilligers.js filters the same list as one types).
+    """
+
+    template_name = "bestuur/widgets/vrijwilligers.html"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.zoek = ""
+        self.uren: dict[str, str] = {}
+
+    def get_context(self, name, value, attrs):
+        # Not the choice widget's own option groups: one pass over the members.
+        context = forms.Widget.get_context(self, name, value, attrs)
+        gekozen = {str(v) for v in context["widget"]["value"] or ()}
+        zoek = self.zoek.casefold()
+        base_id = context["widget"]["attrs"].get("id", f"id_{name}")
+        eerst, rest, verborgen = [], [], 0
+        for index, (choice, label) in enumerate(self.choices):
+            pk = str(choice)
+            row = {
+                "pk": pk,
+                "label": label,
+                "id": f"{base_id}_{index}",
+                "checked": pk in gekozen,
+                "uren_name": uren_name(pk),
+                "uren": self.uren.get(pk, ""),
+            }
+            if row["checked"]:
+                eerst.append(row)
+            elif not zoek or zoek in str(label).casefold():
+                rest.append(row)
+            else:
+                verborgen += 1
+        context["picker"] = {
+            "rows": eerst + rest,
+            "zoek": self.zoek,
+            "zoek_param": ZOEK_LID,
+            "zoek_max": ZOEK_LID_MAX,
+            "verborgen": verborgen,
+        }
+        return context
+
+
 class ActiviteitForm(forms.Form):
     """One activity with its volunteers and new evidence files.
 
@@ -116,8 +181,12 @@ class ActiviteitForm(forms.Form):
         queryset=Lid.objects.none(),
         required=False,
         label=_("Vrijwilligers"),
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Leden die als vrijwilliger hebben meegeholpen."),
+        widget=VrijwilligerPicker,
+        help_text=_(
+            "Leden die als vrijwilliger hebben meegeholpen. Uren per vrijwilliger "
+            "zijn optioneel; vult u ze in, dan voor iedereen, en samen moeten ze "
+            "de vrijwilligersuren zijn."
+        ),
     )
     partners = _model_field(
         Activiteit,
@@ -134,8 +203,22 @@ class ActiviteitForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, leden, activiteit: Activiteit | None = None, **kwargs):
-        """`leden`: the cooperatie's members visible to the user."""
+    def __init__(
+        self,
+        *args,
+        leden,
+        activiteit: Activiteit | None = None,
+        zoek: str = "",
+        **kwargs,
+    ):
+        """`leden`: the cooperatie's members visible to the user; `zoek`: the
+        volunteer picker's filter."""
+        self.activiteit = activiteit
+        self.opgeslagen_uren: dict[int, Decimal | None] = (
+            dict(activiteit.vrijwilligerschappen.values_list("lid_id", "uren"))
+            if activiteit is not None
+            else {}
+        )
         if activiteit is not None:
             initial = {
                 name: getattr(activiteit, name)
@@ -159,6 +242,43 @@ class ActiviteitForm(forms.Form):
         self.fields["vrijwilligers"].queryset = (
             leden.filter(on_date).distinct().order_by("naam", "pk")
         )
+        picker = self.fields["vrijwilligers"].widget
+        picker.zoek = zoek
+        if self.is_bound:
+            picker.uren = {
+                key[len("uren_") :]: str(value)[:20]
+                for key, value in self.data.items()
+                if key.startswith("uren_")
+            }
+        else:
+            picker.uren = {
+                str(pk): formatting.getal(uren)
+                for pk, uren in self.opgeslagen_uren.items()
+                if uren is not None
+            }
+
+    def clean(self):
+        """The hours typed next to each chosen volunteer, as
+        `vrijwilligers_uren` (member id → hours or None); the service checks
+        that they add up."""
+        cleaned = super().clean()
+        veld = forms.DecimalField(
+            localize=True, max_digits=6, decimal_places=2, min_value=0, required=False
+        )
+        uren: dict[int, Decimal | None] = {}
+        for lid in cleaned.get("vrijwilligers") or ():
+            tekst = (self.data.get(uren_name(lid.pk)) or "").strip()[:20]
+            try:
+                uren[lid.pk] = veld.clean(tekst)
+            except forms.ValidationError as exc:
+                for message in exc.messages:
+                    self.add_error(
+                        "vrijwilligers",
+                        _("Uren van %(naam)s: %(fout)s")
+                        % {"naam": lid.naam, "fout": message},
+                    )
+        cleaned["vrijwilligers_uren"] = uren
+        return cleaned
 
     def _posted_datum(self) -> datetime.date | None:
         if not self.is_bound:
@@ -176,7 +296,14 @@ class ActiviteitForm(forms.Form):
             for name in Activiteit.EDITABLE_FIELDS
             if not only_changed or name in self.changed_data
         ]
-        return {name: self.cleaned_data[name] for name in names}
+        data = {name: self.cleaned_data[name] for name in names}
+        uren = self.cleaned_data["vrijwilligers_uren"]
+        gewijzigd = uren != {pk: self.opgeslagen_uren.get(pk) for pk in uren} or bool(
+            {"vrijwilligers", "vrijwilligersuren"} & set(data)
+        )
+        if not only_changed or gewijzigd:
+            data["vrijwilligers_uren"] = uren
+        return data
 
 
 def _jaar_of(value: str) -> int | None:
@@ -210,8 +337,11 @@ class ActiviteitListFilter(_JaarKeuze, ActiviteitFilter):
 
     label = _("Activiteiten filteren")
 
-    page_fields = ("jaar", "thema")
-    labels = {**_JaarKeuze.labels, "thema": _("Thema")}
+    page_fields = ("jaar", "thema", "q")
+    params = {"q": "zoek"}
+    labels = {**_JaarKeuze.labels, "thema": _("Thema"), "q": _("Zoeken")}
+    help_texts = {"q": _("Titel, omschrijving of partners.")}
+    widgets = {"q": search_input()}
 
     def __init__(self, data, queryset, **kwargs):
         kwargs.setdefault("choices", {})["thema"] = [
@@ -219,6 +349,8 @@ class ActiviteitListFilter(_JaarKeuze, ActiviteitFilter):
             *Thema.choices,
         ]
         super().__init__(data, queryset, **kwargs)
+        # A search text is bounded before it reaches the database.
+        self.filters["zoek"].extra["max_length"] = ZOEK_MAX
 
 
 class BoekingListFilter(_JaarKeuze, BoekingFilter):

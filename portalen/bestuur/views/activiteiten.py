@@ -17,6 +17,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -36,6 +37,7 @@ from portalen.bestuur.forms.activiteiten import (
     BoekingForm,
     BoekingListFilter,
     StornoForm,
+    zoek_lid,
 )
 from portalen.generiek import (
     ServiceActionView,
@@ -130,6 +132,54 @@ def _saved_message(saved: services.ActiviteitSaved, nieuw: bool) -> str:
     return tekst
 
 
+def _warnings(request, activiteit: Activiteit) -> None:
+    """Saved, but worth a second look: a date in the future, or more
+    volunteers than participants (warnings, not refusals)."""
+    if activiteit.datum > timezone.localdate():
+        messages.warning(
+            request,
+            _(
+                "Let op: de datum %(datum)s ligt in de toekomst. Klopt dat? Een "
+                "activiteit wordt meestal vastgelegd nadat zij heeft plaatsgevonden."
+            )
+            % {"datum": datum(activiteit.datum)},
+        )
+    aantal = activiteit.vrijwilligers.count()
+    deelnemers = activiteit.deelnemers_leden + activiteit.deelnemers_buurt
+    if aantal > deelnemers:
+        messages.warning(
+            request,
+            _(
+                "Let op: er zijn meer vrijwilligers (%(vrijwilligers)s) dan "
+                "deelnemers (%(deelnemers)s). Klopt het aantal deelnemers?"
+            )
+            % {"vrijwilligers": aantal, "deelnemers": deelnemers},
+        )
+
+
+def _form_kwargs(request) -> dict:
+    """The picker's filter: from the address, or from the form when its
+    "Zoeken" button was pressed (without JavaScript)."""
+    bron = request.POST if "zoek" in request.POST else request.GET
+    return {"zoek": zoek_lid(bron)}
+
+
+def _zoeken(request) -> bool:
+    """The form was posted to filter the volunteers, not to be saved."""
+    return request.method == "POST" and "zoek" in request.POST
+
+
+def _zoek_form(request, leden, activiteit) -> ActiviteitForm:
+    """The form as posted, shown again with the volunteers filtered and
+    nothing saved or checked (files must be chosen again)."""
+    form = ActiviteitForm(
+        request.POST, leden=leden, activiteit=activiteit, **_form_kwargs(request)
+    )
+    # Bound, so the typed values stay; no errors: the user only filtered.
+    form._errors = {}
+    return form
+
+
 def _log_vrijwilligers(request, form) -> None:
     """The form lists members by name to choose volunteers from: a read of
     member data, logged like the member list (docs/privacy.md)."""
@@ -146,8 +196,12 @@ def activiteit_nieuw(request):
     """A new activity with its volunteers and evidence, in one form that works on
     a phone; nothing is written unless the activity and every file are accepted."""
     leden = in_portal(request, Lid.objects)
-    if request.method == "POST":
-        form = ActiviteitForm(request.POST, request.FILES, leden=leden)
+    if _zoeken(request):
+        form = _zoek_form(request, leden, None)
+    elif request.method == "POST":
+        form = ActiviteitForm(
+            request.POST, request.FILES, leden=leden, **_form_kwargs(request)
+        )
         if form.is_valid():
             try:
                 saved = _save_activiteit(request, form, None)
@@ -155,11 +209,12 @@ def activiteit_nieuw(request):
                 apply_errors(form, exc)
             else:
                 messages.success(request, _saved_message(saved, True))
+                _warnings(request, saved.activiteit)
                 return redirect(
                     _list_url(request, "activiteiten", saved.activiteit.datum.year)
                 )
     else:
-        form = ActiviteitForm(leden=leden)
+        form = ActiviteitForm(leden=leden, **_form_kwargs(request))
     _log_vrijwilligers(request, form)
     return render(
         request,
@@ -177,9 +232,15 @@ def activiteit_bewerken(request, activiteit_id: int):
     leden = in_portal(request, Lid.objects)
     status = _vergrendeld(request, [activiteit.datum.year]).get(activiteit.datum.year)
     vergrendeld = JaarStatus(status).label if status else ""
-    if request.method == "POST":
+    if _zoeken(request):
+        form = _zoek_form(request, leden, activiteit)
+    elif request.method == "POST":
         form = ActiviteitForm(
-            request.POST, request.FILES, leden=leden, activiteit=activiteit
+            request.POST,
+            request.FILES,
+            leden=leden,
+            activiteit=activiteit,
+            **_form_kwargs(request),
         )
         if form.is_valid():
             try:
@@ -188,11 +249,14 @@ def activiteit_bewerken(request, activiteit_id: int):
                 apply_errors(form, exc)
             else:
                 messages.success(request, _saved_message(saved, False))
+                _warnings(request, saved.activiteit)
                 return redirect(
                     _list_url(request, "activiteiten", saved.activiteit.datum.year)
                 )
     else:
-        form = ActiviteitForm(leden=leden, activiteit=activiteit)
+        form = ActiviteitForm(
+            leden=leden, activiteit=activiteit, **_form_kwargs(request)
+        )
     _log_vrijwilligers(request, form)
     return render(
         request,
