@@ -170,7 +170,7 @@ class Vrijwilliger(models.Model):
                 condition=Q(uren__isnull=True) | Q(uren__gte=0),
                 name="vrijwilliger_uren_niet_negatief",
                 violation_error_message=_(
-                    "De uren van een vrijwilliger moeten nul of meer zijn."
+                    "Het aantal uren van een vrijwilliger moet nul of meer zijn."
                 ),
             ),
         ]

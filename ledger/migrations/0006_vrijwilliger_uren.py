@@ -96,7 +96,7 @@ class Migration(migrations.Migration):
                     ("uren__isnull", True), ("uren__gte", 0), _connector="OR"
                 ),
                 name="vrijwilliger_uren_niet_negatief",
-                violation_error_message="De uren van een vrijwilliger moeten nul of meer zijn.",
+                violation_error_message="Het aantal uren van een vrijwilliger moet nul of meer zijn.",
             ),
         ),
     ]
