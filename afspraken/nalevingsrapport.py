@@ -59,9 +59,13 @@ def looptijd(ingangsjaar: int, eindjaar: int | None) -> str:
     return f"{ingangsjaar}–{eindjaar}"
 
 
-def titel_met_looptijd(titel: str, ingangsjaar: int, eindjaar: int | None) -> str:
+def titel_met_looptijd(
+    titel: str, ingangsjaar: int | None, eindjaar: int | None
+) -> str:
     """An afspraak's title with its years, unless the title already names them
     ("De Zambesi 2024–2027" is not followed by ", 2024–2027" again)."""
+    if ingangsjaar is None:
+        return titel
     jaren = [str(ingangsjaar)] + ([] if eindjaar is None else [str(eindjaar)])
     if all(jaar in titel for jaar in jaren):
         return titel
@@ -155,15 +159,15 @@ def _kerncijfers(cijfers: dict[str, Any]) -> dict[str, str]:
     """The key figures as printed: counts whole, hours and the percentage in the
     precision of their indicator, money to the cent."""
     return {
-        "aantal_leden": AANTAL.meetwaarde(cijfers["aantal_leden"]),
-        "aantal_doelgroep": AANTAL.meetwaarde(cijfers["aantal_doelgroep"]),
+        "aantal_leden": AANTAL.meetwaarde(cijfers.get("aantal_leden")),
+        "aantal_doelgroep": AANTAL.meetwaarde(cijfers.get("aantal_doelgroep")),
         "aandeel_doelgroep": definitie("aandeel_doelgroep").eenheid.meetwaarde(
-            cijfers["aandeel_doelgroep"]
+            cijfers.get("aandeel_doelgroep")
         ),
-        "actieve_leden": AANTAL.meetwaarde(cijfers["actieve_leden"]),
-        "aantal_activiteiten": AANTAL.meetwaarde(cijfers["aantal_activiteiten"]),
-        "vrijwilligersuren": UREN.meetwaarde(cijfers["vrijwilligersuren"]),
-        "deelnemers_buurt": AANTAL.meetwaarde(cijfers["deelnemers_buurt"]),
+        "actieve_leden": AANTAL.meetwaarde(cijfers.get("actieve_leden")),
+        "aantal_activiteiten": AANTAL.meetwaarde(cijfers.get("aantal_activiteiten")),
+        "vrijwilligersuren": UREN.meetwaarde(cijfers.get("vrijwilligersuren")),
+        "deelnemers_buurt": AANTAL.meetwaarde(cijfers.get("deelnemers_buurt")),
     }
 
 
@@ -249,7 +253,7 @@ def _nalevingsrapport_html(
                 for g in snapshot.get("gebouwen", [])
             ],
             "afspraak_titel": titel_met_looptijd(
-                afspraak["titel"], afspraak["ingangsjaar"], afspraak.get("eindjaar")
+                afspraak["titel"], afspraak.get("ingangsjaar"), afspraak.get("eindjaar")
             ),
             "ondertekend_op": _datum(afspraak.get("ondertekend_op")),
             "peildatum": _datum(snapshot["toetsing"].get("peildatum")),

@@ -211,7 +211,7 @@ def test_a_row_with_its_own_activity_filter_counts_only_those_activities():
             "€ 1.234,50",
             "€ 1.234,50",
             D("6000.00"),
-            "€ 6000",
+            "€ 6.000,00",
         ),
         (PROCENT, Fraction(100, 3), "33,3%", "33,3 procentpunt", D("70.00"), "70%"),
     ],
@@ -227,7 +227,7 @@ def test_each_unit_formats_on_screen_as_a_shortfall_and_on_paper(
 
 def test_the_printed_norm_shows_direction_and_unit():
     rij = {"indicator": "besteding", "norm": "4500.00", "richting": Richting.MAXIMAAL}
-    assert nalevingsrapport.norm_label(rij) == "≤ € 4500"
+    assert nalevingsrapport.norm_label(rij) == "≤ € 4.500,00"
     rij = {"indicator": "aandeel_doelgroep", "norm": "70.50", "richting": "minimaal"}
     assert nalevingsrapport.norm_label(rij) == "≥ 70,5%"
     rij = {"indicator": "kwalitatief", "norm": "0.00", "richting": "minimaal"}

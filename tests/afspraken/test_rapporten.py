@@ -73,7 +73,8 @@ def test_pdf_holds_every_toezegging_with_value_and_verdict(sealed):
     assert len(toetsing.snapshot["toezeggingen"]) == 8
     for row in toetsing.snapshot["toezeggingen"]:
         assert " ".join(row["omschrijving"].split()) in text
-        assert row["weergave"] in text
+        # The measured value in its indicator's unit and precision.
+        assert nalevingsrapport.toezegging_afdruk(row)["meetwaarde"] in text
         assert str(Verdict(row["verdict"]).label) in text
     assert "Nalevingsrapport 2024" in text
     assert "Pagina 1 van" in text
