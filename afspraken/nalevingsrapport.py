@@ -179,6 +179,7 @@ def _activiteit(a: dict[str, Any]) -> dict[str, Any]:
         "leden_tekst": AANTAL.meetwaarde(a["deelnemers_leden"]),
         "buurt_tekst": AANTAL.meetwaarde(a["deelnemers_buurt"]),
         "uren_tekst": UREN.meetwaarde(a["vrijwilligersuren"]),
+        "vrijwilligers": a["aantal_vrijwilligers"],
         "vrijwilligers_tekst": AANTAL.meetwaarde(a["aantal_vrijwilligers"]),
     }
 
@@ -238,7 +239,7 @@ def _nalevingsrapport_html(
                 {
                     **b,
                     "soort_label": BoekingSoort(b["soort"]).label,
-                    "datum_tekst": _datum(b["datum"], "middel"),
+                    "datum_tekst": _datum(b["datum"]),
                     "bedrag": formatting.bedrag(b["bedrag"]),
                 }
                 for b in snapshot.get("boekingen", [])
