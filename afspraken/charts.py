@@ -209,7 +209,7 @@ def telling_diagram(
         y = top + i * row_h
         breedte = plot_w * t.aantal / grootste
         parts.append(
-            f'<text x="0" y="{y + 13}">{escape(t.label[:30])}</text>'
+            f'<text x="0" y="{y + 13}">{escape(regels(t.label, 27, 1)[0])}</text>'
             f'<rect x="{label_w}" y="{y + 2}" width="{plot_w}" height="15" '
             'fill="#eef1f5"/>'
             f'<rect x="{label_w}" y="{y + 2}" width="{breedte:.1f}" height="15" '

@@ -11,7 +11,15 @@ from django.utils import translation
 
 import pytest
 
-from afspraken.charts import LABEL_REGELS, LABEL_TEKENS, Staaf, regels, staafdiagram
+from afspraken.charts import (
+    LABEL_REGELS,
+    LABEL_TEKENS,
+    Staaf,
+    Telling,
+    regels,
+    staafdiagram,
+    telling_diagram,
+)
 
 D = Decimal
 SVG = "{http://www.w3.org/2000/svg}"
@@ -122,3 +130,11 @@ def test_values_and_norms_are_written_as_given(waarde_tekst, norm_tekst):
     texts = _texts(svg)
     assert waarde_tekst in texts
     assert f"max {norm_tekst}" in texts
+
+
+def test_a_count_chart_label_is_shortened_after_a_whole_word():
+    svg = ElementTree.fromstring(
+        telling_diagram([Telling("niet nagekomen door een heel lange reden", 3, "x")])
+    )
+    label = _texts(svg)[0]
+    assert label == "niet nagekomen door een…"
