@@ -103,7 +103,7 @@ class ToetsingAdmin(ServiceModelAdmin):
 class RapportAdmin(ServiceModelAdmin):
     """Sealed reports are append-only: no services, so view only."""
 
-    list_display = ("toetsing", "sha256", "created_at", "created_by")
+    list_display = ("toetsing", "sha256", "taal", "created_at", "created_by")
     list_filter = ("toetsing__jaar",)
     search_fields = ("sha256", "toetsing__afspraak__titel")
     list_select_related = ("toetsing__afspraak", "created_by")

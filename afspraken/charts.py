@@ -25,7 +25,11 @@ HISTORY_COLOUR = "#1f3b73"
 
 @dataclass(frozen=True)
 class Staaf:
-    """One bar: a measured toezegging in the year, with earlier years."""
+    """One bar: a measured toezegging in the year, with earlier years.
+
+    `waarde_tekst` and `norm_tekst` are the value and the norm as the report
+    writes them (in the indicator's unit and precision); without them the bar
+    is labelled with the plain number."""
 
     label: str
     waarde: Decimal
@@ -33,6 +37,8 @@ class Staaf:
     verdict: str
     maximaal: bool = False
     eerder: tuple[tuple[int, Decimal], ...] = ()
+    waarde_tekst: str = ""
+    norm_tekst: str = ""
 
 
 def _open_svg(width: int, height: int, title: str) -> list[str]:
@@ -52,17 +58,78 @@ def _open_svg(width: int, height: int, title: str) -> list[str]:
     return parts
 
 
+# The characters of a bar's label per line (DejaVu Sans at 10 px in 210 px),
+# and the lines a label may take before it ends in an ellipsis.
+LABEL_TEKENS = 33
+LABEL_REGELS = 3
+LABEL_REGEL_HOOGTE = 12
+
+
+def regels(tekst: str, breedte: int = LABEL_TEKENS, maximum: int = LABEL_REGELS):
+    """A label wrapped at word boundaries into at most `maximum` lines of at
+    most `breedte` characters. Only a word longer than a whole line is broken
+    inside; a label that needs more lines ends its last line in "…"."""
+    woorden = []
+    for woord in tekst.split():
+        while len(woord) > breedte:
+            woorden.append(woord[:breedte])
+            woord = woord[breedte:]
+        woorden.append(woord)
+    lijnen: list[str] = []
+    for woord in woorden:
+        if lijnen and len(lijnen[-1]) + 1 + len(woord) <= breedte:
+            lijnen[-1] += " " + woord
+        else:
+            lijnen.append(woord)
+    if len(lijnen) <= maximum:
+        return lijnen or [""]
+    laatste = lijnen[maximum - 1]
+    while len(laatste) + 1 > breedte and " " in laatste:
+        laatste = laatste.rsplit(" ", 1)[0]
+    if len(laatste) + 1 > breedte:
+        laatste = laatste[: breedte - 1]
+    return [*lijnen[: maximum - 1], laatste + "…"]
+
+
+# One marker shape per earlier year (cycling), so the legend can name each year.
+def _marker(vorm: int, cx: float, cy: float, titel: str = "") -> str:
+    stijl = f'fill="#fff" stroke="{HISTORY_COLOUR}" stroke-width="1.5"'
+    inhoud = f"<title>{escape(titel)}</title>" if titel else ""
+    vorm %= 4
+    if vorm == 0:
+        return f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3.5" {stijl}>{inhoud}</circle>'
+    if vorm == 1:
+        return (
+            f'<rect x="{cx - 3.2:.1f}" y="{cy - 3.2:.1f}" width="6.4" height="6.4" '
+            f"{stijl}>{inhoud}</rect>"
+        )
+    if vorm == 2:
+        punten = f"{cx:.1f},{cy - 4.5:.1f} {cx + 4.5:.1f},{cy:.1f} "
+        punten += f"{cx:.1f},{cy + 4.5:.1f} {cx - 4.5:.1f},{cy:.1f}"
+    else:
+        punten = f"{cx:.1f},{cy - 4:.1f} {cx + 4:.1f},{cy + 3.5:.1f} "
+        punten += f"{cx - 4:.1f},{cy + 3.5:.1f}"
+    return f'<polygon points="{punten}" {stijl}>{inhoud}</polygon>'
+
+
 def staafdiagram(staven: list[Staaf], *, width: int = 640, title: str = "") -> str:
     """Horizontal bars, each scaled to its own norm (the norm line sits at 100%).
 
     Every bar carries its value as text, so the chart never depends on colour.
+    A label wraps at word boundaries; each earlier year has its own marker,
+    named in the legend below the bars.
     """
-    label_w, right_pad, row_h, top = 210, 70, 34, 26 if title else 6
+    label_w, right_pad, top = 210, 78, 26 if title else 6
     plot_w = width - label_w - right_pad
-    height = top + row_h * max(len(staven), 1) + 22
+    labels = [regels(s.label) for s in staven]
+    hoogtes = [max(34, 10 + LABEL_REGEL_HOOGTE * len(lijnen)) for lijnen in labels]
+    jaren = sorted({jaar for s in staven for jaar, _w in s.eerder})
+    vorm_van = {jaar: i for i, jaar in enumerate(jaren)}
+    legend_h = 34 if jaren else 20
+    height = top + max(sum(hoogtes), 34) + legend_h
     parts = _open_svg(width, height, title)
-    for i, s in enumerate(staven):
-        y = top + i * row_h
+    y = top
+    for s, lijnen, row_h in zip(staven, labels, hoogtes, strict=True):
         scale_max = max(
             [s.norm * Decimal("1.25"), s.waarde, *(w for _, w in s.eerder), Decimal(1)]
         )
@@ -72,36 +139,50 @@ def staafdiagram(staven: list[Staaf], *, width: int = 640, title: str = "") -> s
 
         colour = COLOURS.get(s.verdict, "#5f6368")
         # Half even, as the charts of sealed reports have always been labelled.
-        waarde, norm = (
-            getal(v, 1, afronding=ROUND_HALF_EVEN) for v in (s.waarde, s.norm)
-        )
+        waarde = s.waarde_tekst or getal(s.waarde, 1, afronding=ROUND_HALF_EVEN)
+        norm = s.norm_tekst or getal(s.norm, 1, afronding=ROUND_HALF_EVEN)
         norm_woord = _("max") if s.maximaal else _("norm")
+        tspans = "".join(
+            f'<tspan x="0" dy="{0 if i == 0 else LABEL_REGEL_HOOGTE}">'
+            f"{escape(lijn)}</tspan>"
+            for i, lijn in enumerate(lijnen)
+        )
         parts.append(
-            f'<text x="0" y="{y + 15}">{escape(s.label[:38])}</text>'
+            f'<text x="0" y="{y + 15}">{tspans}</text>'
             f'<rect x="{label_w}" y="{y + 4}" width="{plot_w}" height="16" '
             'fill="#eef1f5"/>'
             f'<rect x="{label_w}" y="{y + 4}" width="{x(s.waarde) - label_w:.1f}" '
             f'height="16" fill="{colour}"/>'
             f'<line x1="{x(s.norm):.1f}" x2="{x(s.norm):.1f}" y1="{y}" y2="{y + 24}" '
             'stroke="#000" stroke-width="2"/>'
-            f'<text x="{width - right_pad + 6}" y="{y + 16}">{waarde}</text>'
+            f'<text x="{width - right_pad + 6}" y="{y + 16}">{escape(waarde)}</text>'
             f'<text x="{x(s.norm) + 3:.1f}" y="{y + 31}" font-size="8">'
-            f"{escape(norm_woord)} {norm}</text>"
+            f"{escape(norm_woord)} {escape(norm)}</text>"
         )
         for jaar, eerder in s.eerder:
-            cx = x(eerder)
-            parts.append(
-                f'<circle cx="{cx:.1f}" cy="{y + 12}" r="3.5" fill="#fff" '
-                f'stroke="{HISTORY_COLOUR}" stroke-width="1.5">'
-                f"<title>{jaar}: {getal(eerder, 1, afronding=ROUND_HALF_EVEN)}</title>"
-                "</circle>"
-            )
-    legend_y = height - 6
-    parts.append(
-        f'<text x="{label_w}" y="{legend_y}" font-size="8">'
-        + escape(_("balk = waarde dit jaar · streep = norm · rondje = eerdere jaren"))
-        + "</text></svg>"
+            titel = f"{jaar}: {getal(eerder, 1, afronding=ROUND_HALF_EVEN)}"
+            parts.append(_marker(vorm_van[jaar], x(eerder), y + 12, titel))
+        y += row_h
+    legend_y = height - (legend_h - 12)
+    uitleg = (
+        _("balk = waarde dit jaar · streep = norm · tekens = eerdere jaren")
+        if jaren
+        else _("balk = waarde dit jaar · streep = norm")
     )
+    parts.append(
+        f'<text x="{label_w}" y="{legend_y}" font-size="8">{escape(uitleg)}</text>'
+    )
+    if jaren:
+        lx = label_w
+        ly = legend_y + 14
+        eerdere = escape(_("eerdere jaren:"))
+        parts.append(f'<text x="{lx}" y="{ly}" font-size="8">{eerdere}</text>')
+        lx += 62
+        for jaar in jaren:
+            parts.append(_marker(vorm_van[jaar], lx + 4, ly - 3))
+            parts.append(f'<text x="{lx + 11}" y="{ly}" font-size="8">{jaar}</text>')
+            lx += 44
+    parts.append("</svg>")
     return "".join(parts)
 
 
@@ -128,7 +209,7 @@ def telling_diagram(
         y = top + i * row_h
         breedte = plot_w * t.aantal / grootste
         parts.append(
-            f'<text x="0" y="{y + 13}">{escape(t.label[:30])}</text>'
+            f'<text x="0" y="{y + 13}">{escape(regels(t.label, 27, 1)[0])}</text>'
             f'<rect x="{label_w}" y="{y + 2}" width="{plot_w}" height="15" '
             'fill="#eef1f5"/>'
             f'<rect x="{label_w}" y="{y + 2}" width="{breedte:.1f}" height="15" '

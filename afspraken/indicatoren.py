@@ -51,17 +51,41 @@ def _euro(waarde: Getal) -> str:
     return formatting.bedrag(waarde)
 
 
+def _meet_aantal(waarde: Getal, taal: str | None) -> str:
+    return formatting.aantal(waarde, taal=taal)
+
+
+def _meet_getal(waarde: Getal, taal: str | None) -> str:
+    return formatting.meetwaarde(waarde, 1, compact=True, taal=taal)
+
+
+def _meet_procent(waarde: Getal, taal: str | None) -> str:
+    return formatting.meetwaarde(waarde, 1, compact=True, na="%", taal=taal)
+
+
+def _meet_euro(waarde: Getal, taal: str | None) -> str:
+    return formatting.bedrag(waarde, taal=taal)
+
+
 @dataclass(frozen=True)
 class Eenheid:
     """A unit and how a value in it reads: on screen (`opmaak`: the number with
     its sign), as a shortfall (`verschil_opmaak`, default `opmaak`), and on the
-    printed report (`voor` and `na` around the plain norm)."""
+    printed report (`meting`: a measured value in the unit's precision;
+    `voor` and `na` around a norm, or money when `geld`).
+
+    The precision of each unit lives here, the notation in `kern.formatting`:
+    a count is whole and grouped ("1.234"), hours and percentages have one
+    decimal, dropped when it is zero ("397,5", "12", "70,5%"), euros are money
+    to the cent ("€ 4.570,06")."""
 
     naam: str
     opmaak: Callable[[Getal], str]
+    meting: Callable[[Getal, str | None], str]
     voor: str = ""
     na: str = ""
     verschil_opmaak: Callable[[Getal], str] | None = None
+    geld: bool = False
 
     def tekst(self, waarde: Getal | None) -> str:
         """A value or norm on screen: "12", "12,5%", "€ 1.250,00"; "–" for none."""
@@ -73,15 +97,33 @@ class Eenheid:
         """What is still missing to the norm: for a percentage in points."""
         return (self.verschil_opmaak or self.opmaak)(waarde)
 
-    def afdruk(self, norm: Decimal) -> str:
-        """A norm on the printed report: plain, with a decimal comma ("€ 6000")."""
-        return f"{self.voor}{Decimal(norm).normalize():f}{self.na}".replace(".", ",")
+    def meetwaarde(self, waarde: Getal | str | None, taal: str | None = None) -> str:
+        """A measured value on the printed report, in the unit's precision and
+        the notation of `taal` (default: the active language); "–" for none."""
+        if waarde is None:
+            return formatting.LEEG
+        return self.meting(_exact(waarde), taal)
+
+    def afdruk(self, norm: Decimal | str, taal: str | None = None) -> str:
+        """A norm on the printed report: "20", "12,5", "70%", "€ 6.000,00"."""
+        if self.geld:
+            return formatting.bedrag(norm, taal=taal)
+        return formatting.meetwaarde(
+            norm, 1, compact=True, voor=self.voor, na=self.na, taal=taal
+        )
 
 
-AANTAL = Eenheid("aantal", _getal)
-UREN = Eenheid("uren", _getal)
-EURO = Eenheid("euro", _euro, voor="€ ")
-PROCENT = Eenheid("procent", _procent, na="%", verschil_opmaak=_procentpunten)
+def _exact(waarde: Getal | str) -> Getal:
+    """A value as stored in a snapshot (a decimal string) or measured."""
+    return Decimal(waarde) if isinstance(waarde, str) else waarde
+
+
+AANTAL = Eenheid("aantal", _getal, _meet_aantal)
+UREN = Eenheid("uren", _getal, _meet_getal)
+EURO = Eenheid("euro", _euro, _meet_euro, voor="€ ", geld=True)
+PROCENT = Eenheid(
+    "procent", _procent, _meet_procent, na="%", verschil_opmaak=_procentpunten
+)
 
 
 # Which activities count ------------------------------------------------------------

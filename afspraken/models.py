@@ -459,6 +459,15 @@ class Rapport(AppendOnlyModel):
     cooperatie_journaal_hash = models.CharField(
         _("journaalhash coöperatie bij verzegeling"), max_length=64, blank=True
     )
+    taal = models.CharField(
+        _("taal"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="nl",
+        help_text=_(
+            "De taal waarin het rapport is opgemaakt: die van wie het verzegelde."
+        ),
+    )
     created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from kern import formatting, journal
 from kern.tabellen import safe_cell
@@ -22,9 +23,9 @@ from ledger.choices import BoekingSoort, Thema
 
 from .charts import Staaf, staafdiagram
 from .choices import Richting, ToetsingStatus, Verdict
-from .indicatoren import definitie
+from .indicatoren import AANTAL, UREN, definitie
 from .models import Toetsing
-from .pdf import Bijvoegsel, printable, render_pdf
+from .pdf import Bijvoegsel, printable, rapporttaal, render_pdf
 
 CSV_COLUMNS = (
     "datum",
@@ -45,8 +46,30 @@ CSV_COLUMNS = (
 # so a year's report stays a readable size and renders in seconds.
 OMSCHRIJVING_AFDRUK = 1500
 
-# How the report names the organisation whose journal chain it prints.
-_KETEN_EIGENAAR_LABEL = {"corporatie": "corporatie", "cooperatie": "coöperatie"}
+
+def _keten_eigenaar_label(eigenaar: str) -> str:
+    """How the report names the organisation whose journal chain it prints."""
+    return _("coöperatie") if eigenaar == "cooperatie" else _("corporatie")
+
+
+def looptijd(ingangsjaar: int, eindjaar: int | None) -> str:
+    """The years an afspraak runs: "2024–2027", "vanaf 2024"."""
+    if eindjaar is None:
+        return _("vanaf %(jaar)s") % {"jaar": ingangsjaar}
+    return f"{ingangsjaar}–{eindjaar}"
+
+
+def titel_met_looptijd(
+    titel: str, ingangsjaar: int | None, eindjaar: int | None
+) -> str:
+    """An afspraak's title with its years, unless the title already names them
+    ("De Zambesi 2024–2027" is not followed by ", 2024–2027" again)."""
+    if ingangsjaar is None:
+        return titel
+    jaren = [str(ingangsjaar)] + ([] if eindjaar is None else [str(eindjaar)])
+    if all(jaar in titel for jaar in jaren):
+        return titel
+    return f"{titel}, {looptijd(ingangsjaar, eindjaar)}"
 
 
 def canonical_snapshot(snapshot: dict[str, Any]) -> bytes:
@@ -65,10 +88,10 @@ def activiteiten_csv(snapshot: dict[str, Any]) -> bytes:
 
 
 def norm_label(row: dict[str, Any]) -> str:
-    """The norm of a snapshot row as printed: "≥ 20", "≤ € 6000", "≥ 70%"."""
+    """The norm of a snapshot row as printed: "≥ 20", "≤ € 6.000,00", "≥ 70%"."""
     indicator = definitie(row["indicator"])
     if indicator.kwalitatief:
-        return "beoordeling"
+        return _("beoordeling")
     prefix = "≤" if row["richting"] == Richting.MAXIMAAL else "≥"
     return f"{prefix} {indicator.eenheid.afdruk(Decimal(row['norm']))}"
 
@@ -76,9 +99,9 @@ def norm_label(row: dict[str, Any]) -> str:
 def _filters(row: dict[str, Any]) -> str:
     parts = []
     if row.get("thema"):
-        parts.append(f"alleen thema {Thema(row['thema']).label}")
+        parts.append(_("alleen thema %(thema)s") % {"thema": Thema(row["thema"]).label})
     if row.get("alleen_open_voor_buurt"):
-        parts.append("alleen activiteiten open voor de buurt")
+        parts.append(_("alleen activiteiten open voor de buurt"))
     return "; ".join(parts)
 
 
@@ -88,6 +111,7 @@ def _chart(snapshot: dict[str, Any]) -> str:
     for row in snapshot["toezeggingen"]:
         if row.get("waarde") is None:
             continue
+        eenheid = definitie(row["indicator"]).eenheid
         staven.append(
             Staaf(
                 label=row["omschrijving"],
@@ -98,26 +122,68 @@ def _chart(snapshot: dict[str, Any]) -> str:
                 eerder=tuple(
                     (jaar, Decimal(w)) for jaar, w in historie.get(str(row["id"]), [])
                 ),
+                waarde_tekst=eenheid.meetwaarde(row["waarde"]),
+                norm_tekst=eenheid.afdruk(row["norm"]),
             )
         )
     if not staven:
         return ""
-    return staafdiagram(staven, title="Gemeten waarde tegen de norm (100% = norm)")
+    return staafdiagram(staven, title=_("Gemeten waarde tegen de norm (100% = norm)"))
 
 
 def toezegging_afdruk(row: dict[str, Any]) -> dict[str, Any]:
     """One row of the report's clause table, from a snapshot row."""
+    indicator = definitie(row["indicator"])
     return {
         **row,
-        "indicator_label": definitie(row["indicator"]).label,
+        "meetwaarde": (
+            indicator.eenheid.meetwaarde(row.get("waarde"))
+            if indicator.eenheid is not None
+            else formatting.LEEG
+        ),
+        "indicator_label": indicator.label,
         "verdict_label": Verdict(row["verdict"]).label,
         "norm_label": norm_label(row),
         "filters": _filters(row),
     }
 
 
-# A concept is rendered here without `render_nalevingsrapport`: Dutch all the same.
-@translation.override("nl")
+def _datum(iso: str | None, vorm: str = "lang") -> str:
+    """A date of the snapshot (ISO text) as the report writes it."""
+    if not iso:
+        return ""
+    return formatting.datum(datetime.date.fromisoformat(iso), vorm)
+
+
+def _kerncijfers(cijfers: dict[str, Any]) -> dict[str, str]:
+    """The key figures as printed: counts whole, hours and the percentage in the
+    precision of their indicator, money to the cent."""
+    return {
+        "aantal_leden": AANTAL.meetwaarde(cijfers.get("aantal_leden")),
+        "aantal_doelgroep": AANTAL.meetwaarde(cijfers.get("aantal_doelgroep")),
+        "aandeel_doelgroep": definitie("aandeel_doelgroep").eenheid.meetwaarde(
+            cijfers.get("aandeel_doelgroep")
+        ),
+        "actieve_leden": AANTAL.meetwaarde(cijfers.get("actieve_leden")),
+        "aantal_activiteiten": AANTAL.meetwaarde(cijfers.get("aantal_activiteiten")),
+        "vrijwilligersuren": UREN.meetwaarde(cijfers.get("vrijwilligersuren")),
+        "deelnemers_buurt": AANTAL.meetwaarde(cijfers.get("deelnemers_buurt")),
+    }
+
+
+def _activiteit(a: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **a,
+        "thema_label": Thema(a["thema"]).label,
+        "datum_tekst": _datum(a["datum"]),
+        "leden_tekst": AANTAL.meetwaarde(a["deelnemers_leden"]),
+        "buurt_tekst": AANTAL.meetwaarde(a["deelnemers_buurt"]),
+        "uren_tekst": UREN.meetwaarde(a["vrijwilligersuren"]),
+        "vrijwilligers": a["aantal_vrijwilligers"],
+        "vrijwilligers_tekst": AANTAL.meetwaarde(a["aantal_vrijwilligers"]),
+    }
+
+
 def nalevingsrapport_html(
     snapshot: dict[str, Any],
     *,
@@ -127,58 +193,93 @@ def nalevingsrapport_html(
     journaal_hash: str = "",
     journaal_koppen: Sequence[journal.Kop] = (),
     concept: bool = False,
+    taal: str = "nl",
 ) -> str:
-    """The HTML of a nalevingsrapport. A `concept` is a draft of a year not yet
-    vastgesteld: marked on every page, never sealed."""
+    """The HTML of a nalevingsrapport, in `taal` (Dutch unless English is asked
+    for, whatever language the requester reads). A `concept` is a draft of a
+    year not yet vastgesteld: marked on every page, never sealed."""
+    taal = rapporttaal(taal)
+    with translation.override(taal):
+        return _nalevingsrapport_html(
+            snapshot,
+            status=status,
+            moment=moment,
+            vastgesteld_door=vastgesteld_door,
+            journaal_hash=journaal_hash,
+            journaal_koppen=journaal_koppen,
+            concept=concept,
+            taal=taal,
+        )
+
+
+def _nalevingsrapport_html(
+    snapshot: dict[str, Any],
+    *,
+    status: str,
+    moment: datetime.datetime,
+    vastgesteld_door: str,
+    journaal_hash: str,
+    journaal_koppen: Sequence[journal.Kop],
+    concept: bool,
+    taal: str,
+) -> str:
     snapshot = printable(snapshot)
     vastgesteld_door = printable(vastgesteld_door)
     toezeggingen = [toezegging_afdruk(row) for row in snapshot["toezeggingen"]]
     local = timezone.localtime(moment)
+    afspraak = snapshot["afspraak"]
     return render_to_string(
         "pdf/nalevingsrapport.html",
         {
+            "taal": taal,
             "s": snapshot,
             "toezeggingen": toezeggingen,
-            "activiteiten": [
-                {**a, "thema_label": Thema(a["thema"]).label}
-                for a in snapshot.get("activiteiten", [])
-            ],
+            "activiteiten": [_activiteit(a) for a in snapshot.get("activiteiten", [])],
             "boekingen": [
                 {
                     **b,
                     "soort_label": BoekingSoort(b["soort"]).label,
-                    "bedrag": formatting.bedrag(b["bedrag"], taal="nl"),
+                    "datum_tekst": _datum(b["datum"]),
+                    "bedrag": formatting.bedrag(b["bedrag"]),
                 }
                 for b in snapshot.get("boekingen", [])
             ],
             "geld": {
-                key: formatting.bedrag(snapshot["cijfers"][key], taal="nl")
+                key: formatting.bedrag(snapshot["cijfers"][key])
                 for key in ("uitgaven", "uitgaven_gestorneerd", "besteding")
             },
+            "cijfers": _kerncijfers(snapshot["cijfers"]),
+            "gebouwen": [
+                {**g, "woningen_tekst": AANTAL.meetwaarde(g["aantal_woningen"])}
+                for g in snapshot.get("gebouwen", [])
+            ],
+            "afspraak_titel": titel_met_looptijd(
+                afspraak["titel"], afspraak.get("ingangsjaar"), afspraak.get("eindjaar")
+            ),
+            "ondertekend_op": _datum(afspraak.get("ondertekend_op")),
+            "peildatum": _datum(snapshot["toetsing"].get("peildatum")),
             "status": ToetsingStatus(status).label,
             "verdict_label": Verdict(snapshot["verdict"]).label,
             "soort_cooperatie": (
-                "wooncoöperatie"
+                _("wooncoöperatie")
                 if snapshot["cooperatie"]["soort"] == "woon"
-                else "beheercoöperatie"
+                else _("beheercoöperatie")
             ),
-            "aandeel_doelgroep": formatting.percentage(
-                snapshot["cijfers"]["aandeel_doelgroep"], taal="nl"
-            ),
+            "vastgesteld": status == ToetsingStatus.VASTGESTELD,
             "vastgesteld_op": (
-                formatting.moment(local, taal="nl")
+                formatting.moment(local, "lang")
                 if status == ToetsingStatus.VASTGESTELD
                 else ""
             ),
             "vastgesteld_door": vastgesteld_door,
             "concept": concept,
-            "moment_lokaal": formatting.moment(local, taal="nl"),
+            "moment_lokaal": formatting.moment(local, "lang"),
             "grafiek": _chart(snapshot),
             "omschrijving_afdruk": OMSCHRIJVING_AFDRUK,
-            "journaal_hash": journaal_hash or "(nog niet verzegeld)",
+            "journaal_hash": journaal_hash or _("(nog niet verzegeld)"),
             "journaal_koppen": [
                 {
-                    "wie": _KETEN_EIGENAAR_LABEL[journal.keten_eigenaar(kop.keten)[0]],
+                    "wie": _keten_eigenaar_label(journal.keten_eigenaar(kop.keten)[0]),
                     "keten": kop.keten,
                     "seq": kop.seq,
                     "hash": kop.hash,
@@ -192,17 +293,19 @@ def nalevingsrapport_html(
     )
 
 
-# Reports are evidence: always Dutch, whatever language the requester reads.
-@translation.override("nl")
 def render_nalevingsrapport(
     toetsing: Toetsing,
     *,
     journaal_hash: str,
     moment: datetime.datetime,
     journaal_koppen: Sequence[journal.Kop] = (),
+    taal: str = "nl",
 ) -> bytes:
-    """The PDF of a toetsing's stored snapshot. Deterministic: the same toetsing,
-    hash and moment always give the same bytes."""
+    """The PDF of a toetsing's stored snapshot in `taal` (reports are evidence:
+    Dutch unless the one who seals reads English, whatever language the
+    requester reads). Deterministic: the same toetsing, hash, moment and
+    language always give the same bytes."""
+    taal = rapporttaal(taal)
     snapshot = toetsing.snapshot
     door = toetsing.vastgesteld_door
     html = nalevingsrapport_html(
@@ -212,32 +315,35 @@ def render_nalevingsrapport(
         vastgesteld_door=(door.get_full_name() or door.get_username()) if door else "",
         journaal_hash=journaal_hash,
         journaal_koppen=journaal_koppen,
+        taal=taal,
     )
-    pdf, _ = render_pdf(
-        html,
-        attachments=(
+    with translation.override(taal):
+        attachments = (
             Bijvoegsel(
                 "snapshot.json",
                 canonical_snapshot(snapshot),
-                "Vastgelegde resultaten van de toetsing (JSON)",
+                _("Vastgelegde resultaten van de toetsing (JSON)"),
             ),
             Bijvoegsel(
                 "activiteiten.csv",
                 activiteiten_csv(snapshot),
-                "Activiteiten van het jaar (CSV, puntkomma-gescheiden)",
+                _("Activiteiten van het jaar (CSV, puntkomma-gescheiden)"),
             ),
             *(
                 (
                     Bijvoegsel(
                         JOURNAAL_BIJLAGE,
                         journaal_koppen_json(journaal_koppen),
-                        "Koppen van de journaalketens bij verzegeling (JSON)",
+                        _("Koppen van de journaalketens bij verzegeling (JSON)"),
                     ),
                 )
                 if journaal_koppen
                 else ()
             ),
-        ),
+        )
+    pdf, _fetcher = render_pdf(
+        html,
+        attachments=attachments,
         moment=moment,
         identifier=f"nalevingsrapport-toetsing-{toetsing.pk}".encode(),
     )

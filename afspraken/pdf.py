@@ -53,6 +53,16 @@ def printable(value: Any) -> Any:
     return value
 
 
+# The languages a report can be written in; Dutch unless the sealer reads English.
+TALEN = ("nl", "en")
+
+
+def rapporttaal(taal: str | None) -> str:
+    """The language a report is written in: Dutch unless English is asked for."""
+    code = (taal or "nl").split("-")[0].lower()
+    return code if code in TALEN else "nl"
+
+
 class RefusedURLError(ValueError):
     """A URL outside the static files was asked for."""
 

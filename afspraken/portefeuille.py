@@ -28,15 +28,18 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cooperatie.models import Corporatie
-from kern.formatting import bedrag, datum, tijd
+from kern.formatting import aantal, bedrag, datum
+from kern.formatting import moment as moment_tekst
 from kern.tabellen import safe_cell
 
 from . import termijnen
 from .charts import Telling, telling_diagram
 from .choices import ToetsingStatus, Verdict
-from .pdf import Bijvoegsel, printable, render_pdf
+from .pdf import Bijvoegsel, printable, rapporttaal, render_pdf
 from .selectors import corporatie_jaar
 
 # 2: each afspraak carries uiterlijk_indienen and te_laat; statussen counts te_laat.
@@ -44,14 +47,14 @@ VERSIE = 2
 
 # Status of an afspraak running in the year whose toetsing has not been opened.
 NIET_GEOPEND = "niet_geopend"
-STATUS_LABELS: dict[str, str] = {
-    NIET_GEOPEND: "nog niet geopend",
-    **{s.value: str(s.label) for s in ToetsingStatus},
+STATUS_LABELS = {
+    NIET_GEOPEND: gettext_lazy("nog niet geopend"),
+    **{s.value: s.label for s in ToetsingStatus},
 }
 STATUS_ORDER = (NIET_GEOPEND, *ToetsingStatus.values)
 VERDICT_ORDER = tuple(Verdict.values)
 
-DEFINITIE_PER_WONING = (
+DEFINITIE_PER_WONING = gettext_lazy(
     "Leefbaarheidsbesteding per woning = de besteding in {jaar} (uitgaven min de "
     "storno's van die uitgaven) van alle coöperaties met een afspraak met de "
     "corporatie die in {jaar} loopt, elke coöperatie één keer geteld, gedeeld door "
@@ -82,6 +85,12 @@ CSV_COLUMNS = (
 )
 
 CENT = Decimal("0.01")
+
+
+def definitie_per_woning(jaar: int, *, taal: str | None = None) -> str:
+    """How the spending per woning is computed, in words, for the year."""
+    with translation.override(taal or translation.get_language()):
+        return str(DEFINITIE_PER_WONING).format(jaar=jaar)
 
 
 def besteding_per_woning(besteding: Decimal, woningen: int) -> Decimal | None:
@@ -223,7 +232,8 @@ def build(
         },
         "te_laat": sum(1 for a in afspraken if a["te_laat"]),
         "leefbaarheid": {
-            "definitie": DEFINITIE_PER_WONING.format(jaar=jaar),
+            # Dutch in the attached data, whatever language the report is in.
+            "definitie": definitie_per_woning(jaar, taal="nl"),
             "cooperaties": bestedingen,
             "besteding": _money(totaal),
             "aantal_woningen": woningen,
@@ -288,20 +298,36 @@ def _grafiek(data: dict[str, Any]) -> str:
             Telling(str(Verdict(v).label), data["verdicten"][v], v)
             for v in VERDICT_ORDER
         ],
-        title=f"Afspraken per oordeel in {data['jaar']}",
+        title=_("Afspraken per oordeel in %(jaar)s") % {"jaar": data["jaar"]},
     )
 
 
 def _status_label(afspraak: dict[str, Any]) -> str:
-    label = STATUS_LABELS[afspraak["status"]]
+    label = str(STATUS_LABELS[afspraak["status"]])
     if not afspraak["te_laat"]:
         return label
     uiterlijk = datetime.date.fromisoformat(afspraak["uiterlijk_indienen"])
-    dag = datum(uiterlijk, "lang", taal="nl")
-    return f"{label}, {termijnen.TE_LAAT_LABEL} (uiterlijk {dag})"
+    dag = datum(uiterlijk, "lang")
+    return _("%(status)s, %(te_laat)s (uiterlijk %(datum)s)") % {
+        "status": label,
+        "te_laat": termijnen.TE_LAAT_LABEL,
+        "datum": dag,
+    }
 
 
-def portefeuille_html(data: dict[str, Any], *, moment: datetime.datetime) -> str:
+def portefeuille_html(
+    data: dict[str, Any], *, moment: datetime.datetime, taal: str = "nl"
+) -> str:
+    """The HTML of a portefeuillerapport in `taal` (Dutch unless English is
+    asked for, whatever language the requester reads)."""
+    taal = rapporttaal(taal)
+    with translation.override(taal):
+        return _portefeuille_html(data, moment=moment, taal=taal)
+
+
+def _portefeuille_html(
+    data: dict[str, Any], *, moment: datetime.datetime, taal: str
+) -> str:
     data = printable(data)
     cooperaties = {c["id"]: c for c in data["cooperaties"]}
     gebouwen = _gebouw_index(data)
@@ -319,9 +345,9 @@ def portefeuille_html(data: dict[str, Any], *, moment: datetime.datetime) -> str
         {
             **b,
             "naam": cooperaties[b["cooperatie_id"]]["naam"],
-            "uitgaven": bedrag(b["uitgaven"], taal="nl"),
-            "uitgaven_gestorneerd": bedrag(b["uitgaven_gestorneerd"], taal="nl"),
-            "besteding": bedrag(b["besteding"], taal="nl"),
+            "uitgaven": bedrag(b["uitgaven"]),
+            "uitgaven_gestorneerd": bedrag(b["uitgaven_gestorneerd"]),
+            "besteding": bedrag(b["besteding"]),
         }
         for b in leefbaarheid["cooperaties"]
     ]
@@ -329,13 +355,19 @@ def portefeuille_html(data: dict[str, Any], *, moment: datetime.datetime) -> str
     return render_to_string(
         "pdf/portefeuillerapport.html",
         {
+            "taal": taal,
             "d": data,
             "afspraken": list(afspraken.values()),
             "gemeenten": [
                 {
                     **gemeente,
+                    "woningen_tekst": aantal(gemeente["aantal_woningen"]),
                     "gebouwen": [
-                        {**g, "afspraken": [afspraken[i] for i in g["afspraak_ids"]]}
+                        {
+                            **g,
+                            "woningen_tekst": aantal(g["aantal_woningen"]),
+                            "afspraken": [afspraken[i] for i in g["afspraak_ids"]],
+                        }
                         for g in gemeente["gebouwen"]
                     ],
                 }
@@ -346,26 +378,27 @@ def portefeuille_html(data: dict[str, Any], *, moment: datetime.datetime) -> str
                 {
                     "verdict": v,
                     "label": str(Verdict(v).label),
-                    "aantal": data["verdicten"][v],
+                    "aantal": aantal(data["verdicten"][v]),
                 }
                 for v in VERDICT_ORDER
             ],
             "statussen": [
-                {"label": STATUS_LABELS[s], "aantal": data["statussen"][s]}
+                {"label": STATUS_LABELS[s], "aantal": aantal(data["statussen"][s])}
                 for s in STATUS_ORDER
             ],
-            "te_laat": data["te_laat"],
+            "te_laat": aantal(data["te_laat"]),
             "aantal_gebouwen": len(gebouwen),
+            "aantal_woningen": aantal(leefbaarheid["aantal_woningen"]),
+            "definitie": definitie_per_woning(data["jaar"]),
             "besteding_per_cooperatie": besteding_per_cooperatie,
-            "besteding": bedrag(leefbaarheid["besteding"], taal="nl"),
+            "besteding": bedrag(leefbaarheid["besteding"]),
             "per_woning": (
-                bedrag(leefbaarheid["per_woning"], taal="nl")
+                bedrag(leefbaarheid["per_woning"])
                 if leefbaarheid["per_woning"] is not None
                 else None
             ),
             "grafiek": _grafiek(data),
-            "datum": datum(local, taal="nl"),
-            "tijd": tijd(local),
+            "opgemaakt": moment_tekst(local, "lang"),
             "moment_iso": moment.astimezone(datetime.UTC).strftime(
                 "%Y-%m-%dT%H:%M:%SZ"
             ),
@@ -373,25 +406,29 @@ def portefeuille_html(data: dict[str, Any], *, moment: datetime.datetime) -> str
     )
 
 
-# Reports are evidence: always Dutch, whatever language the requester reads.
-@translation.override("nl")
-def render(data: dict[str, Any], *, moment: datetime.datetime) -> bytes:
+def render(
+    data: dict[str, Any], *, moment: datetime.datetime, taal: str = "nl"
+) -> bytes:
     """The PDF/A-3b portefeuillerapport of built data, with the data attached as
-    JSON and the overview as CSV. The same data and moment give the same bytes."""
-    pdf, _ = render_pdf(
-        portefeuille_html(data, moment=moment),
-        attachments=(
+    JSON and the overview as CSV, in `taal` (Dutch unless English is asked for).
+    The same data, moment and language give the same bytes."""
+    taal = rapporttaal(taal)
+    with translation.override(taal):
+        attachments = (
             Bijvoegsel(
                 "portefeuille.json",
                 canonical_json(data),
-                "Gegevens van het portefeuillerapport (JSON)",
+                _("Gegevens van het portefeuillerapport (JSON)"),
             ),
             Bijvoegsel(
                 "overzicht.csv",
                 overzicht_csv(data),
-                "Afspraken met status en oordeel (CSV, puntkomma-gescheiden)",
+                _("Afspraken met status en oordeel (CSV, puntkomma-gescheiden)"),
             ),
-        ),
+        )
+    pdf, _fetcher = render_pdf(
+        portefeuille_html(data, moment=moment, taal=taal),
+        attachments=attachments,
         moment=moment,
         identifier=(
             f"portefeuillerapport-{data['corporatie']['kvk_nummer']}-{data['jaar']}"
@@ -401,8 +438,9 @@ def render(data: dict[str, Any], *, moment: datetime.datetime) -> bytes:
 
 
 def render_portefeuillerapport(
-    *, corporatie_id: int, jaar: int, moment: datetime.datetime
+    *, corporatie_id: int, jaar: int, moment: datetime.datetime, taal: str = "nl"
 ) -> tuple[bytes, dict[str, Any]]:
-    """Build and render in one go; returns the PDF bytes and the data."""
+    """Build and render in one go, in `taal` (Dutch unless English is asked
+    for); returns the PDF bytes and the data."""
     data = build(corporatie_id=corporatie_id, jaar=jaar)
-    return render(data, moment=moment), data
+    return render(data, moment=moment, taal=taal), data

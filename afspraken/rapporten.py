@@ -21,10 +21,12 @@ from django.utils.translation import gettext as _
 import pypdf
 
 from kern import checkpoints, journal
+from kern.mail import taal_van
 from kern.models import AuditCheckpoint, AuditEntry
 
 from .models import Rapport, Toetsing
 from .nalevingsrapport import JOURNAAL_BIJLAGE, render_nalevingsrapport
+from .pdf import rapporttaal
 
 
 def sha256_of(data: bytes) -> str:
@@ -180,14 +182,18 @@ def seal(toetsing: Toetsing, *, actor) -> Rapport:
     afspraak = toetsing.afspraak
     kop = journal.head_of(journal.corporatie_keten(afspraak.corporatie_id))
     kop_cooperatie = journal.head_of(journal.cooperatie_keten(afspraak.cooperatie_id))
+    # The report is written in the language of the one who seals it.
+    taal = rapporttaal(taal_van(actor))
     pdf = render_nalevingsrapport(
         toetsing,
         journaal_hash=kop.hash,
         moment=toetsing.vastgesteld_op,
         journaal_koppen=(kop, kop_cooperatie),
+        taal=taal,
     )
     rapport = Rapport(
         toetsing=toetsing,
+        taal=taal,
         sha256=sha256_of(pdf),
         journaal_hash=kop.hash,
         journaal_keten=kop.keten,

@@ -16,8 +16,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from cooperatie.models import Corporatie
 
@@ -29,7 +30,7 @@ except ImportError:  # Django 5.2 with the backport
 from . import meldingen, nalevingsrapport, rapporten, snapshot
 from .choices import ToetsingStatus
 from .models import Rapport, Toetsing
-from .pdf import Bijvoegsel, render_pdf
+from .pdf import Bijvoegsel, rapporttaal, render_pdf
 from .portefeuille import render_portefeuillerapport
 from .selectors import beoordelingen_of, resultaat_bevroren
 
@@ -67,29 +68,35 @@ def _concept_snapshot(toetsing: Toetsing) -> dict[str, Any]:
     return snapshot.build(toetsing)
 
 
-def concept_nalevingsrapport(toetsing: Toetsing, *, moment: datetime.datetime) -> bytes:
+def concept_nalevingsrapport(
+    toetsing: Toetsing, *, moment: datetime.datetime, taal: str = "nl"
+) -> bytes:
     """A draft nalevingsrapport of a toetsing that is not vastgesteld: built from a
-    current snapshot, marked CONCEPT on every page, never sealed nor stored."""
+    current snapshot, marked CONCEPT on every page, never sealed nor stored;
+    in `taal` (Dutch unless English is asked for)."""
+    taal = rapporttaal(taal)
     if toetsing.status == ToetsingStatus.VASTGESTELD:
         raise ValueError(f"toetsing {toetsing.pk} is vastgesteld: use its sealed PDF")
     data = _concept_snapshot(toetsing)
     html = nalevingsrapport.nalevingsrapport_html(
-        data, status=toetsing.status, moment=moment, concept=True
+        data, status=toetsing.status, moment=moment, concept=True, taal=taal
     )
-    pdf, _ = render_pdf(
-        html,
-        attachments=(
+    with translation.override(taal):
+        attachments = (
             Bijvoegsel(
                 "snapshot.json",
                 nalevingsrapport.canonical_snapshot(data),
-                "Concept: voorlopige resultaten van de toetsing (JSON)",
+                _("Concept: voorlopige resultaten van de toetsing (JSON)"),
             ),
             Bijvoegsel(
                 "activiteiten.csv",
                 nalevingsrapport.activiteiten_csv(data),
-                "Concept: activiteiten van het jaar (CSV, puntkomma-gescheiden)",
+                _("Concept: activiteiten van het jaar (CSV, puntkomma-gescheiden)"),
             ),
-        ),
+        )
+    pdf, _fetcher = render_pdf(
+        html,
+        attachments=attachments,
         moment=moment,
         identifier=f"concept-nalevingsrapport-toetsing-{toetsing.pk}".encode(),
     )
@@ -129,20 +136,26 @@ def write_file(uit_dir: Path, naam: str, data: bytes) -> dict[str, Any]:
 
 @task()
 def render_rapport_task(
-    soort: str, object_id: int, jaar: int, uit_dir: str, moment: str | None = None
+    soort: str,
+    object_id: int,
+    jaar: int,
+    uit_dir: str,
+    moment: str | None = None,
+    taal: str = "nl",
 ) -> dict[str, Any]:
     """Render one report of the year into `uit_dir`; return what was written.
 
     `soort` `portefeuille`: `object_id` is a corporatie; `nalevingsrapport`:
     `object_id` is a toetsing — its sealed PDF copied if vastgesteld (decided when
     the task runs), else a concept. `moment` (ISO 8601) fixes the dates in a
-    rendered PDF; default now.
+    rendered PDF; default now. `taal`: the language of a rendered PDF (a sealed
+    one keeps the language it was sealed in).
     """
     uit = Path(uit_dir)
     when = datetime.datetime.fromisoformat(moment) if moment else timezone.now()
     if soort == PORTEFEUILLE:
         pdf, data = render_portefeuillerapport(
-            corporatie_id=object_id, jaar=jaar, moment=when
+            corporatie_id=object_id, jaar=jaar, moment=when, taal=taal
         )
         naam = portefeuille_bestandsnaam(data["corporatie"]["kvk_nummer"], jaar)
         return {
@@ -177,7 +190,7 @@ def render_rapport_task(
             **write_file(uit, naam, sealed_bytes(toetsing)),
         }
     naam = nalevingsrapport_bestandsnaam(toetsing, concept=True)
-    pdf = concept_nalevingsrapport(toetsing, moment=when)
+    pdf = concept_nalevingsrapport(toetsing, moment=when, taal=taal)
     return {"soort": GESCHREVEN_CONCEPT, **write_file(uit, naam, pdf)}
 
 

@@ -18,6 +18,8 @@ a value that rounds to zero is written without a minus sign.
 getal        1234,5 / 1.234,5     1234.5 / 1,234.5
 bedrag       € 1.234,50           €1,234.50
   negative   € -1.234,50          -€1,234.50
+aantal       1.234                1,234
+meetwaarde   1.234,5 uur          1,234.5 hours
 percentage   12,5%                12.5%
 datum kort   05-03-2025           2025-03-05
   compact    5-3-2025             2025-03-05
@@ -175,6 +177,32 @@ def percentage(
     if value is None:
         return LEEG
     return f"{getal(value, decimalen, compact=compact, taal=taal)}%"
+
+
+def aantal(value: Getal | None, *, taal: str | None = None) -> str:
+    """A count: a whole number (rounded half up), thousands separated, never a
+    decimal: ``1.234`` in Dutch, ``1,234`` in English. None is written ``–``."""
+    return getal(value, 0, groeperen=True, taal=taal)
+
+
+def meetwaarde(
+    value: Getal | None,
+    decimalen: int | None = 1,
+    *,
+    compact: bool = False,
+    voor: str = "",
+    na: str = "",
+    taal: str | None = None,
+) -> str:
+    """A measured value in a unit: the number to ``decimalen`` (rounded half up,
+    thousands separated) between ``voor`` and ``na``, as given (so
+    ``meetwaarde(397.5, na=" uur")`` is ``397,5 uur``). Which precision and
+    which unit a value has is the caller's knowledge; this writes it. None is
+    written ``–``."""
+    if value is None:
+        return LEEG
+    text = getal(value, decimalen, compact=compact, groeperen=True, taal=taal)
+    return f"{voor}{text}{na}"
 
 
 # Dates -----------------------------------------------------------------------------

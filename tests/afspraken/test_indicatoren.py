@@ -22,6 +22,7 @@ from afspraken.indicatoren import (
     EURO,
     INDICATOREN,
     PROCENT,
+    UREN,
     AandeelLeden,
     Activiteitfilter,
     IndicatorDefinitie,
@@ -211,7 +212,7 @@ def test_a_row_with_its_own_activity_filter_counts_only_those_activities():
             "€ 1.234,50",
             "€ 1.234,50",
             D("6000.00"),
-            "€ 6000",
+            "€ 6.000,00",
         ),
         (PROCENT, Fraction(100, 3), "33,3%", "33,3 procentpunt", D("70.00"), "70%"),
     ],
@@ -227,8 +228,38 @@ def test_each_unit_formats_on_screen_as_a_shortfall_and_on_paper(
 
 def test_the_printed_norm_shows_direction_and_unit():
     rij = {"indicator": "besteding", "norm": "4500.00", "richting": Richting.MAXIMAAL}
-    assert nalevingsrapport.norm_label(rij) == "≤ € 4500"
+    assert nalevingsrapport.norm_label(rij) == "≤ € 4.500,00"
     rij = {"indicator": "aandeel_doelgroep", "norm": "70.50", "richting": "minimaal"}
     assert nalevingsrapport.norm_label(rij) == "≥ 70,5%"
     rij = {"indicator": "kwalitatief", "norm": "0.00", "richting": "minimaal"}
     assert nalevingsrapport.norm_label(rij) == "beoordeling"
+
+
+@pytest.mark.parametrize(
+    ("eenheid", "waarde", "nl", "en"),
+    [
+        (AANTAL, 26, "26", "26"),
+        (AANTAL, "26.0000", "26", "26"),
+        (AANTAL, 1234, "1.234", "1,234"),
+        (UREN, "397.50", "397,5", "397.5"),
+        (UREN, Fraction(D("14.50")), "14,5", "14.5"),
+        (UREN, D("12.00"), "12", "12"),
+        (UREN, D("1234.25"), "1.234,3", "1,234.3"),
+        (PROCENT, Fraction(100, 3), "33,3%", "33.3%"),
+        (PROCENT, "80.00", "80%", "80%"),
+        (EURO, "4570.06", "€ 4.570,06", "€4,570.06"),
+        (EURO, Fraction(D("4570.1")), "€ 4.570,10", "€4,570.10"),
+        (AANTAL, None, "–", "–"),
+    ],
+)
+def test_a_measured_value_on_the_report_has_its_units_precision(
+    eenheid, waarde, nl, en
+):
+    assert eenheid.meetwaarde(waarde, taal="nl") == nl
+    assert eenheid.meetwaarde(waarde, taal="en") == en
+
+
+def test_a_printed_norm_follows_the_language():
+    assert EURO.afdruk(D("6000.00"), taal="en") == "€6,000.00"
+    assert PROCENT.afdruk(D("70.50"), taal="en") == "70.5%"
+    assert AANTAL.afdruk(D("1200.00"), taal="nl") == "1.200"

@@ -178,7 +178,7 @@ def test_every_afspraak_is_listed_with_cooperatie_verdict_and_status(
     text = _text(pdf)
     assert "Portefeuillerapport 2024" in text
     assert world.a.corporatie.naam in text
-    assert "01-03-2025" in text
+    assert "1 maart 2025" in text
     assert len(data["afspraken"]) == 4
     for cooperatie, afspraak, verdict, status in jaar_a["verwacht"]:
         label = str(Verdict(verdict).label)

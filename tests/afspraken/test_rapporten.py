@@ -5,6 +5,7 @@ import datetime
 import hashlib
 import io
 import json
+import re
 import zipfile
 from decimal import Decimal
 
@@ -73,10 +74,20 @@ def test_pdf_holds_every_toezegging_with_value_and_verdict(sealed):
     assert len(toetsing.snapshot["toezeggingen"]) == 8
     for row in toetsing.snapshot["toezeggingen"]:
         assert " ".join(row["omschrijving"].split()) in text
-        assert row["weergave"] in text
+        # The measured value in its indicator's unit and precision.
+        assert nalevingsrapport.toezegging_afdruk(row)["meetwaarde"] in text
         assert str(Verdict(row["verdict"]).label) in text
     assert "Nalevingsrapport 2024" in text
     assert "Pagina 1 van" in text
+
+
+def test_a_report_sealed_by_a_dutch_reader_is_dutch_and_records_it(sealed):
+    _, rapport, data = sealed
+    assert rapport.taal == "nl"
+    text = " ".join(_text(data).split())
+    assert "Toezeggingen" in text
+    assert re.search(r"vastgesteld op \d{1,2} [a-z]+ \d{4} \d{2}:\d{2}", text)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
 
 
 def test_pdf_identifies_as_pdf_a_3(sealed):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import signal
 import threading
 import zipfile
@@ -136,6 +137,29 @@ def test_corporatie_option_renders_one_corporatie(world, year, tmp_path):
         [names["portefeuille_a"], names["sealed_a"], names["bundel_a"]]
     )
     assert "3 bestand(en) geschreven" in out
+
+
+def test_taal_option_renders_the_portefeuille_in_english_and_keeps_sealed_copies(
+    world, year, tmp_path
+):
+    toetsing, _ = year
+    names = _names(world, toetsing)
+    uit = tmp_path / "uit"
+    _run(jaar=2024, uit=uit, corporatie=world.a.corporatie.kvk_nummer, taal="en")
+    text = _text((uit / names["portefeuille_a"]).read_bytes())
+    assert re.search(
+        r"\d{1,2} (January|February|March|April|May|June|July|"
+        r"August|September|October|November|December) \d{4}",
+        text,
+    )
+    assert not re.search(
+        r"\d{1,2} (januari|februari|maart|april|mei|juni|juli|"
+        r"augustus|september|oktober|november|december) \d{4}",
+        text,
+    )
+    # A sealed report is copied as sealed, whatever language is asked for.
+    rapport = Rapport.objects.get(toetsing=toetsing)
+    assert (uit / names["sealed_a"]).read_bytes() == rapport.pdf.open("rb").read()
 
 
 def test_unknown_kvk_fails_naming_it(world, tmp_path):

@@ -14,10 +14,12 @@ from django.utils import translation
 import pytest
 
 from kern.formatting import (
+    aantal,
     bedrag,
     datum,
     getal,
     maand,
+    meetwaarde,
     moment,
     percentage,
     taal_van,
@@ -269,3 +271,57 @@ def test_a_filter_on_an_unknown_variable_writes_nothing():
     assert render("[{{ nix|getal:1 }}{{ nix|bedrag }}{{ nix|datum }}]") == "[]"
     assert render("[{{ nix|percentage }}{{ nix|moment }}]") == "[]"
     assert render("[{{ leeg|getal }}{{ leeg|datum }}]", leeg=None) == "[–]"
+
+
+# Counts and measured values ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "nl", "en"),
+    [
+        (26, "26", "26"),
+        (D("26.0"), "26", "26"),
+        (1234567, "1.234.567", "1,234,567"),
+        (D("12.5"), "13", "13"),  # a count is whole: rounded half up
+        (-1234, "-1.234", "-1,234"),
+        (0, "0", "0"),
+        (None, "–", "–"),
+    ],
+)
+def test_a_count_is_whole_and_grouped(value, nl, en):
+    assert aantal(value, taal="nl") == nl
+    assert aantal(value, taal="en") == en
+
+
+def test_a_count_never_has_a_decimal():
+    for value in (20, D("20.00"), F(40, 2), "26.0"):
+        assert "," not in aantal(value, taal="nl")
+        assert "." not in aantal(value, taal="en")
+
+
+@pytest.mark.parametrize(
+    ("value", "kwargs", "nl", "en"),
+    [
+        (D("397.50"), {}, "397,5", "397.5"),
+        (D("14.50"), {}, "14,5", "14.5"),
+        (D("1234.56"), {}, "1.234,6", "1,234.6"),
+        (12, {"compact": True}, "12", "12"),
+        (D("80.00"), {"compact": True, "na": "%"}, "80%", "80%"),
+        (F(100, 3), {"na": "%"}, "33,3%", "33.3%"),
+        (D("397.5"), {"na": " uur"}, "397,5 uur", "397.5 uur"),
+        (D("6000"), {"decimalen": 2, "voor": "≤ "}, "≤ 6.000,00", "≤ 6,000.00"),
+        (None, {}, "–", "–"),
+    ],
+)
+def test_a_measured_value_has_its_precision_and_unit(value, kwargs, nl, en):
+    assert meetwaarde(value, **kwargs, taal="nl") == nl
+    assert meetwaarde(value, **kwargs, taal="en") == en
+
+
+def test_counts_and_measured_values_follow_the_active_language():
+    with translation.override("en"):
+        assert aantal(1234) == "1,234"
+        assert meetwaarde(D("1234.5")) == "1,234.5"
+    with translation.override("nl"):
+        assert aantal(1234) == "1.234"
+        assert meetwaarde(D("1234.5")) == "1.234,5"

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from afspraken.choices import ToetsingStatus
 from afspraken.models import Afspraak, Toetsing
+from afspraken.pdf import TALEN
 from afspraken.tasks import (
     AUDITORBUNDEL,
     GESCHREVEN_BUNDEL,
@@ -66,6 +67,13 @@ class Command(BaseCommand):
             help="alleen de corporatie met dit KvK-nummer",
         )
         parser.add_argument(
+            "--taal",
+            choices=TALEN,
+            default="nl",
+            help="de taal van de gerenderde rapporten (standaard nl; een verzegeld "
+            "rapport blijft in de taal waarin het is verzegeld)",
+        )
+        parser.add_argument(
             "--wacht",
             action="store_true",
             help="bij de database-backend: wacht tot db_worker alles heeft gerenderd",
@@ -84,7 +92,9 @@ class Command(BaseCommand):
             help="bij --wacht: stop met wachten na zoveel seconden (standaard nooit)",
         )
 
-    def handle(self, *args, jaar, uit, corporatie=None, wacht=False, **options):
+    def handle(
+        self, *args, jaar, uit, corporatie=None, wacht=False, taal="nl", **options
+    ):
         self.verbosity = options["verbosity"]
         # A plain progress bar, not coloured like an error.
         self.stderr.style_func = None
@@ -108,7 +118,7 @@ class Command(BaseCommand):
             self._bar(0, total)
             for soort, object_id, omschrijving in jobs:
                 result = render_rapport_task.enqueue(
-                    soort, object_id, jaar, str(uit_dir), moment
+                    soort, object_id, jaar, str(uit_dir), moment, taal
                 )
                 results.append((omschrijving, result))
                 # Immediate backend: rendered by now; database backend: queued.
