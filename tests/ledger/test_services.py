@@ -33,6 +33,7 @@ from tests.helpers import (
     public_services,
     success_params,
 )
+from tests.ledger.bulk_cases import BULK_CASES
 from tests.ledger.factories import PNG_1PX, ActiviteitFactory, BijlageFactory
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
@@ -189,63 +190,6 @@ CASES = [
             "corrigeert": None,
         },
     ),
-    # The bulk writes, each with one row here: one entry per row.
-    ServiceCase(
-        id="activiteit_create_many",
-        kind="create",
-        model=Activiteit,
-        action="activiteit_create",
-        call=lambda w, t, actor: services.activiteit_create_many(
-            cooperatie=w.a.cooperatie,
-            rows=[{"datum": D(2025, 4, 12), "titel": "Moestuindag", "thema": "groen"}],
-            actor=actor,
-        )[0],
-        allowed=("a.bestuur",),
-        denied=BESTUUR_DENIED,
-        tags=_cooperatie_a,
-        after=lambda w, obj: {"datum": "2025-04-12", "titel": "Moestuindag"},
-    ),
-    ServiceCase(
-        id="activiteit_repeat",
-        kind="create",
-        model=Activiteit,
-        action="activiteit_create",
-        call=lambda w, t, actor: services.activiteit_repeat(
-            activiteit=w.a.activiteit,
-            herhaling="wekelijks",
-            tot=w.a.activiteit.datum + datetime.timedelta(days=7),
-            actor=actor,
-        )[0],
-        allowed=("a.bestuur",),
-        denied=BESTUUR_DENIED,
-        tags=_cooperatie_a,
-        after=lambda w, obj: {
-            "datum": (w.a.activiteit.datum + datetime.timedelta(days=7)).isoformat(),
-            "titel": w.a.activiteit.titel,
-        },
-    ),
-    ServiceCase(
-        id="boeking_create_many",
-        kind="create",
-        model=Boeking,
-        action="boeking_create",
-        call=lambda w, t, actor: services.boeking_create_many(
-            cooperatie=w.a.cooperatie,
-            rows=[
-                {
-                    "datum": D(2025, 2, 1),
-                    "soort": "uitgave",
-                    "bedrag": Decimal("12.50"),
-                    "omschrijving": "Zaaigoed",
-                }
-            ],
-            actor=actor,
-        )[0],
-        allowed=("a.bestuur",),
-        denied=BESTUUR_DENIED,
-        tags=_cooperatie_a,
-        after=lambda w, obj: {"datum": "2025-02-01", "bedrag": "12.50"},
-    ),
     ServiceCase(
         id="boeking_storno",
         kind="create",
@@ -264,6 +208,9 @@ CASES = [
         },
     ),
 ]
+
+
+CASES += BULK_CASES
 
 
 def test_cases_cover_every_service():
