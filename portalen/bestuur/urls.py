@@ -2,10 +2,12 @@
 
 from portalen.views import gebruikers, rapporten, toetsing
 
-from .views import activiteiten, afspraken, leden
+from .views import activiteiten, afspraken, herhalen, importeren, leden
 
 urlpatterns = [
     *afspraken.urlpatterns,
+    *importeren.urlpatterns,
+    *herhalen.urlpatterns,
     *activiteiten.urlpatterns,
     *leden.urlpatterns,
     *toetsing.bestuur_patterns,
