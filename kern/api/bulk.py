@@ -6,7 +6,8 @@ serializer, so the same scoping holds: an owner outside the caller's scope is a
 field error, a role that may not write is 403. All objects name one owner (the
 service writes one cooperatie's rows). Errors come back by index: a list as
 long as the request, with each object's field errors (an empty object for an
-accepted one), whether the serializer or the service refused it; nothing is
+accepted one; as an object of the refused indexes where the API gives a list's
+errors so), whether the serializer or the service refused it; nothing is
 written then.
 """
 
@@ -21,6 +22,7 @@ from rest_framework import exceptions, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
 
 from kern import writes
 
@@ -28,7 +30,11 @@ MAX_BULK = 1000
 """Most objects one bulk request takes."""
 
 
-def _by_index(errors: dict[int, Any], count: int) -> list:
+def _by_index(errors: dict[int, Any], count: int) -> dict | list:
+    """Errors by index in the shape DRF gives a list's errors: the refused
+    objects by index, or a list with an empty object for each accepted one."""
+    if api_settings.LIST_SERIALIZER_ERRORS_AS_DICT:
+        return dict(sorted(errors.items()))
     return [errors.get(index, {}) for index in range(count)]
 
 
