@@ -343,14 +343,14 @@ class Soort:
             max_rows=MAX_ROWS,
             max_cell_chars=Activiteit._meta.get_field("omschrijving").max_length + 100,
             too_many_rows=(
-                _("Het bestand heeft meer dan %(max)s rijen met activiteiten.")
+                _("Het bestand mag hoogstens %(max)s rijen met activiteiten hebben.")
                 if self.naam == ACTIVITEITEN
-                else _("Het bestand heeft meer dan %(max)s rijen met boekingen.")
+                else _("Het bestand mag hoogstens %(max)s rijen met boekingen hebben.")
             ),
             header_only=(
-                _("Het bestand heeft alleen een kopregel en geen activiteiten.")
+                _("Het bestand moet onder de kopregel activiteiten bevatten.")
                 if self.naam == ACTIVITEITEN
-                else _("Het bestand heeft alleen een kopregel en geen boekingen.")
+                else _("Het bestand moet onder de kopregel boekingen bevatten.")
             ),
         )
 

@@ -292,7 +292,10 @@ def read_table(data: bytes, name: str, spec: TableSpec) -> ParsedFile:
         if len(rows) >= spec.max_rows:
             raise refused(
                 number,
-                (spec.too_many_rows or _("Het bestand heeft meer dan %(max)s rijen."))
+                (
+                    spec.too_many_rows
+                    or _("Het bestand mag hoogstens %(max)s rijen hebben.")
+                )
                 % {"max": _number(spec.max_rows)},
             )
         rows.append((number, cells))
@@ -303,8 +306,7 @@ def read_table(data: bytes, name: str, spec: TableSpec) -> ParsedFile:
     if not rows:
         raise refused(
             None,
-            spec.header_only
-            or _("Het bestand heeft alleen een kopregel en geen rijen."),
+            spec.header_only or _("Het bestand moet onder de kopregel rijen bevatten."),
         )
     parsed_rows = [
         ParsedRow(

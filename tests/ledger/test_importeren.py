@@ -156,7 +156,7 @@ def test_the_file_is_bounded(world):
     lines = [f"08-01-2025;A{n};ontmoeting;1;1;" for n in range(importeren.MAX_ROWS + 1)]
     with pytest.raises(TableImportError) as excinfo:
         importeren.parse_file(importeren.ACTIVITEITEN, csv(A_HEADER, *lines), "a.csv")
-    assert "meer dan 1.000 rijen met activiteiten" in str(excinfo.value)
+    assert "hoogstens 1.000 rijen met activiteiten" in str(excinfo.value)
 
 
 @pytest.mark.parametrize("formaat", ["csv", "xlsx"])
