@@ -242,3 +242,39 @@ def test_import_command_by_another_board_is_refused(world, tmp_path):
             "--actor",
             world.b.bestuur.username,
         )
+
+
+def test_a_long_cell_and_a_hostile_cell_are_bounded_or_kept_as_text(world):
+    long = "x" * 20_000
+    with pytest.raises(TableImportError) as excinfo:
+        importeren.parse_file(
+            importeren.ACTIVITEITEN,
+            csv(A_HEADER, f"08-01-2025;{long};ontmoeting;1;1;"),
+            "a.csv",
+        )
+    assert excinfo.value.errors[0].column == "titel"
+    # A formula-like title is text, written as it is.
+    data = csv(A_HEADER, "08-01-2025;=1+1;ontmoeting;1;1;")
+    parsed = importeren.parse_file(importeren.ACTIVITEITEN, data, "a.csv")
+    (activiteit,) = importeren.import_rows(
+        soort=importeren.ACTIVITEITEN,
+        cooperatie=world.a.cooperatie,
+        parsed=parsed,
+        actor=world.a.bestuur,
+    )
+    assert activiteit.titel == "=1+1"
+
+
+def test_too_many_volunteers_in_one_cell_are_refused(world):
+    names = ",".join(
+        str(world.a.lid.pk) for _ in range(importeren.MAX_VRIJWILLIGERS + 1)
+    )
+    data = csv(A_HEADER, f'08-01-2025;A;ontmoeting;1;1;"{names}"')
+    parsed = importeren.parse_file(importeren.ACTIVITEITEN, data, "a.csv")
+    plan = importeren.plan_import(
+        soort=importeren.ACTIVITEITEN,
+        cooperatie=world.a.cooperatie,
+        parsed=parsed,
+        actor=world.a.bestuur,
+    )
+    assert [(e.row, e.column) for e in plan.errors] == [(2, "vrijwilligers")]
