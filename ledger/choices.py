@@ -19,3 +19,11 @@ class Thema(models.TextChoices):
 class BoekingSoort(models.TextChoices):
     BUDGET = "budget", _("budget ontvangen")
     UITGAVE = "uitgave", _("uitgave")
+
+
+class Herhaling(models.TextChoices):
+    """How often an activity is repeated."""
+
+    WEKELIJKS = "wekelijks", _("elke week")
+    TWEEWEKELIJKS = "tweewekelijks", _("elke twee weken")
+    MAANDELIJKS = "maandelijks", _("elke maand")

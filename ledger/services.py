@@ -17,13 +17,15 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cooperatie import permissions
-from cooperatie.jaarslot import ensure_year_open, lock_cooperatie
+from cooperatie.jaarslot import ensure_year_open, gesloten_jaren, lock_cooperatie
 from cooperatie.models import Cooperatie, Lid
 from kern import formatting, writes
 
 from .bijlagen import EXTENSIONS, sniff_content_type
+from .herhalen import herhaal_datums
 from .models import Activiteit, Bijlage, Boeking, Vrijwilliger
 from .verwijderbaar import activiteit_delete_refusal
 
@@ -458,3 +460,104 @@ def boeking_storno(
         raise ValidationError(
             {"corrigeert": _("Deze boeking is al gestorneerd.")}
         ) from exc
+
+
+# Many at once, all or nothing ----------------------------------------------------
+
+MAX_ROWS = 2000
+"""Most activities or bookings one bulk write takes (an import, the API)."""
+
+
+def _bounded(rows: Sequence[Any], field: str) -> None:
+    if len(rows) > MAX_ROWS:
+        raise ValidationError(
+            {
+                field: ngettext(
+                    "Hoogstens %(max)d rij tegelijk.",
+                    "Hoogstens %(max)d rijen tegelijk.",
+                    MAX_ROWS,
+                )
+                % {"max": MAX_ROWS}
+            }
+        )
+    if not rows:
+        raise ValidationError({field: _("Geef minstens één rij.")})
+
+
+def _create_many(rows: Sequence[Mapping[str, Any]], field: str, create) -> list:
+    """Run `create(**row)` for every row in one transaction: each row in a
+    savepoint of its own so that every refused row is reported (by its index),
+    and nothing is kept unless every row was accepted."""
+    rows = list(rows)
+    _bounded(rows, field)
+    created, refused = [], {}
+    with transaction.atomic():
+        for index, row in enumerate(rows):
+            try:
+                with transaction.atomic():
+                    created.append(create(**row))
+            except ValidationError as exc:
+                refused[index] = exc
+        if refused:
+            raise writes.RowValidationError(field, refused, len(rows))
+    return created
+
+
+def activiteit_create_many(
+    *, cooperatie: Cooperatie, rows: Sequence[Mapping[str, Any]], actor
+) -> list[Activiteit]:
+    """Create activities of one cooperatie, each as `activiteit_create` does
+    (the same checks, one journal entry each), all or nothing: a refused row
+    raises `kern.writes.RowValidationError` naming every refused row by its
+    index, and nothing is written."""
+    permissions.require_bestuur(actor, cooperatie.pk)
+    return _create_many(
+        rows,
+        "activiteiten",
+        lambda **row: activiteit_create(cooperatie=cooperatie, actor=actor, **row),
+    )
+
+
+def boeking_create_many(
+    *, cooperatie: Cooperatie, rows: Sequence[Mapping[str, Any]], actor
+) -> list[Boeking]:
+    """Create bookings of one cooperatie (never storno's), each as
+    `boeking_create` does, all or nothing (see `activiteit_create_many`)."""
+    permissions.require_bestuur(actor, cooperatie.pk)
+
+    def create(**row):
+        writes.refuse_unknown(
+            row, ("datum", "soort", "bedrag", "omschrijving", "activiteit")
+        )
+        return boeking_create(cooperatie=cooperatie, actor=actor, **row)
+
+    return _create_many(rows, "boekingen", create)
+
+
+def activiteit_repeat(
+    *, activiteit: Activiteit, herhaling: str, tot: datetime.date, actor
+) -> list[Activiteit]:
+    """Repeat an activity: a copy of it (its fields and volunteers, not its
+    evidence) on every date of `herhaal_datums`, each its own activity with its
+    own journal entry, all or nothing. A date in a closed year refuses the
+    whole repeat, on the field `tot`."""
+    permissions.require_bestuur(actor, activiteit.cooperatie_id)
+    datums = herhaal_datums(start=activiteit.datum, herhaling=herhaling, tot=tot)
+    gesloten = gesloten_jaren(
+        cooperatie_id=activiteit.cooperatie_id, jaren={d.year for d in datums}
+    )
+    if gesloten:
+        ensure_year_open(
+            cooperatie_id=activiteit.cooperatie_id,
+            dates={"tot": min(d for d in datums if d.year in gesloten)},
+        )
+    data = {
+        name: getattr(activiteit, name)
+        for name in Activiteit.EDITABLE_FIELDS
+        if name not in ("datum", "vrijwilligers")
+    }
+    vrijwilligers = list(activiteit.vrijwilligers.all())
+    rows = [{**data, "datum": d, "vrijwilligers": vrijwilligers} for d in datums]
+    return activiteit_create_many(
+        cooperatie=activiteit.cooperatie, rows=rows, actor=actor
+    )

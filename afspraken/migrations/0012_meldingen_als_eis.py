@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("afspraken", "0010_uiterlijk_indienen"),
+        ("afspraken", "0011_rapport_taal"),
         ("cooperatie", "0010_meldingen_als_eis"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from kern.tabelimport import header_key
 
 from ..models import Lid
 
@@ -136,11 +137,6 @@ NEW = "nieuw"
 UPDATED = "bijgewerkt"
 UNCHANGED = "ongewijzigd"
 REFUSED = "fout"
-
-
-def header_key(text: str) -> str:
-    """A header compared without case, spaces, hyphens or underscores."""
-    return re.sub(r"[^0-9a-z]", "", text.casefold())
 
 
 FIELD_OF_HEADER = {

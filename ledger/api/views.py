@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from cooperatie.api.views import WriteSerializers, _summaries
 from kern.api.base import CreateMixin, DestroyMixin, ReadViewSet, UpdateMixin
+from kern.api.bulk import BulkCreateMixin
 from kern.models import AuditEntry
 
 from .. import services
@@ -23,9 +24,21 @@ from . import serializers as s
         request={"multipart/form-data": s.BijlageUploadSerializer},
         responses={201: s.BijlageSerializer},
     ),
+    bulk=extend_schema(
+        summary="Activiteiten in één keer aanmaken (alles of niets)",
+        description="Een lijst van hoogstens 1000 activiteiten van één coöperatie. "
+        "Bij een fout wordt niets vastgelegd; de fouten staan per index.",
+        request=s.ActiviteitSerializer(many=True),
+        responses={201: s.ActiviteitSerializer(many=True)},
+    ),
 )
 class ActiviteitViewSet(
-    WriteSerializers, CreateMixin, UpdateMixin, DestroyMixin, ReadViewSet
+    WriteSerializers,
+    BulkCreateMixin,
+    CreateMixin,
+    UpdateMixin,
+    DestroyMixin,
+    ReadViewSet,
 ):
     model = Activiteit
     serializer_class = s.ActiviteitSerializer
@@ -35,6 +48,7 @@ class ActiviteitViewSet(
     ordering_fields = ("datum", "titel", "thema")
 
     delete_service = services.activiteit_delete
+    bulk_service = services.activiteit_create_many
 
     # Through the same service as the bestuur's form. Files are added one at a
     # time with the `bijlagen` action (multipart), not in these JSON writes.
@@ -73,8 +87,16 @@ class ActiviteitViewSet(
         request=s.StornoSerializer,
         responses={201: s.BoekingSerializer},
     ),
+    bulk=extend_schema(
+        summary="Boekingen in één keer vastleggen (alles of niets)",
+        description="Een lijst van hoogstens 1000 boekingen van één coöperatie "
+        "(geen storno's). Bij een fout wordt niets vastgelegd; de fouten staan "
+        "per index.",
+        request=s.BoekingSerializer(many=True),
+        responses={201: s.BoekingSerializer(many=True)},
+    ),
 )
-class BoekingViewSet(CreateMixin, ReadViewSet):
+class BoekingViewSet(BulkCreateMixin, CreateMixin, ReadViewSet):
     """Bookings are never changed or deleted: PUT, PATCH and DELETE answer 405;
     a mistake is corrected with a storno and a new booking."""
 
@@ -85,6 +107,7 @@ class BoekingViewSet(CreateMixin, ReadViewSet):
     ordering_fields = ("datum", "bedrag")
 
     create_service = services.boeking_create
+    bulk_service = services.boeking_create_many
 
     @action(detail=True, methods=["post"], serializer_class=s.StornoSerializer)
     def storno(self, request, pk=None):

@@ -2,10 +2,12 @@
 
 from portalen.views import gebruikers, rapporten, toetsing
 
-from .views import activiteiten, afspraken, leden, vrijwilligers
+from .views import activiteiten, afspraken, herhalen, importeren, leden, vrijwilligers
 
 urlpatterns = [
     *afspraken.urlpatterns,
+    *importeren.urlpatterns,
+    *herhalen.urlpatterns,
     *activiteiten.urlpatterns,
     *leden.urlpatterns,
     *vrijwilligers.urlpatterns,

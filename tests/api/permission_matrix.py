@@ -267,6 +267,13 @@ MATRIX: dict[str, dict[str, Cell]] = {
                           target=loose_activiteit, action="activiteit_delete"),
         "post":       NOT_ALLOWED,
     },
+    # Many at once, all or nothing: the same rights as one create.
+    "activiteit-bulk": {
+        "post":       row(401, 403, 403, 201, 400, 400, 201,
+                          body=lambda w, t: [new_activiteit(w, t)],
+                          action="activiteit_create"),
+        **not_allowed("get", "put", "patch", "delete"),
+    },
     "activiteit-bijlagen": {
         "post":       row(401, 403, 403, 201, 404, 404, 201,
                           body=new_bijlage, fmt="multipart", action="bijlage_add"),
@@ -277,6 +284,12 @@ MATRIX: dict[str, dict[str, Cell]] = {
         "post":       row(401, 403, 403, 201, 400, 400, 201,
                           body=new_boeking, action="boeking_create"),
         **not_allowed("put", "patch", "delete"),
+    },
+    "boeking-bulk": {
+        "post":       row(401, 403, 403, 201, 400, 400, 201,
+                          body=lambda w, t: [new_boeking(w, t)],
+                          action="boeking_create"),
+        **not_allowed("get", "put", "patch", "delete"),
     },
     # Bookings are never changed or deleted: a storno cancels one.
     "boeking-detail": {

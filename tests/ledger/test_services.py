@@ -33,6 +33,7 @@ from tests.helpers import (
     public_services,
     success_params,
 )
+from tests.ledger.bulk_cases import BULK_CASES
 from tests.ledger.factories import PNG_1PX, ActiviteitFactory, BijlageFactory
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
@@ -207,6 +208,9 @@ CASES = [
         },
     ),
 ]
+
+
+CASES += BULK_CASES
 
 
 def test_cases_cover_every_service():
