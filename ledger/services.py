@@ -537,8 +537,8 @@ def boeking_create_many(
 def activiteit_repeat(
     *, activiteit: Activiteit, herhaling: str, tot: datetime.date, actor
 ) -> list[Activiteit]:
-    """Repeat an activity: a copy of it (its fields and volunteers, not its
-    evidence) on every date of `herhaal_datums`, each its own activity with its
+    """Repeat an activity: a copy of it (its fields, volunteers and their hours,
+    not its evidence) on every date of `herhaal_datums`, each its own activity with its
     own journal entry, all or nothing. A date in a closed year refuses the
     whole repeat, on the field `tot`."""
     permissions.require_bestuur(actor, activiteit.cooperatie_id)
@@ -557,7 +557,20 @@ def activiteit_repeat(
         if name not in ("datum", "vrijwilligers")
     }
     vrijwilligers = list(activiteit.vrijwilligers.all())
-    rows = [{**data, "datum": d, "vrijwilligers": vrijwilligers} for d in datums]
+    uren = {
+        v.lid_id: v.uren
+        for v in activiteit.vrijwilligerschappen.all()
+        if v.uren is not None
+    }
+    rows = [
+        {
+            **data,
+            "datum": d,
+            "vrijwilligers": vrijwilligers,
+            **({UREN_FIELD: uren} if uren else {}),
+        }
+        for d in datums
+    ]
     return activiteit_create_many(
         cooperatie=activiteit.cooperatie, rows=rows, actor=actor
     )

@@ -237,3 +237,28 @@ def test_activiteit_repeat_by_another_board_is_refused(world):
             tot=world.a.activiteit.datum + datetime.timedelta(days=30),
             actor=world.b.bestuur,
         )
+
+
+def test_activiteit_repeat_copies_the_hours_per_volunteer(world):
+    bron = services.activiteit_create(
+        cooperatie=world.a.cooperatie,
+        actor=world.a.bestuur,
+        datum=D(2025, 1, 2),
+        titel="Taalles",
+        thema="ontmoeting",
+        vrijwilligersuren=Decimal("2.5"),
+        vrijwilligers=[world.a.lid],
+        vrijwilligers_uren={world.a.lid.pk: Decimal("2.5")},
+    )
+
+    created = services.activiteit_repeat(
+        activiteit=bron,
+        herhaling="wekelijks",
+        tot=D(2025, 1, 16),
+        actor=world.a.bestuur,
+    )
+
+    assert len(created) == 2
+    assert [
+        [(v.lid_id, v.uren) for v in a.vrijwilligerschappen.all()] for a in created
+    ] == [[(world.a.lid.pk, Decimal("2.50"))]] * 2
