@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kern.admin_services import ServiceModelAdmin, ServiceTabularInline
 
 from . import services
-from .models import Activiteit, Bijlage, Boeking
+from .models import Activiteit, Bijlage, Boeking, Vrijwilliger
 
 
 class BijlageInline(ServiceTabularInline):
@@ -64,6 +64,16 @@ class ActiviteitAdmin(ServiceModelAdmin):
             kwargs.setdefault("required", False)
             return db_field.formfield(**kwargs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+@admin.register(Vrijwilliger)
+class VrijwilligerAdmin(ServiceModelAdmin):
+    """Who volunteered in which activity, with their hours; written with the
+    activity by the ledger services, view only."""
+
+    list_display = ("activiteit", "lid", "uren")
+    search_fields = ("activiteit__titel", "lid__naam")
+    list_select_related = ("activiteit", "lid")
 
 
 @admin.register(Bijlage)

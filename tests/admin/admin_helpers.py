@@ -37,7 +37,7 @@ from kern.models import (
     AuditEntry,
     Verzending,
 )
-from ledger.models import Activiteit, Bijlage, Boeking
+from ledger.models import Activiteit, Bijlage, Boeking, Vrijwilliger
 
 REGISTERED = (
     Accountinstelling,
@@ -57,6 +57,7 @@ REGISTERED = (
     Rapport,
     Jaarparameter,
     Activiteit,
+    Vrijwilliger,
     Bijlage,
     Boeking,
     AuditEntry,
@@ -75,6 +76,7 @@ ADD_DISABLED = {
     GeslotenJaar,
     Beoordeling,
     Rapport,
+    Vrijwilliger,
     AuditEntry,
     AuditChainHead,
     AuditChainVerification,
@@ -93,6 +95,7 @@ VIEW_ONLY = {
     Toetsing,
     Beoordeling,
     Rapport,
+    Vrijwilliger,
     Bijlage,
     Boeking,
     AuditEntry,

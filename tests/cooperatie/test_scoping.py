@@ -37,6 +37,7 @@ MODELS = (
     "Beoordeling",
     "Rapport",
     "Activiteit",
+    "Vrijwilliger",
     "Bijlage",
     "Boeking",
     "AuditEntry",
