@@ -23,7 +23,7 @@ from django.db.models import Count
 from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -285,8 +285,12 @@ def portefeuille(request, jaar: int):
     if (refused := _get_only(request)) is not None:
         return refused
     corporatie = request.portal.corporatie
+    # Not sealed, rendered for the reader: in the language of the page.
     pdf, _data = render_portefeuillerapport(
-        corporatie_id=corporatie.pk, jaar=jaar, moment=timezone.now()
+        corporatie_id=corporatie.pk,
+        jaar=jaar,
+        moment=timezone.now(),
+        taal=translation.get_language(),
     )
     return _download(
         pdf,

@@ -306,6 +306,27 @@ def test_portefeuillerapport_is_rendered_for_the_corporatie_year(client, world, 
     assert "portefeuille.json" in reader.attachments
 
 
+@pytest.mark.parametrize(
+    ("taal", "titel", "niet"),
+    [
+        ("nl", "Portefeuillerapport", "Portfolio report"),
+        ("en", "Portfolio report", "Portefeuillerapport"),
+    ],
+)
+def test_portefeuillerapport_is_written_in_the_language_of_the_page(
+    client, world, taal, titel, niet
+):
+    client.force_login(world.a.beheerder)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = taal
+
+    response = client.get(portal_url("beheer", "portefeuille", world.a, 2024))
+
+    reader = pypdf.PdfReader(io.BytesIO(body(response)))
+    text = reader.pages[0].extract_text()
+    assert titel in text
+    assert niet not in text
+
+
 def test_portefeuillerapport_of_a_year_without_afspraken_is_not_found(client, world):
     client.force_login(world.a.auditor)
     # The world's afspraken run 2023–2027.
