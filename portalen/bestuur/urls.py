@@ -2,11 +2,12 @@
 
 from portalen.views import gebruikers, rapporten, toetsing
 
-from .views import activiteiten, afspraken, leden
+from .views import activiteiten, afspraken, boekingen, leden
 
 urlpatterns = [
     *afspraken.urlpatterns,
     *activiteiten.urlpatterns,
+    *boekingen.urlpatterns,
     *leden.urlpatterns,
     *toetsing.bestuur_patterns,
     *rapporten.bestuur_patterns,
