@@ -291,7 +291,9 @@ def test_a_storno_of_a_booking_with_the_longest_description_fits(world):
         omschrijving="x" * 300,
         actor=fresh(world.a.bestuur),
     )
-    storno = ledger_services.boeking_storno(boeking=boeking, actor=world.a.bestuur)
+    storno = ledger_services.boeking_storno(
+        boeking=boeking, actor=world.a.bestuur, omschrijving="Dubbel geboekt"
+    )
     assert len(storno.omschrijving) == 300
     assert storno.omschrijving.startswith(f"Storno van boeking {boeking.pk}: xxx")
     assert storno.omschrijving.endswith("…")

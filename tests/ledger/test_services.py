@@ -195,7 +195,10 @@ CASES = [
         model=Boeking,
         action="boeking_storno",
         call=lambda w, t, actor: services.boeking_storno(
-            boeking=w.a.boeking, datum=D(2025, 1, 10), actor=actor
+            boeking=w.a.boeking,
+            datum=D(2025, 1, 10),
+            omschrijving="Dubbel",
+            actor=actor,
         ),
         allowed=("a.bestuur",),
         denied=BESTUUR_DENIED,

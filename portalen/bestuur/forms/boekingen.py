@@ -74,7 +74,8 @@ class BoekingForm(forms.Form):
 
 
 class StornoForm(forms.Form):
-    """The optional details of a storno (a counter-entry that cancels a booking)."""
+    """The details of a storno (a counter-entry that cancels a booking): its
+    reason (required) and optionally its date."""
 
     datum = forms.DateField(
         label=_("Datum van de storno"),
@@ -84,9 +85,7 @@ class StornoForm(forms.Form):
     )
     omschrijving = forms.CharField(
         label=_("Reden"),
-        required=False,
         max_length=300,
-        help_text=_(
-            "Waarom de boeking wordt teruggedraaid. Leeg laten: “Storno van boeking …”."
-        ),
+        error_messages={"required": _("Een reden voor de storno moet ingevuld zijn.")},
+        help_text=_("Waarom de boeking wordt teruggedraaid, bijv. “dubbel geboekt”."),
     )
