@@ -74,6 +74,7 @@ def test_list_shows_the_years_bookings_and_totals(bestuur, world):
         "besteed": Decimal("25.00"),  # the world's uitgave; 100 and its storno cancel
         "saldo": Decimal("975.00"),
         "saldo_negatief": False,
+        "aantal": 4,
     }
     html = response.content.decode()
     assert "<dd>€ 1.000,00</dd>" in html

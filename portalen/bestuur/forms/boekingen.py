@@ -10,16 +10,22 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+import django_filters as filters
+
 from cooperatie.filtersets import JaarFilter
 from kern import formatting
+from kern.forms import BedragField
 from ledger.filtersets import BoekingFilter
 from ledger.models import Activiteit, Boeking
 from portalen.bestuur.forms.activiteiten import (
     _date_input,
-    _decimal_input,
     _JaarKeuze,
     _model_field,
 )
+from portalen.filters import search_input
+
+ZOEK_MAX_LENGTH = 100
+"""Characters of a search in the money book; a longer one is an error."""
 
 
 class BoekingListFilter(_JaarKeuze, BoekingFilter):
@@ -31,7 +37,12 @@ class BoekingListFilter(_JaarKeuze, BoekingFilter):
 
     jaar = JaarFilter(method="filter_voor_jaar")
     method_fields = {"jaar": ("datum", "corrigeert")}
-    page_fields = ("jaar",)
+    q = filters.CharFilter(method="search", max_length=ZOEK_MAX_LENGTH)
+    page_fields = ("jaar", "q")
+    params = {"q": "zoek"}
+    labels = {**_JaarKeuze.labels, "q": _("Zoeken")}
+    help_texts = {"q": _("Woorden uit de omschrijving.")}
+    widgets = {"q": search_input()}
 
     def filter_voor_jaar(self, queryset, name, value):
         return queryset.voor_jaar(value)
@@ -54,9 +65,8 @@ class BoekingForm(forms.Form):
     bedrag = _model_field(
         Boeking,
         "bedrag",
-        localize=True,
-        widget=_decimal_input(),
-        help_text=_("In euro, altijd positief, bijv. 12,50."),
+        form_class=BedragField,
+        help_text=_("In euro, altijd positief, bijv. 12,50 of 1.234,50."),
     )
     omschrijving = _model_field(Boeking, "omschrijving")
     activiteit = ActiviteitChoiceField(
@@ -68,7 +78,8 @@ class BoekingForm(forms.Form):
     )
 
     def __init__(self, *args, activiteiten, **kwargs):
-        """`activiteiten`: the cooperatie's activities visible to the user."""
+        """`activiteiten`: the cooperatie's activities the booking may name
+        (those of open years)."""
         super().__init__(*args, **kwargs)
         self.fields["activiteit"].queryset = activiteiten.order_by("-datum", "titel")
 
@@ -88,4 +99,20 @@ class StornoForm(forms.Form):
         max_length=300,
         error_messages={"required": _("Een reden voor de storno moet ingevuld zijn.")},
         help_text=_("Waarom de boeking wordt teruggedraaid, bijv. “dubbel geboekt”."),
+    )
+
+
+class BonForm(forms.Form):
+    """A receipt to attach to a booking: a photo or a PDF."""
+
+    bestand = forms.FileField(
+        label=_("Bon"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
+        help_text=_("Een foto (JPEG, PNG, GIF, WebP) of PDF van de bon of factuur."),
+    )
+    omschrijving = forms.CharField(
+        label=_("Omschrijving"),
+        required=False,
+        max_length=200,
+        help_text=_("Optioneel, bijv. “kassabon Albert Heijn”."),
     )
