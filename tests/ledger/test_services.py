@@ -17,7 +17,7 @@ from afspraken.choices import ToetsingStatus
 from cooperatie import services as cooperatie_services
 from cooperatie.models import Lid
 from ledger import services
-from ledger.models import Activiteit, Bijlage, Boeking
+from ledger.models import Activiteit, Bijlage, Boeking, Bon
 from tests.afspraken.factories import set_status
 from tests.cooperatie.factories import LidFactory
 from tests.helpers import (
@@ -160,6 +160,44 @@ CASES = [
         tags=_cooperatie_a,
         before=lambda w, t: {
             "activiteit": w.a.activiteit.pk,
+            "bestand": t.bestand.name,
+        },
+    ),
+    ServiceCase(
+        id="bon_add",
+        kind="create",
+        model=Bon,
+        action="bon_add",
+        call=lambda w, t, actor: services.bon_add(
+            boeking=w.a.boeking,
+            bestand=SimpleUploadedFile("kassabon.png", PNG_1PX),
+            omschrijving="Kassabon",
+            actor=actor,
+        ),
+        allowed=("a.bestuur",),
+        denied=BESTUUR_DENIED,
+        tags=_cooperatie_a,
+        after=lambda w, obj: {
+            "boeking": w.a.boeking.pk,
+            "content_type": "image/png",
+            "grootte": len(PNG_1PX),
+            "sha256": hashlib.sha256(PNG_1PX).hexdigest(),
+            "omschrijving": "Kassabon",
+            "oorspronkelijke_naam": "kassabon.png",
+        },
+    ),
+    ServiceCase(
+        id="bon_delete",
+        kind="delete",
+        model=Bon,
+        action="bon_delete",
+        target=lambda w: w.a.bon,
+        call=lambda w, t, actor: services.bon_delete(bon=t, actor=actor),
+        allowed=("a.bestuur",),
+        denied=BESTUUR_DENIED,
+        tags=_cooperatie_a,
+        before=lambda w, t: {
+            "boeking": w.a.boeking.pk,
             "bestand": t.bestand.name,
         },
     ),
