@@ -40,7 +40,7 @@ def schone_naam(naam: str | None, limit: int) -> str:
     folder part, control, format or separator characters, whitespace collapsed,
     and at most `limit` characters (the extension kept when it is cut). Never
     used to store or serve the file."""
-    naam = (naam or "")[:4096]
+    naam = (naam or "")[-4096:]  # the base name is at the end
     naam = naam.replace("\\", "/").rsplit("/", 1)[-1]
     naam = "".join(
         " " if unicodedata.category(char) in _ONZICHTBAAR else char for char in naam

@@ -42,8 +42,8 @@ def signed_amount() -> Case:
 
 
 def lopend_saldo(*, boekingen: BoekingQuerySet) -> dict[int, Decimal]:
-    """The balance after each booking (by pk), in the order of the money book
-    (date, then entry), computed by the database with a window function over
+    """The balance after each booking (by pk), per cooperatie, in the order of
+    the money book (date, then entry), computed by the database with a window function over
     all of `boekingen` (for a year: `Boeking.objects.voor_jaar(jaar)`, so a
     storno dated later counts in the year of the booking it cancels)."""
     rows = (
@@ -51,6 +51,7 @@ def lopend_saldo(*, boekingen: BoekingQuerySet) -> dict[int, Decimal]:
         .annotate(
             saldo=Window(
                 Sum(signed_amount()),
+                partition_by=[F("cooperatie_id")],
                 order_by=[F("datum").asc(), F("pk").asc()],
                 output_field=_AMOUNT,
             )
