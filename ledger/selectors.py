@@ -43,8 +43,8 @@ def signed_amount() -> Case:
 
 def lopend_saldo(*, boekingen: BoekingQuerySet) -> dict[int, Decimal]:
     """The balance after each booking (by pk), per cooperatie, in the order of
-    the money book (date, then entry), computed by the database with a window function over
-    all of `boekingen` (for a year: `Boeking.objects.voor_jaar(jaar)`, so a
+    the money book (date, then entry), computed by the database with a window
+    function over all of `boekingen` (for a year: `.voor_jaar(jaar)`, so a
     storno dated later counts in the year of the booking it cancels)."""
     rows = (
         boekingen.order_by()
