@@ -5,6 +5,7 @@ here and cancelled with the "storneren" action, never edited or deleted.
 """
 
 from django.contrib import admin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kern.admin_services import ServiceModelAdmin, ServiceTabularInline
@@ -106,4 +107,7 @@ class BoekingAdmin(ServiceModelAdmin):
             queryset,
             services.boeking_storno,
             _("%(count)s boeking(en) gestorneerd."),
+            # A storno always has a reason; the platform's operator acts on a
+            # request from outside the product, which this reason names.
+            omschrijving=gettext("Gestorneerd door het platformbeheer op verzoek."),
         )

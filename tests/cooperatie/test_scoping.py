@@ -39,6 +39,7 @@ MODELS = (
     "Activiteit",
     "Bijlage",
     "Boeking",
+    "Bon",
     "AuditEntry",
 )
 ROLES = ("beheerder", "auditor", "bestuur")
