@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kern.admin_services import ServiceModelAdmin, ServiceTabularInline
 
 from . import services
-from .models import Activiteit, Bijlage, Boeking
+from .models import Activiteit, Bijlage, Boeking, Bon
 
 
 class BijlageInline(ServiceTabularInline):
@@ -61,6 +61,20 @@ class BijlageAdmin(ServiceModelAdmin):
     search_fields = ("omschrijving", "sha256", "activiteit__titel")
     list_select_related = ("activiteit",)
     autocomplete_fields = ("activiteit",)
+    date_hierarchy = "created_at"
+
+
+@admin.register(Bon)
+class BonAdmin(ServiceModelAdmin):
+    create_service = services.bon_add
+    delete_service = services.bon_delete
+    add_fields = ("boeking", "bestand", "omschrijving")
+
+    list_display = ("__str__", "boeking", "content_type", "grootte", "created_at")
+    list_filter = ("content_type",)
+    search_fields = ("omschrijving", "oorspronkelijke_naam", "sha256")
+    list_select_related = ("boeking",)
+    autocomplete_fields = ("boeking",)
     date_hierarchy = "created_at"
 
 

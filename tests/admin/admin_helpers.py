@@ -37,7 +37,7 @@ from kern.models import (
     AuditEntry,
     Verzending,
 )
-from ledger.models import Activiteit, Bijlage, Boeking
+from ledger.models import Activiteit, Bijlage, Boeking, Bon
 
 REGISTERED = (
     Accountinstelling,
@@ -59,6 +59,7 @@ REGISTERED = (
     Activiteit,
     Bijlage,
     Boeking,
+    Bon,
     AuditEntry,
     AuditChainHead,
     AuditChainVerification,
@@ -95,6 +96,7 @@ VIEW_ONLY = {
     Rapport,
     Bijlage,
     Boeking,
+    Bon,
     AuditEntry,
     AuditChainHead,
     AuditChainVerification,
