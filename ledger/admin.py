@@ -6,12 +6,13 @@ here and cancelled with the "storneren" action, never edited or deleted.
 
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kern.admin_services import ServiceModelAdmin, ServiceTabularInline
 
 from . import services
-from .models import Activiteit, Bijlage, Boeking, Vrijwilliger
+from .models import Activiteit, Bijlage, Boeking, Bon, Vrijwilliger
 
 
 class BijlageInline(ServiceTabularInline):
@@ -90,6 +91,20 @@ class BijlageAdmin(ServiceModelAdmin):
     date_hierarchy = "created_at"
 
 
+@admin.register(Bon)
+class BonAdmin(ServiceModelAdmin):
+    create_service = services.bon_add
+    delete_service = services.bon_delete
+    add_fields = ("boeking", "bestand", "omschrijving")
+
+    list_display = ("__str__", "boeking", "content_type", "grootte", "created_at")
+    list_filter = ("content_type",)
+    search_fields = ("omschrijving", "oorspronkelijke_naam", "sha256")
+    list_select_related = ("boeking",)
+    autocomplete_fields = ("boeking",)
+    date_hierarchy = "created_at"
+
+
 @admin.register(Boeking)
 class BoekingAdmin(ServiceModelAdmin):
     create_service = services.boeking_create
@@ -133,4 +148,7 @@ class BoekingAdmin(ServiceModelAdmin):
             queryset,
             services.boeking_storno,
             _("%(count)s boeking(en) gestorneerd."),
+            # A storno always has a reason; the platform's operator acts on a
+            # request from outside the product, which this reason names.
+            omschrijving=gettext("Gestorneerd door het platformbeheer op verzoek."),
         )

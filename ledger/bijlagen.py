@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+# Character categories never kept in a shown file name: controls, format
+# characters (bidi overrides, zero-width), line and paragraph separators.
+_ONZICHTBAAR = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xd8\xff", "image/jpeg"),
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -27,3 +33,23 @@ def sniff_content_type(head: bytes) -> str | None:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
     return None
+
+
+def schone_naam(naam: str | None, limit: int) -> str:
+    """The name an upload had on the user's device, fit to show: without any
+    folder part, control, format or separator characters, whitespace collapsed,
+    and at most `limit` characters (the extension kept when it is cut). Never
+    used to store or serve the file."""
+    naam = (naam or "")[-4096:]  # the base name is at the end
+    naam = naam.replace("\\", "/").rsplit("/", 1)[-1]
+    naam = "".join(
+        " " if unicodedata.category(char) in _ONZICHTBAAR else char for char in naam
+    )
+    naam = " ".join(naam.split()).strip(" .")
+    if len(naam) > limit:
+        stam, punt, extensie = naam.rpartition(".")
+        if punt and stam and len(extensie) <= 8:
+            naam = stam[: limit - len(extensie) - 2] + "…." + extensie
+        else:
+            naam = naam[: limit - 1] + "…"
+    return naam

@@ -21,6 +21,7 @@ from .querysets import (
     ActiviteitQuerySet,
     BijlageQuerySet,
     BoekingQuerySet,
+    BonQuerySet,
     VrijwilligerQuerySet,
 )
 
@@ -179,7 +180,45 @@ class Vrijwilliger(models.Model):
         return f"{self.activiteit_id}: {self.lid_id}"
 
 
-class Bijlage(models.Model):
+ORIGINAL_NAME_MAX_LENGTH = 120
+"""Characters kept of an uploaded file's own name (shown, never used to store)."""
+
+
+class Bewijsbestand(models.Model):
+    """Evidence: a photo, a receipt or a PDF, recognised by its content. Stored
+    under a random name made from its type; the name it had on the uploader's
+    device is kept (cleaned and bounded) only to show it."""
+
+    bestand = models.FileField(_("bestand"), upload_to="bijlagen/%Y/%m/")
+    omschrijving = models.CharField(
+        _("omschrijving"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    oorspronkelijke_naam = models.CharField(
+        _("oorspronkelijke naam"),
+        max_length=ORIGINAL_NAME_MAX_LENGTH,
+        blank=True,
+        default="",
+        validators=[validate_single_line],
+        help_text=_("De naam van het bestand bij het uploaden."),
+    )
+    content_type = models.CharField(_("soort bestand"), max_length=50)
+    grootte = models.PositiveIntegerField(_("grootte (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.omschrijving or self.naam
+
+    @property
+    def naam(self) -> str:
+        """The name to show: the uploaded file's own name, else the stored one."""
+        return self.oorspronkelijke_naam or self.bestand.name.rsplit("/", 1)[-1]
+
+
+class Bijlage(Bewijsbestand):
     """Evidence for an activity: a photo, a receipt or a PDF."""
 
     activiteit = models.ForeignKey(
@@ -188,14 +227,6 @@ class Bijlage(models.Model):
         on_delete=models.CASCADE,
         related_name="bijlagen",
     )
-    bestand = models.FileField(_("bestand"), upload_to="bijlagen/%Y/%m/")
-    omschrijving = models.CharField(
-        _("omschrijving"), max_length=200, blank=True, validators=[validate_single_line]
-    )
-    content_type = models.CharField(_("soort bestand"), max_length=50)
-    grootte = models.PositiveIntegerField(_("grootte (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
 
     tenancy = Tenancy(cooperatie="activiteit__cooperatie")
 
@@ -205,9 +236,6 @@ class Bijlage(models.Model):
         verbose_name = _("bijlage")
         verbose_name_plural = _("bijlagen")
         ordering = ["activiteit", "pk"]
-
-    def __str__(self) -> str:
-        return self.omschrijving or self.bestand.name.rsplit("/", 1)[-1]
 
 
 class Boeking(AppendOnlyModel):
@@ -278,3 +306,24 @@ class Boeking(AppendOnlyModel):
     @property
     def is_storno(self) -> bool:
         return self.corrigeert_id is not None
+
+
+class Bon(Bewijsbestand):
+    """A receipt (or other evidence) of a booking. Added and removed only while
+    the booking's year is open, like the booking itself."""
+
+    boeking = models.ForeignKey(
+        Boeking,
+        verbose_name=_("boeking"),
+        on_delete=models.PROTECT,
+        related_name="bonnen",
+    )
+
+    tenancy = Tenancy(cooperatie="boeking__cooperatie")
+
+    objects = BonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bon")
+        verbose_name_plural = _("bonnen")
+        ordering = ["boeking", "pk"]

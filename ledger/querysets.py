@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import ExtractYear
 
 from kern.immutable import AppendOnlyQuerySet
 from kern.scoping import ScopedQuerySet
@@ -14,9 +15,26 @@ def jaar_range(jaar: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(jaar, 1, 1), datetime.date(jaar, 12, 31)
 
 
+def _in_gesloten_jaar(datum: str = "datum") -> Exists:
+    """Whether the row's date falls in a closed year of its cooperatie."""
+    from cooperatie.models import GeslotenJaar
+
+    return Exists(
+        GeslotenJaar.objects.filter(
+            cooperatie_id=OuterRef("cooperatie_id"),
+            jaar=ExtractYear(OuterRef(datum)),
+        )
+    )
+
+
 class ActiviteitQuerySet(ScopedQuerySet):
     def in_jaar(self, jaar: int) -> ActiviteitQuerySet:
         return self.filter(datum__range=jaar_range(jaar))
+
+    def in_open_jaren(self) -> ActiviteitQuerySet:
+        """The activities dated in a year their cooperatie has not closed
+        (neither ingediend nor vastgesteld): those a booking may still name."""
+        return self.exclude(_in_gesloten_jaar())
 
 
 class BijlageQuerySet(ScopedQuerySet):
@@ -26,6 +44,10 @@ class BijlageQuerySet(ScopedQuerySet):
 class VrijwilligerQuerySet(ScopedQuerySet):
     def in_jaar(self, jaar: int) -> VrijwilligerQuerySet:
         return self.filter(activiteit__datum__range=jaar_range(jaar))
+
+
+class BonQuerySet(ScopedQuerySet):
+    pass
 
 
 class BoekingQuerySet(AppendOnlyQuerySet, ScopedQuerySet):

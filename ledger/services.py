@@ -24,14 +24,25 @@ from cooperatie.jaarslot import ensure_year_open, gesloten_jaren, lock_cooperati
 from cooperatie.models import Cooperatie, Lid
 from kern import formatting, writes
 
-from .bijlagen import EXTENSIONS, sniff_content_type
+from .bijlagen import EXTENSIONS, schone_naam, sniff_content_type
 from .herhalen import herhaal_datums
-from .models import Activiteit, Bijlage, Boeking, Vrijwilliger
+from .models import (
+    ORIGINAL_NAME_MAX_LENGTH,
+    Activiteit,
+    Bewijsbestand,
+    Bijlage,
+    Boeking,
+    Bon,
+    Vrijwilliger,
+)
 from .verwijderbaar import activiteit_delete_refusal
 
 # The hours of one volunteer: at most 9999,99, in hundredths.
 UREN_MAX = Decimal("9999.99")
 UREN_FIELD = "vrijwilligers_uren"
+
+BONNEN_PER_BOEKING = 20
+"""Receipts one booking may hold (a booking is one payment)."""
 
 
 def _check_vrijwilligers(cooperatie_id: int, vrijwilligers: Iterable[Lid]) -> list[Lid]:
@@ -237,15 +248,10 @@ def activiteit_delete(*, activiteit: Activiteit, actor) -> None:
 # Bijlage ------------------------------------------------------------------------
 
 
-@transaction.atomic
-def bijlage_add(
-    *, activiteit: Activiteit, bestand, omschrijving: str = "", actor
-) -> Bijlage:
-    """Attach evidence (photo, receipt, PDF), checked by content and size."""
-    permissions.require_bestuur(actor, activiteit.cooperatie_id)
-    ensure_year_open(
-        cooperatie_id=activiteit.cooperatie_id, dates={"datum": activiteit.datum}
-    )
+def _store_evidence(bewijs: Bewijsbestand, bestand, *, actor, action: str):
+    """Check an uploaded file by size and content, store it under a random name
+    made from its sniffed type, and create the evidence row (journalled). The
+    upload's own name is kept only to show (cleaned and bounded)."""
     limit = settings.BIJLAGE_MAX_BYTES
     if bestand.size > limit:
         raise ValidationError(
@@ -255,7 +261,14 @@ def bijlage_add(
             }
         )
     bestand.seek(0)
-    content = bestand.read()
+    content = bestand.read(limit + 1)
+    if len(content) > limit:
+        raise ValidationError(
+            {
+                "bestand": _("Het bestand is groter dan %(mb)s MB.")
+                % {"mb": limit // (1024 * 1024)}
+            }
+        )
     content_type = sniff_content_type(content[:16])
     if content_type is None:
         raise ValidationError(
@@ -266,24 +279,51 @@ def bijlage_add(
                 )
             }
         )
-    bijlage = Bijlage(
-        activiteit=activiteit,
-        omschrijving=omschrijving,
-        content_type=content_type,
-        grootte=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
+    bewijs.content_type = content_type
+    bewijs.grootte = len(content)
+    bewijs.sha256 = hashlib.sha256(content).hexdigest()
+    bewijs.oorspronkelijke_naam = schone_naam(
+        getattr(bestand, "name", ""), ORIGINAL_NAME_MAX_LENGTH
     )
     # The stored name comes from the content type, never from the upload's name.
-    bijlage.bestand.save(
+    bewijs.bestand.save(
         f"{uuid.uuid4().hex}.{EXTENSIONS[content_type]}",
         ContentFile(content),
         save=False,
     )
     try:
-        return writes.create(bijlage, actor=actor, action="bijlage_add")
+        return writes.create(bewijs, actor=actor, action=action)
     except Exception:
-        bijlage.bestand.delete(save=False)
+        bewijs.bestand.delete(save=False)
         raise
+
+
+def _delete_evidence(bewijs: Bewijsbestand, *, actor, action: str) -> None:
+    name = bewijs.bestand.name
+    storage = bewijs.bestand.storage
+    writes.delete(bewijs, actor=actor, action=action)
+    # The file goes only once the removal is committed: a rolled-back removal
+    # (this one, or the caller's transaction around it) keeps row and file. A
+    # file that cannot be removed then is logged, not an error of the
+    # committed removal.
+    transaction.on_commit(lambda: storage.delete(name), robust=True)
+
+
+@transaction.atomic
+def bijlage_add(
+    *, activiteit: Activiteit, bestand, omschrijving: str = "", actor
+) -> Bijlage:
+    """Attach evidence (photo, receipt, PDF), checked by content and size."""
+    permissions.require_bestuur(actor, activiteit.cooperatie_id)
+    ensure_year_open(
+        cooperatie_id=activiteit.cooperatie_id, dates={"datum": activiteit.datum}
+    )
+    return _store_evidence(
+        Bijlage(activiteit=activiteit, omschrijving=omschrijving),
+        bestand,
+        actor=actor,
+        action="bijlage_add",
+    )
 
 
 @transaction.atomic
@@ -293,14 +333,51 @@ def bijlage_delete(*, bijlage: Bijlage, actor) -> None:
     ensure_year_open(
         cooperatie_id=activiteit.cooperatie_id, dates={"datum": activiteit.datum}
     )
-    name = bijlage.bestand.name
-    storage = bijlage.bestand.storage
-    writes.delete(bijlage, actor=actor, action="bijlage_delete")
-    # The file goes only once the removal is committed: a rolled-back removal
-    # (this one, or the caller's transaction around it) keeps row and file. A
-    # file that cannot be removed then is logged, not an error of the
-    # committed removal.
-    transaction.on_commit(lambda: storage.delete(name), robust=True)
+    _delete_evidence(bijlage, actor=actor, action="bijlage_delete")
+
+
+# Bon (a receipt of a booking) -----------------------------------------------------
+
+
+def _boeking_years_open(boeking: Boeking) -> None:
+    """A receipt changes with its booking's year: the booking's own date and,
+    for a storno, the year of the booking it cancels (where it counts)."""
+    dates = {"boeking": boeking.datum}
+    if boeking.corrigeert_id:
+        dates["corrigeert"] = Boeking.objects.values_list("datum", flat=True).get(
+            pk=boeking.corrigeert_id
+        )
+    ensure_year_open(cooperatie_id=boeking.cooperatie_id, dates=dates)
+
+
+@transaction.atomic
+def bon_add(*, boeking: Boeking, bestand, omschrijving: str = "", actor) -> Bon:
+    """Attach a receipt (photo or PDF) to a booking, checked by content and size
+    as every evidence file; only while the booking's year is open."""
+    permissions.require_bestuur(actor, boeking.cooperatie_id)
+    _boeking_years_open(boeking)
+    if Bon.objects.filter(boeking=boeking).count() >= BONNEN_PER_BOEKING:
+        raise ValidationError(
+            {
+                "bestand": _("Een boeking mag hoogstens %(n)s bonnen hebben.")
+                % {"n": BONNEN_PER_BOEKING}
+            }
+        )
+    return _store_evidence(
+        Bon(boeking=boeking, omschrijving=omschrijving),
+        bestand,
+        actor=actor,
+        action="bon_add",
+    )
+
+
+@transaction.atomic
+def bon_delete(*, bon: Bon, actor) -> None:
+    """Remove a receipt (a wrong file) while the booking's year is open."""
+    boeking = bon.boeking
+    permissions.require_bestuur(actor, boeking.cooperatie_id)
+    _boeking_years_open(boeking)
+    _delete_evidence(bon, actor=actor, action="bon_delete")
 
 
 # An activiteit with its new evidence, all or nothing ------------------------------
@@ -413,8 +490,10 @@ def boeking_storno(
     datum: datetime.date | None = None,
     omschrijving: str = "",
 ) -> Boeking:
-    """Cancel a boeking with a counter-entry. A boeking is cancelled at most once,
-    and a storno itself cannot be cancelled (book the amount anew instead)."""
+    """Cancel a boeking with a counter-entry whose description is the reason
+    (required: the money book says why money was reversed). A boeking is
+    cancelled at most once, and a storno itself cannot be cancelled (book the
+    amount anew instead)."""
     permissions.require_bestuur(actor, boeking.cooperatie_id)
     # Lock the cooperatie (as every year-sensitive write does) so two storno's of
     # one boeking cannot pass the checks together. Not the boeking's own row:
@@ -428,6 +507,11 @@ def boeking_storno(
         )
     if Boeking.objects.filter(corrigeert=origineel).exists():
         raise ValidationError({"corrigeert": _("Deze boeking is al gestorneerd.")})
+    omschrijving = (omschrijving or "").strip()
+    if not omschrijving:
+        raise ValidationError(
+            {"omschrijving": _("Een reden voor de storno moet ingevuld zijn.")}
+        )
     datum = datum or origineel.datum
     # A storno counts against the year of the boeking it cancels (domain §5), so
     # both that year and the storno's own date must still be open.
@@ -435,15 +519,6 @@ def boeking_storno(
         cooperatie_id=origineel.cooperatie_id,
         dates={"corrigeert": origineel.datum, "datum": datum},
     )
-    if not omschrijving:
-        omschrijving = _("Storno van boeking %(id)s: %(omschrijving)s") % {
-            "id": origineel.pk,
-            "omschrijving": origineel.omschrijving,
-        }
-        # The generated text fits however long the original's description was.
-        limit = Boeking._meta.get_field("omschrijving").max_length
-        if len(omschrijving) > limit:
-            omschrijving = omschrijving[: limit - 1] + "…"
     storno = Boeking(
         cooperatie_id=origineel.cooperatie_id,
         datum=datum,

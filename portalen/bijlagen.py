@@ -1,4 +1,5 @@
-"""Evidence files (bijlagen) as HTTP responses, for every portal that shows them.
+"""Evidence files (bijlagen of activities, bonnen of bookings) as HTTP responses,
+for every portal that shows them.
 
 Evidence is never served from a public media URL: only through a portal view,
 after the portal's scope check, with the stored (sniffed) type and headers that
@@ -18,11 +19,13 @@ import io
 import warnings
 
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotModified
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ledger.models import Bijlage
+from ledger.bijlagen import EXTENSIONS
+from ledger.models import Bewijsbestand
 
 # Largest photo (in pixels) a thumbnail is made of; anything larger is refused
 # before decoding. A JPEG decodes at up to 1/8 of its size for a thumbnail (a
@@ -46,17 +49,25 @@ def _safe_headers(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def bestandsnaam(bijlage: Bijlage) -> str:
-    """The stored file name (made from the content type at upload)."""
-    return bijlage.bestand.name.rsplit("/", 1)[-1]
+def bestandsnaam(bijlage: Bewijsbestand) -> str:
+    """The file's name for the browser: the name it had when uploaded (already
+    cleaned), with the extension of its sniffed type, so a PDF named `x.exe`
+    downloads as `x.pdf`; the stored name when the upload had none."""
+    opgeslagen = bijlage.bestand.name.rsplit("/", 1)[-1]
+    if not bijlage.oorspronkelijke_naam:
+        return opgeslagen
+    stam, punt, _extensie = bijlage.oorspronkelijke_naam.rpartition(".")
+    stam = stam if punt and stam else bijlage.oorspronkelijke_naam
+    extensie = EXTENSIONS.get(bijlage.content_type) or opgeslagen.rsplit(".", 1)[-1]
+    return f"{stam}.{extensie}"
 
 
-def heeft_miniatuur(bijlage: Bijlage) -> bool:
+def heeft_miniatuur(bijlage: Bewijsbestand) -> bool:
     """Whether a thumbnail is offered: photos only."""
     return bijlage.content_type.startswith("image/")
 
 
-def download(bijlage: Bijlage) -> FileResponse:
+def download(bijlage: Bewijsbestand) -> FileResponse:
     """The file itself: photos open in the browser, PDFs are downloaded; the
     stored type is sent, never guessed; never cached (evidence may show people)."""
     try:
@@ -114,7 +125,7 @@ def miniatuur_bytes(data: bytes, size: int = THUMBNAIL_SIZE) -> bytes:
     return out.getvalue()
 
 
-def miniatuur(request, bijlage: Bijlage) -> HttpResponse:
+def miniatuur(request, bijlage: Bewijsbestand) -> HttpResponse:
     """A thumbnail of a photo bijlage as a JPEG response; 404 for a file without
     one (no photo, unreadable, or too large to decode safely). Answers 304 when
     the browser holds the current one (the ETag is the file's SHA-256)."""
@@ -135,7 +146,9 @@ def miniatuur(request, bijlage: Bijlage) -> HttpResponse:
             raise Http404(_("Van dit bewijsstuk is geen miniatuur te maken.")) from exc
         response = HttpResponse(jpeg, content_type="image/jpeg")
         naam = bestandsnaam(bijlage).rsplit(".", 1)[0]
-        response["Content-Disposition"] = f'inline; filename="{naam}-klein.jpg"'
+        response["Content-Disposition"] = content_disposition_header(
+            False, f"{naam}-klein.jpg"
+        )
     response["ETag"] = etag
     response["Cache-Control"] = THUMBNAIL_CACHE_CONTROL
     return _safe_headers(response)

@@ -36,6 +36,7 @@ from tests.ledger.factories import (
     AuditEntryFactory,
     BijlageFactory,
     BoekingFactory,
+    BonFactory,
 )
 from tests.seeding import (  # noqa: F401  (the test data seed's hooks and fixture)
     data_seed,
@@ -112,6 +113,7 @@ class Tenant:
     activiteit: object
     bijlage: object
     boeking: object
+    bon: object
     beheerder: object
     auditor: object
     bestuur: object
@@ -137,6 +139,7 @@ class Tenant:
             "Vrijwilliger": self.activiteit.vrijwilligerschappen.get(),
             "Bijlage": self.bijlage,
             "Boeking": self.boeking,
+            "Bon": self.bon,
             "AuditEntry": self.journaal,
         }
 
@@ -169,6 +172,7 @@ def make_tenant(letter: str) -> Tenant:
     activiteit = ActiviteitFactory(cooperatie=cooperatie, vrijwilligers=[lid])
     bijlage = BijlageFactory(activiteit=activiteit)
     boeking = BoekingFactory(cooperatie=cooperatie, activiteit=activiteit)
+    bon = BonFactory(boeking=boeking)
     journaal = AuditEntryFactory(
         actor=bestuur,
         object_type="ledger.boeking",
@@ -197,6 +201,7 @@ def make_tenant(letter: str) -> Tenant:
         activiteit=activiteit,
         bijlage=bijlage,
         boeking=boeking,
+        bon=bon,
         beheerder=beheerder,
         auditor=auditor,
         bestuur=bestuur,

@@ -97,7 +97,14 @@ class StornoSerializer(Serializer):
     datum = serializers.DateField(
         required=False, help_text="Datum van de storno; standaard die van de boeking."
     )
-    omschrijving = serializers.CharField(required=False, allow_blank=True)
+    # Required by the service (its message names the field); blank is let
+    # through here so that every caller gets the same refusal.
+    omschrijving = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text="Reden van de storno (verplicht).",
+    )
 
 
 class JournaalSerializer(ModelSerializer):

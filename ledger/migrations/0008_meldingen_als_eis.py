@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("cooperatie", "0010_meldingen_als_eis"),
-        ("ledger", "0006_vrijwilliger_uren"),
+        ("ledger", "0007_boeking_bonnen"),
     ]
 
     operations = [

@@ -37,7 +37,7 @@ from kern.models import (
     AuditEntry,
     Verzending,
 )
-from ledger.models import Activiteit, Bijlage, Boeking, Vrijwilliger
+from ledger.models import Activiteit, Bijlage, Boeking, Bon, Vrijwilliger
 
 REGISTERED = (
     Accountinstelling,
@@ -60,6 +60,7 @@ REGISTERED = (
     Vrijwilliger,
     Bijlage,
     Boeking,
+    Bon,
     AuditEntry,
     AuditChainHead,
     AuditChainVerification,
@@ -98,6 +99,7 @@ VIEW_ONLY = {
     Vrijwilliger,
     Bijlage,
     Boeking,
+    Bon,
     AuditEntry,
     AuditChainHead,
     AuditChainVerification,

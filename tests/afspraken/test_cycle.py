@@ -130,7 +130,7 @@ def test_indienen_freezes_the_year_for_activities_bookings_and_members(jaar):
             cooperatie=a.cooperatie, naam="Nieuw Lid", lid_sinds=datum, actor=bestuur
         ),
         "storno": lambda: ledger_services.boeking_storno(
-            boeking=a.boeking, actor=bestuur
+            boeking=a.boeking, actor=bestuur, omschrijving="Dubbel"
         ),
     }
     for name, call in calls.items():
@@ -191,7 +191,9 @@ def test_terugsturen_opens_the_year_again_and_vaststellen_closes_it_for_good(jaa
     _beoordeel(a, toetsing, kwalitatief)
     services.toetsing_vaststellen(toetsing=toetsing, actor=a.beheerder)
     with pytest.raises(ValidationError, match="vastgesteld"):
-        ledger_services.boeking_storno(boeking=boeking, actor=fresh(a.bestuur))
+        ledger_services.boeking_storno(
+            boeking=boeking, actor=fresh(a.bestuur), omschrijving="Dubbel"
+        )
     with pytest.raises(ValidationError, match="vastgesteld"):
         _indienen(a)
     with pytest.raises(ValidationError, match="vastgesteld"):

@@ -298,7 +298,8 @@ MATRIX: dict[str, dict[str, Cell]] = {
     },
     "boeking-storno": {
         "post":       row(401, 403, 403, 201, 404, 404, 201,
-                          body=fixed({}), action="boeking_storno"),
+                          body=fixed({"omschrijving": "Dubbel geboekt"}),
+                          action="boeking_storno"),
         **not_allowed("get", "put", "patch", "delete"),
     },
     # The yearly cycle: either the beheerder or the bestuur opens a year; the

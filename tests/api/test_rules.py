@@ -260,7 +260,11 @@ def test_storno_books_the_counter_entry(world):
     client = client_for(world.a.bestuur)
     seq = journal_mark()
 
-    response = client.post(f"/api/v1/boekingen/{boeking.pk}/storno/", {}, format="json")
+    response = client.post(
+        f"/api/v1/boekingen/{boeking.pk}/storno/",
+        {"omschrijving": "Dubbel geboekt"},
+        format="json",
+    )
 
     assert response.status_code == 201
     body = response.json()
@@ -277,16 +281,35 @@ def test_storno_books_the_counter_entry(world):
     assert client.get(f"/api/v1/boekingen/{boeking.pk}/").json()["storno"] == storno.pk
 
 
+@pytest.mark.parametrize("body", [{}, {"omschrijving": ""}, {"omschrijving": "  "}])
+def test_boeking_storno_without_a_reason_is_rejected(world, body):
+    boeking = world.a.boeking
+    client = client_for(world.a.bestuur)
+    seq, rows = journal_mark(), table_state(Boeking)
+
+    response = client.post(
+        f"/api/v1/boekingen/{boeking.pk}/storno/", body, format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "omschrijving": ["Een reden voor de storno moet ingevuld zijn."]
+    }
+    assert table_state(Boeking) == rows
+    assert entries_since(seq) == []
+
+
 def test_boeking_storno_twice_is_rejected(world):
     boeking = world.a.boeking
     client = client_for(world.a.bestuur)
-    first = client.post(f"/api/v1/boekingen/{boeking.pk}/storno/", {}, format="json")
+    reden = {"omschrijving": "Dubbel geboekt"}
+    first = client.post(f"/api/v1/boekingen/{boeking.pk}/storno/", reden, format="json")
     assert first.status_code == 201
     seq, rows = journal_mark(), table_state(Boeking)
 
-    again = client.post(f"/api/v1/boekingen/{boeking.pk}/storno/", {}, format="json")
+    again = client.post(f"/api/v1/boekingen/{boeking.pk}/storno/", reden, format="json")
     of_storno = client.post(
-        f"/api/v1/boekingen/{first.json()['id']}/storno/", {}, format="json"
+        f"/api/v1/boekingen/{first.json()['id']}/storno/", reden, format="json"
     )
 
     assert again.status_code == 400

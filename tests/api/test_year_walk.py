@@ -286,7 +286,9 @@ def test_a_year_walks_from_agreement_to_sealed_verified_report(start):
         "2024-05-11", "uitgave", "120.50", "Planten en potgrond", activiteit=tuin["id"]
     )
     fout = boeking("2024-05-12", "uitgave", "80.00", "Dubbel geboekt")
-    storno = post(bestuur, f"/boekingen/{fout['id']}/storno/", {})
+    storno = post(
+        bestuur, f"/boekingen/{fout['id']}/storno/", {"omschrijving": "Dubbel"}
+    )
     assert storno["corrigeert"] == fout["id"]
     assert storno["bedrag"] == "80.00"
     assert Boeking.objects.get(pk=fout["id"]).storno.pk == storno["id"]

@@ -48,6 +48,7 @@ def test_a_booking_and_its_storno_without_javascript(page, world):
     assert boeking.soort == "uitgave"
 
     page.goto(reverse("bestuur-boeking-storno", args=[cooperatie.pk, boeking.pk]))
+    page.get_by_label("Reden").fill("Dubbel geboekt")
     page.get_by_role("button", name="Boeking storneren").click()
 
     expect(flash(page)).to_contain_text("is gestorneerd")

@@ -40,6 +40,7 @@ MODELS = (
     "Vrijwilliger",
     "Bijlage",
     "Boeking",
+    "Bon",
     "AuditEntry",
 )
 ROLES = ("beheerder", "auditor", "bestuur")

@@ -12,7 +12,7 @@ from factory.django import DjangoModelFactory
 from kern import journal
 from kern.models import AuditEntry
 from ledger.choices import BoekingSoort, Thema
-from ledger.models import Activiteit, Bijlage, Boeking
+from ledger.models import Activiteit, Bijlage, Boeking, Bon
 from tests.cooperatie.factories import CooperatieFactory, UserFactory
 
 PNG_1PX = (
@@ -64,6 +64,18 @@ class BoekingFactory(DjangoModelFactory):
     soort = BoekingSoort.UITGAVE
     bedrag = Decimal("25.00")
     omschrijving = "Koffie en thee voor het taalcafé"
+
+
+class BonFactory(DjangoModelFactory):
+    class Meta:
+        model = Bon
+
+    boeking = factory.SubFactory(BoekingFactory)
+    bestand = factory.LazyFunction(lambda: ContentFile(PNG_1PX, name="bon.png"))
+    oorspronkelijke_naam = "kassabon.png"
+    content_type = "image/png"
+    grootte = len(PNG_1PX)
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
 
 
 class AuditEntryFactory(factory.Factory):

@@ -117,7 +117,9 @@ def bestuur_boeking():
 
 def test_storno_cancels_the_boeking_with_the_same_amount(bestuur_boeking):
     bestuur, boeking = bestuur_boeking
-    storno = services.boeking_storno(boeking=boeking, actor=bestuur)
+    storno = services.boeking_storno(
+        boeking=boeking, actor=bestuur, omschrijving="Dubbel geboekt"
+    )
     assert storno.corrigeert_id == boeking.pk
     assert (storno.soort, storno.bedrag, storno.datum) == (
         boeking.soort,
@@ -132,10 +134,14 @@ def test_storno_cancels_the_boeking_with_the_same_amount(bestuur_boeking):
 
 def test_storno_twice_is_refused(bestuur_boeking):
     bestuur, boeking = bestuur_boeking
-    services.boeking_storno(boeking=boeking, actor=bestuur)
+    services.boeking_storno(
+        boeking=boeking, actor=bestuur, omschrijving="Dubbel geboekt"
+    )
     entries = AuditEntry.objects.count()
     with pytest.raises(ValidationError) as excinfo:
-        services.boeking_storno(boeking=boeking, actor=bestuur)
+        services.boeking_storno(
+            boeking=boeking, actor=bestuur, omschrijving="Dubbel geboekt"
+        )
     assert "al gestorneerd" in str(excinfo.value.message_dict["corrigeert"])
     assert Boeking.objects.filter(corrigeert=boeking).count() == 1
     assert AuditEntry.objects.count() == entries
@@ -143,9 +149,13 @@ def test_storno_twice_is_refused(bestuur_boeking):
 
 def test_storno_of_a_storno_is_refused(bestuur_boeking):
     bestuur, boeking = bestuur_boeking
-    storno = services.boeking_storno(boeking=boeking, actor=bestuur)
+    storno = services.boeking_storno(
+        boeking=boeking, actor=bestuur, omschrijving="Dubbel geboekt"
+    )
     with pytest.raises(ValidationError) as excinfo:
-        services.boeking_storno(boeking=storno, actor=bestuur)
+        services.boeking_storno(
+            boeking=storno, actor=bestuur, omschrijving="Dubbel geboekt"
+        )
     assert "storno" in str(excinfo.value.message_dict["corrigeert"]).lower()
     assert not Boeking.objects.filter(corrigeert=storno).exists()
 
@@ -153,7 +163,9 @@ def test_storno_of_a_storno_is_refused(bestuur_boeking):
 def test_second_storno_row_is_refused_by_the_database(bestuur_boeking):
     """Even past the service, one-to-one `corrigeert` allows one storno only."""
     bestuur, boeking = bestuur_boeking
-    services.boeking_storno(boeking=boeking, actor=bestuur)
+    services.boeking_storno(
+        boeking=boeking, actor=bestuur, omschrijving="Dubbel geboekt"
+    )
     duplicate = Boeking(
         cooperatie_id=boeking.cooperatie_id,
         datum=boeking.datum,

@@ -53,6 +53,7 @@ OBJECT_KWARGS = {
     "activiteit_id": "activiteit",
     "bijlage_id": "bijlage",
     "boeking_id": "boeking",
+    "bon_id": "bon",
     "rol_id": "rol_bestuur",
     "uitnodiging_id": "uitnodiging",
 }

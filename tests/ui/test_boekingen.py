@@ -17,6 +17,8 @@ from tests.afspraken.factories import ToetsingFactory
 from tests.helpers import entries_since, journal_mark, table_state
 from tests.ledger.factories import BoekingFactory
 
+REDEN = {"omschrijving": "Dubbel geboekt"}
+
 
 def url(tenant, name: str, *args) -> str:
     return reverse(f"bestuur-{name}", args=[tenant.cooperatie.pk, *args])
@@ -72,6 +74,7 @@ def test_list_shows_the_years_bookings_and_totals(bestuur, world):
         "besteed": Decimal("25.00"),  # the world's uitgave; 100 and its storno cancel
         "saldo": Decimal("975.00"),
         "saldo_negatief": False,
+        "aantal": 4,
     }
     html = response.content.decode()
     assert "<dd>€ 1.000,00</dd>" in html
@@ -285,22 +288,41 @@ def test_storno_cancels_the_booking(bestuur, world):
     assert "gecorrigeerd door storno van 20-3-2024" in lijst.content.decode()
 
 
-def test_storno_without_details_uses_the_bookings_date(bestuur, world):
-    response = bestuur.post(url(world.a, "boeking-storno", world.a.boeking.pk), {})
+def test_storno_without_a_date_uses_the_bookings_date(bestuur, world):
+    response = bestuur.post(
+        url(world.a, "boeking-storno", world.a.boeking.pk), {"omschrijving": "Fout"}
+    )
 
     assert response.status_code == 302
     storno = Boeking.objects.get(corrigeert=world.a.boeking)
     assert storno.datum == world.a.boeking.datum
-    assert storno.omschrijving.startswith(f"Storno van boeking {world.a.boeking.pk}")
+    assert storno.omschrijving == "Fout"
+
+
+@pytest.mark.parametrize("reden", ["", "   "])
+def test_storno_without_a_reason_is_refused(bestuur, world, reden):
+    seq = journal_mark()
+    rows = table_state(Boeking)
+
+    response = bestuur.post(
+        url(world.a, "boeking-storno", world.a.boeking.pk), {"omschrijving": reden}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["omschrijving"] == [
+        "Een reden voor de storno moet ingevuld zijn."
+    ]
+    assert entries_since(seq) == []
+    assert table_state(Boeking) == rows
 
 
 def test_second_storno_is_refused(bestuur, world):
     boeking = world.a.boeking
-    bestuur.post(url(world.a, "boeking-storno", boeking.pk), {})
+    bestuur.post(url(world.a, "boeking-storno", boeking.pk), REDEN)
     seq = journal_mark()
     rows = table_state(Boeking)
 
-    response = bestuur.post(url(world.a, "boeking-storno", boeking.pk), {})
+    response = bestuur.post(url(world.a, "boeking-storno", boeking.pk), REDEN)
 
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
@@ -317,12 +339,12 @@ def test_second_storno_is_refused(bestuur, world):
 
 
 def test_a_storno_itself_cannot_be_cancelled(bestuur, world):
-    bestuur.post(url(world.a, "boeking-storno", world.a.boeking.pk), {})
+    bestuur.post(url(world.a, "boeking-storno", world.a.boeking.pk), REDEN)
     storno = Boeking.objects.get(corrigeert=world.a.boeking)
     seq = journal_mark()
 
     page = bestuur.get(url(world.a, "boeking-storno", storno.pk))
-    response = bestuur.post(url(world.a, "boeking-storno", storno.pk), {})
+    response = bestuur.post(url(world.a, "boeking-storno", storno.pk), REDEN)
 
     assert "Boeking storneren</button>" not in page.content.decode()
     assert response.status_code == 200
@@ -337,7 +359,8 @@ def test_storno_dated_in_a_submitted_year_is_refused_on_the_date(bestuur, world)
     seq = journal_mark()
 
     response = bestuur.post(
-        url(world.a, "boeking-storno", world.a.boeking.pk), {"datum": "2025-02-01"}
+        url(world.a, "boeking-storno", world.a.boeking.pk),
+        {"datum": "2025-02-01", **REDEN},
     )
 
     assert response.status_code == 200
@@ -353,7 +376,7 @@ def test_storno_of_a_booking_in_a_locked_year_is_refused(bestuur, world):
     seq = journal_mark()
 
     page = bestuur.get(url(world.a, "boeking-storno", oud.pk)).content.decode()
-    response = bestuur.post(url(world.a, "boeking-storno", oud.pk), {})
+    response = bestuur.post(url(world.a, "boeking-storno", oud.pk), REDEN)
 
     assert "kan niet meer worden gestorneerd" in page
     assert response.status_code == 200

@@ -128,7 +128,8 @@ def test_dossier_shows_the_years_activities_evidence_bookings_and_totals(
     boekingen = response.context["boekingen"]
     assert {b.pk for b in boekingen} >= {a.boeking.pk, storno.pk}
     [koffie] = [b for b in boekingen if b.pk == a.boeking.pk]
-    assert [x["bijlage"].pk for x in koffie.bonnen] == [a.bijlage.pk, pdf.pk]
+    # The booking's own receipt first, then its activity's evidence.
+    assert [x["bijlage"] for x in koffie.bewijs] == [a.bon, a.bijlage, pdf]
     # Budget 500, spent 25 minus its storno 25: nothing spent.
     totalen = response.context["boeking_totalen"]
     assert totalen["budget"] == Decimal("500.00")

@@ -23,6 +23,7 @@ from afspraken.indicatoren import definitie
 from afspraken.models import Afspraak, Toetsing
 from afspraken.selectors import corporatie_jaar
 from cooperatie.models import Gebouw
+from kern import uitvoer
 from portalen.forms.toetsing import NIET_GEOPEND, DashboardFilterForm
 from portalen.ui import beheer_view, in_portal, paginate
 from portalen.views.rapporten import jaar_downloads
@@ -118,11 +119,10 @@ def _rijen(request, jaren: list[int], lopend: int) -> list[dict]:
     return rijen
 
 
-@beheer_view
-def dashboard(request):
-    """Every cooperatie × year of the corporatie with a traffic light per toetsing
-    (provisional while not vastgesteld), filterable by gemeente, gebouw, jaar and
-    status, with counters of what waits for the beheerder."""
+def _overzicht(request) -> dict:
+    """The overview's rows as filtered by the address (gemeente, gebouw, jaar,
+    status), with the filter form and the counters: for the page and its
+    export alike."""
     lopend = timezone.localdate().year
     gebouwen = list(in_portal(request, Gebouw.objects).order_by("complexnummer", "pk"))
     # The years with a toetsing, plus every year up to now in which an afspraak ran.
@@ -171,16 +171,40 @@ def dashboard(request):
         rijen = [r for r in rijen if r["te_laat"]]
     elif filters.get("status"):
         rijen = [r for r in rijen if r["status"] == filters["status"]]
+    return {
+        "form": form,
+        "rijen": rijen,
+        "tellers": tellers,
+        "lopend": lopend,
+        "gekozen_jaar": gekozen_jaar,
+    }
 
+
+def _export_query(request) -> str:
+    query = request.GET.copy()
+    query.pop("pagina", None)
+    query.pop("formaat", None)
+    return query.urlencode()
+
+
+@beheer_view
+def dashboard(request):
+    """Every cooperatie × year of the corporatie with a traffic light per toetsing
+    (provisional while not vastgesteld), filterable by gemeente, gebouw, jaar and
+    status, with counters of what waits for the beheerder."""
+    overzicht = _overzicht(request)
+    lopend, gekozen_jaar = overzicht["lopend"], overzicht["gekozen_jaar"]
     portal = request.portal
     return render(
         request,
         "beheer/dashboard.html",
         {
-            "filters": form,
-            "page": paginate(request, rijen),
-            "tellers": tellers,
+            "filters": overzicht["form"],
+            "page": paginate(request, overzicht["rijen"]),
+            "tellers": overzicht["tellers"],
             "lopend": lopend,
+            "export_url": portal.url("start-export"),
+            "export_query": _export_query(request),
             "nieuw_url": url_or_none(portal, "afspraak-nieuw")
             or url_or_none(portal, "afspraken"),
             "signalering_url": portal.url("signalering"),
@@ -189,11 +213,8 @@ def dashboard(request):
     )
 
 
-@beheer_view
-def signalering_view(request):
-    """Early warning for the running year: for each measured minimum of each
-    running afspraak the value so far, the pace still needed and op koers or
-    risico, risico first, so the beheerder can act before the year ends."""
+def _signalen(request) -> list[dict]:
+    """The early warning's rows of the running year, risico first."""
     vandaag = timezone.localdate()
     portal = request.portal
     rijen = []
@@ -220,7 +241,16 @@ def signalering_view(request):
                     ),
                 }
             )
-    rijen = signalering.risico_eerst(rijen, key=lambda rij: rij["signaal"])
+    return signalering.risico_eerst(rijen, key=lambda rij: rij["signaal"])
+
+
+@beheer_view
+def signalering_view(request):
+    """Early warning for the running year: for each measured minimum of each
+    running afspraak the value so far, the pace still needed and op koers or
+    risico, risico first, so the beheerder can act before the year ends."""
+    vandaag = timezone.localdate()
+    rijen = _signalen(request)
     return render(
         request,
         "beheer/signalering.html",
@@ -239,11 +269,94 @@ def signalering_view(request):
                 if r.te_laat
             ],
             "aantal": len(rijen),
+            "export_url": request.portal.url("signalering-export"),
         },
+    )
+
+
+# Exports -------------------------------------------------------------------------
+
+
+def _ja_nee(waarde: bool) -> str:
+    return _("ja") if waarde else _("nee")
+
+
+@beheer_view
+def dashboard_export(request):
+    """The overview as CSV or XLSX (``?formaat=``), with the page's filters:
+    one row per afspraak-year, as on the page (aggregates only, no members)."""
+    kolommen = [
+        uitvoer.Kolom(_("Jaar"), uitvoer.GETAL, breedte=8),
+        uitvoer.Kolom(_("Coöperatie"), breedte=30),
+        uitvoer.Kolom(_("Afspraak"), breedte=30),
+        uitvoer.Kolom(_("Complexen"), breedte=16),
+        uitvoer.Kolom(_("Gemeenten"), breedte=12),
+        uitvoer.Kolom(_("Status"), breedte=16),
+        uitvoer.Kolom(_("Uiterlijk indienen"), uitvoer.DATUM, breedte=12),
+        uitvoer.Kolom(_("Te laat"), breedte=8),
+        uitvoer.Kolom(_("Oordeel"), breedte=16),
+        uitvoer.Kolom(_("Voorlopig"), breedte=10),
+    ]
+    rijen = (
+        [
+            r["jaar"],
+            r["cooperatie"].naam,
+            r["afspraak"].titel,
+            ", ".join(g.complexnummer for g in r["gebouwen"]),
+            ", ".join(r["gemeenten"]),
+            r["status_label"],
+            r["uiterlijk"],
+            _ja_nee(r["te_laat"]),
+            r["koers"]["label"] if r["koers"] else r["verdict_label"],
+            _ja_nee(r["voorlopig"]),
+        ]
+        for r in _overzicht(request)["rijen"]
+    )
+    return uitvoer.download(
+        kolommen,
+        rijen,
+        formaat=uitvoer.formaat_van(request),
+        naam=_("overzicht"),
+        titel=_("Overzicht"),
+    )
+
+
+@beheer_view
+def signalering_export(request):
+    """The early warning of the running year as CSV or XLSX (``?formaat=``)."""
+    kolommen = [
+        uitvoer.Kolom(_("Coöperatie"), breedte=30),
+        uitvoer.Kolom(_("Afspraak"), breedte=30),
+        uitvoer.Kolom(_("Toezegging"), breedte=40),
+        uitvoer.Kolom(_("Indicator"), breedte=24),
+        uitvoer.Kolom(_("Norm"), breedte=14),
+        uitvoer.Kolom(_("Waarde tot nu toe"), breedte=14),
+        uitvoer.Kolom(_("Koers"), breedte=12),
+    ]
+    rijen = (
+        [
+            r["cooperatie"].naam,
+            r["afspraak"].titel,
+            r["omschrijving"],
+            r["indicator_label"],
+            r["norm"],
+            r["waarde"],
+            r["koers"]["label"],
+        ]
+        for r in _signalen(request)
+    )
+    return uitvoer.download(
+        kolommen,
+        rijen,
+        formaat=uitvoer.formaat_van(request),
+        naam=_("signalering-%(jaar)s") % {"jaar": timezone.localdate().year},
+        titel=_("Signalering"),
     )
 
 
 urlpatterns = [
     path("", dashboard, name="beheer-start"),
+    path("export/", dashboard_export, name="beheer-start-export"),
     path("signalering/", signalering_view, name="beheer-signalering"),
+    path("signalering/export/", signalering_export, name="beheer-signalering-export"),
 ]

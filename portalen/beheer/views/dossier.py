@@ -16,7 +16,7 @@ assessments and reports are read once for all years, `jaarcijfers` once per year
 that is measured live.
 
 Also the evidence routes of the beheer portal: the file itself and a thumbnail of
-a photo (`portalen.bijlagen`), for a bijlage of a coöperatie in reach.
+a photo (`portalen.bijlagen`), for a bijlage or a bon of a coöperatie in reach.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ from afspraken.selectors import (
 from cooperatie.jaarslot import peildatum
 from cooperatie.models import Cooperatie, Overeenkomst
 from ledger.choices import BoekingSoort
-from ledger.models import Activiteit, Bijlage, Boeking, Vrijwilliger
+from ledger.models import Activiteit, Bijlage, Boeking, Bon, Vrijwilliger
 from portalen import bijlagen
 from portalen.beheer.views.cooperaties import _bestuursleden, _met_bestuur, _status
 from portalen.forms.toetsing import NIET_GEOPEND
@@ -291,6 +291,30 @@ def _bijlagen_per_activiteit(request, activiteit_ids) -> dict[int, list[dict]]:
     return per_activiteit
 
 
+def _bonnen_per_boeking(request, boeking_ids) -> dict[int, list[dict]]:
+    """The receipts of the bookings, as links (and thumbnails for photos)."""
+    portal = request.portal
+    per_boeking: dict[int, list[dict]] = defaultdict(list)
+    for bon in (
+        in_portal(request, Bon.objects)
+        .filter(boeking_id__in=set(boeking_ids))
+        .order_by("boeking_id", "pk")
+    ):
+        per_boeking[bon.boeking_id].append(
+            {
+                "bijlage": bon,
+                "naam": str(bon),
+                "url": portal.url("bon", bon.pk),
+                "miniatuur_url": (
+                    portal.url("bon-miniatuur", bon.pk)
+                    if bijlagen.heeft_miniatuur(bon)
+                    else None
+                ),
+            }
+        )
+    return per_boeking
+
+
 def _storno_of(boeking: Boeking) -> Boeking | None:
     try:
         return boeking.storno
@@ -393,8 +417,12 @@ def dossier(request, cooperatie_id: int):
     )
     for activiteit in page:
         activiteit.bewijs = bewijs.get(activiteit.pk, [])
+    bonnen = _bonnen_per_boeking(request, [b.pk for b in boekingen])
     for boeking in boekingen:
-        boeking.bonnen = bewijs.get(boeking.activiteit_id, [])
+        # The booking's own receipts first, then its activity's evidence.
+        boeking.bewijs = bonnen.get(boeking.pk, []) + bewijs.get(
+            boeking.activiteit_id, []
+        )
 
     return render(
         request,
@@ -445,6 +473,18 @@ def bijlage_miniatuur(request, bijlage_id: int):
     )
 
 
+@beheer_view
+def bon(request, bon_id: int):
+    """One receipt of a booking of a coöperatie in the corporatie's reach."""
+    return bijlagen.download(get_in_portal(request, Bon.objects, pk=bon_id))
+
+
+@beheer_view
+def bon_miniatuur(request, bon_id: int):
+    """A small JPEG of a photo receipt."""
+    return bijlagen.miniatuur(request, get_in_portal(request, Bon.objects, pk=bon_id))
+
+
 urlpatterns = [
     path(
         "cooperaties/<int:cooperatie_id>/dossier/",
@@ -457,4 +497,6 @@ urlpatterns = [
         bijlage_miniatuur,
         name="beheer-bijlage-miniatuur",
     ),
+    path("bonnen/<int:bon_id>/", bon, name="beheer-bon"),
+    path("bonnen/<int:bon_id>/miniatuur/", bon_miniatuur, name="beheer-bon-miniatuur"),
 ]

@@ -15,12 +15,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cooperatie.filtersets import JaarFilter
 from cooperatie.models import Lid
 from kern import formatting
 from ledger.choices import Thema
-from ledger.filtersets import ActiviteitFilter, BoekingFilter
-from ledger.models import Activiteit, Boeking
+from ledger.filtersets import ActiviteitFilter
+from ledger.models import Activiteit
 from portalen.filters import PageFilter, search_input
 
 ALLE_JAREN = "alle"
@@ -351,73 +350,3 @@ class ActiviteitListFilter(_JaarKeuze, ActiviteitFilter):
         super().__init__(data, queryset, **kwargs)
         # A search text is bounded before it reaches the database.
         self.filters["zoek"].extra["max_length"] = ZOEK_MAX
-
-
-class BoekingListFilter(_JaarKeuze, BoekingFilter):
-    """The year above the money book. Unlike the API's `jaar` (the booking's
-    date), the page shows the bookings that count for the year: a storno in
-    the year of the booking it cancels, as the totals and the toetsing count."""
-
-    label = _("Boekingen filteren")
-
-    jaar = JaarFilter(method="filter_voor_jaar")
-    method_fields = {"jaar": ("datum", "corrigeert")}
-    page_fields = ("jaar",)
-
-    def filter_voor_jaar(self, queryset, name, value):
-        return queryset.voor_jaar(value)
-
-
-class ActiviteitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Activiteit) -> str:
-        return f"{formatting.datum(obj.datum)} {obj.titel}"
-
-
-class BoekingForm(forms.Form):
-    """A new entry in the money book."""
-
-    datum = _model_field(Boeking, "datum", widget=_date_input())
-    soort = forms.ChoiceField(
-        label=_("Soort"),
-        choices=Boeking._meta.get_field("soort").choices,
-        widget=forms.RadioSelect,
-    )
-    bedrag = _model_field(
-        Boeking,
-        "bedrag",
-        localize=True,
-        widget=_decimal_input(),
-        help_text=_("In euro, altijd positief, bijv. 12,50."),
-    )
-    omschrijving = _model_field(Boeking, "omschrijving")
-    activiteit = ActiviteitChoiceField(
-        queryset=Activiteit.objects.none(),
-        required=False,
-        label=_("Activiteit"),
-        empty_label=_("— geen —"),
-        help_text=_("De activiteit waarvoor het geld is uitgegeven of ontvangen."),
-    )
-
-    def __init__(self, *args, activiteiten, **kwargs):
-        """`activiteiten`: the cooperatie's activities visible to the user."""
-        super().__init__(*args, **kwargs)
-        self.fields["activiteit"].queryset = activiteiten.order_by("-datum", "titel")
-
-
-class StornoForm(forms.Form):
-    """The optional details of a storno (a counter-entry that cancels a booking)."""
-
-    datum = forms.DateField(
-        label=_("Datum van de storno"),
-        required=False,
-        widget=_date_input(),
-        help_text=_("Leeg laten: de datum van de oorspronkelijke boeking."),
-    )
-    omschrijving = forms.CharField(
-        label=_("Reden"),
-        required=False,
-        max_length=300,
-        help_text=_(
-            "Waarom de boeking wordt teruggedraaid. Leeg laten: “Storno van boeking …”."
-        ),
-    )
