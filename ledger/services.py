@@ -22,7 +22,7 @@ from django.utils.translation import ngettext
 from cooperatie import permissions
 from cooperatie.jaarslot import ensure_year_open, gesloten_jaren, lock_cooperatie
 from cooperatie.models import Cooperatie, Lid
-from kern import formatting, writes
+from kern import writes
 
 from .bijlagen import EXTENSIONS, schone_naam, sniff_content_type
 from .herhalen import herhaal_datums
@@ -33,132 +33,12 @@ from .models import (
     Bijlage,
     Boeking,
     Bon,
-    Vrijwilliger,
 )
+from .urenverdeling import UREN_FIELD, check_vrijwilligers, verdeling_van, write_uren
 from .verwijderbaar import activiteit_delete_refusal
-
-# The hours of one volunteer: at most 9999,99, in hundredths.
-UREN_MAX = Decimal("9999.99")
-UREN_FIELD = "vrijwilligers_uren"
 
 BONNEN_PER_BOEKING = 20
 """Receipts one booking may hold (a booking is one payment)."""
-
-
-def _check_vrijwilligers(cooperatie_id: int, vrijwilligers: Iterable[Lid]) -> list[Lid]:
-    vrijwilligers = list(vrijwilligers)
-    if any(lid.cooperatie_id != cooperatie_id for lid in vrijwilligers):
-        raise ValidationError(
-            {"vrijwilligers": _("Vrijwilligers moeten leden van deze coöperatie zijn.")}
-        )
-    return vrijwilligers
-
-
-def _lees_uren(pk: int, value: Any) -> Decimal | None:
-    """One volunteer's hours as typed or sent: empty, or 0 … 9999,99 in
-    hundredths."""
-    if value is None or value == "":
-        return None
-    try:
-        uren = Decimal(str(value))
-    except ArithmeticError:
-        uren = None
-    if (
-        uren is None
-        or not uren.is_finite()
-        or uren < 0
-        or uren > UREN_MAX
-        or uren != uren.quantize(Decimal("0.01"))
-    ):
-        raise ValidationError(
-            {
-                UREN_FIELD: _(
-                    "De uren van vrijwilliger %(lid)s moeten een getal van 0 tot "
-                    "10.000 zijn, met hoogstens twee decimalen."
-                )
-                % {"lid": pk}
-            }
-        )
-    return uren
-
-
-def _verdeling(
-    activiteit: Activiteit,
-    vrijwilligers: list[Lid] | None,
-    uren: Mapping[Any, Any] | None,
-) -> dict[int, Decimal | None]:
-    """The hours per volunteer the activity will have: for `vrijwilligers` (the
-    new volunteers, or None: the current ones), the hours given in `uren` (per
-    member id; None: keep the current hours of volunteers who stay).
-
-    Domain §5 measures `vrijwilligersuren`, the activity's total; a split is
-    optional, but when given it is given for every volunteer and sums to that
-    total, so the hours per member always add up to what is measured."""
-    huidig = (
-        dict(activiteit.vrijwilligerschappen.values_list("lid_id", "uren"))
-        if activiteit.pk
-        else {}
-    )
-    leden = (
-        [lid.pk for lid in vrijwilligers] if vrijwilligers is not None else list(huidig)
-    )
-    if uren is None:
-        verdeling = {pk: huidig.get(pk) for pk in leden}
-    else:
-        gegeven = {}
-        for key, value in uren.items():
-            pk = key.pk if isinstance(key, Lid) else key
-            try:
-                pk = int(pk)
-            except (TypeError, ValueError):
-                pk = None
-            if pk not in leden:
-                raise ValidationError(
-                    {UREN_FIELD: _("Uren moeten bij een gekozen vrijwilliger horen.")}
-                )
-            gegeven[pk] = _lees_uren(pk, value)
-        verdeling = {pk: gegeven.get(pk) for pk in leden}
-    ingevuld = [u for u in verdeling.values() if u is not None]
-    if not ingevuld:
-        return verdeling
-    if len(ingevuld) != len(verdeling):
-        raise ValidationError(
-            {
-                UREN_FIELD: _(
-                    "De uren moeten voor elke vrijwilliger of voor geen enkele "
-                    "zijn ingevuld."
-                )
-            }
-        )
-    try:
-        totaal = Decimal(str(activiteit.vrijwilligersuren or 0))
-    except ArithmeticError:
-        return verdeling  # refused on its own field by the model's validation
-    som = sum(ingevuld, Decimal(0))
-    if som != totaal:
-        raise ValidationError(
-            {
-                "vrijwilligersuren": _(
-                    "De uren per vrijwilliger moeten samen de vrijwilligersuren "
-                    "(%(totaal)s) zijn; samen zijn ze %(som)s."
-                )
-                % {"totaal": formatting.getal(totaal), "som": formatting.getal(som)}
-            }
-        )
-    return verdeling
-
-
-def _write_uren(verdeling: dict[int, Decimal | None]):
-    """The `related` step of the write: the hours on the volunteer rows."""
-
-    def write(activiteit: Activiteit) -> None:
-        rijen = list(activiteit.vrijwilligerschappen.all())
-        changed = [r for r in rijen if r.uren != verdeling.get(r.lid_id)]
-        for rij in changed:
-            rij.uren = verdeling.get(rij.lid_id)
-        Vrijwilliger.objects.bulk_update(changed, ["uren"])
-
-    return write
 
 
 # Activiteit ---------------------------------------------------------------------
@@ -177,16 +57,16 @@ def activiteit_create(
     hours per volunteer (member id → hours), all summing to `vrijwilligersuren`."""
     permissions.require_bestuur(actor, cooperatie.pk)
     writes.refuse_unknown(data, Activiteit.EDITABLE_FIELDS)
-    vrijwilligers = _check_vrijwilligers(cooperatie.pk, vrijwilligers)
+    vrijwilligers = check_vrijwilligers(cooperatie.pk, vrijwilligers)
     activiteit = Activiteit(cooperatie=cooperatie, **data)
     ensure_year_open(cooperatie_id=cooperatie.pk, dates={"datum": activiteit.datum})
-    verdeling = _verdeling(activiteit, vrijwilligers, vrijwilligers_uren)
+    verdeling = verdeling_van(activiteit, vrijwilligers, vrijwilligers_uren)
     return writes.create(
         activiteit,
         actor=actor,
         action="activiteit_create",
         m2m={"vrijwilligers": vrijwilligers},
-        related=_write_uren(verdeling),
+        related=write_uren(verdeling),
     )
 
 
@@ -203,7 +83,7 @@ def activiteit_update(
     or of the volunteers must keep a split adding up."""
     permissions.require_bestuur(actor, activiteit.cooperatie_id)
     if "vrijwilligers" in data:
-        data["vrijwilligers"] = _check_vrijwilligers(
+        data["vrijwilligers"] = check_vrijwilligers(
             activiteit.cooperatie_id, data["vrijwilligers"]
         )
     elif vrijwilligers_uren is not None:
@@ -221,14 +101,14 @@ def activiteit_update(
         pk=activiteit.pk,
         vrijwilligersuren=data.get("vrijwilligersuren", activiteit.vrijwilligersuren),
     )
-    verdeling = _verdeling(nieuw, data.get("vrijwilligers"), vrijwilligers_uren)
+    verdeling = verdeling_van(nieuw, data.get("vrijwilligers"), vrijwilligers_uren)
     return writes.update(
         activiteit,
         data,
         actor=actor,
         action="activiteit_update",
         allowed=Activiteit.EDITABLE_FIELDS,
-        related=_write_uren(verdeling),
+        related=write_uren(verdeling),
     )
 
 
