@@ -36,7 +36,7 @@ Getal = Fraction | Decimal
 
 
 def _getal(waarde: Getal) -> str:
-    return formatting.getal(waarde, 1, compact=True)
+    return formatting.getal(waarde, 1, compact=True, groeperen=True)
 
 
 def _procent(waarde: Getal) -> str:

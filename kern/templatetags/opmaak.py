@@ -2,7 +2,8 @@
 
 ``{% load opmaak %}`` then ``{{ x|getal }}``, ``{{ x|getal:2 }}`` (two decimals),
 ``{{ x|getal:"-2" }}`` (two decimals, none for a whole number, as ``floatformat``
-writes it), ``{{ x|bedrag }}``, ``{{ x|percentage }}`` (one decimal) or
+writes it), ``{{ n|aantal }}`` (a count, grouped), ``{{ h|uren }}`` (hours,
+grouped, no trailing zeros), ``{{ x|bedrag }}``, ``{{ x|percentage }}`` (one decimal) or
 ``{{ x|percentage:0 }}``, ``{{ d|datum }}`` or ``{{ d|datum:"lang" }}``, and
 ``{{ t|moment }}``, ``{{ t|moment:"seconden" }}`` or ``{{ t|moment:"compact" }}``.
 """
@@ -33,6 +34,25 @@ def getal(value, arg=None) -> str:
         return ""
     decimalen, compact = _decimals(arg)
     return formatting.getal(value, decimalen, compact=compact)
+
+
+@register.filter
+def aantal(value) -> str:
+    """A count: whole, thousands separated ("1.234")."""
+    if value == "":
+        return ""
+    return formatting.aantal(value)
+
+
+@register.filter
+def uren(value) -> str:
+    """Hours as stored (to the hundredth), thousands separated, without
+    trailing zeros: "1.234,5", "2,25", "12"."""
+    if value == "":
+        return ""
+    if value is None:
+        return formatting.LEEG
+    return formatting.getal(value, groeperen=True)
 
 
 @register.filter

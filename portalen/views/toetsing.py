@@ -88,7 +88,7 @@ def voortgang(r: evaluatie.ToezeggingResultaat) -> dict | None:
         % {
             "waarde": waarde_tekst(spec.indicator, r.waarde),
             "norm": waarde_tekst(spec.indicator, spec.norm),
-            "procent": getal(procent, 0),
+            "procent": getal(procent, 0, groeperen=True),
         },
     }
 

@@ -267,9 +267,25 @@ def test_the_template_filters_write_the_same_in_the_active_language():
         )
 
 
+def test_counts_and_hours_on_pages_are_grouped_without_trailing_zeros():
+    template = "{{ n|aantal }} | {{ a|uren }} {{ b|uren }} {{ c|uren }} {{ d|uren }}"
+    context = {
+        "n": 14814,
+        "a": D("1234.50"),
+        "b": D("2.25"),
+        "c": D("14814.00"),
+        "d": None,
+    }
+    with translation.override("nl"):
+        assert render(template, **context) == "14.814 | 1.234,5 2,25 14.814 –"
+    with translation.override("en"):
+        assert render(template, **context) == "14,814 | 1,234.5 2.25 14,814 –"
+
+
 def test_a_filter_on_an_unknown_variable_writes_nothing():
     assert render("[{{ nix|getal:1 }}{{ nix|bedrag }}{{ nix|datum }}]") == "[]"
     assert render("[{{ nix|percentage }}{{ nix|moment }}]") == "[]"
+    assert render("[{{ nix|aantal }}{{ nix|uren }}]") == "[]"
     assert render("[{{ leeg|getal }}{{ leeg|datum }}]", leeg=None) == "[–]"
 
 
