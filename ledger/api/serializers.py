@@ -6,21 +6,32 @@ from cooperatie.models import Cooperatie, Lid
 from kern.api.base import ModelSerializer, ScopedRelatedField, Serializer
 from kern.models import AuditEntry
 
-from ..models import Activiteit, Bijlage, Boeking
+from ..models import Activiteit, Bijlage, Boeking, Bon
 
 
 class BijlageSerializer(ModelSerializer):
+    """An evidence file of an activity (the file itself is downloaded in the
+    portal); `oorspronkelijke_naam` is the name it had when it was uploaded."""
+
     class Meta:
         model = Bijlage
         fields = (
             "id",
             "omschrijving",
+            "oorspronkelijke_naam",
             "content_type",
             "grootte",
             "sha256",
             "created_at",
         )
         read_only_fields = fields
+
+
+class BonSerializer(BijlageSerializer):
+    """A receipt of a booking, described as an activity's evidence file."""
+
+    class Meta(BijlageSerializer.Meta):
+        model = Bon
 
 
 class BijlageUploadSerializer(Serializer):
@@ -68,6 +79,7 @@ class BoekingSerializer(ModelSerializer):
     storno = serializers.SerializerMethodField(
         help_text="Id van de storno die deze boeking tenietdoet, of null."
     )
+    bonnen = BonSerializer(many=True, read_only=True)
 
     class Meta:
         model = Boeking
@@ -81,6 +93,7 @@ class BoekingSerializer(ModelSerializer):
             "activiteit",
             "corrigeert",
             "storno",
+            "bonnen",
             "created_at",
         )
         read_only_fields = ("corrigeert", "created_at")

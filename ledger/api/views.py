@@ -87,6 +87,11 @@ class ActiviteitViewSet(
         request=s.StornoSerializer,
         responses={201: s.BoekingSerializer},
     ),
+    bonnen=extend_schema(
+        summary="Bon (foto of PDF) bij een boeking toevoegen",
+        request={"multipart/form-data": s.BijlageUploadSerializer},
+        responses={201: s.BonSerializer},
+    ),
     bulk=extend_schema(
         summary="Boekingen in één keer vastleggen (alles of niets)",
         description="Een lijst van hoogstens 1000 boekingen van één coöperatie "
@@ -104,6 +109,7 @@ class BoekingViewSet(BulkCreateMixin, CreateMixin, ReadViewSet):
     serializer_class = s.BoekingSerializer
     filterset_class = BoekingFilter
     select_related = ("storno",)
+    prefetch_related = ("bonnen",)
     ordering_fields = ("datum", "bedrag")
 
     create_service = services.boeking_create
@@ -122,6 +128,26 @@ class BoekingViewSet(BulkCreateMixin, CreateMixin, ReadViewSet):
             s.BoekingSerializer(storno, context=self.get_serializer_context()).data,
             status=201,
         )
+
+    # Receipts are added one at a time, as an activity's evidence files; a
+    # booking's year must be open (a storno's and the cancelled booking's).
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=[MultiPartParser, FormParser],
+        serializer_class=s.BijlageUploadSerializer,
+    )
+    def bonnen(self, request, pk=None):
+        boeking = self.get_object()
+        serializer = s.BijlageUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        bon = services.bon_add(
+            boeking=boeking,
+            bestand=serializer.validated_data["bestand"],
+            omschrijving=serializer.validated_data.get("omschrijving", ""),
+            actor=request.user,
+        )
+        return Response(s.BonSerializer(bon).data, status=201)
 
 
 @extend_schema_view(

@@ -296,6 +296,11 @@ MATRIX: dict[str, dict[str, Cell]] = {
         "get":        row(401, 200, 200, 200, 404, 404, 200),
         **not_allowed("post", "put", "patch", "delete"),
     },
+    "boeking-bonnen": {
+        "post":       row(401, 403, 403, 201, 404, 404, 201,
+                          body=new_bijlage, fmt="multipart", action="bon_add"),
+        **not_allowed("get", "put", "patch", "delete"),
+    },
     "boeking-storno": {
         "post":       row(401, 403, 403, 201, 404, 404, 201,
                           body=fixed({"omschrijving": "Dubbel geboekt"}),

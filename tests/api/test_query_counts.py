@@ -42,6 +42,7 @@ from tests.ledger.factories import (
     AuditEntryFactory,
     BijlageFactory,
     BoekingFactory,
+    BonFactory,
 )
 
 ROWS = pytest.mark.parametrize("n", [3, 30])
@@ -164,12 +165,15 @@ def test_boekingen_list_queries(world, django_assert_num_queries, n):
     cooperatie = world.a.cooperatie
     # n rows: half of them originals, the other half their storno's.
     originals = BoekingFactory.create_batch(n - n // 2, cooperatie=cooperatie)
+    for boeking in originals:
+        BonFactory(boeking=boeking)
     made = originals + [
         BoekingFactory(cooperatie=cooperatie, corrigeert=boeking)
         for boeking in originals[: n // 2]
     ]
-    # 1 scope, 2 count, 3 the page (with each boeking's storno joined).
-    ids = list_ids(django_assert_num_queries, world.a.beheerder, "boekingen", 3)
+    # 1 scope, 2 count, 3 the page (with each boeking's storno joined), 4 the
+    # receipts of the page.
+    ids = list_ids(django_assert_num_queries, world.a.beheerder, "boekingen", 4)
     assert {b.pk for b in made} <= ids
 
 
