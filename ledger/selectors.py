@@ -1,5 +1,5 @@
-"""Reads of the money book across rows: the signed amount of a booking, the
-running balance, and the totals of a set of bookings.
+"""Reads across rows: the signed amount of a booking, the running balance and
+the totals of a set of bookings; and the volunteers of a year as aggregates.
 
 A booking's amount is always positive (domain §3); its effect on the balance
 is signed here, once: budget received adds, money spent subtracts, and a storno
@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     F,
     Q,
@@ -23,7 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from .choices import BoekingSoort
-from .querysets import BoekingQuerySet
+from .querysets import BoekingQuerySet, VrijwilligerQuerySet
 
 ZERO = Decimal("0.00")
 _AMOUNT = DecimalField(max_digits=14, decimal_places=2)
@@ -86,3 +87,19 @@ def totalen(*, boekingen: BoekingQuerySet) -> dict[str, Decimal | bool | int]:
         "saldo": budget - besteed,
         "saldo_negatief": budget - besteed < 0,
     }
+
+
+def vrijwilligerstotalen(
+    vrijwilligers: VrijwilligerQuerySet, *, cooperatie_id: int, jaar: int
+) -> dict[str, int | Decimal]:
+    """How many members volunteered in the cooperatie's year and how many hours
+    were split per volunteer: aggregates only, the names stay with the board
+    (`vrijwilligers`: the rows the reader may see)."""
+    return (
+        vrijwilligers.filter(activiteit__cooperatie_id=cooperatie_id)
+        .in_jaar(jaar)
+        .aggregate(
+            vrijwilligers=Count("lid", distinct=True),
+            uren_verdeeld=Coalesce(Sum("uren"), ZERO),
+        )
+    )

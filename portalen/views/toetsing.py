@@ -34,7 +34,8 @@ from afspraken.snapshot import historie_of
 from kern.acties import actie_label
 from kern.formatting import getal
 from kern.models import AuditEntry
-from ledger.models import Activiteit, Boeking
+from ledger.models import Activiteit, Boeking, Vrijwilliger
+from ledger.selectors import vrijwilligerstotalen
 from portalen.forms.toetsing import BeoordelenForm, TerugsturenForm
 from portalen.generiek import ServiceActionView, ServiceFormView
 from portalen.ui import (
@@ -315,6 +316,11 @@ def _render_toetsing(
         "kan_vaststellen": beheer and _mag(toetsing, "vaststellen"),
         "kan_indienen": portal.soort == "bestuur" and _mag(toetsing, "indienen"),
         "terugsturen_form": terugsturen_form or TerugsturenForm(),
+        "vrijwilligers": vrijwilligerstotalen(
+            in_portal(request, Vrijwilliger.objects),
+            cooperatie_id=toetsing.afspraak.cooperatie_id,
+            jaar=toetsing.jaar,
+        ),
     }
     return render(request, "portalen/toetsing.html", context)
 

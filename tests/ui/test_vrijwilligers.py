@@ -279,3 +279,45 @@ def test_the_dossier_shows_volunteer_aggregates_without_names(client, world):
     assert "Vrijwilligers (leden)" in response.content.decode()
     assert Vrijwilliger.objects.filter(lid=a.lid).exists()
     assert a.lid.naam not in page_text(response)
+
+
+@pytest.mark.parametrize("rol", ["auditor", "beheerder"])
+def test_the_toetsing_page_shows_volunteer_aggregates_without_names(client, world, rol):
+    a = world.a
+    tweede = LidFactory(cooperatie=a.cooperatie, naam="Zwaantje Zonnebloem")
+    services.activiteit_create(
+        cooperatie=a.cooperatie,
+        actor=a.bestuur,
+        datum=datetime.date(a.toetsing.jaar, 4, 1),
+        titel="Taalles",
+        thema="ontmoeting",
+        vrijwilligersuren=D("3.5"),
+        vrijwilligers=[a.lid, tweede],
+        vrijwilligers_uren={a.lid.pk: D("1.25"), tweede.pk: D("2.25")},
+    )
+    verwacht = (
+        Vrijwilliger.objects.filter(
+            activiteit__cooperatie=a.cooperatie,
+            activiteit__datum__year=a.toetsing.jaar,
+        )
+        .values("lid")
+        .distinct()
+        .count()
+    )
+    client.force_login(getattr(a, rol))
+
+    portal = "audit" if rol == "auditor" else "beheer"
+    response = client.get(
+        reverse(f"{portal}-toetsing", args=[a.corporatie.pk, a.toetsing.pk])
+    )
+
+    assert response.status_code == 200
+    assert response.context["vrijwilligers"] == {
+        "vrijwilligers": verwacht,
+        "uren_verdeeld": D("3.50"),
+    }
+    assert verwacht >= 2
+    text = page_text(response)
+    assert "<dt>Uren verdeeld over vrijwilligers</dt><dd>3,5</dd>" in text
+    assert a.lid.naam not in text
+    assert tweede.naam not in text

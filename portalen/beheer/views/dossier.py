@@ -55,6 +55,7 @@ from cooperatie.jaarslot import peildatum
 from cooperatie.models import Cooperatie, Overeenkomst
 from ledger.choices import BoekingSoort
 from ledger.models import Activiteit, Bijlage, Boeking, Bon, Vrijwilliger
+from ledger.selectors import vrijwilligerstotalen
 from portalen import bijlagen
 from portalen.beheer.views.cooperaties import _bestuursleden, _met_bestuur, _status
 from portalen.forms.toetsing import NIET_GEOPEND
@@ -401,12 +402,10 @@ def dossier(request, cooperatie_id: int):
     # Volunteers as aggregates only: how many members, and the hours split
     # per volunteer (names stay with the bestuur).
     totalen.update(
-        in_portal(request, Vrijwilliger.objects)
-        .filter(activiteit__cooperatie=cooperatie)
-        .in_jaar(jaar)
-        .aggregate(
-            vrijwilligers=Count("lid", distinct=True),
-            uren_verdeeld=Coalesce(Sum("uren"), ZERO),
+        vrijwilligerstotalen(
+            in_portal(request, Vrijwilliger.objects),
+            cooperatie_id=cooperatie.pk,
+            jaar=jaar,
         )
     )
     page = paginate(request, activiteiten.order_by("-datum", "-pk"))
