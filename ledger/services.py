@@ -350,7 +350,15 @@ def boeking_create(
         raise ValidationError(
             {"activiteit": _("Deze activiteit hoort bij een andere coöperatie.")}
         )
-    ensure_year_open(cooperatie_id=cooperatie.pk, dates={"datum": datum})
+    # A booking names only an activity of an open year (the form offers no
+    # other): a closed year's activity gains no new money.
+    ensure_year_open(
+        cooperatie_id=cooperatie.pk,
+        dates={
+            "datum": datum,
+            "activiteit": activiteit.datum if activiteit is not None else None,
+        },
+    )
     boeking = Boeking(
         cooperatie=cooperatie,
         datum=datum,

@@ -216,6 +216,34 @@ def test_activities_of_closed_years_are_not_in_open_years(world):
     assert world.b.activiteit in open_jaren
 
 
+def test_a_booking_naming_an_activity_of_a_closed_year_is_refused(world):
+    # 2023 is closed in the world (its toetsing is vastgesteld); the booking's
+    # own date is in an open year.
+    oud = ActiviteitFactory(
+        cooperatie=world.a.cooperatie, datum=datetime.date(2023, 6, 1)
+    )
+    rows, seq = table_state(Boeking), journal_mark()
+
+    with pytest.raises(ValidationError) as refused:
+        services.boeking_create(
+            cooperatie=world.a.cooperatie,
+            datum=datetime.date(2025, 1, 8),
+            soort="uitgave",
+            bedrag=Decimal("5"),
+            omschrijving="Koffie",
+            activiteit=oud,
+            actor=world.a.bestuur,
+        )
+
+    assert refused.value.message_dict == {
+        "activiteit": [
+            "Het jaar 2023 is vastgesteld en kan niet meer worden gewijzigd."
+        ]
+    }
+    assert table_state(Boeking) == rows
+    assert entries_since(seq) == []
+
+
 # Running balance ----------------------------------------------------------------
 
 
