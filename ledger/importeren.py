@@ -30,6 +30,7 @@ from cooperatie import permissions
 from cooperatie.models import Cooperatie, Lid
 from kern import tabelimport, writes
 from kern.forms import lees_bedrag
+from kern.mail import once
 from kern.tabelimport import ParsedFile, RowError, TableImportError, shown
 
 from . import services
@@ -515,17 +516,33 @@ def _try(kind: Soort, plan: ImportPlan, cooperatie: Cooperatie, actor) -> None:
         pass
 
 
+class AlIngelezenError(Exception):
+    """The preview with this key was imported before."""
+
+
 def import_rows(
-    *, soort: str, cooperatie: Cooperatie, parsed: ParsedFile, actor
+    *,
+    soort: str,
+    cooperatie: Cooperatie,
+    parsed: ParsedFile,
+    actor,
+    eenmalig: str = "",
 ) -> list:
     """Read every row and write them all, in one transaction; any refused row
-    raises TableImportError naming every error, and nothing is written."""
+    raises TableImportError naming every error, and nothing is written.
+
+    `eenmalig`: the key of the preview being confirmed. It is recorded in the
+    same transaction, so a preview is imported once: a second confirmation (a
+    double click, a resubmitted page, a replayed request) raises AlIngelezenError
+    and writes nothing, while a refused import leaves the key unused."""
     kind = SOORTEN[soort]
     permissions.require_bestuur(actor, cooperatie.pk)
     plan = _read_rows(kind, cooperatie, parsed)
     if plan.errors:
         raise TableImportError(plan.errors)
     with transaction.atomic():
+        if eenmalig and not once(f"import:{soort}:{eenmalig}"):
+            raise AlIngelezenError(eenmalig)
         return _write(kind, plan, cooperatie, actor)
 
 

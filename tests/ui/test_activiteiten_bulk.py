@@ -10,7 +10,7 @@ import openpyxl
 
 from afspraken.choices import ToetsingStatus
 from ledger.models import Activiteit, Boeking
-from tests.afspraken.factories import set_status
+from tests.afspraken.factories import ToetsingFactory, set_status
 from tests.helpers import entries_since, journal_mark
 from tests.ledger.factories import ActiviteitFactory
 from tests.ui.leden_helpers import gegevens_of, messages_of, text_of, upload, url
@@ -179,6 +179,47 @@ def test_a_tampered_or_foreign_preview_writes_nothing(bestuur, world, client):
     response = bestuur.post(url(world.a, "activiteiten-import"), {"gegevens": gegevens})
     assert response.status_code == 302
     assert Boeking.objects.count() == before
+
+
+def test_a_preview_is_imported_once_however_often_it_is_confirmed(bestuur, world):
+    response = bestuur.post(
+        url(world.a, "boekingen-import"),
+        {"bestand": upload("08-01-2025;uitgave;5;Koffie", header=B_HEADER)},
+    )
+    gegevens = gegevens_of(response)
+    before, seq = Boeking.objects.count(), journal_mark()
+
+    first = bestuur.post(url(world.a, "boekingen-import"), {"gegevens": gegevens})
+    again = bestuur.post(url(world.a, "boekingen-import"), {"gegevens": gegevens})
+
+    assert first.status_code == again.status_code == 302
+    assert Boeking.objects.count() == before + 1
+    assert [e.action for e in entries_since(seq)] == ["boeking_create"]
+    assert messages_of(again)[-1:] == [
+        "Een voorvertoning mag maar één keer worden ingelezen; er is niets "
+        "opnieuw vastgelegd."
+    ]
+
+
+def test_a_refused_confirmation_leaves_the_preview_usable(bestuur, world):
+    response = bestuur.post(
+        url(world.a, "boekingen-import"),
+        {"bestand": upload("08-01-2025;uitgave;5;Koffie", header=B_HEADER)},
+    )
+    gegevens = gegevens_of(response)
+    # The year closes between preview and confirmation: refused, nothing kept.
+    toetsing = ToetsingFactory(afspraak=world.a.afspraak, jaar=2025)
+    set_status(toetsing, ToetsingStatus.INGEDIEND)
+    refused = bestuur.post(url(world.a, "boekingen-import"), {"gegevens": gegevens})
+    assert refused.status_code == 200
+    assert not Boeking.objects.filter(omschrijving="Koffie").exists()
+
+    # Returned to the board: the year opens again, and the same preview imports.
+    set_status(toetsing, ToetsingStatus.TERUGGESTUURD)
+    response = bestuur.post(url(world.a, "boekingen-import"), {"gegevens": gegevens})
+
+    assert response.status_code == 302
+    assert Boeking.objects.filter(omschrijving="Koffie").count() == 1
 
 
 def test_booking_import_reads_dutch_amounts(bestuur, world):

@@ -5,6 +5,8 @@ rolled back), preview (every row, or every error by row and column), confirm
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib import messages
 from django.core import signing
 from django.http import HttpResponse
@@ -79,8 +81,11 @@ def _upload(request, soort: str):
                     parsed=parsed,
                     actor=request.user,
                 )
+                # A fresh key per preview: the confirmation imports it once.
                 gegevens = signing.dumps(
-                    parsed.to_payload(), salt=_salt(request, soort), compress=True
+                    {"rijen": parsed.to_payload(), "sleutel": secrets.token_hex(16)},
+                    salt=_salt(request, soort),
+                    compress=True,
                 )
                 return _preview(request, soort, plan, gegevens=gegevens)
     else:
@@ -93,7 +98,8 @@ def _commit(request, soort: str):
         data = signing.loads(
             request.POST["gegevens"], salt=_salt(request, soort), max_age=IMPORT_MAX_AGE
         )
-        parsed = ParsedFile.from_payload(data, importeren.known_headers(soort))
+        sleutel = str(data["sleutel"])
+        parsed = ParsedFile.from_payload(data["rijen"], importeren.known_headers(soort))
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         messages.error(
             request,
@@ -109,7 +115,17 @@ def _commit(request, soort: str):
             cooperatie=request.portal.cooperatie,
             parsed=parsed,
             actor=request.user,
+            eenmalig=sleutel,
         )
+    except importeren.AlIngelezenError:
+        messages.error(
+            request,
+            _(
+                "Een voorvertoning mag maar één keer worden ingelezen; er is "
+                "niets opnieuw vastgelegd."
+            ),
+        )
+        return redirect(request.portal.url(_LIST[soort]))
     except TableImportError as exc:
         # The database changed since the preview (a year was closed, say).
         plan = importeren.plan_import(
