@@ -268,52 +268,39 @@ def _leden(
     }
 
 
-def _bijlagen_per_activiteit(request, activiteit_ids) -> dict[int, list[dict]]:
-    """The evidence of the activities, as links (and thumbnails for photos)."""
+def _bewijs_per(request, model, eigenaar: str, route: str, ids) -> dict[int, list]:
+    """Evidence files (`model`: Bijlage or Bon) per owner id (`eigenaar`:
+    the foreign key's name), as links and, for photos, thumbnails."""
     portal = request.portal
-    per_activiteit: dict[int, list[dict]] = defaultdict(list)
-    for bijlage in (
-        in_portal(request, Bijlage.objects)
-        .filter(activiteit_id__in=set(activiteit_ids))
-        .order_by("activiteit_id", "pk")
+    per_eigenaar: dict[int, list[dict]] = defaultdict(list)
+    for bewijs in (
+        in_portal(request, model.objects)
+        .filter(**{f"{eigenaar}_id__in": set(ids)})
+        .order_by(f"{eigenaar}_id", "pk")
     ):
-        per_activiteit[bijlage.activiteit_id].append(
+        per_eigenaar[getattr(bewijs, f"{eigenaar}_id")].append(
             {
-                "bijlage": bijlage,
-                "naam": str(bijlage),
-                "url": portal.url("bijlage", bijlage.pk),
+                "bijlage": bewijs,
+                "naam": str(bewijs),
+                "url": portal.url(route, bewijs.pk),
                 "miniatuur_url": (
-                    portal.url("bijlage-miniatuur", bijlage.pk)
-                    if bijlagen.heeft_miniatuur(bijlage)
+                    portal.url(f"{route}-miniatuur", bewijs.pk)
+                    if bijlagen.heeft_miniatuur(bewijs)
                     else None
                 ),
             }
         )
-    return per_activiteit
+    return per_eigenaar
+
+
+def _bijlagen_per_activiteit(request, activiteit_ids) -> dict[int, list[dict]]:
+    """The evidence of the activities."""
+    return _bewijs_per(request, Bijlage, "activiteit", "bijlage", activiteit_ids)
 
 
 def _bonnen_per_boeking(request, boeking_ids) -> dict[int, list[dict]]:
-    """The receipts of the bookings, as links (and thumbnails for photos)."""
-    portal = request.portal
-    per_boeking: dict[int, list[dict]] = defaultdict(list)
-    for bon in (
-        in_portal(request, Bon.objects)
-        .filter(boeking_id__in=set(boeking_ids))
-        .order_by("boeking_id", "pk")
-    ):
-        per_boeking[bon.boeking_id].append(
-            {
-                "bijlage": bon,
-                "naam": str(bon),
-                "url": portal.url("bon", bon.pk),
-                "miniatuur_url": (
-                    portal.url("bon-miniatuur", bon.pk)
-                    if bijlagen.heeft_miniatuur(bon)
-                    else None
-                ),
-            }
-        )
-    return per_boeking
+    """The receipts of the bookings."""
+    return _bewijs_per(request, Bon, "boeking", "bon", boeking_ids)
 
 
 def _storno_of(boeking: Boeking) -> Boeking | None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kern.tabelimport import ParsedFile, TableImportError
+from kern.uitvoer import CSV_TYPE, XLSX_TYPE
 from ledger import importeren
 from portalen.bestuur.forms.bulk import BulkImportForm
 from portalen.ui import bestuur_view
@@ -25,8 +26,6 @@ from portalen.ui import bestuur_view
 IMPORT_MAX_AGE = 60 * 60
 """Seconds a preview can be confirmed; after that the file is uploaded again."""
 
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 _LIST = {importeren.ACTIVITEITEN: "activiteiten", importeren.BOEKINGEN: "boekingen"}
 

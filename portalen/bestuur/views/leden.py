@@ -29,6 +29,7 @@ from cooperatie.choices import Doelgroep
 from cooperatie.forms import LidForm
 from cooperatie.models import LedenInzage, Lid
 from kern.formatting import datum
+from kern.uitvoer import CSV_TYPE, XLSX_TYPE
 from portalen.bestuur.forms.leden import ImportForm, LidEndForm, LidListFilter
 from portalen.generiek import (
     ServiceActionView,
@@ -40,9 +41,6 @@ from portalen.ui import bestuur_view, get_in_portal, in_portal, paginate
 
 IMPORT_MAX_AGE = 60 * 60
 """Seconds a preview can be confirmed; after that the file is uploaded again."""
-
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _current(leden, today: datetime.date):
