@@ -11,8 +11,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from cooperatie.choices import JaarStatus
-from cooperatie.jaarslot import gesloten_jaren
+from cooperatie.jaarslot import gesloten_jaar_refusal
 from cooperatie.models import Lid
 from ledger import services
 from ledger.choices import Herhaling
@@ -57,17 +56,14 @@ def activiteit_kopieren(request, activiteit_id: int):
 
 
 def _locked_error(request, datums) -> str:
-    """Why the repeat would be refused: the first closed year among the dates."""
-    gesloten = gesloten_jaren(
-        cooperatie_id=request.portal.cooperatie.pk, jaren={d.year for d in datums}
-    )
-    if not gesloten:
-        return ""
-    jaar = min(gesloten)
-    return _("Het jaar %(jaar)s is %(status)s en kan niet meer worden gewijzigd.") % {
-        "jaar": jaar,
-        "status": JaarStatus(gesloten[jaar]).label,
-    }
+    """Why the repeat would be refused: the first closed year among the dates
+    (the page's read; the service decides under the cooperatie's lock)."""
+    for jaar in sorted({d.year for d in datums}):
+        if refusal := gesloten_jaar_refusal(
+            cooperatie_id=request.portal.cooperatie.pk, jaar=jaar
+        ):
+            return refusal
+    return ""
 
 
 @bestuur_view
