@@ -10,6 +10,11 @@ the same hash.
 The file is JSON: {"inhoud": "<the signed JSON text>", "sleutel": "<public key,
 hex>", "handtekening": "<signature, hex>"}. The signed text is canonical JSON of
 {"soort", "versie", "tijdstip", "aanleiding", "ketens": {name: {"seq", "hash"}}}.
+
+The same key signs the auditor page's verification marks (AuditChainVerification):
+the runtime database role can rewrite a mark, so the incremental check starts
+from one only if its signature verifies, else from the newest stored checkpoint
+whose signature verifies (see journal.verify_incremental).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from cryptography.exceptions import InvalidSignature
@@ -33,7 +39,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 )
 
 from . import journal
-from .models import AuditCheckpoint, AuditEntry
+from .models import AuditChainVerification, AuditCheckpoint, AuditEntry
 
 logger = logging.getLogger("coopsturing.security")
 
@@ -128,6 +134,22 @@ def load_public_key(path: Path | None = None) -> Ed25519PublicKey:
     return key
 
 
+def trusted_key_or_none() -> Ed25519PublicKey | None:
+    """The key marks and stored checkpoints are checked against (as
+    load_public_key), or None when none is configured or readable."""
+    try:
+        return load_public_key()
+    except CheckpointError:
+        return None
+
+
+def signing_key_or_none() -> Ed25519PrivateKey | None:
+    try:
+        return load_private_key()
+    except CheckpointError:
+        return None
+
+
 # Making checkpoints -------------------------------------------------------------
 
 
@@ -187,6 +209,89 @@ def document(checkpoint: AuditCheckpoint) -> bytes:
     ).encode("utf-8")
 
 
+# Signed verification marks ------------------------------------------------------
+
+MARK_SOORT = "coopsturing-ketenverificatie"
+MARK_VERSIE = 1
+
+
+def mark_text(keten: str, seq: int, hash_: str, verified_at) -> str:
+    """The text a verification mark's signature covers."""
+    return journal.canonical_json(
+        {
+            "soort": MARK_SOORT,
+            "versie": MARK_VERSIE,
+            "keten": keten,
+            "seq": seq,
+            "hash": hash_,
+            "tijdstip": verified_at,
+        }
+    )
+
+
+def sign_mark(kop: journal.Kop, verified_at, key: Ed25519PrivateKey) -> str:
+    """The signature (hex) of a mark saying `kop` verified at `verified_at`."""
+    text = mark_text(kop.keten, kop.seq, kop.hash, verified_at)
+    return key.sign(text.encode("utf-8")).hex()
+
+
+def mark_signature_ok(mark: AuditChainVerification, public: Ed25519PublicKey) -> bool:
+    """Whether the mark's signature verifies with the trusted key: only then
+    may a check start from it."""
+    try:
+        signature = bytes.fromhex(mark.handtekening)
+        text = mark_text(mark.keten, mark.seq, mark.hash, mark.verified_at)
+        public.verify(signature, text.encode("utf-8"))
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
+
+
+# The most stored checkpoints read when looking for a chain's newest signed
+# head, newest first: the search stops there even if rows that do not verify
+# (put there by someone with database access) fill the table.
+MAX_CHECKPOINTS_GEZOCHT = 100
+CHECKPOINT_PAGINA = 10
+
+
+def checkpointed_heads(
+    ketens: Iterable[str], public: Ed25519PublicKey
+) -> dict[str, tuple[int, str]]:
+    """For each of these chains, (seq, hash) from the newest stored checkpoint
+    that holds it with an entry (seq > 0) and whose signature verifies with
+    `public`; chains found in none are left out. Reads at most
+    MAX_CHECKPOINTS_GEZOCHT rows, CHECKPOINT_PAGINA a query, newest first."""
+    wanted = set(ketens)
+    found: dict[str, tuple[int, str]] = {}
+    if not wanted:
+        return found
+    # A prefilter only (a chain's name as a key of "ketens"); what counts is
+    # the signed content, parsed below.
+    candidates = Q(pk__in=[])
+    for keten in wanted:
+        candidates |= Q(inhoud__contains=json.dumps(keten, ensure_ascii=False) + ":")
+    rows = AuditCheckpoint.objects.filter(candidates).order_by("-created_at", "-pk")
+    for offset in range(0, MAX_CHECKPOINTS_GEZOCHT, CHECKPOINT_PAGINA):
+        page = list(rows[offset : offset + CHECKPOINT_PAGINA])
+        for checkpoint in page:
+            try:
+                payload = verified_payload(
+                    checkpoint.inhoud,
+                    checkpoint.sleutel,
+                    checkpoint.handtekening,
+                    public,
+                )
+            except CheckpointError:
+                continue
+            for keten in wanted - set(found):
+                kop = payload["ketens"].get(keten)
+                if kop is not None and kop["seq"] > 0:
+                    found[keten] = (kop["seq"], kop["hash"])
+        if len(page) < CHECKPOINT_PAGINA or set(found) == wanted:
+            break
+    return found
+
+
 # Checking checkpoints -------------------------------------------------------------
 
 
@@ -213,12 +318,27 @@ def read_document(data: bytes, public: Ed25519PublicKey) -> dict[str, Any]:
         )
         if not all(isinstance(v, str) for v in (inhoud, sleutel, handtekening)):
             raise TypeError
-        signature = bytes.fromhex(handtekening)
+        bytes.fromhex(handtekening)
         # A JSON escape of a lone surrogate decodes but cannot be encoded.
-        signed = inhoud.encode("utf-8")
+        inhoud.encode("utf-8")
     except (UnicodeError, ValueError, KeyError, TypeError, RecursionError) as e:
         raise CheckpointError(
             "een checkpointbestand moet JSON zijn met inhoud, sleutel en handtekening"
+        ) from e
+    return verified_payload(inhoud, sleutel, handtekening, public)
+
+
+def verified_payload(
+    inhoud: str, sleutel: str, handtekening: str, public: Ed25519PublicKey
+) -> dict[str, Any]:
+    """The signed content of a checkpoint (a file's or a stored row's), after
+    its key and signature are checked against `public`."""
+    try:
+        signature = bytes.fromhex(handtekening)
+        signed = inhoud.encode("utf-8")
+    except (UnicodeError, ValueError, TypeError) as e:
+        raise CheckpointError(
+            "een checkpoint moet een handtekening in hex en leesbare inhoud hebben"
         ) from e
     if sleutel != public_hex(public):
         # Quoted (repr): the file's text never reaches a terminal as it is.

@@ -106,13 +106,24 @@ class AuditChainHead(models.Model):
 class AuditChainVerification(models.Model):
     """How far a chain was last verified: the auditor's journal page continues
     from here, so its cost grows with the new entries, not with the journal.
-    A cache of work done, never evidence: `verify_ledger` always walks whole
-    chains and checks them against signed checkpoints."""
+    Signed with the journal key (kern.checkpoints.sign_mark): the runtime role
+    can rewrite this row, so a mark whose signature does not verify is not
+    trusted and the check starts from a signed checkpoint or the chain's
+    first entry instead. `verify_ledger` always walks whole chains."""
 
     keten = models.CharField(_("keten"), max_length=40, unique=True)
     seq = models.PositiveBigIntegerField(_("volgnummer"))
     hash = models.CharField(_("hash"), max_length=64)
     verified_at = models.DateTimeField(_("geverifieerd op"))
+    handtekening = models.CharField(
+        _("handtekening (hex)"),
+        max_length=128,
+        blank=True,
+        help_text=_(
+            "Ed25519-handtekening met de journaalsleutel over keten, volgnummer, "
+            "hash en tijdstip; zonder geldige handtekening telt de markering niet."
+        ),
+    )
 
     # A cache: a backup leaves it out, a restored database verifies afresh.
     IN_BACKUP = False

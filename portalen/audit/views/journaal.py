@@ -55,9 +55,10 @@ def _pretty(value) -> str:
 
 def _ketencontrole(corporatie) -> dict:
     """Verify the chains of this corporatie and of the cooperaties it works
-    with, incrementally (from where each was last verified), and check the
-    corporatie's sealed reports against its chain. Reads no other tenant's
-    entries and shows no platform-wide figures."""
+    with, incrementally (from each chain's last signed mark or checkpoint, see
+    journal.verify_incremental), and check the corporatie's sealed reports
+    against its chain. Reads no other tenant's entries and shows no
+    platform-wide figures."""
     cooperaties = {
         c.pk: c.naam
         for c in Cooperatie.objects.filter(
@@ -86,9 +87,14 @@ def _ketencontrole(corporatie) -> dict:
         }
         for keten in sorted(namen, key=lambda k: (k != eigen, namen[k].lower(), k))
     ]
+    vertrekken = {r["verificatie"].vertrek for r in rijen}
     return {
         "rijen": rijen,
         "ok": all(r["verificatie"].ok for r in rijen) and not rapportproblemen,
+        # Without a journal key the start points are unsigned marks, which
+        # whoever can write the database can move (see docs/journal.md).
+        "onondertekend": journal.VERTREK_ONONDERTEKEND in vertrekken,
+        "afgewezen": any(r["verificatie"].markering_afgewezen for r in rijen),
         "rapportproblemen": rapportproblemen,
         "seconden": time.perf_counter() - started,
     }
