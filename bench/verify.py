@@ -19,9 +19,10 @@ Then, in the same run, it times (best of --runs):
   keyset chunks of 5,000 in (keten, seq) order, so the database and the
   driver do the same work, JSON decoding of `before`/`after` included) and
   one SHA-256 per row over the text of its values. No verification can do
-  less: it has to read every row and hash about as many bytes. What the floor leaves out is
-  exactly the verification's own work: building the canonical JSON (sorted
-  keys, the journal's value rules) and comparing links and hashes.
+  less: it has to read every row and hash about as many bytes. What the
+  floor leaves out is exactly the verification's own work: building the
+  canonical JSON (sorted keys, the journal's value rules) and comparing
+  links and hashes.
 
 Prints each timing, µs per entry, and the ratio to the floor. Not a test: run
 `python bench/verify.py` (options: --entries N, --runs R; BENCH_DATABASE_URL
