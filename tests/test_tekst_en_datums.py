@@ -41,7 +41,7 @@ SYSTEM_FIELDS = {
     "ledger.Bon": {"content_type", "sha256"},
     "kern.AuditChainHead": {"keten", "hash"},
     "kern.Verzending": {"sleutel"},
-    "kern.AuditChainVerification": {"keten", "hash"},
+    "kern.AuditChainVerification": {"keten", "hash", "handtekening"},
     "kern.AuditCheckpoint": {"inhoud", "sleutel", "handtekening", "aanleiding"},
     "kern.AuditEntry": {
         "keten",
