@@ -38,8 +38,16 @@ GENESIS_HASH = "0" * 64
 JOURNAL_EXCLUDED = frozenset({"journaal_salt", "key_hash", "wachtwoord_kenmerk"})
 
 
+_JSON_SCALARS = frozenset({str, int, bool, type(None)})
+
+
 def _to_json(value: Any) -> Any:
     """Plain JSON value of a field value, the same on every database."""
+    kind = type(value)
+    if kind in _JSON_SCALARS:
+        return value
+    if kind is dict:
+        return {str(k): _to_json(v) for k, v in value.items()}
     if isinstance(value, Mapping):
         return {str(k): _to_json(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -8,6 +8,8 @@ exactly one journal entry in the same transaction.
 from __future__ import annotations
 
 import contextlib
+import datetime
+import decimal
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -182,9 +184,14 @@ def validate_many(instances: Sequence[models.Model]) -> dict[int, ValidationErro
     # Constraints only for the fields that passed validation.
     excludes = [_failed(e) for e in errors]
     for model_class, constraints in instances[0].get_constraints():
+        # What each object's conditions are checked against, made once.
+        against = [
+            instance._get_field_expression_map(model_class._meta, exclude)
+            for instance, exclude in zip(instances, excludes, strict=True)
+        ]
         for constraint in constraints:
             refused = _constraint_errors(
-                model_class, constraint, instances, excludes, using
+                model_class, constraint, instances, excludes, against, using
             )
             field = constraint_field(model_class, constraint)
             for index, exc in refused.items():
@@ -249,7 +256,7 @@ def _check_targets(field, values: Mapping[Any, list[int]], instances, errors) ->
 
 
 def _constraint_errors(
-    model, constraint, instances, excludes, using
+    model, constraint, instances, excludes, against, using
 ) -> dict[int, ValidationError]:
     """`constraint.validate()` for every object, in few queries where Django's
     check of the constraint can be batched, else object by object."""
@@ -258,10 +265,8 @@ def _constraint_errors(
         isinstance(constraint, models.CheckConstraint)
         and features.supports_comparing_boolean_expr
     ):
-        cases = [
-            (Q(constraint.condition), i._get_field_expression_map(model._meta, ex))
-            for i, ex in zip(instances, excludes, strict=True)
-        ]
+        condition = Q(constraint.condition)
+        cases = [(condition, values) for values in against]
         return {
             index: ValidationError(
                 constraint.get_violation_error_message(),
@@ -276,7 +281,7 @@ def _constraint_errors(
         and not any(model._meta.get_field(f).generated for f in constraint.fields)
         and features.supports_comparing_boolean_expr
     ):
-        return _unique_errors(model, constraint, instances, excludes, using)
+        return _unique_errors(model, constraint, instances, excludes, against, using)
     refused = {}
     for index, (instance, exclude) in enumerate(zip(instances, excludes, strict=True)):
         try:
@@ -311,21 +316,105 @@ def _prefixed(node, prefix: str, names: set[str]):
     return node
 
 
+class _NotInPython(Exception):
+    """A condition the database must evaluate."""
+
+
+# SQL comparisons of plain values; any NULL makes the result NULL (None).
+_COMPARE = {
+    "exact": lambda a, b: a == b,
+    "gt": lambda a, b: a > b,
+    "gte": lambda a, b: a >= b,
+    "lt": lambda a, b: a < b,
+    "lte": lambda a, b: a <= b,
+}
+
+
+def _plain(value, against: Mapping[str, Any]):
+    """The plain value of a field reference or a constant."""
+    if isinstance(value, F):
+        if LOOKUP_SEP in value.name or value.name not in against:
+            raise _NotInPython
+        value = against[value.name]
+    if isinstance(value, Value):
+        value = value.value
+    if hasattr(value, "resolve_expression"):
+        raise _NotInPython
+    if not (value is None or isinstance(value, _PLAIN_TYPES)):
+        raise _NotInPython
+    return value
+
+
+_PLAIN_TYPES = (bool, int, str, decimal.Decimal, datetime.date, datetime.datetime)
+
+
+def _in_python(node, against: Mapping[str, Any]):
+    """A condition of plain comparisons of field values evaluated as SQL does
+    (True, False, or None for NULL), or _NotInPython."""
+    if isinstance(node, Q):
+        results = [_in_python(child, against) for child in node.children]
+        if node.connector == Q.AND:
+            result = False if False in results else (None if None in results else True)
+        else:
+            result = True if True in results else (None if None in results else False)
+        return (None if result is None else not result) if node.negated else result
+    if not isinstance(node, tuple):
+        raise _NotInPython
+    lookup, value = node
+    name, _sep, kind = lookup.partition(LOOKUP_SEP)
+    kind = kind or "exact"
+    if name not in against or LOOKUP_SEP in kind:
+        raise _NotInPython
+    left = _plain(against[name], against)
+    if kind == "isnull":
+        if not isinstance(value, bool):
+            raise _NotInPython
+        return (left is None) == value
+    if kind not in _COMPARE:
+        raise _NotInPython
+    right = _plain(value, against)
+    if isinstance(left, str) and kind != "exact":
+        raise _NotInPython  # ordering of text is the database's collation
+    if kind == "exact" and value is None:
+        return left is None
+    if left is None or right is None:
+        return None
+    if type(left) is not type(right) and not (
+        isinstance(left, int | decimal.Decimal)
+        and isinstance(right, int | decimal.Decimal)
+    ):
+        raise _NotInPython
+    return _COMPARE[kind](left, right)
+
+
 def _q_checks(cases: Sequence[tuple[Q, Mapping[str, Any]]], using) -> list:
-    """`Q.check(against)` of many (condition, against) pairs, CHUNK per query:
-    True or False per pair, None where the condition names a field that
-    `against` lacks (where `check` raises FieldError)."""
+    """`Q.check(against)` of many (condition, against) pairs: True or False
+    per pair, None where the condition names a field that `against` lacks
+    (where `check` raises FieldError). A condition of plain comparisons of
+    plain values (`x__gte=0`, `a__gt=F("b")`, `x__isnull=True`, with SQL's NULL)
+    is evaluated here; any other goes to the database, CHUNK per query."""
     results: list = [None] * len(cases)
+    pending: list[int] = []
+    for index, (condition, against) in enumerate(cases):
+        names: set[str] = set()
+        _prefixed(condition, "", names)
+        if not names <= set(against):
+            continue
+        try:
+            ok = _in_python(condition, against)
+        except (_NotInPython, TypeError):
+            pending.append(index)
+            continue
+        # As Q.check: Coalesce(condition, True).
+        results[index] = ok is not False
     connection = connections[using]
-    for start in range(0, len(cases), CHUNK):
+    for start in range(0, len(pending), CHUNK):
         query = Query(None)
         selected = []
-        for index in range(start, min(start + CHUNK, len(cases))):
+        for index in pending[start : start + CHUNK]:
             condition, against = cases[index]
             prefix, names = f"c{index}_", set()
             renamed = _prefixed(condition, prefix, names)
-            if not names <= set(against):
-                continue
             for name in names:
                 value = against[name]
                 if not hasattr(value, "resolve_expression"):
@@ -336,8 +425,6 @@ def _q_checks(cases: Sequence[tuple[Q, Mapping[str, Any]]], using) -> list:
                 f"ok{index}",
             )
             selected.append(index)
-        if not selected:
-            continue
         context = (
             transaction.atomic(using=using)
             if connection.in_atomic_block
@@ -355,7 +442,7 @@ def _q_checks(cases: Sequence[tuple[Q, Mapping[str, Any]]], using) -> list:
 
 
 def _unique_errors(
-    model, constraint, instances, excludes, using
+    model, constraint, instances, excludes, against, using
 ) -> dict[int, ValidationError]:
     """`UniqueConstraint.validate()` (of a constraint on fields) for every
     object: one query per CHUNK objects, plus the objects before it in the
@@ -375,22 +462,28 @@ def _unique_errors(
             continue
         candidates.append((index, values))
     if constraint.condition and candidates:
-        cases = [
-            (
-                Q(constraint.condition),
-                instances[i]._get_field_expression_map(model._meta, excludes[i]),
-            )
-            for i, _values in candidates
-        ]
+        condition = Q(constraint.condition)
+        cases = [(condition, against[i]) for i, _values in candidates]
         matches = _q_checks(cases, using)
         candidates = [c for c, ok in zip(candidates, matches, strict=True) if ok]
     refused: dict[int, ValidationError] = {}
     seen: dict[tuple, int] = {}
     for start in range(0, len(candidates), CHUNK):
         chunk = candidates[start : start + CHUNK]
+        # One lookup per value of the leading fields (the cooperatie, say),
+        # with the last field's values in a list.
+        groups: dict[tuple, list] = {}
         lookup = Q(pk__in=[])
         for _index, values in chunk:
-            lookup |= Q(**{f.name: v for f, v in zip(fields, values, strict=True)})
+            if None in values:
+                lookup |= Q(**{f.name: v for f, v in zip(fields, values, strict=True)})
+            else:
+                groups.setdefault(values[:-1], []).append(values[-1])
+        for lead, last in groups.items():
+            lookup |= Q(
+                **{f.name: v for f, v in zip(fields, lead, strict=False)},
+                **{f"{fields[-1].name}__in": last},
+            )
         rows = model._default_manager.using(using).filter(lookup)
         if constraint.condition:
             rows = rows.filter(constraint.condition)
