@@ -186,7 +186,7 @@ def validate_many(instances: Sequence[models.Model]) -> dict[int, ValidationErro
     for model_class, constraints in instances[0].get_constraints():
         # What each object's conditions are checked against, made once.
         against = [
-            instance._get_field_expression_map(model_class._meta, exclude)
+            _against(instance, model_class._meta, exclude)
             for instance, exclude in zip(instances, excludes, strict=True)
         ]
         for constraint in constraints:
@@ -199,6 +199,34 @@ def validate_many(instances: Sequence[models.Model]) -> dict[int, ValidationErro
     return {
         index: ValidationError(found) for index, found in enumerate(errors) if found
     }
+
+
+class _Against(dict):
+    """What a condition is checked against, as Model._get_field_expression_map
+    gives it, but with plain values (made into `Value(value, field)` only for
+    a condition the database must evaluate)."""
+
+    def __init__(self, values, fields):
+        super().__init__(values)
+        self.fields = fields
+
+    def expression(self, name: str):
+        value = self[name]
+        if hasattr(value, "resolve_expression"):
+            return value
+        return Value(value, self.fields[name])
+
+
+def _against(instance: models.Model, meta, exclude: set[str]):
+    if any(f.generated for f in meta.local_concrete_fields):
+        return instance._get_field_expression_map(meta, exclude)
+    fields = {
+        f.name: f for f in meta.local_concrete_fields if f.name not in exclude
+    }
+    values = {name: getattr(instance, f.attname) for name, f in fields.items()}
+    if "pk" not in exclude:
+        fields["pk"], values["pk"] = meta.pk, instance.pk
+    return _Against(values, fields)
 
 
 def _failed(errors: Mapping[str, Any]) -> set[str]:
@@ -316,7 +344,7 @@ def _prefixed(node, prefix: str, names: set[str]):
     return node
 
 
-class _NotInPython(Exception):
+class _NotInPythonError(Exception):
     """A condition the database must evaluate."""
 
 
@@ -334,14 +362,14 @@ def _plain(value, against: Mapping[str, Any]):
     """The plain value of a field reference or a constant."""
     if isinstance(value, F):
         if LOOKUP_SEP in value.name or value.name not in against:
-            raise _NotInPython
+            raise _NotInPythonError
         value = against[value.name]
     if isinstance(value, Value):
         value = value.value
     if hasattr(value, "resolve_expression"):
-        raise _NotInPython
+        raise _NotInPythonError
     if not (value is None or isinstance(value, _PLAIN_TYPES)):
-        raise _NotInPython
+        raise _NotInPythonError
     return value
 
 
@@ -350,7 +378,7 @@ _PLAIN_TYPES = (bool, int, str, decimal.Decimal, datetime.date, datetime.datetim
 
 def _in_python(node, against: Mapping[str, Any]):
     """A condition of plain comparisons of field values evaluated as SQL does
-    (True, False, or None for NULL), or _NotInPython."""
+    (True, False, or None for NULL), or _NotInPythonError."""
     if isinstance(node, Q):
         results = [_in_python(child, against) for child in node.children]
         if node.connector == Q.AND:
@@ -359,22 +387,22 @@ def _in_python(node, against: Mapping[str, Any]):
             result = True if True in results else (None if None in results else False)
         return (None if result is None else not result) if node.negated else result
     if not isinstance(node, tuple):
-        raise _NotInPython
+        raise _NotInPythonError
     lookup, value = node
     name, _sep, kind = lookup.partition(LOOKUP_SEP)
     kind = kind or "exact"
     if name not in against or LOOKUP_SEP in kind:
-        raise _NotInPython
+        raise _NotInPythonError
     left = _plain(against[name], against)
     if kind == "isnull":
         if not isinstance(value, bool):
-            raise _NotInPython
+            raise _NotInPythonError
         return (left is None) == value
     if kind not in _COMPARE:
-        raise _NotInPython
+        raise _NotInPythonError
     right = _plain(value, against)
     if isinstance(left, str) and kind != "exact":
-        raise _NotInPython  # ordering of text is the database's collation
+        raise _NotInPythonError  # ordering of text is the database's collation
     if kind == "exact" and value is None:
         return left is None
     if left is None or right is None:
@@ -383,7 +411,7 @@ def _in_python(node, against: Mapping[str, Any]):
         isinstance(left, int | decimal.Decimal)
         and isinstance(right, int | decimal.Decimal)
     ):
-        raise _NotInPython
+        raise _NotInPythonError
     return _COMPARE[kind](left, right)
 
 
@@ -402,7 +430,7 @@ def _q_checks(cases: Sequence[tuple[Q, Mapping[str, Any]]], using) -> list:
             continue
         try:
             ok = _in_python(condition, against)
-        except (_NotInPython, TypeError):
+        except (_NotInPythonError, TypeError):
             pending.append(index)
             continue
         # As Q.check: Coalesce(condition, True).
@@ -416,9 +444,12 @@ def _q_checks(cases: Sequence[tuple[Q, Mapping[str, Any]]], using) -> list:
             prefix, names = f"c{index}_", set()
             renamed = _prefixed(condition, prefix, names)
             for name in names:
-                value = against[name]
-                if not hasattr(value, "resolve_expression"):
-                    value = Value(value)
+                if isinstance(against, _Against):
+                    value = against.expression(name)
+                else:
+                    value = against[name]
+                    if not hasattr(value, "resolve_expression"):
+                        value = Value(value)
                 query.add_annotation(value, prefix + name, select=False)
             query.add_annotation(
                 Coalesce(renamed, True, output_field=models.BooleanField()),
