@@ -15,7 +15,8 @@ Per run, a fresh cooperatie with its bestuur gets, in the same process:
   rows) and Boeking rows in a committed transaction, into a second fresh
   cooperatie: no checks, no journal.
 
-Prints rows/s of each and the ratio import / bare (best of --runs). Not a test:
+Prints rows/s of each (by the clock, and by this process's CPU time, which
+a busy machine disturbs less) and the ratio import / bare (best of --runs). Not a test:
 run `python bench/import.py` (options: --members N, --rows N (activities and
 bookings, at most a file's limit of 1,000), --runs R; BENCH_DATABASE_URL for
 PostgreSQL).
@@ -194,100 +195,95 @@ def main() -> None:
 
     times: dict[str, list[float]] = {}
 
-    def timed(name: str, func):
-        start = time.perf_counter()
-        result = func()
+    cpu: dict[str, list[float]] = {}
+
+    def timed(name: str, func, *args):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        result = func(*args)
         times.setdefault(name, []).append(time.perf_counter() - start)
+        cpu.setdefault(name, []).append(time.process_time() - start_cpu)
         return result
+
+    def import_members(data: bytes, cooperatie, user):
+        parsed = leden_import.parse_file(data, "leden.csv")
+        return leden_import.import_members(
+            cooperatie=cooperatie, parsed=parsed, actor=user
+        )
+
+    def import_file(soort: str, data: bytes, cooperatie, user):
+        parsed = importeren.parse_file(soort, data, "bestand.csv")
+        return importeren.import_rows(
+            soort=soort, cooperatie=cooperatie, parsed=parsed, actor=user
+        )
+
+    def bare_members(leden: list[dict], cooperatie):
+        with transaction.atomic():
+            return Lid.objects.bulk_create(
+                Lid(cooperatie=cooperatie, journaal_salt=Lid.new_salt(), **row)
+                for row in leden
+            )
+
+    def bare_activities(rows: list[dict], cooperatie, by_name: dict[str, int]):
+        with transaction.atomic():
+            objs = Activiteit.objects.bulk_create(
+                Activiteit(
+                    cooperatie=cooperatie,
+                    **{k: v for k, v in row.items() if k != "vrijwilligers"},
+                )
+                for row in rows
+            )
+            Vrijwilliger.objects.bulk_create(
+                Vrijwilliger(activiteit_id=a.pk, lid_id=by_name[naam])
+                for a, row in zip(objs, rows, strict=True)
+                for naam in row["vrijwilligers"]
+            )
+            return objs
+
+    def bare_bookings(rows: list[dict], cooperatie, ids: dict[int, int]):
+        with transaction.atomic():
+            return Boeking.objects.bulk_create(
+                Boeking(
+                    cooperatie=cooperatie,
+                    **{**row, "activiteit": None},
+                    activiteit_id=ids.get(row["activiteit"]),
+                )
+                for row in rows
+            )
 
     for run in range(args.runs):
         seed = 1000 + run
         leden = member_rows(args.members, seed)
         user, cooperatie = new_cooperatie(2 * run)
-
-        def import_members(data=members_csv(leden), user=user, cooperatie=cooperatie):
-            parsed = leden_import.parse_file(data, "leden.csv")
-            return leden_import.import_members(
-                cooperatie=cooperatie, parsed=parsed, actor=user
-            )
-
-        report = timed("members", import_members)
+        report = timed("members", import_members, members_csv(leden), cooperatie, user)
         assert len(report.created) == args.members, len(report.created)
-        names = [row["naam"] for row in leden]
-        activiteiten = activity_rows(args.rows, names, seed)
-
-        def import_activities(data=activities_csv(activiteiten), **kw):
-            parsed = importeren.parse_file(importeren.ACTIVITEITEN, data, "a.csv")
-            return importeren.import_rows(
-                soort=importeren.ACTIVITEITEN, parsed=parsed, **kw
-            )
-
+        activiteiten = activity_rows(args.rows, [row["naam"] for row in leden], seed)
         created = timed(
-            "activities", lambda: import_activities(cooperatie=cooperatie, actor=user)
+            "activities",
+            import_file,
+            importeren.ACTIVITEITEN,
+            activities_csv(activiteiten),
+            cooperatie,
+            user,
         )
         assert len(created) == args.rows
         boekingen = booking_rows(args.rows, [a.pk for a in created], seed)
-
-        def import_bookings(data=bookings_csv(boekingen), **kw):
-            parsed = importeren.parse_file(importeren.BOEKINGEN, data, "b.csv")
-            return importeren.import_rows(
-                soort=importeren.BOEKINGEN, parsed=parsed, **kw
-            )
-
-        assert (
-            len(
-                timed(
-                    "bookings",
-                    lambda: import_bookings(cooperatie=cooperatie, actor=user),
-                )
-            )
-            == args.rows
+        booked = timed(
+            "bookings",
+            import_file,
+            importeren.BOEKINGEN,
+            bookings_csv(boekingen),
+            cooperatie,
+            user,
         )
+        assert len(booked) == args.rows
 
         # The bare baseline: the same rows, bulk_create only.
         _user, kaal = new_cooperatie(2 * run + 1)
-
-        def bare_members(kaal=kaal):
-            with transaction.atomic():
-                return Lid.objects.bulk_create(
-                    Lid(cooperatie=kaal, journaal_salt=Lid.new_salt(), **row)
-                    for row in leden
-                )
-
-        bare = timed("members bare", bare_members)
+        bare = timed("members bare", bare_members, leden, kaal)
         by_name = {lid.naam: lid.pk for lid in bare}
-
-        def bare_activities(kaal=kaal):
-            with transaction.atomic():
-                objs = Activiteit.objects.bulk_create(
-                    Activiteit(
-                        cooperatie=kaal,
-                        **{k: v for k, v in row.items() if k != "vrijwilligers"},
-                    )
-                    for row in activiteiten
-                )
-                Vrijwilliger.objects.bulk_create(
-                    Vrijwilliger(activiteit_id=a.pk, lid_id=by_name[naam])
-                    for a, row in zip(objs, activiteiten, strict=True)
-                    for naam in row["vrijwilligers"]
-                )
-                return objs
-
-        kale = timed("activities bare", bare_activities)
+        kale = timed("activities bare", bare_activities, activiteiten, kaal, by_name)
         ids = {a.pk: b.pk for a, b in zip(created, kale, strict=True)}
-
-        def bare_bookings(kaal=kaal):
-            with transaction.atomic():
-                return Boeking.objects.bulk_create(
-                    Boeking(
-                        cooperatie=kaal,
-                        **{**row, "activiteit": None},
-                        activiteit_id=ids.get(row["activiteit"]),
-                    )
-                    for row in boekingen
-                )
-
-        timed("bookings bare", bare_bookings)
+        timed("bookings bare", bare_bookings, boekingen, kaal, ids)
 
     keten = journal.cooperatie_keten(cooperatie.pk)
     verified = journal.verify_chain([keten])
@@ -303,7 +299,8 @@ def main() -> None:
         imported, bare = min(times[name]), min(times[f"{name} bare"])
         print(
             f"{name:<11} import   {rows:,} rows in {imported:.2f} s  "
-            f"({rows / imported:,.0f} rows/s)"
+            f"({rows / imported:,.0f} rows/s; this process's CPU: "
+            f"{rows / min(cpu[name]):,.0f} rows/s)"
         )
         print(
             f"{name:<11} bare     {rows:,} rows in {bare:.3f} s  "

@@ -220,9 +220,7 @@ class _Against(dict):
 def _against(instance: models.Model, meta, exclude: set[str]):
     if any(f.generated for f in meta.local_concrete_fields):
         return instance._get_field_expression_map(meta, exclude)
-    fields = {
-        f.name: f for f in meta.local_concrete_fields if f.name not in exclude
-    }
+    fields = {f.name: f for f in meta.local_concrete_fields if f.name not in exclude}
     values = {name: getattr(instance, f.attname) for name, f in fields.items()}
     if "pk" not in exclude:
         fields["pk"], values["pk"] = meta.pk, instance.pk

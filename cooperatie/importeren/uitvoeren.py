@@ -1,8 +1,10 @@
 """Steps 3 and 4 of the import: running the plan through the services.
 
 The preview and the import take the very same steps: plan the rows, then run
-every row through `lid_create`, `lid_update` and `lid_end`, in file order, each
-refusal noted on its row. The preview runs them in a savepoint it always rolls
+them through the services, each refusal noted on its row: the changed members
+through `lid_update`, in file order, the new ones all at once through
+`lid_create_many` (the checks of `lid_create` for every row, then one insert and
+one append to the journal), then the members to end through `lid_end`. The preview runs them in a savepoint it always rolls
 back (members, journal entries, chain heads and any `on_commit` callback
 registered inside go with it); the import keeps them when no row was refused,
 and otherwise rolls back all rows. So the preview cannot disagree with the
