@@ -6,8 +6,9 @@ all rows or none.
 Each row is read into the values of a single write (dates as JJJJ-MM-DD or
 DD-MM-JJJJ, amounts and hours as people type them), then all rows go through
 `activiteit_create_many` or `boeking_create_many`: the checks of a single
-write for every row, then all rows written at once, one journal entry per row. The preview runs the same services in a
-transaction it rolls back, so it cannot disagree with the import.
+write for every row, then all rows written at once, one journal entry per row.
+The preview runs the same services in a transaction it rolls back, so it
+cannot disagree with the import.
 
 Volunteers are named by the member's name or number (the member's id), several
 separated by commas. A storno is never imported: it is made on its booking.

@@ -4,10 +4,11 @@ The preview and the import take the very same steps: plan the rows, then run
 them through the services, each refusal noted on its row: the changed members
 through `lid_update`, in file order, the new ones all at once through
 `lid_create_many` (the checks of `lid_create` for every row, then one insert and
-one append to the journal), then the members to end through `lid_end`. The preview runs them in a savepoint it always rolls
-back (members, journal entries, chain heads and any `on_commit` callback
-registered inside go with it); the import keeps them when no row was refused,
-and otherwise rolls back all rows. So the preview cannot disagree with the
+one append to the journal), then the members to end through `lid_end`. The
+preview runs them in a savepoint it always rolls back (members, journal
+entries, chain heads and any `on_commit` callback registered inside go with
+it); the import keeps them when no row was refused, and otherwise rolls back
+all rows. So the preview cannot disagree with the
 import about what the services accept.
 """
 
