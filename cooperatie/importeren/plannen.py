@@ -97,13 +97,13 @@ def _unbound_form() -> LidForm:
     return form
 
 
-def _bound(unbound: LidForm, data: dict[str, str]) -> LidForm:
-    """The member form bound to a row's data: a copy of one unbound form, so the
-    form's fields are built once for a whole file, not once per row (the form
-    only reads them; its instance is never touched, see ServiceModelForm)."""
-    form = copy.copy(unbound)
+def _bound(form: LidForm, data: dict[str, str]) -> LidForm:
+    """The member form bound to a row's data. One form serves all rows of a
+    file, bound to each row in turn, so that its fields and bound fields are
+    built once, not once per row: a bound field reads the form's data anew
+    each time, and the form never touches its instance (see
+    ServiceModelForm)."""
     form.data, form.is_bound, form._errors = data, True, None
-    form._bound_fields_cache = {}
     return form
 
 
@@ -116,8 +116,8 @@ def validate_row(
 ) -> tuple[dict[str, Any], list[RowError]]:
     """A row's values by Lid field, as the member form cleans them, and the
     form's errors on the file's columns. The fields the file has no column for
-    are the member's own (`lid`), or a new member's defaults. `form`: an
-    unbound member form to bind (one for all rows of a file)."""
+    are the member's own (`lid`), or a new member's defaults. `form`: the
+    member form to bind (one for all rows of a file, see `_bound`)."""
     stored = lid if lid is not None else _NEW_LID
     data = {name: stored_text(getattr(stored, name)) for name in Lid.EDITABLE_FIELDS}
     data.update({name: _form_text(name, text) for name, text in row.values.items()})
