@@ -143,11 +143,14 @@ def validate_many(instances: Sequence[models.Model]) -> dict[int, ValidationErro
     """`full_clean()` of objects of one model, each violated constraint's
     message on its field: the errors by the object's index in `instances`.
 
-    The checks are Django's own, but the queries do not grow with the objects:
-    a foreign key's targets are looked up once for all objects, and each
-    constraint is checked for up to CHUNK objects in one query. A unique
-    constraint counts the objects before it in the list as written, as writing
-    them one after the other would."""
+    The checks are Django's own, but their queries do not grow with the
+    objects: a foreign key's targets are looked up once for all objects, a
+    check constraint's condition of plain comparisons is evaluated without a
+    query (any other takes one query per CHUNK objects), and a unique
+    constraint on fields takes one query per CHUNK objects; it counts the
+    objects before it in the list as written, as writing them one after the
+    other would. (A field declared `unique=True` is still checked object by
+    object, as `full_clean` does, and only when it has a value.)"""
     instances = list(instances)
     if not instances:
         return {}
@@ -329,14 +332,21 @@ def _prefixed(node, prefix: str, names: set[str]):
     if isinstance(node, tuple):
         lookup, value = node
         names.add(lookup.split(LOOKUP_SEP)[0])
-        return (prefix + lookup, _prefixed(value, prefix, names))
+        return (prefix + lookup, _prefixed_value(value, prefix, names))
+    return _prefixed_value(node, prefix, names)
+
+
+def _prefixed_value(node, prefix: str, names: set[str]):
+    """A lookup's value or an expression, its field references prefixed."""
+    if isinstance(node, Q):
+        return _prefixed(node, prefix, names)
     if isinstance(node, F):
         names.add(node.name.split(LOOKUP_SEP)[0])
         return F(prefix + node.name)
     if hasattr(node, "get_source_expressions") and hasattr(node, "copy"):
         clone = node.copy()
         clone.set_source_expressions(
-            [_prefixed(e, prefix, names) for e in node.get_source_expressions()]
+            [_prefixed_value(e, prefix, names) for e in node.get_source_expressions()]
         )
         return clone
     return node
