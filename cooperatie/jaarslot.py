@@ -57,14 +57,20 @@ def _refusal(jaar: int, status: str) -> str:
 
 
 def ensure_year_open(
-    *, cooperatie_id: int, dates: dict[str, datetime.date | None]
+    *,
+    cooperatie_id: int,
+    dates: dict[str, datetime.date | None],
+    gesloten: dict[int, str] | None = None,
 ) -> None:
-    """Refuse the write when any of the named dates falls in a closed year."""
-    lock_cooperatie(cooperatie_id)
+    """Refuse the write when any of the named dates falls in a closed year.
+    `gesloten`: the cooperatie's closed years, read by the caller under the
+    cooperatie's lock (a write of many rows reads them once)."""
     present = {field: d for field, d in dates.items() if d is not None}
-    gesloten = gesloten_jaren(
-        cooperatie_id=cooperatie_id, jaren={d.year for d in present.values()}
-    )
+    if gesloten is None:
+        lock_cooperatie(cooperatie_id)
+        gesloten = gesloten_jaren(
+            cooperatie_id=cooperatie_id, jaren={d.year for d in present.values()}
+        )
     errors = {
         field: _refusal(datum.year, gesloten[datum.year])
         for field, datum in present.items()
@@ -85,12 +91,19 @@ def _counts(membership: Membership, op: datetime.date) -> bool:
 
 
 def ensure_member_counts_unchanged(
-    *, cooperatie_id: int, before: Membership, after: Membership, field: str
+    *,
+    cooperatie_id: int,
+    before: Membership,
+    after: Membership,
+    field: str,
+    gesloten: dict[int, str] | None = None,
 ) -> None:
     """Refuse a membership change that alters the member count on the peildatum of
     a closed year — a backdated join or leave changes that year as surely as one
-    dated in it."""
-    lock_cooperatie(cooperatie_id)
-    for jaar, status in sorted(gesloten_jaren(cooperatie_id=cooperatie_id).items()):
+    dated in it. `gesloten` as for `ensure_year_open`."""
+    if gesloten is None:
+        lock_cooperatie(cooperatie_id)
+        gesloten = gesloten_jaren(cooperatie_id=cooperatie_id)
+    for jaar, status in sorted(gesloten.items()):
         if _counts(before, peildatum(jaar)) != _counts(after, peildatum(jaar)):
             raise ValidationError({field: _refusal(jaar, status)})

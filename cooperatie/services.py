@@ -22,7 +22,12 @@ from kern.validators import normalize_postcode
 
 from . import permissions
 from .choices import CORPORATIE_ROLLEN, JaarStatus, RolSoort
-from .jaarslot import ensure_member_counts_unchanged, ensure_year_open
+from .jaarslot import (
+    ensure_member_counts_unchanged,
+    ensure_year_open,
+    gesloten_jaren,
+    lock_cooperatie,
+)
 from .models import (
     ApiToken,
     Cooperatie,
@@ -297,9 +302,12 @@ def _lid_dates(data: dict[str, Any]) -> dict[str, datetime.date | None]:
     return {name: data[name] for name in ("lid_sinds", "lid_tot") if name in data}
 
 
-def _check_membership_change(lid: Lid, before, data: dict[str, Any]) -> None:
+def _check_membership_change(
+    lid: Lid, before, data: dict[str, Any], gesloten: dict[int, str] | None = None
+) -> None:
     """The year lock for members: dates in a locked year, and any change of who
-    counts on a locked year's peildatum, are refused."""
+    counts on a locked year's peildatum, are refused. `gesloten`: the closed
+    years, when the caller read them under the cooperatie's lock."""
     after = (
         data.get("lid_sinds", lid.lid_sinds),
         data.get("lid_tot", lid.lid_tot),
@@ -311,8 +319,8 @@ def _check_membership_change(lid: Lid, before, data: dict[str, Any]) -> None:
     }
     # Moving a date out of a locked year changes that year too.
     old = {name: getattr(lid, name) for name in changed} if before else {}
-    ensure_year_open(cooperatie_id=lid.cooperatie_id, dates=changed)
-    ensure_year_open(cooperatie_id=lid.cooperatie_id, dates=old)
+    ensure_year_open(cooperatie_id=lid.cooperatie_id, dates=changed, gesloten=gesloten)
+    ensure_year_open(cooperatie_id=lid.cooperatie_id, dates=old, gesloten=gesloten)
     if after[0] is not None:
         ensure_member_counts_unchanged(
             cooperatie_id=lid.cooperatie_id,
@@ -323,16 +331,54 @@ def _check_membership_change(lid: Lid, before, data: dict[str, Any]) -> None:
             field="lid_tot"
             if before is not None and "lid_tot" in changed
             else "lid_sinds",
+            gesloten=gesloten,
         )
+
+
+def _new_lid(
+    cooperatie: Cooperatie, data: dict[str, Any], gesloten: dict[int, str] | None
+) -> Lid:
+    """A new member, unsaved, after the service's own checks (the model's
+    validation follows in the write)."""
+    writes.refuse_unknown(data, Lid.EDITABLE_FIELDS)
+    lid = Lid(cooperatie=cooperatie, journaal_salt=Lid.new_salt(), **data)
+    _check_membership_change(lid, None, data, gesloten)
+    return lid
 
 
 @transaction.atomic
 def lid_create(*, cooperatie: Cooperatie, actor, **data) -> Lid:
     permissions.require_bestuur(actor, cooperatie.pk)
-    writes.refuse_unknown(data, Lid.EDITABLE_FIELDS)
-    lid = Lid(cooperatie=cooperatie, journaal_salt=Lid.new_salt(), **data)
-    _check_membership_change(lid, None, data)
+    lid = _new_lid(cooperatie, data, None)
     return writes.create(lid, actor=actor, action="lid_create")
+
+
+MAX_LEDEN = 5000
+"""Most members one write of many adds (an import's rows)."""
+
+
+@transaction.atomic
+def lid_create_many(
+    *, cooperatie: Cooperatie, rows: Iterable[dict[str, Any]], actor
+) -> list[Lid]:
+    """Add members, each as `lid_create` does (the same checks, one journal
+    entry each), all or nothing and in a number of queries that does not grow
+    with the rows: a refused row raises `kern.writes.RowValidationError` naming
+    every refused row by its index, and nothing is written."""
+    permissions.require_bestuur(actor, cooperatie.pk)
+    rows = list(rows)
+    if len(rows) > MAX_LEDEN:
+        raise ValidationError(
+            {"leden": _("Hoogstens %(max)s leden tegelijk.") % {"max": MAX_LEDEN}}
+        )
+    if not rows:
+        return []
+    lock_cooperatie(cooperatie.pk)
+    gesloten = gesloten_jaren(cooperatie_id=cooperatie.pk)
+    leden = writes.prepare_many(
+        rows, lambda row: _new_lid(cooperatie, dict(row), gesloten), "leden"
+    )
+    return writes.create_many(leden, actor=actor, action="lid_create")
 
 
 @transaction.atomic

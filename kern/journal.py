@@ -36,8 +36,16 @@ GENESIS_HASH = "0" * 64
 JOURNAL_EXCLUDED = frozenset({"journaal_salt", "key_hash", "wachtwoord_kenmerk"})
 
 
+_JSON_SCALARS = frozenset({str, int, bool, type(None)})
+
+
 def _to_json(value: Any) -> Any:
     """Plain JSON value of a field value, the same on every database."""
+    kind = type(value)
+    if kind in _JSON_SCALARS:
+        return value
+    if kind is dict:
+        return {str(k): _to_json(v) for k, v in value.items()}
     if isinstance(value, Mapping):
         return {str(k): _to_json(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -87,9 +95,24 @@ def personal_digest(salt: str, field: str, value: Any) -> str:
     return f"hmac-sha256:{digest[:32]}"
 
 
-def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+def stored(field: models.Field, value: Any) -> Any:
+    """A value as the database will hold it: "75" typed in a field of two
+    decimals is stored as "75.00"."""
+    if isinstance(field, models.DecimalField) and isinstance(value, decimal.Decimal):
+        return value.quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
+    return value
+
+
+def snapshot(
+    obj: models.Model,
+    fields: Iterable[str] | None = None,
+    *,
+    m2m: Mapping[str, Iterable[Any]] | None = None,
+) -> dict[str, Any]:
     """The journal's view of an object: concrete fields as JSON values, foreign keys
-    as ids, many-to-many as sorted id lists; personal fields as salted digests."""
+    as ids, many-to-many as sorted id lists; personal fields as salted digests.
+    `m2m`: the related ids of many-to-many fields the caller has just written
+    (read from the database otherwise)."""
     personal = set(getattr(obj, "PERSONAL_FIELDS", ()))
     salt = getattr(obj, "journaal_salt", "")
     wanted = set(fields) if fields is not None else None
@@ -99,12 +122,7 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
             continue
         if wanted is not None and field.name not in wanted:
             continue
-        value = getattr(obj, field.attname)
-        if isinstance(field, models.DecimalField) and isinstance(
-            value, decimal.Decimal
-        ):
-            # As the database will hold it: "75" typed in is stored as "75.00".
-            value = value.quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
+        value = stored(field, getattr(obj, field.attname))
         if field.name in personal:
             value = personal_digest(salt, field.name, value)
         data[field.name] = _to_json(value)
@@ -112,9 +130,12 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
         for field in obj._meta.many_to_many:
             if wanted is not None and field.name not in wanted:
                 continue
-            data[field.name] = sorted(
-                getattr(obj, field.name).values_list("pk", flat=True)
-            )
+            if m2m is not None and field.name in m2m:
+                data[field.name] = sorted(set(m2m[field.name]))
+            else:
+                data[field.name] = sorted(
+                    getattr(obj, field.name).values_list("pk", flat=True)
+                )
     return data
 
 
@@ -229,7 +250,7 @@ def lock_head(keten: str) -> AuditChainHead:
     return head
 
 
-def record(
+def new_entry(
     *,
     actor,
     action: str,
@@ -242,10 +263,8 @@ def record(
     corporatie_id: int | None = None,
     cooperatie_id: int | None = None,
 ) -> AuditEntry:
-    """Append one entry to its organisation's chain. Call inside the service's
-    transaction."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("journal.record() must run inside the write's transaction")
+    """An entry for one write, not yet in a chain: everything but its chain,
+    number and hashes, which `append` gives it under the chain's lock."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
@@ -253,10 +272,8 @@ def record(
         tag_corporatie, tag_cooperatie = scope_tags(obj)
         corporatie_id = corporatie_id if corporatie_id is not None else tag_corporatie
         cooperatie_id = cooperatie_id if cooperatie_id is not None else tag_cooperatie
-    head = lock_head(keten_of(object_type, corporatie_id, cooperatie_id))
-    entry = AuditEntry(
-        keten=head.keten,
-        seq=head.seq + 1,
+    return AuditEntry(
+        keten=keten_of(object_type, corporatie_id, cooperatie_id),
         timestamp=timezone.now(),
         actor=actor if actor is not None and actor.pk else None,
         actor_name=(actor.get_username() if actor is not None else "systeem")[:150],
@@ -269,13 +286,53 @@ def record(
         before=_to_json(before) if before is not None else None,
         after=_to_json(after) if after is not None else None,
         request_id=current_request_id(),
-        prev_hash=head.hash,
     )
-    entry.hash = compute_hash(entry.prev_hash, entry_payload(entry))
-    entry.save()
-    head.seq, head.hash = entry.seq, entry.hash
-    head.save(update_fields=["seq", "hash"])
-    return entry
+
+
+def append(entries: Iterable[AuditEntry]) -> list[AuditEntry]:
+    """Append entries made by `new_entry` to their chains, in the order given:
+    each chain's head is locked once (chains in name order, so two writers
+    never wait for each other in a circle), each entry is numbered and hashed
+    on the one before it, all are inserted at once, and each head moves once.
+    Call inside the write's transaction."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("the journal must be written inside the write's transaction")
+    entries = list(entries)
+    if not entries:
+        return entries
+    heads = {keten: lock_head(keten) for keten in sorted({e.keten for e in entries})}
+    for entry in entries:
+        head = heads[entry.keten]
+        entry.seq, entry.prev_hash = head.seq + 1, head.hash
+        entry.hash = compute_hash(entry.prev_hash, entry_payload(entry))
+        head.seq, head.hash = entry.seq, entry.hash
+    if len(entries) == 1:
+        entries[0].save()
+    else:
+        AuditEntry.objects.bulk_create(entries)
+    for head in heads.values():
+        head.save(update_fields=["seq", "hash"])
+    return entries
+
+
+def record(*, actor, action: str, **write) -> AuditEntry:
+    """Append one entry to its organisation's chain (the arguments of
+    `new_entry`). Call inside the service's transaction."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("journal.record() must run inside the write's transaction")
+    return append([new_entry(actor=actor, action=action, **write)])[0]
+
+
+def record_many(*, actor, action: str, writes: Iterable[Mapping[str, Any]]):
+    """Journal many writes at once, one entry each, exactly as `record` would
+    one after the other (the same fields, numbers and hashes; only the
+    timestamps differ): each item holds the other arguments of `new_entry`
+    (`obj`, `after`, …). Call inside the writes' transaction."""
+    if not connection.in_atomic_block:
+        raise RuntimeError(
+            "journal.record_many() must run inside the writes' transaction"
+        )
+    return append([new_entry(actor=actor, action=action, **write) for write in writes])
 
 
 @dataclass(frozen=True)

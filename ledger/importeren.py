@@ -6,8 +6,9 @@ all rows or none.
 Each row is read into the values of a single write (dates as JJJJ-MM-DD or
 DD-MM-JJJJ, amounts and hours as people type them), then all rows go through
 `activiteit_create_many` or `boeking_create_many`: the checks of a single
-write, one journal entry per row. The preview runs the same services in a
-transaction it rolls back, so it cannot disagree with the import.
+write for every row, then all rows written at once, one journal entry per row.
+The preview runs the same services in a transaction it rolls back, so it
+cannot disagree with the import.
 
 Volunteers are named by the member's name or number (the member's id), several
 separated by commas. A storno is never imported: it is made on its booking.
@@ -258,6 +259,33 @@ class _Context:
 
     leden: list[Lid] | None = None
     activiteiten: list[Activiteit] | None = None
+    _leden_index: tuple[dict, dict] | None = None
+
+    def leden_index(self) -> tuple[dict[str, Lid], dict[str, list[Lid]]]:
+        """The members by number and by name, made once for all rows."""
+        if self._leden_index is None:
+            by_pk = {str(lid.pk): lid for lid in self.leden}
+            by_name: dict[str, list[Lid]] = {}
+            for lid in self.leden:
+                by_name.setdefault(_naam_key(lid.naam), []).append(lid)
+            self._leden_index = (by_pk, by_name)
+        return self._leden_index
+
+    _activiteiten_index: tuple[dict, dict] | None = None
+
+    def activiteiten_index(
+        self,
+    ) -> tuple[dict[str, Activiteit], dict[str, list[Activiteit]]]:
+        """The activities by number and by title, made once for all rows."""
+        if self._activiteiten_index is None:
+            by_title: dict[str, list[Activiteit]] = {}
+            for activiteit in self.activiteiten:
+                by_title.setdefault(activiteit.titel.casefold(), []).append(activiteit)
+            self._activiteiten_index = (
+                {str(a.pk): a for a in self.activiteiten},
+                by_title,
+            )
+        return self._activiteiten_index
 
 
 def _naam_key(text: str) -> str:
@@ -270,10 +298,7 @@ def _vrijwilligers(text: str, context: _Context) -> list[Lid]:
         raise _CellError(
             _("Noem hoogstens %(max)s vrijwilligers.") % {"max": MAX_VRIJWILLIGERS}
         )
-    by_pk = {str(lid.pk): lid for lid in context.leden}
-    by_name: dict[str, list[Lid]] = {}
-    for lid in context.leden:
-        by_name.setdefault(_naam_key(lid.naam), []).append(lid)
+    by_pk, by_name = context.leden_index()
     found: list[Lid] = []
     for name in names:
         if name in by_pk:
@@ -304,10 +329,10 @@ def _activiteit(text: str, context: _Context) -> Activiteit | None:
     text = " ".join(text.split())
     if not text:
         return None
-    for activiteit in context.activiteiten:
-        if str(activiteit.pk) == text:
-            return activiteit
-    matches = [a for a in context.activiteiten if a.titel.casefold() == text.casefold()]
+    by_pk, by_title = context.activiteiten_index()
+    if text in by_pk:
+        return by_pk[text]
+    matches = by_title.get(text.casefold(), [])
     if len(matches) == 1:
         return matches[0]
     if matches:

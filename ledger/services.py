@@ -44,6 +44,35 @@ BONNEN_PER_BOEKING = 20
 # Activiteit ---------------------------------------------------------------------
 
 
+@dataclass
+class _NieuweActiviteit:
+    """A new activity after the service's own checks, unsaved: with its
+    volunteers and their hours (member id → hours, None where not split)."""
+
+    activiteit: Activiteit
+    vrijwilligers: list[Lid]
+    verdeling: dict[int, Decimal | None]
+
+
+def _new_activiteit(
+    cooperatie: Cooperatie,
+    gesloten: dict[int, str] | None,
+    vrijwilligers: Iterable[Lid] = (),
+    vrijwilligers_uren: Mapping[Any, Any] | None = None,
+    **data,
+) -> _NieuweActiviteit:
+    writes.refuse_unknown(data, Activiteit.EDITABLE_FIELDS)
+    vrijwilligers = check_vrijwilligers(cooperatie.pk, vrijwilligers)
+    activiteit = Activiteit(cooperatie=cooperatie, **data)
+    ensure_year_open(
+        cooperatie_id=cooperatie.pk,
+        dates={"datum": activiteit.datum},
+        gesloten=gesloten,
+    )
+    verdeling = verdeling_van(activiteit, vrijwilligers, vrijwilligers_uren)
+    return _NieuweActiviteit(activiteit, vrijwilligers, verdeling)
+
+
 @transaction.atomic
 def activiteit_create(
     *,
@@ -56,17 +85,13 @@ def activiteit_create(
     """A new activity with its volunteers; `vrijwilligers_uren`: optionally the
     hours per volunteer (member id → hours), all summing to `vrijwilligersuren`."""
     permissions.require_bestuur(actor, cooperatie.pk)
-    writes.refuse_unknown(data, Activiteit.EDITABLE_FIELDS)
-    vrijwilligers = check_vrijwilligers(cooperatie.pk, vrijwilligers)
-    activiteit = Activiteit(cooperatie=cooperatie, **data)
-    ensure_year_open(cooperatie_id=cooperatie.pk, dates={"datum": activiteit.datum})
-    verdeling = verdeling_van(activiteit, vrijwilligers, vrijwilligers_uren)
+    nieuw = _new_activiteit(cooperatie, None, vrijwilligers, vrijwilligers_uren, **data)
     return writes.create(
-        activiteit,
+        nieuw.activiteit,
         actor=actor,
         action="activiteit_create",
-        m2m={"vrijwilligers": vrijwilligers},
-        related=write_uren(verdeling),
+        m2m={"vrijwilligers": nieuw.vrijwilligers},
+        related=write_uren(nieuw.verdeling),
     )
 
 
@@ -334,18 +359,17 @@ def activiteit_save(
 # Boeking ------------------------------------------------------------------------
 
 
-@transaction.atomic
-def boeking_create(
-    *,
+def _new_boeking(
     cooperatie: Cooperatie,
+    gesloten: dict[int, str] | None,
+    *,
     datum: datetime.date,
     soort: str,
     bedrag: Decimal,
     omschrijving: str,
     activiteit: Activiteit | None = None,
-    actor,
 ) -> Boeking:
-    permissions.require_bestuur(actor, cooperatie.pk)
+    """A new booking, unsaved, after the service's own checks."""
     if activiteit is not None and activiteit.cooperatie_id != cooperatie.pk:
         raise ValidationError(
             {"activiteit": _("Deze activiteit hoort bij een andere coöperatie.")}
@@ -358,12 +382,36 @@ def boeking_create(
             "datum": datum,
             "activiteit": activiteit.datum if activiteit is not None else None,
         },
+        gesloten=gesloten,
     )
-    boeking = Boeking(
+    return Boeking(
         cooperatie=cooperatie,
         datum=datum,
         soort=soort,
         bedrag=Decimal(str(bedrag)) if bedrag is not None else None,
+        omschrijving=omschrijving,
+        activiteit=activiteit,
+    )
+
+
+@transaction.atomic
+def boeking_create(
+    *,
+    cooperatie: Cooperatie,
+    datum: datetime.date,
+    soort: str,
+    bedrag: Decimal,
+    omschrijving: str,
+    activiteit: Activiteit | None = None,
+    actor,
+) -> Boeking:
+    permissions.require_bestuur(actor, cooperatie.pk)
+    boeking = _new_boeking(
+        cooperatie,
+        None,
+        datum=datum,
+        soort=soort,
+        bedrag=bedrag,
         omschrijving=omschrijving,
         activiteit=activiteit,
     )
@@ -447,54 +495,63 @@ def _bounded(rows: Sequence[Any], field: str) -> None:
         raise ValidationError({field: _("Geef minstens één rij.")})
 
 
-def _create_many(rows: Sequence[Mapping[str, Any]], field: str, create) -> list:
-    """Run `create(**row)` for every row in one transaction: each row in a
-    savepoint of its own so that every refused row is reported (by its index),
-    and nothing is kept unless every row was accepted."""
-    rows = list(rows)
-    _bounded(rows, field)
-    created, refused = [], {}
-    with transaction.atomic():
-        for index, row in enumerate(rows):
-            try:
-                with transaction.atomic():
-                    created.append(create(**row))
-            except ValidationError as exc:
-                refused[index] = exc
-        if refused:
-            raise writes.RowValidationError(field, refused, len(rows))
-    return created
+def _year_state(cooperatie: Cooperatie) -> dict[int, str]:
+    """The cooperatie's closed years, read once under its lock for all rows."""
+    lock_cooperatie(cooperatie.pk)
+    return gesloten_jaren(cooperatie_id=cooperatie.pk)
 
 
+@transaction.atomic
 def activiteit_create_many(
     *, cooperatie: Cooperatie, rows: Sequence[Mapping[str, Any]], actor
 ) -> list[Activiteit]:
     """Create activities of one cooperatie, each as `activiteit_create` does
     (the same checks, one journal entry each), all or nothing: a refused row
     raises `kern.writes.RowValidationError` naming every refused row by its
-    index, and nothing is written."""
+    index, and nothing is written. The rows are checked first and then written
+    at once (one insert per table, one append to the journal), so the queries
+    do not grow with the rows."""
     permissions.require_bestuur(actor, cooperatie.pk)
-    return _create_many(
-        rows,
-        "activiteiten",
-        lambda **row: activiteit_create(cooperatie=cooperatie, actor=actor, **row),
+    rows = list(rows)
+    _bounded(rows, "activiteiten")
+    gesloten = _year_state(cooperatie)
+    nieuw: list[_NieuweActiviteit] = []
+
+    def prepare(row):
+        item = _new_activiteit(cooperatie, gesloten, **row)
+        nieuw.append(item)
+        return item.activiteit
+
+    activiteiten = writes.prepare_many(rows, prepare, "activiteiten")
+    return writes.create_many(
+        activiteiten,
+        actor=actor,
+        action="activiteit_create",
+        m2m=[{"vrijwilligers": item.vrijwilligers} for item in nieuw],
+        extra=[{"vrijwilligers": item.verdeling} for item in nieuw],
     )
 
 
+BOEKING_FIELDS = ("datum", "soort", "bedrag", "omschrijving", "activiteit")
+
+
+@transaction.atomic
 def boeking_create_many(
     *, cooperatie: Cooperatie, rows: Sequence[Mapping[str, Any]], actor
 ) -> list[Boeking]:
     """Create bookings of one cooperatie (never storno's), each as
     `boeking_create` does, all or nothing (see `activiteit_create_many`)."""
     permissions.require_bestuur(actor, cooperatie.pk)
+    rows = list(rows)
+    _bounded(rows, "boekingen")
+    gesloten = _year_state(cooperatie)
 
-    def create(**row):
-        writes.refuse_unknown(
-            row, ("datum", "soort", "bedrag", "omschrijving", "activiteit")
-        )
-        return boeking_create(cooperatie=cooperatie, actor=actor, **row)
+    def prepare(row):
+        writes.refuse_unknown(row, BOEKING_FIELDS)
+        return _new_boeking(cooperatie, gesloten, **row)
 
-    return _create_many(rows, "boekingen", create)
+    boekingen = writes.prepare_many(rows, prepare, "boekingen")
+    return writes.create_many(boekingen, actor=actor, action="boeking_create")
 
 
 def activiteit_repeat(

@@ -11,7 +11,8 @@ One package for the web pages and the `import_members` command, in four steps:
    per row what will happen: new, updated (which fields) or unchanged, and which
    current members will be ended because they are not in the file.
 3. :func:`plan_import` (`uitvoeren`), the preview, runs that plan through the
-   services (`lid_create`, `lid_update`, `lid_end`) in a savepoint it rolls back:
+   services (`lid_update`, `lid_create_many` for all new members at once,
+   `lid_end`) in a savepoint it rolls back:
    every refusal is a :class:`RowError` naming the row and the column, and
    nothing is written.
 4. :func:`import_members` takes the same steps against the database as it is

@@ -85,19 +85,43 @@ def _file_message(
     return " ".join(error.messages)
 
 
-def validate_row(
-    parsed: ParsedFile, row: ParsedRow, lid: Lid | None = None
-) -> tuple[dict[str, Any], list[RowError]]:
-    """A row's values by Lid field, as the member form cleans them, and the
-    form's errors on the file's columns. The fields the file has no column for
-    are the member's own (`lid`), or a new member's defaults."""
-    stored = lid if lid is not None else Lid()
-    data = {name: stored_text(getattr(stored, name)) for name in Lid.EDITABLE_FIELDS}
-    data.update({name: _form_text(name, text) for name, text in row.values.items()})
-    form = LidForm(data, with_lid_tot=True)
+_NEW_LID = Lid()
+"""A new member's defaults (only read)."""
+
+
+def _unbound_form() -> LidForm:
+    form = LidForm(with_lid_tot=True)
     for form_field in form.fields.values():
         if isinstance(form_field, forms.DateField):
             form_field.input_formats = DATE_FORMATS
+    return form
+
+
+def _bound(form: LidForm, data: dict[str, str]) -> LidForm:
+    """The member form bound to a row's data. One form serves all rows of a
+    file, bound to each row in turn, so that its fields and bound fields are
+    built once, not once per row: a bound field reads the form's data anew
+    each time, and the form never touches its instance (see
+    ServiceModelForm)."""
+    form.data, form.is_bound, form._errors = data, True, None
+    return form
+
+
+def validate_row(
+    parsed: ParsedFile,
+    row: ParsedRow,
+    lid: Lid | None = None,
+    *,
+    form: LidForm | None = None,
+) -> tuple[dict[str, Any], list[RowError]]:
+    """A row's values by Lid field, as the member form cleans them, and the
+    form's errors on the file's columns. The fields the file has no column for
+    are the member's own (`lid`), or a new member's defaults. `form`: the
+    member form to bind (one for all rows of a file, see `_bound`)."""
+    stored = lid if lid is not None else _NEW_LID
+    data = {name: stored_text(getattr(stored, name)) for name in Lid.EDITABLE_FIELDS}
+    data.update({name: _form_text(name, text) for name, text in row.values.items()})
+    form = _bound(form if form is not None else _unbound_form(), data)
     form.is_valid()
     errors = [
         RowError(
@@ -277,8 +301,9 @@ def plan_rows(
     leden = list(Lid.objects.filter(cooperatie=cooperatie).order_by("pk"))
     rows = [RowPlan(row.number, {}, row.values) for row in parsed.rows]
     matched = match_rows(rows, leden, parsed)
+    form = _unbound_form()
     for row, parsed_row in zip(rows, parsed.rows, strict=True):
-        row.values, form_errors = validate_row(parsed, parsed_row, row.lid)
+        row.values, form_errors = validate_row(parsed, parsed_row, row.lid, form=form)
         row.errors[:0] = form_errors
         if row.errors:
             row.errors += _more_errors(parsed, row, cooperatie)

@@ -1,11 +1,14 @@
 """Steps 3 and 4 of the import: running the plan through the services.
 
 The preview and the import take the very same steps: plan the rows, then run
-every row through `lid_create`, `lid_update` and `lid_end`, in file order, each
-refusal noted on its row. The preview runs them in a savepoint it always rolls
-back (members, journal entries, chain heads and any `on_commit` callback
-registered inside go with it); the import keeps them when no row was refused,
-and otherwise rolls back all rows. So the preview cannot disagree with the
+them through the services, each refusal noted on its row: the changed members
+through `lid_update`, in file order, the new ones all at once through
+`lid_create_many` (the checks of `lid_create` for every row, then one insert and
+one append to the journal), then the members to end through `lid_end`. The
+preview runs them in a savepoint it always rolls back (members, journal
+entries, chain heads and any `on_commit` callback registered inside go with
+it); the import keeps them when no row was refused, and otherwise rolls back
+all rows. So the preview cannot disagree with the
 import about what the services accept.
 """
 
@@ -17,6 +20,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+
+from kern import writes
 
 from .. import services
 from ..models import Cooperatie, Lid
@@ -37,27 +42,35 @@ class ImportReport:
 
 def _run(plan: ImportPlan, *, actor) -> tuple[ImportReport, list[RowError]]:
     """Carry out the rows the plan accepted and end the members it names,
-    through the services, inside the caller's transaction. Each service is
-    atomic, so a refused row leaves nothing and the next row goes on; the
-    refusals are returned. The services get copies: the plan's members keep
-    their stored values for the preview to show."""
+    through the services, inside the caller's transaction; the refusals are
+    returned, each on its row (or member). The changed members go one by one
+    (each service is atomic, so a refused row leaves nothing and the next row
+    goes on); the new members all at once (`lid_create_many`: the checks of
+    `lid_create` for every row, written only when none is refused). The
+    services get copies: the plan's members keep their stored values for the
+    preview to show."""
     report = ImportReport(unchanged=len(plan.unchanged))
     errors: list[RowError] = []
     for row in plan.rows:
+        if row.action != UPDATED:
+            continue
         try:
-            if row.action == NEW:
-                report.created.append(
-                    services.lid_create(
-                        cooperatie=plan.cooperatie, actor=actor, **row.values
-                    )
-                )
-            elif row.action == UPDATED:
-                lid = services.lid_update(
-                    lid=copy.copy(row.lid), actor=actor, **row.changes
-                )
-                report.updated.append((lid, row.changed_columns))
+            lid = services.lid_update(
+                lid=copy.copy(row.lid), actor=actor, **row.changes
+            )
+            report.updated.append((lid, row.changed_columns))
         except ValidationError as exc:
             errors += errors_of(exc, plan.parsed, row=row.number)
+    new = [row for row in plan.rows if row.action == NEW]
+    try:
+        report.created = services.lid_create_many(
+            cooperatie=plan.cooperatie, rows=[row.values for row in new], actor=actor
+        )
+    except writes.RowValidationError as exc:
+        for index, error in exc.rows.items():
+            errors += errors_of(error, plan.parsed, row=new[index].number)
+    except ValidationError as exc:
+        errors += errors_of(exc, plan.parsed, row=None)
     for lid in plan.to_end:
         try:
             report.ended.append(
@@ -65,6 +78,7 @@ def _run(plan: ImportPlan, *, actor) -> tuple[ImportReport, list[RowError]]:
             )
         except ValidationError as exc:
             errors += errors_of(exc, plan.parsed, row=None, member=lid.naam)
+    errors.sort(key=lambda error: (error.row is None, error.row or 0))
     return report, errors
 
 

@@ -217,6 +217,24 @@ CASES = [
         after=lambda w, obj: {"einddatum": "2030-12-31"},
     ),
     ServiceCase(
+        id="lid_create_many",
+        kind="create",
+        model=Lid,
+        action="lid_create",
+        call=lambda w, t, actor: services.lid_create_many(
+            cooperatie=w.a.cooperatie,
+            rows=[{"naam": "Sanne Jansen", "lid_sinds": D(2025, 3, 1)}],
+            actor=actor,
+        )[0],
+        allowed=("a.bestuur",),
+        denied=BESTUUR_DENIED,
+        tags=_cooperatie_a,
+        after=lambda w, obj: {
+            "cooperatie": w.a.cooperatie.pk,
+            "lid_sinds": "2025-03-01",
+        },
+    ),
+    ServiceCase(
         id="lid_create",
         kind="create",
         model=Lid,
