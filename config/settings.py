@@ -325,6 +325,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "kern.api.pagination.Pagination",
+    # DRF's JSON, written by orjson; the browsable API (DEBUG only) as before.
+    "DEFAULT_RENDERER_CLASSES": [
+        "kern.api.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     # JSON bodies bounded in size and nesting (a 400 or 413, never a 500).
     "DEFAULT_PARSER_CLASSES": [
         "kern.api.parsers.BoundedJSONParser",

@@ -39,6 +39,7 @@ from kern.security_log import (
     log_denied,
 )
 
+from . import lean as lean_rows
 from .filtering import ApiFilterBackend, ApiOrderingFilter, FieldMask
 from .schema import AutoSchema
 
@@ -324,6 +325,9 @@ def _matches(header: str, current: str) -> bool:
 # Viewsets -----------------------------------------------------------------------
 
 
+_LEAN: dict[tuple[type, type], lean_rows.LeanRows | None] = {}
+
+
 class ScopedViewSet(viewsets.GenericViewSet):
     """Queryset from `visible_to`; subclasses name the model and the related rows
     their serializer reads (so a list costs the same queries for 3 rows or 300)."""
@@ -366,7 +370,37 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
 
 class ReadViewSet(mixins.ListModelMixin, ScopedViewSet):
-    """List and retrieve; the retrieve answer carries an ETag."""
+    """List and retrieve; the retrieve answer carries an ETag.
+
+    A list page is read as plain rows and rendered by the serializer's lean
+    reading (`kern.api.lean`): the same JSON without a model instance per row.
+    `lean` names how to read the fields the serializer does not read from
+    columns or relations; None keeps the serializer for the list."""
+
+    lean: Mapping[str, lean_rows.Lean] | None = {}
+
+    def lean_reading(self) -> lean_rows.LeanRows | None:
+        """The compiled lean reading of the list's serializer, or None."""
+        if self.lean is None:
+            return None
+        key = (type(self), self.get_serializer_class())
+        if key not in _LEAN:
+            try:
+                _LEAN[key] = lean_rows.compile_rows(key[1], self.model, self.lean)
+            except lean_rows.Unsupported:
+                _LEAN[key] = None
+        return _LEAN[key]
+
+    def list(self, request, *args, **kwargs):
+        reading = self.lean_reading()
+        if reading is None:
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        rows = reading.values(queryset)
+        page = self.paginate_queryset(rows)
+        if page is None:
+            return Response(reading.render(rows, self.field_mask()))
+        return self.get_paginated_response(reading.render(page, self.field_mask()))
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
