@@ -65,6 +65,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A GET whose If-None-Match names the answer's ETag gets 304 (an ETag the
+    # view set, else one over the body, so it differs wherever the content does).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kern.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

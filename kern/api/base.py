@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
 from django.http import QueryDict
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -355,6 +356,32 @@ class ScopedViewSet(viewsets.GenericViewSet):
             self._field_mask = self.get_field_mask()
         return self._field_mask
 
+    def etag_for(self, instance) -> str:
+        """The ETag of the object as this user sees it: `etag_of`, unless the
+        field mask hides a field of it, then a tag of its own, so that a user
+        who sees less never has the tag of the full answer (nor a cache the
+        full answer under it)."""
+        tag = etag_of(instance)
+        mask = self.field_mask()
+        if mask is None:
+            return tag
+        hidden = [
+            name
+            for name in getattr(mask, "masked_fields", ())
+            if not mask.shows(instance, name)
+        ]
+        if not hidden:
+            return tag
+        digest = hashlib.sha256(f"{tag}|{','.join(hidden)}".encode()).hexdigest()
+        return f'"{digest[:32]}"'
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # The answer depends on who asks (by session or by token): a cache
+        # keeps it per user, never serving one user's answer to another.
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_vary_headers(response, ("Authorization", "Cookie"))
+        return response
+
     def get_serializer_context(self):
         context = super().get_serializer_context()
         context["field_mask"] = self.field_mask()
@@ -405,7 +432,7 @@ class ReadViewSet(mixins.ListModelMixin, ScopedViewSet):
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
         response = Response(self.get_serializer(instance).data)
-        response["ETag"] = etag_of(instance)
+        response["ETag"] = self.etag_for(instance)
         return response
 
 
@@ -473,7 +500,10 @@ class UpdateMixin:
             instance = self.get_object()
             instance = type(instance).objects.select_for_update().get(pk=instance.pk)
             if_match = request.headers.get("If-Match")
-            if if_match and not _matches(if_match, etag_of(instance)):
+            if if_match and not (
+                _matches(if_match, etag_of(instance))
+                or _matches(if_match, self.etag_for(instance))
+            ):
                 raise PreconditionFailed
             serializer = self.get_serializer(
                 instance, data=request.data, partial=partial
