@@ -414,7 +414,7 @@ class ReadViewSet(mixins.ListModelMixin, ScopedViewSet):
         if key not in _LEAN:
             try:
                 _LEAN[key] = lean_rows.compile_rows(key[1], self.model, self.lean)
-            except lean_rows.Unsupported:
+            except lean_rows.UnsupportedError:
                 _LEAN[key] = None
         return _LEAN[key]
 

@@ -44,7 +44,7 @@ _FORMATTED = (
 )
 
 
-class Unsupported(Exception):
+class UnsupportedError(Exception):
     """The serializer has a field the lean path cannot read: keep the serializer."""
 
 
@@ -111,7 +111,9 @@ def _decimal(drf_field, model_field):
         isinstance(model_field, models.DecimalField)
         and drf_field.decimal_places == model_field.decimal_places
         and drf_field.max_digits == model_field.max_digits
-        and getattr(drf_field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+        and getattr(
+            drf_field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING
+        )
         and not drf_field.localize
         and not drf_field.normalize_output
     )
@@ -173,7 +175,7 @@ def _model_field(model, name: str):
     try:
         return model._meta.get_field(name)
     except Exception as exc:  # FieldDoesNotExist
-        raise Unsupported(name) from exc
+        raise UnsupportedError(name) from exc
 
 
 def _column_of(model, source: str) -> str:
@@ -188,11 +190,11 @@ def _column_of(model, source: str) -> str:
             and (relation.many_to_one or relation.one_to_one)
             and not relation.null
         ):
-            raise Unsupported(source)
+            raise UnsupportedError(source)
         current = relation.related_model
     target = _model_field(current, last)
     if not target.concrete or target.is_relation:
-        raise Unsupported(source)
+        raise UnsupportedError(source)
     return "__".join([*hops, last])
 
 
@@ -216,11 +218,11 @@ def _plain_convert(drf_field):
         if isinstance(
             drf_field, serializers.MultipleChoiceField | serializers.FilePathField
         ):
-            raise Unsupported(drf_field.field_name)
+            raise UnsupportedError(drf_field.field_name)
         return None
     if isinstance(drf_field, serializers.JSONField):
         if drf_field.binary:
-            raise Unsupported(drf_field.field_name)
+            raise UnsupportedError(drf_field.field_name)
         return None
     if isinstance(drf_field, serializers.DateField):
         output = getattr(drf_field, "format", api_settings.DATE_FORMAT)
@@ -231,7 +233,7 @@ def _plain_convert(drf_field):
         return _none_or(drf_field.to_representation)
     if isinstance(drf_field, _AS_STORED):
         return None
-    raise Unsupported(drf_field.field_name)
+    raise UnsupportedError(drf_field.field_name)
 
 
 def _pk_only(relation_field) -> bool:
@@ -248,10 +250,10 @@ def _many_ids(model, drf_field) -> Callable[[list, Any], dict]:
     """Ids of a to-many relation, ordered as the serializer's prefetch orders
     them (the related model's own ordering)."""
     if not _pk_only(drf_field.child_relation):
-        raise Unsupported(drf_field.field_name)
+        raise UnsupportedError(drf_field.field_name)
     relation = _model_field(model, drf_field.source)
     if not (relation.many_to_many or relation.one_to_many):
-        raise Unsupported(drf_field.field_name)
+        raise UnsupportedError(drf_field.field_name)
     target = relation.related_model
     back = _reverse_lookup(relation)
 
@@ -269,7 +271,7 @@ def _nested_rows(model, drf_field) -> Callable[[list, Any], dict]:
     """Rows of a nested list serializer over a to-many relation."""
     relation = _model_field(model, drf_field.source)
     if not (relation.one_to_many or relation.many_to_many):
-        raise Unsupported(drf_field.field_name)
+        raise UnsupportedError(drf_field.field_name)
     child = compile_rows(type(drf_field.child), relation.related_model)
     back = _reverse_lookup(relation)
     parent_key = "_lean_parent"
@@ -294,7 +296,7 @@ def compile_rows(
     serializer_class, model, overrides: Mapping[str, Lean] | None = None
 ) -> LeanRows:
     """The lean reading of `serializer_class` over `model` (raises
-    `Unsupported` for a field it cannot read)."""
+    `UnsupportedError` for a field it cannot read)."""
     overrides = dict(overrides or {})
     key = (serializer_class, model, tuple(sorted(overrides)))
     if key in _COMPILED:
@@ -345,9 +347,11 @@ def compile_rows(
             items.append(f"{name!r}: {expression}")
             continue
         if isinstance(drf_field, serializers.SerializerMethodField):
-            raise Unsupported(name)
+            raise UnsupportedError(name)
         if isinstance(drf_field, serializers.ManyRelatedField):
-            items.append(add_related(_Related(name, _many_ids(model, drf_field), list, None)))
+            items.append(
+                add_related(_Related(name, _many_ids(model, drf_field), list, None))
+            )
             continue
         if isinstance(drf_field, serializers.ListSerializer):
             items.append(
@@ -355,19 +359,19 @@ def compile_rows(
             )
             continue
         if isinstance(drf_field, serializers.BaseSerializer):
-            raise Unsupported(name)
+            raise UnsupportedError(name)
         if isinstance(drf_field, serializers.RelatedField):
             if not _pk_only(drf_field) or "." in drf_field.source:
-                raise Unsupported(name)
+                raise UnsupportedError(name)
             relation = _model_field(model, drf_field.source)
             if not (
                 relation.concrete and (relation.many_to_one or relation.one_to_one)
             ):
-                raise Unsupported(name)
+                raise UnsupportedError(name)
             column, convert = relation.attname, None
         else:
             if drf_field.source == "*":
-                raise Unsupported(name)
+                raise UnsupportedError(name)
             column = _column_of(model, drf_field.source)
             if isinstance(drf_field, serializers.DecimalField):
                 convert = _decimal(drf_field, _source_field(model, drf_field.source))
@@ -391,7 +395,7 @@ def compile_rows(
         f"    _pk = r[{pk!r}]\n"
         f"    return {{{', '.join(items)}}}\n"
     )
-    exec(compile(source, f"<lean {serializer_class.__name__}>", "exec"), namespace)  # noqa: S102
+    exec(compile(source, f"<lean {serializer_class.__name__}>", "exec"), namespace)
     compiled = LeanRows(
         model=model,
         columns=list(columns),

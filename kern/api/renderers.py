@@ -27,8 +27,7 @@ class JSONRenderer(renderers.JSONRenderer):
             self.encoder_class is not JSONEncoder
             or not self.compact
             or self.ensure_ascii
-            or self.get_indent(accepted_media_type, renderer_context or {})
-            is not None
+            or self.get_indent(accepted_media_type, renderer_context or {}) is not None
         ):
             return super().render(data, accepted_media_type, renderer_context)
         try:

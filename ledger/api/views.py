@@ -8,8 +8,8 @@ from rest_framework.response import Response
 
 from cooperatie.api.views import WriteSerializers, _summaries
 from kern.api.base import CreateMixin, DestroyMixin, ReadViewSet, UpdateMixin
-from kern.api.lean import Lean, of_ids
 from kern.api.bulk import BulkCreateMixin
+from kern.api.lean import Lean, of_ids
 from kern.models import AuditEntry
 
 from .. import services

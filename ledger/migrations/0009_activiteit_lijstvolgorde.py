@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cooperatie', '0010_meldingen_als_eis'),
-        ('ledger', '0008_meldingen_als_eis'),
+        ("cooperatie", "0010_meldingen_als_eis"),
+        ("ledger", "0008_meldingen_als_eis"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='activiteit',
-            index=models.Index(fields=['cooperatie', '-datum', 'titel', 'id'], name='activiteit_lijstvolgorde'),
+            model_name="activiteit",
+            index=models.Index(
+                fields=["cooperatie", "-datum", "titel", "id"],
+                name="activiteit_lijstvolgorde",
+            ),
         ),
     ]
