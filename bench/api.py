@@ -158,6 +158,15 @@ def main() -> None:
         api_s = best_of(args.runs, through_api)
         base_s = best_of(args.runs, through_baseline)
 
+    from django.test.utils import CaptureQueriesContext
+
+    with (
+        override_settings(ROOT_URLCONF=urls.__name__),
+        CaptureQueriesContext(connection) as captured,
+    ):
+        api.get(first)
+    per_page = len(captured.captured_queries)
+
     rows = args.rows
     print(f"database             {connection.vendor}")
     print(f"activiteiten         {rows:,} of one cooperatie, seen by its bestuur")
@@ -169,6 +178,10 @@ def main() -> None:
     print(
         f"bare JsonResponse    {base_s * 1000:.0f} ms  "
         f"({rows / base_s:,.0f} rows/s, best of {args.runs})"
+    )
+    print(
+        f"per page             {api_s * 1000 / len(pages):.1f} ms, "
+        f"{per_page} queries (first page)"
     )
     print(f"ratio API / bare     {api_s / base_s:.2f}")
 
