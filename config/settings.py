@@ -65,6 +65,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A GET whose If-None-Match names the answer's ETag gets 304 (an ETag the
+    # view set, else one over the body, so it differs wherever the content does).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kern.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -325,6 +328,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "kern.api.pagination.Pagination",
+    # DRF's JSON, written by orjson; the browsable API (DEBUG only) as before.
+    "DEFAULT_RENDERER_CLASSES": [
+        "kern.api.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
     # JSON bodies bounded in size and nesting (a 400 or 413, never a 500).
     "DEFAULT_PARSER_CLASSES": [
         "kern.api.parsers.BoundedJSONParser",

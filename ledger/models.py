@@ -91,7 +91,14 @@ class Activiteit(models.Model):
         verbose_name = _("activiteit")
         verbose_name_plural = _("activiteiten")
         ordering = ["-datum", "titel"]
-        indexes = [models.Index(fields=["cooperatie", "datum"])]
+        indexes = [
+            models.Index(fields=["cooperatie", "datum"]),
+            # A cooperatie's list in its own order, paged without sorting.
+            models.Index(
+                fields=["cooperatie", "-datum", "titel", "id"],
+                name="activiteit_lijstvolgorde",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(vrijwilligersuren__gte=0),

@@ -185,7 +185,7 @@ class LidViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
             actor=request.user, leden=[instance], bron=LedenInzage.Bron.API
         )
         response = Response(self.get_serializer(instance).data)
-        response["ETag"] = etag_of(instance)
+        response["ETag"] = self.etag_for(instance)
         return response
 
     @action(detail=True, methods=["post"], serializer_class=s.LidEndSerializer)
@@ -200,7 +200,7 @@ class LidViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
         response = Response(
             s.LidSerializer(lid, context=self.get_serializer_context()).data
         )
-        response["ETag"] = etag_of(lid)
+        response["ETag"] = self.etag_for(lid)
         return response
 
 

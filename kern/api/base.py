@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
 from django.http import QueryDict
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from rest_framework import exceptions, mixins, serializers, status, viewsets
@@ -39,6 +40,7 @@ from kern.security_log import (
     log_denied,
 )
 
+from . import lean as lean_rows
 from .filtering import ApiFilterBackend, ApiOrderingFilter, FieldMask
 from .schema import AutoSchema
 
@@ -324,6 +326,9 @@ def _matches(header: str, current: str) -> bool:
 # Viewsets -----------------------------------------------------------------------
 
 
+_LEAN: dict[tuple[type, type], lean_rows.LeanRows | None] = {}
+
+
 class ScopedViewSet(viewsets.GenericViewSet):
     """Queryset from `visible_to`; subclasses name the model and the related rows
     their serializer reads (so a list costs the same queries for 3 rows or 300)."""
@@ -351,6 +356,32 @@ class ScopedViewSet(viewsets.GenericViewSet):
             self._field_mask = self.get_field_mask()
         return self._field_mask
 
+    def etag_for(self, instance) -> str:
+        """The ETag of the object as this user sees it: `etag_of`, unless the
+        field mask hides a field of it, then a tag of its own, so that a user
+        who sees less never has the tag of the full answer (nor a cache the
+        full answer under it)."""
+        tag = etag_of(instance)
+        mask = self.field_mask()
+        if mask is None:
+            return tag
+        hidden = [
+            name
+            for name in getattr(mask, "masked_fields", ())
+            if not mask.shows(instance, name)
+        ]
+        if not hidden:
+            return tag
+        digest = hashlib.sha256(f"{tag}|{','.join(hidden)}".encode()).hexdigest()
+        return f'"{digest[:32]}"'
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # The answer depends on who asks (by session or by token): a cache
+        # keeps it per user, never serving one user's answer to another.
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_vary_headers(response, ("Authorization", "Cookie"))
+        return response
+
     def get_serializer_context(self):
         context = super().get_serializer_context()
         context["field_mask"] = self.field_mask()
@@ -366,12 +397,42 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
 
 class ReadViewSet(mixins.ListModelMixin, ScopedViewSet):
-    """List and retrieve; the retrieve answer carries an ETag."""
+    """List and retrieve; the retrieve answer carries an ETag.
+
+    A list page is read as plain rows and rendered by the serializer's lean
+    reading (`kern.api.lean`): the same JSON without a model instance per row.
+    `lean` names how to read the fields the serializer does not read from
+    columns or relations; None keeps the serializer for the list."""
+
+    lean: Mapping[str, lean_rows.Lean] | None = {}
+
+    def lean_reading(self) -> lean_rows.LeanRows | None:
+        """The compiled lean reading of the list's serializer, or None."""
+        if self.lean is None:
+            return None
+        key = (type(self), self.get_serializer_class())
+        if key not in _LEAN:
+            try:
+                _LEAN[key] = lean_rows.compile_rows(key[1], self.model, self.lean)
+            except lean_rows.UnsupportedError:
+                _LEAN[key] = None
+        return _LEAN[key]
+
+    def list(self, request, *args, **kwargs):
+        reading = self.lean_reading()
+        if reading is None:
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        rows = reading.values(queryset)
+        page = self.paginate_queryset(rows)
+        if page is None:
+            return Response(reading.render(rows, self.field_mask()))
+        return self.get_paginated_response(reading.render(page, self.field_mask()))
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
         response = Response(self.get_serializer(instance).data)
-        response["ETag"] = etag_of(instance)
+        response["ETag"] = self.etag_for(instance)
         return response
 
 
@@ -439,7 +500,10 @@ class UpdateMixin:
             instance = self.get_object()
             instance = type(instance).objects.select_for_update().get(pk=instance.pk)
             if_match = request.headers.get("If-Match")
-            if if_match and not _matches(if_match, etag_of(instance)):
+            if if_match and not (
+                _matches(if_match, etag_of(instance))
+                or _matches(if_match, self.etag_for(instance))
+            ):
                 raise PreconditionFailed
             serializer = self.get_serializer(
                 instance, data=request.data, partial=partial

@@ -9,12 +9,25 @@ from rest_framework.response import Response
 from cooperatie.api.views import WriteSerializers, _summaries
 from kern.api.base import CreateMixin, DestroyMixin, ReadViewSet, UpdateMixin
 from kern.api.bulk import BulkCreateMixin
+from kern.api.lean import Lean, of_ids
 from kern.models import AuditEntry
 
 from .. import services
 from ..filtersets import ActiviteitFilter, BoekingFilter, JournaalFilter
-from ..models import Activiteit, Boeking
+from ..models import Activiteit, Boeking, Vrijwilliger
 from . import serializers as s
+
+
+def _uren_per_activiteit(ids) -> dict[int, dict[str, object]]:
+    """`Activiteit.vrijwilligers_uren` of the activities with these ids, in
+    one query (in the order of its prefetch of `vrijwilligerschappen`)."""
+    uren: dict[int, dict[str, object]] = {}
+    rows = of_ids(Vrijwilliger.objects.filter(uren__isnull=False), "activiteit", ids)
+    for activiteit_id, lid_id, value in rows.values_list(
+        "activiteit_id", "lid_id", "uren"
+    ):
+        uren.setdefault(activiteit_id, {})[str(lid_id)] = value
+    return uren
 
 
 @extend_schema_view(
@@ -46,6 +59,7 @@ class ActiviteitViewSet(
     filterset_class = ActiviteitFilter
     prefetch_related = ("vrijwilligers", "vrijwilligerschappen", "bijlagen")
     ordering_fields = ("datum", "titel", "thema")
+    lean = {"vrijwilligers_uren": Lean(fetch=_uren_per_activiteit, missing=dict)}
 
     delete_service = services.activiteit_delete
     bulk_service = services.activiteit_create_many
@@ -110,6 +124,11 @@ class BoekingViewSet(BulkCreateMixin, CreateMixin, ReadViewSet):
     filterset_class = BoekingFilter
     select_related = ("storno",)
     prefetch_related = ("bonnen",)
+    lean = {
+        "storno": Lean(
+            columns=("storno__id",), value=lambda row: row["storno__id"], final=True
+        )
+    }
     ordering_fields = ("datum", "bedrag")
 
     create_service = services.boeking_create

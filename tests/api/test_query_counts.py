@@ -88,6 +88,20 @@ def test_cooperaties_list_queries(world, django_assert_num_queries, n):
 
 
 @ROWS
+@pytest.mark.parametrize("role", ["auditor", "bestuur"])
+def test_cooperaties_list_queries_per_role(world, django_assert_num_queries, n, role):
+    """Whether the user may see a row is decided for the whole page in the
+    query itself, never per row, for every role."""
+    made = CooperatieFactory.create_batch(n, aangemeld_door=world.a.corporatie)
+    for cooperatie in made:
+        RolFactory(user=world.a.bestuur, cooperatie=cooperatie, bestuur=True)
+    user = getattr(world.a, role)
+    # 1 scope, 2 count, 3 the page.
+    ids = list_ids(django_assert_num_queries, user, "cooperaties", 3)
+    assert {c.pk for c in made} <= ids
+
+
+@ROWS
 def test_overeenkomsten_list_queries(world, django_assert_num_queries, n):
     a = world.a
     made = [

@@ -1,0 +1,407 @@
+"""List pages read as plain rows, without model instances.
+
+A list only serialises what it reads, so a page is fetched with
+`QuerySet.values()`, each relation the serializer shows (volunteers, evidence
+files, receipts, …) in one query for the whole page, and every row is turned
+into the JSON the resource's serializer gives — the same keys in the same
+order, the same value formats — by a row function compiled once from that
+serializer's own fields. The fields a view's field mask hides are null, as
+`MaskedFields` makes them.
+
+A field this cannot read from columns or relations (a method field, a model
+property) is named by the view with a `Lean`, or the list keeps the serializer.
+tests/api/test_lean.py holds both answers equal for every lean list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.db.models import F, lookups
+from django.db.models.query import ValuesIterable
+
+from rest_framework import serializers
+from rest_framework.settings import api_settings
+
+# Fields whose output is the stored value itself.
+_AS_STORED = (
+    serializers.BooleanField,
+    serializers.IntegerField,
+    serializers.CharField,  # also email, slug, url, regex
+    serializers.ReadOnlyField,
+)
+# Fields whose output is their own formatting of the stored value.
+_FORMATTED = (
+    serializers.DecimalField,
+    serializers.DateTimeField,
+    serializers.FloatField,
+    serializers.TimeField,
+    serializers.UUIDField,
+    serializers.DurationField,
+)
+
+
+class UnsupportedError(Exception):
+    """The serializer has a field the lean path cannot read: keep the serializer."""
+
+
+class Row(dict):
+    """A fetched row; its columns read as attributes too, as a field mask or
+    the members' read log reads a model instance."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+class RowIterable(ValuesIterable):
+    def __iter__(self):
+        return map(Row, super().__iter__())
+
+
+@dataclass(frozen=True)
+class Lean:
+    """How the lean list reads a field its serializer reads otherwise.
+
+    - `columns` are added to the page's query, and `value(row)` makes the
+      field's attribute from the row;
+    - or `fetch(ids)` reads the attribute of every row of the page in one
+      query (by row id; a row it does not name gets `missing()`).
+
+    The field formats the attribute as it would (`to_representation`), unless
+    `final`: then the value is the output itself (a method field's)."""
+
+    columns: tuple[str, ...] = ()
+    value: Callable[[Row], Any] | None = None
+    fetch: Callable[[list], Mapping[Any, Any]] | None = None
+    missing: Callable[[], Any] = lambda: None
+    final: bool = False
+
+
+class _IdsIn(lookups.In):
+    """`IN` over the ids of a page just read from the database: integers as
+    stored, so they are passed as parameters without Django's preparation of
+    each value (which costs more than the query on a page of 500)."""
+
+    def get_prep_lookup(self):
+        return self.rhs
+
+    def process_rhs(self, compiler, connection):
+        return "(" + ", ".join(["%s"] * len(self.rhs)) + ")", list(self.rhs)
+
+
+def of_ids(queryset, lookup: str, ids: list):
+    """`queryset.filter(<lookup>__in=ids)` for the ids of a page."""
+    return queryset.filter(_IdsIn(F(lookup), ids))
+
+
+def _decimal(drf_field, model_field):
+    """A decimal's text as DRF writes it. The database gives the value with
+    the model field's places, so when the serializer's field has the same
+    places and digits (a ModelSerializer's own field) it is written as is;
+    otherwise the field quantizes it."""
+    same = (
+        isinstance(model_field, models.DecimalField)
+        and drf_field.decimal_places == model_field.decimal_places
+        and drf_field.max_digits == model_field.max_digits
+        and getattr(
+            drf_field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING
+        )
+        and not drf_field.localize
+        and not drf_field.normalize_output
+    )
+    if not same:
+        return _none_or(drf_field.to_representation)
+    return _none_or(lambda value: f"{value:f}")
+
+
+def _none_or(convert):
+    return lambda value: None if value is None else convert(value)
+
+
+def _iso(value):
+    return value.isoformat()
+
+
+@dataclass
+class _Related:
+    name: str
+    fetch: Callable[[list, Any], Mapping[Any, Any]]  # (ids, mask)
+    missing: Callable[[], Any]
+    convert: Callable[[Any], Any] | None
+
+
+@dataclass
+class LeanRows:
+    """The compiled reading of one serializer over one model."""
+
+    model: type[models.Model]
+    columns: list[str]
+    related: list[_Related]
+    masked: tuple[str, ...]
+    make: Callable[..., dict] = field(repr=False)
+
+    def values(self, queryset: models.QuerySet) -> models.QuerySet:
+        """The queryset reading exactly the columns, row by row."""
+        queryset = queryset.prefetch_related(None).values(*self.columns)
+        queryset._iterable_class = RowIterable
+        return queryset
+
+    def render(self, rows: Iterable[Row], mask=None) -> list[dict]:
+        """The serializer's output for the fetched rows (one query for each
+        relation it shows)."""
+        rows = list(rows)
+        pk = self.model._meta.pk.attname
+        ids = [row[pk] for row in rows]
+        fetched = [related.fetch(ids, mask) if ids else {} for related in self.related]
+        make = self.make
+        out = [make(row, *fetched) for row in rows]
+        if mask is not None and self.masked:
+            for row, data in zip(rows, out, strict=True):
+                for name in self.masked:
+                    if name in data and not mask.shows(row, name):
+                        data[name] = None
+        return out
+
+
+def _model_field(model, name: str):
+    try:
+        return model._meta.get_field(name)
+    except Exception as exc:  # FieldDoesNotExist
+        raise UnsupportedError(name) from exc
+
+
+def _column_of(model, source: str) -> str:
+    """The values() lookup of a plain field's source: a concrete field, or a
+    path through forward relations that are never empty (`toetsing.jaar`)."""
+    *hops, last = source.split(".")
+    current = model
+    for hop in hops:
+        relation = _model_field(current, hop)
+        if not (
+            relation.concrete
+            and (relation.many_to_one or relation.one_to_one)
+            and not relation.null
+        ):
+            raise UnsupportedError(source)
+        current = relation.related_model
+    target = _model_field(current, last)
+    if not target.concrete or target.is_relation:
+        raise UnsupportedError(source)
+    return "__".join([*hops, last])
+
+
+def _source_field(model, source: str):
+    *hops, last = source.split(".")
+    for hop in hops:
+        model = _model_field(model, hop).related_model
+    return _model_field(model, last)
+
+
+def _reverse_lookup(relation) -> str:
+    """The lookup from the related model back to this one."""
+    if relation.concrete:  # a forward many-to-many
+        return relation.related_query_name()
+    return relation.field.name
+
+
+def _plain_convert(drf_field):
+    """How a plain field's output is made from its stored value (None: as is)."""
+    if isinstance(drf_field, serializers.ChoiceField):
+        if isinstance(
+            drf_field, serializers.MultipleChoiceField | serializers.FilePathField
+        ):
+            raise UnsupportedError(drf_field.field_name)
+        return None
+    if isinstance(drf_field, serializers.JSONField):
+        if drf_field.binary:
+            raise UnsupportedError(drf_field.field_name)
+        return None
+    if isinstance(drf_field, serializers.DateField):
+        output = getattr(drf_field, "format", api_settings.DATE_FORMAT)
+        if isinstance(output, str) and output.lower() == "iso-8601":
+            return _none_or(_iso)
+        return _none_or(drf_field.to_representation)
+    if isinstance(drf_field, _FORMATTED):
+        return _none_or(drf_field.to_representation)
+    if isinstance(drf_field, _AS_STORED):
+        return None
+    raise UnsupportedError(drf_field.field_name)
+
+
+def _pk_only(relation_field) -> bool:
+    """Whether a related field's output is the related row's id."""
+    return (
+        isinstance(relation_field, serializers.PrimaryKeyRelatedField)
+        and relation_field.pk_field is None
+        and type(relation_field).to_representation
+        is serializers.PrimaryKeyRelatedField.to_representation
+    )
+
+
+def _many_ids(model, drf_field) -> Callable[[list, Any], dict]:
+    """Ids of a to-many relation, ordered as the serializer's prefetch orders
+    them (the related model's own ordering)."""
+    if not _pk_only(drf_field.child_relation):
+        raise UnsupportedError(drf_field.field_name)
+    relation = _model_field(model, drf_field.source)
+    if not (relation.many_to_many or relation.one_to_many):
+        raise UnsupportedError(drf_field.field_name)
+    target = relation.related_model
+    back = _reverse_lookup(relation)
+
+    def fetch(ids, mask):
+        found: dict[Any, list] = {}
+        queryset = of_ids(target._default_manager.all(), back, ids)
+        for parent, pk in queryset.values_list(back, "pk"):
+            found.setdefault(parent, []).append(pk)
+        return found
+
+    return fetch
+
+
+def _nested_rows(model, drf_field) -> Callable[[list, Any], dict]:
+    """Rows of a nested list serializer over a to-many relation."""
+    relation = _model_field(model, drf_field.source)
+    if not (relation.one_to_many or relation.many_to_many):
+        raise UnsupportedError(drf_field.field_name)
+    child = compile_rows(type(drf_field.child), relation.related_model)
+    back = _reverse_lookup(relation)
+    parent_key = "_lean_parent"
+
+    def fetch(ids, mask):
+        found: dict[Any, list] = {}
+        queryset = of_ids(child.model._default_manager.all(), back, ids)
+        queryset = queryset.values(*child.columns, **{parent_key: F(back)})
+        queryset._iterable_class = RowIterable
+        rows = list(queryset)
+        for row, data in zip(rows, child.render(rows, mask), strict=True):
+            found.setdefault(row[parent_key], []).append(data)
+        return found
+
+    return fetch
+
+
+_COMPILED: dict[tuple, LeanRows] = {}
+
+
+def compile_rows(
+    serializer_class, model, overrides: Mapping[str, Lean] | None = None
+) -> LeanRows:
+    """The lean reading of `serializer_class` over `model` (raises
+    `UnsupportedError` for a field it cannot read)."""
+    overrides = dict(overrides or {})
+    key = (serializer_class, model, tuple(sorted(overrides)))
+    if key in _COMPILED:
+        return _COMPILED[key]
+    serializer = serializer_class()
+    pk = model._meta.pk.attname
+    columns: dict[str, None] = {pk: None}
+    related: list[_Related] = []
+    namespace: dict[str, Any] = {}
+    items: list[str] = []
+
+    def add_related(rel: _Related) -> str:
+        i = len(related)
+        related.append(rel)
+        namespace[f"_m{i}"] = rel.missing
+        value = f"(_f{i}[_pk] if _pk in _f{i} else _m{i}())"
+        if rel.convert is None:
+            return f"{rel.name!r}: {value}"
+        namespace[f"_r{i}"] = rel.convert
+        return f"{rel.name!r}: _r{i}({value})"
+
+    for index, (name, drf_field) in enumerate(serializer.fields.items()):
+        if drf_field.write_only:
+            continue
+        if name in overrides:
+            lean = overrides[name]
+            convert = None if lean.final else _none_or(drf_field.to_representation)
+            if lean.fetch is not None:
+                user_fetch = lean.fetch
+                items.append(
+                    add_related(
+                        _Related(
+                            name,
+                            lambda ids, mask, f=user_fetch: f(ids),
+                            lean.missing,
+                            convert,
+                        )
+                    )
+                )
+                continue
+            for column in lean.columns:
+                columns[column] = None
+            namespace[f"_v{index}"] = lean.value
+            expression = f"_v{index}(r)"
+            if convert is not None:
+                namespace[f"_c{index}"] = convert
+                expression = f"_c{index}({expression})"
+            items.append(f"{name!r}: {expression}")
+            continue
+        if isinstance(drf_field, serializers.SerializerMethodField):
+            raise UnsupportedError(name)
+        if isinstance(drf_field, serializers.ManyRelatedField):
+            items.append(
+                add_related(_Related(name, _many_ids(model, drf_field), list, None))
+            )
+            continue
+        if isinstance(drf_field, serializers.ListSerializer):
+            items.append(
+                add_related(_Related(name, _nested_rows(model, drf_field), list, None))
+            )
+            continue
+        if isinstance(drf_field, serializers.BaseSerializer):
+            raise UnsupportedError(name)
+        if isinstance(drf_field, serializers.RelatedField):
+            if not _pk_only(drf_field) or "." in drf_field.source:
+                raise UnsupportedError(name)
+            relation = _model_field(model, drf_field.source)
+            if not (
+                relation.concrete and (relation.many_to_one or relation.one_to_one)
+            ):
+                raise UnsupportedError(name)
+            column, convert = relation.attname, None
+        else:
+            if drf_field.source == "*":
+                raise UnsupportedError(name)
+            column = _column_of(model, drf_field.source)
+            if isinstance(drf_field, serializers.DecimalField):
+                convert = _decimal(drf_field, _source_field(model, drf_field.source))
+            else:
+                convert = _plain_convert(drf_field)
+        columns[column] = None
+        if convert is None:
+            items.append(f"{name!r}: r[{column!r}]")
+        else:
+            namespace[f"_c{index}"] = convert
+            items.append(f"{name!r}: _c{index}(r[{column!r}])")
+
+    masked = tuple(getattr(serializer_class, "masked_fields", ()))
+    if masked:
+        # A mask reads the row as it would read the instance.
+        for concrete in model._meta.concrete_fields:
+            columns[concrete.attname] = None
+    arguments = "".join(f", _f{i}" for i in range(len(related)))
+    source = (
+        f"def make(r{arguments}):\n"
+        f"    _pk = r[{pk!r}]\n"
+        f"    return {{{', '.join(items)}}}\n"
+    )
+    exec(compile(source, f"<lean {serializer_class.__name__}>", "exec"), namespace)
+    compiled = LeanRows(
+        model=model,
+        columns=list(columns),
+        related=related,
+        masked=masked,
+        make=namespace["make"],
+    )
+    _COMPILED[key] = compiled
+    return compiled

@@ -1,0 +1,48 @@
+"""The API's JSON renderer: DRF's output, written by orjson.
+
+Byte for byte the JSON that DRF's `JSONRenderer` writes for the same data
+(compact, UTF-8, U+2028/U+2029 escaped), several times faster on a long list.
+Values orjson does not write itself (decimals, dates and times, lazy texts, …)
+go through DRF's own encoder, so they read as before; anything orjson refuses
+(an indented answer, an integer beyond 64 bits, a dict with other keys than
+text) is left to DRF's renderer.
+"""
+
+from __future__ import annotations
+
+import orjson
+from rest_framework import renderers
+from rest_framework.utils.encoders import JSONEncoder
+
+_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME
+_LINE_SEPARATOR = "\u2028".encode()
+_PARAGRAPH_SEPARATOR = "\u2029".encode()
+
+
+class JSONRenderer(renderers.JSONRenderer):
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        if (
+            self.encoder_class is not JSONEncoder
+            or not self.compact
+            or self.ensure_ascii
+            or self.get_indent(accepted_media_type, renderer_context or {}) is not None
+        ):
+            return super().render(data, accepted_media_type, renderer_context)
+        try:
+            body = orjson.dumps(data, default=_default, option=_OPTIONS)
+        except orjson.JSONEncodeError:
+            return super().render(data, accepted_media_type, renderer_context)
+        if _LINE_SEPARATOR in body or _PARAGRAPH_SEPARATOR in body:
+            body = body.replace(_LINE_SEPARATOR, b"\\u2028").replace(
+                _PARAGRAPH_SEPARATOR, b"\\u2029"
+            )
+        return body
+
+
+_ENCODER = JSONEncoder()
+
+
+def _default(value):
+    return _ENCODER.default(value)
