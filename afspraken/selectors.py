@@ -33,6 +33,7 @@ from .evaluatie import (
     ToezeggingSpec,
     evaluate,
 )
+from .indicatoren import ALLE_ACTIVITEITEN, Som, definitie
 from .models import Afspraak, Toetsing, Toezegging
 from .models import Beoordeling as BeoordelingModel
 
@@ -63,13 +64,36 @@ def jaarcijfers(*, cooperatie_ids: Iterable[int], jaar: int) -> dict[int, Jaarci
     """The measurement inputs of each cooperatie in the year, keyed by its id.
 
     Four queries: activity groups, bookings, members on peildatum, distinct
-    volunteers, each an SQL aggregate.
+    volunteers, each an SQL aggregate. The activities are grouped per thema and
+    openness (`ActiviteitGroep`).
     """
     ids = list(cooperatie_ids)
-    op = peildatum(jaar)
+    return _jaarcijfers(ids=ids, cooperaties=ids, jaar=jaar)
+
+
+# A filter on the activities that count: (thema or "" for any, only open ones).
+Filter = tuple[str, bool]
+
+
+def activiteitfilters(specs: Iterable[ToezeggingSpec]) -> set[Filter]:
+    """The activity filters the evaluation of these toezeggingen applies: those
+    of each summed indicator and of each toezegging itself."""
+    filters: set[Filter] = set()
+    for spec in specs:
+        indicator = definitie(spec.indicator)
+        if not isinstance(indicator.meting, Som):
+            continue
+        eigen = indicator.activiteiten or ALLE_ACTIVITEITEN
+        filters.add((eigen.thema, eigen.alleen_open_voor_buurt))
+        filters.add((spec.thema, spec.alleen_open_voor_buurt))
+    return filters
+
+
+def _activiteit_groepen(cooperaties, jaar: int) -> dict[int, list[ActiviteitGroep]]:
+    """The year's activities of the cooperaties per thema and openness."""
     groepen: dict[int, list[ActiviteitGroep]] = defaultdict(list)
     for row in (
-        Activiteit.objects.filter(cooperatie_id__in=ids)
+        Activiteit.objects.filter(cooperatie_id__in=cooperaties)
         .in_jaar(jaar)
         .values("cooperatie_id", "thema", "open_voor_buurt")
         .annotate(
@@ -88,12 +112,83 @@ def jaarcijfers(*, cooperatie_ids: Iterable[int], jaar: int) -> dict[int, Jaarci
                 deelnemers_buurt=row["buurt"],
             )
         )
+    return groepen
+
+
+def _activiteit_vakken(
+    cooperaties, jaar: int, filters: Iterable[Filter]
+) -> dict[int, list[ActiviteitGroep]]:
+    """The year's activities of the cooperaties, summed in as few groups as the
+    filters tell apart, in one pass grouped by cooperatie only (like a bare
+    GROUP BY): a group per thema some filter names, one (thema "") for all
+    other themes, each split in open and not open only when a filter counts
+    only open activities (else `open_voor_buurt` is None: both). Every filter
+    counts exactly the activities it counts in the groups per thema and
+    openness, so the evaluation measures the same values on these groups."""
+    filters = set(filters)
+    themas = sorted({thema for thema, _ in filters if thema})
+    openheden: tuple[bool | None, ...] = (
+        (True, False) if any(alleen_open for _, alleen_open in filters) else (None,)
+    )
+    vakken: list[tuple[str, bool | None]] = [
+        (thema, open_) for thema in (*themas, "") for open_ in openheden
+    ]
+    aggregaten = {}
+    for i, (thema, open_) in enumerate(vakken):
+        voorwaarde = Q()
+        if thema:
+            voorwaarde &= Q(thema=thema)
+        elif themas:
+            voorwaarde &= ~Q(thema__in=themas)
+        if open_ is not None:
+            voorwaarde &= Q(open_voor_buurt=open_)
+        filter_ = voorwaarde or None
+        aggregaten[f"aantal_{i}"] = Count("id", filter=filter_)
+        aggregaten[f"uren_{i}"] = Coalesce(
+            Sum("vrijwilligersuren", filter=filter_), ZERO
+        )
+        aggregaten[f"buurt_{i}"] = Coalesce(Sum("deelnemers_buurt", filter=filter_), 0)
+    groepen: dict[int, list[ActiviteitGroep]] = {}
+    for row in (
+        Activiteit.objects.filter(cooperatie_id__in=cooperaties)
+        .in_jaar(jaar)
+        .values("cooperatie_id")
+        .annotate(**aggregaten)
+        .order_by()
+    ):
+        groepen[row["cooperatie_id"]] = [
+            ActiviteitGroep(
+                thema=thema,
+                open_voor_buurt=open_,
+                aantal=row[f"aantal_{i}"],
+                vrijwilligersuren=Decimal(row[f"uren_{i}"]),
+                deelnemers_buurt=row[f"buurt_{i}"],
+            )
+            for i, (thema, open_) in enumerate(vakken)
+            if row[f"aantal_{i}"]
+        ]
+    return groepen
+
+
+def _jaarcijfers(
+    *, ids: list[int], cooperaties, jaar: int, filters: Iterable[Filter] | None = None
+) -> dict[int, Jaarcijfers]:
+    """`jaarcijfers` of the cooperaties `ids`, read for `cooperaties` (those ids or
+    a subquery yielding them). With `filters`, the activities are summed in the
+    groups those filters tell apart (`_activiteit_vakken`), else per thema and
+    openness."""
+    op = peildatum(jaar)
+    groepen = (
+        _activiteit_groepen(cooperaties, jaar)
+        if filters is None
+        else _activiteit_vakken(cooperaties, jaar, filters)
+    )
 
     # Uitgaven dated in the year, and the storno's of exactly those uitgaven.
     geld = {
         row["cooperatie_id"]: row
         for row in Boeking.objects.filter(
-            cooperatie_id__in=ids, soort=BoekingSoort.UITGAVE
+            cooperatie_id__in=cooperaties, soort=BoekingSoort.UITGAVE
         )
         .voor_jaar(jaar)
         .values("cooperatie_id")
@@ -108,7 +203,7 @@ def jaarcijfers(*, cooperatie_ids: Iterable[int], jaar: int) -> dict[int, Jaarci
 
     leden = {
         row["cooperatie_id"]: row
-        for row in Lid.objects.filter(cooperatie_id__in=ids)
+        for row in Lid.objects.filter(cooperatie_id__in=cooperaties)
         .op_peildatum(op)
         .values("cooperatie_id")
         .annotate(
@@ -122,7 +217,7 @@ def jaarcijfers(*, cooperatie_ids: Iterable[int], jaar: int) -> dict[int, Jaarci
     # members (a part of the members on the peildatum) never exceeds 100%.
     actief = dict(
         Activiteit.vrijwilligers.through.objects.filter(
-            activiteit__cooperatie_id__in=ids,
+            activiteit__cooperatie_id__in=cooperaties,
             activiteit__datum__range=jaar_range(jaar),
             lid__lid_sinds__lte=op,
         )
@@ -134,21 +229,22 @@ def jaarcijfers(*, cooperatie_ids: Iterable[int], jaar: int) -> dict[int, Jaarci
     )
 
     result = {}
+    nul = Decimal(0)
     for cooperatie_id in ids:
-        g = geld.get(cooperatie_id, {})
-        leden_row = leden.get(cooperatie_id, {})
+        g = geld.get(cooperatie_id)
+        leden_row = leden.get(cooperatie_id)
         result[cooperatie_id] = Jaarcijfers(
             jaar=jaar,
             activiteiten=tuple(
                 sorted(
                     groepen.get(cooperatie_id, ()),
-                    key=lambda a: (a.thema, a.open_voor_buurt),
+                    key=lambda a: (a.thema, a.open_voor_buurt is not False),
                 )
             ),
-            uitgaven=Decimal(g.get("uitgaven", 0)),
-            uitgaven_gestorneerd=Decimal(g.get("gestorneerd", 0)),
-            aantal_leden=leden_row.get("aantal", 0),
-            aantal_doelgroep=leden_row.get("doelgroep", 0),
+            uitgaven=Decimal(g["uitgaven"]) if g else nul,
+            uitgaven_gestorneerd=Decimal(g["gestorneerd"]) if g else nul,
+            aantal_leden=leden_row["aantal"] if leden_row else 0,
+            aantal_doelgroep=leden_row["doelgroep"] if leden_row else 0,
             actieve_leden=actief.get(cooperatie_id, 0),
         )
     return result
@@ -244,12 +340,44 @@ def toetsing_resultaat(
     return evaluate(specs, cijfers, beoordelingen), False
 
 
+class _VoorafGeladen(dict):
+    """A model instance's prefetch cache (`_prefetched_objects_cache`) holding
+    rows read for many instances at once: the related manager's queryset of a
+    relation is made when the relation is first read (`afspraak.gebouwen.all()`),
+    as `prefetch_related` would have made it for every instance up front.
+
+    Removing the entry (as the manager does on add/remove) drops the rows read,
+    so the manager queries again from then on."""
+
+    def __init__(self, instance, rijen: dict[str, list]) -> None:
+        super().__init__()
+        self._instance = instance
+        self._rijen = rijen
+
+    def __missing__(self, naam: str):
+        rijen = self._rijen.pop(naam)  # KeyError: not read ahead, so query
+        manager = getattr(self._instance, naam)
+        queryset = manager._apply_rel_filters(
+            manager.model._default_manager.get_queryset()
+        )
+        queryset._result_cache = rijen
+        queryset._prefetch_done = True
+        self[naam] = queryset
+        return queryset
+
+
 def corporatie_jaar(
-    *, jaar: int, corporatie_ids: Iterable[int] | None = None
+    *,
+    jaar: int,
+    corporatie_ids: Iterable[int] | None = None,
+    afspraak_ids: Iterable[int] | None = None,
 ) -> list[ToetsingRegel]:
     """Every afspraak running in the year (of the given corporaties, or all), with
     its result. Nine queries, however many afspraken: afspraken with their
-    gebouwen, toezeggingen, toetsingen and beoordelingen, and `jaarcijfers`.
+    corporatie and cooperatie, gebouwen, toezeggingen, toetsingen and
+    beoordelingen, and `jaarcijfers` (the activities summed only in the groups the
+    toezeggingen tell apart, `_activiteit_vakken`). With `afspraak_ids`, only those
+    afspraken (within the other filters).
 
     Related rows are grouped here rather than through `prefetch_related`, whose
     per-object querysets cost more than the queries themselves at this scale.
@@ -257,12 +385,25 @@ def corporatie_jaar(
     afspraken_qs = Afspraak.objects.lopend_in(jaar)
     if corporatie_ids is not None:
         afspraken_qs = afspraken_qs.filter(corporatie_id__in=list(corporatie_ids))
-    afspraken = list(
-        afspraken_qs.select_related("corporatie", "cooperatie")
-        .prefetch_related("gebouwen")
-        .order_by("corporatie__naam", "cooperatie__naam", "pk")
-    )
+    if afspraak_ids is not None:
+        afspraken_qs = afspraken_qs.filter(pk__in=list(afspraak_ids))
     in_scope = afspraken_qs.values("pk")
+    afspraken = list(
+        afspraken_qs.select_related("corporatie", "cooperatie").order_by(
+            "corporatie__naam", "cooperatie__naam", "pk"
+        )
+    )
+    gebouwen: dict[int, list] = defaultdict(list)
+    for koppeling in (
+        Afspraak.gebouwen.through.objects.filter(afspraak_id__in=in_scope)
+        .select_related("gebouw")
+        .order_by("pk")
+    ):
+        gebouwen[koppeling.afspraak_id].append(koppeling.gebouw)
+    for afspraak in afspraken:
+        afspraak._prefetched_objects_cache = _VoorafGeladen(
+            afspraak, {"gebouwen": gebouwen.get(afspraak.pk, [])}
+        )
     specs: dict[int, list[ToezeggingSpec]] = defaultdict(list)
     for row in (
         Toezegging.objects.filter(afspraak_id__in=in_scope)
@@ -284,8 +425,11 @@ def corporatie_jaar(
         toetsing__afspraak_id__in=in_scope, toetsing__jaar=jaar
     ).values_list("toetsing_id", "toezegging_id", "oordeel", "toelichting"):
         beoordelingen[toetsing_id][toezegging_id] = Beoordeling(oordeel, toelichting)
-    cijfers = jaarcijfers(
-        cooperatie_ids={a.cooperatie_id for a in afspraken}, jaar=jaar
+    cijfers = _jaarcijfers(
+        ids=list({a.cooperatie_id: None for a in afspraken}),
+        cooperaties=afspraken_qs.values("cooperatie_id"),
+        jaar=jaar,
+        filters=activiteitfilters(s for rij in specs.values() for s in rij),
     )
     regels = []
     for afspraak in afspraken:
