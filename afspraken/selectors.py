@@ -8,17 +8,22 @@ year as aggregates computed by the database, in a constant number of queries
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models import Count, DecimalField, Q, Sum, Value, signals
+from django.db.models.base import ModelState
+from django.db.models.fields.files import FileDescriptor
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.functions import Coalesce
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.sql.constants import MULTI
 
 from cooperatie.choices import Doelgroep
 from cooperatie.jaarslot import peildatum
-from cooperatie.models import Lid
+from cooperatie.models import Cooperatie, Corporatie, Lid
 from ledger.choices import BoekingSoort
 from ledger.models import Activiteit, Boeking
 from ledger.querysets import jaar_range
@@ -340,6 +345,104 @@ def toetsing_resultaat(
     return evaluate(specs, cijfers, beoordelingen), False
 
 
+def _rijen(queryset) -> Iterator[list]:
+    """The rows of a `values_list` queryset whose columns hold immutable values
+    (text, numbers, booleans, dates), converted as iterating the queryset would
+    (the backend's and the field's converters) but each distinct value of a
+    column once: thousands of rows repeat a handful of norms and flags."""
+    compiler = queryset.query.get_compiler(queryset.db)
+    chunks = compiler.execute_sql(MULTI)
+    if chunks is None:
+        return
+    fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+    converters = [
+        (pos, convs, expression, {})
+        for pos, (convs, expression) in compiler.get_converters(fields).items()
+    ]
+    connection = compiler.connection
+    for chunk in chunks:
+        for raw in chunk:
+            row = list(raw)
+            for pos, convs, expression, seen in converters:
+                value = row[pos]
+                try:
+                    row[pos] = seen[value]
+                except KeyError:
+                    converted = value
+                    for converter in convs:
+                        converted = converter(converted, expression, connection)
+                    seen[value] = row[pos] = converted
+            yield row
+
+
+# Attribute descriptors that store a loaded value as is (in the instance's
+# __dict__ under the field's attname).
+_GEWONE_DESCRIPTORS = (DeferredAttribute, ForeignKeyDeferredAttribute, FileDescriptor)
+
+
+class _Instanties:
+    """Model instances from rows of all the model's concrete fields, as
+    `Model.from_db` makes them, without the per-field work of `Model.__init__`
+    where that work only stores the values (no init signal listens, every field
+    stores its value as is); otherwise through `from_db` itself."""
+
+    def __init__(self, model, db: str) -> None:
+        self.model = model
+        self.db = db
+        self.attnames = tuple(f.attname for f in model._meta.concrete_fields)
+        self.snel = not (
+            signals.pre_init.has_listeners(model)
+            or signals.post_init.has_listeners(model)
+        ) and all(
+            type(model.__dict__.get(name)) in _GEWONE_DESCRIPTORS
+            for name in self.attnames
+        )
+
+    def __call__(self, values):
+        if not self.snel:
+            return self.model.from_db(self.db, self.attnames, values)
+        instance = self.model.__new__(self.model)
+        state = ModelState()
+        state.adding = False
+        state.db = self.db
+        instance._state = state
+        instance.__dict__.update(zip(self.attnames, values, strict=True))
+        return instance
+
+
+def _afspraken(afspraken_qs) -> list[Afspraak]:
+    """The afspraken of the queryset with their corporatie and cooperatie, in
+    one query (as `select_related` would, one instance per corporatie)."""
+    maak = {
+        model: _Instanties(model, afspraken_qs.db)
+        for model in (Afspraak, Corporatie, Cooperatie)
+    }
+    n_afspraak = len(maak[Afspraak].attnames)
+    n_corporatie = len(maak[Corporatie].attnames)
+    corporatie_cache = Afspraak.corporatie.field.cache_name
+    cooperatie_cache = Afspraak.cooperatie.field.cache_name
+    corporaties: dict[int, Corporatie] = {}
+    afspraken = []
+    for row in afspraken_qs.order_by(
+        "corporatie__naam", "cooperatie__naam", "pk"
+    ).values_list(
+        *maak[Afspraak].attnames,
+        *(f"corporatie__{name}" for name in maak[Corporatie].attnames),
+        *(f"cooperatie__{name}" for name in maak[Cooperatie].attnames),
+    ):
+        afspraak = maak[Afspraak](row[:n_afspraak])
+        corporatie = corporaties.get(afspraak.corporatie_id)
+        if corporatie is None:
+            corporatie = corporaties[afspraak.corporatie_id] = maak[Corporatie](
+                row[n_afspraak : n_afspraak + n_corporatie]
+            )
+        cache = afspraak._state.fields_cache
+        cache[corporatie_cache] = corporatie
+        cache[cooperatie_cache] = maak[Cooperatie](row[n_afspraak + n_corporatie :])
+        afspraken.append(afspraak)
+    return afspraken
+
+
 class _VoorafGeladen(dict):
     """A model instance's prefetch cache (`_prefetched_objects_cache`) holding
     rows read for many instances at once: the related manager's queryset of a
@@ -388,11 +491,7 @@ def corporatie_jaar(
     if afspraak_ids is not None:
         afspraken_qs = afspraken_qs.filter(pk__in=list(afspraak_ids))
     in_scope = afspraken_qs.values("pk")
-    afspraken = list(
-        afspraken_qs.select_related("corporatie", "cooperatie").order_by(
-            "corporatie__naam", "cooperatie__naam", "pk"
-        )
-    )
+    afspraken = _afspraken(afspraken_qs)
     gebouwen: dict[int, list] = defaultdict(list)
     for koppeling in (
         Afspraak.gebouwen.through.objects.filter(afspraak_id__in=in_scope)
@@ -405,15 +504,21 @@ def corporatie_jaar(
             afspraak, {"gebouwen": gebouwen.get(afspraak.pk, [])}
         )
     specs: dict[int, list[ToezeggingSpec]] = defaultdict(list)
-    for row in (
+    for afspraak_id, *spec in _rijen(
         Toezegging.objects.filter(afspraak_id__in=in_scope)
         .order_by("afspraak_id", "volgorde", "pk")
-        .values("afspraak_id", "pk", *SPEC_FIELDS)
+        .values_list("afspraak_id", "pk", *SPEC_FIELDS)
     ):
-        specs[row.pop("afspraak_id")].append(ToezeggingSpec(id=row.pop("pk"), **row))
+        specs[afspraak_id].append(ToezeggingSpec(*spec))
+    toetsing_van = _Instanties(Toetsing, afspraken_qs.db)
     toetsingen = {
         t.afspraak_id: t
-        for t in Toetsing.objects.filter(afspraak_id__in=in_scope, jaar=jaar)
+        for t in map(
+            toetsing_van,
+            Toetsing.objects.filter(afspraak_id__in=in_scope, jaar=jaar)
+            .order_by()
+            .values_list(*toetsing_van.attnames),
+        )
     }
     beoordelingen: dict[int, dict[int, Beoordeling]] = defaultdict(dict)
     for (
