@@ -410,9 +410,10 @@ class _Instanties:
         return instance
 
 
-def _afspraken(afspraken_qs) -> list[Afspraak]:
-    """The afspraken of the queryset with their corporatie and cooperatie, in
-    one query (as `select_related` would, one instance per corporatie)."""
+def _afspraken(afspraken_qs) -> Iterator[Afspraak]:
+    """The afspraken of the queryset (in its order) with their corporatie and
+    cooperatie, in one query (as `select_related` would, but one instance per
+    corporatie)."""
     maak = {
         model: _Instanties(model, afspraken_qs.db)
         for model in (Afspraak, Corporatie, Cooperatie)
@@ -422,10 +423,7 @@ def _afspraken(afspraken_qs) -> list[Afspraak]:
     corporatie_cache = Afspraak.corporatie.field.cache_name
     cooperatie_cache = Afspraak.cooperatie.field.cache_name
     corporaties: dict[int, Corporatie] = {}
-    afspraken = []
-    for row in afspraken_qs.order_by(
-        "corporatie__naam", "cooperatie__naam", "pk"
-    ).values_list(
+    for row in afspraken_qs.values_list(
         *maak[Afspraak].attnames,
         *(f"corporatie__{name}" for name in maak[Corporatie].attnames),
         *(f"cooperatie__{name}" for name in maak[Cooperatie].attnames),
@@ -439,8 +437,7 @@ def _afspraken(afspraken_qs) -> list[Afspraak]:
         cache = afspraak._state.fields_cache
         cache[corporatie_cache] = corporatie
         cache[cooperatie_cache] = maak[Cooperatie](row[n_afspraak + n_corporatie :])
-        afspraken.append(afspraak)
-    return afspraken
+        yield afspraak
 
 
 class _VoorafGeladen(dict):
@@ -490,8 +487,10 @@ def corporatie_jaar(
         afspraken_qs = afspraken_qs.filter(corporatie_id__in=list(corporatie_ids))
     if afspraak_ids is not None:
         afspraken_qs = afspraken_qs.filter(pk__in=list(afspraak_ids))
+    afspraken = list(
+        _afspraken(afspraken_qs.order_by("corporatie__naam", "cooperatie__naam", "pk"))
+    )
     in_scope = afspraken_qs.values("pk")
-    afspraken = _afspraken(afspraken_qs)
     gebouwen: dict[int, list] = defaultdict(list)
     for koppeling in (
         Afspraak.gebouwen.through.objects.filter(afspraak_id__in=in_scope)
