@@ -198,11 +198,16 @@ def verdict_for_value(
 ) -> str:
     """Verdict of a measured toezegging (domain §5)."""
     norm_f, deels = _drempels(norm, deels_vanaf)
+    # Exact comparisons of fractions by their cross products (denominators are
+    # positive), as Fraction's own operators compare them.
+    teller, noemer = waarde.numerator, waarde.denominator
     if richting == Richting.MAXIMAAL:
-        return Verdict.NAGEKOMEN if waarde <= norm_f else Verdict.NIET_NAGEKOMEN
-    if waarde >= norm_f:
+        if teller * norm_f.denominator <= norm_f.numerator * noemer:
+            return Verdict.NAGEKOMEN
+        return Verdict.NIET_NAGEKOMEN
+    if teller * norm_f.denominator >= norm_f.numerator * noemer:
         return Verdict.NAGEKOMEN
-    if waarde >= deels:
+    if teller * deels.denominator >= deels.numerator * noemer:
         return Verdict.DEELS
     return Verdict.NIET_NAGEKOMEN
 
