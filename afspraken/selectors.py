@@ -62,6 +62,9 @@ def spec_of(toezegging) -> ToezeggingSpec:
     )
 
 
+# The most cooperatie ids passed to the database as a list.
+MAX_IDS = 5000
+
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
@@ -183,10 +186,13 @@ def _jaarcijfers(
     groups those filters tell apart (`_activiteit_vakken`), else per thema and
     openness."""
     op = peildatum(jaar)
+    # The activity rows are filtered on the ids themselves while they are few
+    # enough to pass: PostgreSQL filters a list cheaper than through a join.
+    activiteiten_van = ids if len(ids) <= MAX_IDS else cooperaties
     groepen = (
-        _activiteit_groepen(cooperaties, jaar)
+        _activiteit_groepen(activiteiten_van, jaar)
         if filters is None
-        else _activiteit_vakken(cooperaties, jaar, filters)
+        else _activiteit_vakken(activiteiten_van, jaar, filters)
     )
 
     # Uitgaven dated in the year, and the storno's of exactly those uitgaven.
