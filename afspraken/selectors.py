@@ -452,13 +452,36 @@ class _VoorafGeladen(dict):
     relation is made when the relation is first read (`afspraak.gebouwen.all()`),
     as `prefetch_related` would have made it for every instance up front.
 
-    Removing the entry (as the manager does on add/remove) drops the rows read,
-    so the manager queries again from then on."""
+    A relation read ahead counts as cached (`in`, `get`), whether or not its
+    queryset is made yet; removing it (as the manager does on add/remove, or
+    `refresh_from_db`) drops the rows read, so the manager queries again."""
 
     def __init__(self, instance, rijen: dict[str, list]) -> None:
         super().__init__()
         self._instance = instance
         self._rijen = rijen
+
+    def __contains__(self, naam: object) -> bool:
+        return super().__contains__(naam) or naam in self._rijen
+
+    def get(self, naam, default=None):
+        try:
+            return self[naam]
+        except KeyError:
+            return default
+
+    def __delitem__(self, naam) -> None:
+        if self._rijen.pop(naam, None) is None or super().__contains__(naam):
+            super().__delitem__(naam)
+
+    def pop(self, naam, *default):
+        if self._rijen.pop(naam, None) is not None and not super().__contains__(naam):
+            return None
+        return super().pop(naam, *default)
+
+    def clear(self) -> None:
+        self._rijen.clear()
+        super().clear()
 
     def __missing__(self, naam: str):
         rijen = self._rijen.pop(naam)  # KeyError: not read ahead, so query

@@ -380,3 +380,21 @@ def test_corporatie_jaar_gives_afspraken_with_their_parties_and_gebouwen(
     afspraak.gebouwen.add(gebouw)
     assert [g.pk for g in afspraak.gebouwen.all()] == [gebouw.pk]
     assert list(afspraak.gebouwen.filter(pk=gebouw.pk)) == [gebouw]
+
+
+def test_gebouwen_read_ahead_give_way_to_a_change_before_they_are_read():
+    from tests.cooperatie.factories import GebouwFactory
+
+    corporatie = CorporatieFactory()
+    gebouw = GebouwFactory(corporatie=corporatie)
+    AfspraakFactory(corporatie=corporatie)
+    (regel,) = selectors.corporatie_jaar(jaar=JAAR, corporatie_ids=[corporatie.pk])
+    afspraak = regel.afspraak
+    assert "gebouwen" in afspraak._prefetched_objects_cache
+    afspraak.gebouwen.add(gebouw)  # before the rows read ahead were ever read
+    assert "gebouwen" not in afspraak._prefetched_objects_cache
+    assert [g.pk for g in afspraak.gebouwen.all()] == [gebouw.pk]
+
+    (regel,) = selectors.corporatie_jaar(jaar=JAAR, corporatie_ids=[corporatie.pk])
+    regel.afspraak.refresh_from_db()
+    assert [g.pk for g in regel.afspraak.gebouwen.all()] == [gebouw.pk]
