@@ -36,11 +36,13 @@ HUNDRED = Fraction(100)
 class ActiviteitGroep:
     """Activities of one cooperatie-year with the same thema and openness, summed.
 
-    A single activity is a group with `aantal=1`.
+    A single activity is a group with `aantal=1`. A coarser group (as
+    `selectors.corporatie_jaar` sums them) has thema "" for the themes no filter
+    names, and `open_voor_buurt` None when it holds open and closed activities.
     """
 
     thema: str
-    open_voor_buurt: bool
+    open_voor_buurt: bool | None
     aantal: int
     vrijwilligersuren: Decimal
     deelnemers_buurt: int
