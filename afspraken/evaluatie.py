@@ -10,6 +10,7 @@ decimal.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -35,11 +36,13 @@ HUNDRED = Fraction(100)
 class ActiviteitGroep:
     """Activities of one cooperatie-year with the same thema and openness, summed.
 
-    A single activity is a group with `aantal=1`.
+    A single activity is a group with `aantal=1`. A coarser group (as
+    `selectors.corporatie_jaar` sums them) has thema "" for the themes no filter
+    names, and `open_voor_buurt` None when it holds open and closed activities.
     """
 
     thema: str
-    open_voor_buurt: bool
+    open_voor_buurt: bool | None
     aantal: int
     vrijwilligersuren: Decimal
     deelnemers_buurt: int
@@ -132,6 +135,32 @@ def percentage(teller: int, noemer: int) -> Fraction:
     return Fraction(teller) * HUNDRED / noemer
 
 
+def _som(
+    groepen: Iterable[ActiviteitGroep],
+    veld: str,
+    filters: tuple[Activiteitfilter | ToezeggingSpec, ...],
+) -> Decimal | int:
+    """`veld` summed over the groups that pass every filter (`_telt`), in one
+    loop: the filters combined into one thema (none passes two different ones)
+    and whether only open activities count."""
+    thema = ""
+    alleen_open = False
+    for filter_ in filters:
+        if filter_.thema:
+            if thema and filter_.thema != thema:
+                return 0
+            thema = filter_.thema
+        alleen_open = alleen_open or filter_.alleen_open_voor_buurt
+    totaal: Decimal | int = 0
+    for groep in groepen:
+        if thema and groep.thema != thema:
+            continue
+        if alleen_open and not groep.open_voor_buurt:
+            continue
+        totaal += getattr(groep, veld)
+    return totaal
+
+
 def meet(
     indicator: IndicatorDefinitie, t: ToezeggingSpec, cijfers: Jaarcijfers
 ) -> Fraction | None:
@@ -142,16 +171,7 @@ def meet(
         return None
     if isinstance(meting, Som):
         filters = (indicator.activiteiten or ALLE_ACTIVITEITEN, t)
-        return Fraction(
-            sum(
-                (
-                    getattr(groep, meting.veld)
-                    for groep in cijfers.activiteiten
-                    if all(_telt(groep, f) for f in filters)
-                ),
-                Decimal(0),
-            )
-        )
+        return Fraction(_som(cijfers.activiteiten, meting.veld, filters))
     if isinstance(meting, Jaarcijfer):
         return Fraction(getattr(cijfers, meting.naam))
     if isinstance(meting, AandeelLeden):
@@ -167,16 +187,29 @@ def measure(t: ToezeggingSpec, cijfers: Jaarcijfers) -> Fraction | None:
 # Verdicts --------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
+def _drempels(norm: Decimal, deels_vanaf: Decimal) -> tuple[Fraction, Fraction]:
+    """The norm and the threshold for deels nagekomen, exact (many toezeggingen
+    share them: computed once each)."""
+    norm_f = Fraction(norm)
+    return norm_f, norm_f * Fraction(deels_vanaf) / HUNDRED
+
+
 def verdict_for_value(
     waarde: Fraction, norm: Decimal, richting: str, deels_vanaf: Decimal
 ) -> str:
     """Verdict of a measured toezegging (domain §5)."""
-    norm_f = Fraction(norm)
+    norm_f, deels = _drempels(norm, deels_vanaf)
+    # Exact comparisons of fractions by their cross products (denominators are
+    # positive), as Fraction's own operators compare them.
+    teller, noemer = waarde.numerator, waarde.denominator
     if richting == Richting.MAXIMAAL:
-        return Verdict.NAGEKOMEN if waarde <= norm_f else Verdict.NIET_NAGEKOMEN
-    if waarde >= norm_f:
+        if teller * norm_f.denominator <= norm_f.numerator * noemer:
+            return Verdict.NAGEKOMEN
+        return Verdict.NIET_NAGEKOMEN
+    if teller * norm_f.denominator >= norm_f.numerator * noemer:
         return Verdict.NAGEKOMEN
-    if waarde >= norm_f * Fraction(deels_vanaf) / HUNDRED:
+    if teller * deels.denominator >= deels.numerator * noemer:
         return Verdict.DEELS
     return Verdict.NIET_NAGEKOMEN
 
@@ -184,13 +217,14 @@ def verdict_for_value(
 def evaluate_toezegging(
     t: ToezeggingSpec, cijfers: Jaarcijfers, beoordeling: Beoordeling | None = None
 ) -> ToezeggingResultaat:
-    if definitie(t.indicator).kwalitatief:
+    indicator = definitie(t.indicator)
+    if indicator.meting is None:  # kwalitatief
         if beoordeling is None:
             return ToezeggingResultaat(t, None, Verdict.TE_BEOORDELEN)
         return ToezeggingResultaat(
             t, None, beoordeling.oordeel, toelichting=beoordeling.toelichting
         )
-    waarde = measure(t, cijfers)
+    waarde = meet(indicator, t, cijfers)
     return ToezeggingResultaat(
         t, waarde, verdict_for_value(waarde, t.norm, t.richting, t.deels_vanaf)
     )
@@ -198,14 +232,21 @@ def evaluate_toezegging(
 
 def toetsing_verdict(resultaten: Sequence[ToezeggingResultaat]) -> str:
     """Verdict of a whole toetsing (domain §5)."""
-    if any(r.verdict == Verdict.TE_BEOORDELEN for r in resultaten):
+    te_beoordelen = niet_zwaarwegend = False
+    alle_nagekomen = True
+    for r in resultaten:
+        verdict = r.verdict
+        if verdict == Verdict.TE_BEOORDELEN:
+            te_beoordelen = True
+        elif verdict == Verdict.NIET_NAGEKOMEN and r.toezegging.zwaarwegend:
+            niet_zwaarwegend = True
+        if verdict != Verdict.NAGEKOMEN:
+            alle_nagekomen = False
+    if te_beoordelen:
         return Verdict.TE_BEOORDELEN
-    if any(
-        r.verdict == Verdict.NIET_NAGEKOMEN and r.toezegging.zwaarwegend
-        for r in resultaten
-    ):
+    if niet_zwaarwegend:
         return Verdict.NIET_NAGEKOMEN
-    if all(r.verdict == Verdict.NAGEKOMEN for r in resultaten):
+    if alle_nagekomen:
         return Verdict.NAGEKOMEN
     return Verdict.DEELS
 

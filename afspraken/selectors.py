@@ -8,17 +8,22 @@ year as aggregates computed by the database, in a constant number of queries
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models import Count, DecimalField, Q, Sum, Value, signals
+from django.db.models.base import ModelState
+from django.db.models.fields.files import FileDescriptor
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.functions import Coalesce
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.sql.constants import MULTI
 
 from cooperatie.choices import Doelgroep
 from cooperatie.jaarslot import peildatum
-from cooperatie.models import Lid
+from cooperatie.models import Cooperatie, Corporatie, Lid
 from ledger.choices import BoekingSoort
 from ledger.models import Activiteit, Boeking
 from ledger.querysets import jaar_range
@@ -33,6 +38,7 @@ from .evaluatie import (
     ToezeggingSpec,
     evaluate,
 )
+from .indicatoren import ALLE_ACTIVITEITEN, Som, definitie
 from .models import Afspraak, Toetsing, Toezegging
 from .models import Beoordeling as BeoordelingModel
 
@@ -56,6 +62,9 @@ def spec_of(toezegging) -> ToezeggingSpec:
     )
 
 
+# The most cooperatie ids passed to the database as a list.
+MAX_IDS = 5000
+
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
@@ -63,13 +72,36 @@ def jaarcijfers(*, cooperatie_ids: Iterable[int], jaar: int) -> dict[int, Jaarci
     """The measurement inputs of each cooperatie in the year, keyed by its id.
 
     Four queries: activity groups, bookings, members on peildatum, distinct
-    volunteers, each an SQL aggregate.
+    volunteers, each an SQL aggregate. The activities are grouped per thema and
+    openness (`ActiviteitGroep`).
     """
     ids = list(cooperatie_ids)
-    op = peildatum(jaar)
+    return _jaarcijfers(ids=ids, cooperaties=ids, jaar=jaar)
+
+
+# A filter on the activities that count: (thema or "" for any, only open ones).
+Filter = tuple[str, bool]
+
+
+def activiteitfilters(specs: Iterable[ToezeggingSpec]) -> set[Filter]:
+    """The activity filters the evaluation of these toezeggingen applies: those
+    of each summed indicator and of each toezegging itself."""
+    filters: set[Filter] = set()
+    for spec in specs:
+        indicator = definitie(spec.indicator)
+        if not isinstance(indicator.meting, Som):
+            continue
+        eigen = indicator.activiteiten or ALLE_ACTIVITEITEN
+        filters.add((eigen.thema, eigen.alleen_open_voor_buurt))
+        filters.add((spec.thema, spec.alleen_open_voor_buurt))
+    return filters
+
+
+def _activiteit_groepen(cooperaties, jaar: int) -> dict[int, list[ActiviteitGroep]]:
+    """The year's activities of the cooperaties per thema and openness."""
     groepen: dict[int, list[ActiviteitGroep]] = defaultdict(list)
     for row in (
-        Activiteit.objects.filter(cooperatie_id__in=ids)
+        Activiteit.objects.filter(cooperatie_id__in=cooperaties)
         .in_jaar(jaar)
         .values("cooperatie_id", "thema", "open_voor_buurt")
         .annotate(
@@ -88,12 +120,86 @@ def jaarcijfers(*, cooperatie_ids: Iterable[int], jaar: int) -> dict[int, Jaarci
                 deelnemers_buurt=row["buurt"],
             )
         )
+    return groepen
+
+
+def _activiteit_vakken(
+    cooperaties, jaar: int, filters: Iterable[Filter]
+) -> dict[int, list[ActiviteitGroep]]:
+    """The year's activities of the cooperaties, summed in as few groups as the
+    filters tell apart, in one pass grouped by cooperatie only (like a bare
+    GROUP BY): a group per thema some filter names, one (thema "") for all
+    other themes, each split in open and not open only when a filter counts
+    only open activities (else `open_voor_buurt` is None: both). Every filter
+    counts exactly the activities it counts in the groups per thema and
+    openness, so the evaluation measures the same values on these groups."""
+    filters = set(filters)
+    themas = sorted({thema for thema, _ in filters if thema})
+    openheden: tuple[bool | None, ...] = (
+        (True, False) if any(alleen_open for _, alleen_open in filters) else (None,)
+    )
+    vakken: list[tuple[str, bool | None]] = [
+        (thema, open_) for thema in (*themas, "") for open_ in openheden
+    ]
+    aggregaten = {}
+    for i, (thema, open_) in enumerate(vakken):
+        voorwaarde = Q()
+        if thema:
+            voorwaarde &= Q(thema=thema)
+        elif themas:
+            voorwaarde &= ~Q(thema__in=themas)
+        if open_ is not None:
+            voorwaarde &= Q(open_voor_buurt=open_)
+        filter_ = voorwaarde or None
+        aggregaten[f"aantal_{i}"] = Count("id", filter=filter_)
+        aggregaten[f"uren_{i}"] = Coalesce(
+            Sum("vrijwilligersuren", filter=filter_), ZERO
+        )
+        aggregaten[f"buurt_{i}"] = Coalesce(Sum("deelnemers_buurt", filter=filter_), 0)
+    groepen: dict[int, list[ActiviteitGroep]] = {}
+    for row in (
+        Activiteit.objects.filter(cooperatie_id__in=cooperaties)
+        .in_jaar(jaar)
+        .values("cooperatie_id")
+        .annotate(**aggregaten)
+        .order_by()
+    ):
+        groepen[row["cooperatie_id"]] = [
+            ActiviteitGroep(
+                thema=thema,
+                open_voor_buurt=open_,
+                aantal=row[f"aantal_{i}"],
+                vrijwilligersuren=Decimal(row[f"uren_{i}"]),
+                deelnemers_buurt=row[f"buurt_{i}"],
+            )
+            for i, (thema, open_) in enumerate(vakken)
+            if row[f"aantal_{i}"]
+        ]
+    return groepen
+
+
+def _jaarcijfers(
+    *, ids: list[int], cooperaties, jaar: int, filters: Iterable[Filter] | None = None
+) -> dict[int, Jaarcijfers]:
+    """`jaarcijfers` of the cooperaties `ids`, read for `cooperaties` (those ids or
+    a subquery yielding them). With `filters`, the activities are summed in the
+    groups those filters tell apart (`_activiteit_vakken`), else per thema and
+    openness."""
+    op = peildatum(jaar)
+    # The activity rows are filtered on the ids themselves while they are few
+    # enough to pass: PostgreSQL filters a list cheaper than through a join.
+    activiteiten_van = ids if len(ids) <= MAX_IDS else cooperaties
+    groepen = (
+        _activiteit_groepen(activiteiten_van, jaar)
+        if filters is None
+        else _activiteit_vakken(activiteiten_van, jaar, filters)
+    )
 
     # Uitgaven dated in the year, and the storno's of exactly those uitgaven.
     geld = {
         row["cooperatie_id"]: row
         for row in Boeking.objects.filter(
-            cooperatie_id__in=ids, soort=BoekingSoort.UITGAVE
+            cooperatie_id__in=cooperaties, soort=BoekingSoort.UITGAVE
         )
         .voor_jaar(jaar)
         .values("cooperatie_id")
@@ -108,7 +214,7 @@ def jaarcijfers(*, cooperatie_ids: Iterable[int], jaar: int) -> dict[int, Jaarci
 
     leden = {
         row["cooperatie_id"]: row
-        for row in Lid.objects.filter(cooperatie_id__in=ids)
+        for row in Lid.objects.filter(cooperatie_id__in=cooperaties)
         .op_peildatum(op)
         .values("cooperatie_id")
         .annotate(
@@ -122,7 +228,7 @@ def jaarcijfers(*, cooperatie_ids: Iterable[int], jaar: int) -> dict[int, Jaarci
     # members (a part of the members on the peildatum) never exceeds 100%.
     actief = dict(
         Activiteit.vrijwilligers.through.objects.filter(
-            activiteit__cooperatie_id__in=ids,
+            activiteit__cooperatie_id__in=cooperaties,
             activiteit__datum__range=jaar_range(jaar),
             lid__lid_sinds__lte=op,
         )
@@ -134,21 +240,22 @@ def jaarcijfers(*, cooperatie_ids: Iterable[int], jaar: int) -> dict[int, Jaarci
     )
 
     result = {}
+    nul = Decimal(0)
     for cooperatie_id in ids:
-        g = geld.get(cooperatie_id, {})
-        leden_row = leden.get(cooperatie_id, {})
+        g = geld.get(cooperatie_id)
+        leden_row = leden.get(cooperatie_id)
         result[cooperatie_id] = Jaarcijfers(
             jaar=jaar,
             activiteiten=tuple(
                 sorted(
                     groepen.get(cooperatie_id, ()),
-                    key=lambda a: (a.thema, a.open_voor_buurt),
+                    key=lambda a: (a.thema, a.open_voor_buurt is not False),
                 )
             ),
-            uitgaven=Decimal(g.get("uitgaven", 0)),
-            uitgaven_gestorneerd=Decimal(g.get("gestorneerd", 0)),
-            aantal_leden=leden_row.get("aantal", 0),
-            aantal_doelgroep=leden_row.get("doelgroep", 0),
+            uitgaven=Decimal(g["uitgaven"]) if g else nul,
+            uitgaven_gestorneerd=Decimal(g["gestorneerd"]) if g else nul,
+            aantal_leden=leden_row["aantal"] if leden_row else 0,
+            aantal_doelgroep=leden_row["doelgroep"] if leden_row else 0,
             actieve_leden=actief.get(cooperatie_id, 0),
         )
     return result
@@ -244,12 +351,162 @@ def toetsing_resultaat(
     return evaluate(specs, cijfers, beoordelingen), False
 
 
+def _rijen(queryset) -> Iterator[list]:
+    """The rows of a `values_list` queryset whose columns hold immutable values
+    (text, numbers, booleans, dates), converted as iterating the queryset would
+    (the backend's and the field's converters) but each distinct value of a
+    column once: thousands of rows repeat a handful of norms and flags."""
+    compiler = queryset.query.get_compiler(queryset.db)
+    chunks = compiler.execute_sql(MULTI)
+    if chunks is None:
+        return
+    fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+    converters = [
+        (pos, convs, expression, {})
+        for pos, (convs, expression) in compiler.get_converters(fields).items()
+    ]
+    connection = compiler.connection
+    for chunk in chunks:
+        for raw in chunk:
+            row = list(raw)
+            for pos, convs, expression, seen in converters:
+                value = row[pos]
+                try:
+                    row[pos] = seen[value]
+                except KeyError:
+                    converted = value
+                    for converter in convs:
+                        converted = converter(converted, expression, connection)
+                    seen[value] = row[pos] = converted
+            yield row
+
+
+# Attribute descriptors that store a loaded value as is (in the instance's
+# __dict__ under the field's attname).
+_GEWONE_DESCRIPTORS = (DeferredAttribute, ForeignKeyDeferredAttribute, FileDescriptor)
+
+
+class _Instanties:
+    """Model instances from rows of all the model's concrete fields, as
+    `Model.from_db` makes them, without the per-field work of `Model.__init__`
+    where that work only stores the values (no init signal listens, every field
+    stores its value as is); otherwise through `from_db` itself."""
+
+    def __init__(self, model, db: str) -> None:
+        self.model = model
+        self.db = db
+        self.attnames = tuple(f.attname for f in model._meta.concrete_fields)
+        self.snel = not (
+            signals.pre_init.has_listeners(model)
+            or signals.post_init.has_listeners(model)
+        ) and all(
+            type(model.__dict__.get(name)) in _GEWONE_DESCRIPTORS
+            for name in self.attnames
+        )
+
+    def __call__(self, values):
+        if not self.snel:
+            return self.model.from_db(self.db, self.attnames, values)
+        instance = self.model.__new__(self.model)
+        state = ModelState()
+        state.adding = False
+        state.db = self.db
+        instance._state = state
+        instance.__dict__.update(zip(self.attnames, values, strict=True))
+        return instance
+
+
+def _afspraken(afspraken_qs) -> Iterator[Afspraak]:
+    """The afspraken of the queryset (in its order) with their corporatie and
+    cooperatie, in one query (as `select_related` would, but one instance per
+    corporatie)."""
+    maak = {
+        model: _Instanties(model, afspraken_qs.db)
+        for model in (Afspraak, Corporatie, Cooperatie)
+    }
+    n_afspraak = len(maak[Afspraak].attnames)
+    n_corporatie = len(maak[Corporatie].attnames)
+    corporatie_cache = Afspraak.corporatie.field.cache_name
+    cooperatie_cache = Afspraak.cooperatie.field.cache_name
+    corporaties: dict[int, Corporatie] = {}
+    for row in afspraken_qs.values_list(
+        *maak[Afspraak].attnames,
+        *(f"corporatie__{name}" for name in maak[Corporatie].attnames),
+        *(f"cooperatie__{name}" for name in maak[Cooperatie].attnames),
+    ):
+        afspraak = maak[Afspraak](row[:n_afspraak])
+        corporatie = corporaties.get(afspraak.corporatie_id)
+        if corporatie is None:
+            corporatie = corporaties[afspraak.corporatie_id] = maak[Corporatie](
+                row[n_afspraak : n_afspraak + n_corporatie]
+            )
+        cache = afspraak._state.fields_cache
+        cache[corporatie_cache] = corporatie
+        cache[cooperatie_cache] = maak[Cooperatie](row[n_afspraak + n_corporatie :])
+        yield afspraak
+
+
+class _VoorafGeladen(dict):
+    """A model instance's prefetch cache (`_prefetched_objects_cache`) holding
+    rows read for many instances at once: the related manager's queryset of a
+    relation is made when the relation is first read (`afspraak.gebouwen.all()`),
+    as `prefetch_related` would have made it for every instance up front.
+
+    A relation read ahead counts as cached (`in`, `get`), whether or not its
+    queryset is made yet; removing it (as the manager does on add/remove, or
+    `refresh_from_db`) drops the rows read, so the manager queries again."""
+
+    def __init__(self, instance, rijen: dict[str, list]) -> None:
+        super().__init__()
+        self._instance = instance
+        self._rijen = rijen
+
+    def __contains__(self, naam: object) -> bool:
+        return super().__contains__(naam) or naam in self._rijen
+
+    def get(self, naam, default=None):
+        try:
+            return self[naam]
+        except KeyError:
+            return default
+
+    def __delitem__(self, naam) -> None:
+        if self._rijen.pop(naam, None) is None or super().__contains__(naam):
+            super().__delitem__(naam)
+
+    def pop(self, naam, *default):
+        if self._rijen.pop(naam, None) is not None and not super().__contains__(naam):
+            return None
+        return super().pop(naam, *default)
+
+    def clear(self) -> None:
+        self._rijen.clear()
+        super().clear()
+
+    def __missing__(self, naam: str):
+        rijen = self._rijen.pop(naam)  # KeyError: not read ahead, so query
+        manager = getattr(self._instance, naam)
+        queryset = manager._apply_rel_filters(
+            manager.model._default_manager.get_queryset()
+        )
+        queryset._result_cache = rijen
+        queryset._prefetch_done = True
+        self[naam] = queryset
+        return queryset
+
+
 def corporatie_jaar(
-    *, jaar: int, corporatie_ids: Iterable[int] | None = None
+    *,
+    jaar: int,
+    corporatie_ids: Iterable[int] | None = None,
+    afspraak_ids: Iterable[int] | None = None,
 ) -> list[ToetsingRegel]:
     """Every afspraak running in the year (of the given corporaties, or all), with
     its result. Nine queries, however many afspraken: afspraken with their
-    gebouwen, toezeggingen, toetsingen and beoordelingen, and `jaarcijfers`.
+    corporatie and cooperatie, gebouwen, toezeggingen, toetsingen and
+    beoordelingen, and `jaarcijfers` (the activities summed only in the groups the
+    toezeggingen tell apart, `_activiteit_vakken`). With `afspraak_ids`, only those
+    afspraken (within the other filters).
 
     Related rows are grouped here rather than through `prefetch_related`, whose
     per-object querysets cost more than the queries themselves at this scale.
@@ -257,22 +514,39 @@ def corporatie_jaar(
     afspraken_qs = Afspraak.objects.lopend_in(jaar)
     if corporatie_ids is not None:
         afspraken_qs = afspraken_qs.filter(corporatie_id__in=list(corporatie_ids))
+    if afspraak_ids is not None:
+        afspraken_qs = afspraken_qs.filter(pk__in=list(afspraak_ids))
     afspraken = list(
-        afspraken_qs.select_related("corporatie", "cooperatie")
-        .prefetch_related("gebouwen")
-        .order_by("corporatie__naam", "cooperatie__naam", "pk")
+        _afspraken(afspraken_qs.order_by("corporatie__naam", "cooperatie__naam", "pk"))
     )
     in_scope = afspraken_qs.values("pk")
+    gebouwen: dict[int, list] = defaultdict(list)
+    for koppeling in (
+        Afspraak.gebouwen.through.objects.filter(afspraak_id__in=in_scope)
+        .select_related("gebouw")
+        .order_by("pk")
+    ):
+        gebouwen[koppeling.afspraak_id].append(koppeling.gebouw)
+    for afspraak in afspraken:
+        afspraak._prefetched_objects_cache = _VoorafGeladen(
+            afspraak, {"gebouwen": gebouwen.get(afspraak.pk, [])}
+        )
     specs: dict[int, list[ToezeggingSpec]] = defaultdict(list)
-    for row in (
+    for afspraak_id, *spec in _rijen(
         Toezegging.objects.filter(afspraak_id__in=in_scope)
         .order_by("afspraak_id", "volgorde", "pk")
-        .values("afspraak_id", "pk", *SPEC_FIELDS)
+        .values_list("afspraak_id", "pk", *SPEC_FIELDS)
     ):
-        specs[row.pop("afspraak_id")].append(ToezeggingSpec(id=row.pop("pk"), **row))
+        specs[afspraak_id].append(ToezeggingSpec(*spec))
+    toetsing_van = _Instanties(Toetsing, afspraken_qs.db)
     toetsingen = {
         t.afspraak_id: t
-        for t in Toetsing.objects.filter(afspraak_id__in=in_scope, jaar=jaar)
+        for t in map(
+            toetsing_van,
+            Toetsing.objects.filter(afspraak_id__in=in_scope, jaar=jaar)
+            .order_by()
+            .values_list(*toetsing_van.attnames),
+        )
     }
     beoordelingen: dict[int, dict[int, Beoordeling]] = defaultdict(dict)
     for (
@@ -284,8 +558,11 @@ def corporatie_jaar(
         toetsing__afspraak_id__in=in_scope, toetsing__jaar=jaar
     ).values_list("toetsing_id", "toezegging_id", "oordeel", "toelichting"):
         beoordelingen[toetsing_id][toezegging_id] = Beoordeling(oordeel, toelichting)
-    cijfers = jaarcijfers(
-        cooperatie_ids={a.cooperatie_id for a in afspraken}, jaar=jaar
+    cijfers = _jaarcijfers(
+        ids=list({a.cooperatie_id: None for a in afspraken}),
+        cooperaties=afspraken_qs.values("cooperatie_id"),
+        jaar=jaar,
+        filters=activiteitfilters(s for rij in specs.values() for s in rij),
     )
     regels = []
     for afspraak in afspraken:

@@ -8,8 +8,10 @@ booking each), then times, in the same run:
 - a raw SQL GROUP BY over the same activity rows (count, sum of hours, sum of
   neighbourhood participants per cooperatie): the floor any implementation pays.
 
-Prints both timings and their ratio. Not a test: run `python bench/evaluate.py`
-(optionally `--cooperaties N --activiteiten M`).
+Prints both timings and their ratio, and where the evaluation's time goes (its
+queries and the pure evaluation). On PostgreSQL the scratch database is analysed
+after the bulk insert, as a live one is by autovacuum. Not a test: run
+`python bench/evaluate.py` (optionally `--cooperaties N --activiteiten M`).
 """
 
 from __future__ import annotations
@@ -110,12 +112,19 @@ def main() -> None:
 
     setup_django()
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
+    from afspraken.evaluatie import evaluate
     from afspraken.selectors import corporatie_jaar
 
     results: dict[str, float] = {}
     with timer(results, "build"):
         corporatie_id = build(args.cooperaties, args.activiteiten)
+    if connection.vendor == "postgresql":
+        # A live database keeps its planner statistics (autovacuum); a freshly
+        # bulk-loaded scratch database has none until analysed.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
     regels = corporatie_jaar(jaar=JAAR, corporatie_ids=[corporatie_id])
     assert len(regels) == args.cooperaties
@@ -136,12 +145,31 @@ def main() -> None:
 
     app_s = best_of(args.runs, app)
     raw_s = best_of(args.runs, raw)
+
+    # Where the time goes: the queries (count, time in the database driver)
+    # and the pure evaluation of every toezegging on the loaded figures.
+    with CaptureQueriesContext(connection) as queries:
+        regels = corporatie_jaar(jaar=JAAR, corporatie_ids=[corporatie_id])
+    sql_s = sum(float(q["time"]) for q in queries.captured_queries)
+
+    def pure() -> None:
+        for regel in regels:
+            specs = [r.toezegging for r in regel.resultaat.toezeggingen]
+            evaluate(specs, regel.cijfers, {})
+
+    pure_s = best_of(args.runs, pure)
+    n_toezeggingen = sum(len(r.resultaat.toezeggingen) for r in regels)
     rows = args.cooperaties * args.activiteiten
     print(f"database             {connection.vendor}")
     shape = f"{args.cooperaties} cooperaties × {args.activiteiten}"
     print(f"activities           {rows:,} ({shape})")
     print(f"build (bulk insert)  {results['build']:.2f} s")
     print(f"evaluate_year        {app_s * 1000:.1f} ms  (best of {args.runs})")
+    print(f"  queries            {len(queries)} ({sql_s * 1000:.1f} ms executing)")
+    print(
+        f"  pure evaluation    {pure_s * 1000:.1f} ms  "
+        f"({n_toezeggingen:,} toezeggingen, best of {args.runs})"
+    )
     print(f"raw SQL GROUP BY     {raw_s * 1000:.1f} ms  (best of {args.runs})")
     print(f"ratio app / raw      {app_s / raw_s:.2f}")
 
