@@ -245,7 +245,10 @@ def toetsing_resultaat(
 
 
 def corporatie_jaar(
-    *, jaar: int, corporatie_ids: Iterable[int] | None = None
+    *,
+    jaar: int,
+    corporatie_ids: Iterable[int] | None = None,
+    afspraak_ids: Iterable[int] | None = None,
 ) -> list[ToetsingRegel]:
     """Every afspraak running in the year (of the given corporaties, or all), with
     its result. Nine queries, however many afspraken: afspraken with their
@@ -257,6 +260,8 @@ def corporatie_jaar(
     afspraken_qs = Afspraak.objects.lopend_in(jaar)
     if corporatie_ids is not None:
         afspraken_qs = afspraken_qs.filter(corporatie_id__in=list(corporatie_ids))
+    if afspraak_ids is not None:
+        afspraken_qs = afspraken_qs.filter(pk__in=list(afspraak_ids))
     afspraken = list(
         afspraken_qs.select_related("corporatie", "cooperatie")
         .prefetch_related("gebouwen")
