@@ -225,3 +225,24 @@ def test_signalering_measures_the_running_year_once(beheerder, corporatie, gemet
     gemeten.clear()
     assert _signalering_queries(beheerder, corporatie) == drie
     assert gemeten == [(lopend, 30)]
+
+
+def test_signalering_writes_out_only_the_rows_on_the_page(
+    beheerder, corporatie, monkeypatch
+):
+    lopend = _lopend()
+    for i in range(30):
+        _afspraak(corporatie, i, lopend - 2, None)  # 30 minimums this year
+    geschreven = []
+    echt = dashboard.koers
+
+    def spy(signaal):
+        geschreven.append(signaal)
+        return echt(signaal)
+
+    monkeypatch.setattr(dashboard, "koers", spy)
+    url = reverse("beheer-signalering", kwargs={"corporatie_id": corporatie.pk})
+    response = beheerder.get(url)
+    assert response.status_code == 200
+    assert response.context["aantal"] == 30
+    assert len(geschreven) == len(response.context["page"].object_list) == PER_PAGINA

@@ -301,34 +301,49 @@ def dashboard(request):
 
 
 def _signalen(request) -> list[dict]:
-    """The early warning's rows of the running year, risico first."""
+    """The early warning's rows of the running year, risico first: one
+    measurement of the year (`corporatie_jaar`), the order from the signals
+    alone. A row holds its signal and where it comes from; `_signaal_tekst` adds
+    what is shown, for the rows shown."""
     vandaag = timezone.localdate()
     portal = request.portal
-    rijen = []
-    for regel in corporatie_jaar(
-        jaar=vandaag.year, corporatie_ids=[portal.corporatie.pk]
-    ):
-        resultaten = {r.toezegging.id: r for r in regel.resultaat.toezeggingen}
-        for s in signalering.signalen(regel.resultaat, vandaag):
-            spec = s.toezegging
-            rijen.append(
-                {
-                    "signaal": s,
-                    "afspraak": regel.afspraak,
-                    "cooperatie": regel.afspraak.cooperatie,
-                    "omschrijving": spec.omschrijving,
-                    "indicator_label": definitie(spec.indicator).label,
-                    "norm": norm_tekst(spec),
-                    "waarde": waarde_tekst(spec.indicator, resultaten[spec.id].waarde),
-                    "koers": koers(s),
-                    "url": (
-                        portal.url("toetsing", regel.toetsing.pk)
-                        if regel.toetsing
-                        else None
-                    ),
-                }
-            )
+    rijen = [
+        {
+            "signaal": s,
+            "regel": regel,
+            "afspraak": regel.afspraak,
+            "cooperatie": regel.afspraak.cooperatie,
+        }
+        for regel in corporatie_jaar(
+            jaar=vandaag.year, corporatie_ids=[portal.corporatie.pk]
+        )
+        for s in signalering.signalen(regel.resultaat, vandaag)
+    ]
     return signalering.risico_eerst(rijen, key=lambda rij: rij["signaal"])
+
+
+def _signaal_tekst(request, rij: dict) -> dict:
+    """A row of `_signalen` with its texts and link (no query)."""
+    s, regel = rij["signaal"], rij["regel"]
+    spec = s.toezegging
+    waarde = next(
+        r.waarde for r in regel.resultaat.toezeggingen if r.toezegging.id == spec.id
+    )
+    rij.update(
+        {
+            "omschrijving": spec.omschrijving,
+            "indicator_label": definitie(spec.indicator).label,
+            "norm": norm_tekst(spec),
+            "waarde": waarde_tekst(spec.indicator, waarde),
+            "koers": koers(s),
+            "url": (
+                request.portal.url("toetsing", regel.toetsing.pk)
+                if regel.toetsing
+                else None
+            ),
+        }
+    )
+    return rij
 
 
 @beheer_view
@@ -338,11 +353,13 @@ def signalering_view(request):
     risico, risico first, so the beheerder can act before the year ends."""
     vandaag = timezone.localdate()
     rijen = _signalen(request)
+    page = paginate(request, rijen)
+    page.object_list = [_signaal_tekst(request, r) for r in page.object_list]
     return render(
         request,
         "beheer/signalering.html",
         {
-            "page": paginate(request, rijen),
+            "page": page,
             "jaar": vandaag.year,
             "vandaag": vandaag,
             "aantal_risico": sum(1 for r in rijen if r["signaal"].risico),
@@ -431,7 +448,7 @@ def signalering_export(request):
             r["waarde"],
             r["koers"]["label"],
         ]
-        for r in _signalen(request)
+        for r in (_signaal_tekst(request, r) for r in _signalen(request))
     )
     return uitvoer.download(
         kolommen,
