@@ -1,10 +1,17 @@
 """The beheerder's start page (every cooperatie × year with a traffic light) and
 the early warning for the running year (signalering).
 
-Both read whole corporatie-years through `selectors.corporatie_jaar`, a constant
-number of queries per year however many afspraken, and judge nothing themselves:
-verdicts come from `afspraken.evaluatie` (live) or the stored snapshot (frozen),
-the early warning from `afspraken.signalering`.
+Both measure through `selectors.corporatie_jaar` (a constant number of queries
+per year however many afspraken) and judge nothing themselves: verdicts come
+from `afspraken.evaluatie` (live) or the stored snapshot (frozen), the early
+warning from `afspraken.signalering`.
+
+What a page costs follows the page, not the corporatie: the overview orders,
+filters and counts its rows from cheap queries (afspraken, toetsingen with their
+status, gebouwen; deadlines are arithmetic), none of which needs a measurement,
+and measures only the afspraken on the page shown (its export measures every
+row). The early warning orders by a measured value, so it measures the running
+year once; it writes out only the rows on its page.
 """
 
 from __future__ import annotations
