@@ -3,6 +3,8 @@ and UI use the same functions to decide between 403 and allowing an action."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
@@ -25,15 +27,23 @@ def is_bestuur_of(user, cooperatie_id: int | None) -> bool:
 
 def beheert_cooperatie(user, cooperatie_id: int | None) -> bool:
     """Whether the user is beheerder of a corporatie with this cooperatie in scope."""
+    return cooperatie_id in beheerde_cooperaties(user, [cooperatie_id])
+
+
+def beheerde_cooperaties(user, cooperatie_ids: Iterable[int | None]) -> set:
+    """Those of `cooperatie_ids` that the user manages (`beheert_cooperatie` for
+    each), decided in one query at most, however many ids."""
+    ids = set(cooperatie_ids)
     scope = scope_of(user)
     if scope.is_superuser:
-        return True
-    if not scope.beheerder_corporaties or cooperatie_id is None:
-        return False
-    return (
+        return ids
+    ids.discard(None)
+    if not scope.beheerder_corporaties or not ids:
+        return set()
+    return set(
         cooperatie_ids_of_corporaties(scope.beheerder_corporaties)
-        .filter(pk=cooperatie_id)
-        .exists()
+        .filter(pk__in=ids)
+        .values_list("pk", flat=True)
     )
 
 
@@ -76,7 +86,12 @@ def require_visible(user, obj, field: str) -> None:
 def can_see_personal_data(user, lid) -> bool:
     """Name, contact details, address and doelgroep of one member: the
     cooperatie's own bestuur only (and the platform operator)."""
-    return is_bestuur_of(user, lid.cooperatie_id)
+    return _eigen_bestuur(user, lid.cooperatie_id)
+
+
+def _eigen_bestuur(user, cooperatie_id: int | None) -> bool:
+    """The rule of `can_see_personal_data`, by cooperatie (no query)."""
+    return is_bestuur_of(user, cooperatie_id)
 
 
 def can_see_name_and_function(user, lid) -> bool:
@@ -84,3 +99,13 @@ def can_see_name_and_function(user, lid) -> bool:
     if can_see_personal_data(user, lid):
         return True
     return bool(lid.bestuursfunctie) and beheert_cooperatie(user, lid.cooperatie_id)
+
+
+def bestuur_zichtbaar(user, cooperatie_ids: Iterable[int]) -> set[int]:
+    """Those of `cooperatie_ids` whose board members (members with a
+    bestuursfunctie) the user may see by name and function: what
+    `can_see_name_and_function` decides for such a member, for a whole page of
+    cooperaties in one query at most."""
+    ids = set(cooperatie_ids)
+    eigen = {pk for pk in ids if _eigen_bestuur(user, pk)}
+    return eigen | beheerde_cooperaties(user, ids - eigen)

@@ -155,19 +155,16 @@ class GebouwDelete(ServiceActionView):
 
 def _bestuursleden(request, cooperaties) -> None:
     """Set `.bestuursleden` on each cooperatie: the current board members whose
-    name and function this user may see (`permissions.can_see_name_and_function`,
-    decided once per cooperatie: it depends only on the cooperatie for them)."""
-    mag: dict[int, bool] = {}
+    name and function this user may see (`permissions.bestuur_zichtbaar`, the
+    rule of `can_see_name_and_function` for board members, decided for all the
+    cooperaties at once: one query at most)."""
+    zichtbaar = permissions.bestuur_zichtbaar(
+        request.user, {c.pk for c in cooperaties if c.huidig_bestuur}
+    )
     for cooperatie in cooperaties:
-        zichtbaar = []
-        for lid in cooperatie.huidig_bestuur:
-            if lid.cooperatie_id not in mag:
-                mag[lid.cooperatie_id] = permissions.can_see_name_and_function(
-                    request.user, lid
-                )
-            if mag[lid.cooperatie_id]:
-                zichtbaar.append(lid)
-        cooperatie.bestuursleden = zichtbaar
+        cooperatie.bestuursleden = (
+            list(cooperatie.huidig_bestuur) if cooperatie.pk in zichtbaar else []
+        )
 
 
 def _met_bestuur(queryset):

@@ -1,15 +1,22 @@
 """The beheerder's start page (every cooperatie × year with a traffic light) and
 the early warning for the running year (signalering).
 
-Both read whole corporatie-years through `selectors.corporatie_jaar`, a constant
-number of queries per year however many afspraken, and judge nothing themselves:
-verdicts come from `afspraken.evaluatie` (live) or the stored snapshot (frozen),
-the early warning from `afspraken.signalering`.
+Both measure through `selectors.corporatie_jaar` (a constant number of queries
+per year however many afspraken) and judge nothing themselves: verdicts come
+from `afspraken.evaluatie` (live) or the stored snapshot (frozen), the early
+warning from `afspraken.signalering`.
+
+What a page costs follows the page, not the corporatie: the overview orders,
+filters and counts its rows from cheap queries (afspraken, toetsingen with their
+status, gebouwen; deadlines are arithmetic), none of which needs a measurement,
+and measures only the afspraken on the page shown (its export measures every
+row). The early warning orders by a measured value, so it measures the running
+year once; it writes out only the rows on its page.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 
 from django.shortcuts import render
 from django.urls import path
@@ -77,52 +84,136 @@ def _koers_van_lopend_jaar(
 def _rijen(request, jaren: list[int], lopend: int) -> list[dict]:
     """One row per afspraak-year: every toetsing of the corporatie in `jaren`, and
     the afspraken without a toetsing in the running year and the years before it
-    (a year the bestuur never opened must not vanish from the overview)."""
-    portal = request.portal
+    (a year the bestuur never opened must not vanish from the overview).
+
+    Three queries whatever the number of afspraken and years, and nothing
+    measured: a row holds what orders, filters and counts it (year, cooperatie,
+    status, deadline, gebouwen and gemeenten). `_meet` completes the rows that are
+    shown with the afspraak and its result."""
     vandaag = timezone.localdate()
+    afspraken_qs = in_portal(request, Afspraak.objects)
+    afspraken = list(
+        afspraken_qs.order_by().values(
+            "pk",
+            "cooperatie__naam",
+            "ingangsjaar",
+            "eindjaar",
+            "indienen_maand",
+            "indienen_dag",
+        )
+    )
+    toetsingen = {
+        (row["afspraak_id"], row["jaar"]): row
+        for row in in_portal(request, Toetsing.objects)
+        .filter(jaar__in=jaren)
+        .order_by()
+        .values("afspraak_id", "jaar", "status", "pk")
+    }
+    # Per afspraak: its gebouwen and their gemeenten (the two place filters).
+    gebouw_ids: dict[int, set[int]] = defaultdict(set)
+    gemeenten: dict[int, set[str]] = defaultdict(set)
+    for afspraak_id, gebouw_id, gemeentecode in (
+        Afspraak.gebouwen.through.objects.filter(
+            afspraak_id__in=afspraken_qs.values("pk")
+        )
+        .order_by()
+        .values_list("afspraak_id", "gebouw_id", "gebouw__gemeentecode")
+    ):
+        gebouw_ids[afspraak_id].add(gebouw_id)
+        gemeenten[afspraak_id].add(gemeentecode)
     rijen = []
     for jaar in jaren:
-        for regel in corporatie_jaar(jaar=jaar, corporatie_ids=[portal.corporatie.pk]):
-            toetsing = regel.toetsing
+        for afspraak in afspraken:
+            if afspraak["ingangsjaar"] > jaar or (
+                afspraak["eindjaar"] is not None and afspraak["eindjaar"] < jaar
+            ):
+                continue
+            toetsing = toetsingen.get((afspraak["pk"], jaar))
             if toetsing is None and jaar > lopend:
                 continue
-            afspraak = regel.afspraak
-            gebouwen = sorted(
-                afspraak.gebouwen.all(), key=lambda g: (g.complexnummer, g.pk)
+            status = toetsing["status"] if toetsing else NIET_GEOPEND
+            uiterlijk = termijnen.uiterlijk_indienen(
+                jaar, afspraak["indienen_maand"], afspraak["indienen_dag"]
             )
-            status = toetsing.status if toetsing else NIET_GEOPEND
-            uiterlijk = afspraak.uiterlijk_indienen(jaar)
             rijen.append(
                 {
                     "jaar": jaar,
-                    "afspraak": afspraak,
-                    "cooperatie": afspraak.cooperatie,
-                    "gebouwen": gebouwen,
-                    "gebouw_ids": {g.pk for g in gebouwen},
-                    "gemeenten": sorted({g.gemeentecode for g in gebouwen}),
+                    "afspraak_id": afspraak["pk"],
+                    "cooperatie_naam": afspraak["cooperatie__naam"],
+                    "gebouw_ids": gebouw_ids[afspraak["pk"]],
+                    "gemeenten": gemeenten[afspraak["pk"]],
                     "status": status,
-                    "status_label": _status_label(status),
                     "uiterlijk": uiterlijk,
                     "te_laat": termijnen.te_laat(
-                        toetsing.status if toetsing else "", uiterlijk, vandaag
+                        toetsing["status"] if toetsing else "", uiterlijk, vandaag
                     ),
-                    "koers": _koers_van_lopend_jaar(
-                        regel, jaar, status, lopend, vandaag
-                    ),
-                    "verdict": regel.resultaat.verdict,
-                    "verdict_label": Verdict(regel.resultaat.verdict).label,
                     "voorlopig": status != ToetsingStatus.VASTGESTELD,
-                    "url": portal.url("toetsing", toetsing.pk) if toetsing else None,
+                    "toetsing_id": toetsing["pk"] if toetsing else None,
                 }
             )
-    rijen.sort(key=lambda r: (-r["jaar"], r["cooperatie"].naam, r["afspraak"].pk))
+    rijen.sort(key=lambda r: (-r["jaar"], r["cooperatie_naam"], r["afspraak_id"]))
     return rijen
+
+
+def _meet(request, rijen: list[dict], lopend: int, *, alle: bool = False) -> list:
+    """The rows completed with their afspraak (its cooperatie and gebouwen) and
+    result: the verdict, or for the running year the early warning's word.
+
+    `corporatie_jaar` once per year among the rows, for the afspraken of these
+    rows only, so a page costs the same however many afspraken the corporatie
+    has; `alle` measures whole years (the export, which shows every row). A row
+    whose afspraak is gone by now (removed since the rows were read) is left
+    out."""
+    vandaag = timezone.localdate()
+    corporatie_id = request.portal.corporatie.pk
+    per_jaar: dict[int, set[int]] = defaultdict(set)
+    for rij in rijen:
+        per_jaar[rij["jaar"]].add(rij["afspraak_id"])
+    regels = {}
+    for jaar in sorted(per_jaar, reverse=True):
+        for regel in corporatie_jaar(
+            jaar=jaar,
+            corporatie_ids=[corporatie_id],
+            afspraak_ids=None if alle else per_jaar[jaar],
+        ):
+            regels[jaar, regel.afspraak.pk] = regel
+    gemeten = []
+    for rij in rijen:
+        regel = regels.get((rij["jaar"], rij["afspraak_id"]))
+        if regel is None:
+            continue
+        afspraak = regel.afspraak
+        gebouwen = sorted(
+            afspraak.gebouwen.all(), key=lambda g: (g.complexnummer, g.pk)
+        )
+        rij.update(
+            {
+                "afspraak": afspraak,
+                "cooperatie": afspraak.cooperatie,
+                "gebouwen": gebouwen,
+                "gemeenten": sorted({g.gemeentecode for g in gebouwen}),
+                "koers": _koers_van_lopend_jaar(
+                    regel, rij["jaar"], rij["status"], lopend, vandaag
+                ),
+                "verdict": regel.resultaat.verdict,
+                "verdict_label": Verdict(regel.resultaat.verdict).label,
+                "status_label": _status_label(rij["status"]),
+                "url": (
+                    request.portal.url("toetsing", rij["toetsing_id"])
+                    if rij["toetsing_id"]
+                    else None
+                ),
+            }
+        )
+        gemeten.append(rij)
+    return gemeten
 
 
 def _overzicht(request) -> dict:
     """The overview's rows as filtered by the address (gemeente, gebouw, jaar,
     status), with the filter form and the counters: for the page and its
-    export alike."""
+    export alike. Nothing is measured here (no filter, counter or order depends
+    on a result): the caller measures the rows it shows (`_meet`)."""
     lopend = timezone.localdate().year
     gebouwen = list(in_portal(request, Gebouw.objects).order_by("complexnummer", "pk"))
     # The years with a toetsing, plus every year up to now in which an afspraak ran.
@@ -195,12 +286,15 @@ def dashboard(request):
     overzicht = _overzicht(request)
     lopend, gekozen_jaar = overzicht["lopend"], overzicht["gekozen_jaar"]
     portal = request.portal
+    page = paginate(request, overzicht["rijen"])
+    # Measure only the rows shown (the counters and filters needed none).
+    page.object_list = _meet(request, list(page.object_list), lopend)
     return render(
         request,
         "beheer/dashboard.html",
         {
             "filters": overzicht["form"],
-            "page": paginate(request, overzicht["rijen"]),
+            "page": page,
             "tellers": overzicht["tellers"],
             "lopend": lopend,
             "export_url": portal.url("start-export"),
@@ -214,34 +308,49 @@ def dashboard(request):
 
 
 def _signalen(request) -> list[dict]:
-    """The early warning's rows of the running year, risico first."""
+    """The early warning's rows of the running year, risico first: one
+    measurement of the year (`corporatie_jaar`), the order from the signals
+    alone. A row holds its signal and where it comes from; `_signaal_tekst` adds
+    what is shown, for the rows shown."""
     vandaag = timezone.localdate()
     portal = request.portal
-    rijen = []
-    for regel in corporatie_jaar(
-        jaar=vandaag.year, corporatie_ids=[portal.corporatie.pk]
-    ):
-        resultaten = {r.toezegging.id: r for r in regel.resultaat.toezeggingen}
-        for s in signalering.signalen(regel.resultaat, vandaag):
-            spec = s.toezegging
-            rijen.append(
-                {
-                    "signaal": s,
-                    "afspraak": regel.afspraak,
-                    "cooperatie": regel.afspraak.cooperatie,
-                    "omschrijving": spec.omschrijving,
-                    "indicator_label": definitie(spec.indicator).label,
-                    "norm": norm_tekst(spec),
-                    "waarde": waarde_tekst(spec.indicator, resultaten[spec.id].waarde),
-                    "koers": koers(s),
-                    "url": (
-                        portal.url("toetsing", regel.toetsing.pk)
-                        if regel.toetsing
-                        else None
-                    ),
-                }
-            )
+    rijen = [
+        {
+            "signaal": s,
+            "regel": regel,
+            "afspraak": regel.afspraak,
+            "cooperatie": regel.afspraak.cooperatie,
+        }
+        for regel in corporatie_jaar(
+            jaar=vandaag.year, corporatie_ids=[portal.corporatie.pk]
+        )
+        for s in signalering.signalen(regel.resultaat, vandaag)
+    ]
     return signalering.risico_eerst(rijen, key=lambda rij: rij["signaal"])
+
+
+def _signaal_tekst(request, rij: dict) -> dict:
+    """A row of `_signalen` with its texts and link (no query)."""
+    s, regel = rij["signaal"], rij["regel"]
+    spec = s.toezegging
+    waarde = next(
+        r.waarde for r in regel.resultaat.toezeggingen if r.toezegging.id == spec.id
+    )
+    rij.update(
+        {
+            "omschrijving": spec.omschrijving,
+            "indicator_label": definitie(spec.indicator).label,
+            "norm": norm_tekst(spec),
+            "waarde": waarde_tekst(spec.indicator, waarde),
+            "koers": koers(s),
+            "url": (
+                request.portal.url("toetsing", regel.toetsing.pk)
+                if regel.toetsing
+                else None
+            ),
+        }
+    )
+    return rij
 
 
 @beheer_view
@@ -251,11 +360,13 @@ def signalering_view(request):
     risico, risico first, so the beheerder can act before the year ends."""
     vandaag = timezone.localdate()
     rijen = _signalen(request)
+    page = paginate(request, rijen)
+    page.object_list = [_signaal_tekst(request, r) for r in page.object_list]
     return render(
         request,
         "beheer/signalering.html",
         {
-            "page": paginate(request, rijen),
+            "page": page,
             "jaar": vandaag.year,
             "vandaag": vandaag,
             "aantal_risico": sum(1 for r in rijen if r["signaal"].risico),
@@ -297,6 +408,7 @@ def dashboard_export(request):
         uitvoer.Kolom(_("Oordeel"), breedte=16),
         uitvoer.Kolom(_("Voorlopig"), breedte=10),
     ]
+    overzicht = _overzicht(request)
     rijen = (
         [
             r["jaar"],
@@ -310,7 +422,7 @@ def dashboard_export(request):
             r["koers"]["label"] if r["koers"] else r["verdict_label"],
             _ja_nee(r["voorlopig"]),
         ]
-        for r in _overzicht(request)["rijen"]
+        for r in _meet(request, overzicht["rijen"], overzicht["lopend"], alle=True)
     )
     return uitvoer.download(
         kolommen,
@@ -343,7 +455,7 @@ def signalering_export(request):
             r["waarde"],
             r["koers"]["label"],
         ]
-        for r in _signalen(request)
+        for r in (_signaal_tekst(request, r) for r in _signalen(request))
     )
     return uitvoer.download(
         kolommen,
