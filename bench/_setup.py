@@ -55,3 +55,40 @@ def best_of(n: int, func) -> float:
         func()
         times.append(time.perf_counter() - start)
     return min(times)
+
+
+def setup_django_kept(*, reuse: bool) -> str:
+    """Configure Django on a PostgreSQL bench database that outlives the run.
+
+    Like `setup_django` with BENCH_DATABASE_URL, the work happens in Django's test
+    copy (test_<name>), never in the named database itself; but the copy is kept
+    after the run, and with `reuse` an existing copy is used as it is (migrated
+    forward if needed) instead of being dropped and recreated. Nothing is
+    serialised (a kept copy can hold millions of rows). Returns the URL of the
+    copy, for subprocesses that must work in it (e.g. `db_worker`).
+    """
+    from urllib.parse import urlsplit, urlunsplit
+
+    url = os.environ.get("BENCH_DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit(
+            "BENCH_DATABASE_URL moet een PostgreSQL-database noemen "
+            "(postgres://gebruiker@host:5432/naam); dit benchmark bouwt miljoenen "
+            f"rijen en meet PostgreSQL, niet SQLite (nu: {url or 'niet gezet'})."
+        )
+    scratch = Path(tempfile.mkdtemp(prefix="coopsturing-bench-"))
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_MEDIA_ROOT"] = str(scratch / "media")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_databases
+
+    setup_databases(
+        verbosity=0, interactive=False, keepdb=reuse, serialized_aliases=set()
+    )
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + connection.settings_dict["NAME"]))
