@@ -1,4 +1,4 @@
-"""`kern.writes.validate_many` checks a model's constraints for many objects in
+"""`kern.rijcontrole.validate_many` checks a model's constraints for many objects in
 few queries; what it decides must be what Django's own check decides."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.db.models import Q
 import pytest
 
 from cooperatie.models import Lid
-from kern import writes
+from kern import rijcontrole
 from ledger.models import Activiteit, Boeking, Vrijwilliger
 
 D = datetime.date
@@ -55,9 +55,9 @@ def test_check_constraints_decide_as_django_does(world):
                 condition.check(obj._get_field_expression_map(model._meta, set()))
                 for obj in objects
             ]
-            got = writes._q_checks(
+            got = rijcontrole._q_checks(
                 [
-                    (condition, writes._against(obj, model._meta, set()))
+                    (condition, rijcontrole._against(obj, model._meta, set()))
                     for obj in objects
                 ],
                 connection.alias,
@@ -80,13 +80,13 @@ def test_an_email_taken_in_the_database_or_earlier_in_the_list_is_refused(world)
             ["bezet@example.nl", "nieuw@example.nl", "nieuw@example.nl", "", ""]
         )
     ]
-    errors = writes.validate_many(rows)
+    errors = rijcontrole.validate_many(rows)
     assert sorted(errors) == [0, 2]
     for index in (0, 2):
         assert list(errors[index].message_dict) == ["email"]
     # One at a time, as the single write validates: the same decision.
     assert [
-        index for index, lid in enumerate(rows[:2]) if writes.validate_many([lid])
+        index for index, lid in enumerate(rows[:2]) if rijcontrole.validate_many([lid])
     ] == [0]
 
 
@@ -105,4 +105,4 @@ def test_validating_many_takes_the_same_queries_for_few_and_many(
     ]
     # The cooperatie's existence, the e-mail addresses.
     with django_assert_max_num_queries(2):
-        assert writes.validate_many(rows) == {}
+        assert rijcontrole.validate_many(rows) == {}
