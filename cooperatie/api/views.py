@@ -174,8 +174,10 @@ class LidViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
         page = super().paginate_queryset(queryset)
         if page is not None and self.action == "list":
             # Every read of member rows is logged (docs/privacy.md).
+            reading = self.lean_reading()
+            leden = page if reading is None else reading.named(page)
             privacy.log_inzagen(
-                actor=self.request.user, leden=page, bron=LedenInzage.Bron.API
+                actor=self.request.user, leden=leden, bron=LedenInzage.Bron.API
             )
         return page
 

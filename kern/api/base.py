@@ -21,7 +21,7 @@ from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, transaction
 from django.http import QueryDict
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -424,7 +424,7 @@ class ReadViewSet(mixins.ListModelMixin, ScopedViewSet):
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
         rows = reading.values(queryset)
-        page = self.paginate_queryset(rows)
+        page = self.paginate_queryset(_PagedById.of(rows, reading))
         if page is None:
             return Response(reading.render(rows, self.field_mask()))
         return self.get_paginated_response(reading.render(page, self.field_mask()))
@@ -434,6 +434,47 @@ class ReadViewSet(mixins.ListModelMixin, ScopedViewSet):
         response = Response(self.get_serializer(instance).data)
         response["ETag"] = self.etag_for(instance)
         return response
+
+
+class _PagedById:
+    """A lean list's rows as the paginator reads them: a page is read by the
+    ids of its rows first (a subquery the list's index answers, so an OFFSET
+    skips index entries, not whole rows), then those rows by id, in the list's
+    order; one query. The count is the list's own."""
+
+    def __init__(self, rows: models.QuerySet, reading: lean_rows.LeanRows):
+        self.rows = rows
+        self.reading = reading
+        self.ordered = True
+
+    @classmethod
+    def of(cls, rows: models.QuerySet, reading: lean_rows.LeanRows):
+        """The rows paged by id where that reads the same rows in the same
+        order (plain field ordering, no annotations or distinct), else as is."""
+        query = rows.query
+        if (
+            query.annotations
+            or query.extra
+            or query.distinct
+            or query.extra_order_by
+            or not query.order_by
+            or not all(isinstance(term, str) for term in query.order_by)
+            or not connections[rows.db].features.allow_sliced_subqueries_with_in
+        ):
+            return rows
+        return cls(rows, reading)
+
+    def count(self) -> int:
+        return self.rows.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list:
+        ids = self.rows.values_list("pk")[window]
+        model = self.rows.model
+        queryset = model._base_manager.using(self.rows.db).filter(pk__in=ids)
+        return list(self.reading.values(queryset.order_by(*self.rows.query.order_by)))
 
 
 # The write mixins name their services, as the admin does (kern.admin_services):

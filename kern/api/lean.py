@@ -21,7 +21,6 @@ from typing import Any
 
 from django.db import models
 from django.db.models import F, lookups
-from django.db.models.query import ValuesIterable
 
 from rest_framework import serializers
 from rest_framework.settings import api_settings
@@ -49,8 +48,8 @@ class UnsupportedError(Exception):
 
 
 class Row(dict):
-    """A fetched row; its columns read as attributes too, as a field mask or
-    the members' read log reads a model instance."""
+    """A fetched row by column name; its columns read as attributes too, as a
+    field mask reads a model instance."""
 
     __slots__ = ()
 
@@ -61,40 +60,45 @@ class Row(dict):
             raise AttributeError(name) from None
 
 
-class RowIterable(ValuesIterable):
-    def __iter__(self):
-        return map(Row, super().__iter__())
-
-
 @dataclass(frozen=True)
 class Lean:
     """How the lean list reads a field its serializer reads otherwise.
 
-    - `columns` are added to the page's query, and `value(row)` makes the
-      field's attribute from the row;
+    - `columns` are added to the page's query, and `value(*values)` makes the
+      field's attribute from their values (without `value`: the one column's
+      value itself);
     - or `fetch(ids)` reads the attribute of every row of the page in one
-      query (by row id; a row it does not name gets `missing()`).
+      query (by row id; a row it does not name gets `missing()`). Fields
+      whose `fetch` is the same function share its one query: it then gives
+      a tuple of such mappings, and `part` says which one is the field's.
 
     The field formats the attribute as it would (`to_representation`), unless
     `final`: then the value is the output itself (a method field's)."""
 
     columns: tuple[str, ...] = ()
-    value: Callable[[Row], Any] | None = None
-    fetch: Callable[[list], Mapping[Any, Any]] | None = None
+    value: Callable[..., Any] | None = None
+    fetch: Callable[[list], Any] | None = None
     missing: Callable[[], Any] = lambda: None
     final: bool = False
+    part: int | None = None
 
 
 class _IdsIn(lookups.In):
     """`IN` over the ids of a page just read from the database: integers as
     stored, so they are passed as parameters without Django's preparation of
-    each value (which costs more than the query on a page of 500)."""
+    each value (which costs more than the query on a page of 500). PostgreSQL
+    gets them as one array (`= ANY(%s)`), one parameter instead of 500 to
+    parse and plan."""
 
     def get_prep_lookup(self):
         return self.rhs
 
-    def process_rhs(self, compiler, connection):
-        return "(" + ", ".join(["%s"] * len(self.rhs)) + ")", list(self.rhs)
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        ids = list(self.rhs)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", (*lhs_params, ids)
+        return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", (*lhs_params, *ids)
 
 
 def of_ids(queryset, lookup: str, ids: list):
@@ -119,28 +123,32 @@ def _decimal(drf_field, model_field):
     )
     if not same:
         return _none_or(drf_field.to_representation)
-    return _none_or(lambda value: f"{value:f}")
+    return _AS_TEXT
 
 
 def _none_or(convert):
     return lambda value: None if value is None else convert(value)
 
 
-def _iso(value):
-    return value.isoformat()
+# Markers: the row function writes these conversions inline.
+_AS_TEXT = object()  # a decimal's text with its stored places: f"{value:f}"
+_ISO_DATE = object()  # a date in ISO 8601: value.isoformat()
 
 
 @dataclass
 class _Related:
     name: str
-    fetch: Callable[[list, Any], Mapping[Any, Any]]  # (ids, mask)
+    fetch: Callable[[list, Any], Any]  # (ids, mask) -> mapping (or tuple of them)
     missing: Callable[[], Any]
     convert: Callable[[Any], Any] | None
+    key: Any = None  # relations with the same key share one fetch
+    part: int | None = None
 
 
 @dataclass
 class LeanRows:
-    """The compiled reading of one serializer over one model."""
+    """The compiled reading of one serializer over one model: rows are tuples
+    of `columns` (the primary key first)."""
 
     model: type[models.Model]
     columns: list[str]
@@ -150,23 +158,43 @@ class LeanRows:
 
     def values(self, queryset: models.QuerySet) -> models.QuerySet:
         """The queryset reading exactly the columns, row by row."""
-        queryset = queryset.prefetch_related(None).values(*self.columns)
-        queryset._iterable_class = RowIterable
-        return queryset
+        return queryset.prefetch_related(None).values_list(*self.columns)
 
-    def render(self, rows: Iterable[Row], mask=None) -> list[dict]:
+    def named(self, rows: Iterable[tuple]) -> list[Row]:
+        """The fetched rows by column name (read as instances are)."""
+        columns = self.columns
+        return [Row(zip(columns, row, strict=False)) for row in rows]
+
+    def render(self, rows: Iterable[tuple], mask=None) -> list[dict]:
         """The serializer's output for the fetched rows (one query for each
-        relation it shows)."""
-        rows = list(rows)
-        pk = self.model._meta.pk.attname
-        ids = [row[pk] for row in rows]
-        fetched = [related.fetch(ids, mask) if ids else {} for related in self.related]
+        relation it shows, or group of relations sharing a fetch)."""
+        rows = rows if isinstance(rows, list) else list(rows)
+        fetched = []
+        if self.related:
+            ids = [row[0] for row in rows]
+            shared: dict[Any, Any] = {}
+            for related in self.related:
+                key = related.key if related.key is not None else id(related)
+                if key not in shared:
+                    shared[key] = related.fetch(ids, mask) if ids else None
+                result = shared[key]
+                if result is None:
+                    result = {}
+                elif related.part is not None:
+                    result = result[related.part]
+                fetched.append(result)
         make = self.make
         out = [make(row, *fetched) for row in rows]
         if mask is not None and self.masked:
+            columns = self.columns
             for row, data in zip(rows, out, strict=True):
+                named = None
                 for name in self.masked:
-                    if name in data and not mask.shows(row, name):
+                    if name not in data:
+                        continue
+                    if named is None:
+                        named = Row(zip(columns, row, strict=False))
+                    if not mask.shows(named, name):
                         data[name] = None
         return out
 
@@ -227,7 +255,7 @@ def _plain_convert(drf_field):
     if isinstance(drf_field, serializers.DateField):
         output = getattr(drf_field, "format", api_settings.DATE_FORMAT)
         if isinstance(output, str) and output.lower() == "iso-8601":
-            return _none_or(_iso)
+            return _ISO_DATE
         return _none_or(drf_field.to_representation)
     if isinstance(drf_field, _FORMATTED):
         return _none_or(drf_field.to_representation)
@@ -274,16 +302,13 @@ def _nested_rows(model, drf_field) -> Callable[[list, Any], dict]:
         raise UnsupportedError(drf_field.field_name)
     child = compile_rows(type(drf_field.child), relation.related_model)
     back = _reverse_lookup(relation)
-    parent_key = "_lean_parent"
 
     def fetch(ids, mask):
         found: dict[Any, list] = {}
         queryset = of_ids(child.model._default_manager.all(), back, ids)
-        queryset = queryset.values(*child.columns, **{parent_key: F(back)})
-        queryset._iterable_class = RowIterable
-        rows = list(queryset)
+        rows = list(queryset.values_list(*child.columns, back))
         for row, data in zip(rows, child.render(rows, mask), strict=True):
-            found.setdefault(row[parent_key], []).append(data)
+            found.setdefault(row[-1], []).append(data)
         return found
 
     return fetch
@@ -303,10 +328,16 @@ def compile_rows(
         return _COMPILED[key]
     serializer = serializer_class()
     pk = model._meta.pk.attname
-    columns: dict[str, None] = {pk: None}
+    columns: dict[str, int] = {pk: 0}
     related: list[_Related] = []
     namespace: dict[str, Any] = {}
     items: list[str] = []
+
+    def column(name: str) -> str:
+        """The row function's expression for a column's value."""
+        if name not in columns:
+            columns[name] = len(columns)
+        return f"r[{columns[name]}]"
 
     def add_related(rel: _Related) -> str:
         i = len(related)
@@ -333,14 +364,20 @@ def compile_rows(
                             lambda ids, mask, f=user_fetch: f(ids),
                             lean.missing,
                             convert,
+                            key=user_fetch,
+                            part=lean.part,
                         )
                     )
                 )
                 continue
-            for column in lean.columns:
-                columns[column] = None
-            namespace[f"_v{index}"] = lean.value
-            expression = f"_v{index}(r)"
+            values = ", ".join(column(c) for c in lean.columns)
+            if lean.value is None:
+                if len(lean.columns) != 1:
+                    raise UnsupportedError(name)
+                expression = values
+            else:
+                namespace[f"_v{index}"] = lean.value
+                expression = f"_v{index}({values})"
             if convert is not None:
                 namespace[f"_c{index}"] = convert
                 expression = f"_c{index}({expression})"
@@ -360,6 +397,7 @@ def compile_rows(
             continue
         if isinstance(drf_field, serializers.BaseSerializer):
             raise UnsupportedError(name)
+        inline = None
         if isinstance(drf_field, serializers.RelatedField):
             if not _pk_only(drf_field) or "." in drf_field.source:
                 raise UnsupportedError(name)
@@ -368,32 +406,39 @@ def compile_rows(
                 relation.concrete and (relation.many_to_one or relation.one_to_one)
             ):
                 raise UnsupportedError(name)
-            column, convert = relation.attname, None
+            source, convert = relation.attname, None
         else:
             if drf_field.source == "*":
                 raise UnsupportedError(name)
-            column = _column_of(model, drf_field.source)
+            source = _column_of(model, drf_field.source)
+            stored = _source_field(model, drf_field.source)
             if isinstance(drf_field, serializers.DecimalField):
-                convert = _decimal(drf_field, _source_field(model, drf_field.source))
+                convert = _decimal(drf_field, stored)
+                if convert is _AS_TEXT:
+                    convert, inline = None, 'f"{%s:f}"'
             else:
                 convert = _plain_convert(drf_field)
-        columns[column] = None
-        if convert is None:
-            items.append(f"{name!r}: r[{column!r}]")
+                if convert is _ISO_DATE:
+                    convert, inline = None, "%s.isoformat()"
+            if inline is not None and stored.null:
+                inline = f"(None if %s is None else {inline})"
+        value = column(source)
+        if inline is not None:
+            items.append(f"{name!r}: {inline.replace('%s', value)}")
+        elif convert is None:
+            items.append(f"{name!r}: {value}")
         else:
             namespace[f"_c{index}"] = convert
-            items.append(f"{name!r}: _c{index}(r[{column!r}])")
+            items.append(f"{name!r}: _c{index}({value})")
 
     masked = tuple(getattr(serializer_class, "masked_fields", ()))
     if masked:
         # A mask reads the row as it would read the instance.
         for concrete in model._meta.concrete_fields:
-            columns[concrete.attname] = None
+            column(concrete.attname)
     arguments = "".join(f", _f{i}" for i in range(len(related)))
     source = (
-        f"def make(r{arguments}):\n"
-        f"    _pk = r[{pk!r}]\n"
-        f"    return {{{', '.join(items)}}}\n"
+        f"def make(r{arguments}):\n    _pk = r[0]\n    return {{{', '.join(items)}}}\n"
     )
     exec(compile(source, f"<lean {serializer_class.__name__}>", "exec"), namespace)
     compiled = LeanRows(

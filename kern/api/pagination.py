@@ -1,10 +1,27 @@
 """Paging of every list endpoint (its own module: DRF imports it while loading
 its generic views)."""
 
+from django.core.paginator import Page as DjangoPage
+from django.core.paginator import Paginator as DjangoPaginator
 from django.utils.translation import gettext as _
 
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+
+
+class Page(DjangoPage):
+    """Django's page, iterated as its list of rows (Django's goes through
+    `__getitem__` row by row)."""
+
+    def __iter__(self):
+        if not isinstance(self.object_list, list):
+            self.object_list = list(self.object_list)
+        return iter(self.object_list)
+
+
+class Paginator(DjangoPaginator):
+    def _get_page(self, *args, **kwargs):
+        return Page(*args, **kwargs)
 
 
 class Pagination(PageNumberPagination):
@@ -13,6 +30,7 @@ class Pagination(PageNumberPagination):
     whole number answers 400 naming the parameter, instead of being silently
     replaced by the default."""
 
+    django_paginator_class = Paginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500

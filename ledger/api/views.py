@@ -1,12 +1,15 @@
 """Endpoints of the ledger: activities with evidence, bookings with storno, and
 the journal."""
 
+import functools
+
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from cooperatie.api.views import WriteSerializers, _summaries
+from cooperatie.models import Lid
 from kern.api.base import CreateMixin, DestroyMixin, ReadViewSet, UpdateMixin
 from kern.api.bulk import BulkCreateMixin
 from kern.api.lean import Lean, of_ids
@@ -18,16 +21,37 @@ from ..models import Activiteit, Boeking, Vrijwilliger
 from . import serializers as s
 
 
-def _uren_per_activiteit(ids) -> dict[int, dict[str, object]]:
-    """`Activiteit.vrijwilligers_uren` of the activities with these ids, in
-    one query (in the order of its prefetch of `vrijwilligerschappen`)."""
-    uren: dict[int, dict[str, object]] = {}
-    rows = of_ids(Vrijwilliger.objects.filter(uren__isnull=False), "activiteit", ids)
-    for activiteit_id, lid_id, value in rows.values_list(
+def _vrijwilligers_per_activiteit(ids) -> tuple[dict, dict]:
+    """`vrijwilligers` (ordered as the members are) and `vrijwilligers_uren`
+    (by member id, as `Activiteit.vrijwilligers_uren`) of the activities with
+    these ids, both from one query of the volunteer rows."""
+    ordering = [
+        f"-lid__{term[1:]}" if term.startswith("-") else f"lid__{term}"
+        for term in Lid._meta.ordering
+    ]
+    rows = of_ids(Vrijwilliger.objects.all(), "activiteit", ids).order_by(*ordering)
+    leden: dict[int, list[int]] = {}
+    gesplitst: dict[int, list[tuple[int, object]]] = {}
+    for activiteit_id, lid_id, uren in rows.values_list(
         "activiteit_id", "lid_id", "uren"
     ):
-        uren.setdefault(activiteit_id, {})[str(lid_id)] = value
-    return uren
+        leden.setdefault(activiteit_id, []).append(lid_id)
+        if uren is not None:
+            gesplitst.setdefault(activiteit_id, []).append((lid_id, uren))
+    field = _uren_field()
+    uren_per_activiteit = {
+        activiteit_id: field.to_representation(
+            {str(lid_id): uren for lid_id, uren in sorted(paren)}
+        )
+        for activiteit_id, paren in gesplitst.items()
+    }
+    return leden, uren_per_activiteit
+
+
+@functools.cache
+def _uren_field():
+    """The serializer's field of the hours per volunteer (their format)."""
+    return s.ActiviteitSerializer().fields["vrijwilligers_uren"]
 
 
 @extend_schema_view(
@@ -59,7 +83,14 @@ class ActiviteitViewSet(
     filterset_class = ActiviteitFilter
     prefetch_related = ("vrijwilligers", "vrijwilligerschappen", "bijlagen")
     ordering_fields = ("datum", "titel", "thema")
-    lean = {"vrijwilligers_uren": Lean(fetch=_uren_per_activiteit, missing=dict)}
+    lean = {
+        "vrijwilligers": Lean(
+            fetch=_vrijwilligers_per_activiteit, part=0, missing=list, final=True
+        ),
+        "vrijwilligers_uren": Lean(
+            fetch=_vrijwilligers_per_activiteit, part=1, missing=dict, final=True
+        ),
+    }
 
     delete_service = services.activiteit_delete
     bulk_service = services.activiteit_create_many
@@ -124,11 +155,7 @@ class BoekingViewSet(BulkCreateMixin, CreateMixin, ReadViewSet):
     filterset_class = BoekingFilter
     select_related = ("storno",)
     prefetch_related = ("bonnen",)
-    lean = {
-        "storno": Lean(
-            columns=("storno__id",), value=lambda row: row["storno__id"], final=True
-        )
-    }
+    lean = {"storno": Lean(columns=("storno__id",), final=True)}
     ordering_fields = ("datum", "bedrag")
 
     create_service = services.boeking_create
