@@ -125,3 +125,54 @@ def test_lean_activiteit_shows_split_hours_and_files(world):
     assert sorted(split["vrijwilligers_uren"].values()) == ["1.25", "2.25"]
     assert len(split["bijlagen"]) == 2
     assert len(split["vrijwilligers"]) == 2
+
+
+def test_gc_paused_restores_the_collector():
+    """The pause leaves the collector as it found it, also after an error and
+    when nested; a collector that was off stays off."""
+    import gc
+
+    from kern.api.lean import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), gc_paused():
+        raise RuntimeError("page failed")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_lean_page_is_built_without_cycle_searches(world, monkeypatch):
+    """The page's rows are fetched and made with the collector paused; it runs
+    again once the page is built."""
+    import gc
+
+    from kern.api import lean
+
+    _seed(world)
+    seen = []
+    make_rows = lean.LeanRows.render
+
+    def render(self, rows, mask=None):
+        seen.append(gc.isenabled())
+        return make_rows(self, rows, mask)
+
+    monkeypatch.setattr(lean.LeanRows, "render", render)
+    client = APIClient()
+    client.force_authenticate(fresh(world.a.bestuur))
+    response = client.get("/api/v1/activiteiten/")
+    assert response.status_code == 200
+    assert seen
+    assert not any(seen)
+    assert gc.isenabled()
