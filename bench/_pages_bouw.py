@@ -23,7 +23,7 @@ def build(n: int, lopend: int, *, activiteiten: int, leden: int, journaal: int) 
     """`activiteiten` per coöperatie per year, `leden` per coöperatie, `journaal`
     entries per chain (one chain per coöperatie and one for the corporatie)."""
     from django.contrib.auth import get_user_model
-    from django.db import transaction
+    from django.db import connection, transaction
 
     from afspraken.choices import ToetsingStatus
     from afspraken.models import Afspraak, Toetsing, Toezegging
@@ -151,6 +151,9 @@ def build(n: int, lopend: int, *, activiteiten: int, leden: int, journaal: int) 
         )
         Rol.objects.create(user=auditor, soort=RolSoort.AUDITOR, corporatie=corporatie)
         build_journal(corporatie, coops, afspraken, beheerder, journaal, lopend)
+    # The planner's statistics, as a database in use has them.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return {
         "corporatie": corporatie,
         "beheerder": beheerder,
@@ -175,10 +178,10 @@ def build_journal(corporatie, coops, afspraken, actor, per_keten: int, lopend: i
     begin = einde - datetime.timedelta(days=3 * 365)
     span = (einde - begin).total_seconds()
     soorten = (
-        ("activiteit.create", "ledger.activiteit"),
-        ("activiteit.update", "ledger.activiteit"),
-        ("boeking.create", "ledger.boeking"),
-        ("lid.create", "cooperatie.lid"),
+        ("activiteit_create", "ledger.activiteit"),
+        ("activiteit_update", "ledger.activiteit"),
+        ("boeking_create", "ledger.boeking"),
+        ("lid_create", "cooperatie.lid"),
     )
     ketens = [(journal.cooperatie_keten(c.pk), None, c.pk, soorten) for c in coops] + [
         (
@@ -186,9 +189,9 @@ def build_journal(corporatie, coops, afspraken, actor, per_keten: int, lopend: i
             corporatie.pk,
             None,
             (
-                ("afspraak.update", "afspraken.afspraak"),
-                ("toetsing.indienen", "afspraken.toetsing"),
-                ("cooperatie.create", "cooperatie.cooperatie"),
+                ("afspraak_update", "afspraken.afspraak"),
+                ("toetsing_indienen", "afspraken.toetsing"),
+                ("cooperatie_create", "cooperatie.cooperatie"),
             ),
         )
     ]

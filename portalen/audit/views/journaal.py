@@ -72,15 +72,6 @@ def _objectsoorten() -> tuple[str, ...]:
     )
 
 
-def _met_gegeven(codes, gegeven: str | None) -> list[str]:
-    """`codes`, and the value the address gives when it is not among them (an
-    older code still in the journal), so every filter keeps working."""
-    codes = list(codes)
-    if gegeven and gegeven not in codes and len(gegeven) <= 60:
-        codes.append(gegeven)
-    return codes
-
-
 def objectsoort_label(label: str) -> str:
     """`ledger.boeking` as the model's name (`boeking`); unknown types as given."""
     try:
@@ -155,10 +146,10 @@ def journaal(request):
     were last verified (see journal.verify_incremental), so the auditor sees at
     once whether the journal is intact at a cost that does not grow with it."""
     entries = journaal_of_portal(request)
-    # The choices are the codes the product knows, not those in the journal:
-    # finding those would read the whole journal on every page.
-    acties = _met_gegeven(ACTIE_LABELS, request.GET.get("actie"))
-    soorten = _met_gegeven(_objectsoorten(), request.GET.get("objectsoort"))
+    # The choices are the codes the product knows (every code a service writes
+    # has a label, see kern.acties), not those in the journal: finding those
+    # would read the whole journal on every page.
+    acties, soorten = ACTIE_LABELS, _objectsoorten()
     filters = JournaalListFilter(
         request.GET,
         entries,
