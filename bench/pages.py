@@ -1,8 +1,9 @@
 """Benchmark: the cost of the portal's list pages against the size of the data.
 
-Builds one corporatie with N cooperaties, each with an afspraak running over the
-last three years (toezeggingen, toetsingen, activities, members with a board,
-bookings) and a journal entry or two, then requests through the test client (a
+Builds one corporatie with N cooperaties (bench/_pages_bouw.py), each with an
+afspraak running over the last three years (toezeggingen, toetsingen,
+activities, members with a board, bookings) and a hash-chained journal of its
+own, then requests through the test client (a
 logged-in user, best of --runs):
 
 - the beheerder's dashboard, page 1;
@@ -16,158 +17,50 @@ test client's request cycle too (the health endpoint's cost is added, so the
 ratio is what the page adds on top of fetching its rows). A page whose cost
 follows the page, not the data, keeps its query count and ratio as N grows.
 
-Not a test: run `python bench/pages.py` (options: --cooperaties N, --runs R).
+Then every other page of the two portals that a GET shows (forms, dossier,
+toetsing, journal page 2 and all chains, the filtered overview), against the
+limit alone (--grens, 0.3 s: the run exits 1 when a page is slower).
+
+Not a test: run `python bench/pages.py` (options: --cooperaties N, --activiteiten
+N per coöperatie per year, --leden N per coöperatie, --journaal N entries per
+chain, --runs R, --grens S). The national shape of the largest corporatie:
+`--cooperaties 350 --activiteiten 100` (the defaults give 50 leden and 1,000
+journal entries per chain).
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
-import random
-from decimal import Decimal
 
+from _pages_bouw import build
 from _setup import best_of, setup_django
-
-
-def build(n: int, lopend: int) -> dict:
-    """One corporatie with n cooperaties and afspraken over lopend-2 … lopend
-    (bulk inserts, plus the ties the services would keep), a beheerder and an
-    auditor."""
-    from django.contrib.auth import get_user_model
-    from django.db import transaction
-
-    from afspraken.choices import ToetsingStatus
-    from afspraken.models import Afspraak, Toetsing, Toezegging
-    from cooperatie.choices import Bestuursfunctie, RolSoort
-    from cooperatie.models import Cooperatie, Corporatie, Gebouw, Lid, Relatie, Rol
-    from kern import journal
-    from ledger.models import Activiteit, Boeking
-
-    rng = random.Random(11)
-    gemeenten = ["GM0344", "GM0599", "GM0193", "GM0080", "GM0363"]
-    jaren = (lopend - 2, lopend - 1, lopend)
-    with transaction.atomic():
-        corporatie = Corporatie.objects.create(
-            naam="Woonstichting Bank", kvk_nummer="87654321", plaats="Utrecht"
-        )
-        coops = Cooperatie.objects.bulk_create(
-            Cooperatie(
-                naam=f"Wooncoöperatie {i:04d}",
-                soort="woon",
-                kvk_nummer=f"{30000000 + i}",
-                aangemeld_door=corporatie,
-            )
-            for i in range(n)
-        )
-        gebouwen = Gebouw.objects.bulk_create(
-            Gebouw(
-                corporatie=corporatie,
-                complexnummer=f"C{i:04d}",
-                naam=f"Complex {i}",
-                straat="Voorbeeldstraat",
-                huisnummer=str(i + 1),
-                postcode="3511 AB",
-                plaats="Utrecht",
-                gemeentecode=gemeenten[i % len(gemeenten)],
-                aantal_woningen=rng.randint(12, 80),
-            )
-            for i in range(n)
-        )
-        afspraken = Afspraak.objects.bulk_create(
-            Afspraak(
-                corporatie=corporatie,
-                cooperatie=c,
-                titel=f"Sociale inbreng {c.naam}",
-                ingangsjaar=jaren[0],
-                eindjaar=None,
-            )
-            for c in coops
-        )
-        Afspraak.gebouwen.through.objects.bulk_create(
-            Afspraak.gebouwen.through(afspraak_id=a.pk, gebouw_id=g.pk)
-            for a, g in zip(afspraken, gebouwen, strict=True)
-        )
-        relaties = Relatie.objects.bulk_create(
-            Relatie(corporatie=corporatie, cooperatie=c) for c in coops
-        )
-        Relatie.gebouwen.through.objects.bulk_create(
-            Relatie.gebouwen.through(relatie_id=r.pk, gebouw_id=g.pk)
-            for r, g in zip(relaties, gebouwen, strict=True)
-        )
-        Toezegging.objects.bulk_create(
-            Toezegging(afspraak=a, omschrijving=o, indicator=i, norm=Decimal(v))
-            for a in afspraken
-            for o, i, v in (
-                ("Activiteiten", "aantal_activiteiten", rng.randint(6, 14)),
-                ("Besteding", "besteding", 400),
-                ("Doelgroep", "aandeel_doelgroep", 60),
-            )
-        )
-        # Two years opened (one submitted but not frozen, one open), the running
-        # year not opened yet: every status the overview counts.
-        Toetsing.objects.bulk_create(
-            Toetsing(afspraak=a, jaar=jaar, status=status)
-            for a in afspraken
-            for jaar, status in (
-                (jaren[0], ToetsingStatus.INGEDIEND),
-                (jaren[1], ToetsingStatus.OPEN),
-            )
-        )
-        functies = list(Bestuursfunctie.values)[:3]
-        Lid.objects.bulk_create(
-            Lid(
-                cooperatie=c,
-                naam=f"Lid {k}",
-                lid_sinds=datetime.date(jaren[0] - 1, 1, 1),
-                bestuursfunctie=functies[k] if k < len(functies) else "",
-                doelgroep=rng.choice(["ja", "ja", "nee", "onbekend"]),
-            )
-            for c in coops
-            for k in range(12)
-        )
-        Activiteit.objects.bulk_create(
-            Activiteit(
-                cooperatie=c,
-                datum=datetime.date(jaar, 1 + k % 6, 1 + k % 28),
-                titel=f"Activiteit {k}",
-                thema="ontmoeting",
-                deelnemers_buurt=rng.randint(0, 9),
-                vrijwilligersuren=Decimal(2),
-            )
-            for c in coops
-            for jaar in jaren
-            for k in range(8)
-        )
-        Boeking.objects.bulk_create(
-            Boeking(
-                cooperatie=c,
-                datum=datetime.date(jaar, 3, 1),
-                soort="uitgave",
-                bedrag=Decimal(rng.randint(100, 900)),
-                omschrijving="Uitgaven",
-            )
-            for c in coops
-            for jaar in jaren
-        )
-        user_model = get_user_model()
-        beheerder = user_model.objects.create_user("bank-beheerder", password="x")
-        auditor = user_model.objects.create_user("bank-auditor", password="x")
-        Rol.objects.create(
-            user=beheerder, soort=RolSoort.BEHEERDER, corporatie=corporatie
-        )
-        Rol.objects.create(user=auditor, soort=RolSoort.AUDITOR, corporatie=corporatie)
-        for c in coops:
-            journal.record(actor=beheerder, action="cooperatie.create", obj=c)
-        for a in afspraken:
-            journal.record(actor=beheerder, action="afspraak.create", obj=a)
-    return {"corporatie": corporatie, "beheerder": beheerder, "auditor": auditor}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cooperaties", type=int, default=500)
+    parser.add_argument(
+        "--activiteiten",
+        type=int,
+        default=8,
+        help="activities per coöperatie per year (national shape: 100)",
+    )
+    parser.add_argument("--leden", type=int, default=50, help="members per coöperatie")
+    parser.add_argument(
+        "--journaal",
+        type=int,
+        default=1000,
+        help="journal entries per chain (a chain per coöperatie and one for "
+        "the corporatie)",
+    )
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--grens",
+        type=float,
+        default=0.3,
+        help="the most a page may take, in seconds (exit 1 above it)",
+    )
     args = parser.parse_args()
 
     setup_django()
@@ -185,7 +78,13 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     lopend = timezone.localdate().year
-    world = build(args.cooperaties, lopend)
+    world = build(
+        args.cooperaties,
+        lopend,
+        activiteiten=args.activiteiten,
+        leden=args.leden,
+        journaal=args.journaal,
+    )
     corporatie = world["corporatie"]
     kw = {"corporatie_id": corporatie.pk}
 
@@ -261,14 +160,65 @@ def main() -> None:
             journal_rows,
         ),
     ]
+    # Every other page of the two portals that a GET shows (no files), without
+    # a floor: their time against the limit.
+    ids = {
+        "cooperatie_id": world["cooperatie"].pk,
+        "gebouw_id": world["gebouw"].pk,
+        "afspraak_id": world["afspraak"].pk,
+        "toetsing_id": world["toetsing"].pk,
+    }
+    complexnummer = world["gebouw"].complexnummer
+    start = reverse("beheer-start", kwargs=kw)
+    journaal = reverse("audit-journaal", kwargs=kw)
+    pages += [
+        (f"dashboard ?{q}"[:26], beheer, f"{start}?{q}", None)
+        for q in ("status=te_laat", f"gebouw={complexnummer}", "pagina=9")
+    ]
+    pages += [
+        (name.removeprefix("beheer-"), beheer, reverse(name, kwargs=kw | extra), None)
+        for name, extra in (
+            ("beheer-afspraken", {}),
+            ("beheer-afspraak-nieuw", {}),
+            ("beheer-afspraak-bewerken", {"afspraak_id": ids["afspraak_id"]}),
+            ("beheer-gebouwen", {}),
+            ("beheer-gebouw-nieuw", {}),
+            ("beheer-gebouw-bewerken", {"gebouw_id": ids["gebouw_id"]}),
+            ("beheer-cooperatie-nieuw", {}),
+            ("beheer-cooperatie-bewerken", {"cooperatie_id": ids["cooperatie_id"]}),
+            ("beheer-cooperatie-dossier", {"cooperatie_id": ids["cooperatie_id"]}),
+            ("beheer-overeenkomsten", {}),
+            ("beheer-overeenkomst-nieuw", {}),
+            ("beheer-toetsing", {"toetsing_id": ids["toetsing_id"]}),
+            ("beheer-verifieren", {}),
+            ("beheer-gebruikers", {}),
+        )
+    ]
+    pages += [
+        ("audit start", audit, reverse("audit-start", kwargs=kw), None),
+        ("journal ?pagina=2", audit, f"{journaal}?pagina=2", None),
+        ("journal ?ketens=alle", audit, f"{journaal}?ketens=alle", None),
+        (
+            "audit toetsing",
+            audit,
+            reverse("audit-toetsing", kwargs=kw | {"toetsing_id": ids["toetsing_id"]}),
+            None,
+        ),
+        ("audit verifieren", audit, reverse("audit-verifieren", kwargs=kw), None),
+    ]
 
     print(f"database      {connection.vendor}")
-    print(f"cooperaties   {args.cooperaties} (afspraken over {lopend - 2}–{lopend})")
-    print(f"runs          best of {args.runs}")
-    print(f"{'page':24} {'queries':>7} {'page s':>8} {'floor s':>8} {'ratio':>7}")
+    print(
+        f"world         {args.cooperaties} cooperaties (afspraken over "
+        f"{lopend - 2}–{lopend}), {args.activiteiten} activiteiten per year, "
+        f"{args.leden} leden each, {args.journaal} journal entries per chain"
+    )
+    print(f"runs          best of {args.runs}; limit {args.grens:.3f} s a page")
+    print(f"{'page':26} {'queries':>7} {'page s':>8} {'floor s':>8} {'ratio':>7}")
+    te_traag = []
     for name, client, url, rows in pages:
         response = client.get(url)
-        assert response.status_code == 200, (name, response.status_code)
+        assert response.status_code == 200, (name, url, response.status_code)
         queries: list[str] = []
 
         def count(execute, sql, *rest, queries=queries):
@@ -278,12 +228,19 @@ def main() -> None:
         with connection.execute_wrapper(count):
             client.get(url)
         page_s = best_of(args.runs, lambda c=client, u=url: c.get(u))
+        if page_s >= args.grens:
+            te_traag.append(name)
+        if rows is None:
+            print(f"{name:26} {len(queries):7d} {page_s:8.3f}")
+            continue
         floor_s = best_of(args.runs, lambda r=rows: floor(r))
         print(
-            f"{name:24} {len(queries):7d} {page_s:8.3f} "
+            f"{name:26} {len(queries):7d} {page_s:8.3f} "
             f"{floor_s:8.4f} {page_s / floor_s:7.1f}"
         )
     print(json.dumps({"note": "ratio = page / floor, both in this run"}))
+    if te_traag:
+        raise SystemExit(f"slower than {args.grens:.3f} s: {', '.join(te_traag)}")
 
 
 if __name__ == "__main__":

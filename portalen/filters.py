@@ -29,6 +29,7 @@ Bad input is an error on its form field; the other filters still apply.
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from kern.filtering import narrow_to_visible
 
@@ -130,3 +131,40 @@ def choices_of(objects, empty_label, label=str) -> list[tuple]:
         ("", empty_label),
         *((getattr(obj, "pk", obj), label(obj)) for obj in objects),
     ]
+
+
+# The gebouw filter of the beheerder's lists ----------------------------------------
+
+# Up to this many gebouwen a list offers them as a choice; above it the filter is
+# a search by complexnummer (a list of hundreds of options helps no one, and
+# building it would cost what the corporatie holds, not what the page shows).
+GEBOUW_KEUZE_MAX = 50
+
+
+def gebouw_keuzes(gebouwen) -> list[tuple] | None:
+    """The choices of a gebouw filter over `gebouwen` (a queryset: the gebouwen
+    the list can show something for), or None when there are more than
+    `GEBOUW_KEUZE_MAX` (then the filter takes a complexnummer). One query that
+    reads at most GEBOUW_KEUZE_MAX + 1 rows."""
+    rows = list(
+        gebouwen.order_by("complexnummer", "pk").values_list(
+            "pk", "complexnummer", "naam"
+        )[: GEBOUW_KEUZE_MAX + 1]
+    )
+    if len(rows) > GEBOUW_KEUZE_MAX:
+        return None
+    return [("", _("alle gebouwen")), *((pk, f"{nr} {naam}") for pk, nr, naam in rows)]
+
+
+COMPLEXNUMMER_HELP = _("Complexnummer van het gebouw, bijvoorbeeld C0012.")
+
+
+def complexnummer_field(label) -> forms.CharField:
+    """The gebouw filter as a search by complexnummer (see `gebouw_keuzes`)."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=40,
+        help_text=COMPLEXNUMMER_HELP,
+        widget=search_input(),
+    )

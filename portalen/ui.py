@@ -28,6 +28,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -236,11 +237,61 @@ def _get_or_log(request, queryset, reason: str, **lookup):
         raise
 
 
-def paginate(request, queryset, per_page: int = 25):
+class BegrensdePaginator(Paginator):
+    """A Paginator that counts at most `max_rijen` rows (a query that stops
+    there), for lists that grow without bound; `afgekapt` says there are more,
+    and the pages past `max_rijen` are not offered (narrow the filters)."""
+
+    def __init__(self, object_list, per_page, *, max_rijen: int):
+        super().__init__(object_list, per_page)
+        self.max_rijen = max_rijen
+
+    @cached_property
+    def _geteld(self) -> int:
+        return self.object_list.order_by()[: self.max_rijen + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._geteld, self.max_rijen)
+
+    @property
+    def afgekapt(self) -> bool:
+        return self._geteld > self.max_rijen
+
+
+def paginate(request, queryset, per_page: int = 25, *, max_rijen: int | None = None):
     """A page of `queryset` from ``?pagina=``; a bad number gives the last/first
-    page instead of an error, as people expect from a list."""
-    paginator = Paginator(queryset, per_page)
+    page instead of an error, as people expect from a list. `max_rijen`: count
+    no further than that (see `BegrensdePaginator`)."""
+    if max_rijen is None:
+        paginator = Paginator(queryset, per_page)
+    else:
+        paginator = BegrensdePaginator(queryset, per_page, max_rijen=max_rijen)
     return paginator.get_page(request.GET.get("pagina"))
+
+
+@dataclass(frozen=True)
+class Ingekort:
+    """The first rows of a list a page shows in full elsewhere (`meer` left)."""
+
+    rijen: list
+    totaal: int
+
+    @property
+    def meer(self) -> int:
+        return self.totaal - len(self.rijen)
+
+    def __bool__(self) -> bool:
+        return self.totaal > 0
+
+    def __iter__(self):
+        return iter(self.rijen)
+
+
+def ingekort(rijen, aantal: int | None = 10) -> Ingekort:
+    """The first `aantal` of `rijen` (None: all), and how many there are."""
+    rijen = list(rijen)
+    return Ingekort(rijen[:aantal], len(rijen))
 
 
 def apply_errors(form, exc: ValidationError) -> None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from afspraken import termijnen
 from afspraken.choices import ToetsingStatus, Verdict
 from kern.gemeenten import gemeente_naam
+from portalen.filters import complexnummer_field, gebouw_keuzes
 
 # Status of an afspraak in a year without a toetsing (the year was not opened).
 NIET_GEOPEND = "niet_geopend"
@@ -40,21 +41,49 @@ class DashboardFilterForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_KEUZES)
 
-    def __init__(self, *args, gebouwen, jaren, **kwargs):
+    def __init__(self, *args, gebouwen, gemeenten, jaren, **kwargs):
+        """`gebouwen`: a queryset of the gebouwen with an afspraak, offered as a
+        choice up to `GEBOUW_KEUZE_MAX`, else searched by complexnummer (then
+        `gebouw` cleans to the pk of the gebouw with that number); `gemeenten`:
+        their gemeentecodes."""
         super().__init__(*args, **kwargs)
-        gemeenten = sorted({g.gemeentecode for g in gebouwen}, key=gemeente_naam)
+        self.gebouwen = gebouwen
         self.fields["gemeente"].choices = [
             ("", _("alle gemeenten")),
-            *((code, gemeente_naam(code)) for code in gemeenten),
+            *(
+                (code, gemeente_naam(code))
+                for code in sorted(set(gemeenten), key=gemeente_naam)
+            ),
         ]
-        self.fields["gebouw"].choices = [
-            ("", _("alle gebouwen")),
-            *((g.pk, f"{g.complexnummer} {g.naam}") for g in gebouwen),
-        ]
+        keuzes = gebouw_keuzes(gebouwen)
+        if keuzes is None:
+            self.fields["gebouw"] = complexnummer_field(_("Gebouw"))
+        else:
+            self.fields["gebouw"].choices = keuzes
         self.fields["jaar"].choices = [
             ("", _("alle jaren")),
             *((jaar, str(jaar)) for jaar in jaren),
         ]
+
+    def clean_gebouw(self):
+        waarde = self.cleaned_data.get("gebouw")
+        if not isinstance(waarde, str) or not waarde.strip():
+            return waarde or None
+        pk = (
+            self.gebouwen.filter(complexnummer__iexact=waarde.strip())
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if pk is None:
+            raise forms.ValidationError(
+                _(
+                    "Complexnummer %(nummer)s moet van een gebouw met een "
+                    "afspraak zijn."
+                ),
+                code="onbekend",
+                params={"nummer": waarde.strip()},
+            )
+        return pk
 
     @property
     def form(self):
@@ -62,7 +91,8 @@ class DashboardFilterForm(forms.Form):
 
     @property
     def active(self) -> bool:
-        return self.is_valid() and any(self.cleaned_data.values())
+        """Whether the address sets any of the filters."""
+        return self.is_bound and any(self.data.get(name) for name in self.fields)
 
 
 class TerugsturenForm(forms.Form):

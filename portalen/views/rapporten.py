@@ -45,6 +45,7 @@ from portalen.ui import (
     bestuur_view,
     get_in_portal,
     in_portal,
+    ingekort,
     not_found,
     paginate,
 )
@@ -115,7 +116,7 @@ def _stand_per_jaar(request) -> dict:
             afspraak_jaren.tellingen(rijen).items(), reverse=True
         )
     ]
-    return {"stand": stand, "te_laat": [r for r in rijen if r.te_laat]}
+    return {"stand": stand, "te_laat": ingekort(r for r in rijen if r.te_laat)}
 
 
 @audit_view

@@ -242,15 +242,15 @@ def test_journal_paginates_by_50_and_verifies_the_chain_on_the_first_page(
     for n in range(55):
         AuditEntryFactory(
             actor=world.a.bestuur,
-            action="regel_test",
+            action="activiteit_import",
             object_repr=f"Regel {n}",
             cooperatie_id=world.a.cooperatie.pk,
         )
     client.force_login(world.a.auditor)
     url = journaal_url(world.a)
 
-    first = client.get(url, {"actie": "regel_test"})
-    second = client.get(url, {"actie": "regel_test", "pagina": "2"})
+    first = client.get(url, {"actie": "activiteit_import"})
+    second = client.get(url, {"actie": "activiteit_import", "pagina": "2"})
 
     assert len(first.context["rows"]) == 50
     assert len(second.context["rows"]) == 5
@@ -258,7 +258,7 @@ def test_journal_paginates_by_50_and_verifies_the_chain_on_the_first_page(
     first_html = first.content.decode()
     assert "Regel 54" in first_html
     assert "Pagina 1 van 2" in first_html
-    assert "actie=regel_test&amp;pagina=2" in first_html
+    assert "actie=activiteit_import&amp;pagina=2" in first_html
     assert "De ketens kloppen" in first_html
     second_html = second.content.decode()
     assert "Regel 0<" in second_html

@@ -3,10 +3,12 @@ like its data), filtered and paginated, with the state of the hash chain."""
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.shortcuts import render
 from django.urls import path
@@ -16,13 +18,25 @@ from django.views.decorators.http import require_GET
 from cooperatie.models import Cooperatie
 from cooperatie.scope import cooperatie_ids_of_corporaties
 from kern import journal
-from kern.acties import actie_label
+from kern.acties import ACTIE_LABELS, actie_label
 from kern.models import AuditEntry
 from portalen.audit.forms import JournaalListFilter
 from portalen.filters import choices_of
-from portalen.ui import audit_view, paginate
+from portalen.ui import audit_view, ingekort, paginate
 
 PER_PAGINA = 50
+# The rows counted for the page links: past this many the page says "more than"
+# (counting a corporatie's whole journal on every page would grow with it).
+MAX_GETELD = 5000
+KETENS_GETOOND = 10  # chains in the table unless ?ketens=alle
+
+
+def _met(request, **params) -> str:
+    """The address of this page with `params` set (the other parameters kept)."""
+    query = request.GET.copy()
+    for key, value in params.items():
+        query[key] = value
+    return f"?{query.urlencode()}"
 
 
 def journaal_of_portal(request):
@@ -35,6 +49,25 @@ def journaal_of_portal(request):
         | Q(
             corporatie_id__isnull=True,
             cooperatie_id__in=cooperatie_ids_of_corporaties([corporatie_id]),
+        )
+    )
+
+
+# The journal's own apps: their models are the object types it can hold.
+JOURNAAL_APPS = ("kern", "cooperatie", "afspraken", "ledger")
+
+
+@functools.cache
+def _objectsoorten() -> tuple[str, ...]:
+    """Every model of the product's apps and the user model, as `app.model`."""
+    return tuple(
+        sorted(
+            {
+                model._meta.label_lower
+                for model in apps.get_models()
+                if model.__module__.split(".")[0] in JOURNAAL_APPS
+            }
+            | {get_user_model()._meta.label_lower}
         )
     )
 
@@ -77,6 +110,7 @@ def _ketencontrole(corporatie) -> dict:
         for check in journal.extra_checks()
         for problem in check([eigen], check_files=False)
     ]
+    # Problems first, then the corporatie's own chain, then by name.
     rijen = [
         {
             "keten": keten,
@@ -85,7 +119,10 @@ def _ketencontrole(corporatie) -> dict:
             "verificatie": results[keten],
             "kop": koppen[keten],
         }
-        for keten in sorted(namen, key=lambda k: (k != eigen, namen[k].lower(), k))
+        for keten in sorted(
+            namen,
+            key=lambda k: (results[k].ok, k != eigen, namen[k].lower(), k),
+        )
     ]
     vertrekken = {r["verificatie"].vertrek for r in rijen}
     return {
@@ -109,22 +146,33 @@ def journaal(request):
     were last verified (see journal.verify_incremental), so the auditor sees at
     once whether the journal is intact at a cost that does not grow with it."""
     entries = journaal_of_portal(request)
-    acties = entries.order_by("action").values_list("action", flat=True).distinct()
-    soorten = (
-        entries.order_by("object_type").values_list("object_type", flat=True).distinct()
-    )
+    # The choices are the codes the product knows (every code a service writes
+    # has a label, see kern.acties), not those in the journal: finding those
+    # would read the whole journal on every page.
+    acties, soorten = ACTIE_LABELS, _objectsoorten()
     filters = JournaalListFilter(
         request.GET,
         entries,
         request=request,
         choices={
-            "actie": choices_of(acties, _("Alle acties"), label=actie_label),
+            "actie": choices_of(
+                sorted(acties, key=lambda a: str(actie_label(a)).lower()),
+                _("Alle acties"),
+                label=actie_label,
+            ),
             "objectsoort": choices_of(
-                soorten, _("Alle objectsoorten"), label=objectsoort_label
+                sorted(soorten, key=lambda s: str(objectsoort_label(s)).lower()),
+                _("Alle objectsoorten"),
+                label=objectsoort_label,
             ),
         },
     )
-    page = paginate(request, filters.qs.order_by("-timestamp", "-pk"), PER_PAGINA)
+    page = paginate(
+        request,
+        filters.qs.order_by("-timestamp", "-pk"),
+        PER_PAGINA,
+        max_rijen=MAX_GETELD,
+    )
     rows = [
         {
             "entry": entry,
@@ -139,6 +187,11 @@ def journaal(request):
     ketens = None
     if page.number == 1:
         ketens = _ketencontrole(request.portal.corporatie)
+        # Every chain is verified; the table shows the first (problems first)
+        # unless the address asks for all of them.
+        alle = request.GET.get("ketens") == "alle"
+        ketens["tabel"] = ingekort(ketens["rijen"], None if alle else KETENS_GETOOND)
+        ketens["alle_url"] = None if alle else _met(request, ketens="alle")
     return render(
         request,
         "audit/journaal.html",

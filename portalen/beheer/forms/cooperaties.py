@@ -15,7 +15,7 @@ import django_filters as filters
 from cooperatie.filtersets import GebouwFilter, OvereenkomstFilter
 from cooperatie.models import Cooperatie, Gebouw, Overeenkomst
 from kern.forms import ServiceModelForm, date_input
-from portalen.filters import PageFilter, search_input
+from portalen.filters import COMPLEXNUMMER_HELP, PageFilter, search_input
 
 
 class GebouwForm(ServiceModelForm):
@@ -110,6 +110,22 @@ class OvereenkomstListFilter(PageFilter, OvereenkomstFilter):
 
     page_fields = ("status", "cooperatie", "gebouw")
     labels = {"cooperatie": _("Coöperatie"), "gebouw": _("Gebouw")}
+
+    def __init__(self, *args, complexnummer: bool = False, **kwargs):
+        """`complexnummer`: the gebouw filter takes a complexnummer, not a
+        choice (a corporatie with many gebouwen, see `gebouw_keuzes`)."""
+        super().__init__(*args, **kwargs)
+        if complexnummer and "gebouw" in self.filters:
+            zoek = filters.CharFilter(
+                field_name="gebouw__complexnummer",
+                lookup_expr="iexact",
+                label=_("Gebouw"),
+                help_text=COMPLEXNUMMER_HELP,
+                widget=search_input(),
+                max_length=40,
+            )
+            zoek.parent, zoek.model = self, self._meta.model
+            self.filters["gebouw"] = zoek
 
     def filter_status(self, queryset, name, value):
         vandaag = timezone.localdate()

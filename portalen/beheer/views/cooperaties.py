@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db.models import (
     Count,
+    Exists,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -39,7 +40,7 @@ from portalen.beheer.forms.cooperaties import (
     OvereenkomstForm,
     OvereenkomstListFilter,
 )
-from portalen.filters import choices_of
+from portalen.filters import choices_of, gebouw_keuzes
 from portalen.generiek import (
     ServiceActionView,
     ServiceCreateView,
@@ -287,16 +288,23 @@ def overeenkomst_list(request):
     """The overeenkomsten on the corporatie's gebouwen, running or ended, by
     coöperatie or gebouw."""
     vandaag = timezone.localdate()
+    # The gebouwen with an overeenkomst, or a search by complexnummer when many.
+    gebouwen = gebouw_keuzes(
+        in_portal(request, Gebouw.objects).filter(
+            Exists(Overeenkomst.objects.filter(gebouw=OuterRef("pk")))
+        )
+    )
+    choices = {
+        "cooperatie": choices_of(_portal_cooperaties(request), _("alle coöperaties"))
+    }
+    if gebouwen is not None:
+        choices["gebouw"] = gebouwen
     filters = OvereenkomstListFilter(
         request.GET,
         in_portal(request, Overeenkomst.objects).select_related("gebouw", "cooperatie"),
         request=request,
-        choices={
-            "gebouw": choices_of(_portal_gebouwen(request), _("alle gebouwen")),
-            "cooperatie": choices_of(
-                _portal_cooperaties(request), _("alle coöperaties")
-            ),
-        },
+        choices=choices,
+        complexnummer=gebouwen is None,
     )
     overeenkomsten = filters.qs.order_by("gebouw__complexnummer", "-ingangsdatum", "pk")
     page = paginate(request, overeenkomsten)

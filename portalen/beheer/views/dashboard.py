@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
@@ -32,7 +33,7 @@ from afspraken.selectors import corporatie_jaar
 from cooperatie.models import Gebouw
 from kern import uitvoer
 from portalen.forms.toetsing import NIET_GEOPEND, DashboardFilterForm
-from portalen.ui import beheer_view, in_portal, paginate
+from portalen.ui import beheer_view, in_portal, ingekort, paginate
 from portalen.views.rapporten import jaar_downloads
 from portalen.views.toetsing import koers, norm_tekst, url_or_none, waarde_tekst
 
@@ -215,7 +216,12 @@ def _overzicht(request) -> dict:
     export alike. Nothing is measured here (no filter, counter or order depends
     on a result): the caller measures the rows it shows (`_meet`)."""
     lopend = timezone.localdate().year
-    gebouwen = list(in_portal(request, Gebouw.objects).order_by("complexnummer", "pk"))
+    # The place filters offer what the rows can hold: the gebouwen with an
+    # afspraak (a search by complexnummer when there are many) and their gemeenten.
+    gebouwen = in_portal(request, Gebouw.objects).filter(
+        Exists(Afspraak.gebouwen.through.objects.filter(gebouw_id=OuterRef("pk")))
+    )
+    gemeenten = gebouwen.order_by().values_list("gemeentecode", flat=True).distinct()
     # The years with a toetsing, plus every year up to now in which an afspraak ran.
     looptijden = in_portal(request, Afspraak.objects).values_list(
         "ingangsjaar", "eindjaar"
@@ -235,8 +241,13 @@ def _overzicht(request) -> dict:
         },
         reverse=True,
     )
-    form = DashboardFilterForm(request.GET or None, gebouwen=gebouwen, jaren=jaren)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form = DashboardFilterForm(
+        request.GET or None, gebouwen=gebouwen, gemeenten=gemeenten, jaren=jaren
+    )
+    filters = {}
+    if form.is_bound:
+        form.is_valid()  # a refused filter is an error on its field
+        filters = form.cleaned_data  # the others still apply
     gekozen_jaar = filters.get("jaar")
     rijen = _rijen(request, [gekozen_jaar] if gekozen_jaar else jaren, lopend)
     if filters.get("gemeente"):
@@ -370,7 +381,8 @@ def signalering_view(request):
             "jaar": vandaag.year,
             "vandaag": vandaag,
             "aantal_risico": sum(1 for r in rijen if r["signaal"].risico),
-            "te_laat": [
+            # The first late years; the overview lists them all.
+            "te_laat": ingekort(
                 r
                 for r in afspraak_jaren.afspraak_jaren(
                     afspraken=in_portal(request, Afspraak.objects),
@@ -378,7 +390,10 @@ def signalering_view(request):
                     vandaag=vandaag,
                 )
                 if r.te_laat
-            ],
+            ),
+            "te_laat_url": (
+                f"{request.portal.url('start')}?status={termijnen.TE_LAAT}"
+            ),
             "aantal": len(rijen),
             "export_url": request.portal.url("signalering-export"),
         },
