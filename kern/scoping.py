@@ -259,9 +259,18 @@ def reached_q(tenancy: Tenancy, scope: Scope) -> Q:
     """Q on a model with this tenancy for the rows the scope reaches: a
     corporatie's rows for its beheerders and auditors (for cooperatie data: the
     rows of the cooperaties in its scope), a cooperatie's rows for its bestuur."""
+    # The subquery of a corporatie's cooperaties only where it is read: a
+    # bestuur's scope, or a model tied to a corporatie itself, needs none.
+    needs_cooperaties = (
+        scope.corporaties
+        and tenancy.corporatie is None
+        and tenancy.cooperatie is not None
+    )
     return tenancy.reached_q(
         corporaties=scope.corporaties,
-        cooperaties_of_corporaties=cooperaties_of_corporaties(scope.corporaties),
+        cooperaties_of_corporaties=(
+            cooperaties_of_corporaties(scope.corporaties) if needs_cooperaties else ()
+        ),
         bestuur_cooperaties=scope.bestuur_cooperaties,
     )
 

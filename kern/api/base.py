@@ -473,11 +473,28 @@ class _PagedById:
     def __len__(self) -> int:
         return self.count()
 
-    def __getitem__(self, window: slice) -> list:
+    def _by_ids(self, window: slice) -> models.QuerySet:
         ids = self.rows.values_list("pk")[window]
         model = self.rows.model
         queryset = model._base_manager.using(self.rows.db).filter(pk__in=ids)
-        return list(self.reading.values(queryset.order_by(*self.rows.query.order_by)))
+        return self.reading.values(queryset.order_by(*self.rows.query.order_by))
+
+    def __getitem__(self, window: slice) -> list:
+        return list(self._by_ids(window))
+
+    def window_with_count(self, window: slice) -> tuple[list, int | None]:
+        """The rows of the window and the list's count, in one query (the
+        count as a subquery the database answers once); the count is None
+        when the window holds no rows."""
+        total = self.rows.order_by().values_list(
+            models.Func(
+                models.F("pk"), function="COUNT", output_field=models.IntegerField()
+            )
+        )
+        rows = list(self._by_ids(window).annotate(_total=models.Subquery(total)))
+        if not rows:
+            return [], None
+        return [row[:-1] for row in rows], rows[0][-1]
 
 
 # The write mixins name their services, as the admin does (kern.admin_services):

@@ -73,6 +73,48 @@ def test_the_last_page_holds_the_rest(world, many_gebouwen):
     assert body["next"] is None
 
 
+def test_a_page_and_its_count_are_one_query(world, many_gebouwen):
+    """A lean list reads a page with the list's count in one query, and the
+    count is the whole filtered list's, on every page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.a.beheerder)
+    client.get("/api/v1/gebouwen/")  # the token and scope lookups of the first call
+    with CaptureQueriesContext(connection) as captured:
+        body = client.get("/api/v1/gebouwen/?page=3").json()
+    counts = [q for q in captured.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert len(counts) == 1
+    assert "LIMIT" in counts[0]["sql"].upper()
+    assert body["count"] == many_gebouwen
+    mine = Gebouw.objects.filter(corporatie=world.a.corporatie).order_by("pk")
+    Gebouw.objects.filter(pk__in=list(mine.values_list("pk", flat=True)[:60])).update(
+        gemeentecode="GM0307"
+    )
+    filtered = page(world, "?gemeentecode=GM0307&page=2")
+    assert filtered["count"] == 60
+    assert len(filtered["results"]) == 10
+
+
+def test_an_empty_list_has_count_zero(world):
+    response = client_for(world.a.beheerder).get(
+        "/api/v1/gebouwen/?gemeentecode=GM9999"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json() == {
+        "count": 0,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
+
+
+@pytest.mark.parametrize("number", ["12", "13", str(2**70)])
+def test_a_page_past_the_end_is_not_found(world, many_gebouwen, number):
+    response = client_for(world.a.beheerder).get(f"/api/v1/gebouwen/?page={number}")
+    assert response.status_code == 404, response.content
+
+
 # Filters, search and ordering -----------------------------------------------------
 
 
