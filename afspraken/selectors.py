@@ -13,7 +13,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Count, DecimalField, Q, Sum, Value, signals
+from django.db import connections
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    Lookup,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    signals,
+)
 from django.db.models.base import ModelState
 from django.db.models.fields.files import FileDescriptor
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
@@ -24,6 +35,7 @@ from django.db.models.sql.constants import MULTI
 from cooperatie.choices import Doelgroep
 from cooperatie.jaarslot import peildatum
 from cooperatie.models import Cooperatie, Corporatie, Lid
+from kern.geheugen import gc_paused
 from ledger.choices import BoekingSoort
 from ledger.models import Activiteit, Boeking
 from ledger.querysets import jaar_range
@@ -97,11 +109,37 @@ def activiteitfilters(specs: Iterable[ToezeggingSpec]) -> set[Filter]:
     return filters
 
 
+class _ElkVan(Lookup):
+    """`veld = ANY(ids)`: a list of ids passed as one array parameter
+    (PostgreSQL), not as a placeholder per id for the ORM to prepare and the
+    driver to quote one by one."""
+
+    lookup_name = "elk_van"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
+
+
+def _activiteiten_van(ids: list[int], cooperaties):
+    """The cooperaties whose activities are summed, as the activity query filters
+    them: PostgreSQL filters the ids themselves (while they are few enough to
+    pass) cheaper than through a join, as one array; SQLite reads a subquery
+    (`cooperaties`) as cheaply as the list, without a parameter per id."""
+    postgres = connections[Activiteit.objects.db].vendor == "postgresql"
+    if isinstance(cooperaties, QuerySet) and not (postgres and len(ids) <= MAX_IDS):
+        return Q(cooperatie_id__in=cooperaties)
+    if postgres:
+        return _ElkVan(F("cooperatie_id"), ids)
+    return Q(cooperatie_id__in=ids)
+
+
 def _activiteit_groepen(cooperaties, jaar: int) -> dict[int, list[ActiviteitGroep]]:
     """The year's activities of the cooperaties per thema and openness."""
     groepen: dict[int, list[ActiviteitGroep]] = defaultdict(list)
     for row in (
-        Activiteit.objects.filter(cooperatie_id__in=cooperaties)
+        Activiteit.objects.filter(cooperaties)
         .in_jaar(jaar)
         .values("cooperatie_id", "thema", "open_voor_buurt")
         .annotate(
@@ -158,7 +196,7 @@ def _activiteit_vakken(
         aggregaten[f"buurt_{i}"] = Coalesce(Sum("deelnemers_buurt", filter=filter_), 0)
     groepen: dict[int, list[ActiviteitGroep]] = {}
     for row in (
-        Activiteit.objects.filter(cooperatie_id__in=cooperaties)
+        Activiteit.objects.filter(cooperaties)
         .in_jaar(jaar)
         .values("cooperatie_id")
         .annotate(**aggregaten)
@@ -186,9 +224,7 @@ def _jaarcijfers(
     groups those filters tell apart (`_activiteit_vakken`), else per thema and
     openness."""
     op = peildatum(jaar)
-    # The activity rows are filtered on the ids themselves while they are few
-    # enough to pass: PostgreSQL filters a list cheaper than through a join.
-    activiteiten_van = ids if len(ids) <= MAX_IDS else cooperaties
+    activiteiten_van = _activiteiten_van(ids, cooperaties)
     groepen = (
         _activiteit_groepen(activiteiten_van, jaar)
         if filters is None
@@ -495,6 +531,7 @@ class _VoorafGeladen(dict):
         return queryset
 
 
+@gc_paused()
 def corporatie_jaar(
     *,
     jaar: int,
@@ -510,6 +547,9 @@ def corporatie_jaar(
 
     Related rows are grouped here rather than through `prefetch_related`, whose
     per-object querysets cost more than the queries themselves at this scale.
+    The cyclic garbage collector waits while the result is built (`gc_paused`):
+    its tens of thousands of objects hold no cycles, and collecting while they
+    are made weighed as much as reading the toezeggingen.
     """
     afspraken_qs = Afspraak.objects.lopend_in(jaar)
     if corporatie_ids is not None:
