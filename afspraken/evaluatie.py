@@ -277,10 +277,15 @@ def evaluate(
     beoordelingen: dict[int, Beoordeling] | None = None,
 ) -> ToetsingResultaat:
     """Evaluate every toezegging of an afspraak for one year, and the whole."""
-    beoordelingen = beoordelingen or {}
-    resultaten = tuple(
-        evaluate_toezegging(t, cijfers, beoordelingen.get(t.id)) for t in toezeggingen
-    )
+    if beoordelingen:
+        resultaten = tuple(
+            [
+                evaluate_toezegging(t, cijfers, beoordelingen.get(t.id))
+                for t in toezeggingen
+            ]
+        )
+    else:
+        resultaten = tuple([evaluate_toezegging(t, cijfers) for t in toezeggingen])
     return ToetsingResultaat(cijfers.jaar, toetsing_verdict(resultaten), resultaten)
 
 
