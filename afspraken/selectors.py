@@ -99,13 +99,17 @@ def activiteitfilters(specs: Iterable[ToezeggingSpec]) -> set[Filter]:
     """The activity filters the evaluation of these toezeggingen applies: those
     of each summed indicator and of each toezegging itself."""
     filters: set[Filter] = set()
-    for spec in specs:
-        indicator = definitie(spec.indicator)
+    # Each distinct indicator and filter once: thousands of toezeggingen share
+    # a handful.
+    for code, thema, alleen_open in {
+        (spec.indicator, spec.thema, spec.alleen_open_voor_buurt) for spec in specs
+    }:
+        indicator = definitie(code)
         if not isinstance(indicator.meting, Som):
             continue
         eigen = indicator.activiteiten or ALLE_ACTIVITEITEN
         filters.add((eigen.thema, eigen.alleen_open_voor_buurt))
-        filters.add((spec.thema, spec.alleen_open_voor_buurt))
+        filters.add((thema, alleen_open))
     return filters
 
 
@@ -195,23 +199,25 @@ def _activiteit_vakken(
         )
         aggregaten[f"buurt_{i}"] = Coalesce(Sum("deelnemers_buurt", filter=filter_), 0)
     groepen: dict[int, list[ActiviteitGroep]] = {}
-    for row in (
+    for cooperatie_id, *sommen in (
         Activiteit.objects.filter(cooperaties)
         .in_jaar(jaar)
         .values("cooperatie_id")
         .annotate(**aggregaten)
         .order_by()
+        .values_list("cooperatie_id", *aggregaten)
     ):
-        groepen[row["cooperatie_id"]] = [
+        # Per vak: its count, hours and neighbourhood participants, in turn.
+        groepen[cooperatie_id] = [
             ActiviteitGroep(
                 thema=thema,
                 open_voor_buurt=open_,
-                aantal=row[f"aantal_{i}"],
-                vrijwilligersuren=Decimal(row[f"uren_{i}"]),
-                deelnemers_buurt=row[f"buurt_{i}"],
+                aantal=sommen[3 * i],
+                vrijwilligersuren=Decimal(sommen[3 * i + 1]),
+                deelnemers_buurt=sommen[3 * i + 2],
             )
             for i, (thema, open_) in enumerate(vakken)
-            if row[f"aantal_{i}"]
+            if sommen[3 * i]
         ]
     return groepen
 
