@@ -132,7 +132,9 @@ def percentage(teller: int, noemer: int) -> Fraction:
     """`teller` as a percentage of `noemer`, exact; 0 for an empty denominator."""
     if noemer == 0:
         return Fraction(0)
-    return Fraction(teller * 100, noemer)
+    if type(teller) is int and type(noemer) is int:
+        return Fraction(teller * 100, noemer)  # the same value, made directly
+    return Fraction(teller) * HUNDRED / noemer
 
 
 # The exact value of each measured number, made once: thousands of toezeggingen
