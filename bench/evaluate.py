@@ -8,8 +8,10 @@ booking each), then times, in the same run:
 - a raw SQL GROUP BY over the same activity rows (count, sum of hours, sum of
   neighbourhood participants per cooperatie): the floor any implementation pays.
 
-Prints both timings and their ratio, and where the evaluation's time goes (its
-queries and the pure evaluation). On PostgreSQL the scratch database is analysed
+Prints both timings (the two run in turn, the fastest run of each counted) and
+their ratio, and where the evaluation's time goes: each of its queries (run
+again and read to the last row), the pure evaluation, and the rest (the ORM,
+building rows and results). On PostgreSQL the scratch database is analysed
 after the bulk insert, as a live one is by autovacuum. Not a test: run
 `python bench/evaluate.py` (optionally `--cooperaties N --activiteiten M`).
 """
