@@ -132,7 +132,28 @@ def percentage(teller: int, noemer: int) -> Fraction:
     """`teller` as a percentage of `noemer`, exact; 0 for an empty denominator."""
     if noemer == 0:
         return Fraction(0)
+    if type(teller) is int and type(noemer) is int:
+        return Fraction(teller * 100, noemer)  # the same value, made directly
     return Fraction(teller) * HUNDRED / noemer
+
+
+# The exact value of each measured number, made once: thousands of toezeggingen
+# measure a few hundred distinct counts and sums, and making a Fraction of a
+# Decimal costs more than the rest of measuring it. Equal numbers (1, 1.0,
+# 1.00) have the same exact value.
+_BREUKEN: dict[Decimal | int, Fraction] = {}
+_MAX_BREUKEN = 1 << 16
+
+
+def _breuk(getal: Decimal | int) -> Fraction:
+    """`Fraction(getal)`, from a bounded cache of the values made before."""
+    try:
+        return _BREUKEN[getal]
+    except KeyError:
+        if len(_BREUKEN) >= _MAX_BREUKEN:
+            _BREUKEN.clear()
+        breuk = _BREUKEN[getal] = Fraction(getal)
+        return breuk
 
 
 def _som(
@@ -171,9 +192,9 @@ def meet(
         return None
     if isinstance(meting, Som):
         filters = (indicator.activiteiten or ALLE_ACTIVITEITEN, t)
-        return Fraction(_som(cijfers.activiteiten, meting.veld, filters))
+        return _breuk(_som(cijfers.activiteiten, meting.veld, filters))
     if isinstance(meting, Jaarcijfer):
-        return Fraction(getattr(cijfers, meting.naam))
+        return _breuk(getattr(cijfers, meting.naam))
     if isinstance(meting, AandeelLeden):
         return percentage(getattr(cijfers, meting.teller), cijfers.aantal_leden)
     raise TypeError(f"unknown kind of measure {meting!r}")
@@ -188,28 +209,29 @@ def measure(t: ToezeggingSpec, cijfers: Jaarcijfers) -> Fraction | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _drempels(norm: Decimal, deels_vanaf: Decimal) -> tuple[Fraction, Fraction]:
-    """The norm and the threshold for deels nagekomen, exact (many toezeggingen
-    share them: computed once each)."""
+def _drempels(norm: Decimal, deels_vanaf: Decimal) -> tuple[int, int, int, int]:
+    """The norm and the threshold for deels nagekomen, exact, each as numerator
+    and denominator (many toezeggingen share them: computed once each)."""
     norm_f = Fraction(norm)
-    return norm_f, norm_f * Fraction(deels_vanaf) / HUNDRED
+    deels = norm_f * Fraction(deels_vanaf) / HUNDRED
+    return (*norm_f.as_integer_ratio(), *deels.as_integer_ratio())
 
 
 def verdict_for_value(
     waarde: Fraction, norm: Decimal, richting: str, deels_vanaf: Decimal
 ) -> str:
     """Verdict of a measured toezegging (domain §5)."""
-    norm_f, deels = _drempels(norm, deels_vanaf)
+    norm_teller, norm_noemer, deels_teller, deels_noemer = _drempels(norm, deels_vanaf)
     # Exact comparisons of fractions by their cross products (denominators are
     # positive), as Fraction's own operators compare them.
-    teller, noemer = waarde.numerator, waarde.denominator
+    teller, noemer = waarde.as_integer_ratio()
     if richting == Richting.MAXIMAAL:
-        if teller * norm_f.denominator <= norm_f.numerator * noemer:
+        if teller * norm_noemer <= norm_teller * noemer:
             return Verdict.NAGEKOMEN
         return Verdict.NIET_NAGEKOMEN
-    if teller * norm_f.denominator >= norm_f.numerator * noemer:
+    if teller * norm_noemer >= norm_teller * noemer:
         return Verdict.NAGEKOMEN
-    if teller * deels.denominator >= deels.numerator * noemer:
+    if teller * deels_noemer >= deels_teller * noemer:
         return Verdict.DEELS
     return Verdict.NIET_NAGEKOMEN
 
@@ -257,10 +279,15 @@ def evaluate(
     beoordelingen: dict[int, Beoordeling] | None = None,
 ) -> ToetsingResultaat:
     """Evaluate every toezegging of an afspraak for one year, and the whole."""
-    beoordelingen = beoordelingen or {}
-    resultaten = tuple(
-        evaluate_toezegging(t, cijfers, beoordelingen.get(t.id)) for t in toezeggingen
-    )
+    if beoordelingen:
+        resultaten = tuple(
+            [
+                evaluate_toezegging(t, cijfers, beoordelingen.get(t.id))
+                for t in toezeggingen
+            ]
+        )
+    else:
+        resultaten = tuple([evaluate_toezegging(t, cijfers) for t in toezeggingen])
     return ToetsingResultaat(cijfers.jaar, toetsing_verdict(resultaten), resultaten)
 
 

@@ -215,6 +215,12 @@ class Toezegging(models.Model):
         verbose_name = _("toezegging")
         verbose_name_plural = _("toezeggingen")
         ordering = ["afspraak", "volgorde", "pk"]
+        indexes = [
+            # The toezeggingen of afspraken in their order, read without sorting.
+            models.Index(
+                fields=["afspraak", "volgorde", "id"], name="toezegging_volgorde"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(norm__gte=0),

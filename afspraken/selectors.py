@@ -13,17 +13,24 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Count, DecimalField, Q, Sum, Value, signals
-from django.db.models.base import ModelState
-from django.db.models.fields.files import FileDescriptor
-from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db import connections
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    Lookup,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
-from django.db.models.query_utils import DeferredAttribute
-from django.db.models.sql.constants import MULTI
 
 from cooperatie.choices import Doelgroep
 from cooperatie.jaarslot import peildatum
 from cooperatie.models import Cooperatie, Corporatie, Lid
+from kern.geheugen import gc_paused
+from kern.inlezen import Instanties, VoorafGeladen, rijen
 from ledger.choices import BoekingSoort
 from ledger.models import Activiteit, Boeking
 from ledger.querysets import jaar_range
@@ -87,21 +94,51 @@ def activiteitfilters(specs: Iterable[ToezeggingSpec]) -> set[Filter]:
     """The activity filters the evaluation of these toezeggingen applies: those
     of each summed indicator and of each toezegging itself."""
     filters: set[Filter] = set()
-    for spec in specs:
-        indicator = definitie(spec.indicator)
+    # Each distinct indicator and filter once: thousands of toezeggingen share
+    # a handful.
+    for code, thema, alleen_open in {
+        (spec.indicator, spec.thema, spec.alleen_open_voor_buurt) for spec in specs
+    }:
+        indicator = definitie(code)
         if not isinstance(indicator.meting, Som):
             continue
         eigen = indicator.activiteiten or ALLE_ACTIVITEITEN
         filters.add((eigen.thema, eigen.alleen_open_voor_buurt))
-        filters.add((spec.thema, spec.alleen_open_voor_buurt))
+        filters.add((thema, alleen_open))
     return filters
+
+
+class _ElkVan(Lookup):
+    """`veld = ANY(ids)`: a list of ids passed as one array parameter
+    (PostgreSQL), not as a placeholder per id for the ORM to prepare and the
+    driver to quote one by one."""
+
+    lookup_name = "elk_van"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
+
+
+def _activiteiten_van(ids: list[int], cooperaties):
+    """The cooperaties whose activities are summed, as the activity query filters
+    them: PostgreSQL filters the ids themselves (while they are few enough to
+    pass) cheaper than through a join, as one array; SQLite reads a subquery
+    (`cooperaties`) as cheaply as the list, without a parameter per id."""
+    postgres = connections[Activiteit.objects.db].vendor == "postgresql"
+    if isinstance(cooperaties, QuerySet) and not (postgres and len(ids) <= MAX_IDS):
+        return Q(cooperatie_id__in=cooperaties)
+    if postgres:
+        return _ElkVan(F("cooperatie_id"), ids)
+    return Q(cooperatie_id__in=ids)
 
 
 def _activiteit_groepen(cooperaties, jaar: int) -> dict[int, list[ActiviteitGroep]]:
     """The year's activities of the cooperaties per thema and openness."""
     groepen: dict[int, list[ActiviteitGroep]] = defaultdict(list)
     for row in (
-        Activiteit.objects.filter(cooperatie_id__in=cooperaties)
+        Activiteit.objects.filter(cooperaties)
         .in_jaar(jaar)
         .values("cooperatie_id", "thema", "open_voor_buurt")
         .annotate(
@@ -157,23 +194,25 @@ def _activiteit_vakken(
         )
         aggregaten[f"buurt_{i}"] = Coalesce(Sum("deelnemers_buurt", filter=filter_), 0)
     groepen: dict[int, list[ActiviteitGroep]] = {}
-    for row in (
-        Activiteit.objects.filter(cooperatie_id__in=cooperaties)
+    for cooperatie_id, *sommen in (
+        Activiteit.objects.filter(cooperaties)
         .in_jaar(jaar)
         .values("cooperatie_id")
         .annotate(**aggregaten)
         .order_by()
+        .values_list("cooperatie_id", *aggregaten)
     ):
-        groepen[row["cooperatie_id"]] = [
+        # Per vak: its count, hours and neighbourhood participants, in turn.
+        groepen[cooperatie_id] = [
             ActiviteitGroep(
                 thema=thema,
                 open_voor_buurt=open_,
-                aantal=row[f"aantal_{i}"],
-                vrijwilligersuren=Decimal(row[f"uren_{i}"]),
-                deelnemers_buurt=row[f"buurt_{i}"],
+                aantal=sommen[3 * i],
+                vrijwilligersuren=Decimal(sommen[3 * i + 1]),
+                deelnemers_buurt=sommen[3 * i + 2],
             )
             for i, (thema, open_) in enumerate(vakken)
-            if row[f"aantal_{i}"]
+            if sommen[3 * i]
         ]
     return groepen
 
@@ -186,9 +225,7 @@ def _jaarcijfers(
     groups those filters tell apart (`_activiteit_vakken`), else per thema and
     openness."""
     op = peildatum(jaar)
-    # The activity rows are filtered on the ids themselves while they are few
-    # enough to pass: PostgreSQL filters a list cheaper than through a join.
-    activiteiten_van = ids if len(ids) <= MAX_IDS else cooperaties
+    activiteiten_van = _activiteiten_van(ids, cooperaties)
     groepen = (
         _activiteit_groepen(activiteiten_van, jaar)
         if filters is None
@@ -351,77 +388,12 @@ def toetsing_resultaat(
     return evaluate(specs, cijfers, beoordelingen), False
 
 
-def _rijen(queryset) -> Iterator[list]:
-    """The rows of a `values_list` queryset whose columns hold immutable values
-    (text, numbers, booleans, dates), converted as iterating the queryset would
-    (the backend's and the field's converters) but each distinct value of a
-    column once: thousands of rows repeat a handful of norms and flags."""
-    compiler = queryset.query.get_compiler(queryset.db)
-    chunks = compiler.execute_sql(MULTI)
-    if chunks is None:
-        return
-    fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
-    converters = [
-        (pos, convs, expression, {})
-        for pos, (convs, expression) in compiler.get_converters(fields).items()
-    ]
-    connection = compiler.connection
-    for chunk in chunks:
-        for raw in chunk:
-            row = list(raw)
-            for pos, convs, expression, seen in converters:
-                value = row[pos]
-                try:
-                    row[pos] = seen[value]
-                except KeyError:
-                    converted = value
-                    for converter in convs:
-                        converted = converter(converted, expression, connection)
-                    seen[value] = row[pos] = converted
-            yield row
-
-
-# Attribute descriptors that store a loaded value as is (in the instance's
-# __dict__ under the field's attname).
-_GEWONE_DESCRIPTORS = (DeferredAttribute, ForeignKeyDeferredAttribute, FileDescriptor)
-
-
-class _Instanties:
-    """Model instances from rows of all the model's concrete fields, as
-    `Model.from_db` makes them, without the per-field work of `Model.__init__`
-    where that work only stores the values (no init signal listens, every field
-    stores its value as is); otherwise through `from_db` itself."""
-
-    def __init__(self, model, db: str) -> None:
-        self.model = model
-        self.db = db
-        self.attnames = tuple(f.attname for f in model._meta.concrete_fields)
-        self.snel = not (
-            signals.pre_init.has_listeners(model)
-            or signals.post_init.has_listeners(model)
-        ) and all(
-            type(model.__dict__.get(name)) in _GEWONE_DESCRIPTORS
-            for name in self.attnames
-        )
-
-    def __call__(self, values):
-        if not self.snel:
-            return self.model.from_db(self.db, self.attnames, values)
-        instance = self.model.__new__(self.model)
-        state = ModelState()
-        state.adding = False
-        state.db = self.db
-        instance._state = state
-        instance.__dict__.update(zip(self.attnames, values, strict=True))
-        return instance
-
-
 def _afspraken(afspraken_qs) -> Iterator[Afspraak]:
     """The afspraken of the queryset (in its order) with their corporatie and
     cooperatie, in one query (as `select_related` would, but one instance per
     corporatie)."""
     maak = {
-        model: _Instanties(model, afspraken_qs.db)
+        model: Instanties(model, afspraken_qs.db)
         for model in (Afspraak, Corporatie, Cooperatie)
     }
     n_afspraak = len(maak[Afspraak].attnames)
@@ -446,55 +418,7 @@ def _afspraken(afspraken_qs) -> Iterator[Afspraak]:
         yield afspraak
 
 
-class _VoorafGeladen(dict):
-    """A model instance's prefetch cache (`_prefetched_objects_cache`) holding
-    rows read for many instances at once: the related manager's queryset of a
-    relation is made when the relation is first read (`afspraak.gebouwen.all()`),
-    as `prefetch_related` would have made it for every instance up front.
-
-    A relation read ahead counts as cached (`in`, `get`), whether or not its
-    queryset is made yet; removing it (as the manager does on add/remove, or
-    `refresh_from_db`) drops the rows read, so the manager queries again."""
-
-    def __init__(self, instance, rijen: dict[str, list]) -> None:
-        super().__init__()
-        self._instance = instance
-        self._rijen = rijen
-
-    def __contains__(self, naam: object) -> bool:
-        return super().__contains__(naam) or naam in self._rijen
-
-    def get(self, naam, default=None):
-        try:
-            return self[naam]
-        except KeyError:
-            return default
-
-    def __delitem__(self, naam) -> None:
-        if self._rijen.pop(naam, None) is None or super().__contains__(naam):
-            super().__delitem__(naam)
-
-    def pop(self, naam, *default):
-        if self._rijen.pop(naam, None) is not None and not super().__contains__(naam):
-            return None
-        return super().pop(naam, *default)
-
-    def clear(self) -> None:
-        self._rijen.clear()
-        super().clear()
-
-    def __missing__(self, naam: str):
-        rijen = self._rijen.pop(naam)  # KeyError: not read ahead, so query
-        manager = getattr(self._instance, naam)
-        queryset = manager._apply_rel_filters(
-            manager.model._default_manager.get_queryset()
-        )
-        queryset._result_cache = rijen
-        queryset._prefetch_done = True
-        self[naam] = queryset
-        return queryset
-
-
+@gc_paused()
 def corporatie_jaar(
     *,
     jaar: int,
@@ -510,6 +434,9 @@ def corporatie_jaar(
 
     Related rows are grouped here rather than through `prefetch_related`, whose
     per-object querysets cost more than the queries themselves at this scale.
+    The cyclic garbage collector waits while the result is built (`gc_paused`):
+    its tens of thousands of objects hold no cycles, and collecting while they
+    are made weighed as much as reading the toezeggingen.
     """
     afspraken_qs = Afspraak.objects.lopend_in(jaar)
     if corporatie_ids is not None:
@@ -528,17 +455,17 @@ def corporatie_jaar(
     ):
         gebouwen[koppeling.afspraak_id].append(koppeling.gebouw)
     for afspraak in afspraken:
-        afspraak._prefetched_objects_cache = _VoorafGeladen(
+        afspraak._prefetched_objects_cache = VoorafGeladen(
             afspraak, {"gebouwen": gebouwen.get(afspraak.pk, [])}
         )
     specs: dict[int, list[ToezeggingSpec]] = defaultdict(list)
-    for afspraak_id, *spec in _rijen(
+    for afspraak_id, *spec in rijen(
         Toezegging.objects.filter(afspraak_id__in=in_scope)
         .order_by("afspraak_id", "volgorde", "pk")
         .values_list("afspraak_id", "pk", *SPEC_FIELDS)
     ):
         specs[afspraak_id].append(ToezeggingSpec(*spec))
-    toetsing_van = _Instanties(Toetsing, afspraken_qs.db)
+    toetsing_van = Instanties(Toetsing, afspraken_qs.db)
     toetsingen = {
         t.afspraak_id: t
         for t in map(

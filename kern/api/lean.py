@@ -15,9 +15,7 @@ tests/api/test_lean.py holds both answers equal for every lean list.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +24,8 @@ from django.db.models import F, lookups
 
 from rest_framework import serializers
 from rest_framework.settings import api_settings
+
+from kern.geheugen import gc_paused  # noqa: F401 (kern.api.base pauses pages)
 
 # Fields whose output is the stored value itself.
 _AS_STORED = (
@@ -43,27 +43,6 @@ _FORMATTED = (
     serializers.UUIDField,
     serializers.DurationField,
 )
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a list page is built.
-
-    A page (at most the paginator's 500 rows) allocates tens of thousands of
-    tuples, dicts and lists that form no reference cycles and are all freed
-    with the response; left running, the collector traverses every object the
-    process holds (its models, URLconf, caches) several times per page, which
-    weighed as much as reading and rendering the rows together. Reference
-    counting still frees everything as before; only the search for cycles
-    waits until the page is built. Nested or concurrent pauses leave the
-    collector enabled once the outermost one ends."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class UnsupportedError(Exception):

@@ -18,6 +18,7 @@ from afspraken.evaluatie import (
     evaluate_toezegging,
     loopt_in,
     measure,
+    percentage,
     toetsing_verdict,
     verdict_for_value,
 )
@@ -123,6 +124,32 @@ def test_percentages_are_exact_not_rounded():
         Verdict.NAGEKOMEN
     )
     assert weergave(waarde) == "33,3"
+
+
+def test_percentage_is_the_exact_share_whatever_the_kind_of_number():
+    for teller, noemer in [(0, 7), (1, 3), (2, 3), (7, 7), (12, 5), (250, 1000)]:
+        exact = Fraction(teller) * 100 / noemer
+        assert percentage(teller, noemer) == exact
+        # Counts read back from a snapshot may be other kinds of numbers.
+        assert percentage(D(teller), noemer) == exact
+        assert percentage(float(teller), noemer) == exact
+
+
+def test_equal_sums_measure_the_same_exact_value_however_written():
+    def uren(totaal: Decimal) -> Fraction:
+        groep = ActiviteitGroep(
+            thema="",
+            open_voor_buurt=True,
+            aantal=1,
+            vrijwilligersuren=totaal,
+            deelnemers_buurt=0,
+        )
+        cijfers = Jaarcijfers(jaar=2024, activiteiten=(groep,))
+        return measure(spec(Indicator.VRIJWILLIGERSUREN), cijfers)
+
+    assert uren(D("2.5")) == uren(D("2.50")) == Fraction(5, 2)
+    assert uren(D("3")) == uren(D("3.00")) == 3
+    assert uren(D("0.01")) == Fraction(1, 100)
 
 
 @pytest.mark.parametrize(
