@@ -170,3 +170,55 @@ def load_meta() -> dict | None:
     if row is None:
         return None
     return row[0] if isinstance(row[0], dict) else json.loads(row[0])
+
+
+def other_pages(meta: dict, beheerder) -> list[tuple[str, object, str]]:
+    """The largest corporatie's other pages without a floor of their own: the
+    beheerder's lists and forms, and the auditor's start page and journal (its
+    chains hold about a tenth of the journal's 10 million entries at scale 1).
+    The auditor is made on first use (a role, no journal entry)."""
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from afspraken.models import Afspraak, Toetsing
+    from cooperatie.models import Rol
+
+    corp = meta["grootste"]
+    auditor, _ = get_user_model().objects.get_or_create(username="auditor_grootste")
+    Rol.objects.get_or_create(user=auditor, soort="auditor", corporatie_id=corp)
+    kw = {"corporatie_id": corp}
+    afspraak = Afspraak.objects.filter(corporatie_id=corp).order_by("pk").first()
+    toetsing = Toetsing.objects.filter(afspraak=afspraak).order_by("pk").first()
+    pages = [
+        (f"beheer: {name.removeprefix('beheer-')}", beheerder, reverse(name, kwargs=kw))
+        for name in (
+            "beheer-afspraken",
+            "beheer-gebouwen",
+            "beheer-overeenkomsten",
+            "beheer-gebruikers",
+            "beheer-afspraak-nieuw",
+        )
+    ]
+    pages += [
+        (
+            "beheer: cooperatie-dossier",
+            beheerder,
+            reverse(
+                "beheer-cooperatie-dossier",
+                kwargs=kw | {"cooperatie_id": afspraak.cooperatie_id},
+            ),
+        ),
+        (
+            "beheer: toetsing",
+            beheerder,
+            reverse("beheer-toetsing", kwargs=kw | {"toetsing_id": toetsing.pk}),
+        ),
+        ("audit: start", auditor, reverse("audit-start", kwargs=kw)),
+        ("audit: journaal (pagina 1)", auditor, reverse("audit-journaal", kwargs=kw)),
+        (
+            "audit: journaal ?ketens=alle",
+            auditor,
+            reverse("audit-journaal", kwargs=kw) + "?ketens=alle",
+        ),
+    ]
+    return pages

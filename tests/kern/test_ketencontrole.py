@@ -241,6 +241,49 @@ def test_a_verified_chain_gets_a_signed_mark_and_continues_from_it(world, hashes
     assert hashes["n"] == 4
 
 
+def test_the_new_rows_of_many_chains_are_one_query(world):
+    """The incremental check reads the new rows of all chains in one query
+    (its heads say how many there are), whatever the number of chains."""
+    ketens = [_keten(world.a), _keten(world.b)]
+    _schrijf(world.a, 4)
+    _schrijf(world.b, 4)
+    assert all(r.ok for r in journal.verify_incremental(ketens).values())
+    _schrijf(world.a, 3)
+    _schrijf(world.b, 2)
+    with CaptureQueriesContext(connection) as captured:
+        results = journal.verify_incremental(ketens)
+    assert [results[k].count for k in ketens] == [3, 2]
+    newer = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "ledger_auditentry" in q["sql"] and '"seq" >' in q["sql"]
+    ]
+    assert len(newer) == 1
+    assert "ORDER BY" not in newer[0]
+
+
+def test_a_row_slipped_in_past_the_head_is_caught(world):
+    """Rows past a chain's head (written around the services, the head left
+    as it was) are more than the head accounts for: they are read one chain at
+    a time and reported, not dropped."""
+    keten = _keten(world.a)
+    _schrijf(world.a, 4)
+    assert journal.verify_incremental([keten])[keten].ok
+    _schrijf(world.a, 2)
+    head = AuditChainHead.objects.get(keten=keten)
+    raw(
+        "UPDATE ledger_auditchainhead SET seq = %s, hash = %s WHERE keten = %s",
+        [
+            head.seq - 1,
+            AuditEntry.objects.get(keten=keten, seq=head.seq - 1).hash,
+            keten,
+        ],
+    )
+    result = journal.verify_incremental([keten])[keten]
+    assert not result.ok
+    assert result.count >= 1
+
+
 def test_a_moved_mark_over_an_edited_entry_is_caught(world):
     """Someone with database access edits an entry, then moves the mark past
     it so that the check would start after the edit: the mark's signature no
