@@ -33,6 +33,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from kern import journal, writes
+from kern.geheugen import gc_paused
 from kern.security_log import (
     FORBIDDEN,
     OUT_OF_SCOPE,
@@ -427,7 +428,7 @@ class ReadViewSet(mixins.ListModelMixin, ScopedViewSet):
         if self.paginator is None:
             return Response(reading.render(rows, self.field_mask()))
         # A page is bounded (kern.api.pagination): build it without cycle searches.
-        with lean_rows.gc_paused():
+        with gc_paused():
             page = self.paginate_queryset(_PagedById.of(rows, reading))
             data = reading.render(page, self.field_mask())
         return self.get_paginated_response(data)

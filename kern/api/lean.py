@@ -25,8 +25,6 @@ from django.db.models import F, lookups
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from kern.geheugen import gc_paused  # noqa: F401 (kern.api.base pauses pages)
-
 # Fields whose output is the stored value itself.
 _AS_STORED = (
     serializers.BooleanField,

@@ -127,32 +127,6 @@ def test_lean_activiteit_shows_split_hours_and_files(world):
     assert len(split["vrijwilligers"]) == 2
 
 
-def test_gc_paused_restores_the_collector():
-    """The pause leaves the collector as it found it, also after an error and
-    when nested; a collector that was off stays off."""
-    import gc
-
-    from kern.api.lean import gc_paused
-
-    assert gc.isenabled()
-    with gc_paused():
-        assert not gc.isenabled()
-        with gc_paused():
-            assert not gc.isenabled()
-        assert not gc.isenabled()
-    assert gc.isenabled()
-    with pytest.raises(RuntimeError), gc_paused():
-        raise RuntimeError("page failed")
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with gc_paused():
-            pass
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
-
-
 def test_a_lean_page_is_built_without_cycle_searches(world, monkeypatch):
     """The page's rows are fetched and made with the collector paused; it runs
     again once the page is built."""
