@@ -44,7 +44,7 @@ class DashboardFilterForm(forms.Form):
     def __init__(self, *args, gebouwen, gemeenten, jaren, **kwargs):
         """`gebouwen`: a queryset of the gebouwen with an afspraak, offered as a
         choice up to `GEBOUW_KEUZE_MAX`, else searched by complexnummer (then
-        `gebouw` cleans to the pk of the gebouw with that number); `gemeenten`:
+        `gebouw` cleans to the ids of the gebouwen with that number); `gemeenten`:
         their gemeentecodes."""
         super().__init__(*args, **kwargs)
         self.gebouwen = gebouwen
@@ -65,25 +65,38 @@ class DashboardFilterForm(forms.Form):
             *((jaar, str(jaar)) for jaar in jaren),
         ]
 
-    def clean_gebouw(self):
+    def clean_gebouw(self) -> frozenset[int] | None:
+        """The ids of the chosen gebouw, or of every gebouw with the searched
+        complexnummer (the number is unique per corporatie as written, so "C1"
+        and "c1" can both exist: both are found). A number that is no
+        complexnummer but the id of one of the gebouwen still finds it: a link
+        made while the filter was a choice keeps its meaning once the
+        corporatie has more gebouwen than the choice shows."""
         waarde = self.cleaned_data.get("gebouw")
-        if not isinstance(waarde, str) or not waarde.strip():
-            return waarde or None
-        pk = (
-            self.gebouwen.filter(complexnummer__iexact=waarde.strip())
-            .values_list("pk", flat=True)
-            .first()
+        if isinstance(waarde, int):
+            return frozenset({waarde})
+        if not waarde or not waarde.strip():
+            return None
+        nummer = waarde.strip()
+        pks = frozenset(
+            self.gebouwen.filter(complexnummer__iexact=nummer).values_list(
+                "pk", flat=True
+            )
         )
-        if pk is None:
+        if not pks and nummer.isdigit() and len(nummer) < 19:
+            pks = frozenset(
+                self.gebouwen.filter(pk=int(nummer)).values_list("pk", flat=True)
+            )
+        if not pks:
             raise forms.ValidationError(
                 _(
                     "Complexnummer %(nummer)s moet van een gebouw met een "
                     "afspraak zijn."
                 ),
                 code="onbekend",
-                params={"nummer": waarde.strip()},
+                params={"nummer": nummer},
             )
-        return pk
+        return pks
 
     @property
     def form(self):

@@ -86,6 +86,64 @@ def test_many_gebouwen_are_searched_by_complexnummer(
     assert {r["afspraak_id"] for r in response.context["page"]} == {afspraken[2].pk}
 
 
+def test_complexnummers_differing_in_case_are_both_found(
+    beheerder, corporatie, monkeypatch
+):
+    """The number is unique per corporatie as written, so "CX1" and "cx1" can
+    both exist: the search finds both, not one of them silently."""
+    monkeypatch.setattr(portal_filters, "GEBOUW_KEUZE_MAX", 2)
+    lopend = timezone.localdate().year
+    afspraken = [_afspraak(corporatie, i, lopend - 1, None) for i in range(4)]
+    for afspraak, nummer in zip(afspraken[:2], ("CX1", "cx1"), strict=True):
+        afspraak.gebouwen.update(complexnummer=nummer)
+
+    response = beheerder.get(_start(corporatie), {"gebouw": "Cx1"})
+
+    assert not response.context["filters"].errors
+    assert {r["afspraak_id"] for r in response.context["page"]} == {
+        afspraken[0].pk,
+        afspraken[1].pk,
+    }
+
+
+def test_a_gebouw_link_from_the_choice_keeps_its_meaning_in_search_mode(
+    client, world, monkeypatch
+):
+    """A link made while the filter was a choice (?gebouw=<id>) finds the same
+    gebouw once the corporatie has more gebouwen than the choice shows, on the
+    dashboard and on the overeenkomsten list; another corporatie's id finds
+    nothing."""
+    monkeypatch.setattr(portal_filters, "GEBOUW_KEUZE_MAX", 2)
+    a = world.a
+    lopend = timezone.localdate().year
+    afspraken = [_afspraak(a.corporatie, i, lopend - 1, None) for i in range(4)]
+    gebouw = afspraken[1].gebouwen.get()
+    for i in range(3):
+        OvereenkomstFactory(
+            gebouw=GebouwFactory(corporatie=a.corporatie, complexnummer=f"OV-{i}"),
+            cooperatie=CooperatieFactory(aangemeld_door=a.corporatie),
+        )
+    eigen = OvereenkomstFactory(
+        gebouw=gebouw, cooperatie=CooperatieFactory(aangemeld_door=a.corporatie)
+    )
+    client.force_login(a.beheerder)
+    overeenkomsten = reverse(
+        "beheer-overeenkomsten", kwargs={"corporatie_id": a.corporatie.pk}
+    )
+
+    dashboard = client.get(_start(a.corporatie), {"gebouw": str(gebouw.pk)})
+    lijst = client.get(overeenkomsten, {"gebouw": str(gebouw.pk)})
+    vreemd = client.get(_start(a.corporatie), {"gebouw": str(world.b.gebouw.pk)})
+
+    assert {r["afspraak_id"] for r in dashboard.context["page"]} == {afspraken[1].pk}
+    assert eigen.gebouw == gebouw
+    assert {o.pk for o in lijst.context["page"]} == set(
+        gebouw.overeenkomsten.values_list("pk", flat=True)
+    )
+    assert len(lijst.context["page"]) == 2  # _afspraak's own and the one above
+    assert "gebouw" in vreemd.context["filters"].errors
+
+
 def test_an_unknown_complexnummer_is_an_error_and_the_other_filters_apply(
     beheerder, corporatie, monkeypatch
 ):

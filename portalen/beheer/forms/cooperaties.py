@@ -106,7 +106,7 @@ class OvereenkomstListFilter(PageFilter, OvereenkomstFilter):
         empty_label=_("alle"),
         method="filter_status",
     )
-    method_fields = {"status": ("einddatum",)}
+    method_fields = {"status": ("einddatum",), "gebouw": ("gebouw",)}
 
     page_fields = ("status", "cooperatie", "gebouw")
     labels = {"cooperatie": _("Coöperatie"), "gebouw": _("Gebouw")}
@@ -117,8 +117,8 @@ class OvereenkomstListFilter(PageFilter, OvereenkomstFilter):
         super().__init__(*args, **kwargs)
         if complexnummer and "gebouw" in self.filters:
             zoek = filters.CharFilter(
-                field_name="gebouw__complexnummer",
-                lookup_expr="iexact",
+                field_name="gebouw",
+                method="filter_complexnummer",
                 label=_("Gebouw"),
                 help_text=COMPLEXNUMMER_HELP,
                 widget=search_input(),
@@ -126,6 +126,16 @@ class OvereenkomstListFilter(PageFilter, OvereenkomstFilter):
             )
             zoek.parent, zoek.model = self, self._meta.model
             self.filters["gebouw"] = zoek
+
+    def filter_complexnummer(self, queryset, name, value):
+        """The overeenkomsten on the gebouwen with this complexnummer (in any
+        case); a number that is no complexnummer but a gebouw's id finds that
+        gebouw, as a link made while the filter was a choice meant it."""
+        nummer = value.strip()
+        op_nummer = queryset.filter(gebouw__complexnummer__iexact=nummer)
+        if nummer.isdigit() and len(nummer) < 19 and not op_nummer.exists():
+            return queryset.filter(gebouw_id=int(nummer))
+        return op_nummer
 
     def filter_status(self, queryset, name, value):
         vandaag = timezone.localdate()

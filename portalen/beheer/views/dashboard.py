@@ -253,7 +253,7 @@ def _overzicht(request) -> dict:
     if filters.get("gemeente"):
         rijen = [r for r in rijen if filters["gemeente"] in r["gemeenten"]]
     if filters.get("gebouw"):
-        rijen = [r for r in rijen if filters["gebouw"] in r["gebouw_ids"]]
+        rijen = [r for r in rijen if filters["gebouw"] & r["gebouw_ids"]]
 
     aantallen = Counter(r["status"] for r in rijen)
     aantallen[termijnen.TE_LAAT] = sum(1 for r in rijen if r["te_laat"])
