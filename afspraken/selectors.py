@@ -18,7 +18,6 @@ from django.db.models import (
     Count,
     DecimalField,
     F,
-    Lookup,
     Q,
     QuerySet,
     Sum,
@@ -30,7 +29,7 @@ from cooperatie.choices import Doelgroep
 from cooperatie.jaarslot import peildatum
 from cooperatie.models import Cooperatie, Corporatie, Lid
 from kern.geheugen import gc_paused
-from kern.inlezen import Instanties, VoorafGeladen, rijen
+from kern.inlezen import IdsIn, Instanties, VoorafGeladen, rijen
 from ledger.choices import BoekingSoort
 from ledger.models import Activiteit, Boeking
 from ledger.querysets import jaar_range
@@ -108,19 +107,6 @@ def activiteitfilters(specs: Iterable[ToezeggingSpec]) -> set[Filter]:
     return filters
 
 
-class _ElkVan(Lookup):
-    """`veld = ANY(ids)`: a list of ids passed as one array parameter
-    (PostgreSQL), not as a placeholder per id for the ORM to prepare and the
-    driver to quote one by one."""
-
-    lookup_name = "elk_van"
-    prepare_rhs = False
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
-
-
 def _activiteiten_van(ids: list[int], cooperaties):
     """The cooperaties whose activities are summed, as the activity query filters
     them: PostgreSQL filters the ids themselves (while they are few enough to
@@ -129,9 +115,7 @@ def _activiteiten_van(ids: list[int], cooperaties):
     postgres = connections[Activiteit.objects.db].vendor == "postgresql"
     if isinstance(cooperaties, QuerySet) and not (postgres and len(ids) <= MAX_IDS):
         return Q(cooperatie_id__in=cooperaties)
-    if postgres:
-        return _ElkVan(F("cooperatie_id"), ids)
-    return Q(cooperatie_id__in=ids)
+    return IdsIn(F("cooperatie_id"), ids)
 
 
 def _activiteit_groepen(cooperaties, jaar: int) -> dict[int, list[ActiviteitGroep]]:

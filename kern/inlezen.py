@@ -4,13 +4,15 @@
 instances without the per-field work of `Model.__init__`, and `VoorafGeladen`
 holds related rows read for many instances as their prefetch cache. Used where
 one read builds thousands of objects (`afspraken.selectors.corporatie_jaar`).
+`IdsIn` filters on many ids read from the database as one parameter where the
+database takes an array.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import signals
+from django.db.models import F, lookups, signals
 from django.db.models.base import ModelState
 from django.db.models.fields.files import FileDescriptor
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
@@ -130,3 +132,26 @@ class VoorafGeladen(dict):
         queryset._prefetch_done = True
         self[naam] = queryset
         return queryset
+
+
+class IdsIn(lookups.In):
+    """`IN` over ids just read from the database (a page's, a corporatie's
+    coöperaties): integers as stored, so they are passed as parameters without
+    Django's preparation of each value (which costs more than the query on a
+    page of 500). PostgreSQL gets them as one array (`= ANY(%s)`), one
+    parameter instead of one per id to parse and plan."""
+
+    def get_prep_lookup(self):
+        return self.rhs
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        ids = list(self.rhs)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", (*lhs_params, ids)
+        return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", (*lhs_params, *ids)
+
+
+def of_ids(queryset, lookup: str, ids: list):
+    """`queryset.filter(<lookup>__in=ids)` for ids read from the database."""
+    return queryset.filter(IdsIn(F(lookup), ids))

@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models import F, lookups
 
 from rest_framework import serializers
 from rest_framework.settings import api_settings
+
+from kern.inlezen import of_ids
 
 # Fields whose output is the stored value itself.
 _AS_STORED = (
@@ -81,29 +82,6 @@ class Lean:
     missing: Callable[[], Any] = lambda: None
     final: bool = False
     part: int | None = None
-
-
-class _IdsIn(lookups.In):
-    """`IN` over the ids of a page just read from the database: integers as
-    stored, so they are passed as parameters without Django's preparation of
-    each value (which costs more than the query on a page of 500). PostgreSQL
-    gets them as one array (`= ANY(%s)`), one parameter instead of 500 to
-    parse and plan."""
-
-    def get_prep_lookup(self):
-        return self.rhs
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        ids = list(self.rhs)
-        if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", (*lhs_params, ids)
-        return f"{lhs} IN ({', '.join(['%s'] * len(ids))})", (*lhs_params, *ids)
-
-
-def of_ids(queryset, lookup: str, ids: list):
-    """`queryset.filter(<lookup>__in=ids)` for the ids of a page."""
-    return queryset.filter(_IdsIn(F(lookup), ids))
 
 
 def _decimal(drf_field, model_field):

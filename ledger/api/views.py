@@ -12,7 +12,8 @@ from cooperatie.api.views import WriteSerializers, _summaries
 from cooperatie.models import Lid
 from kern.api.base import CreateMixin, DestroyMixin, ReadViewSet, UpdateMixin
 from kern.api.bulk import BulkCreateMixin
-from kern.api.lean import Lean, of_ids
+from kern.api.lean import Lean
+from kern.inlezen import of_ids
 from kern.models import AuditEntry
 
 from .. import services
