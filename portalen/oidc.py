@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
@@ -147,6 +148,26 @@ class Backend(OIDCAuthenticationBackend):
         self._refresh_token = token_info.get("refresh_token")
         return token_info
 
+    def retrieve_matching_jwk(self, token):
+        """The provider's signing key for this token: the one its `kid`
+        names, or the only one of the token's algorithm when it names none
+        (OpenID Connect Core §10.1)."""
+        header = jwt.get_unverified_header(token)
+        response = requests.get(
+            self.OIDC_OP_JWKS_ENDPOINT, timeout=settings.OIDC_TIMEOUT
+        )
+        response.raise_for_status()
+        keys = [
+            key
+            for key in response.json().get("keys", [])
+            if key.get("use", "sig") == "sig"
+            and key.get("alg", header.get("alg")) == header.get("alg")
+            and ("kid" not in header or key.get("kid") == header["kid"])
+        ]
+        if len(keys) != 1:
+            raise SuspiciousOperation("no single signing key for the ID token")
+        return jwt.PyJWK(keys[0])
+
     def verify_token(self, token, **kwargs):
         payload = super().verify_token(token, **kwargs)
         if "nonce" in kwargs:
@@ -214,12 +235,13 @@ def hercontrole(request) -> bool:
     try:
         response = requests.post(
             provider()["token_endpoint"],
-            data={
-                "grant_type": "refresh_token",
-                "refresh_token": refresh_token,
-                "client_id": settings.OIDC_RP_CLIENT_ID,
-                "client_secret": settings.OIDC_RP_CLIENT_SECRET,
-            },
+            data={"grant_type": "refresh_token", "refresh_token": refresh_token},
+            # HTTP Basic, the client authentication every server must take
+            # (RFC 6749 §2.3.1: both parts form-encoded first).
+            auth=(
+                quote(settings.OIDC_RP_CLIENT_ID, safe=""),
+                quote(settings.OIDC_RP_CLIENT_SECRET, safe=""),
+            ),
             timeout=settings.OIDC_TIMEOUT,
         )
     except (ProviderError, requests.RequestException) as exc:
