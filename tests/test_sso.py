@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import datetime
 import logging
+import time
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+import pyotp
 import pytest
 
 from cooperatie import uitnodigingen
 from cooperatie.choices import RolSoort
 from cooperatie.models import Rol, Uitnodiging
+from kern import tweestaps
 from kern.models import AuditEntry
 from portalen import aanmelding, oidc
 from tests.cooperatie.factories import UserFactory
@@ -264,3 +267,50 @@ def test_password_session_is_never_checked_at_the_provider(
     client.force_login(world.a.beheerder)
     assert oidc.SESSIE_HERCONTROLE not in client.session
     assert client.get(f"/beheer/{world.a.corporatie.pk}/").status_code == 200
+
+
+def _enrol(user):
+    device = tweestaps.totp_start(user=user)
+    app = pyotp.TOTP(tweestaps.secret_of(device).replace(" ", ""))
+    tweestaps.totp_confirm(user=user, code=app.now())
+    return app
+
+
+def test_provider_sign_in_still_asks_the_code_of_a_second_factor(
+    client, world, oidc_provider
+):
+    beheerder = world.a.beheerder
+    app = _enrol(beheerder)
+    # The provider says it checked MFA, but that is not trusted by default.
+    oidc_provider.set_user(
+        "m", email=beheerder.email, email_verified=True, amr=["pwd", "mfa"]
+    )
+    response = sign_in_via_provider(client, oidc_provider, "m")
+    assert response["Location"] == reverse("login-code")
+    assert _signed_in_user(client) is None
+    response = client.post(reverse("login-code"), {"code": app.at(time.time() + 30)})
+    assert _signed_in_user(client) == beheerder
+    # The session is one from the provider: checked there again later.
+    assert client.session["_auth_user_backend"] == aanmelding.OIDC_BACKEND
+    assert client.session[oidc.SESSIE_REFRESH]
+    assert client.session[oidc.SESSIE_HERCONTROLE] > 0
+
+
+def test_provider_mfa_counts_only_when_trusted_and_claimed(
+    client, world, oidc_provider, settings
+):
+    settings.OIDC_MFA_VERTROUWD = True
+    settings.MFA_VERPLICHT_VOOR = ["beheerder"]
+    beheerder = world.a.beheerder
+    oidc_provider.set_user("p", email=beheerder.email, email_verified=True, amr=["pwd"])
+    sign_in_via_provider(client, oidc_provider, "p")
+    # Signed in, but without a second factor: off to enrolment.
+    assert client.get("/")["Location"].startswith(reverse("account-tweestaps"))
+    client.logout()
+    oidc_provider.set_user(
+        "q", email=beheerder.email, email_verified=True, amr=["pwd", "mfa"]
+    )
+    sign_in_via_provider(client, oidc_provider, "q")
+    assert client.session[aanmelding.SESSIE_TWEESTAPS] == "oidc"
+    portal = f"/beheer/{world.a.corporatie.pk}/"
+    assert client.get(portal).status_code == 200
