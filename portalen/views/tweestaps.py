@@ -112,12 +112,9 @@ def login_code(request):
         user_login_failed.send(
             sender=__name__, credentials=credentials, request=request
         )
-    return render(
-        request,
-        "registration/login_code.html",
-        {"form": form},
-        status=400 if form.errors else 200,
-    )
+    # A refused code re-renders the form with its error, as every form page
+    # does (200: the page itself is fine).
+    return render(request, "registration/login_code.html", {"form": form})
 
 
 def _qr_data_uri(device) -> str:
@@ -207,10 +204,7 @@ def instellen(request):
         "uit_form": uit_form,
         "next": _next_of(request),
     }
-    failed = any(f.errors for f in (code_form, herstel_form, uit_form))
-    return render(
-        request, "account/tweestaps.html", context, status=400 if failed else 200
-    )
+    return render(request, "account/tweestaps.html", context)
 
 
 def _field_of(form) -> str:

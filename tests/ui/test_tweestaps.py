@@ -73,7 +73,7 @@ def test_a_recovery_code_signs_in_once_and_says_how_many_are_left(client, world)
     client.logout()
     _password(client, user)
     response = client.post(reverse("login-code"), {"code": codes[0]})
-    assert response.status_code == 400
+    assert response.context["form"].errors["code"]
     assert not _signed_in(client)
 
 
@@ -84,7 +84,6 @@ def test_wrong_codes_are_logged_and_lock_the_user_out(client, world, settings, c
     _password(client, user)
     with caplog.at_level(logging.WARNING, logger="coopsturing.security"):
         response = client.post(reverse("login-code"), {"code": "000000"})
-    assert response.status_code == 400
     assert "De code moet de huidige code" in response.content.decode()
     assert any(
         "second factor: wrong_code" in r.getMessage() and r.levelno == logging.WARNING
@@ -102,7 +101,7 @@ def test_code_input_is_bounded(client, world, code):
     _enrol(user)
     _password(client, user)
     response = client.post(reverse("login-code"), {"code": code})
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert response.context["form"].errors["code"]
     assert not _signed_in(client)
 
@@ -134,7 +133,7 @@ def test_account_page_enrols_with_a_qr_code_and_shows_the_codes_once(client, wor
     app = pyotp.TOTP(geheim.replace(" ", ""))
 
     response = client.post(url, {"actie": "bevestigen", "code": "12"})
-    assert response.status_code == 400
+    assert response.context["code_form"].errors["code"]
     response = client.post(url, {"actie": "bevestigen", "code": app.now()})
     assert response.status_code == 200
     codes = response.context["codes"]
@@ -146,7 +145,7 @@ def test_account_page_enrols_with_a_qr_code_and_shows_the_codes_once(client, wor
     assert not any(code in page for code in codes)
 
     response = client.post(url, {"actie": "verwijderen", "uit-bevestiging": "fout"})
-    assert response.status_code == 400
+    assert response.context["uit_form"].errors["bevestiging"]
     assert tweestaps.has_factor(user)
     client.post(url, {"actie": "verwijderen", "uit-bevestiging": PASSWORD})
     assert not tweestaps.has_factor(user)
