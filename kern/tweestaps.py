@@ -99,9 +99,9 @@ def secret_of(device: TOTPDevice) -> str:
     return " ".join(tekst[i : i + 4] for i in range(0, len(tekst), 4))
 
 
-def _journal(user, action: str) -> None:
+def _journal(user, *, action: str, actor=None) -> None:
     journal.record(
-        actor=user,
+        actor=actor or user,
         action=action,
         object_type=user._meta.label_lower,
         object_id=user.pk,
@@ -183,7 +183,7 @@ def totp_confirm(*, user, code: str) -> list[str]:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             codes = _new_herstelcodes(user)
-            _journal(user, "tweestaps_aan")
+            _journal(user, action="tweestaps_aan")
             return codes
     raise CodeGeweigerdError(_("De code moet de zes cijfers zijn die uw app nu toont."))
 
@@ -255,7 +255,7 @@ def herstelcodes_regenerate(*, user, bevestiging: str) -> list[str]:
     _confirmed_change(user, bevestiging)
     with transaction.atomic():
         codes = _new_herstelcodes(user)
-        _journal(user, "herstelcodes_vernieuwd")
+        _journal(user, action="herstelcodes_vernieuwd")
     return codes
 
 
@@ -263,9 +263,7 @@ def tweestaps_remove(*, user, bevestiging: str) -> None:
     """Remove the factor (the app and the recovery codes) after a fresh proof."""
     _confirmed_change(user, bevestiging)
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=user).delete()
-        Herstelcode.objects.filter(user=user).delete()
-        _journal(user, "tweestaps_uit")
+        _remove(user, actor=user)
 
 
 @transaction.atomic
@@ -275,13 +273,10 @@ def tweestaps_reset(*, totpdevice: TOTPDevice, actor) -> None:
     enrol again."""
     if actor is None or not actor.is_superuser:
         raise PermissionDenied(_("Alleen de beheerder van het platform mag dit."))
-    user = totpdevice.user
+    _remove(totpdevice.user, actor=actor)
+
+
+def _remove(user, *, actor) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     Herstelcode.objects.filter(user=user).delete()
-    journal.record(
-        actor=actor,
-        action="tweestaps_uit",
-        object_type=user._meta.label_lower,
-        object_id=user.pk,
-        object_repr=f"gebruiker #{user.pk}",
-    )
+    _journal(user, action="tweestaps_uit", actor=actor)
