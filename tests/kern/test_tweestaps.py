@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import time
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 import pyotp
@@ -212,3 +213,25 @@ def test_a_wrong_code_before_a_change_still_counts():
     with pytest.raises(tweestaps.CodeGeweigerdError):
         tweestaps.tweestaps_remove(user=user, bevestiging="000000")
     assert TOTPDevice.objects.get(user=user).throttling_failure_count >= 1
+
+
+def test_only_the_platform_operator_resets_a_users_factor_in_the_admin(client):
+    user = UserFactory()
+    app, _codes = _enrolled(user)
+    device = tweestaps.totp_of(user)
+    with pytest.raises(PermissionDenied):
+        tweestaps.tweestaps_reset(totpdevice=device, actor=user)
+    operator = UserFactory(superuser=True)
+    client.force_login(operator)
+    page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/")
+    assert page.status_code == 200
+    assert device.key not in page.content.decode()
+    assert app.secret not in page.content.decode()
+    response = client.post(
+        f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not tweestaps.has_factor(user)
+    assert not Herstelcode.objects.filter(user=user).exists()
+    entry = AuditEntry.objects.get(action="tweestaps_uit")
+    assert (entry.actor_id, entry.object_id) == (operator.pk, str(user.pk))
