@@ -159,16 +159,22 @@ def _wrong() -> CodeGeweigerdError:
     )
 
 
+def _locked(user, *, confirmed: bool) -> TOTPDevice | None:
+    """The user's device, locked until the transaction ends: two tries at
+    once count (and spend a code) one after the other."""
+    return (
+        TOTPDevice.objects.select_for_update()
+        .filter(user=user, confirmed=confirmed)
+        .first()
+    )
+
+
 def totp_confirm(*, user, code: str) -> list[str]:
     """Confirm the app being enrolled with a code it shows; the factor is then
     on. Returns the new recovery codes (shown this once). A wrong code counts
     against the device (committed, also when refused)."""
     with transaction.atomic():
-        device = (
-            TOTPDevice.objects.select_for_update()
-            .filter(user=user, confirmed=False)
-            .first()
-        )
+        device = _locked(user, confirmed=False)
         if device is None:
             raise CodeGeweigerdError(_("Begin opnieuw met het instellen van de app."))
         _throttled(device)
@@ -194,11 +200,7 @@ def code_verify(*, user, code: str) -> str:
     code (then used up). Returns which kind signed in; CodeGeweigerdError
     otherwise, also while the device makes the user wait after wrong codes."""
     with transaction.atomic():
-        device = (
-            TOTPDevice.objects.select_for_update()
-            .filter(user=user, confirmed=True)
-            .first()
-        )
+        device = _locked(user, confirmed=True)
         if device is None:
             raise _wrong()
         _throttled(device)
