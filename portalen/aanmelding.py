@@ -29,7 +29,6 @@ SESSIE_WACHT = "aanmelding_wacht"
 SESSIE_TWEESTAPS = "tweestaps"
 # How long a half-done sign-in waits for its code, in seconds.
 WACHT_SECONDEN = 5 * 60
-PASSWORD_BACKEND = "django.contrib.auth.backends.ModelBackend"
 OIDC_BACKEND = "portalen.oidc.Backend"
 
 

@@ -24,6 +24,7 @@ import time
 from urllib.parse import quote
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from django.utils.translation import gettext as _
@@ -111,8 +112,6 @@ class Backend(OIDCAuthenticationBackend):
     def __init__(self, *args, **kwargs):
         # The endpoints come from discovery, when a sign-in needs them; a
         # password sign-in (which also asks this backend) fetches nothing.
-        from django.contrib.auth import get_user_model
-
         self.UserModel = get_user_model()
 
     def _load_endpoints(self) -> None:
@@ -178,6 +177,8 @@ class Backend(OIDCAuthenticationBackend):
                 raise SuspiciousOperation("ID token from another issuer")
             if settings.OIDC_RP_CLIENT_ID not in audiences:
                 raise SuspiciousOperation("ID token for another client")
+            if "exp" not in payload or "sub" not in payload:
+                raise SuspiciousOperation("ID token without exp or sub")
             self._id_claims = payload
         return payload
 
@@ -190,7 +191,12 @@ class Backend(OIDCAuthenticationBackend):
     def get_userinfo(self, access_token, id_token, payload):
         claims = dict(payload)
         if self.OIDC_OP_USER_ENDPOINT:
-            claims.update(super().get_userinfo(access_token, id_token, payload))
+            userinfo = super().get_userinfo(access_token, id_token, payload)
+            # OpenID Connect Core §5.3.4: the userinfo must be the ID token's
+            # subject's.
+            if not isinstance(userinfo, dict) or userinfo.get("sub") != payload["sub"]:
+                raise SuspiciousOperation("userinfo of another subject")
+            claims.update(userinfo)
         return claims
 
     def get_or_create_user(self, access_token, id_token, payload):
