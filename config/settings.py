@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
+    # Before kern, whose admin replaces django-otp's device admin.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "kern",
     "cooperatie",
     "afspraken",
@@ -76,6 +79,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kern.middleware.RequestIdMiddleware",
+    # A session signed in through the identity provider is checked there again
+    # every OIDC_HERCONTROLE_SECONDEN; then the second factor is required of
+    # those MFA_VERPLICHT_VOOR names (portalen/middleware.py).
+    "portalen.middleware.SsoHercontroleMiddleware",
+    "portalen.middleware.TweestapsVerplichtMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last: turns a locked-out login attempt into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -188,6 +196,9 @@ TASKS = {
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Sign-in through an OpenID Connect provider; answers only when OIDC_ISSUER
+    # is set (portalen/oidc.py).
+    "portalen.oidc.Backend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -224,6 +235,52 @@ UITNODIGING_GELDIGHEID_DAGEN = env.int("UITNODIGING_GELDIGHEID_DAGEN", default=7
 # `send_reminders` reminds the bestuur this many days before a year's deadline
 # (and once on the day after it).
 HERINNERING_DAGEN_VOOR_TERMIJN = env.int("HERINNERING_DAGEN_VOOR_TERMIJN", default=14)
+
+# --- Single sign-on and the second factor (docs/sso.md) -------------------------
+# OpenID Connect (e.g. Microsoft Entra ID): on when OIDC_ISSUER and
+# OIDC_CLIENT_ID are set. The endpoints come from the issuer's discovery
+# document. The provider never grants a role: a sign-in matches an account by
+# its verified e-mail address, or takes up the open invitations to it.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="").rstrip("/")
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+# offline_access asks for the refresh token the session is checked with.
+OIDC_RP_SCOPES = env.str("OIDC_SCOPES", default="openid email profile offline_access")
+OIDC_NAAM = env.str("OIDC_NAAM", default="SSO")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_SIGN_ALGO", default="RS256")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDEN", default=10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc-callback"
+# Every this many seconds a signed-in session asks the provider for new tokens
+# with its refresh token; a refusal (user disabled, sessions revoked) ends it.
+OIDC_HERCONTROLE_SECONDEN = env.int("OIDC_HERCONTROLE_SECONDEN", default=15 * 60)
+# Only when the provider itself enforces MFA and says so in the ID token's
+# `amr` claim ("mfa"): such a sign-in counts as the second factor here.
+OIDC_MFA_VERTROUWD = env.bool("OIDC_MFA_VERTROUWD", default=False)
+# Entra ID sends no `email_verified`; set true when the provider only hands out
+# addresses it manages itself (a single-tenant directory).
+OIDC_EMAIL_VERTROUWD = env.bool("OIDC_EMAIL_VERTROUWD", default=False)
+
+# TOTP (an authenticator app) with recovery codes, enrolled on the account
+# page. Those named here must have it: any of beheerder, auditor, bestuur,
+# superuser. Default: beheerders, auditors and superusers in production, nobody
+# in debug mode (so the demo logins of `make run` work as they are).
+MFA_VERPLICHT_VOOR = [
+    naam.strip().lower()
+    for naam in env.list(
+        "MFA_VERPLICHT_VOOR",
+        default=[] if DEBUG else ["beheerder", "auditor", "superuser"],
+    )
+    if naam.strip()
+]
+if set(MFA_VERPLICHT_VOOR) - {"beheerder", "auditor", "bestuur", "superuser"}:
+    raise ImproperlyConfigured(
+        f"MFA_VERPLICHT_VOOR={','.join(MFA_VERPLICHT_VOOR)}: use beheerder, "
+        "auditor, bestuur or superuser (comma-separated), or leave it empty."
+    )
+OTP_TOTP_ISSUER = env.str("MFA_UITGEVER", default="Coöperatiesturing")
+# Wrong codes wait 1, 2, 4, 8 … seconds (django-otp), per user.
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

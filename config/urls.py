@@ -5,23 +5,32 @@ own `urls.py` (`portalen/beheer`, `portalen/bestuur`, `portalen/audit`).
 """
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
+from portalen.views import sso, tweestaps
 from portalen.views.account import instellingen
 from portalen.views.start import LoginView, LogoutView, PasswordChangeView, home
 from portalen.views.uitnodiging import uitnodiging
 
 from .health import health
 
+# The admin has no login form of its own: it signs in through ours, so the
+# second factor is asked there too.
+admin.site.login = login_required(admin.site.login)
+
 urlpatterns = [
     path("", home, name="home"),
     path("gezondheid/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/login/code/", tweestaps.login_code, name="login-code"),
+    path("accounts/sso/start/", sso.StartView.as_view(), name="oidc-start"),
+    path("accounts/sso/callback/", sso.CallbackView.as_view(), name="oidc-callback"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
     path(
         "accounts/password_change/",
@@ -29,6 +38,7 @@ urlpatterns = [
         name="password_change",
     ),
     path("accounts/instellingen/", instellingen, name="account-instellingen"),
+    path("accounts/tweestaps/", tweestaps.instellen, name="account-tweestaps"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("uitnodiging/<str:token>/", uitnodiging, name="uitnodiging"),
     path("beheer/<int:corporatie_id>/", include("portalen.beheer.urls")),

@@ -15,7 +15,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -283,7 +283,12 @@ def _tell_colleagues(uitnodiging: Uitnodiging, user) -> None:
 def uitnodiging_accept(*, token: str, user) -> Rol:
     """Take up the role of an open invitation with `user`'s account (the role is
     kept when the user holds it already) and mark the invitation used."""
-    uitnodiging = open_uitnodiging(token)
+    return _accept(open_uitnodiging(token), user)
+
+
+def _accept(uitnodiging: Uitnodiging, user) -> Rol:
+    """Accept one open invitation with `user`'s account, inside the caller's
+    transaction."""
     # Lock the row: a link works once, also when clicked twice at the same time.
     uitnodiging = Uitnodiging.objects.select_for_update().get(pk=uitnodiging.pk)
     if status_of(uitnodiging) != OPEN:
@@ -331,6 +336,15 @@ def uitnodiging_accept_new_account(*, token: str, username: str, password: str):
     """Make an account with the invitation's e-mail address and accept the
     invitation with it. The caller checks the password against the validators."""
     uitnodiging = open_uitnodiging(token)
+    user = account_create(username=username, email=uitnodiging.email, password=password)
+    uitnodiging_accept(token=token, user=user)
+    return user
+
+
+def account_create(*, username: str, email: str, password: str | None):
+    """Make an account (no password: one that signs in through the identity
+    provider only) and journal it, inside the caller's transaction. A username
+    that is taken, in any case, is a field error."""
     users = get_user_model().objects
     taken = ValidationError({"username": _("De gebruikersnaam moet nog vrij zijn.")})
     if users.filter(username__iexact=username).exists():
@@ -339,9 +353,7 @@ def uitnodiging_accept_new_account(*, token: str, username: str, password: str):
         # A savepoint: the same name chosen at the same moment elsewhere meets
         # the unique index here, and the caller hears of it as a field error.
         with transaction.atomic():
-            user = users.create_user(
-                username=username, email=uitnodiging.email, password=password
-            )
+            user = users.create_user(username=username, email=email, password=password)
     except IntegrityError:
         raise taken from None
     # No personal data in the journal: the account by its number only.
@@ -352,5 +364,34 @@ def uitnodiging_accept_new_account(*, token: str, username: str, password: str):
         object_id=user.pk,
         object_repr=f"gebruiker #{user.pk}",
     )
-    uitnodiging_accept(token=token, user=user)
     return user
+
+
+def open_uitnodigingen_to(email: str) -> list[Uitnodiging]:
+    """The open invitations to an address (compared case-insensitively)."""
+    adres = (email or "").strip()
+    if not adres:
+        return []
+    return list(
+        Uitnodiging.objects.open()
+        .filter(email__iexact=adres)
+        .select_related("corporatie", "cooperatie")
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def uitnodigingen_accept_by_address(*, user) -> list[Rol]:
+    """Take up every open invitation to `user`'s address, each exactly as its
+    link would (`uitnodiging_accept`): for a sign-in through an identity
+    provider that vouched for the address, which stands in for the link in the
+    mail. An invitation the user may not take up (one they sent themselves) is
+    left open."""
+    rollen = []
+    for uitnodiging in open_uitnodigingen_to(user.email):
+        try:
+            with transaction.atomic():
+                rollen.append(_accept(uitnodiging, user))
+        except (PermissionDenied, UitnodigingOngeldigError):
+            continue
+    return rollen

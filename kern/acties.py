@@ -22,6 +22,9 @@ ACTIE_LABELS = {
     "uitnodiging_accept": _("Uitnodiging aangenomen"),
     "apitoken_create": _("API-token gemaakt"),
     "apitoken_revoke": _("API-token ingetrokken"),
+    "tweestaps_aan": _("Tweestapsverificatie aangezet"),
+    "tweestaps_uit": _("Tweestapsverificatie uitgezet"),
+    "herstelcodes_vernieuwd": _("Nieuwe herstelcodes gemaakt"),
     # Organisations, buildings and contracts
     "corporatie_create": _("Corporatie vastgelegd"),
     "corporatie_update": _("Corporatie gewijzigd"),

@@ -4,6 +4,9 @@ verification marks) and the mail records can only be viewed."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import tweestaps
 from .acties import actie_label
 from .admin_services import ServiceModelAdmin
 from .models import (
@@ -12,6 +15,7 @@ from .models import (
     AuditChainVerification,
     AuditCheckpoint,
     AuditEntry,
+    Herstelcode,
     Verzending,
 )
 
@@ -90,3 +94,27 @@ class VerzendingAdmin(ServiceModelAdmin):
 
     list_display = ("sleutel", "created_at")
     search_fields = ("sleutel",)
+
+
+@admin.register(Herstelcode)
+class HerstelcodeAdmin(ServiceModelAdmin):
+    """Recovery codes of second factors, as hashes; view only (a user makes
+    new ones on their own page)."""
+
+    list_display = ("user", "created_at", "gebruikt_op")
+    list_filter = ("gebruikt_op",)
+
+
+# django-otp's own admin shows a device's secret and QR code: replaced by one
+# that shows neither and removes a user's factor through the service.
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(ServiceModelAdmin):
+    """Users' authenticator apps: the operator can only remove one (journaled)."""
+
+    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
+    list_filter = ("confirmed",)
+    fields = ("user", "name", "confirmed", "created_at", "last_used_at")
+    delete_service = tweestaps.tweestaps_reset

@@ -7,6 +7,7 @@ append-only triggers and every chain survive the move.
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from .immutable import AppendOnlyModel
@@ -219,3 +220,35 @@ class Verzending(models.Model):
 
     def __str__(self) -> str:
         return self.sleutel
+
+
+class Herstelcode(models.Model):
+    """A one-time recovery code of a user's second factor, for when the
+    authenticator app is lost. Only a SHA-256 of the code is stored (the code
+    has some 80 random bits); the code itself is shown once, when it is made."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gebruiker"),
+        on_delete=models.CASCADE,
+        related_name="herstelcodes",
+    )
+    code_hash = models.CharField(_("hash van de code"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
+    gebruikt_op = models.DateTimeField(_("gebruikt op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("herstelcode")
+        verbose_name_plural = _("herstelcodes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "code_hash"],
+                name="herstelcode_uniek_per_gebruiker",
+                violation_error_message=_(
+                    "Een herstelcode mag per gebruiker maar één keer voorkomen."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('herstelcode')} (gebruiker #{self.user_id})"

@@ -60,3 +60,25 @@ def exists_outside_scope(queryset, **lookup) -> bool:
         return queryset.all().filter(**lookup).exists()
     except (ValueError, TypeError, ValidationError):  # an id the field cannot take
         return False
+
+
+def log_second_factor(request, event: str, user, *, warning: bool = False) -> None:
+    """One line for a user's second factor: enrolled, removed, recovery codes
+    made anew (INFO), or a wrong code (WARNING). Never the code or secret."""
+    request_id = current_request_id()
+    logger.log(
+        logging.WARNING if warning else logging.INFO,
+        "second factor: %s %s user=%s(%s) request_id=%s",
+        event,
+        request.path,
+        user.pk,
+        user.get_username(),
+        request_id or "-",
+        extra={
+            "security_reason": event,
+            "security_path": request.path,
+            "security_user_id": user.pk,
+            "security_username": user.get_username(),
+            "request_id": request_id,
+        },
+    )

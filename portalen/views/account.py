@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -12,25 +11,13 @@ from django.utils.translation import gettext as _
 
 from kern.accounts import accountinstelling_of, accountinstelling_update
 from kern.models import Accountinstelling
+from portalen.aanmelding import set_language_cookie
 
 
 class AccountinstellingForm(forms.ModelForm):
     class Meta:
         model = Accountinstelling
         fields = ["taal", "meldingen_per_mail"]
-
-
-def set_language_cookie(response, taal: str) -> None:
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        taal,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        path=settings.LANGUAGE_COOKIE_PATH,
-        domain=settings.LANGUAGE_COOKIE_DOMAIN,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-    )
 
 
 @login_required

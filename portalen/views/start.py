@@ -1,14 +1,14 @@
 """The start page and the choice of portal."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 
+from portalen import aanmelding, oidc
 from portalen.ui import portals_of
-
-from .account import set_language_cookie
 
 
 def home(request):
@@ -23,19 +23,29 @@ def home(request):
 
 
 class LoginView(auth_views.LoginView):
-    """Signing in, with a greeting after success."""
+    """Signing in with a password (and then the code of a second factor, when
+    the user has one), or through the identity provider when configured; a
+    greeting after success."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sso_naam"] = settings.OIDC_NAAM if oidc.configured() else ""
+        return context
 
     def form_valid(self, form):
-        response = super().form_valid(form)
         user = form.get_user()
+        if aanmelding.needs_code(user):
+            return aanmelding.hold_for_code(
+                self.request,
+                user,
+                backend=user.backend,
+                next_url=self.get_success_url(),
+            )
+        aanmelding.sign_in(self.request, user, backend=user.backend)
         # Pages follow the language the user chose in their settings, if any.
-        if hasattr(user, "accountinstelling"):
-            translation.activate(user.accountinstelling.taal)
-            set_language_cookie(response, user.accountinstelling.taal)
-        messages.success(
-            self.request, _("Welkom, %(naam)s.") % {"naam": user.get_username()}
+        return aanmelding.welcome(
+            self.request, user, HttpResponseRedirect(self.get_success_url())
         )
-        return response
 
 
 class LogoutView(auth_views.LogoutView):

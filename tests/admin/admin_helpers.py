@@ -35,12 +35,14 @@ from kern.models import (
     AuditChainVerification,
     AuditCheckpoint,
     AuditEntry,
+    Herstelcode,
     Verzending,
 )
 from ledger.models import Activiteit, Bijlage, Boeking, Bon, Vrijwilliger
 
 REGISTERED = (
     Accountinstelling,
+    Herstelcode,
     Verzending,
     Corporatie,
     Gebouw,
@@ -72,6 +74,7 @@ REGISTERED = (
 # Nothing creates these through a service the admin may call.
 ADD_DISABLED = {
     Accountinstelling,
+    Herstelcode,
     Verzending,
     Relatie,
     GeslotenJaar,
@@ -89,6 +92,7 @@ ADD_DISABLED = {
 # Append-only or without an update service: the change page only shows the row.
 VIEW_ONLY = {
     Accountinstelling,
+    Herstelcode,
     Verzending,
     Relatie,
     GeslotenJaar,
@@ -201,6 +205,9 @@ def _one_of_each(world) -> dict:
         user=world.a.beheerder
     )[0]
     objects[Verzending] = Verzending.objects.get_or_create(sleutel="test:1")[0]
+    objects[Herstelcode] = Herstelcode.objects.create(
+        user=world.a.beheerder, code_hash="1" * 64
+    )
     objects[Uitnodiging] = Uitnodiging.objects.create(
         email="nieuw@example.org",
         soort="bestuur",

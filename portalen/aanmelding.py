@@ -1,0 +1,114 @@
+"""The last steps of every sign-in (password, identity provider, code): the
+second factor asked for when the user has one, the session signed in, the
+greeting and the user's language.
+
+A user with a second factor is not signed in after the password (or the
+provider): the session holds a half-done sign-in (`SESSIE_WACHT`: who, through
+which backend, where to), for a few minutes, until the code step completes it.
+`SESSIE_TWEESTAPS` records how this session proved the second factor.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.shortcuts import redirect
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from cooperatie.choices import RolSoort
+from cooperatie.models import Rol
+from kern import tweestaps
+
+from . import oidc
+
+SESSIE_WACHT = "aanmelding_wacht"
+SESSIE_TWEESTAPS = "tweestaps"
+# How long a half-done sign-in waits for its code, in seconds.
+WACHT_SECONDEN = 5 * 60
+OIDC_BACKEND = "portalen.oidc.Backend"
+
+
+def set_language_cookie(response, taal: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        taal,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+def welcome(request, user, response):
+    """The greeting, in the language the user chose in their settings."""
+    if hasattr(user, "accountinstelling"):
+        translation.activate(user.accountinstelling.taal)
+        set_language_cookie(response, user.accountinstelling.taal)
+    messages.success(request, _("Welkom, %(naam)s.") % {"naam": user.get_username()})
+    return response
+
+
+def sign_in(request, user, *, backend: str, tweede_factor: str = "") -> None:
+    """Sign the session in; `tweede_factor` says how it proved a second factor
+    (kern.tweestaps.TOTP or HERSTELCODE, "oidc"), empty when it did not."""
+    # The provider's refresh token and check moment outlive the new session
+    # key of a sign-in through the provider, and no other sign-in keeps them.
+    sso = {
+        key: request.session[key]
+        for key in oidc.SESSIE_SLEUTELS
+        if backend == OIDC_BACKEND and key in request.session
+    }
+    login(request, user, backend=backend)
+    for key in oidc.SESSIE_SLEUTELS:
+        request.session.pop(key, None)
+    request.session.update(sso)
+    request.session.pop(SESSIE_WACHT, None)
+    if tweede_factor:
+        request.session[SESSIE_TWEESTAPS] = tweede_factor
+
+
+def hold_for_code(request, user, *, backend: str, next_url: str):
+    """Keep the half-done sign-in and send the browser to the code step."""
+    request.session[SESSIE_WACHT] = {
+        "user": user.pk,
+        "backend": backend,
+        "next": next_url,
+        "sinds": time.time(),
+    }
+    return redirect("login-code")
+
+
+def waiting(request) -> dict | None:
+    """The half-done sign-in of this session, if it has not expired."""
+    wacht = request.session.get(SESSIE_WACHT)
+    if not isinstance(wacht, dict):
+        return None
+    if time.time() - wacht.get("sinds", 0) > WACHT_SECONDEN:
+        request.session.pop(SESSIE_WACHT, None)
+        return None
+    return wacht
+
+
+def second_factor_required(user) -> bool:
+    """Whether MFA_VERPLICHT_VOOR names the user (as superuser or by a role)."""
+    verplicht = settings.MFA_VERPLICHT_VOOR
+    if not verplicht or not user.is_authenticated:
+        return False
+    if user.is_superuser and "superuser" in verplicht:
+        return True
+    soorten = [s for s in RolSoort.values if s in verplicht]
+    return bool(soorten) and Rol.objects.filter(user=user, soort__in=soorten).exists()
+
+
+def second_factor_proven(request) -> bool:
+    return bool(request.session.get(SESSIE_TWEESTAPS))
+
+
+def needs_code(user) -> bool:
+    return tweestaps.has_factor(user)

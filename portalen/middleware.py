@@ -1,0 +1,85 @@
+"""What every signed-in request passes: the identity provider's renewed
+consent (a session from single sign-on), then the second factor where
+MFA_VERPLICHT_VOOR requires one."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from kern import tweestaps
+
+from . import aanmelding, oidc
+
+
+class SsoHercontroleMiddleware:
+    """A session signed in through the provider is checked there again when
+    its time has come (`oidc.hercontrole`); when the provider refuses, the
+    session ends and the browser goes to the login page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        if (
+            oidc.SESSIE_HERCONTROLE in session
+            and oidc.check_due(session)
+            and request.user.is_authenticated
+            and not oidc.hercontrole(request)
+        ):
+            logout(request)
+            messages.warning(
+                request,
+                _("Uw aanmelding via %(naam)s geldt niet meer; meld u opnieuw aan.")
+                % {"naam": settings.OIDC_NAAM},
+            )
+            return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+
+def _exempt(path: str) -> bool:
+    """Pages a user without the required second factor still reaches: signing
+    out, enrolling, the code step, static files and the language switch."""
+    vrij = (
+        reverse("logout"),
+        reverse("account-tweestaps"),
+        reverse("login-code"),
+        reverse("set_language"),
+        "/" + settings.STATIC_URL.lstrip("/"),
+    )
+    return path.startswith(vrij)
+
+
+class TweestapsVerplichtMiddleware:
+    """A user MFA_VERPLICHT_VOOR names, signed in without a second factor, is
+    sent to enrol one on every page until they have; one who has a factor but
+    whose session never gave its code is signed out to sign in with it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            settings.MFA_VERPLICHT_VOOR
+            and request.user.is_authenticated
+            and not aanmelding.second_factor_proven(request)
+            and not _exempt(request.path)
+            and aanmelding.second_factor_required(request.user)
+        ):
+            if tweestaps.has_factor(request.user):
+                logout(request)
+                messages.info(request, _("Meld u opnieuw aan, met uw code."))
+                return redirect_to_login(request.get_full_path())
+            return redirect(
+                reverse("account-tweestaps")
+                + "?"
+                + urlencode({"next": request.get_full_path()})
+            )
+        return self.get_response(request)

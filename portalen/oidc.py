@@ -1,0 +1,273 @@
+"""Signing in through an OpenID Connect provider (mozilla-django-oidc), e.g.
+Microsoft Entra ID, and checking the provider again while the session lasts.
+
+Configured by the environment alone (config/settings.py, docs/sso.md): the
+issuer's discovery document names the endpoints, fetched when first needed and
+kept for an hour. The ID token is checked for its signature (the provider's
+JWKS), nonce, expiry, issuer and audience; the e-mail address then decides who
+signs in (`cooperatie.sso.user_for_sign_in`). A refused sign-in keeps a
+message for the login page and a line in the security log.
+
+While the session lasts, `hercontrole` asks the token endpoint for new tokens
+with the session's refresh token every OIDC_HERCONTROLE_SECONDEN: a provider
+that no longer accepts the user (disabled, sessions revoked, refresh token
+withdrawn) refuses, and the session ends. This back-channel check works for
+every request (POST and API calls too) without sending the browser away, which
+a `prompt=none` redirect would.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import SuspiciousOperation
+from django.utils.translation import gettext as _
+
+import jwt
+import requests
+from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+
+from cooperatie.sso import SsoGeweigerdError, user_for_sign_in
+from kern.middleware import current_request_id
+
+logger = logging.getLogger("coopsturing.security")
+
+# Session keys: the refresh token, the moment of the next check, and whether
+# the provider said it checked a second factor (`amr` holds "mfa").
+SESSIE_REFRESH = "oidc_refresh_token"
+SESSIE_HERCONTROLE = "oidc_hercontrole_op"
+SESSIE_AMR_MFA = "oidc_amr_mfa"
+SESSIE_SLEUTELS = (SESSIE_REFRESH, SESSIE_HERCONTROLE, SESSIE_AMR_MFA)
+# Set on a sign-in the backend refused, for the login page's message.
+WEIGERING = "sso_weigering"
+
+_DISCOVERY_TTL = 3600
+_discovery: dict[str, tuple[float, dict]] = {}
+_discovery_lock = threading.Lock()
+
+
+class ProviderError(Exception):
+    """The provider's discovery document cannot be read or does not fit."""
+
+
+def configured() -> bool:
+    return bool(settings.OIDC_ISSUER and settings.OIDC_RP_CLIENT_ID)
+
+
+def provider() -> dict:
+    """The provider's discovery document (cached an hour per issuer)."""
+    issuer = settings.OIDC_ISSUER
+    with _discovery_lock:
+        cached = _discovery.get(issuer)
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
+    url = f"{issuer}/.well-known/openid-configuration"
+    try:
+        response = requests.get(url, timeout=settings.OIDC_TIMEOUT)
+        response.raise_for_status()
+        document = response.json()
+    except (requests.RequestException, ValueError) as exc:
+        raise ProviderError(f"discovery {url}: {exc}") from exc
+    needed = ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri")
+    if not isinstance(document, dict) or any(
+        not isinstance(document.get(key), str) for key in needed
+    ):
+        raise ProviderError(f"discovery {url}: {', '.join(needed)} are required")
+    # OpenID Connect Discovery §4.3: the issuer must be the one asked.
+    if document["issuer"].rstrip("/") != issuer:
+        raise ProviderError(f"discovery {url}: issuer {document['issuer']!r}")
+    with _discovery_lock:
+        _discovery[issuer] = (time.monotonic() + _DISCOVERY_TTL, document)
+    return document
+
+
+def log_refused(request, reason: str, detail: str = "") -> None:
+    """One security-log line for a sign-in or a session the provider refused."""
+    user = getattr(request, "user", None)
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    logger.warning(
+        "single sign-on refused: %s user=%s detail=%s request_id=%s",
+        reason,
+        user_id if user_id is not None else "-",
+        detail or "-",
+        current_request_id() or "-",
+        extra={
+            "security_reason": reason,
+            "security_user_id": user_id,
+            "request_id": current_request_id(),
+        },
+    )
+
+
+class Backend(OIDCAuthenticationBackend):
+    """The authorization code flow's backend: answers only to the callback
+    (a code and a state) and only when single sign-on is configured."""
+
+    def __init__(self, *args, **kwargs):
+        # The endpoints come from discovery, when a sign-in needs them; a
+        # password sign-in (which also asks this backend) fetches nothing.
+        self.UserModel = get_user_model()
+
+    def _load_endpoints(self) -> None:
+        document = provider()
+        self.OIDC_OP_TOKEN_ENDPOINT = document["token_endpoint"]
+        self.OIDC_OP_USER_ENDPOINT = document.get("userinfo_endpoint", "")
+        self.OIDC_OP_JWKS_ENDPOINT = document["jwks_uri"]
+        self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
+        self.OIDC_RP_CLIENT_SECRET = settings.OIDC_RP_CLIENT_SECRET
+        self.OIDC_RP_SIGN_ALGO = settings.OIDC_RP_SIGN_ALGO
+        self.OIDC_RP_IDP_SIGN_KEY = None
+
+    def authenticate(self, request, **kwargs):
+        if request is None or "nonce" not in kwargs or not configured():
+            return None
+        self.request = request
+        try:
+            self._load_endpoints()
+            return super().authenticate(request, **kwargs)
+        except (
+            ProviderError,
+            requests.RequestException,
+            SuspiciousOperation,
+            jwt.PyJWTError,
+            ValueError,
+            KeyError,
+        ) as exc:
+            log_refused(request, "provider", type(exc).__name__)
+            return None
+
+    def get_token(self, payload):
+        token_info = super().get_token(payload)
+        self._refresh_token = token_info.get("refresh_token")
+        return token_info
+
+    def retrieve_matching_jwk(self, token):
+        """The provider's signing key for this token: the one its `kid`
+        names, or the only one of the token's algorithm when it names none
+        (OpenID Connect Core §10.1)."""
+        header = jwt.get_unverified_header(token)
+        response = requests.get(
+            self.OIDC_OP_JWKS_ENDPOINT, timeout=settings.OIDC_TIMEOUT
+        )
+        response.raise_for_status()
+        keys = [
+            key
+            for key in response.json().get("keys", [])
+            if key.get("use", "sig") == "sig"
+            and key.get("alg", header.get("alg")) == header.get("alg")
+            and ("kid" not in header or key.get("kid") == header["kid"])
+        ]
+        if len(keys) != 1:
+            raise SuspiciousOperation("no single signing key for the ID token")
+        return jwt.PyJWK(keys[0])
+
+    def verify_token(self, token, **kwargs):
+        payload = super().verify_token(token, **kwargs)
+        if "nonce" in kwargs:
+            # The ID token itself: from our provider, for us.
+            audience = payload.get("aud")
+            audiences = audience if isinstance(audience, list) else [audience]
+            if str(payload.get("iss", "")).rstrip("/") != settings.OIDC_ISSUER:
+                raise SuspiciousOperation("ID token from another issuer")
+            if settings.OIDC_RP_CLIENT_ID not in audiences:
+                raise SuspiciousOperation("ID token for another client")
+            if "exp" not in payload or "sub" not in payload:
+                raise SuspiciousOperation("ID token without exp or sub")
+            self._id_claims = payload
+        return payload
+
+    def store_tokens(self, access_token, id_token):
+        session = self.request.session
+        session[SESSIE_REFRESH] = getattr(self, "_refresh_token", None) or ""
+        amr = getattr(self, "_id_claims", {}).get("amr") or []
+        session[SESSIE_AMR_MFA] = isinstance(amr, list) and "mfa" in amr
+
+    def get_userinfo(self, access_token, id_token, payload):
+        claims = dict(payload)
+        if self.OIDC_OP_USER_ENDPOINT:
+            userinfo = super().get_userinfo(access_token, id_token, payload)
+            # OpenID Connect Core §5.3.4: the userinfo must be the ID token's
+            # subject's.
+            if not isinstance(userinfo, dict) or userinfo.get("sub") != payload["sub"]:
+                raise SuspiciousOperation("userinfo of another subject")
+            claims.update(userinfo)
+        return claims
+
+    def get_or_create_user(self, access_token, id_token, payload):
+        claims = self.get_userinfo(access_token, id_token, payload)
+        geverifieerd = claims.get("email_verified") is True or (
+            settings.OIDC_EMAIL_VERTROUWD and "email_verified" not in claims
+        )
+        try:
+            return user_for_sign_in(
+                email=claims.get("email"), geverifieerd=geverifieerd
+            )
+        except SsoGeweigerdError as exc:
+            setattr(self.request, WEIGERING, str(exc))
+            log_refused(self.request, "no_match")
+            return None
+
+    def get_user(self, user_id):
+        # Inactive accounts are no one (mozilla-django-oidc's own get_user
+        # would return them).
+        return ModelBackend.get_user(self, user_id)
+
+
+def schedule_check(session) -> None:
+    session[SESSIE_HERCONTROLE] = time.time() + settings.OIDC_HERCONTROLE_SECONDEN
+
+
+def check_due(session) -> bool:
+    moment = session.get(SESSIE_HERCONTROLE)
+    return moment is not None and time.time() >= moment
+
+
+def hercontrole(request) -> bool:
+    """Ask the provider whether this session's user still signs in: new tokens
+    for the session's refresh token. True (and the next check scheduled) when
+    it agrees; False when it refuses, cannot be reached, or no refresh token
+    was given (then the session cannot be checked and ends)."""
+    session = request.session
+    refresh_token = session.get(SESSIE_REFRESH)
+    if not refresh_token or not configured():
+        log_refused(request, "no_refresh_token")
+        return False
+    try:
+        response = requests.post(
+            provider()["token_endpoint"],
+            data={"grant_type": "refresh_token", "refresh_token": refresh_token},
+            # HTTP Basic, the client authentication every server must take
+            # (RFC 6749 §2.3.1: both parts form-encoded first).
+            auth=(
+                quote(settings.OIDC_RP_CLIENT_ID, safe=""),
+                quote(settings.OIDC_RP_CLIENT_SECRET, safe=""),
+            ),
+            timeout=settings.OIDC_TIMEOUT,
+        )
+    except (ProviderError, requests.RequestException) as exc:
+        log_refused(request, "refresh_unreachable", type(exc).__name__)
+        return False
+    if response.status_code != 200:
+        log_refused(request, "refresh_refused", str(response.status_code))
+        return False
+    try:
+        tokens = response.json()
+    except ValueError:
+        tokens = {}
+    # A provider that rotates refresh tokens gives a new one.
+    session[SESSIE_REFRESH] = tokens.get("refresh_token") or refresh_token
+    schedule_check(session)
+    return True
+
+
+def refusal_message(request) -> str:
+    return getattr(request, WEIGERING, "") or _(
+        "Aanmelden via %(naam)s is niet gelukt; probeer het opnieuw of meld u "
+        "aan met uw wachtwoord."
+    ) % {"naam": settings.OIDC_NAAM}

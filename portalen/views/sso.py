@@ -1,0 +1,76 @@
+"""Signing in through the identity provider: the start (off to the provider)
+and the callback (back with a code). Both answer 404 when single sign-on is
+not configured."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+
+from mozilla_django_oidc import views as oidc_views
+
+from portalen import aanmelding, oidc
+
+
+def _require_configured() -> None:
+    if not oidc.configured():
+        raise Http404
+
+
+class StartView(oidc_views.OIDCAuthenticationRequestView):
+    """Off to the provider's authorization endpoint (state, nonce and PKCE in
+    the session)."""
+
+    def __init__(self, *args, **kwargs):
+        # Endpoints come from discovery at request time, not from settings.
+        oidc_views.View.__init__(self, *args, **kwargs)
+
+    def get(self, request):
+        _require_configured()
+        try:
+            self.OIDC_OP_AUTH_ENDPOINT = oidc.provider()["authorization_endpoint"]
+        except oidc.ProviderError as exc:
+            oidc.log_refused(request, "provider", type(exc).__name__)
+            messages.error(request, oidc.refusal_message(request))
+            return redirect("login")
+        self.OIDC_RP_CLIENT_ID = settings.OIDC_RP_CLIENT_ID
+        return super().get(request)
+
+
+class CallbackView(oidc_views.OIDCAuthenticationCallbackView):
+    """Back from the provider: the backend decides who signs in; a user with
+    a second factor then gives a code, unless the provider vouched for one
+    (OIDC_MFA_VERTROUWD and "mfa" in the ID token's `amr`)."""
+
+    def get(self, request):
+        _require_configured()
+        return super().get(request)
+
+    def login_failure(self):
+        for key in oidc.SESSIE_SLEUTELS:
+            self.request.session.pop(key, None)
+        messages.error(self.request, oidc.refusal_message(self.request))
+        return redirect("login")
+
+    def login_success(self):
+        request, user = self.request, self.user
+        mfa_by_provider = settings.OIDC_MFA_VERTROUWD and bool(
+            request.session.get(oidc.SESSIE_AMR_MFA)
+        )
+        oidc.schedule_check(request.session)
+        if aanmelding.needs_code(user) and not mfa_by_provider:
+            return aanmelding.hold_for_code(
+                request,
+                user,
+                backend=aanmelding.OIDC_BACKEND,
+                next_url=self.success_url,
+            )
+        aanmelding.sign_in(
+            request,
+            user,
+            backend=aanmelding.OIDC_BACKEND,
+            tweede_factor="oidc" if mfa_by_provider else "",
+        )
+        return aanmelding.welcome(request, user, redirect(self.success_url))

@@ -1,0 +1,72 @@
+"""A real OpenID Connect provider for the tests: `oidc-provider-mock` (Flask and
+authlib) serving HTTP on a free port of this machine, in a thread. Its users
+and their claims are set, and their tokens revoked, through its own HTTP
+endpoints; the application talks to it as to Entra ID: discovery, the
+authorization endpoint (its login form, where a test names the user), the
+token endpoint, JWKS and userinfo."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+import requests
+from oidc_provider_mock import run_server_in_thread
+
+CLIENT_ID = "coopsturing-test"
+CLIENT_SECRET = "geheim-van-de-test"
+
+
+@dataclass
+class Provider:
+    url: str
+
+    def set_user(self, sub: str, **claims) -> None:
+        """The claims the provider gives for `sub` from now on."""
+        response = requests.put(
+            f"{self.url}/users/{quote(sub, safe='')}", json=claims, timeout=10
+        )
+        assert response.status_code == 204, response.text
+
+    def revoke(self, sub: str) -> None:
+        """Withdraw every access and refresh token of `sub` (what disabling
+        the user or revoking their sessions does at Entra ID)."""
+        response = requests.post(
+            f"{self.url}/users/{quote(sub, safe='')}/revoke-tokens", timeout=10
+        )
+        assert response.status_code == 204, response.text
+
+    def authorize(self, authorization_url: str, sub: str) -> str:
+        """Sign `sub` in on the provider's form; the redirect back to us."""
+        response = requests.post(
+            authorization_url, data={"sub": sub}, allow_redirects=False, timeout=10
+        )
+        assert response.status_code == 302, response.text
+        return response.headers["Location"]
+
+
+@pytest.fixture
+def oidc_provider(settings):
+    """The provider running, and single sign-on configured to use it."""
+    with run_server_in_thread() as server:
+        provider = Provider(url=f"http://localhost:{server.server_port}")
+        settings.OIDC_ISSUER = provider.url
+        settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+        settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
+        settings.OIDC_NAAM = "Entra ID"
+        yield provider
+
+
+def sign_in_via_provider(client, provider: Provider, sub: str, *, next_url=""):
+    """Through the start view, the provider's form and the callback, with
+    Django's test client; the callback's response."""
+    start = client.get(
+        "/accounts/sso/start/" + (f"?next={next_url}" if next_url else "")
+    )
+    assert start.status_code == 302
+    location = provider.authorize(start["Location"], sub)
+    assert location.startswith("http://testserver/accounts/sso/callback/")
+    query = parse_qs(urlsplit(location).query)
+    assert "code" in query
+    return client.get(location)

@@ -1,0 +1,316 @@
+"""Single sign-on through a real OpenID Connect provider (tests/sso_helpers.py):
+who a sign-in is, what it is refused for and why, and the session that ends
+when the provider no longer accepts its user."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import time
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+
+import pyotp
+import pytest
+
+from cooperatie import uitnodigingen
+from cooperatie.choices import RolSoort
+from cooperatie.models import Rol, Uitnodiging
+from kern import tweestaps
+from kern.models import AuditEntry
+from portalen import aanmelding, oidc
+from tests.cooperatie.factories import UserFactory
+from tests.sso_helpers import oidc_provider, sign_in_via_provider
+
+__all__ = ["oidc_provider"]
+
+User = get_user_model()
+
+
+def _messages(response) -> list[str]:
+    return [str(m) for m in response.wsgi_request._messages]
+
+
+def _signed_in_user(client):
+    return User.objects.filter(pk=client.session.get("_auth_user_id")).first()
+
+
+def _invite(world, email: str, soort=RolSoort.BESTUUR):
+    tenant = world.a
+    if soort == RolSoort.BESTUUR:
+        return uitnodigingen.uitnodiging_create(
+            email=email,
+            soort=soort,
+            cooperatie=tenant.cooperatie,
+            actor=tenant.beheerder,
+        )
+    return uitnodigingen.uitnodiging_create(
+        email=email, soort=soort, corporatie=tenant.corporatie, actor=tenant.beheerder
+    )
+
+
+@pytest.mark.django_db
+def test_login_page_offers_the_provider_only_when_configured(client, settings):
+    settings.OIDC_ISSUER = ""
+    page = client.get(reverse("login")).content.decode()
+    assert "Inloggen met" not in page
+    assert client.get(reverse("oidc-start")).status_code == 404
+    assert client.get(reverse("oidc-callback")).status_code == 404
+    settings.OIDC_ISSUER = "https://login.example.org/tenant/v2.0"
+    settings.OIDC_RP_CLIENT_ID = "app"
+    settings.OIDC_NAAM = "Entra ID"
+    page = client.get(reverse("login") + "?next=/audit/1/").content.decode()
+    assert "Inloggen met Entra ID" in page
+    assert 'href="/accounts/sso/start/?next=/audit/1/"' in page
+
+
+def test_existing_account_signs_in_by_its_verified_address_in_any_case(
+    client, world, oidc_provider
+):
+    beheerder = world.a.beheerder
+    adres = beheerder.email.upper()
+    oidc_provider.set_user("entra-sub-1", email=adres, email_verified=True)
+    rollen = set(Rol.objects.values_list("pk", flat=True))
+    users = User.objects.count()
+
+    response = sign_in_via_provider(client, oidc_provider, "entra-sub-1")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert _signed_in_user(client) == beheerder
+    assert f"Welkom, {beheerder.username}." in _messages(response)
+    assert client.session["_auth_user_backend"] == aanmelding.OIDC_BACKEND
+    assert client.session[oidc.SESSIE_REFRESH]
+    assert User.objects.count() == users
+    assert set(Rol.objects.values_list("pk", flat=True)) == rollen
+    start = client.get("/")
+    assert start["Location"] == f"/beheer/{world.a.corporatie.pk}/"
+
+
+def test_open_invitation_makes_the_account_and_takes_the_role_up(
+    client, world, oidc_provider
+):
+    uitnodiging = _invite(world, "Noor.Bakker@example.org")
+    oidc_provider.set_user(
+        "entra-noor", email="noor.bakker@example.org", email_verified=True
+    )
+    seq = AuditEntry.objects.count()
+
+    response = sign_in_via_provider(client, oidc_provider, "entra-noor")
+
+    user = _signed_in_user(client)
+    assert response.status_code == 302
+    assert user.email == "noor.bakker@example.org"
+    assert user.username == "noor.bakker@example.org"
+    assert not user.has_usable_password()
+    assert Rol.objects.filter(
+        user=user, soort=RolSoort.BESTUUR, cooperatie=world.a.cooperatie
+    ).exists()
+    uitnodiging.refresh_from_db()
+    assert uitnodiging.geaccepteerd_door == user
+    acties = list(
+        AuditEntry.objects.order_by("pk")[seq:].values_list("action", flat=True)
+    )
+    assert acties == ["account_create", "rol_create", "uitnodiging_accept"]
+    assert client.get("/")["Location"] == f"/bestuur/{world.a.cooperatie.pk}/"
+
+
+def test_existing_account_also_takes_its_open_invitations_up(
+    client, world, oidc_provider
+):
+    auditor = world.a.auditor
+    _invite(world, auditor.email, soort=RolSoort.BEHEERDER)
+    oidc_provider.set_user("sub-a", email=auditor.email, email_verified=True)
+
+    sign_in_via_provider(client, oidc_provider, "sub-a")
+
+    assert _signed_in_user(client) == auditor
+    assert Rol.objects.filter(
+        user=auditor, soort=RolSoort.BEHEERDER, corporatie=world.a.corporatie
+    ).exists()
+
+
+def _refused(client, provider, sub: str, caplog) -> str:
+    with caplog.at_level(logging.WARNING, logger="coopsturing.security"):
+        response = sign_in_via_provider(client, provider, sub)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login")
+    assert _signed_in_user(client) is None
+    assert oidc.SESSIE_REFRESH not in client.session
+    assert any("single sign-on refused" in r.getMessage() for r in caplog.records)
+    (message,) = _messages(response)
+    return message
+
+
+def test_unknown_address_is_refused_and_no_account_made(
+    client, world, oidc_provider, caplog
+):
+    oidc_provider.set_user("x", email="onbekend@example.org", email_verified=True)
+    users = User.objects.count()
+    message = _refused(client, oidc_provider, "x", caplog)
+    assert message == (
+        "Er is geen account en geen open uitnodiging voor onbekend@example.org; "
+        "vraag een beheerder u uit te nodigen."
+    )
+    assert User.objects.count() == users
+
+
+def test_unverified_address_is_refused(client, world, oidc_provider, caplog):
+    oidc_provider.set_user("y", email=world.a.beheerder.email, email_verified=False)
+    message = _refused(client, oidc_provider, "y", caplog)
+    assert "moet door de aanmelddienst bevestigd zijn" in message
+
+
+def test_address_without_verification_claim_counts_only_when_trusted(
+    client, world, oidc_provider, settings, caplog
+):
+    oidc_provider.set_user("z", email=world.a.beheerder.email)
+    _refused(client, oidc_provider, "z", caplog)
+    settings.OIDC_EMAIL_VERTROUWD = True
+    sign_in_via_provider(client, oidc_provider, "z")
+    assert _signed_in_user(client) == world.a.beheerder
+
+
+def test_address_two_accounts_share_is_refused(client, world, oidc_provider, caplog):
+    UserFactory(username="tweeling", email=world.a.beheerder.email.upper())
+    oidc_provider.set_user("w", email=world.a.beheerder.email, email_verified=True)
+    message = _refused(client, oidc_provider, "w", caplog)
+    assert "moet bij één account horen" in message
+
+
+def test_disabled_account_is_refused(client, world, oidc_provider, caplog):
+    world.a.bestuur.is_active = False
+    world.a.bestuur.save(update_fields=["is_active"])
+    oidc_provider.set_user("v", email=world.a.bestuur.email, email_verified=True)
+    message = _refused(client, oidc_provider, "v", caplog)
+    assert "is uitgeschakeld" in message
+
+
+def test_expired_invitation_is_not_taken_up(client, world, oidc_provider, caplog):
+    uitnodiging = _invite(world, "laat@example.org")
+    Uitnodiging.objects.filter(pk=uitnodiging.pk).update(
+        verloopt_op=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    oidc_provider.set_user("u", email="laat@example.org", email_verified=True)
+    _refused(client, oidc_provider, "u", caplog)
+    assert not User.objects.filter(email__iexact="laat@example.org").exists()
+
+
+def test_provider_grants_no_role_whatever_its_claims(
+    client, world, oidc_provider, caplog
+):
+    """Group and role claims are not read: a board member stays a board member,
+    and an address nobody invited gets nothing."""
+    bestuur = world.a.bestuur
+    claims = {"roles": ["beheerder"], "groups": ["coopsturing-beheerders"]}
+    oidc_provider.set_user("b", email=bestuur.email, email_verified=True, **claims)
+    sign_in_via_provider(client, oidc_provider, "b")
+    assert _signed_in_user(client) == bestuur
+    assert list(Rol.objects.filter(user=bestuur).values_list("soort", flat=True)) == [
+        RolSoort.BESTUUR
+    ]
+    client.logout()
+    oidc_provider.set_user("c", email="baas@example.org", email_verified=True, **claims)
+    _refused(client, oidc_provider, "c", caplog)
+
+
+def test_provider_denial_is_refused_with_a_message(client, world, oidc_provider):
+    start = client.get(reverse("oidc-start"))
+    state = dict(
+        part.split("=", 1) for part in start["Location"].split("?", 1)[1].split("&")
+    )["state"]
+    response = client.get(
+        reverse("oidc-callback") + f"?error=access_denied&state={state}"
+    )
+    assert response["Location"] == reverse("login")
+    assert _signed_in_user(client) is None
+    assert "Aanmelden via Entra ID is niet gelukt" in _messages(response)[0]
+
+
+def test_session_ends_on_the_first_check_after_the_provider_revokes_the_user(
+    client, world, oidc_provider, caplog
+):
+    beheerder = world.a.beheerder
+    oidc_provider.set_user("sub-r", email=beheerder.email, email_verified=True)
+    sign_in_via_provider(client, oidc_provider, "sub-r")
+    portal = f"/beheer/{world.a.corporatie.pk}/"
+    assert client.get(portal).status_code == 200
+
+    def due():
+        session = client.session
+        session[oidc.SESSIE_HERCONTROLE] = 0
+        session.save()
+
+    # The check is due: the provider gives new tokens, the session goes on.
+    due()
+    assert client.get(portal).status_code == 200
+    assert client.session[oidc.SESSIE_HERCONTROLE] > 0
+
+    # The provider withdraws the user's tokens: the next check ends the session.
+    oidc_provider.revoke("sub-r")
+    assert client.get(portal).status_code == 200  # not due yet
+    due()
+    with caplog.at_level(logging.WARNING, logger="coopsturing.security"):
+        response = client.get(portal)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={portal}"
+    assert _signed_in_user(client) is None
+    assert any("refresh_refused" in r.getMessage() for r in caplog.records)
+    assert client.get(portal)["Location"].startswith(reverse("login"))
+
+
+def test_password_session_is_never_checked_at_the_provider(
+    client, world, oidc_provider
+):
+    client.force_login(world.a.beheerder)
+    assert oidc.SESSIE_HERCONTROLE not in client.session
+    assert client.get(f"/beheer/{world.a.corporatie.pk}/").status_code == 200
+
+
+def _enrol(user):
+    device = tweestaps.totp_start(user=user)
+    app = pyotp.TOTP(tweestaps.secret_of(device).replace(" ", ""))
+    tweestaps.totp_confirm(user=user, code=app.now())
+    return app
+
+
+def test_provider_sign_in_still_asks_the_code_of_a_second_factor(
+    client, world, oidc_provider
+):
+    beheerder = world.a.beheerder
+    app = _enrol(beheerder)
+    # The provider says it checked MFA, but that is not trusted by default.
+    oidc_provider.set_user(
+        "m", email=beheerder.email, email_verified=True, amr=["pwd", "mfa"]
+    )
+    response = sign_in_via_provider(client, oidc_provider, "m")
+    assert response["Location"] == reverse("login-code")
+    assert _signed_in_user(client) is None
+    response = client.post(reverse("login-code"), {"code": app.at(time.time() + 30)})
+    assert _signed_in_user(client) == beheerder
+    # The session is one from the provider: checked there again later.
+    assert client.session["_auth_user_backend"] == aanmelding.OIDC_BACKEND
+    assert client.session[oidc.SESSIE_REFRESH]
+    assert client.session[oidc.SESSIE_HERCONTROLE] > 0
+
+
+def test_provider_mfa_counts_only_when_trusted_and_claimed(
+    client, world, oidc_provider, settings
+):
+    settings.OIDC_MFA_VERTROUWD = True
+    settings.MFA_VERPLICHT_VOOR = ["beheerder"]
+    beheerder = world.a.beheerder
+    oidc_provider.set_user("p", email=beheerder.email, email_verified=True, amr=["pwd"])
+    sign_in_via_provider(client, oidc_provider, "p")
+    # Signed in, but without a second factor: off to enrolment.
+    assert client.get("/")["Location"].startswith(reverse("account-tweestaps"))
+    client.logout()
+    oidc_provider.set_user(
+        "q", email=beheerder.email, email_verified=True, amr=["pwd", "mfa"]
+    )
+    sign_in_via_provider(client, oidc_provider, "q")
+    assert client.session[aanmelding.SESSIE_TWEESTAPS] == "oidc"
+    portal = f"/beheer/{world.a.corporatie.pk}/"
+    assert client.get(portal).status_code == 200

@@ -1,0 +1,205 @@
+"""The second factor in the pages: the code step of signing in (not signed in
+before it, lockout after wrong codes, bounded input), the account page, and
+MFA_VERPLICHT_VOOR sending those it names to enrolment."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.urls import reverse
+
+import pyotp
+import pytest
+
+from kern import tweestaps
+from portalen import aanmelding
+from tests.cooperatie.factories import PASSWORD
+
+
+def _enrol(user) -> pyotp.TOTP:
+    app = pyotp.TOTP(
+        tweestaps.secret_of(tweestaps.totp_start(user=user)).replace(" ", "")
+    )
+    tweestaps.totp_confirm(user=user, code=app.now())
+    return app
+
+
+def _fresh(app) -> str:
+    return app.at(time.time() + 30)
+
+
+def _password(client, user, next_url=""):
+    return client.post(
+        reverse("login") + (f"?next={next_url}" if next_url else ""),
+        {"username": user.username, "password": PASSWORD},
+    )
+
+
+def _signed_in(client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+def test_password_alone_does_not_sign_in_a_user_with_a_factor(client, world):
+    beheerder = world.a.beheerder
+    app = _enrol(beheerder)
+    portal = f"/beheer/{world.a.corporatie.pk}/"
+
+    response = _password(client, beheerder, next_url=portal)
+    assert response["Location"] == reverse("login-code")
+    assert not _signed_in(client)
+    assert client.get(portal)["Location"].startswith(reverse("login"))
+
+    page = client.get(reverse("login-code"))
+    assert page.status_code == 200
+    assert "Code invoeren" in page.content.decode()
+    response = client.post(reverse("login-code"), {"code": _fresh(app)})
+    assert response["Location"] == portal
+    assert _signed_in(client)
+    assert client.session[aanmelding.SESSIE_TWEESTAPS] == tweestaps.TOTP
+    assert client.get(portal).status_code == 200
+
+
+def test_a_recovery_code_signs_in_once_and_says_how_many_are_left(client, world):
+    user = world.a.bestuur
+    app = pyotp.TOTP(
+        tweestaps.secret_of(tweestaps.totp_start(user=user)).replace(" ", "")
+    )
+    codes = tweestaps.totp_confirm(user=user, code=app.now())
+    _password(client, user)
+    response = client.post(reverse("login-code"), {"code": codes[0]}, follow=True)
+    assert _signed_in(client)
+    assert "er zijn er nog 9" in response.content.decode()
+    client.logout()
+    _password(client, user)
+    response = client.post(reverse("login-code"), {"code": codes[0]})
+    assert response.context["form"].errors["code"]
+    assert not _signed_in(client)
+
+
+def test_wrong_codes_are_logged_and_lock_the_user_out(client, world, settings, caplog):
+    settings.AXES_FAILURE_LIMIT = 3
+    user = world.a.auditor
+    _enrol(user)
+    _password(client, user)
+    with caplog.at_level(logging.WARNING, logger="coopsturing.security"):
+        response = client.post(reverse("login-code"), {"code": "000000"})
+    assert "De code moet de huidige code" in response.content.decode()
+    assert any(
+        "second factor: wrong_code" in r.getMessage() and r.levelno == logging.WARNING
+        for r in caplog.records
+    )
+    for _ in range(3):
+        response = client.post(reverse("login-code"), {"code": "000000"})
+    assert response.status_code == 429
+    assert not _signed_in(client)
+
+
+@pytest.mark.parametrize("code", ["x" * 10_000, "12345", "<script>", ""])
+def test_code_input_is_bounded(client, world, code):
+    user = world.a.bestuur
+    _enrol(user)
+    _password(client, user)
+    response = client.post(reverse("login-code"), {"code": code})
+    assert response.status_code == 200
+    assert response.context["form"].errors["code"]
+    assert not _signed_in(client)
+
+
+def test_the_code_step_expires(client, world):
+    user = world.a.bestuur
+    app = _enrol(user)
+    _password(client, user)
+    session = client.session
+    session[aanmelding.SESSIE_WACHT]["sinds"] -= aanmelding.WACHT_SECONDEN + 1
+    session.save()
+    response = client.post(reverse("login-code"), {"code": _fresh(app)})
+    assert response["Location"] == reverse("login")
+    assert not _signed_in(client)
+    assert client.get(reverse("login-code"))["Location"] == reverse("login")
+
+
+def test_account_page_enrols_with_a_qr_code_and_shows_the_codes_once(client, world):
+    user = world.a.bestuur
+    client.force_login(user)
+    url = reverse("account-tweestaps")
+    assert "Authenticator-app instellen" in client.get(url).content.decode()
+    client.post(url, {"actie": "start"})
+    page = client.get(url).content.decode()
+    assert 'src="data:image/svg+xml;base64,' in page
+    device = tweestaps.totp_of(user, confirmed=False)
+    geheim = tweestaps.secret_of(device)
+    assert geheim in page
+    app = pyotp.TOTP(geheim.replace(" ", ""))
+
+    response = client.post(url, {"actie": "bevestigen", "code": "12"})
+    assert response.context["code_form"].errors["code"]
+    response = client.post(url, {"actie": "bevestigen", "code": app.now()})
+    assert response.status_code == 200
+    codes = response.context["codes"]
+    assert len(codes) == 10
+    assert all(code in response.content.decode() for code in codes)
+    assert tweestaps.has_factor(user)
+    page = client.get(url).content.decode()
+    assert "Tweestapsverificatie staat aan" in page
+    assert not any(code in page for code in codes)
+
+    response = client.post(url, {"actie": "verwijderen", "uit-bevestiging": "fout"})
+    assert response.context["uit_form"].errors["bevestiging"]
+    assert tweestaps.has_factor(user)
+    client.post(url, {"actie": "verwijderen", "uit-bevestiging": PASSWORD})
+    assert not tweestaps.has_factor(user)
+
+
+def test_required_factor_sends_a_beheerder_to_enrolment_on_every_page(
+    client, world, settings
+):
+    settings.MFA_VERPLICHT_VOOR = ["beheerder", "auditor", "superuser"]
+    beheerder = world.a.beheerder
+    portal = f"/beheer/{world.a.corporatie.pk}/"
+    _password(client, beheerder)
+    assert _signed_in(client)
+    for path in (portal, "/", reverse("account-instellingen")):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith(reverse("account-tweestaps") + "?next=")
+    page = client.get(reverse("account-tweestaps")).content.decode()
+    assert "Voor uw rol is tweestapsverificatie verplicht" in page
+    # Signing out and the language switch stay reachable.
+    assert client.post(reverse("set_language"), {"language": "nl"}).status_code == 302
+
+    client.post(reverse("account-tweestaps"), {"actie": "start"})
+    app = pyotp.TOTP(
+        tweestaps.secret_of(tweestaps.totp_of(beheerder, confirmed=False)).replace(
+            " ", ""
+        )
+    )
+    client.post(
+        reverse("account-tweestaps"), {"actie": "bevestigen", "code": app.now()}
+    )
+    assert client.get(portal).status_code == 200
+
+
+def test_required_factor_leaves_others_alone(client, world, settings):
+    settings.MFA_VERPLICHT_VOOR = ["beheerder"]
+    client.force_login(world.a.bestuur)
+    assert client.get(f"/bestuur/{world.a.cooperatie.pk}/").status_code == 200
+    client.force_login(world.a.auditor)
+    assert client.get(f"/audit/{world.a.corporatie.pk}/").status_code == 200
+
+
+def test_required_factor_signs_out_a_session_that_never_gave_its_code(
+    client, world, settings
+):
+    settings.MFA_VERPLICHT_VOOR = ["superuser"]
+    _enrol(world.superuser)
+    client.force_login(world.superuser)
+    response = client.get("/")
+    assert response["Location"].startswith(reverse("login"))
+    assert not _signed_in(client)
+
+
+def test_the_admin_signs_in_through_the_login_page(client, world):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login") + "?next=")
