@@ -15,11 +15,15 @@ from portalen.views.account import instellingen
 from portalen.views.start import LoginView, LogoutView, PasswordChangeView, home
 from portalen.views.uitnodiging import uitnodiging
 
-from .health import health
+from . import health
+from .metrics import metrics
 
 urlpatterns = [
     path("", home, name="home"),
-    path("gezondheid/", health, name="health"),
+    path("gezondheid/", health.health, name="health"),
+    path("gezondheid/live/", health.live, name="health-live"),
+    path("gezondheid/gereed/", health.ready, name="health-ready"),
+    path("metrics", metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", LogoutView.as_view(), name="logout"),
