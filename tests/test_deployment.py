@@ -4,8 +4,10 @@ that leak nothing."""
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
+import shlex
 import subprocess
 import sys
 from datetime import timedelta
@@ -117,6 +119,219 @@ def test_password_validators_refuse_short_common_and_numeric_passwords():
     validate_password("Zonnebloem-Akker-42")
 
 
+# --- Environment examples, proxy, media, admins ------------------------------------
+
+ENV_EXAMPLES = (
+    BASE_DIR / ".env.example",
+    BASE_DIR / "docs/deploy/coopsturing.env.example",
+)
+
+
+def example_values(path: Path, *, commented: bool = False) -> dict[str, str]:
+    """KEY=VALUE lines of an example env file; `commented`: also the lines
+    written as `# KEY=VALUE` (the optional settings)."""
+    values = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        text = line.strip()
+        if commented and text.startswith("# "):
+            text = text[2:]
+        key, sep, value = text.partition("=")
+        if sep and key.isupper() and " " not in key and not key.startswith("#"):
+            values.setdefault(key, value)
+    return values
+
+
+IS_SECURE = (
+    "import django; django.setup()\n"
+    "from django.test import RequestFactory\n"
+    "rf = RequestFactory()\n"
+    "for proto in ('https', 'http'):\n"
+    "    print(rf.get('/', headers={'X-Forwarded-Proto': proto}).is_secure())\n"
+)
+
+
+def test_the_env_examples_proxy_header_makes_https_requests_secure():
+    """Behind the TLS proxy `request.is_secure()` must be True, or the HTTPS
+    redirect loops: the production example file as it is, and the proxy line of
+    .env.example with production settings."""
+    deploy = example_values(ENV_EXAMPLES[1])
+    assert deploy["DJANGO_SECURE_PROXY_SSL_HEADER"] == "HTTP_X_FORWARDED_PROTO"
+    local = example_values(ENV_EXAMPLES[0], commented=True)
+    assert local["DJANGO_SECURE_PROXY_SSL_HEADER"] == "HTTP_X_FORWARDED_PROTO"
+    for env in (
+        deploy,
+        production_env(
+            DJANGO_SECURE_PROXY_SSL_HEADER=local["DJANGO_SECURE_PROXY_SSL_HEADER"]
+        ),
+    ):
+        result = run_django(["-c", IS_SECURE], **env)
+        assert result.stdout.split() == ["True", "False"], result.stderr
+
+
+def test_the_proxy_header_may_be_written_as_sent_or_with_its_value():
+    for value in ("X-Forwarded-Proto", "HTTP_X_FORWARDED_PROTO,https"):
+        result = run_django(
+            ["-c", IS_SECURE], **production_env(DJANGO_SECURE_PROXY_SSL_HEADER=value)
+        )
+        assert result.stdout.split() == ["True", "False"], result.stderr
+
+
+PRINT_STORAGE = (
+    "import django, json; django.setup()\n"
+    "from django.conf import settings\n"
+    "print(json.dumps(settings.STORAGES['default']))\n"
+)
+
+S3_ENV = {
+    "DJANGO_MEDIA_BACKEND": "s3",
+    "S3_BUCKET": "coopsturing-media",
+    "S3_ENDPOINT_URL": "https://s3.example-cloud.nl",
+    "S3_REGION": "nl-ams",
+    "S3_ACCESS_KEY_ID": "sleutel-id",
+    "S3_SECRET_ACCESS_KEY": "geheim",
+}
+
+
+def storage_settings(**env: str) -> dict:
+    result = run_django(["-c", PRINT_STORAGE], **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_media_on_s3_is_configured_by_the_environment_alone():
+    storage = storage_settings(**S3_ENV)
+    assert storage == {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": "coopsturing-media",
+            "endpoint_url": "https://s3.example-cloud.nl",
+            "region_name": "nl-ams",
+            "access_key": "sleutel-id",
+            "secret_key": "geheim",
+            "location": "media",
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            "file_overwrite": False,
+            "object_parameters": {"ServerSideEncryption": "AES256"},
+        },
+    }
+    # The library takes these options as they are (no network needed).
+    s3 = pytest.importorskip("storages.backends.s3")
+    backend = s3.S3Storage(**storage["OPTIONS"])
+    assert backend.bucket_name == "coopsturing-media"
+    assert backend.endpoint_url == "https://s3.example-cloud.nl"
+    assert backend.location == "media"
+    assert backend.file_overwrite is False
+    assert backend.default_acl == "private"
+
+
+def test_media_on_azure_is_configured_by_the_environment_alone():
+    storage = storage_settings(
+        DJANGO_MEDIA_BACKEND="azure",
+        AZURE_ACCOUNT_NAME="coopsturing",
+        AZURE_ACCOUNT_KEY="c2xldXRlbA==",
+        AZURE_CONTAINER="media",
+    )
+    assert storage["BACKEND"] == "storages.backends.azure_storage.AzureStorage"
+    assert storage["OPTIONS"] == {
+        "azure_container": "media",
+        "account_name": "coopsturing",
+        "account_key": "c2xldXRlbA==",
+        "location": "media",
+        "expiration_secs": 60,
+        "overwrite_files": False,
+    }
+    azure = pytest.importorskip("storages.backends.azure_storage")
+    backend = azure.AzureStorage(**storage["OPTIONS"])
+    assert backend.azure_container == "media"
+    assert backend.overwrite_files is False
+
+
+def test_media_defaults_to_the_local_folder_and_refuses_what_it_cannot_use():
+    assert storage_settings() == {
+        "BACKEND": "django.core.files.storage.FileSystemStorage"
+    }
+    for env, named in (
+        ({"DJANGO_MEDIA_BACKEND": "ftp"}, "DJANGO_MEDIA_BACKEND"),
+        ({k: v for k, v in S3_ENV.items() if k != "S3_BUCKET"}, "S3_BUCKET"),
+        ({"DJANGO_MEDIA_BACKEND": "azure", "AZURE_CONTAINER": "m"}, "AZURE_ACCOUNT"),
+    ):
+        result = run_django(["-c", PRINT_STORAGE], **env)
+        assert result.returncode != 0
+        assert named in result.stderr
+
+
+def test_admins_and_server_email_come_from_the_environment():
+    script = (
+        "from config import settings\nprint(settings.ADMINS, settings.SERVER_EMAIL)\n"
+    )
+    result = run_django(
+        ["-c", script],
+        DJANGO_ADMINS='"Jansen, P." <p.jansen@example.nl>, ops@example.nl',
+        DJANGO_SERVER_EMAIL="fouten@example.nl",
+    )
+    assert result.stdout.strip() == (
+        "[('Jansen, P.', 'p.jansen@example.nl'), ('', 'ops@example.nl')] "
+        "fouten@example.nl"
+    ), result.stderr
+    wrong = run_django(["-c", script], DJANGO_ADMINS="Beheer <geen-adres>")
+    assert wrong.returncode != 0
+    assert "DJANGO_ADMINS" in wrong.stderr
+
+
+# --- systemd units -----------------------------------------------------------------
+
+UNITS = BASE_DIR / "docs" / "deploy"
+
+
+def test_every_management_command_in_a_unit_exists_and_takes_its_arguments(settings):
+    from django.core.management import get_commands, load_command_class
+
+    # As on the machines that run them (db_worker needs the database queue).
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    commands = get_commands()
+    found = set()
+    for unit in sorted(UNITS.glob("*.service")):
+        text = unit.read_text(encoding="utf-8").replace("\\\n", " ")
+        for line in text.splitlines():
+            if not line.startswith("ExecStart=") or "manage.py" not in line:
+                continue
+            words = shlex.split(line.removeprefix("ExecStart="))
+            if words[0] == "/bin/sh":  # a shell line: the command in its script
+                words = shlex.split(words[-1].replace("$$", "$"))
+            name, *arguments = words[words.index("manage.py") + 1 :]
+            assert name in commands, f"{unit.name}: no command {name}"
+            command = load_command_class(commands[name], name)
+            command.create_parser("manage.py", name).parse_args(arguments)
+            found.add(name)
+    assert {
+        "db_worker",
+        "send_reminders",
+        "purge_members",
+        "backup",
+        "export_checkpoint",
+    } <= found
+
+
+def test_every_timer_starts_a_oneshot_service_of_its_name():
+    timers = sorted(UNITS.glob("*.timer"))
+    assert len(timers) == 4
+    for timer in timers:
+        service = timer.with_suffix(".service")
+        assert service.exists(), service.name
+        assert "Type=oneshot" in service.read_text(encoding="utf-8")
+        text = timer.read_text(encoding="utf-8")
+        assert "OnCalendar=" in text
+        assert "Persistent=true" in text
+        assert "WantedBy=timers.target" in text
+    documented = (BASE_DIR / "docs" / "deploy.md").read_text(encoding="utf-8")
+    for unit in [*timers, *UNITS.glob("*.service")]:
+        assert unit.name in documented, f"docs/deploy.md does not name {unit.name}"
+
+
 # --- Content-Security-Policy -------------------------------------------------------
 
 
@@ -209,11 +424,11 @@ def test_liveness_answers_without_login_and_without_the_database(client):
 
 
 def test_health_and_readiness_answer_ok_without_login(client, db, settings):
-    for path, checks in (
+    for url, checks in (
         ("/gezondheid/", ("database", "storage")),
         ("/gezondheid/gereed/", ("database", "storage", "queue")),
     ):
-        response = client.get(path)
+        response = client.get(url)
         assert response.status_code == 200
         assert response.json() == {"status": "ok", **dict.fromkeys(checks, "ok")}
         assert "no-cache" in response.headers["Cache-Control"]
@@ -228,8 +443,8 @@ def test_readiness_is_503_when_media_storage_cannot_be_written(
     # permission bits would not stop a write).
     (tmp_path / "bestand").write_text("geen map")
     settings.MEDIA_ROOT = tmp_path / "bestand" / "media"
-    for path in ("/gezondheid/gereed/", "/gezondheid/"):
-        response = client.get(path)
+    for url in ("/gezondheid/gereed/", "/gezondheid/"):
+        response = client.get(url)
         assert response.status_code == 503
         body = response.json()
         assert body["status"] == "error"
