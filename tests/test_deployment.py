@@ -546,9 +546,10 @@ def broken_view(request):
 urlpatterns = [path("kapot/", broken_view)]
 
 
-def test_an_exception_gives_the_generic_500_page(settings, db):
+def test_an_exception_gives_the_generic_500_page(settings, db, mailoutbox):
     settings.DEBUG = False
     settings.ROOT_URLCONF = __name__
+    settings.ADMINS = [("Beheer", "beheer@example.nl")]
     client = Client(raise_request_exception=False)
     response = client.get("/kapot/")
     assert response.status_code == 500
@@ -559,6 +560,11 @@ def test_an_exception_gives_the_generic_500_page(settings, db):
     assert "Traceback" not in page
     assert settings.SECRET_KEY not in page
     assert "SECRET_KEY" not in page
+    # The error mail to ADMINS (logger django.request through mail_admins).
+    (mail,) = mailoutbox
+    assert mail.to == ["beheer@example.nl"]
+    assert "RuntimeError" in mail.body
+    assert mail.from_email == settings.SERVER_EMAIL
 
 
 def test_an_unknown_address_gives_the_generic_404_page(client, settings, db):
