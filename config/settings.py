@@ -222,11 +222,11 @@ EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env.str(
     "DJANGO_DEFAULT_FROM_EMAIL", default="coopsturing@localhost"
 )
-# Error mails (an unhandled exception, outside DEBUG) go to ADMINS, from
-# SERVER_EMAIL. DJANGO_ADMINS="Naam <beheer@example.nl>, ops@example.nl".
 
 
 def _admins(value: str) -> list[tuple[str, str]]:
+    """DJANGO_ADMINS="Naam <beheer@example.nl>, ops@example.nl" as Django's
+    list of (name, address)."""
     admins = getaddresses([value]) if value.strip() else []
     for _name, address in admins:
         try:
@@ -239,6 +239,8 @@ def _admins(value: str) -> list[tuple[str, str]]:
     return admins
 
 
+# Error mails (an unhandled exception, outside DEBUG) go to ADMINS, from
+# SERVER_EMAIL.
 ADMINS = _admins(env.str("DJANGO_ADMINS", default=""))
 SERVER_EMAIL = env.str("DJANGO_SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 

@@ -18,6 +18,8 @@ graceful_timeout = 30
 # Recycle workers now and then, so a slow leak never grows unbounded.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
 max_requests_jitter = 100
+# Trust X-Forwarded-* only from the proxy in front (comma-separated addresses).
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Access and error log on stdout/stderr, for the container or systemd journal.
 accesslog = "-"
 errorlog = "-"
@@ -71,5 +73,3 @@ def on_starting(server):
         Path(folder).mkdir(parents=True, exist_ok=True)
         for stale in Path(folder).glob("*.db"):
             stale.unlink()
-# Trust X-Forwarded-* only from the proxy in front (comma-separated addresses).
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -138,7 +138,7 @@ class GunicornJsonFormatter(JsonFormatter):
             key: value.replace('\\"', '"') if isinstance(value, str) else value
             for key, value in atoms.items()
         }
-        record.message = f"{atom['m']} {atom['U']} {atom['s']}"
+        record.message = f"{atom['m']} {atom['U'] or '-'} {atom['s']}"
         record.request_id = atoms["{x-request-id}o"]
         super().add_fields(log_data, record, message_dict)
         log_data.update(
