@@ -216,23 +216,18 @@ def test_media_on_s3_is_configured_by_the_environment_alone():
             "object_parameters": {"ServerSideEncryption": "AES256"},
         },
     }
-    # The library takes these options as they are (no network needed).
-    s3 = pytest.importorskip("storages.backends.s3")
-    backend = s3.S3Storage(**storage["OPTIONS"])
-    assert backend.bucket_name == "coopsturing-media"
-    assert backend.endpoint_url == "https://s3.example-cloud.nl"
-    assert backend.location == "media"
-    assert backend.file_overwrite is False
-    assert backend.default_acl == "private"
+
+
+AZURE_ENV = {
+    "DJANGO_MEDIA_BACKEND": "azure",
+    "AZURE_ACCOUNT_NAME": "coopsturing",
+    "AZURE_ACCOUNT_KEY": "c2xldXRlbA==",
+    "AZURE_CONTAINER": "media",
+}
 
 
 def test_media_on_azure_is_configured_by_the_environment_alone():
-    storage = storage_settings(
-        DJANGO_MEDIA_BACKEND="azure",
-        AZURE_ACCOUNT_NAME="coopsturing",
-        AZURE_ACCOUNT_KEY="c2xldXRlbA==",
-        AZURE_CONTAINER="media",
-    )
+    storage = storage_settings(**AZURE_ENV)
     assert storage["BACKEND"] == "storages.backends.azure_storage.AzureStorage"
     assert storage["OPTIONS"] == {
         "azure_container": "media",
@@ -242,10 +237,39 @@ def test_media_on_azure_is_configured_by_the_environment_alone():
         "expiration_secs": 60,
         "overwrite_files": False,
     }
-    azure = pytest.importorskip("storages.backends.azure_storage")
-    backend = azure.AzureStorage(**storage["OPTIONS"])
-    assert backend.azure_container == "media"
-    assert backend.overwrite_files is False
+
+
+@pytest.mark.parametrize(
+    ("env", "module", "checks"),
+    [
+        (
+            S3_ENV,
+            "storages.backends.s3",
+            {
+                "bucket_name": "coopsturing-media",
+                "endpoint_url": "https://s3.example-cloud.nl",
+                "location": "media",
+                "file_overwrite": False,
+                "default_acl": "private",
+            },
+        ),
+        (
+            AZURE_ENV,
+            "storages.backends.azure_storage",
+            {"azure_container": "media", "location": "media", "overwrite_files": False},
+        ),
+    ],
+    ids=["s3", "azure"],
+)
+def test_the_storage_library_takes_the_options(env, module, checks):
+    """With the extra installed (`.[s3]`, `.[azure]`), the backend the settings
+    name is made from their options as they are (no network needed)."""
+    storage = storage_settings(**env)
+    backend_module = pytest.importorskip(module)
+    backend = getattr(backend_module, storage["BACKEND"].rsplit(".", 1)[1])(
+        **storage["OPTIONS"]
+    )
+    assert {name: getattr(backend, name) for name in checks} == checks
 
 
 def test_media_defaults_to_the_local_folder_and_refuses_what_it_cannot_use():
