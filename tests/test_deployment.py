@@ -1,6 +1,8 @@
-"""Hardened deployment: production settings pass `check --deploy`, the
-Content-Security-Policy, login throttling, the health endpoint and error pages
-that leak nothing."""
+"""Hardened deployment: production settings pass `check --deploy`, the example
+env files work behind the proxy, media storage and error mails are configured by
+the environment, the systemd units name real commands, the
+Content-Security-Policy, login throttling and error pages that leak nothing.
+(Health endpoints: tests/test_health.py.)"""
 
 from __future__ import annotations
 
