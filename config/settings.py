@@ -4,16 +4,21 @@ Every variable has a documented default in `.env.example`; a new user needs none
 them: SQLite in the project folder and debug mode on.
 """
 
+import ipaddress
 import os
 import tempfile
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 import environ
 from csp.constants import NONE, SELF
+
+from config.media import media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,6 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: counts and times every request (kern/metrics.py).
+    "kern.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A GET whose If-None-Match names the answer's ETag gets 304 (an ETag the
@@ -227,6 +234,27 @@ DEFAULT_FROM_EMAIL = env.str(
     "DJANGO_DEFAULT_FROM_EMAIL", default="coopsturing@localhost"
 )
 
+
+def _admins(value: str) -> list[tuple[str, str]]:
+    """DJANGO_ADMINS="Naam <beheer@example.nl>, ops@example.nl" as Django's
+    list of (name, address)."""
+    admins = getaddresses([value]) if value.strip() else []
+    for _name, address in admins:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ImproperlyConfigured(
+                f"DJANGO_ADMINS: {address!r} is no e-mail address; write "
+                '"Naam <adres@example.nl>, adres2@example.nl".'
+            ) from None
+    return admins
+
+
+# Error mails (an unhandled exception, outside DEBUG) go to ADMINS, from
+# SERVER_EMAIL.
+ADMINS = _admins(env.str("DJANGO_ADMINS", default=""))
+SERVER_EMAIL = env.str("DJANGO_SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+
 # The public address of the site: links in mail (invitations, notifications,
 # reminders) are read outside any request, so they are built on this.
 SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000")
@@ -300,7 +328,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # DJANGO_MEDIA_BACKEND=lokaal|s3|azure (config/media.py, docs/deploy.md).
+    "default": media_storage(env),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -354,13 +383,29 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.security.lockout"
 AXES_VERBOSE = False
 
+
+def _proxy_ssl_header(value: str) -> tuple[str, str] | None:
+    """DJANGO_SECURE_PROXY_SSL_HEADER: the header a TLS-terminating proxy sets,
+    as Django's META key (HTTP_X_FORWARDED_PROTO) or as sent
+    (X-Forwarded-Proto), optionally with the value meaning HTTPS after a comma
+    (default https)."""
+    header, _, secure_value = value.partition(",")
+    header = header.strip().upper().replace("-", "_")
+    if not header:
+        return None
+    if not header.startswith("HTTP_"):
+        header = f"HTTP_{header}"
+    return header, secure_value.strip() or "https"
+
+
 if not DEBUG:
     # Production: HTTPS only. Behind a TLS-terminating proxy set
     # DJANGO_SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO (the header the proxy
     # sets to "https"; the proxy must overwrite it on every request).
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-    # Load balancers probe the health endpoint over plain HTTP.
-    SECURE_REDIRECT_EXEMPT = [r"^gezondheid/$"]
+    # Load balancers, monitors and Prometheus ask the app servers directly, over
+    # plain HTTP inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^gezondheid/", r"^metrics$"]
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
         "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True
@@ -370,9 +415,10 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
     if not SECURE_HSTS_PRELOAD:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]
-    _proxy_ssl_header = env.str("DJANGO_SECURE_PROXY_SSL_HEADER", default="")
-    if _proxy_ssl_header:
-        SECURE_PROXY_SSL_HEADER = (_proxy_ssl_header, "https")
+    if _proxy_header := _proxy_ssl_header(
+        env.str("DJANGO_SECURE_PROXY_SSL_HEADER", default="")
+    ):
+        SECURE_PROXY_SSL_HEADER = _proxy_header
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -430,12 +476,43 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# --- Logs, metrics, errors -----------------------------------------------------
+# Log lines on stderr (kern/logformat.py), each with the request id and user id:
+# DJANGO_LOG_FORMAT=json, one JSON object per line for a log collector (default
+# outside DEBUG), or tekst, a readable line (default in DEBUG).
+LOG_FORMAT = (
+    env.str("DJANGO_LOG_FORMAT", default="tekst" if DEBUG else "json").strip().lower()
+)
+if LOG_FORMAT not in ("json", "tekst"):
+    raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT={LOG_FORMAT!r}: use json or tekst.")
+LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", "INFO")},
+    "filters": {
+        "request_context": {"()": "kern.logformat.RequestContextFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "json": {"()": "kern.logformat.JsonFormatter"},
+        "tekst": {"()": "kern.logformat.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_context"],
+        },
+        "mail_admins": {
+            "level": "ERROR",
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's errors mail ADMINS too; every line reaches the console once.
+        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
         # WeasyPrint narrates every rendering step and font subset at INFO.
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
@@ -461,3 +538,39 @@ JOURNAAL_SLEUTEL = env.str(
 # On a machine that only verifies: the public key to trust (PEM). Empty: the
 # public half of JOURNAAL_SLEUTEL.
 JOURNAAL_PUBLIEKE_SLEUTEL = env.str("JOURNAAL_PUBLIEKE_SLEUTEL", default="")
+
+# Prometheus (GET /metrics, config/metrics.py): a scraper shows METRICS_TOKEN as
+# bearer token, or connects straight (not through the proxy) from an address in
+# METRICS_TOEGESTANE_ADRESSEN (comma-separated CIDR ranges). Neither set: 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured(
+        "METRICS_TOKEN must be at least 32 random characters "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(32))')."
+    )
+try:
+    METRICS_TOEGESTANE_ADRESSEN = [
+        ipaddress.ip_network(cidr.strip(), strict=False)
+        for cidr in env.list("METRICS_TOEGESTANE_ADRESSEN", default=[])
+        if cidr.strip()
+    ]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"METRICS_TOEGESTANE_ADRESSEN: {exc}") from None
+
+# Readiness (/gezondheid/gereed/) fails when the oldest ready background task
+# has waited longer than this many seconds.
+GEZONDHEID_MAX_WACHTRIJ_SECONDEN = env.int(
+    "GEZONDHEID_MAX_WACHTRIJ_SECONDEN", default=300
+)
+
+# Error tracking (config/sentry.py): on when SENTRY_DSN is set, without personal
+# data. Needs the optional extra: pip install ".[sentry]".
+if SENTRY_DSN := env.str("SENTRY_DSN", default=""):
+    from config.sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="productie"),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

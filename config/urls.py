@@ -17,7 +17,8 @@ from portalen.views.account import instellingen
 from portalen.views.start import LoginView, LogoutView, PasswordChangeView, home
 from portalen.views.uitnodiging import uitnodiging
 
-from .health import health
+from . import health
+from .metrics import metrics
 
 # The admin has no login form of its own: it signs in through ours, so the
 # second factor is asked there too.
@@ -25,7 +26,10 @@ admin.site.login = login_required(admin.site.login)
 
 urlpatterns = [
     path("", home, name="home"),
-    path("gezondheid/", health, name="health"),
+    path("gezondheid/", health.health, name="health"),
+    path("gezondheid/live/", health.live, name="health-live"),
+    path("gezondheid/gereed/", health.ready, name="health-ready"),
+    path("metrics", metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/login/code/", tweestaps.login_code, name="login-code"),

@@ -7,14 +7,38 @@ import uuid
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject, empty
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
     "request_id", default=""
+)
+_request: contextvars.ContextVar[object | None] = contextvars.ContextVar(
+    "request", default=None
 )
 
 
 def current_request_id() -> str:
     return _request_id.get()
+
+
+def current_request():
+    """The request being answered in this context, or None outside one."""
+    return _request.get()
+
+
+def user_id_of(request) -> int | None:
+    """The id of the request's signed-in user, if the user is known already.
+
+    Reads what authentication has put on the request (Django's lazy user, or the
+    user an API authentication found) without resolving a lazy user that nobody
+    asked for yet: a log line must not cost a session query, nor fail when the
+    database does."""
+    user = getattr(request, "__dict__", {}).get("user")
+    if user is None:
+        return None
+    if isinstance(user, SimpleLazyObject) and user._wrapped is empty:
+        return None
+    return user.pk if user.is_authenticated else None
 
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -32,10 +56,15 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         trusted = settings.TRUST_REQUEST_ID_HEADER and _SAFE_ID.match(incoming)
         request_id = incoming if trusted else uuid.uuid4().hex
+        # On the request too: Django logs a 4xx/5xx answer after the middleware
+        # has returned, with the request in the log record.
+        request.request_id = request_id
         token = _request_id.set(request_id)
+        request_token = _request.set(request)
         try:
             response = self.get_response(request)
         finally:
+            _request.reset(request_token)
             _request_id.reset(token)
         response["X-Request-ID"] = request_id
         return response
