@@ -8,10 +8,11 @@ request's language:
 
 - an operation's summary and description with `extend_schema` on its viewset
   (each app's `api/teksten.py`);
-- a resource (a schema component) with `extend_schema_serializer(description=…)`;
-- a field as its `help_text`, or else in its serializer's `beschrijvingen` (by
-  field name, merged along the class hierarchy, so the read, create, update and
-  patch shapes of one resource share one declaration);
+- a resource (a schema component) as its serializer's `beschrijving`;
+- a field in its serializer's `beschrijvingen` (by field name, merged along the
+  class hierarchy, so the read, create, update and patch shapes of one resource
+  share one declaration), or else as its `help_text` (a model field's help text
+  is written for a form; the API's text, where it needs another, wins);
 - a query parameter in its filterset's `beschrijvingen` (merged likewise), or
   else as its filter's `help_text`; a choice filter's choices follow it.
 
@@ -64,26 +65,34 @@ def beschrijving(klass: type, name: str):
     return None
 
 
-def _field_description(field: serializers.Field):
-    parent = field.parent
+def _field_description(field, current: str | None):
+    """The API's description of a serializer field: its serializer's, else its
+    own (`current`), else for a model's id the shared text."""
+    parent = getattr(field, "parent", None)
     if not isinstance(parent, serializers.BaseSerializer) or not field.field_name:
-        return None
-    text = beschrijving(type(parent), field.field_name)
-    if text is None and field.field_name == "id" and field.source == "id":
+        return current
+    text = beschrijving(type(parent), field.field_name) or current
+    if not text and field.field_name == "id" and field.source == "id":
         return ID_VELD
     return text
 
 
 class BeschrevenSchema:
-    """The part of the API's AutoSchema that gives a field without `help_text`
-    its serializer's description, and a path's id its text."""
+    """The part of the API's AutoSchema that gives a resource and its fields
+    their serializer's descriptions, and a path's id its text."""
+
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        text = getattr(serializer, "beschrijving", None)
+        if text:
+            schema["description"] = str(text)
+        return schema
 
     def _get_serializer_field_meta(self, field, direction):
         meta = super()._get_serializer_field_meta(field, direction)
-        if "description" not in meta and isinstance(field, serializers.Field):
-            text = _field_description(field)
-            if text:
-                meta["description"] = str(text)
+        text = _field_description(field, meta.get("description"))
+        if text:
+            meta["description"] = str(text)
         return meta
 
     def _resolve_path_parameters(self, variables):
