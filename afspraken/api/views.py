@@ -87,7 +87,6 @@ class ToezeggingViewSet(
     delete_service = services.toezegging_delete
 
 
-@extend_schema_view(**teksten.TOETSINGEN)
 @extend_schema_view(
     indienen=extend_schema(request=None),
     terugsturen=extend_schema(
@@ -100,6 +99,7 @@ class ToezeggingViewSet(
     ),
     vaststellen=extend_schema(request=None),
 )
+@extend_schema_view(**teksten.TOETSINGEN)
 class ToetsingViewSet(CreateMixin, ReadViewSet):
     model = Toetsing
     serializer_class = s.ToetsingSerializer
@@ -173,7 +173,6 @@ class ToetsingViewSet(CreateMixin, ReadViewSet):
         return self._done(toetsing)
 
 
-@extend_schema_view(**teksten.RAPPORTEN)
 @extend_schema_view(
     pdf=extend_schema(
         responses={
@@ -200,6 +199,7 @@ class ToetsingViewSet(CreateMixin, ReadViewSet):
         responses=s.VerificatieSerializer,
     ),
 )
+@extend_schema_view(**teksten.RAPPORTEN)
 class RapportViewSet(ReadViewSet):
     model = Rapport
     serializer_class = s.RapportSerializer

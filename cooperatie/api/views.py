@@ -87,13 +87,13 @@ class CooperatieViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet)
     update_service = services.cooperatie_update
 
 
-@extend_schema_view(**teksten.OVEREENKOMSTEN)
 @extend_schema_view(
     beeindigen=extend_schema(
         request=s.OvereenkomstEndSerializer,
         responses=s.OvereenkomstSerializer,
     ),
 )
+@extend_schema_view(**teksten.OVEREENKOMSTEN)
 class OvereenkomstViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
     model = Overeenkomst
     serializer_class = s.OvereenkomstSerializer
@@ -122,13 +122,13 @@ class OvereenkomstViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSe
         )
 
 
-@extend_schema_view(**teksten.LEDEN)
 @extend_schema_view(
     beeindigen=extend_schema(
         request=s.LidEndSerializer,
         responses=s.LidSerializer,
     ),
 )
+@extend_schema_view(**teksten.LEDEN)
 class LidViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
     """Members. The bestuur of a cooperatie sees all its members with their
     personal data; a beheerder sees only the board members (name and function);
@@ -187,8 +187,8 @@ class LidViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
         return response
 
 
-@extend_schema_view(**teksten.TOKENS)
 @extend_schema_view(create=extend_schema(responses=s.ApiTokenCreatedSerializer))
+@extend_schema_view(**teksten.TOKENS)
 class ApiTokenViewSet(ReadViewSet):
     """A user's own tokens. Making one needs a signed-in session: a request
     authenticated by a token gets 403, so a leaked key cannot mint successors
@@ -216,11 +216,11 @@ class ApiTokenViewSet(ReadViewSet):
         return Response(status=204)
 
 
-@extend_schema_view(**teksten.UITNODIGINGEN)
 @extend_schema_view(
     intrekken=extend_schema(request=None),
     opnieuw_versturen=extend_schema(request=None),
 )
+@extend_schema_view(**teksten.UITNODIGINGEN)
 class UitnodigingViewSet(CreateMixin, ReadViewSet):
     """Invitations to a role. Neither the token nor its hash is shown: the link
     is only in the mail. An invitation is never changed or deleted; it is

@@ -56,7 +56,6 @@ def _uren_field():
     return s.ActiviteitSerializer().fields["vrijwilligers_uren"]
 
 
-@extend_schema_view(**teksten.ACTIVITEITEN)
 @extend_schema_view(
     bijlagen=extend_schema(
         request={"multipart/form-data": s.BijlageUploadSerializer},
@@ -67,6 +66,7 @@ def _uren_field():
         responses={201: s.ActiviteitSerializer(many=True)},
     ),
 )
+@extend_schema_view(**teksten.ACTIVITEITEN)
 class ActiviteitViewSet(
     WriteSerializers,
     BulkCreateMixin,
@@ -121,7 +121,6 @@ class ActiviteitViewSet(
         return Response(s.BijlageSerializer(bijlage).data, status=201)
 
 
-@extend_schema_view(**teksten.BOEKINGEN)
 @extend_schema_view(
     storno=extend_schema(
         request=s.StornoSerializer,
@@ -136,6 +135,7 @@ class ActiviteitViewSet(
         responses={201: s.BoekingSerializer(many=True)},
     ),
 )
+@extend_schema_view(**teksten.BOEKINGEN)
 class BoekingViewSet(BulkCreateMixin, CreateMixin, ReadViewSet):
     """Bookings are never changed or deleted: PUT, PATCH and DELETE answer 405;
     a mistake is corrected with a storno and a new booking."""
