@@ -1,8 +1,16 @@
 """Filters of the afspraken resources."""
 
+from django.utils.translation import gettext_lazy as _
+
 import django_filters as filters
 
-from cooperatie.filtersets import IdFilter, JaarFilter, TextSearchFilterSet
+from cooperatie.filtersets import (
+    VAN_COOPERATIE,
+    VAN_CORPORATIE,
+    IdFilter,
+    JaarFilter,
+    TextSearchFilterSet,
+)
 
 from .choices import Verdict
 from .models import Afspraak, Jaarparameter, Rapport, Toetsing, Toezegging
@@ -10,6 +18,20 @@ from .models import Afspraak, Jaarparameter, Rapport, Toetsing, Toezegging
 
 class AfspraakFilter(TextSearchFilterSet):
     search_fields = ("titel", "prestatieafspraak", "cooperatie__naam")
+    beschrijvingen = {
+        "q": _(
+            "Zoekt, zonder op hoofdletters te letten, in titel, prestatieafspraak "
+            "en de naam van de coöperatie."
+        ),
+        "jaar": _("Alleen afspraken die in dit jaar lopen."),
+        "corporatie": VAN_CORPORATIE,
+        "cooperatie": VAN_COOPERATIE,
+        "gebouw": _("Alleen afspraken over het gebouw met dit id."),
+        "gemeentecode": _(
+            "Alleen afspraken over een gebouw in deze gemeente: haar CBS-code, "
+            "bijv. GM0344."
+        ),
+    }
     jaar = JaarFilter(method="filter_jaar", label="Lopend in jaar")
     corporatie = IdFilter()
     cooperatie = IdFilter()
@@ -28,6 +50,16 @@ class AfspraakFilter(TextSearchFilterSet):
 
 class ToezeggingFilter(TextSearchFilterSet):
     search_fields = ("omschrijving",)
+    beschrijvingen = {
+        "q": _("Zoekt, zonder op hoofdletters te letten, in de omschrijving."),
+        "afspraak": _("Alleen die van de afspraak met dit id."),
+        "indicator": _("Alleen toezeggingen met deze indicator."),
+        "richting": _("Alleen minimale of alleen maximale toezeggingen."),
+        "thema": _("Alleen toezeggingen die de activiteiten van dit thema tellen."),
+        "zwaarwegend": _(
+            "true: alleen zwaarwegende toezeggingen; false: alleen de andere."
+        ),
+    }
     afspraak = IdFilter()
 
     class Meta:
@@ -36,6 +68,19 @@ class ToezeggingFilter(TextSearchFilterSet):
 
 
 class ToetsingFilter(filters.FilterSet):
+    beschrijvingen = {
+        "afspraak": _("Alleen die van de afspraak met dit id."),
+        "jaar": _("Alleen toetsingen van dit jaar."),
+        "corporatie": _("Alleen die van afspraken van de corporatie met dit id."),
+        "cooperatie": _("Alleen die van afspraken met de coöperatie met dit id."),
+        "gebouw": _("Alleen die van afspraken over het gebouw met dit id."),
+        "gemeentecode": _(
+            "Alleen die van afspraken over een gebouw in deze gemeente: haar "
+            "CBS-code, bijv. GM0344."
+        ),
+        "verdict": _("Alleen toetsingen met dit oordeel."),
+        "status": _("Alleen toetsingen met deze status."),
+    }
     afspraak = IdFilter()
     jaar = JaarFilter()
     corporatie = IdFilter(field_name="afspraak__corporatie")
@@ -52,6 +97,18 @@ class ToetsingFilter(filters.FilterSet):
 
 
 class RapportFilter(filters.FilterSet):
+    beschrijvingen = {
+        "toetsing": _("Alleen het rapport van de toetsing met dit id."),
+        "jaar": _("Alleen rapporten over dit jaar."),
+        "corporatie": _("Alleen die van afspraken van de corporatie met dit id."),
+        "cooperatie": _("Alleen die van afspraken met de coöperatie met dit id."),
+        "sinds": _("Alleen rapporten verzegeld op of na deze datum."),
+        "tot": _("Alleen rapporten verzegeld op of vóór deze datum."),
+        "sha256": _(
+            "Alleen het rapport met precies deze SHA-256 (64 kleine hexadecimale "
+            "tekens)."
+        ),
+    }
     toetsing = IdFilter()
     jaar = JaarFilter(field_name="toetsing__jaar")
     corporatie = IdFilter(field_name="toetsing__afspraak__corporatie")
@@ -65,6 +122,10 @@ class RapportFilter(filters.FilterSet):
 
 
 class JaarparameterFilter(filters.FilterSet):
+    beschrijvingen = {
+        "jaar": _("Alleen de parameters van dit jaar."),
+        "code": _("Alleen deze parameter."),
+    }
     jaar = JaarFilter()
 
     class Meta:

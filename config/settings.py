@@ -474,6 +474,10 @@ SPECTACULAR_SETTINGS = {
         "RolSoortEnum": "cooperatie.choices.RolSoort",
         "UitnodigingStatusEnum": "cooperatie.choices.UitnodigingStatus",
     },
+    # The schema's texts are written for the API's users where each operation,
+    # resource, field and filter is declared (kern/api/beschrijvingen.py);
+    # docstrings are developers' notes and stay out of it.
+    "DISABLE_DOCSTRING_DESCRIPTIONS": True,
 }
 
 # --- Logs, metrics, errors -----------------------------------------------------

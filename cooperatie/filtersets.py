@@ -6,6 +6,7 @@ import datetime
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 import django_filters as filters
 from django_filters.fields import IsoDateTimeField
@@ -16,6 +17,11 @@ from .models import Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst, Rol, Uitn
 from .scope import cooperatie_ids_of_corporaties
 
 MAX_ID = 2**63 - 1
+
+# What the filters of the API match, for its users (`beschrijvingen` of each
+# filterset, kern/api/beschrijvingen.py). These two serve every resource.
+VAN_CORPORATIE = gettext_lazy("Alleen die van de corporatie met dit id.")
+VAN_COOPERATIE = gettext_lazy("Alleen die van de coöperatie met dit id.")
 
 
 @extend_schema_field({"type": "integer", "minimum": 0, "maximum": MAX_ID})
@@ -82,6 +88,13 @@ class TextSearchFilterSet(filters.FilterSet):
 
 class CorporatieFilter(TextSearchFilterSet):
     search_fields = ("naam", "kvk_nummer", "plaats")
+    beschrijvingen = {
+        "q": gettext_lazy(
+            "Zoekt, zonder op hoofdletters te letten, in naam, KvK-nummer en plaats."
+        ),
+        "kvk_nummer": gettext_lazy("Alleen de corporatie met precies dit KvK-nummer."),
+        "plaats": gettext_lazy("Alleen corporaties in precies deze plaats."),
+    }
 
     class Meta:
         model = Corporatie
@@ -100,6 +113,21 @@ class GebouwFilter(TextSearchFilterSet):
         "postcode",
         "buurtcode",
     )
+    beschrijvingen = {
+        "q": gettext_lazy(
+            "Zoekt, zonder op hoofdletters te letten, in naam, complexnummer, "
+            "straat, plaats, postcode en buurtcode."
+        ),
+        "corporatie": VAN_CORPORATIE,
+        "gemeentecode": gettext_lazy(
+            "Alleen gebouwen in deze gemeente: haar CBS-code, bijv. GM0344."
+        ),
+        "buurtcode": gettext_lazy(
+            "Alleen gebouwen in deze buurt: haar CBS-code, bijv. BU03440101."
+        ),
+        "daeb": gettext_lazy("Alleen gebouwen met deze DAEB-soort."),
+        "plaats": gettext_lazy("Alleen gebouwen in precies deze plaats."),
+    }
     corporatie = IdFilter()
 
     class Meta:
@@ -109,6 +137,22 @@ class GebouwFilter(TextSearchFilterSet):
 
 class CooperatieFilter(TextSearchFilterSet):
     search_fields = ("naam", "kvk_nummer")
+    beschrijvingen = {
+        "q": gettext_lazy(
+            "Zoekt, zonder op hoofdletters te letten, in naam en KvK-nummer."
+        ),
+        "corporatie": gettext_lazy(
+            "Alleen de coöperaties in het bereik van de corporatie met dit id: "
+            "met een overeenkomst of afspraak, of door haar aangemeld."
+        ),
+        "gebouw": gettext_lazy(
+            "Alleen de coöperaties met een overeenkomst (ooit) op het gebouw met "
+            "dit id."
+        ),
+        "soort": gettext_lazy("Alleen woon- of alleen beheercoöperaties."),
+        "rechtsvorm": gettext_lazy("Alleen coöperaties met deze rechtsvorm."),
+        "kvk_nummer": gettext_lazy("Alleen de coöperatie met precies dit KvK-nummer."),
+    }
     corporatie = IdFilter(method="filter_corporatie", label="Corporatie")
     gebouw = IdFilter(field_name="overeenkomsten__gebouw", distinct=True)
 
@@ -121,6 +165,22 @@ class CooperatieFilter(TextSearchFilterSet):
 
 
 class OvereenkomstFilter(filters.FilterSet):
+    beschrijvingen = {
+        "gebouw": gettext_lazy("Alleen die op het gebouw met dit id."),
+        "cooperatie": VAN_COOPERATIE,
+        "corporatie": gettext_lazy(
+            "Alleen die op gebouwen van de corporatie met dit id."
+        ),
+        "gemeentecode": gettext_lazy(
+            "Alleen die op gebouwen in deze gemeente: haar CBS-code, bijv. GM0344."
+        ),
+        "lopend_op": gettext_lazy(
+            "Alleen die op deze datum lopen: ingegaan en nog niet geëindigd."
+        ),
+        "ingangsdatum_vanaf": gettext_lazy("Alleen die op of na deze datum ingaan."),
+        "ingangsdatum_tot": gettext_lazy("Alleen die op of vóór deze datum ingaan."),
+        "soort": gettext_lazy("Alleen huur- of alleen beheerovereenkomsten."),
+    }
     gebouw = IdFilter()
     cooperatie = IdFilter()
     corporatie = IdFilter(field_name="gebouw__corporatie")
@@ -144,6 +204,24 @@ class LidFilter(TextSearchFilterSet):
     personal field, so only for whom it is not hidden)."""
 
     search_fields = ("naam", "email", "telefoon", "adres")
+    beschrijvingen = {
+        "q": gettext_lazy(
+            "Zoekt, zonder op hoofdletters te letten, in naam, e-mail, telefoon "
+            "en adres, voor zover u die ziet."
+        ),
+        "actief_op": gettext_lazy(
+            "Alleen wie op deze datum lid is, zoals een peildatum telt."
+        ),
+        "bestuur": gettext_lazy(
+            "true: alleen bestuursleden; false: alleen leden zonder bestuursfunctie."
+        ),
+        "cooperatie": VAN_COOPERATIE,
+        "doelgroep": gettext_lazy(
+            "Alleen leden met deze doelgroep; geen filter voor wie de doelgroep "
+            "niet ziet."
+        ),
+        "bestuursfunctie": gettext_lazy("Alleen leden met deze bestuursfunctie."),
+    }
     actief_op = filters.DateFilter(method="filter_actief_op", label="Lid op datum")
     bestuur = filters.BooleanFilter(method="filter_bestuur", label="Bestuursleden")
     cooperatie = IdFilter()
@@ -164,6 +242,12 @@ class LidFilter(TextSearchFilterSet):
 
 
 class RolFilter(filters.FilterSet):
+    beschrijvingen = {
+        "corporatie": VAN_CORPORATIE,
+        "cooperatie": VAN_COOPERATIE,
+        "gebruiker": gettext_lazy("Alleen de rollen van de gebruiker met dit id."),
+        "soort": gettext_lazy("Alleen rollen van deze soort."),
+    }
     corporatie = IdFilter()
     cooperatie = IdFilter()
     gebruiker = IdFilter(field_name="user")
@@ -174,6 +258,12 @@ class RolFilter(filters.FilterSet):
 
 
 class UitnodigingFilter(filters.FilterSet):
+    beschrijvingen = {
+        "corporatie": VAN_CORPORATIE,
+        "cooperatie": VAN_COOPERATIE,
+        "status": gettext_lazy("Alleen uitnodigingen met deze status."),
+        "soort": gettext_lazy("Alleen uitnodigingen voor deze rol."),
+    }
     corporatie = IdFilter()
     cooperatie = IdFilter()
     status = filters.ChoiceFilter(

@@ -1,6 +1,7 @@
 """Serializers of the afspraken resources."""
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from rest_framework import serializers
 from rest_framework.utils import html
@@ -16,21 +17,62 @@ from ..services import TOEZEGGING_FIELDS
 # The most clause rows one write of an afspraak takes.
 MAX_TOEZEGGING_ROWS = 200
 
+# A clause's fields, for its own resource and for the rows of an afspraak.
+TOEZEGGING_BESCHRIJVINGEN = {
+    "omschrijving": _("Wat de coöperatie toezegt, in woorden."),
+    "indicator": _(
+        "Wat per jaar wordt gemeten: een aantal, uren, euro's of een percentage "
+        "van de leden; een kwalitatieve toezegging beoordeelt de beheerder."
+    ),
+    "norm": _(
+        "De waarde die de meting moet halen (minimaal) of niet mag overschrijden "
+        "(maximaal), in de eenheid van de indicator: 0 of meer, als tekst met "
+        'twee decimalen, bijv. "12.50".'
+    ),
+    "richting": _(
+        "Minimaal: de meting moet de norm halen; maximaal: zij mag hem niet "
+        "overschrijden."
+    ),
+    "deels_vanaf": _(
+        "Percentage van de norm (0 tot 100, standaard 75) vanaf waar een "
+        "minimale toezegging deels is nagekomen."
+    ),
+    "zwaarwegend": _(
+        "Of niet nakomen de hele toetsing niet nagekomen maakt; standaard ja."
+    ),
+    "thema": _(
+        "Telt alleen activiteiten met dit thema (leeg: alle); alleen bij "
+        "indicatoren over activiteiten."
+    ),
+    "alleen_open_voor_buurt": _(
+        "Telt alleen activiteiten die open waren voor de buurt; alleen bij "
+        "indicatoren over activiteiten."
+    ),
+    "volgorde": _("Plaats in de toezeggingen van de afspraak; lager eerst."),
+}
+
 
 class ToezeggingRowSerializer(ModelSerializer):
     """One clause row written with its afspraak: without `id` a new toezegging,
     with `id` the fields to change of one of this afspraak's toezeggingen, or
     with `verwijderen` its removal."""
 
+    beschrijving = _(
+        "Een toezegging die met haar afspraak wordt geschreven; alleen de "
+        "meegestuurde velden veranderen."
+    )
+    beschrijvingen = TOEZEGGING_BESCHRIJVINGEN
     id = serializers.IntegerField(
         required=False,
         min_value=1,
-        help_text="Id van een toezegging van deze afspraak; weglaten voor een nieuwe.",
+        help_text=_(
+            "Id van een toezegging van deze afspraak; weglaten voor een nieuwe."
+        ),
     )
     verwijderen = serializers.BooleanField(
         required=False,
         default=False,
-        help_text="De toezegging met dit id verwijderen.",
+        help_text=_("De toezegging met dit id verwijderen."),
     )
 
     class Meta:
@@ -57,6 +99,27 @@ class ToezeggingRowSerializer(ModelSerializer):
 
 
 class AfspraakSerializer(ModelSerializer):
+    beschrijving = _(
+        "Een afspraak tussen een corporatie en een coöperatie over haar sociale "
+        "inbreng in de wijk, voor een reeks jaren."
+    )
+    beschrijvingen = {
+        "corporatie": _(
+            "Id van de corporatie die de afspraak maakt; ligt vast na het aanmaken."
+        ),
+        "cooperatie": _(
+            "Id van de coöperatie met wie de afspraak is gemaakt; ligt vast na "
+            "het aanmaken."
+        ),
+        "gebouwen": _("Ids van de gebouwen waarover de afspraak gaat; mag leeg."),
+        "titel": _("Titel van de afspraak."),
+        "ondertekend_op": _("Datum van ondertekening; leeg als nog niet getekend."),
+        "ingangsjaar": _("Eerste jaar waarin de afspraak geldt (2000 tot 2100)."),
+        "eindjaar": _(
+            "Laatste jaar waarin de afspraak geldt, niet vóór het ingangsjaar; "
+            "leeg voor onbepaald."
+        ),
+    }
     corporatie = ScopedRelatedField(Corporatie)
     cooperatie = ScopedRelatedField(Cooperatie)
     gebouwen = ScopedRelatedField(Gebouw, many=True, required=False)
@@ -65,9 +128,10 @@ class AfspraakSerializer(ModelSerializer):
         required=False,
         write_only=True,
         max_length=MAX_TOEZEGGING_ROWS,
-        help_text=(
+        help_text=_(
             "Toezeggingen die met de afspraak worden toegevoegd, gewijzigd of "
-            "verwijderd, alles of niets."
+            "verwijderd, alles of niets; alleen bij schrijven (lezen kan via "
+            "/toezeggingen/)."
         ),
     )
 
@@ -96,6 +160,14 @@ class AfspraakUpdateSerializer(AfspraakSerializer):
 
 
 class ToezeggingSerializer(ModelSerializer):
+    beschrijving = _(
+        "Een meetbare toezegging van een afspraak: een indicator met een norm, "
+        "elk jaar gemeten in de toetsing."
+    )
+    beschrijvingen = {
+        **TOEZEGGING_BESCHRIJVINGEN,
+        "afspraak": _("Id van de afspraak; ligt vast na het aanmaken."),
+    }
     afspraak = ScopedRelatedField(Afspraak)
 
     class Meta:
@@ -109,6 +181,33 @@ class ToezeggingUpdateSerializer(ToezeggingSerializer):
 
 
 class ToetsingSerializer(ModelSerializer):
+    beschrijving = _(
+        "De toetsing van één afspraak over één jaar: open, ingediend, "
+        "teruggestuurd of vastgesteld, met de metingen en het oordeel."
+    )
+    beschrijvingen = {
+        "afspraak": _("Id van de getoetste afspraak."),
+        "jaar": _("Het getoetste kalenderjaar; de afspraak loopt erin."),
+        "status": _(
+            "Waar het jaar staat. Alleen de acties indienen, terugsturen en "
+            "vaststellen veranderen haar."
+        ),
+        "verdict": _(
+            "Het oordeel over het hele jaar; leeg zolang het niet is ingediend."
+        ),
+        "toelichting": _("Toelichting bij het oordeel over het jaar; mag leeg."),
+        "snapshot": _(
+            "De metingen en het oordeel per toezegging, vastgelegd bij het "
+            "indienen (null daarvoor): alleen totalen, nooit persoonsgegevens."
+        ),
+        "ingediend_op": _("Moment van het laatste indienen; leeg als nooit."),
+        "teruggestuurd_op": _("Moment van het laatste terugsturen; leeg als nooit."),
+        "teruggestuurd_reden": _("De reden van het laatste terugsturen."),
+        "vastgesteld_op": _("Moment van vaststellen; leeg zolang niet vastgesteld."),
+        "rapport": _(
+            "Id van het verzegelde nalevingsrapport; null tot het jaar is vastgesteld."
+        ),
+    }
     afspraak = ScopedRelatedField(Afspraak)
     verdict = serializers.ChoiceField(
         choices=Verdict.choices, allow_blank=True, read_only=True
@@ -116,10 +215,10 @@ class ToetsingSerializer(ModelSerializer):
     rapport = serializers.SerializerMethodField()
     uiterlijk_indienen = serializers.DateField(
         read_only=True,
-        help_text="De laatste dag waarop het jaar ingediend kan worden.",
+        help_text=_("De laatste dag waarop het jaar ingediend kan worden."),
     )
     te_laat = serializers.SerializerMethodField(
-        help_text=(
+        help_text=_(
             "Of de termijn voorbij is terwijl het jaar nog bij het bestuur ligt "
             "(open of teruggestuurd)."
         )
@@ -158,24 +257,54 @@ class ToetsingSerializer(ModelSerializer):
 
 
 class TerugsturenSerializer(Serializer):
-    reden = serializers.CharField(help_text="Waarom de toetsing wordt teruggestuurd.")
+    beschrijving = _("Waarom een ingediend jaar teruggaat naar het bestuur.")
+    reden = serializers.CharField(
+        help_text=_("Waarom de toetsing wordt teruggestuurd.")
+    )
 
 
 class BeoordelenSerializer(Serializer):
+    beschrijving = _(
+        "Het oordeel van de beheerder over een kwalitatieve toezegging in deze "
+        "toetsing."
+    )
     toezegging = serializers.IntegerField(
-        help_text="Id van de kwalitatieve toezegging."
+        help_text=_("Id van een kwalitatieve toezegging van deze afspraak.")
     )
     oordeel = serializers.ChoiceField(
         choices=[
             (Verdict.NAGEKOMEN, Verdict.NAGEKOMEN.label),
             (Verdict.DEELS, Verdict.DEELS.label),
             (Verdict.NIET_NAGEKOMEN, Verdict.NIET_NAGEKOMEN.label),
-        ]
+        ],
+        help_text=_("Nagekomen, deels nagekomen of niet nagekomen."),
     )
-    toelichting = serializers.CharField()
+    toelichting = serializers.CharField(help_text=_("Waarom dit oordeel."))
 
 
 class RapportSerializer(ModelSerializer):
+    beschrijving = _(
+        "Een verzegeld nalevingsrapport: de PDF van een vastgestelde toetsing, "
+        "met zijn SHA-256 en de koppen van de journaalketens bij het verzegelen. "
+        "Verandert nooit."
+    )
+    beschrijvingen = {
+        "toetsing": _("Id van de vastgestelde toetsing."),
+        "jaar": _("Het jaar van de toetsing."),
+        "afspraak": _("Id van de afspraak van de toetsing."),
+        "sha256": _("SHA-256 van de PDF, 64 hexadecimale tekens: het zegel."),
+        "journaal_seq": _(
+            "Volgnummer van de laatste regel in de keten van de corporatie bij "
+            "het verzegelen."
+        ),
+        "journaal_hash": _("Hash van die regel; staat ook in de PDF."),
+        "cooperatie_journaal_seq": _(
+            "Volgnummer van de laatste regel in de keten van de coöperatie bij "
+            "het verzegelen."
+        ),
+        "cooperatie_journaal_hash": _("Hash van die regel; staat ook in de PDF."),
+        "created_at": _("Moment van verzegelen."),
+    }
     jaar = serializers.IntegerField(source="toetsing.jaar", read_only=True)
     afspraak = serializers.IntegerField(source="toetsing.afspraak_id", read_only=True)
 
@@ -207,9 +336,14 @@ class _FormRegexField(serializers.RegexField):
 
 
 class VerifieerSerializer(Serializer):
-    pdf = serializers.FileField(required=False, help_text="Het PDF-bestand.")
+    beschrijving = _("Een PDF-bestand of zijn SHA-256, om te controleren.")
+    pdf = serializers.FileField(
+        required=False, help_text=_("Het PDF-bestand dat u wilt controleren.")
+    )
     sha256 = _FormRegexField(
-        r"^[0-9a-fA-F]{64}$", required=False, help_text="Of de SHA-256 ervan."
+        r"^[0-9a-fA-F]{64}$",
+        required=False,
+        help_text=_("Of de SHA-256 ervan: 64 hexadecimale tekens."),
     )
 
     def validate_pdf(self, upload):
@@ -226,19 +360,39 @@ class VerifieerSerializer(Serializer):
 
 
 class VerificatieSerializer(Serializer):
-    verzegeld = serializers.BooleanField()
-    sha256 = serializers.CharField()
-    rapport = RapportSerializer(allow_null=True)
+    beschrijving = _("Of een bestand een verzegeld rapport binnen uw bereik is.")
+    verzegeld = serializers.BooleanField(
+        help_text=_("Of het een verzegeld rapport binnen uw bereik is.")
+    )
+    sha256 = serializers.CharField(
+        help_text=_("De SHA-256 van het gecontroleerde bestand.")
+    )
+    rapport = RapportSerializer(
+        allow_null=True, help_text=_("Het verzegelde rapport; null als het er geen is.")
+    )
 
 
 class BundelQuerySerializer(Serializer):
-    corporatie = serializers.IntegerField()
+    corporatie = serializers.IntegerField(help_text=_("Id van de corporatie."))
     # The years a toetsing can have (JAAR_VALIDATORS); the ZIP format itself
     # cannot date a file before 1980.
-    jaar = serializers.IntegerField(min_value=2000, max_value=2100)
+    jaar = serializers.IntegerField(
+        min_value=2000, max_value=2100, help_text=_("Het jaar van de toetsingen.")
+    )
 
 
 class JaarparameterSerializer(ModelSerializer):
+    beschrijving = _(
+        "Een wettelijk bedrag dat per jaar verandert (DAEB-inkomensgrens, "
+        "aftoppingsgrens), met zijn bron."
+    )
+    beschrijvingen = {
+        "jaar": _("Het jaar waarin de waarde geldt; ligt vast na het aanmaken."),
+        "code": _("Welke parameter; één per jaar. Ligt vast na het aanmaken."),
+        "waarde": _("Het bedrag in euro, groter dan 0, als tekst met twee decimalen."),
+        "bron": _("Waar de waarde vandaan komt, bijv. een regeling of publicatie."),
+    }
+
     class Meta:
         model = Jaarparameter
         fields = ("id", "jaar", "code", "waarde", "bron")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -11,7 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from cooperatie.api.views import WriteSerializers, _summaries
+from cooperatie.api.views import WriteSerializers
 from cooperatie.models import Corporatie
 from kern.api.base import (
     CreateMixin,
@@ -33,9 +34,10 @@ from ..filtersets import (
 from ..models import Afspraak, Jaarparameter, Rapport, Toetsing, Toezegging
 from ..rapporten import too_large_message
 from . import serializers as s
+from . import teksten
 
 
-@extend_schema_view(**_summaries("afspraak", "Afspraken"))
+@extend_schema_view(**teksten.AFSPRAKEN)
 class AfspraakViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
     model = Afspraak
     serializer_class = s.AfspraakSerializer
@@ -69,7 +71,7 @@ def _toezegging_changes(data: dict) -> list[services.ToezeggingChange]:
     ]
 
 
-@extend_schema_view(**_summaries("toezegging", "Toezeggingen", delete=True))
+@extend_schema_view(**teksten.TOEZEGGINGEN)
 class ToezeggingViewSet(
     WriteSerializers, CreateMixin, UpdateMixin, DestroyMixin, ReadViewSet
 ):
@@ -86,24 +88,18 @@ class ToezeggingViewSet(
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Toetsingen opvragen"),
-    retrieve=extend_schema(summary="Eén toetsing opvragen"),
-    create=extend_schema(summary="Toetsing openen voor een jaar"),
-    indienen=extend_schema(summary="Jaar indienen (bestuur)", request=None),
+    indienen=extend_schema(request=None),
     terugsturen=extend_schema(
-        summary="Toetsing terugsturen met reden (beheerder)",
         request=s.TerugsturenSerializer,
         responses=s.ToetsingSerializer,
     ),
     beoordelen=extend_schema(
-        summary="Kwalitatieve toezegging beoordelen (beheerder)",
         request=s.BeoordelenSerializer,
         responses=s.ToetsingSerializer,
     ),
-    vaststellen=extend_schema(
-        summary="Toetsing vaststellen en rapport verzegelen (beheerder)", request=None
-    ),
+    vaststellen=extend_schema(request=None),
 )
+@extend_schema_view(**teksten.TOETSINGEN)
 class ToetsingViewSet(CreateMixin, ReadViewSet):
     model = Toetsing
     serializer_class = s.ToetsingSerializer
@@ -178,25 +174,24 @@ class ToetsingViewSet(CreateMixin, ReadViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Verzegelde nalevingsrapporten opvragen"),
-    retrieve=extend_schema(summary="Eén verzegeld rapport opvragen"),
     pdf=extend_schema(
-        summary="Verzegeld rapport downloaden (PDF)",
         responses={
             (200, "application/pdf"): OpenApiTypes.BINARY,
-            409: OpenApiResponse(description="Het bestand klopt niet met zijn zegel."),
+            409: OpenApiResponse(
+                description=gettext_lazy("Het bestand klopt niet met zijn zegel.")
+            ),
         },
     ),
     bundel=extend_schema(
-        summary="Auditorbundel van een corporatie-jaar downloaden (ZIP)",
         parameters=[s.BundelQuerySerializer],
         responses={
             (200, "application/zip"): OpenApiTypes.BINARY,
-            409: OpenApiResponse(description="Een bestand klopt niet met zijn zegel."),
+            409: OpenApiResponse(
+                description=gettext_lazy("Een bestand klopt niet met zijn zegel.")
+            ),
         },
     ),
     verifieer=extend_schema(
-        summary="Controleren of een PDF (of SHA-256) een verzegeld rapport is",
         request={
             "multipart/form-data": s.VerifieerSerializer,
             "application/json": s.VerifieerSerializer,
@@ -204,6 +199,7 @@ class ToetsingViewSet(CreateMixin, ReadViewSet):
         responses=s.VerificatieSerializer,
     ),
 )
+@extend_schema_view(**teksten.RAPPORTEN)
 class RapportViewSet(ReadViewSet):
     model = Rapport
     serializer_class = s.RapportSerializer
@@ -297,7 +293,7 @@ class RapportViewSet(ReadViewSet):
         )
 
 
-@extend_schema_view(**_summaries("jaarparameter", "Jaarparameters"))
+@extend_schema_view(**teksten.JAARPARAMETERS)
 class JaarparameterViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
     model = Jaarparameter
     serializer_class = s.JaarparameterSerializer

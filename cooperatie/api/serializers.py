@@ -1,6 +1,9 @@
 """Serializers of the cooperatie resources. They validate input shape and render
 output; the rules live in the services."""
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -19,14 +22,63 @@ from ..models import (
     Uitnodiging,
 )
 
+# A member's personal data (`Lid.PERSONAL_FIELDS`) is null where the user may
+# not see it: said after the field's own description.
+PERSOONSGEGEVEN = _("Persoonsgegeven: null voor wie het niet mag zien.")
+
+
+def _persoonsgegeven(text):
+    return format_lazy("{} {}", text, PERSOONSGEGEVEN)
+
 
 class CorporatieSerializer(ModelSerializer):
+    beschrijving = _(
+        "Een woningcorporatie: eigenaar van gebouwen en partij bij de afspraken "
+        "met coöperaties."
+    )
+    beschrijvingen = {
+        "naam": _("Naam van de corporatie."),
+        "kvk_nummer": _("KvK-nummer: precies 8 cijfers, uniek onder de corporaties."),
+        "plaats": _("Vestigingsplaats."),
+    }
+
     class Meta:
         model = Corporatie
         fields = ("id", *Corporatie.EDITABLE_FIELDS)
 
 
 class GebouwSerializer(ModelSerializer):
+    beschrijving = _("Een gebouw of complex met woningen, eigendom van een corporatie.")
+    beschrijvingen = {
+        "corporatie": _(
+            "Id van de corporatie die eigenaar is; ligt vast na het aanmaken."
+        ),
+        "complexnummer": _(
+            "Het nummer van het complex bij de corporatie; uniek per corporatie."
+        ),
+        "naam": _("Naam van het gebouw of complex."),
+        "straat": _("Straat van het adres."),
+        "huisnummer": _("Huisnummer met een eventuele toevoeging, bijv. 12A."),
+        "postcode": _(
+            "Postcode in de vorm 1234 AB; 1234ab wordt aanvaard en zo opgeslagen."
+        ),
+        "plaats": _("Plaats van het gebouw."),
+        "gemeentecode": _("CBS-code van de gemeente: GM en 4 cijfers, bijv. GM0344."),
+        "buurtcode": _(
+            "CBS-code van de buurt: BU, 4 cijfers en 4 cijfers of hoofdletters, "
+            "bijv. BU03440101; leeg als onbekend."
+        ),
+        "kaartjaar": _(
+            "Jaar van de CBS-wijk- en buurtkaart waarin de buurtcode geldt; "
+            "verplicht bij een buurtcode."
+        ),
+        "aantal_woningen": _("Aantal woningen in het gebouw; minstens 1."),
+        "bouwjaar": _("Bouwjaar, tussen 1200 en 2100; leeg als onbekend."),
+        "daeb": _(
+            "Of de woningen DAEB (sociale huur) zijn, niet-DAEB of gemengd; "
+            "standaard DAEB."
+        ),
+    }
     corporatie = ScopedRelatedField(Corporatie)
 
     class Meta:
@@ -46,6 +98,24 @@ class GebouwUpdateSerializer(GebouwSerializer):
 
 
 class CooperatieSerializer(ModelSerializer):
+    beschrijving = _("Een woon- of beheercoöperatie van huurders.")
+    beschrijvingen = {
+        "naam": _("Naam van de coöperatie."),
+        "soort": _(
+            "Wooncoöperatie (beheert en huurt eventueel de eigen woningen) of "
+            "beheercoöperatie (beheert; de corporatie blijft eigenaar)."
+        ),
+        "kvk_nummer": _("KvK-nummer: precies 8 cijfers, uniek onder de coöperaties."),
+        "rechtsvorm": _("Rechtsvorm; standaard vereniging."),
+        "opgericht_op": _("Datum van oprichting; leeg als onbekend."),
+        "email": _("Algemeen e-mailadres van de coöperatie; mag leeg."),
+        "website": _("Website (een URL); mag leeg."),
+        "aangemeld_door": _(
+            "Id van de corporatie die de coöperatie aanmeldde; zij ziet haar ook "
+            "vóór een overeenkomst of afspraak. Null als de platformbeheerder haar "
+            "aanmeldde; ligt vast na het aanmaken."
+        ),
+    }
     aangemeld_door = ScopedRelatedField(Corporatie, required=False, allow_null=True)
 
     class Meta:
@@ -60,6 +130,24 @@ class CooperatieUpdateSerializer(CooperatieSerializer):
 
 
 class OvereenkomstSerializer(ModelSerializer):
+    beschrijving = _(
+        "Een huur- of beheerovereenkomst: een gebouw is voor een periode verhuurd "
+        "aan of in beheer bij een coöperatie."
+    )
+    beschrijvingen = {
+        "gebouw": _("Id van het gebouw; ligt vast na het aanmaken."),
+        "cooperatie": _("Id van de coöperatie; ligt vast na het aanmaken."),
+        "soort": _("Huurovereenkomst of beheerovereenkomst."),
+        "ingangsdatum": _("Eerste dag van de overeenkomst."),
+        "einddatum": _(
+            "Laatste dag van de overeenkomst; leeg voor onbepaalde tijd. Een "
+            "gebouw heeft op elke datum hoogstens één overeenkomst."
+        ),
+        "aantal_woningen": _(
+            "Aantal woningen dat de overeenkomst betreft; weglaten voor alle "
+            "woningen van het gebouw, nooit meer."
+        ),
+    }
     gebouw = ScopedRelatedField(Gebouw)
     cooperatie = ScopedRelatedField(Cooperatie)
     aantal_woningen = serializers.IntegerField(required=False, min_value=1)
@@ -81,6 +169,36 @@ class LidSerializer(ModelSerializer):
     cooperatie's own bestuur, only the name (with the function) of board members
     to a beheerder (domain §8)."""
 
+    beschrijving = _(
+        "Een lid (huishouden) van een coöperatie. Alleen het eigen bestuur ziet "
+        "de persoonsgegevens; een beheerder ziet van bestuursleden alleen naam en "
+        "functie."
+    )
+    beschrijvingen = {
+        "cooperatie": _("Id van de coöperatie; ligt vast na het aanmaken."),
+        "naam": _persoonsgegeven(_("Naam van het lid.")),
+        "email": _persoonsgegeven(
+            _("E-mailadres; uniek binnen de coöperatie, mag leeg.")
+        ),
+        "telefoon": _persoonsgegeven(_("Telefoonnummer; mag leeg.")),
+        "adres": _persoonsgegeven(
+            _("Straat en huisnummer van de woning, bijv. Kastanjelaan 12-3.")
+        ),
+        "lid_sinds": _(
+            "Eerste dag van het lidmaatschap. Een lid telt mee op een peildatum "
+            "(31 december) vanaf deze dag tot lid_tot."
+        ),
+        "lid_tot": _(
+            "Eerste dag dat het huishouden geen lid meer is; leeg zolang het lid is."
+        ),
+        "bestuursfunctie": _("Functie in het bestuur; leeg voor een gewoon lid."),
+        "doelgroep": _persoonsgegeven(
+            _(
+                "Of het inkomen op of onder de DAEB-grens van dat jaar ligt: ja, "
+                "nee of onbekend. Nooit een bedrag."
+            )
+        ),
+    }
     cooperatie = ScopedRelatedField(Cooperatie)
     masked_fields = Lid.PERSONAL_FIELDS
 
@@ -96,16 +214,34 @@ class LidUpdateSerializer(LidSerializer):
 
 
 class LidEndSerializer(Serializer):
+    beschrijving = _("Het einde van een lidmaatschap.")
     lid_tot = serializers.DateField(
-        help_text="Eerste dag dat het huishouden geen lid meer is."
+        help_text=_("Eerste dag dat het huishouden geen lid meer is.")
     )
 
 
 class OvereenkomstEndSerializer(Serializer):
-    einddatum = serializers.DateField(help_text="Laatste dag van de overeenkomst.")
+    beschrijving = _("Het einde van een overeenkomst.")
+    einddatum = serializers.DateField(
+        help_text=_("Laatste dag van de overeenkomst; niet vóór de ingangsdatum.")
+    )
 
 
 class ApiTokenSerializer(ModelSerializer):
+    beschrijving = _(
+        "Een persoonlijke API-token: een script werkt ermee met uw rollen. Van "
+        "de sleutel worden alleen de eerste tekens getoond."
+    )
+    beschrijvingen = {
+        "prefix": _("De eerste tekens van de sleutel, om de token te herkennen."),
+        "created_at": _("Moment waarop de token is gemaakt."),
+        "verloopt_op": _(
+            "Na dit moment werkt de token niet meer (standaard 90 dagen na het maken)."
+        ),
+        "last_used_at": _("Moment van het laatste gebruik; leeg als nog nooit."),
+        "revoked_at": _("Moment van intrekken; leeg zolang de token werkt."),
+    }
+
     class Meta:
         model = ApiToken
         fields = (
@@ -127,8 +263,13 @@ class ApiTokenSerializer(ModelSerializer):
 
 
 class ApiTokenCreatedSerializer(ApiTokenSerializer):
+    beschrijving = _("Een zojuist gemaakte API-token, met zijn sleutel.")
     sleutel = serializers.CharField(
-        read_only=True, help_text="De sleutel; wordt alleen nu getoond."
+        read_only=True,
+        help_text=_(
+            "De sleutel, alleen nu getoond: stuur hem mee als `Authorization: "
+            "Token <sleutel>`."
+        ),
     )
 
     class Meta(ApiTokenSerializer.Meta):
@@ -139,9 +280,23 @@ class RolSerializer(ModelSerializer):
     """A role a user holds. Ending it is a DELETE; roles are granted by
     invitation (`/uitnodigingen/`)."""
 
+    beschrijving = _(
+        "Een rol van een gebruiker: beheerder of auditor bij een corporatie, of "
+        "bestuur bij een coöperatie."
+    )
+    beschrijvingen = {
+        "soort": _(
+            "Beheerder of auditor (bij een corporatie) of bestuur (bij een coöperatie)."
+        ),
+        "corporatie": _(
+            "Id van de corporatie van een beheerder of auditor; anders null."
+        ),
+        "cooperatie": _("Id van de coöperatie van een bestuurder; anders null."),
+        "gebruiker": _("Id van de gebruiker die de rol heeft."),
+    }
     gebruiker = serializers.PrimaryKeyRelatedField(source="user", read_only=True)
     gebruiker_naam = serializers.SerializerMethodField(
-        help_text="Volledige naam van de gebruiker, anders de gebruikersnaam."
+        help_text=_("Volledige naam van de gebruiker, anders de gebruikersnaam.")
     )
 
     class Meta:
@@ -174,18 +329,36 @@ class UitnodigingSerializer(ModelSerializer):
     """An invitation to a role. Neither the token nor its hash is ever shown:
     the link is only in the mail to the invitee."""
 
-    corporatie = ScopedRelatedField(
-        Corporatie,
-        required=False,
-        allow_null=True,
-        help_text="Bij een uitnodiging als beheerder of auditor.",
+    beschrijving = _(
+        "Een uitnodiging per e-mail voor een rol. De link staat alleen in de "
+        "mail; het token en zijn hash zijn nooit te zien."
     )
-    cooperatie = ScopedRelatedField(
-        Cooperatie,
-        required=False,
-        allow_null=True,
-        help_text="Bij een uitnodiging als bestuurder.",
-    )
+    beschrijvingen = {
+        "email": _("E-mailadres van wie wordt uitgenodigd."),
+        "soort": _(
+            "De rol: beheerder of auditor (met corporatie) of bestuur (met coöperatie)."
+        ),
+        "corporatie": _(
+            "Id van de corporatie, bij een uitnodiging als beheerder of auditor; "
+            "anders null."
+        ),
+        "cooperatie": _(
+            "Id van de coöperatie, bij een uitnodiging als bestuurder; anders null."
+        ),
+        "status": _(
+            "Open, verlopen, aangenomen of ingetrokken; volgt uit de momenten "
+            "van de uitnodiging."
+        ),
+        "verloopt_op": _("Na dit moment werkt de link niet meer."),
+        "created_at": _("Moment van uitnodigen."),
+        "uitgenodigd_door": _(
+            "Id van de gebruiker die uitnodigde; null als die niet meer bestaat."
+        ),
+        "geaccepteerd_op": _("Moment van aannemen; leeg zolang niet aangenomen."),
+        "ingetrokken_op": _("Moment van intrekken; leeg zolang niet ingetrokken."),
+    }
+    corporatie = ScopedRelatedField(Corporatie, required=False, allow_null=True)
+    cooperatie = ScopedRelatedField(Cooperatie, required=False, allow_null=True)
     status = serializers.SerializerMethodField()
 
     class Meta:

@@ -31,24 +31,7 @@ from ..models import (
     Uitnodiging,
 )
 from . import serializers as s
-
-
-def _summaries(noun: str, plural: str, *, write=True, delete=False) -> dict:
-    ops = {
-        "list": extend_schema(summary=f"{plural} opvragen"),
-        "retrieve": extend_schema(summary=f"Eén {noun} opvragen"),
-    }
-    if write:
-        ops |= {
-            "create": extend_schema(summary=f"{noun.capitalize()} aanmaken"),
-            "update": extend_schema(summary=f"{noun.capitalize()} wijzigen"),
-            "partial_update": extend_schema(
-                summary=f"{noun.capitalize()} deels wijzigen"
-            ),
-        }
-    if delete:
-        ops["destroy"] = extend_schema(summary=f"{noun.capitalize()} verwijderen")
-    return ops
+from . import teksten
 
 
 class WriteSerializers:
@@ -62,7 +45,7 @@ class WriteSerializers:
         return super().get_serializer_class()
 
 
-@extend_schema_view(**_summaries("corporatie", "Corporaties"))
+@extend_schema_view(**teksten.CORPORATIES)
 class CorporatieViewSet(CreateMixin, UpdateMixin, ReadViewSet):
     model = Corporatie
     serializer_class = s.CorporatieSerializer
@@ -73,7 +56,7 @@ class CorporatieViewSet(CreateMixin, UpdateMixin, ReadViewSet):
     update_service = services.corporatie_update
 
 
-@extend_schema_view(**_summaries("gebouw", "Gebouwen", delete=True))
+@extend_schema_view(**teksten.GEBOUWEN)
 class GebouwViewSet(
     WriteSerializers,
     CreateMixin,
@@ -92,7 +75,7 @@ class GebouwViewSet(
     delete_service = services.gebouw_delete
 
 
-@extend_schema_view(**_summaries("coöperatie", "Coöperaties"))
+@extend_schema_view(**teksten.COOPERATIES)
 class CooperatieViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
     model = Cooperatie
     serializer_class = s.CooperatieSerializer
@@ -105,13 +88,12 @@ class CooperatieViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet)
 
 
 @extend_schema_view(
-    **_summaries("overeenkomst", "Overeenkomsten"),
     beeindigen=extend_schema(
-        summary="Overeenkomst beëindigen",
         request=s.OvereenkomstEndSerializer,
         responses=s.OvereenkomstSerializer,
     ),
 )
+@extend_schema_view(**teksten.OVEREENKOMSTEN)
 class OvereenkomstViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
     model = Overeenkomst
     serializer_class = s.OvereenkomstSerializer
@@ -141,13 +123,12 @@ class OvereenkomstViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSe
 
 
 @extend_schema_view(
-    **_summaries("lid", "Leden"),
     beeindigen=extend_schema(
-        summary="Lidmaatschap beëindigen",
         request=s.LidEndSerializer,
         responses=s.LidSerializer,
     ),
 )
+@extend_schema_view(**teksten.LEDEN)
 class LidViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
     """Members. The bestuur of a cooperatie sees all its members with their
     personal data; a beheerder sees only the board members (name and function);
@@ -206,15 +187,8 @@ class LidViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
         return response
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Eigen API-tokens opvragen"),
-    retrieve=extend_schema(summary="Eén eigen API-token opvragen"),
-    create=extend_schema(
-        summary="API-token maken (de sleutel wordt eenmalig getoond)",
-        responses=s.ApiTokenCreatedSerializer,
-    ),
-    destroy=extend_schema(summary="API-token intrekken"),
-)
+@extend_schema_view(create=extend_schema(responses=s.ApiTokenCreatedSerializer))
+@extend_schema_view(**teksten.TOKENS)
 class ApiTokenViewSet(ReadViewSet):
     """A user's own tokens. Making one needs a signed-in session: a request
     authenticated by a token gets 403, so a leaked key cannot mint successors
@@ -243,26 +217,10 @@ class ApiTokenViewSet(ReadViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Uitnodigingen opvragen"),
-    retrieve=extend_schema(summary="Eén uitnodiging opvragen"),
-    create=extend_schema(
-        summary="Iemand per e-mail uitnodigen voor een rol",
-        description=(
-            "Een beheerder nodigt beheerders en auditors van de eigen corporatie "
-            "uit, en bestuurders van de coöperaties binnen haar bereik; een "
-            "bestuur nodigt medebestuurders van de eigen coöperatie uit. De link "
-            "staat alleen in de mail."
-        ),
-    ),
-    intrekken=extend_schema(
-        summary="Uitnodiging intrekken (de link werkt daarna niet meer)",
-        request=None,
-    ),
-    opnieuw_versturen=extend_schema(
-        summary="Uitnodiging opnieuw versturen met een nieuwe link en termijn",
-        request=None,
-    ),
+    intrekken=extend_schema(request=None),
+    opnieuw_versturen=extend_schema(request=None),
 )
+@extend_schema_view(**teksten.UITNODIGINGEN)
 class UitnodigingViewSet(CreateMixin, ReadViewSet):
     """Invitations to a role. Neither the token nor its hash is shown: the link
     is only in the mail. An invitation is never changed or deleted; it is
@@ -296,19 +254,7 @@ class UitnodigingViewSet(CreateMixin, ReadViewSet):
         return self._done(uitnodiging)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Rollen opvragen"),
-    retrieve=extend_schema(summary="Eén rol opvragen"),
-    destroy=extend_schema(
-        summary="Rol beëindigen",
-        description=(
-            "Een eigen rol mag altijd worden beëindigd, behalve door de laatste "
-            "beheerder van een corporatie; een bestuur beëindigt de rol van een "
-            "medebestuurder van de eigen coöperatie; een beheerder de rollen die "
-            "zij mag toekennen."
-        ),
-    ),
-)
+@extend_schema_view(**teksten.ROLLEN)
 class RolViewSet(DestroyMixin, ReadViewSet):
     """The roles the user sees: their own, and those they may end (a
     beheerder: on their corporatie and the cooperaties in its reach; a bestuur:

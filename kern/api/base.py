@@ -506,8 +506,9 @@ class _PagedById:
 #
 # The row goes under `instance_kwarg`, by default the model name. A viewset whose
 # write is more than one service call overrides `create_object`, `update_object`
-# or `delete_object` instead. (The mixins' docstrings are the description of the
-# endpoints that have none of their own: they stay as they are.)
+# or `delete_object` instead. (The mixins' docstrings are notes for developers;
+# what an endpoint does for its user is declared with its viewset, see
+# kern/api/beschrijvingen.py.)
 
 
 def _service(view, kind: str) -> Callable[..., Any]:

@@ -89,6 +89,19 @@ class Pagination(PageNumberPagination):
         self._one_value(request, self.page_query_param)
         return super().paginate_queryset(queryset, request, view)
 
+    def get_paginated_response_schema(self, schema):
+        page = super().get_paginated_response_schema(schema)
+        page["description"] = _("Eén pagina van een lijst.")
+        fields = {
+            "count": _("Het aantal rijen van de hele lijst, over alle pagina's."),
+            "next": _("Het adres van de volgende pagina; null op de laatste."),
+            "previous": _("Het adres van de vorige pagina; null op de eerste."),
+            "results": _("De rijen van deze pagina, in de volgorde van de lijst."),
+        }
+        for name, text in fields.items():
+            page["properties"][name]["description"] = text
+        return page
+
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:

@@ -6,6 +6,8 @@ from drf_spectacular.plumbing import follow_model_field_lookup, get_view_model
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
+from .beschrijvingen import BeschrevenSchema
+
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
     target_class = "cooperatie.api.authentication.ApiTokenAuthentication"
@@ -48,7 +50,7 @@ ERRORS = {
 }
 
 
-class AutoSchema(SpectacularAutoSchema):
+class AutoSchema(BeschrevenSchema, SpectacularAutoSchema):
     """drf-spectacular's schema, plus what the API does beyond its inference:
 
     - the error answers an operation can give next to its success answer, so

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from cooperatie.api.views import WriteSerializers, _summaries
+from cooperatie.api.views import WriteSerializers
 from cooperatie.models import Lid
 from kern.api.base import CreateMixin, DestroyMixin, ReadViewSet, UpdateMixin
 from kern.api.bulk import BulkCreateMixin
@@ -20,6 +20,7 @@ from .. import services
 from ..filtersets import ActiviteitFilter, BoekingFilter, JournaalFilter
 from ..models import Activiteit, Boeking, Vrijwilliger
 from . import serializers as s
+from . import teksten
 
 
 def _vrijwilligers_per_activiteit(ids) -> tuple[dict, dict]:
@@ -56,20 +57,16 @@ def _uren_field():
 
 
 @extend_schema_view(
-    **_summaries("activiteit", "Activiteiten", delete=True),
     bijlagen=extend_schema(
-        summary="Bewijsstuk (foto of PDF) toevoegen",
         request={"multipart/form-data": s.BijlageUploadSerializer},
         responses={201: s.BijlageSerializer},
     ),
     bulk=extend_schema(
-        summary="Activiteiten in één keer aanmaken (alles of niets)",
-        description="Een lijst van hoogstens 1000 activiteiten van één coöperatie. "
-        "Bij een fout wordt niets vastgelegd; de fouten staan per index.",
         request=s.ActiviteitSerializer(many=True),
         responses={201: s.ActiviteitSerializer(many=True)},
     ),
 )
+@extend_schema_view(**teksten.ACTIVITEITEN)
 class ActiviteitViewSet(
     WriteSerializers,
     BulkCreateMixin,
@@ -125,28 +122,20 @@ class ActiviteitViewSet(
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Boekingen opvragen"),
-    retrieve=extend_schema(summary="Eén boeking opvragen"),
-    create=extend_schema(summary="Boeking vastleggen"),
     storno=extend_schema(
-        summary="Boeking storneren (tegenboeking)",
         request=s.StornoSerializer,
         responses={201: s.BoekingSerializer},
     ),
     bonnen=extend_schema(
-        summary="Bon (foto of PDF) bij een boeking toevoegen",
         request={"multipart/form-data": s.BijlageUploadSerializer},
         responses={201: s.BonSerializer},
     ),
     bulk=extend_schema(
-        summary="Boekingen in één keer vastleggen (alles of niets)",
-        description="Een lijst van hoogstens 1000 boekingen van één coöperatie "
-        "(geen storno's). Bij een fout wordt niets vastgelegd; de fouten staan "
-        "per index.",
         request=s.BoekingSerializer(many=True),
         responses={201: s.BoekingSerializer(many=True)},
     ),
 )
+@extend_schema_view(**teksten.BOEKINGEN)
 class BoekingViewSet(BulkCreateMixin, CreateMixin, ReadViewSet):
     """Bookings are never changed or deleted: PUT, PATCH and DELETE answer 405;
     a mistake is corrected with a storno and a new booking."""
@@ -197,10 +186,7 @@ class BoekingViewSet(BulkCreateMixin, CreateMixin, ReadViewSet):
         return Response(s.BonSerializer(bon).data, status=201)
 
 
-@extend_schema_view(
-    list=extend_schema(summary="Journaal opvragen"),
-    retrieve=extend_schema(summary="Eén journaalregel opvragen"),
-)
+@extend_schema_view(**teksten.JOURNAAL)
 class JournaalViewSet(ReadViewSet):
     model = AuditEntry
     serializer_class = s.JournaalSerializer
