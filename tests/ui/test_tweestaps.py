@@ -203,3 +203,31 @@ def test_the_admin_signs_in_through_the_login_page(client, world):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login") + "?next=")
+
+
+@pytest.mark.parametrize("required", [[], ["superuser"]])
+def test_the_admin_login_form_signs_no_one_in_with_a_password_alone(
+    client, world, settings, required
+):
+    """Its own form would sign in a superuser with the password alone, from any
+    signed-in session, and the enrolment page would then take the password to
+    remove the factor."""
+    settings.MFA_VERPLICHT_VOOR = required
+    superuser = world.superuser
+    _enrol(superuser)
+    client.force_login(world.a.bestuur)
+    credentials = {"username": superuser.username, "password": PASSWORD}
+
+    response = client.post("/admin/login/?next=/admin/", credentials)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login") + "?next=")
+    assert client.session["_auth_user_id"] == str(world.a.bestuur.pk)
+    assert client.get("/admin/").status_code == 302
+    assert tweestaps.has_factor(superuser)
+
+
+def test_the_admin_login_page_lets_an_admitted_user_on(client, world):
+    client.force_login(world.superuser)
+    response = client.get("/admin/login/?next=/admin/")
+    assert response["Location"] == reverse("admin:index")
