@@ -45,22 +45,19 @@ class SsoHercontroleMiddleware:
 
 
 def _exempt(path: str) -> bool:
-    """Pages a user without the required second factor still reaches: signing
-    out, enrolling, the code step, static files and the language switch."""
-    vrij = (
-        reverse("logout"),
-        reverse("account-tweestaps"),
-        reverse("login-code"),
-        reverse("set_language"),
-        "/" + settings.STATIC_URL.lstrip("/"),
-    )
-    return path.startswith(vrij)
+    """Pages every signed-in user still reaches: signing out, the code step,
+    the language switch and static files (those exactly, static files by
+    prefix)."""
+    vrij = (reverse("logout"), reverse("login-code"), reverse("set_language"))
+    return path in vrij or path.startswith("/" + settings.STATIC_URL.lstrip("/"))
 
 
 class TweestapsVerplichtMiddleware:
     """A user MFA_VERPLICHT_VOOR names, signed in without a second factor, is
     sent to enrol one on every page until they have; one who has a factor but
-    whose session never gave its code is signed out to sign in with it."""
+    whose session never gave its code is signed out to sign in with it (also
+    on the enrolment page, where the password would otherwise remove the
+    factor)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -77,9 +74,10 @@ class TweestapsVerplichtMiddleware:
                 logout(request)
                 messages.info(request, _("Meld u opnieuw aan, met uw code."))
                 return redirect_to_login(request.get_full_path())
-            return redirect(
-                reverse("account-tweestaps")
-                + "?"
-                + urlencode({"next": request.get_full_path()})
-            )
+            if request.path != reverse("account-tweestaps"):
+                return redirect(
+                    reverse("account-tweestaps")
+                    + "?"
+                    + urlencode({"next": request.get_full_path()})
+                )
         return self.get_response(request)

@@ -231,3 +231,23 @@ def test_the_admin_login_page_lets_an_admitted_user_on(client, world):
     client.force_login(world.superuser)
     response = client.get("/admin/login/?next=/admin/")
     assert response["Location"] == reverse("admin:index")
+
+
+def test_required_factor_is_not_removed_from_a_session_that_never_gave_its_code(
+    client, world, settings
+):
+    """The enrolment page is no way around the code: there the password alone
+    would remove the factor."""
+    settings.MFA_VERPLICHT_VOOR = ["beheerder"]
+    beheerder = world.a.beheerder
+    _enrol(beheerder)
+    client.force_login(beheerder)
+
+    response = client.post(
+        reverse("account-tweestaps"),
+        {"actie": "verwijderen", "uit-bevestiging": PASSWORD},
+    )
+
+    assert response["Location"].startswith(reverse("login"))
+    assert not _signed_in(client)
+    assert tweestaps.has_factor(beheerder)
