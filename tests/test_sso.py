@@ -180,6 +180,37 @@ def test_address_two_accounts_share_is_refused(client, world, oidc_provider, cap
     assert "moet bij één account horen" in message
 
 
+# Look-alikes that Unicode case folding (and PostgreSQL's UPPER, behind
+# email__iexact) makes equal to the ASCII address: dotless ı, long ſ.
+LOOKALIKES = [
+    ("jan.smit@example.org", "jan.ſmit@example.org"),
+    ("lid@example.org", "lıd@example.org"),
+]
+
+
+@pytest.mark.parametrize(("adres", "lookalike"), LOOKALIKES)
+def test_a_lookalike_address_signs_no_account_in(
+    client, world, oidc_provider, caplog, adres, lookalike
+):
+    beheerder = world.a.beheerder
+    User.objects.filter(pk=beheerder.pk).update(email=adres)
+    oidc_provider.set_user("look", email=lookalike, email_verified=True)
+    message = _refused(client, oidc_provider, "look", caplog)
+    assert "geen account en geen open uitnodiging" in message
+
+
+@pytest.mark.parametrize(("adres", "lookalike"), LOOKALIKES)
+def test_a_lookalike_address_takes_no_invitation_up(
+    client, world, oidc_provider, caplog, adres, lookalike
+):
+    uitnodiging = _invite(world, adres)
+    oidc_provider.set_user("look", email=lookalike, email_verified=True)
+    _refused(client, oidc_provider, "look", caplog)
+    uitnodiging.refresh_from_db()
+    assert uitnodiging.geaccepteerd_door is None
+    assert not User.objects.filter(email=lookalike).exists()
+
+
 def test_disabled_account_is_refused(client, world, oidc_provider, caplog):
     world.a.bestuur.is_active = False
     world.a.bestuur.save(update_fields=["is_active"])
