@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -21,7 +21,10 @@ from . import aanmelding, oidc
 class SsoHercontroleMiddleware:
     """A session signed in through the provider is checked there again when
     its time has come (`oidc.hercontrole`); when the provider refuses, the
-    session ends and the browser goes to the login page."""
+    session ends and the browser goes to the login page. Which sessions are
+    checked follows from the backend that signed them in, not from the check's
+    own keys: a session that lost them is checked at once (and, without its
+    refresh token, ends)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -29,9 +32,9 @@ class SsoHercontroleMiddleware:
     def __call__(self, request):
         session = request.session
         if (
-            oidc.SESSIE_HERCONTROLE in session
-            and oidc.check_due(session)
+            session.get(BACKEND_SESSION_KEY) == aanmelding.OIDC_BACKEND
             and request.user.is_authenticated
+            and oidc.check_due(session)
             and not oidc.hercontrole(request)
         ):
             logout(request)

@@ -224,8 +224,10 @@ def schedule_check(session) -> None:
 
 
 def check_due(session) -> bool:
+    """Whether the session's check at the provider is due: at its moment, or
+    at once when it has none."""
     moment = session.get(SESSIE_HERCONTROLE)
-    return moment is not None and time.time() >= moment
+    return not isinstance(moment, (int, float)) or time.time() >= moment
 
 
 def hercontrole(request) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import logging
 import time
+from urllib.parse import parse_qs, urlsplit
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -290,6 +291,33 @@ def test_session_ends_on_the_first_check_after_the_provider_revokes_the_user(
     assert _signed_in_user(client) is None
     assert any("refresh_refused" in r.getMessage() for r in caplog.records)
     assert client.get(portal)["Location"].startswith(reverse("login"))
+
+
+def _state_of(start) -> str:
+    return parse_qs(urlsplit(start["Location"]).query)["state"][0]
+
+
+def test_a_failed_callback_does_not_free_the_session_from_its_checks(
+    client, world, oidc_provider
+):
+    """A user the provider is about to disable cannot keep the session by
+    failing a sign-in of their own (a made-up code for a real state)."""
+    beheerder = world.a.beheerder
+    oidc_provider.set_user("sub-f", email=beheerder.email, email_verified=True)
+    sign_in_via_provider(client, oidc_provider, "sub-f")
+    state = _state_of(client.get(reverse("oidc-start")))
+    client.get(reverse("oidc-callback") + f"?code=verzonnen&state={state}")
+    session = client.session
+    if oidc.SESSIE_HERCONTROLE in session:
+        session[oidc.SESSIE_HERCONTROLE] = 0
+        session.save()
+
+    oidc_provider.revoke("sub-f")
+    response = client.get(f"/beheer/{world.a.corporatie.pk}/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert _signed_in_user(client) is None
 
 
 def test_password_session_is_never_checked_at_the_provider(
