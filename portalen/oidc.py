@@ -220,6 +220,7 @@ class Backend(OIDCAuthenticationBackend):
 
 
 def schedule_check(session) -> None:
+    """The next check's moment, in the session (or the keys held for it)."""
     session[SESSIE_HERCONTROLE] = time.time() + settings.OIDC_HERCONTROLE_SECONDEN
 
 

@@ -320,6 +320,60 @@ def test_a_failed_callback_does_not_free_the_session_from_its_checks(
     assert _signed_in_user(client) is None
 
 
+def test_a_failed_callback_leaves_a_signed_in_session_as_it_was(
+    client, world, oidc_provider
+):
+    beheerder = world.a.beheerder
+    oidc_provider.set_user("sub-g", email=beheerder.email, email_verified=True)
+    sign_in_via_provider(client, oidc_provider, "sub-g")
+    eigen = {key: client.session[key] for key in oidc.SESSIE_SLEUTELS}
+    state = _state_of(client.get(reverse("oidc-start")))
+    client.get(reverse("oidc-callback") + f"?code=verzonnen&state={state}")
+    # The provider's refusal, a link anyone can send the browser to: no
+    # signing out.
+    state = _state_of(client.get(reverse("oidc-start")))
+    client.get(reverse("oidc-callback") + f"?error=access_denied&state={state}")
+
+    assert _signed_in_user(client) == beheerder
+    assert {key: client.session[key] for key in oidc.SESSIE_SLEUTELS} == eigen
+    assert state not in client.session["oidc_states"]
+    session = client.session
+    session[oidc.SESSIE_HERCONTROLE] = 0
+    session.save()
+    assert client.get(f"/beheer/{world.a.corporatie.pk}/").status_code == 200
+
+
+def test_a_sign_in_waiting_for_its_code_keeps_its_tokens_apart(
+    client, world, oidc_provider
+):
+    """Signed in as one user, a sign-in as another that waits for its code
+    does not put its tokens in the session: the session is still checked
+    with its own, and the other's arrive only with the code."""
+    beheerder, bestuur = world.a.beheerder, world.a.bestuur
+    app = _enrol(bestuur)
+    oidc_provider.set_user("sub-1", email=beheerder.email, email_verified=True)
+    oidc_provider.set_user("sub-2", email=bestuur.email, email_verified=True)
+    sign_in_via_provider(client, oidc_provider, "sub-1")
+    eigen = client.session[oidc.SESSIE_REFRESH]
+
+    response = sign_in_via_provider(client, oidc_provider, "sub-2")
+
+    assert response["Location"] == reverse("login-code")
+    assert _signed_in_user(client) == beheerder
+    assert client.session[oidc.SESSIE_REFRESH] == eigen
+    oidc_provider.revoke("sub-1")
+    session = client.session
+    session[oidc.SESSIE_HERCONTROLE] = 0
+    session.save()
+    assert client.get(reverse("login-code")).status_code == 302
+    assert _signed_in_user(client) is None
+
+    sign_in_via_provider(client, oidc_provider, "sub-2")
+    client.post(reverse("login-code"), {"code": app.at(time.time() + 30)})
+    assert _signed_in_user(client) == bestuur
+    assert client.session[oidc.SESSIE_REFRESH] not in ("", eigen)
+
+
 def test_password_session_is_never_checked_at_the_provider(
     client, world, oidc_provider
 ):

@@ -94,7 +94,11 @@ def login_code(request):
                 form.add_error("code", str(exc))
             else:
                 aanmelding.sign_in(
-                    request, user, backend=wacht["backend"], tweede_factor=soort
+                    request,
+                    user,
+                    backend=wacht["backend"],
+                    tweede_factor=soort,
+                    sso=wacht.get("sso"),
                 )
                 if soort == tweestaps.HERSTELCODE:
                     messages.warning(
