@@ -101,6 +101,8 @@ def login_code(request):
                     sso=wacht.get("sso"),
                 )
                 if soort == tweestaps.HERSTELCODE:
+                    # A lost app, or someone else with the codes: worth a look.
+                    log_second_factor(request, "recovery_code_used", user, warning=True)
                     messages.warning(
                         request,
                         _(

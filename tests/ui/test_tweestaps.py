@@ -61,16 +61,26 @@ def test_password_alone_does_not_sign_in_a_user_with_a_factor(client, world):
     assert client.get(portal).status_code == 200
 
 
-def test_a_recovery_code_signs_in_once_and_says_how_many_are_left(client, world):
+def test_a_recovery_code_signs_in_once_and_says_how_many_are_left(
+    client, world, caplog
+):
     user = world.a.bestuur
     app = pyotp.TOTP(
         tweestaps.secret_of(tweestaps.totp_start(user=user)).replace(" ", "")
     )
     codes = tweestaps.totp_confirm(user=user, code=app.now())
     _password(client, user)
-    response = client.post(reverse("login-code"), {"code": codes[0]}, follow=True)
+    with caplog.at_level(logging.WARNING, logger="coopsturing.security"):
+        response = client.post(reverse("login-code"), {"code": codes[0]}, follow=True)
     assert _signed_in(client)
     assert "er zijn er nog 9" in response.content.decode()
+    (regel,) = [
+        r.getMessage()
+        for r in caplog.records
+        if "second factor: recovery_code_used" in r.getMessage()
+    ]
+    assert codes[0] not in regel
+    assert codes[0].replace("-", "") not in regel
     client.logout()
     _password(client, user)
     response = client.post(reverse("login-code"), {"code": codes[0]})
