@@ -76,7 +76,9 @@ def hold_for_code(
 ):
     """Keep the half-done sign-in (with the provider's keys of a sign-in
     through it, apart from those of a session signed in already) and send the
-    browser to the code step."""
+    browser to the code step. The session gets a new key first: one that
+    someone else planted in the browser does not hold the sign-in."""
+    request.session.cycle_key()
     request.session[SESSIE_WACHT] = {
         "user": user.pk,
         "backend": backend,

@@ -61,6 +61,22 @@ def test_password_alone_does_not_sign_in_a_user_with_a_factor(client, world):
     assert client.get(portal).status_code == 200
 
 
+def test_the_session_gets_a_new_key_at_each_step(client, world):
+    """A session key planted in the browser before signing in holds neither
+    the half-done sign-in nor the signed-in session."""
+    user = world.a.bestuur
+    app = _enrol(user)
+    client.get(reverse("login"))
+    geplant = client.session.session_key
+    _password(client, user)
+    wachtend = client.session.session_key
+    assert wachtend != geplant
+    assert aanmelding.SESSIE_WACHT in client.session
+    client.post(reverse("login-code"), {"code": _fresh(app)})
+    assert _signed_in(client)
+    assert client.session.session_key not in (geplant, wachtend)
+
+
 def test_a_recovery_code_signs_in_once_and_says_how_many_are_left(
     client, world, caplog
 ):
