@@ -261,6 +261,13 @@ def test_provider_denial_is_refused_with_a_message(client, world, oidc_provider)
     assert "Aanmelden via Entra ID is niet gelukt" in _messages(response)[0]
 
 
+def _check_due(client) -> None:
+    """The session's check at the provider is due on its next request."""
+    session = client.session
+    session[oidc.SESSIE_HERCONTROLE] = 0
+    session.save()
+
+
 def test_session_ends_on_the_first_check_after_the_provider_revokes_the_user(
     client, world, oidc_provider, caplog
 ):
@@ -270,20 +277,15 @@ def test_session_ends_on_the_first_check_after_the_provider_revokes_the_user(
     portal = f"/beheer/{world.a.corporatie.pk}/"
     assert client.get(portal).status_code == 200
 
-    def due():
-        session = client.session
-        session[oidc.SESSIE_HERCONTROLE] = 0
-        session.save()
-
     # The check is due: the provider gives new tokens, the session goes on.
-    due()
+    _check_due(client)
     assert client.get(portal).status_code == 200
     assert client.session[oidc.SESSIE_HERCONTROLE] > 0
 
     # The provider withdraws the user's tokens: the next check ends the session.
     oidc_provider.revoke("sub-r")
     assert client.get(portal).status_code == 200  # not due yet
-    due()
+    _check_due(client)
     with caplog.at_level(logging.WARNING, logger="coopsturing.security"):
         response = client.get(portal)
     assert response.status_code == 302
@@ -307,10 +309,7 @@ def test_a_failed_callback_does_not_free_the_session_from_its_checks(
     sign_in_via_provider(client, oidc_provider, "sub-f")
     state = _state_of(client.get(reverse("oidc-start")))
     client.get(reverse("oidc-callback") + f"?code=verzonnen&state={state}")
-    session = client.session
-    if oidc.SESSIE_HERCONTROLE in session:
-        session[oidc.SESSIE_HERCONTROLE] = 0
-        session.save()
+    _check_due(client)
 
     oidc_provider.revoke("sub-f")
     response = client.get(f"/beheer/{world.a.corporatie.pk}/")
@@ -337,9 +336,7 @@ def test_a_failed_callback_leaves_a_signed_in_session_as_it_was(
     assert _signed_in_user(client) == beheerder
     assert {key: client.session[key] for key in oidc.SESSIE_SLEUTELS} == eigen
     assert state not in client.session["oidc_states"]
-    session = client.session
-    session[oidc.SESSIE_HERCONTROLE] = 0
-    session.save()
+    _check_due(client)
     assert client.get(f"/beheer/{world.a.corporatie.pk}/").status_code == 200
 
 
@@ -362,9 +359,7 @@ def test_a_sign_in_waiting_for_its_code_keeps_its_tokens_apart(
     assert _signed_in_user(client) == beheerder
     assert client.session[oidc.SESSIE_REFRESH] == eigen
     oidc_provider.revoke("sub-1")
-    session = client.session
-    session[oidc.SESSIE_HERCONTROLE] = 0
-    session.save()
+    _check_due(client)
     assert client.get(reverse("login-code")).status_code == 302
     assert _signed_in_user(client) is None
 
