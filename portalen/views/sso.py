@@ -61,9 +61,9 @@ class CallbackView(oidc_views.OIDCAuthenticationCallbackView):
             # in already stays so (mozilla-django-oidc would sign it out, on
             # a GET anyone can send the browser to).
             states = request.session.get("oidc_states")
-            if isinstance(states, dict) and states.pop(
-                request.GET.get("state", ""), None
-            ):
+            state = request.GET.get("state", "")
+            if isinstance(states, dict) and state in states:
+                del states[state]
                 request.session.modified = True
             return self.login_failure()
         return super().get(request)
