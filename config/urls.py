@@ -5,7 +5,6 @@ own `urls.py` (`portalen/beheer`, `portalen/bestuur`, `portalen/audit`).
 """
 
 from django.contrib import admin
-from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 
 from csp.constants import SELF, UNSAFE_INLINE
@@ -14,7 +13,13 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from portalen.views import sso, tweestaps
 from portalen.views.account import instellingen
-from portalen.views.start import LoginView, LogoutView, PasswordChangeView, home
+from portalen.views.start import (
+    LoginView,
+    LogoutView,
+    PasswordChangeView,
+    admin_login,
+    home,
+)
 from portalen.views.uitnodiging import uitnodiging
 
 from . import health
@@ -22,7 +27,7 @@ from .metrics import metrics
 
 # The admin has no login form of its own: it signs in through ours, so the
 # second factor is asked there too.
-admin.site.login = login_required(admin.site.login)
+admin.site.login = admin_login
 
 urlpatterns = [
     path("", home, name="home"),

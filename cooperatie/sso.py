@@ -1,7 +1,8 @@
 """Who a sign-in through the identity provider (single sign-on) is here.
 
 The provider vouches for an e-mail address, nothing more: it never grants a
-role. The address (verified, compared case-insensitively) signs in the one
+role. The address (verified; compared with ASCII letters in any case and
+every other character exactly, so no look-alike passes) signs in the one
 active account that has it, or, when no account has it, makes an account for
 the open invitations to it and takes them up exactly as their links would
 (`uitnodigingen.uitnodigingen_accept_by_address`, journaled). Anyone else is
@@ -63,7 +64,13 @@ def user_for_sign_in(*, email: str, geverifieerd: bool):
             _("Het e-mailadres %(adres)s moet door de aanmelddienst bevestigd zijn.")
             % {"adres": adres}
         )
-    accounts = list(get_user_model().objects.filter(email__iexact=adres)[:2])
+    # The database narrows the search; the address must then be the same one,
+    # not a look-alike that Unicode case folding makes equal.
+    accounts = [
+        user
+        for user in get_user_model().objects.filter(email__iexact=adres)
+        if uitnodigingen.same_address(user.email, adres)
+    ]
     if len(accounts) > 1:
         raise SsoGeweigerdError(
             _(

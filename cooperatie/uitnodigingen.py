@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import secrets
+import string
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -127,9 +128,22 @@ def uitnodiging_create(
     return uitnodiging
 
 
+# Addresses compare with the case of ASCII letters ignored and every other
+# character exactly: Unicode case folding (and PostgreSQL's UPPER, behind
+# `email__iexact`) makes look-alikes equal, "ı" to "i" and "ſ" to "s", so that
+# "admın@…" would be "admin@…".
+_ASCII_KLEIN = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
 def _adres(email: str | None) -> str:
-    """An address as compared: without surrounding space, case folded."""
-    return (email or "").strip().casefold()
+    """An address as compared: without surrounding space, ASCII letters in
+    lower case."""
+    return (email or "").strip().translate(_ASCII_KLEIN)
+
+
+def same_address(een: str | None, ander: str | None) -> bool:
+    """Whether two addresses are one (see `_ASCII_KLEIN`)."""
+    return bool(_adres(een)) and _adres(een) == _adres(ander)
 
 
 def _require_not_own_address(actor, uitnodiging: Uitnodiging) -> None:
@@ -368,16 +382,18 @@ def account_create(*, username: str, email: str, password: str | None):
 
 
 def open_uitnodigingen_to(email: str) -> list[Uitnodiging]:
-    """The open invitations to an address (compared case-insensitively)."""
+    """The open invitations to an address (`same_address`)."""
     adres = (email or "").strip()
     if not adres:
         return []
-    return list(
-        Uitnodiging.objects.open()
+    return [
+        uitnodiging
+        for uitnodiging in Uitnodiging.objects.open()
         .filter(email__iexact=adres)
         .select_related("corporatie", "cooperatie")
         .order_by("pk")
-    )
+        if same_address(uitnodiging.email, adres)
+    ]
 
 
 @transaction.atomic

@@ -229,16 +229,25 @@ def _use_herstelcode(user, waarde: str) -> bool:
 
 def confirm_identity(*, user, bevestiging: str) -> None:
     """A fresh proof before the factor changes: a code of the factor, or the
-    account's password (an account from single sign-on has none)."""
+    account's password (an account from single sign-on has none). A wrong
+    password counts against the device as a wrong code does, so the password
+    cannot be guessed here without waiting."""
     if parse_code(bevestiging) is not None:
         code_verify(user=user, code=bevestiging)
         return
-    if (
-        not bevestiging
-        or len(bevestiging) > 4096
-        or not user.has_usable_password()
-        or not user.check_password(bevestiging)
-    ):
+    with transaction.atomic():
+        device = _locked(user, confirmed=True)
+        if device is not None:
+            _throttled(device)
+        goed = (
+            bool(bevestiging)
+            and len(bevestiging) <= 4096
+            and user.has_usable_password()
+            and user.check_password(bevestiging)
+        )
+        if not goed and device is not None:
+            device.throttle_increment()
+    if not goed:
         raise CodeGeweigerdError(
             _("De bevestiging moet een code uit uw app of uw wachtwoord zijn.")
         )

@@ -54,32 +54,37 @@ def welcome(request, user, response):
     return response
 
 
-def sign_in(request, user, *, backend: str, tweede_factor: str = "") -> None:
+def sign_in(
+    request, user, *, backend: str, tweede_factor: str = "", sso: dict | None = None
+) -> None:
     """Sign the session in; `tweede_factor` says how it proved a second factor
-    (kern.tweestaps.TOTP or HERSTELCODE, "oidc"), empty when it did not."""
-    # The provider's refresh token and check moment outlive the new session
-    # key of a sign-in through the provider, and no other sign-in keeps them.
-    sso = {
-        key: request.session[key]
-        for key in oidc.SESSIE_SLEUTELS
-        if backend == OIDC_BACKEND and key in request.session
-    }
+    (kern.tweestaps.TOTP or HERSTELCODE, "oidc"), empty when it did not. `sso`
+    holds the provider's keys of a sign-in through it (`oidc.SESSIE_SLEUTELS`:
+    the refresh token, the check's moment); every other sign-in keeps none."""
     login(request, user, backend=backend)
     for key in oidc.SESSIE_SLEUTELS:
         request.session.pop(key, None)
-    request.session.update(sso)
+    if backend == OIDC_BACKEND:
+        request.session.update(sso or {})
     request.session.pop(SESSIE_WACHT, None)
     if tweede_factor:
         request.session[SESSIE_TWEESTAPS] = tweede_factor
 
 
-def hold_for_code(request, user, *, backend: str, next_url: str):
-    """Keep the half-done sign-in and send the browser to the code step."""
+def hold_for_code(
+    request, user, *, backend: str, next_url: str, sso: dict | None = None
+):
+    """Keep the half-done sign-in (with the provider's keys of a sign-in
+    through it, apart from those of a session signed in already) and send the
+    browser to the code step. The session gets a new key first: one that
+    someone else planted in the browser does not hold the sign-in."""
+    request.session.cycle_key()
     request.session[SESSIE_WACHT] = {
         "user": user.pk,
         "backend": backend,
         "next": next_url,
         "sinds": time.time(),
+        "sso": sso or {},
     }
     return redirect("login-code")
 

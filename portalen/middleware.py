@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -21,7 +21,10 @@ from . import aanmelding, oidc
 class SsoHercontroleMiddleware:
     """A session signed in through the provider is checked there again when
     its time has come (`oidc.hercontrole`); when the provider refuses, the
-    session ends and the browser goes to the login page."""
+    session ends and the browser goes to the login page. Which sessions are
+    checked follows from the backend that signed them in, not from the check's
+    own keys: a session that lost them is checked at once (and, without its
+    refresh token, ends)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -29,9 +32,9 @@ class SsoHercontroleMiddleware:
     def __call__(self, request):
         session = request.session
         if (
-            oidc.SESSIE_HERCONTROLE in session
-            and oidc.check_due(session)
+            session.get(BACKEND_SESSION_KEY) == aanmelding.OIDC_BACKEND
             and request.user.is_authenticated
+            and oidc.check_due(session)
             and not oidc.hercontrole(request)
         ):
             logout(request)
@@ -45,22 +48,19 @@ class SsoHercontroleMiddleware:
 
 
 def _exempt(path: str) -> bool:
-    """Pages a user without the required second factor still reaches: signing
-    out, enrolling, the code step, static files and the language switch."""
-    vrij = (
-        reverse("logout"),
-        reverse("account-tweestaps"),
-        reverse("login-code"),
-        reverse("set_language"),
-        "/" + settings.STATIC_URL.lstrip("/"),
-    )
-    return path.startswith(vrij)
+    """Pages every signed-in user still reaches: signing out, the code step,
+    the language switch and static files (those exactly, static files by
+    prefix)."""
+    vrij = (reverse("logout"), reverse("login-code"), reverse("set_language"))
+    return path in vrij or path.startswith("/" + settings.STATIC_URL.lstrip("/"))
 
 
 class TweestapsVerplichtMiddleware:
     """A user MFA_VERPLICHT_VOOR names, signed in without a second factor, is
     sent to enrol one on every page until they have; one who has a factor but
-    whose session never gave its code is signed out to sign in with it."""
+    whose session never gave its code is signed out to sign in with it (also
+    on the enrolment page, where the password would otherwise remove the
+    factor)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -77,9 +77,10 @@ class TweestapsVerplichtMiddleware:
                 logout(request)
                 messages.info(request, _("Meld u opnieuw aan, met uw code."))
                 return redirect_to_login(request.get_full_path())
-            return redirect(
-                reverse("account-tweestaps")
-                + "?"
-                + urlencode({"next": request.get_full_path()})
-            )
+            if request.path != reverse("account-tweestaps"):
+                return redirect(
+                    reverse("account-tweestaps")
+                    + "?"
+                    + urlencode({"next": request.get_full_path()})
+                )
         return self.get_response(request)

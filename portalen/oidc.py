@@ -220,12 +220,15 @@ class Backend(OIDCAuthenticationBackend):
 
 
 def schedule_check(session) -> None:
+    """The next check's moment, in the session (or the keys held for it)."""
     session[SESSIE_HERCONTROLE] = time.time() + settings.OIDC_HERCONTROLE_SECONDEN
 
 
 def check_due(session) -> bool:
+    """Whether the session's check at the provider is due: at its moment, or
+    at once when it has none."""
     moment = session.get(SESSIE_HERCONTROLE)
-    return moment is not None and time.time() >= moment
+    return not isinstance(moment, (int, float)) or time.time() >= moment
 
 
 def hercontrole(request) -> bool:

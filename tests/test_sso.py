@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import logging
 import time
+from urllib.parse import parse_qs, urlsplit
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -180,6 +181,37 @@ def test_address_two_accounts_share_is_refused(client, world, oidc_provider, cap
     assert "moet bij één account horen" in message
 
 
+# Look-alikes that Unicode case folding (and PostgreSQL's UPPER, behind
+# email__iexact) makes equal to the ASCII address: dotless ı, long ſ.
+LOOKALIKES = [
+    ("jan.smit@example.org", "jan.ſmit@example.org"),
+    ("lid@example.org", "lıd@example.org"),
+]
+
+
+@pytest.mark.parametrize(("adres", "lookalike"), LOOKALIKES)
+def test_a_lookalike_address_signs_no_account_in(
+    client, world, oidc_provider, caplog, adres, lookalike
+):
+    beheerder = world.a.beheerder
+    User.objects.filter(pk=beheerder.pk).update(email=adres)
+    oidc_provider.set_user("look", email=lookalike, email_verified=True)
+    message = _refused(client, oidc_provider, "look", caplog)
+    assert "geen account en geen open uitnodiging" in message
+
+
+@pytest.mark.parametrize(("adres", "lookalike"), LOOKALIKES)
+def test_a_lookalike_address_takes_no_invitation_up(
+    client, world, oidc_provider, caplog, adres, lookalike
+):
+    uitnodiging = _invite(world, adres)
+    oidc_provider.set_user("look", email=lookalike, email_verified=True)
+    _refused(client, oidc_provider, "look", caplog)
+    uitnodiging.refresh_from_db()
+    assert uitnodiging.geaccepteerd_door is None
+    assert not User.objects.filter(email=lookalike).exists()
+
+
 def test_disabled_account_is_refused(client, world, oidc_provider, caplog):
     world.a.bestuur.is_active = False
     world.a.bestuur.save(update_fields=["is_active"])
@@ -229,6 +261,13 @@ def test_provider_denial_is_refused_with_a_message(client, world, oidc_provider)
     assert "Aanmelden via Entra ID is niet gelukt" in _messages(response)[0]
 
 
+def _check_due(client) -> None:
+    """The session's check at the provider is due on its next request."""
+    session = client.session
+    session[oidc.SESSIE_HERCONTROLE] = 0
+    session.save()
+
+
 def test_session_ends_on_the_first_check_after_the_provider_revokes_the_user(
     client, world, oidc_provider, caplog
 ):
@@ -238,20 +277,15 @@ def test_session_ends_on_the_first_check_after_the_provider_revokes_the_user(
     portal = f"/beheer/{world.a.corporatie.pk}/"
     assert client.get(portal).status_code == 200
 
-    def due():
-        session = client.session
-        session[oidc.SESSIE_HERCONTROLE] = 0
-        session.save()
-
     # The check is due: the provider gives new tokens, the session goes on.
-    due()
+    _check_due(client)
     assert client.get(portal).status_code == 200
     assert client.session[oidc.SESSIE_HERCONTROLE] > 0
 
     # The provider withdraws the user's tokens: the next check ends the session.
     oidc_provider.revoke("sub-r")
     assert client.get(portal).status_code == 200  # not due yet
-    due()
+    _check_due(client)
     with caplog.at_level(logging.WARNING, logger="coopsturing.security"):
         response = client.get(portal)
     assert response.status_code == 302
@@ -259,6 +293,80 @@ def test_session_ends_on_the_first_check_after_the_provider_revokes_the_user(
     assert _signed_in_user(client) is None
     assert any("refresh_refused" in r.getMessage() for r in caplog.records)
     assert client.get(portal)["Location"].startswith(reverse("login"))
+
+
+def _state_of(start) -> str:
+    return parse_qs(urlsplit(start["Location"]).query)["state"][0]
+
+
+def test_a_failed_callback_does_not_free_the_session_from_its_checks(
+    client, world, oidc_provider
+):
+    """A user the provider is about to disable cannot keep the session by
+    failing a sign-in of their own (a made-up code for a real state)."""
+    beheerder = world.a.beheerder
+    oidc_provider.set_user("sub-f", email=beheerder.email, email_verified=True)
+    sign_in_via_provider(client, oidc_provider, "sub-f")
+    state = _state_of(client.get(reverse("oidc-start")))
+    client.get(reverse("oidc-callback") + f"?code=verzonnen&state={state}")
+    _check_due(client)
+
+    oidc_provider.revoke("sub-f")
+    response = client.get(f"/beheer/{world.a.corporatie.pk}/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert _signed_in_user(client) is None
+
+
+def test_a_failed_callback_leaves_a_signed_in_session_as_it_was(
+    client, world, oidc_provider
+):
+    beheerder = world.a.beheerder
+    oidc_provider.set_user("sub-g", email=beheerder.email, email_verified=True)
+    sign_in_via_provider(client, oidc_provider, "sub-g")
+    eigen = {key: client.session[key] for key in oidc.SESSIE_SLEUTELS}
+    state = _state_of(client.get(reverse("oidc-start")))
+    client.get(reverse("oidc-callback") + f"?code=verzonnen&state={state}")
+    # The provider's refusal, a link anyone can send the browser to: no
+    # signing out.
+    state = _state_of(client.get(reverse("oidc-start")))
+    client.get(reverse("oidc-callback") + f"?error=access_denied&state={state}")
+
+    assert _signed_in_user(client) == beheerder
+    assert {key: client.session[key] for key in oidc.SESSIE_SLEUTELS} == eigen
+    assert state not in client.session["oidc_states"]
+    _check_due(client)
+    assert client.get(f"/beheer/{world.a.corporatie.pk}/").status_code == 200
+
+
+def test_a_sign_in_waiting_for_its_code_keeps_its_tokens_apart(
+    client, world, oidc_provider
+):
+    """Signed in as one user, a sign-in as another that waits for its code
+    does not put its tokens in the session: the session is still checked
+    with its own, and the other's arrive only with the code."""
+    beheerder, bestuur = world.a.beheerder, world.a.bestuur
+    app = _enrol(bestuur)
+    oidc_provider.set_user("sub-1", email=beheerder.email, email_verified=True)
+    oidc_provider.set_user("sub-2", email=bestuur.email, email_verified=True)
+    sign_in_via_provider(client, oidc_provider, "sub-1")
+    eigen = client.session[oidc.SESSIE_REFRESH]
+
+    response = sign_in_via_provider(client, oidc_provider, "sub-2")
+
+    assert response["Location"] == reverse("login-code")
+    assert _signed_in_user(client) == beheerder
+    assert client.session[oidc.SESSIE_REFRESH] == eigen
+    oidc_provider.revoke("sub-1")
+    _check_due(client)
+    assert client.get(reverse("login-code")).status_code == 302
+    assert _signed_in_user(client) is None
+
+    sign_in_via_provider(client, oidc_provider, "sub-2")
+    client.post(reverse("login-code"), {"code": app.at(time.time() + 30)})
+    assert _signed_in_user(client) == bestuur
+    assert client.session[oidc.SESSIE_REFRESH] not in ("", eigen)
 
 
 def test_password_session_is_never_checked_at_the_provider(

@@ -42,35 +42,64 @@ class StartView(oidc_views.OIDCAuthenticationRequestView):
 class CallbackView(oidc_views.OIDCAuthenticationCallbackView):
     """Back from the provider: the backend decides who signs in; a user with
     a second factor then gives a code, unless the provider vouched for one
-    (OIDC_MFA_VERTROUWD and "mfa" in the ID token's `amr`)."""
+    (OIDC_MFA_VERTROUWD and "mfa" in the ID token's `amr`).
+
+    The backend puts this sign-in's tokens in the session; they are taken out
+    again at once, and the session gets back the keys it held of its own
+    sign-in through the provider: a failed callback (which anyone can link to)
+    or one waiting for its code leaves a signed-in session as it was."""
 
     def get(self, request):
         _require_configured()
+        self.eerder = {
+            key: request.session[key]
+            for key in oidc.SESSIE_SLEUTELS
+            if key in request.session
+        }
+        if request.GET.get("error"):
+            # The provider's refusal: its state is spent, and a session signed
+            # in already stays so (mozilla-django-oidc would sign it out, on
+            # a GET anyone can send the browser to).
+            states = request.session.get("oidc_states")
+            state = request.GET.get("state", "")
+            if isinstance(states, dict) and state in states:
+                del states[state]
+                request.session.modified = True
+            return self.login_failure()
         return super().get(request)
 
+    def _tokens(self) -> dict:
+        """This sign-in's keys, out of the session, which gets its own back."""
+        session = self.request.session
+        sso = {key: session.pop(key) for key in oidc.SESSIE_SLEUTELS if key in session}
+        session.update(self.eerder)
+        return sso
+
     def login_failure(self):
-        for key in oidc.SESSIE_SLEUTELS:
-            self.request.session.pop(key, None)
+        self._tokens()
         messages.error(self.request, oidc.refusal_message(self.request))
         return redirect("login")
 
     def login_success(self):
         request, user = self.request, self.user
+        sso = self._tokens()
         mfa_by_provider = settings.OIDC_MFA_VERTROUWD and bool(
-            request.session.get(oidc.SESSIE_AMR_MFA)
+            sso.get(oidc.SESSIE_AMR_MFA)
         )
-        oidc.schedule_check(request.session)
+        oidc.schedule_check(sso)
         if aanmelding.needs_code(user) and not mfa_by_provider:
             return aanmelding.hold_for_code(
                 request,
                 user,
                 backend=aanmelding.OIDC_BACKEND,
                 next_url=self.success_url,
+                sso=sso,
             )
         aanmelding.sign_in(
             request,
             user,
             backend=aanmelding.OIDC_BACKEND,
             tweede_factor="oidc" if mfa_by_provider else "",
+            sso=sso,
         )
         return aanmelding.welcome(request, user, redirect(self.success_url))

@@ -94,9 +94,15 @@ def login_code(request):
                 form.add_error("code", str(exc))
             else:
                 aanmelding.sign_in(
-                    request, user, backend=wacht["backend"], tweede_factor=soort
+                    request,
+                    user,
+                    backend=wacht["backend"],
+                    tweede_factor=soort,
+                    sso=wacht.get("sso"),
                 )
                 if soort == tweestaps.HERSTELCODE:
+                    # A lost app, or someone else with the codes: worth a look.
+                    log_second_factor(request, "recovery_code_used", user, warning=True)
                     messages.warning(
                         request,
                         _(

@@ -171,6 +171,7 @@ def test_new_recovery_codes_replace_the_old_after_a_fresh_proof():
     _app, old = _enrolled(user)
     with pytest.raises(tweestaps.CodeGeweigerdError, match="wachtwoord"):
         tweestaps.herstelcodes_regenerate(user=user, bevestiging="fout-wachtwoord")
+    _no_wait(user)
     new = tweestaps.herstelcodes_regenerate(user=user, bevestiging=PASSWORD)
     assert not set(new) & set(old)
     with pytest.raises(tweestaps.CodeGeweigerdError):
@@ -188,6 +189,7 @@ def test_removal_needs_the_password_or_a_code_and_is_journaled():
     with pytest.raises(tweestaps.CodeGeweigerdError):
         tweestaps.tweestaps_remove(user=user, bevestiging="x" * 5000)
     assert tweestaps.has_factor(user)
+    _no_wait(user)
     tweestaps.tweestaps_remove(user=user, bevestiging=_fresh(app))
     assert not tweestaps.has_factor(user)
     assert not Herstelcode.objects.filter(user=user).exists()
@@ -203,6 +205,7 @@ def test_an_account_without_password_removes_the_factor_with_a_code_only():
     app, _codes = _enrolled(user)
     with pytest.raises(tweestaps.CodeGeweigerdError):
         tweestaps.tweestaps_remove(user=user, bevestiging=PASSWORD)
+    _no_wait(user)
     tweestaps.tweestaps_remove(user=user, bevestiging=_fresh(app))
     assert not tweestaps.has_factor(user)
 
@@ -213,6 +216,24 @@ def test_a_wrong_code_before_a_change_still_counts():
     with pytest.raises(tweestaps.CodeGeweigerdError):
         tweestaps.tweestaps_remove(user=user, bevestiging="000000")
     assert TOTPDevice.objects.get(user=user).throttling_failure_count >= 1
+
+
+def test_wrong_passwords_before_a_change_make_the_user_wait():
+    """The password is no way to guess past the waiting: each wrong one counts
+    as a wrong code, and even the right one waits its turn."""
+    user = UserFactory()
+    _enrolled(user)
+    for poging in range(2):
+        _no_wait(user)
+        with pytest.raises(tweestaps.CodeGeweigerdError, match="wachtwoord"):
+            tweestaps.tweestaps_remove(user=user, bevestiging=f"fout-{poging}")
+    assert TOTPDevice.objects.get(user=user).throttling_failure_count == 2
+    with pytest.raises(tweestaps.CodeGeweigerdError, match="Te veel foute codes"):
+        tweestaps.tweestaps_remove(user=user, bevestiging=PASSWORD)
+    assert tweestaps.has_factor(user)
+    _no_wait(user)
+    tweestaps.tweestaps_remove(user=user, bevestiging=PASSWORD)
+    assert not tweestaps.has_factor(user)
 
 
 def test_only_the_platform_operator_resets_a_users_factor_in_the_admin(client):

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 import pyotp
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kern import tweestaps
 from portalen import aanmelding
@@ -60,16 +61,42 @@ def test_password_alone_does_not_sign_in_a_user_with_a_factor(client, world):
     assert client.get(portal).status_code == 200
 
 
-def test_a_recovery_code_signs_in_once_and_says_how_many_are_left(client, world):
+def test_the_session_gets_a_new_key_at_each_step(client, world):
+    """A session key planted in the browser before signing in holds neither
+    the half-done sign-in nor the signed-in session."""
+    user = world.a.bestuur
+    app = _enrol(user)
+    client.get(reverse("login"))
+    geplant = client.session.session_key
+    _password(client, user)
+    wachtend = client.session.session_key
+    assert wachtend != geplant
+    assert aanmelding.SESSIE_WACHT in client.session
+    client.post(reverse("login-code"), {"code": _fresh(app)})
+    assert _signed_in(client)
+    assert client.session.session_key not in (geplant, wachtend)
+
+
+def test_a_recovery_code_signs_in_once_and_says_how_many_are_left(
+    client, world, caplog
+):
     user = world.a.bestuur
     app = pyotp.TOTP(
         tweestaps.secret_of(tweestaps.totp_start(user=user)).replace(" ", "")
     )
     codes = tweestaps.totp_confirm(user=user, code=app.now())
     _password(client, user)
-    response = client.post(reverse("login-code"), {"code": codes[0]}, follow=True)
+    with caplog.at_level(logging.WARNING, logger="coopsturing.security"):
+        response = client.post(reverse("login-code"), {"code": codes[0]}, follow=True)
     assert _signed_in(client)
     assert "er zijn er nog 9" in response.content.decode()
+    (regel,) = [
+        r.getMessage()
+        for r in caplog.records
+        if "second factor: recovery_code_used" in r.getMessage()
+    ]
+    assert codes[0] not in regel
+    assert codes[0].replace("-", "") not in regel
     client.logout()
     _password(client, user)
     response = client.post(reverse("login-code"), {"code": codes[0]})
@@ -147,6 +174,8 @@ def test_account_page_enrols_with_a_qr_code_and_shows_the_codes_once(client, wor
     response = client.post(url, {"actie": "verwijderen", "uit-bevestiging": "fout"})
     assert response.context["uit_form"].errors["bevestiging"]
     assert tweestaps.has_factor(user)
+    # The wrong password made the next try wait: that wait is over.
+    TOTPDevice.objects.filter(user=user).update(throttling_failure_timestamp=None)
     client.post(url, {"actie": "verwijderen", "uit-bevestiging": PASSWORD})
     assert not tweestaps.has_factor(user)
 
@@ -203,3 +232,51 @@ def test_the_admin_signs_in_through_the_login_page(client, world):
     response = client.get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login") + "?next=")
+
+
+@pytest.mark.parametrize("required", [[], ["superuser"]])
+def test_the_admin_login_form_signs_no_one_in_with_a_password_alone(
+    client, world, settings, required
+):
+    """Its own form would sign in a superuser with the password alone, from any
+    signed-in session, and the enrolment page would then take the password to
+    remove the factor."""
+    settings.MFA_VERPLICHT_VOOR = required
+    superuser = world.superuser
+    _enrol(superuser)
+    client.force_login(world.a.bestuur)
+    credentials = {"username": superuser.username, "password": PASSWORD}
+
+    response = client.post("/admin/login/?next=/admin/", credentials)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login") + "?next=")
+    assert client.session["_auth_user_id"] == str(world.a.bestuur.pk)
+    assert client.get("/admin/").status_code == 302
+    assert tweestaps.has_factor(superuser)
+
+
+def test_the_admin_login_page_lets_an_admitted_user_on(client, world):
+    client.force_login(world.superuser)
+    response = client.get("/admin/login/?next=/admin/")
+    assert response["Location"] == reverse("admin:index")
+
+
+def test_required_factor_is_not_removed_from_a_session_that_never_gave_its_code(
+    client, world, settings
+):
+    """The enrolment page is no way around the code: there the password alone
+    would remove the factor."""
+    settings.MFA_VERPLICHT_VOOR = ["beheerder"]
+    beheerder = world.a.beheerder
+    _enrol(beheerder)
+    client.force_login(beheerder)
+
+    response = client.post(
+        reverse("account-tweestaps"),
+        {"actie": "verwijderen", "uit-bevestiging": PASSWORD},
+    )
+
+    assert response["Location"].startswith(reverse("login"))
+    assert not _signed_in(client)
+    assert tweestaps.has_factor(beheerder)
