@@ -38,6 +38,7 @@ from . import serializers as s
 @extend_schema_view(**_summaries("afspraak", "Afspraken"))
 class AfspraakViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
     model = Afspraak
+    scope_group = "Afspraken"
     serializer_class = s.AfspraakSerializer
     update_serializer_class = s.AfspraakUpdateSerializer
     filterset_class = AfspraakFilter
@@ -74,6 +75,7 @@ class ToezeggingViewSet(
     WriteSerializers, CreateMixin, UpdateMixin, DestroyMixin, ReadViewSet
 ):
     model = Toezegging
+    scope_group = "Afspraken"
     serializer_class = s.ToezeggingSerializer
     update_serializer_class = s.ToezeggingUpdateSerializer
     filterset_class = ToezeggingFilter
@@ -106,6 +108,7 @@ class ToezeggingViewSet(
 )
 class ToetsingViewSet(CreateMixin, ReadViewSet):
     model = Toetsing
+    scope_group = "Toetsingen"
     serializer_class = s.ToetsingSerializer
     filterset_class = ToetsingFilter
     select_related = ("afspraak",)
@@ -206,6 +209,7 @@ class ToetsingViewSet(CreateMixin, ReadViewSet):
 )
 class RapportViewSet(ReadViewSet):
     model = Rapport
+    scope_group = "Rapporten"
     serializer_class = s.RapportSerializer
     filterset_class = RapportFilter
     select_related = ("toetsing",)
@@ -270,6 +274,7 @@ class RapportViewSet(ReadViewSet):
         methods=["post"],
         parser_classes=[MultiPartParser, FormParser, BoundedJSONParser],
         serializer_class=s.VerifieerSerializer,
+        scope_reads=True,
     )
     def verifieer(self, request):
         serializer = s.VerifieerSerializer(data=request.data)
@@ -300,6 +305,7 @@ class RapportViewSet(ReadViewSet):
 @extend_schema_view(**_summaries("jaarparameter", "Jaarparameters"))
 class JaarparameterViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
     model = Jaarparameter
+    scope_group = "Jaarparameters"
     serializer_class = s.JaarparameterSerializer
     update_serializer_class = s.JaarparameterUpdateSerializer
     filterset_class = JaarparameterFilter
