@@ -22,6 +22,8 @@ ACTIE_LABELS = {
     "uitnodiging_accept": _("Uitnodiging aangenomen"),
     "apitoken_create": _("API-token gemaakt"),
     "apitoken_revoke": _("API-token ingetrokken"),
+    "apiclient_create": _("API-koppeling geregistreerd"),
+    "apiclient_revoke": _("API-koppeling ingetrokken"),
     # Organisations, buildings and contracts
     "corporatie_create": _("Corporatie vastgelegd"),
     "corporatie_update": _("Corporatie gewijzigd"),

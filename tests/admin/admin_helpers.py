@@ -16,7 +16,9 @@ from afspraken.models import (
     Toetsing,
     Toezegging,
 )
+from cooperatie import koppelingen
 from cooperatie.models import (
+    ApiClient,
     ApiToken,
     Cooperatie,
     Corporatie,
@@ -66,6 +68,7 @@ REGISTERED = (
     AuditChainVerification,
     AuditCheckpoint,
     ApiToken,
+    ApiClient,
     LedenInzage,
     Uitnodiging,
 )
@@ -83,6 +86,7 @@ ADD_DISABLED = {
     AuditChainVerification,
     AuditCheckpoint,
     ApiToken,
+    ApiClient,
     LedenInzage,
     Uitnodiging,
 }
@@ -105,6 +109,7 @@ VIEW_ONLY = {
     AuditChainVerification,
     AuditCheckpoint,
     ApiToken,
+    ApiClient,
     LedenInzage,
     Uitnodiging,
 }
@@ -196,6 +201,12 @@ def _one_of_each(world) -> dict:
     objects[AuditChainVerification] = AuditChainVerification.objects.first()
     objects[AuditCheckpoint] = AuditCheckpoint.objects.first()
     objects[ApiToken] = ApiToken.objects.filter(user=world.a.beheerder).first()
+    objects[ApiClient] = koppelingen.apiclient_create(
+        corporatie=world.a.corporatie,
+        naam="Exact ERP",
+        scopes=["Coopsturing.Gebouwen.Read"],
+        actor=world.a.beheerder,
+    )[0]
     objects[LedenInzage] = LedenInzage.objects.first()
     objects[Accountinstelling] = Accountinstelling.objects.get_or_create(
         user=world.a.beheerder

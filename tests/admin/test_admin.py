@@ -13,7 +13,9 @@ from afspraken.models import (
     Rapport,
     Toezegging,
 )
+from cooperatie import koppelingen
 from cooperatie.models import (
+    ApiClient,
     ApiToken,
     Cooperatie,
     Gebouw,
@@ -279,3 +281,23 @@ def test_the_operator_revokes_api_tokens_through_the_service(operator, world):
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert [e.action for e in entries_since(seq)] == ["apitoken_revoke"]
+
+
+def test_the_operator_revokes_machine_clients_through_the_service(operator, world):
+    client, _secret = koppelingen.apiclient_create(
+        corporatie=world.a.corporatie,
+        naam="Exact ERP",
+        scopes=["Coopsturing.Gebouwen.Read"],
+        actor=world.a.beheerder,
+    )
+    seq = journal_seq()
+    response = operator.post(
+        url(ApiClient, "changelist"),
+        {"action": "intrekken", "_selected_action": [client.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    client.refresh_from_db()
+    assert client.revoked_at is not None
+    assert client.applicatie is None
+    assert [e.action for e in entries_since(seq)] == ["apiclient_revoke"]

@@ -10,8 +10,8 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from afspraken import services as afspraken_services
+from cooperatie import koppelingen, uitnodigingen
 from cooperatie import services as cooperatie_services
-from cooperatie import uitnodigingen
 from cooperatie.choices import RolSoort
 from tests.cooperatie.factories import GebouwFactory, RolFactory
 from tests.helpers import fresh
@@ -171,6 +171,14 @@ def new_uitnodiging(world, target):
     }
 
 
+def new_apiclient(world, target):
+    return {
+        "corporatie": world.a.corporatie.pk,
+        "naam": "Power BI",
+        "scopes": ["Coopsturing.Activiteiten.Read"],
+    }
+
+
 # Targets -------------------------------------------------------------------------
 
 
@@ -205,6 +213,17 @@ def token_of_a_beheerder(world):
     return token
 
 
+def apiclient_of_a(world):
+    """A machine client of corporatie A, registered by its beheerder."""
+    client, _secret = koppelingen.apiclient_create(
+        corporatie=world.a.corporatie,
+        naam="Exact ERP",
+        scopes=["Coopsturing.Gebouwen.Read"],
+        actor=world.a.beheerder,
+    )
+    return client
+
+
 def uitnodiging_of_a(world):
     """An open invitation to the board of cooperatie A, sent by A's beheerder."""
     return uitnodigingen.uitnodiging_create(
@@ -235,6 +254,7 @@ TARGETS: dict[str, Callable[[Any], Any]] = {
     "jaarparameter": lambda w: w.jaarparameter,
     "journaal": lambda w: w.a.journaal,
     "apitoken": token_of_a_beheerder,
+    "apiclient": apiclient_of_a,
     "uitnodiging": uitnodiging_of_a,
     "rol": rol_of_a_fellow_board_member,
 }

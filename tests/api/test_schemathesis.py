@@ -35,9 +35,10 @@ from schemathesis.transport.wsgi import WSGI_TRANSPORT
 
 from afspraken import services as afspraken_services
 from afspraken.models import Afspraak, Jaarparameter, Rapport, Toetsing, Toezegging
-from cooperatie import services, uitnodigingen
+from cooperatie import koppelingen, services, uitnodigingen
 from cooperatie.choices import RolSoort
 from cooperatie.models import (
+    ApiClient,
     ApiToken,
     Cooperatie,
     Corporatie,
@@ -91,6 +92,7 @@ PATH_MODELS = {
     "jaarparameters": (Jaarparameter, "pk"),
     "journaal": (AuditEntry, "seq"),
     "tokens": (ApiToken, "pk"),
+    "koppelingen": (ApiClient, "pk"),
     "uitnodigingen": (Uitnodiging, "pk"),
     "rollen": (Rol, "pk"),
 }
@@ -186,6 +188,15 @@ def run(world, role, wsgi_app, wsgi_multipart):
     # Tokens to find: a spare one of the user's own, and one of another user.
     services.apitoken_create(naam="reserve", actor=user)
     services.apitoken_create(naam="van B", actor=world.b.beheerder)
+    # A machine client of each tenant's corporatie (the world holds none), to
+    # find and revoke.
+    for tenant in (world.a, world.b):
+        koppelingen.apiclient_create(
+            corporatie=tenant.corporatie,
+            naam="Exact ERP",
+            scopes=["Coopsturing.Gebouwen.Read"],
+            actor=tenant.beheerder,
+        )
     # An open invitation to the board of each tenant's cooperatie (the world
     # holds none), to withdraw and send again.
     for tenant in (world.a, world.b):

@@ -14,10 +14,18 @@ from django.core.exceptions import ImproperlyConfigured
 import pytest
 
 from afspraken.models import Jaarparameter, Toetsing
+from cooperatie import koppelingen, uitnodigingen
 from cooperatie import scope as cooperatie_scope
-from cooperatie import uitnodigingen
 from cooperatie.choices import RolSoort
-from cooperatie.models import ApiToken, Corporatie, Gebouw, Lid, Rol, Uitnodiging
+from cooperatie.models import (
+    ApiClient,
+    ApiToken,
+    Corporatie,
+    Gebouw,
+    Lid,
+    Rol,
+    Uitnodiging,
+)
 from kern import journal, scoping
 from kern.models import AuditEntry
 from kern.scoping import (
@@ -44,8 +52,9 @@ DECLARED = [model for model in apps.get_models() if tenancy_of(model) != NONE]
 # about (the querysets add that).
 WIDER = {Corporatie, Gebouw}
 # Reached less: a user sees their own roles, and only a beheerder the others of
-# their organisations (RolQuerySet); the declaration serves the journal.
-NARROWER = {Rol, Uitnodiging}
+# their organisations (RolQuerySet); the declaration serves the journal. Only
+# a corporatie's beheerders see its machine clients.
+NARROWER = {Rol, Uitnodiging, ApiClient}
 # Of those, the roles add the user's own rows in `visible_to` itself.
 OWN_VISIBLE_TO = {Rol}
 # Scoped by their own rule, without a declaration: personal tokens, public legal
@@ -89,6 +98,14 @@ def test_visible_to_follows_the_declaration(world, model):
                 email="nieuw@example.nl",
                 soort=RolSoort.BESTUUR,
                 cooperatie=tenant.cooperatie,
+                actor=tenant.beheerder,
+            )
+    if model is ApiClient:  # the world holds none: one per tenant
+        for tenant in (world.a, world.b):
+            koppelingen.apiclient_create(
+                corporatie=tenant.corporatie,
+                naam="Exact ERP",
+                scopes=["Coopsturing.Gebouwen.Read"],
                 actor=tenant.beheerder,
             )
     tenancy = tenancy_of(model)
