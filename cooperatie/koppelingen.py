@@ -73,6 +73,7 @@ def apiclient_create(
     Only a beheerder of the corporatie (or the platform operator) does this."""
     permissions.require_beheerder(actor, corporatie.pk)
     _require_person(actor)
+    # Two registrations at once count the working clients one after the other.
     Corporatie.objects.select_for_update().filter(pk=corporatie.pk).first()
     _require_room(corporatie)
     client = ApiClient(

@@ -372,7 +372,3 @@ class ApiClient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.naam} ({self.client_id[:8]}…)"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None

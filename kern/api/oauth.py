@@ -82,8 +82,8 @@ class ClientScopePermission(BasePermission):
 class ClientCredentialsScheme(DjangoOAuthToolkitScheme):
     """The OAuth2 security scheme (client credentials, the token URL and every
     scope, from SPECTACULAR_SETTINGS and the scopes backend) and each
-    operation's requirement: the one scope `ClientScopePermission` checks, or
-    none where no client may call it."""
+    operation's requirement: the scopes `ClientScopePermission` accepts there
+    (any one of them), or none where no client may call it."""
 
     target_class = "cooperatie.api.authentication.ClientCredentialsAuthentication"
     name = "oauth2"

@@ -16,7 +16,6 @@ from afspraken.models import (
     Toetsing,
     Toezegging,
 )
-from cooperatie import koppelingen
 from cooperatie.models import (
     ApiClient,
     ApiToken,
@@ -40,6 +39,7 @@ from kern.models import (
     Verzending,
 )
 from ledger.models import Activiteit, Bijlage, Boeking, Bon, Vrijwilliger
+from tests.api.oauth_helpers import register as register_client
 
 REGISTERED = (
     Accountinstelling,
@@ -201,12 +201,7 @@ def _one_of_each(world) -> dict:
     objects[AuditChainVerification] = AuditChainVerification.objects.first()
     objects[AuditCheckpoint] = AuditCheckpoint.objects.first()
     objects[ApiToken] = ApiToken.objects.filter(user=world.a.beheerder).first()
-    objects[ApiClient] = koppelingen.apiclient_create(
-        corporatie=world.a.corporatie,
-        naam="Exact ERP",
-        scopes=["Coopsturing.Gebouwen.Read"],
-        actor=world.a.beheerder,
-    )[0]
+    objects[ApiClient] = register_client(world.a, "Coopsturing.Gebouwen.Read")[0]
     objects[LedenInzage] = LedenInzage.objects.first()
     objects[Accountinstelling] = Accountinstelling.objects.get_or_create(
         user=world.a.beheerder

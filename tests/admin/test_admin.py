@@ -13,7 +13,6 @@ from afspraken.models import (
     Rapport,
     Toezegging,
 )
-from cooperatie import koppelingen
 from cooperatie.models import (
     ApiClient,
     ApiToken,
@@ -43,6 +42,7 @@ from tests.admin.admin_helpers import (
     management_form,
     url,
 )
+from tests.api.oauth_helpers import register as register_client
 from tests.cooperatie.factories import GebouwFactory, UserFactory
 
 # Every model is reachable --------------------------------------------------------
@@ -284,12 +284,7 @@ def test_the_operator_revokes_api_tokens_through_the_service(operator, world):
 
 
 def test_the_operator_revokes_machine_clients_through_the_service(operator, world):
-    client, _secret = koppelingen.apiclient_create(
-        corporatie=world.a.corporatie,
-        naam="Exact ERP",
-        scopes=["Coopsturing.Gebouwen.Read"],
-        actor=world.a.beheerder,
-    )
+    client, _secret = register_client(world.a, "Coopsturing.Gebouwen.Read")
     seq = journal_seq()
     response = operator.post(
         url(ApiClient, "changelist"),

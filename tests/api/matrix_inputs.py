@@ -10,9 +10,10 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from afspraken import services as afspraken_services
-from cooperatie import koppelingen, uitnodigingen
 from cooperatie import services as cooperatie_services
+from cooperatie import uitnodigingen
 from cooperatie.choices import RolSoort
+from tests.api.oauth_helpers import register as register_client
 from tests.cooperatie.factories import GebouwFactory, RolFactory
 from tests.helpers import fresh
 from tests.ledger.factories import PNG_1PX, ActiviteitFactory
@@ -215,13 +216,7 @@ def token_of_a_beheerder(world):
 
 def apiclient_of_a(world):
     """A machine client of corporatie A, registered by its beheerder."""
-    client, _secret = koppelingen.apiclient_create(
-        corporatie=world.a.corporatie,
-        naam="Exact ERP",
-        scopes=["Coopsturing.Gebouwen.Read"],
-        actor=world.a.beheerder,
-    )
-    return client
+    return register_client(world.a, "Coopsturing.Gebouwen.Read")[0]
 
 
 def uitnodiging_of_a(world):

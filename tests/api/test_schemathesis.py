@@ -35,7 +35,7 @@ from schemathesis.transport.wsgi import WSGI_TRANSPORT
 
 from afspraken import services as afspraken_services
 from afspraken.models import Afspraak, Jaarparameter, Rapport, Toetsing, Toezegging
-from cooperatie import koppelingen, services, uitnodigingen
+from cooperatie import services, uitnodigingen
 from cooperatie.choices import RolSoort
 from cooperatie.models import (
     ApiClient,
@@ -50,6 +50,7 @@ from cooperatie.models import (
 )
 from kern.models import AuditEntry
 from ledger.models import Activiteit, Boeking
+from tests.api.oauth_helpers import register as register_client
 
 # Examples per operation and role; SCHEMATHESIS_EXAMPLES=200 for a deeper run.
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "30"))
@@ -191,12 +192,7 @@ def run(world, role, wsgi_app, wsgi_multipart):
     # A machine client of each tenant's corporatie (the world holds none), to
     # find and revoke.
     for tenant in (world.a, world.b):
-        koppelingen.apiclient_create(
-            corporatie=tenant.corporatie,
-            naam="Exact ERP",
-            scopes=["Coopsturing.Gebouwen.Read"],
-            actor=tenant.beheerder,
-        )
+        register_client(tenant, "Coopsturing.Gebouwen.Read")
     # An open invitation to the board of each tenant's cooperatie (the world
     # holds none), to withdraw and send again.
     for tenant in (world.a, world.b):

@@ -14,8 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 import pytest
 
 from afspraken.models import Jaarparameter, Toetsing
-from cooperatie import koppelingen, uitnodigingen
 from cooperatie import scope as cooperatie_scope
+from cooperatie import uitnodigingen
 from cooperatie.choices import RolSoort
 from cooperatie.models import (
     ApiClient,
@@ -43,6 +43,7 @@ from kern.scoping import (
     tenancy_of,
 )
 from portalen.ui import AUDIT, BEHEER, BESTUUR, Portal, in_portal
+from tests.api.oauth_helpers import register as register_client
 from tests.helpers import fresh
 
 DECLARED = [model for model in apps.get_models() if tenancy_of(model) != NONE]
@@ -102,12 +103,7 @@ def test_visible_to_follows_the_declaration(world, model):
             )
     if model is ApiClient:  # the world holds none: one per tenant
         for tenant in (world.a, world.b):
-            koppelingen.apiclient_create(
-                corporatie=tenant.corporatie,
-                naam="Exact ERP",
-                scopes=["Coopsturing.Gebouwen.Read"],
-                actor=tenant.beheerder,
-            )
+            register_client(tenant, "Coopsturing.Gebouwen.Read")
     tenancy = tenancy_of(model)
     queryset = model._default_manager.all()
     reached_any = False

@@ -25,9 +25,9 @@ from django.utils import timezone
 
 import pytest
 
-from cooperatie import koppelingen
 from cooperatie.models import ApiClient, Uitnodiging
 from kern.models import AuditEntry
+from tests.api.oauth_helpers import register as register_client
 
 PORTAL_KWARG = {
     "beheer": "corporatie_id",
@@ -97,15 +97,7 @@ def object_of(tenant, attribute: str):
     no machine client, so one of each is made here."""
     if attribute == "apiclient":
         client = ApiClient.objects.filter(corporatie=tenant.corporatie).first()
-        return (
-            client
-            or koppelingen.apiclient_create(
-                corporatie=tenant.corporatie,
-                naam="Exact ERP",
-                scopes=["Coopsturing.Gebouwen.Read"],
-                actor=tenant.beheerder,
-            )[0]
-        )
+        return client or register_client(tenant, "Coopsturing.Gebouwen.Read")[0]
     if attribute == "uitnodiging":
         return Uitnodiging.objects.get_or_create(
             cooperatie=tenant.cooperatie,
