@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from oauth2_provider.views import TokenView
 from rest_framework.routers import DefaultRouter
 
 from afspraken.api import views as afspraken
@@ -28,6 +29,7 @@ router.register(
 )
 router.register("journaal", ledger.JournaalViewSet, basename="journaal")
 router.register("tokens", cooperatie.ApiTokenViewSet, basename="apitoken")
+router.register("koppelingen", cooperatie.ApiClientViewSet, basename="apiclient")
 router.register("uitnodigingen", cooperatie.UitnodigingViewSet, basename="uitnodiging")
 router.register("rollen", cooperatie.RolViewSet, basename="rol")
 
@@ -36,5 +38,9 @@ urlpatterns = [
     path(
         "docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"
     ),
+    # Machine clients exchange their client id and secret for an access token
+    # (OAuth2 client credentials, cooperatie.oauth; settings.SPECTACULAR_SETTINGS
+    # names this address as the schema's tokenUrl).
+    path("oauth/token/", TokenView.as_view(), name="oauth-token"),
     path("", include(router.urls)),
 ]

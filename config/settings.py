@@ -19,6 +19,7 @@ import environ
 from csp.constants import NONE, SELF
 
 from config.media import media_storage
+from kern.api.scopes import SCOPES as API_SCOPES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,6 +53,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "oauth2_provider",
     "django_tasks",
     "django_tasks_db",
     # Before kern, whose admin replaces django-otp's device admin.
@@ -427,9 +429,16 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First, so an anonymous request answers 401 with WWW-Authenticate.
         "cooperatie.api.authentication.ApiTokenAuthentication",
+        # A machine client's OAuth2 access token (`Bearer csc_…`).
+        "cooperatie.api.authentication.ClientCredentialsAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Signed in, and a machine client only within its scopes (on every view:
+    # a view without a resource group refuses clients).
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "kern.api.oauth.ClientScopePermission",
+    ],
     "DEFAULT_PAGINATION_CLASS": "kern.api.pagination.Pagination",
     # DRF's JSON, written by orjson; the browsable API (DEBUG only) as before.
     "DEFAULT_RENDERER_CLASSES": [
@@ -467,6 +476,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # The OAuth2 security scheme of machine clients (kern.api.oauth).
+    "OAUTH2_FLOWS": ["clientCredentials"],
+    "OAUTH2_TOKEN_URL": "/api/v1/oauth/token/",
     "ENUM_NAME_OVERRIDES": {
         "CooperatieSoortEnum": "cooperatie.choices.CooperatieSoort",
         "OvereenkomstSoortEnum": "cooperatie.choices.OvereenkomstSoort",
@@ -531,6 +543,40 @@ AVG_BEWAARTERMIJN_JAREN = env.int("AVG_BEWAARTERMIJN_JAREN", default=7)
 # API tokens stop working this many days after they are made (and at once when
 # their user's password changes; docs/security.md).
 API_TOKEN_GELDIGHEID_DAGEN = env.int("API_TOKEN_GELDIGHEID_DAGEN", default=90)
+
+# Machine clients (docs/security.md): OAuth2 client credentials through
+# django-oauth-toolkit, the token endpoint at /api/v1/oauth/token/. A beheerder
+# registers a client for its corporatie (cooperatie.koppelingen); no other grant
+# is accepted. Access tokens live OAUTH2_TOKEN_GELDIGHEID_SECONDEN (default one
+# hour) and are stored as a SHA-256 only; client secrets as a password hash.
+OAUTH2_PROVIDER = {
+    "SCOPES": API_SCOPES,
+    "SCOPES_BACKEND_CLASS": "cooperatie.oauth.ClientScopes",
+    "OAUTH2_VALIDATOR_CLASS": "cooperatie.oauth.ClientCredentialsValidator",
+    "ACCESS_TOKEN_GENERATOR": "cooperatie.oauth.access_token",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": env.int(
+        "OAUTH2_TOKEN_GELDIGHEID_SECONDEN", default=3600
+    ),
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    # No refresh token is issued (client credentials); should one ever be,
+    # a replayed one ends its family.
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    # RFC 9700 (OAuth 2.0 Security Best Current Practice), all enforced: no
+    # implicit or password grant, no token in a query string, tokens hashed.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+}
+# django-oauth-toolkit's own model, named because cooperatie.ApiClient refers to
+# it (a swappable model's migrations read this setting).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
 
 # Journal checkpoints (docs/journal.md): the Ed25519 key that signs the chain
 # heads lives in a file, never in the database. `manage.py journaal_sleutel`

@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kern.admin_services import ServiceModelAdmin, ServiceTabularInline
 
-from . import services
+from . import koppelingen, services
 from .models import (
+    ApiClient,
     ApiToken,
     Cooperatie,
     Corporatie,
@@ -209,6 +210,29 @@ class ApiTokenAdmin(ServiceModelAdmin):
             queryset,
             services.apitoken_revoke,
             _("%(count)s token(s) ingetrokken."),
+        )
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(ServiceModelAdmin):
+    """A corporatie's beheerders register machine clients (portal, API), where
+    the secret is shown once; the operator can see and revoke them."""
+
+    instance_kwarg = "client"
+    actions = ("intrekken",)
+
+    list_display = ("naam", "corporatie", "client_id", "created_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("naam", "client_id", "corporatie__naam")
+    list_select_related = ("corporatie",)
+
+    @admin.action(description=_("Geselecteerde koppelingen intrekken"))
+    def intrekken(self, request, queryset):
+        self.apply_service(
+            request,
+            queryset,
+            koppelingen.apiclient_revoke,
+            _("%(count)s koppeling(en) ingetrokken."),
         )
 
 

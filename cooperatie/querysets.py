@@ -107,6 +107,17 @@ class ApiTokenQuerySet(ScopedQuerySet):
         return self.filter(revoked_at__isnull=True)
 
 
+class ApiClientQuerySet(ScopedQuerySet):
+    """A corporatie's machine clients: its beheerders see and revoke them (an
+    auditor or a bestuur sees none)."""
+
+    def scope_q(self, scope: Scope) -> Q:
+        return Q(corporatie_id__in=scope.beheerder_corporaties)
+
+    def active(self) -> ApiClientQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
 class RolQuerySet(ScopedQuerySet):
     """A user sees their own roles; a beheerder also the roles on their corporatie
     and on the cooperaties in its scope; a bestuur the board of its cooperatie."""

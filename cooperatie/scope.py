@@ -12,7 +12,7 @@ single place where tenancy is decided (domain §1); the API and the UI only call
 from __future__ import annotations
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import BigIntegerField, CharField, Q, QuerySet, Value
 
 from kern.scoping import EMPTY, Scope
 
@@ -29,10 +29,7 @@ def scope_of(user) -> Scope:
     if cached is not None:
         return cached
     beheerder, auditor, bestuur = set(), set(), set()
-    Rol = apps.get_model("cooperatie", "Rol")
-    for soort, corporatie_id, cooperatie_id in Rol.objects.filter(
-        user_id=user.pk
-    ).values_list("soort", "corporatie_id", "cooperatie_id"):
+    for soort, corporatie_id, cooperatie_id in _roles(user):
         if soort == RolSoort.BEHEERDER:
             beheerder.add(corporatie_id)
         elif soort == RolSoort.AUDITOR:
@@ -47,6 +44,30 @@ def scope_of(user) -> Scope:
     )
     setattr(user, _CACHE_ATTR, scope)
     return scope
+
+
+def _roles(user) -> QuerySet:
+    """(soort, corporatie id, cooperatie id) of each role of the user, in one
+    query. The account of a machine client (`ApiClient.gebruiker`) holds no
+    role: while the client is not revoked, it reaches its corporatie as that
+    corporatie's beheerder does, and nothing else."""
+    Rol = apps.get_model("cooperatie", "Rol")
+    ApiClient = apps.get_model("cooperatie", "ApiClient")
+    roles = (
+        Rol.objects.filter(user_id=user.pk)
+        .order_by()
+        .values_list("soort", "corporatie_id", "cooperatie_id")
+    )
+    client = (
+        ApiClient.objects.filter(gebruiker_id=user.pk, revoked_at__isnull=True)
+        .order_by()
+        .values_list(
+            Value(RolSoort.BEHEERDER.value, output_field=CharField()),
+            "corporatie_id",
+            Value(None, output_field=BigIntegerField()),
+        )
+    )
+    return roles.union(client, all=True)
 
 
 def forget_scope(user) -> None:

@@ -25,6 +25,8 @@ ACTIE_LABELS = {
     "tweestaps_aan": _("Tweestapsverificatie aangezet"),
     "tweestaps_uit": _("Tweestapsverificatie uitgezet"),
     "herstelcodes_vernieuwd": _("Nieuwe herstelcodes gemaakt"),
+    "apiclient_create": _("API-koppeling geregistreerd"),
+    "apiclient_revoke": _("API-koppeling ingetrokken"),
     # Organisations, buildings and contracts
     "corporatie_create": _("Corporatie vastgelegd"),
     "corporatie_update": _("Corporatie gewijzigd"),

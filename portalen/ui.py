@@ -65,6 +65,7 @@ NAV = {
         ("afspraken", gettext_lazy("Afspraken")),
         ("verifieren", gettext_lazy("Verifiëren")),
         ("gebruikers", gettext_lazy("Gebruikers")),
+        ("koppelingen", gettext_lazy("Koppelingen")),
     ],
     BESTUUR: [
         ("start", gettext_lazy("Jaaroverzicht")),

@@ -96,6 +96,55 @@ the request id; never personal data.
 - Only a SHA-256 of the key is stored; the journal holds neither that nor the
   password digest (tested by `tests/api/test_tokens.py`).
 
+## Machine clients (OAuth2 client credentials)
+
+- A beheerder registers a client (an ERP or BI tool) for its corporatie, on
+  the page "Koppelingen" of the beheer portal or with
+  `POST /api/v1/koppelingen/` from a signed-in session (a request with a token
+  gets **403**, as for personal tokens), naming its scopes; it revokes it there
+  too (`DELETE /api/v1/koppelingen/{{id}}/`). Registering and revoking are
+  journaled on the corporatie's chain. An auditor or a bestuur registers none
+  and sees none.
+- The client id is shown always, the secret once: only a password hash of it
+  is stored (django-oauth-toolkit), never in the journal.
+- The client exchanges its id and secret for an access token at
+  `POST /api/v1/oauth/token/` (grant `client_credentials`, credentials in the
+  form body or with HTTP Basic; no other grant is accepted) and sends it as
+  `Authorization: Bearer <token>`. A token lives `OAUTH2_TOKEN_GELDIGHEID_SECONDEN`
+  (default 3600) and is stored as a SHA-256 only; an expired token answers
+  **401** saying so. A revoked client's tokens answer **401** at once, and it
+  gets no new ones.
+- Scopes per resource group, in the style of the sector's VERA API:
+  `Coopsturing.<Groep>.Read`, and `Coopsturing.<Groep>.Write` (which includes
+  reading) where a beheerder may write. One declaration (`kern/api/scopes.py`)
+  feeds the settings, the check, the schema (security scheme `oauth2`, each
+  operation's scope) and the registration form:
+{scopes}
+- A client acts with the rights of its corporatie's beheerder role, never
+  more, narrowed to its scopes: an account of its own that cannot sign in and
+  holds no role, whose reach `cooperatie/scope.py` gives as the corporatie's.
+  Every API view checks the scope (`kern/api/oauth.py`, a default permission
+  class); a view without a resource group refuses clients, so personal
+  tokens, clients, invitations and roles are closed to them. Outside its
+  scopes a client gets **403** naming the scope it lacks; another
+  corporatie's objects answer **404**, as for every role.
+- The journal names the client on each write: its account is
+  `client:<naam> (<first 8 characters of the client id>)` (tested by
+  `tests/api/test_oauth_clients.py`; the table below runs every cell for
+  clients too).
+
+Example (the secret as shown at registration):
+
+```sh
+curl -s -X POST https://coopsturing.example.nl/api/v1/oauth/token/ \\
+  -d grant_type=client_credentials \\
+  -d client_id="$CLIENT_ID" -d client_secret="$CLIENT_SECRET"
+# {{"access_token": "csc_…", "expires_in": 3600, "token_type": "Bearer",
+#  "scope": "Coopsturing.Activiteiten.Read"}}
+curl -s https://coopsturing.example.nl/api/v1/activiteiten/ \\
+  -H "Authorization: Bearer csc_…"
+```
+
 ## Evidence: the journal (docs/journal.md)
 
 - Every write leaves one entry in the journal of the organisation whose data it
@@ -203,29 +252,54 @@ def _api_path(name: str) -> str:
     return f"/api/v1/{path}"
 
 
+def _client_cell(name: str, method: str, cell) -> str:
+    """The status of a client of A holding the scope (named without its
+    `Coopsturing.` prefix), or 403 where no scope allows it."""
+    from tests.api.permission_matrix import CLIENT, client_scopes, client_statuses
+
+    status = STATUS_WORDS[client_statuses(name, method, cell)[CLIENT]]
+    scopes = client_scopes(name, method)
+    if not scopes:
+        return status
+    return f"{status} `{scopes[0].removeprefix('Coopsturing.')}`"
+
+
 def api_section() -> tuple[str, int]:
-    from tests.api.permission_matrix import ACTORS, MATRIX, METHODS, NOT_ALLOWED
+    from tests.api.permission_matrix import (
+        ACTORS,
+        CLIENTS,
+        MATRIX,
+        METHODS,
+        NOT_ALLOWED,
+    )
 
     lines = [
         "## API (`/api/v1/`)",
         "",
         "Tested by `tests/api/test_permission_matrix.py` on tenant A's objects. "
         "A method a route does not take answers 405 to every signed-in user "
-        "(401 anonymous); those cells are tested too but not listed.",
+        "(401 anonymous); those cells are tested too but not listed. The "
+        "column *client A* is a machine client of corporatie A holding the "
+        "scope named there (without its `Coopsturing.` prefix; a write scope "
+        "also reads); each cell is also run for a client of A holding every "
+        "other scope, which gets 403.",
         "",
-        "| route | method | " + " | ".join(API_ACTOR_LABELS[a] for a in ACTORS) + " |",
-        "|---|---|" + "---|" * len(ACTORS),
+        "| route | method | "
+        + " | ".join(API_ACTOR_LABELS[a] for a in ACTORS)
+        + " | client A |",
+        "|---|---|" + "---|" * (len(ACTORS) + 1),
     ]
     cells = 0
     for name, by_method in MATRIX.items():
         for method in METHODS:
             cell = by_method[method]
-            cells += len(ACTORS)
+            cells += len(ACTORS) + len(CLIENTS)
             if cell.statuses == NOT_ALLOWED.statuses:
                 continue
             statuses = " | ".join(STATUS_WORDS[cell.statuses[a]] for a in ACTORS)
+            client = _client_cell(name, method, cell)
             route = f"`{name}` `{_api_path(name)}`"
-            lines.append(f"| {route} | {method.upper()} | {statuses} |")
+            lines.append(f"| {route} | {method.upper()} | {statuses} | {client} |")
     return "\n".join(lines) + "\n", cells
 
 
@@ -293,6 +367,16 @@ def ui_section() -> tuple[str, int]:
     return "\n".join(lines), cells
 
 
+def scopes_text() -> str:
+    from kern.api.scopes import GROUPS
+
+    return "\n".join(
+        f"  - `{group.name}` ({'Read, Write' if group.writable else 'Read'}): "
+        f"{group.label}"
+        for group in GROUPS
+    )
+
+
 def render() -> str:
     api, api_cells = api_section()
     ui, ui_cells = ui_section()
@@ -306,7 +390,7 @@ def render() -> str:
     return (
         "\n".join(
             [
-                INTRO.format(regenerate=REGENERATE),
+                INTRO.format(regenerate=REGENERATE, scopes=scopes_text()),
                 database_roles_section(),
                 summary,
                 api,

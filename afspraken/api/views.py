@@ -40,6 +40,7 @@ from . import teksten
 @extend_schema_view(**teksten.AFSPRAKEN)
 class AfspraakViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
     model = Afspraak
+    scope_group = "Afspraken"
     serializer_class = s.AfspraakSerializer
     update_serializer_class = s.AfspraakUpdateSerializer
     filterset_class = AfspraakFilter
@@ -76,6 +77,7 @@ class ToezeggingViewSet(
     WriteSerializers, CreateMixin, UpdateMixin, DestroyMixin, ReadViewSet
 ):
     model = Toezegging
+    scope_group = "Afspraken"
     serializer_class = s.ToezeggingSerializer
     update_serializer_class = s.ToezeggingUpdateSerializer
     filterset_class = ToezeggingFilter
@@ -102,6 +104,7 @@ class ToezeggingViewSet(
 @extend_schema_view(**teksten.TOETSINGEN)
 class ToetsingViewSet(CreateMixin, ReadViewSet):
     model = Toetsing
+    scope_group = "Toetsingen"
     serializer_class = s.ToetsingSerializer
     filterset_class = ToetsingFilter
     select_related = ("afspraak",)
@@ -202,6 +205,7 @@ class ToetsingViewSet(CreateMixin, ReadViewSet):
 @extend_schema_view(**teksten.RAPPORTEN)
 class RapportViewSet(ReadViewSet):
     model = Rapport
+    scope_group = "Rapporten"
     serializer_class = s.RapportSerializer
     filterset_class = RapportFilter
     select_related = ("toetsing",)
@@ -266,6 +270,7 @@ class RapportViewSet(ReadViewSet):
         methods=["post"],
         parser_classes=[MultiPartParser, FormParser, BoundedJSONParser],
         serializer_class=s.VerifieerSerializer,
+        scope_reads=True,
     )
     def verifieer(self, request):
         serializer = s.VerifieerSerializer(data=request.data)
@@ -296,6 +301,7 @@ class RapportViewSet(ReadViewSet):
 @extend_schema_view(**teksten.JAARPARAMETERS)
 class JaarparameterViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
     model = Jaarparameter
+    scope_group = "Jaarparameters"
     serializer_class = s.JaarparameterSerializer
     update_serializer_class = s.JaarparameterUpdateSerializer
     filterset_class = JaarparameterFilter

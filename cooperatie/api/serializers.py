@@ -8,10 +8,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kern.api.base import ModelSerializer, ScopedRelatedField, Serializer
+from kern.api.scopes import SCOPES
 
 from .. import uitnodigingen
 from ..choices import CORPORATIE_ROLLEN, UitnodigingStatus
 from ..models import (
+    ApiClient,
     ApiToken,
     Cooperatie,
     Corporatie,
@@ -274,6 +276,43 @@ class ApiTokenCreatedSerializer(ApiTokenSerializer):
 
     class Meta(ApiTokenSerializer.Meta):
         fields = (*ApiTokenSerializer.Meta.fields, "sleutel")
+
+
+class ApiClientSerializer(ModelSerializer):
+    """A machine client of a corporatie: OAuth2 client credentials with scopes.
+    The client id is made when it is registered; revoking is a DELETE."""
+
+    corporatie = ScopedRelatedField(Corporatie)
+    scopes = serializers.ListField(
+        child=serializers.ChoiceField(choices=list(SCOPES.items())),
+        min_length=1,
+        max_length=len(SCOPES),
+        help_text="De scopes van de koppeling: per groep gegevens lezen "
+        "(`Coopsturing.<Groep>.Read`) of ook wijzigen (`….Write`).",
+    )
+
+    class Meta:
+        model = ApiClient
+        fields = (
+            "id",
+            "corporatie",
+            "naam",
+            "scopes",
+            "client_id",
+            "created_at",
+            "revoked_at",
+        )
+        read_only_fields = ("client_id", "created_at", "revoked_at")
+
+
+class ApiClientCreatedSerializer(ApiClientSerializer):
+    client_secret = serializers.CharField(
+        read_only=True,
+        help_text="Het geheim van de koppeling; wordt alleen nu getoond.",
+    )
+
+    class Meta(ApiClientSerializer.Meta):
+        fields = (*ApiClientSerializer.Meta.fields, "client_secret")
 
 
 class RolSerializer(ModelSerializer):

@@ -176,6 +176,30 @@ TOKENS = operaties(
     ),
 )
 
+KOPPELINGEN = operaties(
+    list=(
+        _("API-koppelingen van de eigen corporatie opvragen"),
+        _(
+            "De machinekoppelingen (OAuth2 client credentials) van uw corporatie, "
+            "ook de ingetrokken; nooit het geheim."
+        ),
+    ),
+    retrieve=(_("Eén API-koppeling opvragen"), OPVRAGEN),
+    create=(
+        _("API-koppeling registreren (het geheim wordt eenmalig getoond)"),
+        _(
+            "Een beheerder registreert een machinekoppeling voor de eigen "
+            "corporatie, met haar scopes; alleen na aanmelden in de browser, niet "
+            "met een token (403). Met de client-id en het geheim vraagt de "
+            "koppeling bij /api/v1/oauth/token/ een toegangstoken aan."
+        ),
+    ),
+    destroy=(
+        _("API-koppeling intrekken"),
+        _("Haar tokens werken direct niet meer; zij blijft in de lijst staan."),
+    ),
+)
+
 UITNODIGINGEN = operaties(
     list=(
         _("Uitnodigingen opvragen"),

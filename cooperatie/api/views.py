@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from kern.api.base import CreateMixin, DestroyMixin, ReadViewSet, UpdateMixin, etag_of
 
-from .. import privacy, services, uitnodigingen
+from .. import koppelingen, privacy, services, uitnodigingen
 from ..filtersets import (
     CooperatieFilter,
     CorporatieFilter,
@@ -20,6 +20,7 @@ from ..filtersets import (
     UitnodigingFilter,
 )
 from ..models import (
+    ApiClient,
     ApiToken,
     Cooperatie,
     Corporatie,
@@ -30,6 +31,7 @@ from ..models import (
     Rol,
     Uitnodiging,
 )
+from ..scope import scope_of
 from . import serializers as s
 from . import teksten
 
@@ -48,6 +50,7 @@ class WriteSerializers:
 @extend_schema_view(**teksten.CORPORATIES)
 class CorporatieViewSet(CreateMixin, UpdateMixin, ReadViewSet):
     model = Corporatie
+    scope_group = "Corporaties"
     serializer_class = s.CorporatieSerializer
     filterset_class = CorporatieFilter
     ordering_fields = ("naam", "kvk_nummer", "plaats")
@@ -65,6 +68,7 @@ class GebouwViewSet(
     ReadViewSet,
 ):
     model = Gebouw
+    scope_group = "Gebouwen"
     serializer_class = s.GebouwSerializer
     update_serializer_class = s.GebouwUpdateSerializer
     filterset_class = GebouwFilter
@@ -78,6 +82,7 @@ class GebouwViewSet(
 @extend_schema_view(**teksten.COOPERATIES)
 class CooperatieViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
     model = Cooperatie
+    scope_group = "Cooperaties"
     serializer_class = s.CooperatieSerializer
     update_serializer_class = s.CooperatieUpdateSerializer
     filterset_class = CooperatieFilter
@@ -96,6 +101,7 @@ class CooperatieViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet)
 @extend_schema_view(**teksten.OVEREENKOMSTEN)
 class OvereenkomstViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
     model = Overeenkomst
+    scope_group = "Overeenkomsten"
     serializer_class = s.OvereenkomstSerializer
     update_serializer_class = s.OvereenkomstUpdateSerializer
     filterset_class = OvereenkomstFilter
@@ -135,6 +141,7 @@ class LidViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
     an auditor sees no member rows (the aggregates are in the reports)."""
 
     model = Lid
+    scope_group = "Leden"
     serializer_class = s.LidSerializer
     update_serializer_class = s.LidUpdateSerializer
     filterset_class = LidFilter
@@ -213,6 +220,49 @@ class ApiTokenViewSet(ReadViewSet):
 
     def destroy(self, request, *args, **kwargs):
         services.apitoken_revoke(token=self.get_object(), actor=request.user)
+        return Response(status=204)
+
+
+@extend_schema_view(create=extend_schema(responses=s.ApiClientCreatedSerializer))
+@extend_schema_view(**teksten.KOPPELINGEN)
+class ApiClientViewSet(ReadViewSet):
+    """A corporatie's machine clients, for its beheerders. Registering one
+    needs a signed-in session, as making a personal token does: a request
+    authenticated by a token gets 403, so a leaked key cannot make itself a
+    client that outlives it. A client itself reaches none of this (no
+    `scope_group`)."""
+
+    model = ApiClient
+    serializer_class = s.ApiClientSerializer
+    select_related = ("corporatie",)
+    ordering_fields = ("naam", "created_at")
+
+    def create(self, request, *args, **kwargs):
+        if request.auth is not None:
+            raise PermissionDenied(
+                _(
+                    "Een koppeling registreren kan alleen na aanmelden, niet "
+                    "met een token."
+                )
+            )
+        scope = scope_of(request.user)
+        if not (scope.is_superuser or scope.beheerder_corporaties):
+            raise PermissionDenied(
+                _(
+                    "Alleen een beheerder van een corporatie mag koppelingen "
+                    "registreren."
+                )
+            )
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        client, secret = koppelingen.apiclient_create(
+            **serializer.validated_data, actor=request.user
+        )
+        client.client_secret = secret
+        return Response(s.ApiClientCreatedSerializer(client).data, status=201)
+
+    def destroy(self, request, *args, **kwargs):
+        koppelingen.apiclient_revoke(client=self.get_object(), actor=request.user)
         return Response(status=204)
 
 

@@ -6,9 +6,10 @@ One module per concept; the models are imported from here (`cooperatie.models`).
 from .afgeleid import GeslotenJaar, Relatie
 from .leden import LedenInzage, Lid
 from .organisaties import Cooperatie, Corporatie, Gebouw, Overeenkomst
-from .toegang import ApiToken, Rol, Uitnodiging
+from .toegang import ApiClient, ApiToken, Rol, Uitnodiging
 
 __all__ = [
+    "ApiClient",
     "ApiToken",
     "Cooperatie",
     "Corporatie",

@@ -1,5 +1,5 @@
-"""Access: the roles users hold, the invitations to them, and the API tokens
-users make."""
+"""Access: the roles users hold, the invitations to them, the API tokens users
+make, and the machine clients (OAuth2) a corporatie registers."""
 
 from django.conf import settings
 from django.db import models
@@ -8,11 +8,19 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from oauth2_provider.settings import oauth2_settings
+
+from kern.api.scopes import validate_scopes
 from kern.scoping import Tenancy
 from kern.validators import validate_single_line
 
 from ..choices import RolSoort
-from ..querysets import ApiTokenQuerySet, RolQuerySet, UitnodigingQuerySet
+from ..querysets import (
+    ApiClientQuerySet,
+    ApiTokenQuerySet,
+    RolQuerySet,
+    UitnodigingQuerySet,
+)
 from .organisaties import Cooperatie, Corporatie
 
 
@@ -279,3 +287,88 @@ class ApiToken(models.Model):
     def is_active(self) -> bool:
         """Not revoked and not expired (the password check needs the user)."""
         return self.revoked_at is None and self.verloopt_op > timezone.now()
+
+
+class ApiClient(models.Model):
+    """A machine client (an ERP or BI tool) that a beheerder registers for its
+    corporatie: OAuth2 client credentials with scopes per resource group
+    (`kern.api.scopes`).
+
+    The OAuth2 side is django-oauth-toolkit's: `applicatie` holds the client id
+    and a hash of the secret (the secret itself is shown once, when the client
+    is registered) and issues the short-lived access tokens. The client acts as
+    `gebruiker`, an account of its own that cannot sign in and holds no role:
+    its scope is the corporatie's, as its beheerder has it (`cooperatie.scope`),
+    and the journal names it by that account's name. Revoking the client
+    removes the application and its tokens, so they stop working at once.
+    """
+
+    corporatie = models.ForeignKey(
+        Corporatie,
+        verbose_name=_("corporatie"),
+        on_delete=models.CASCADE,
+        related_name="api_clients",
+    )
+    naam = models.CharField(
+        _("naam"),
+        max_length=100,
+        validators=[validate_single_line],
+        help_text=_("Welk systeem de koppeling gebruikt, bijv. het ERP-pakket."),
+    )
+    scopes = models.JSONField(
+        _("scopes"),
+        default=list,
+        validators=[validate_scopes],
+        help_text=_("Welke gegevens de koppeling mag lezen of wijzigen."),
+    )
+    client_id = models.CharField(_("client-id"), max_length=100, editable=False)
+    applicatie = models.OneToOneField(
+        oauth2_settings.APPLICATION_MODEL,
+        verbose_name=_("OAuth2-applicatie"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="api_client",
+        editable=False,
+    )
+    gebruiker = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account van de koppeling"),
+        on_delete=models.PROTECT,
+        related_name="api_client",
+        editable=False,
+    )
+    aangemaakt_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("aangemaakt door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
+    revoked_at = models.DateTimeField(
+        _("ingetrokken op"), null=True, blank=True, editable=False
+    )
+
+    tenancy = Tenancy(corporatie="corporatie")
+    objects = ApiClientQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API-koppeling")
+        verbose_name_plural = _("API-koppelingen")
+        ordering = ["corporatie", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client_id"],
+                name="apiclient_client_id_uniek",
+                violation_error_message=_(
+                    "Een client-id mag maar één keer voorkomen: deze client-id "
+                    "bestaat al."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.naam} ({self.client_id[:8]}…)"

@@ -43,6 +43,7 @@ from kern.security_log import (
 
 from . import lean as lean_rows
 from .filtering import ApiFilterBackend, ApiOrderingFilter, FieldMask
+from .oauth import ClientScoped
 from .schema import AutoSchema
 
 # Errors -------------------------------------------------------------------------
@@ -330,9 +331,10 @@ def _matches(header: str, current: str) -> bool:
 _LEAN: dict[tuple[type, type], lean_rows.LeanRows | None] = {}
 
 
-class ScopedViewSet(viewsets.GenericViewSet):
+class ScopedViewSet(ClientScoped, viewsets.GenericViewSet):
     """Queryset from `visible_to`; subclasses name the model and the related rows
-    their serializer reads (so a list costs the same queries for 3 rows or 300)."""
+    their serializer reads (so a list costs the same queries for 3 rows or 300),
+    and the resource group a machine client needs a scope of (`scope_group`)."""
 
     model = None
     schema = AutoSchema()

@@ -76,6 +76,7 @@ class ActiviteitViewSet(
     ReadViewSet,
 ):
     model = Activiteit
+    scope_group = "Activiteiten"
     serializer_class = s.ActiviteitSerializer
     update_serializer_class = s.ActiviteitUpdateSerializer
     filterset_class = ActiviteitFilter
@@ -141,6 +142,7 @@ class BoekingViewSet(BulkCreateMixin, CreateMixin, ReadViewSet):
     a mistake is corrected with a storno and a new booking."""
 
     model = Boeking
+    scope_group = "Boekingen"
     serializer_class = s.BoekingSerializer
     filterset_class = BoekingFilter
     select_related = ("storno",)
@@ -189,6 +191,7 @@ class BoekingViewSet(BulkCreateMixin, CreateMixin, ReadViewSet):
 @extend_schema_view(**teksten.JOURNAAL)
 class JournaalViewSet(ReadViewSet):
     model = AuditEntry
+    scope_group = "Journaal"
     serializer_class = s.JournaalSerializer
     filterset_class = JournaalFilter
     ordering_fields = ("timestamp", "id")

@@ -2,7 +2,7 @@
 
 from portalen.views import gebruikers, rapporten, toetsing
 
-from .views import afspraken, cooperaties, dashboard, dossier
+from .views import afspraken, cooperaties, dashboard, dossier, koppelingen
 
 urlpatterns = [
     *dashboard.urlpatterns,
@@ -12,4 +12,5 @@ urlpatterns = [
     *toetsing.beheer_patterns,
     *rapporten.beheer_patterns,
     *gebruikers.beheer_patterns,
+    *koppelingen.urlpatterns,
 ]

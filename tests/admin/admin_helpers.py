@@ -17,6 +17,7 @@ from afspraken.models import (
     Toezegging,
 )
 from cooperatie.models import (
+    ApiClient,
     ApiToken,
     Cooperatie,
     Corporatie,
@@ -39,6 +40,7 @@ from kern.models import (
     Verzending,
 )
 from ledger.models import Activiteit, Bijlage, Boeking, Bon, Vrijwilliger
+from tests.api.oauth_helpers import register as register_client
 
 REGISTERED = (
     Accountinstelling,
@@ -68,6 +70,7 @@ REGISTERED = (
     AuditChainVerification,
     AuditCheckpoint,
     ApiToken,
+    ApiClient,
     LedenInzage,
     Uitnodiging,
 )
@@ -86,6 +89,7 @@ ADD_DISABLED = {
     AuditChainVerification,
     AuditCheckpoint,
     ApiToken,
+    ApiClient,
     LedenInzage,
     Uitnodiging,
 }
@@ -109,6 +113,7 @@ VIEW_ONLY = {
     AuditChainVerification,
     AuditCheckpoint,
     ApiToken,
+    ApiClient,
     LedenInzage,
     Uitnodiging,
 }
@@ -200,6 +205,7 @@ def _one_of_each(world) -> dict:
     objects[AuditChainVerification] = AuditChainVerification.objects.first()
     objects[AuditCheckpoint] = AuditCheckpoint.objects.first()
     objects[ApiToken] = ApiToken.objects.filter(user=world.a.beheerder).first()
+    objects[ApiClient] = register_client(world.a, "Coopsturing.Gebouwen.Read")[0]
     objects[LedenInzage] = LedenInzage.objects.first()
     objects[Accountinstelling] = Accountinstelling.objects.get_or_create(
         user=world.a.beheerder

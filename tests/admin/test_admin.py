@@ -14,6 +14,7 @@ from afspraken.models import (
     Toezegging,
 )
 from cooperatie.models import (
+    ApiClient,
     ApiToken,
     Cooperatie,
     Gebouw,
@@ -41,6 +42,7 @@ from tests.admin.admin_helpers import (
     management_form,
     url,
 )
+from tests.api.oauth_helpers import register as register_client
 from tests.cooperatie.factories import GebouwFactory, UserFactory
 
 # Every model is reachable --------------------------------------------------------
@@ -279,3 +281,18 @@ def test_the_operator_revokes_api_tokens_through_the_service(operator, world):
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert [e.action for e in entries_since(seq)] == ["apitoken_revoke"]
+
+
+def test_the_operator_revokes_machine_clients_through_the_service(operator, world):
+    client, _secret = register_client(world.a, "Coopsturing.Gebouwen.Read")
+    seq = journal_seq()
+    response = operator.post(
+        url(ApiClient, "changelist"),
+        {"action": "intrekken", "_selected_action": [client.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    client.refresh_from_db()
+    assert client.revoked_at is not None
+    assert client.applicatie is None
+    assert [e.action for e in entries_since(seq)] == ["apiclient_revoke"]

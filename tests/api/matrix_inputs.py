@@ -13,6 +13,7 @@ from afspraken import services as afspraken_services
 from cooperatie import services as cooperatie_services
 from cooperatie import uitnodigingen
 from cooperatie.choices import RolSoort
+from tests.api.oauth_helpers import register as register_client
 from tests.cooperatie.factories import GebouwFactory, RolFactory
 from tests.helpers import fresh
 from tests.ledger.factories import PNG_1PX, ActiviteitFactory
@@ -171,6 +172,14 @@ def new_uitnodiging(world, target):
     }
 
 
+def new_apiclient(world, target):
+    return {
+        "corporatie": world.a.corporatie.pk,
+        "naam": "Power BI",
+        "scopes": ["Coopsturing.Activiteiten.Read"],
+    }
+
+
 # Targets -------------------------------------------------------------------------
 
 
@@ -205,6 +214,11 @@ def token_of_a_beheerder(world):
     return token
 
 
+def apiclient_of_a(world):
+    """A machine client of corporatie A, registered by its beheerder."""
+    return register_client(world.a, "Coopsturing.Gebouwen.Read")[0]
+
+
 def uitnodiging_of_a(world):
     """An open invitation to the board of cooperatie A, sent by A's beheerder."""
     return uitnodigingen.uitnodiging_create(
@@ -235,6 +249,7 @@ TARGETS: dict[str, Callable[[Any], Any]] = {
     "jaarparameter": lambda w: w.jaarparameter,
     "journaal": lambda w: w.a.journaal,
     "apitoken": token_of_a_beheerder,
+    "apiclient": apiclient_of_a,
     "uitnodiging": uitnodiging_of_a,
     "rol": rol_of_a_fellow_board_member,
 }

@@ -17,6 +17,12 @@ request runs in its own savepoint that is rolled back, so every actor meets the
 same world. `test_matrix_covers_every_route_and_method` enumerates the router: a
 new route or method without a row here fails the suite. The bodies and targets
 the cells use are in `matrix_inputs`.
+
+Machine clients (OAuth2 client credentials) are not a row of their own: a client
+of corporatie A acts as A's beheerder within its scopes, so its status follows
+from beheerder A's and the route's scope (`client_statuses`). Every cell is also
+run for two real clients of A with tokens from the token endpoint: one holding
+the scope the cell needs, one holding every other scope.
 """
 
 from __future__ import annotations
@@ -26,7 +32,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from afspraken.api import serializers as afspraken_s
+from config.api_urls import router
 from cooperatie.api import serializers as cooperatie_s
+from kern.api.oauth import view_scopes
 from ledger.api import serializers as ledger_s
 from tests.api.matrix_inputs import (
     as_put,
@@ -38,6 +46,7 @@ from tests.api.matrix_inputs import (
     loose_gebouw,
     new_activiteit,
     new_afspraak,
+    new_apiclient,
     new_bijlage,
     new_boeking,
     new_cooperatie,
@@ -90,6 +99,34 @@ NOT_ALLOWED = row(401, 405, 405, 405, 405, 405, 405)
 
 def not_allowed(*methods: str) -> dict[str, Cell]:
     return dict.fromkeys(methods, NOT_ALLOWED)
+
+
+# Machine clients -----------------------------------------------------------------
+
+# A client of corporatie A with the scope the cell needs, and one with every
+# other scope.
+CLIENT = "a.koppeling"
+CLIENT_WITHOUT_SCOPE = "a.koppeling-zonder-scope"
+CLIENTS = (CLIENT, CLIENT_WITHOUT_SCOPE)
+
+
+def client_scopes(name: str, method: str) -> tuple[str, ...]:
+    """The scopes of which a client needs one for this route and method (the
+    view's `scope_group`, and `scope_reads` of its action)."""
+    pattern = next(p for p in router.get_urls() if p.name == name)
+    callback = pattern.callback
+    view_class = getattr(callback, "cls", None) or callback.view_class
+    view = view_class(**getattr(callback, "initkwargs", {}))
+    return view_scopes(view, method)
+
+
+def client_statuses(name: str, method: str, cell: Cell) -> dict[str, int]:
+    """What each client gets: 405 where the route takes no such method; with
+    an accepted scope, what beheerder A gets; without one, 403."""
+    if cell.statuses == NOT_ALLOWED.statuses:
+        return dict.fromkeys(CLIENTS, 405)
+    scoped = cell.statuses["a.beheerder"] if client_scopes(name, method) else 403
+    return {CLIENT: scoped, CLIENT_WITHOUT_SCOPE: 403}
 
 
 # The matrix ----------------------------------------------------------------------
@@ -405,6 +442,21 @@ MATRIX: dict[str, dict[str, Cell]] = {
         "get":        row(401, 200, 404, 404, 404, 404, 404),
         "delete":     row(401, 204, 404, 404, 404, 404, 404,
                           action="apitoken_revoke"),
+        **not_allowed("post", "put", "patch"),
+    },
+    # Machine clients (OAuth2 client credentials) of a corporatie: its beheerders
+    # register and revoke them (registering needs a session, not a token); the
+    # target is a client of A. An auditor or a bestuur sees none.
+    "apiclient-list": {
+        "get":        row(401, 200, 200, 200, 200, 200, 200),
+        "post":       row(401, 201, 403, 403, 400, 403, 201,
+                          body=new_apiclient, action="apiclient_create"),
+        **not_allowed("put", "patch", "delete"),
+    },
+    "apiclient-detail": {
+        "get":        row(401, 200, 404, 404, 404, 404, 200),
+        "delete":     row(401, 204, 404, 404, 404, 404, 204,
+                          action="apiclient_revoke"),
         **not_allowed("post", "put", "patch"),
     },
     # Invitations to a role: a beheerder invites to its corporatie and to the

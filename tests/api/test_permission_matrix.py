@@ -12,14 +12,21 @@ import pytest
 from rest_framework.test import APIClient
 
 from config.api_urls import router
+from kern.api.scopes import SCOPES
 from tests.api.matrix_inputs import TARGETS
+from tests.api.oauth_helpers import access_token, api_as
+from tests.api.oauth_helpers import register as register_client
 from tests.api.permission_matrix import (
     ACTORS,
     ALLOWED,
+    CLIENT,
+    CLIENTS,
     MATRIX,
     METHODS,
     NOT_ALLOWED,
     Cell,
+    client_scopes,
+    client_statuses,
 )
 from tests.helpers import actor_of, entries_since, fresh, journal_mark, table_state
 
@@ -121,11 +128,24 @@ def _url(name: str, target) -> str:
     return reverse(name, kwargs={lookup: getattr(target, lookup)})
 
 
-def _request(world, name: str, method: str, cell: Cell, actor_name: str, target):
-    client = APIClient()
-    actor = actor_of(world, actor_name)
-    if actor_name != "anonymous":
-        client.force_authenticate(fresh(actor))
+def _client_of_a(world, name: str, method: str, actor_name: str):
+    """A machine client of corporatie A and an API client sending its token:
+    holding a scope the cell accepts, or (CLIENT_WITHOUT_SCOPE) every other."""
+    accepted = client_scopes(name, method)
+    if actor_name == CLIENT:
+        # The first accepted scope (a read needs no write scope), or any.
+        scopes = list(accepted[:1]) or ["Coopsturing.Journaal.Read"]
+    else:
+        scopes = [scope for scope in SCOPES if scope not in accepted]
+    koppeling, secret = register_client(world.a, *scopes)
+    return koppeling, api_as(access_token(koppeling, secret))
+
+
+def _request(world, name, method, cell: Cell, actor_name: str, target, client=None):
+    if client is None:
+        client = APIClient()
+        if actor_name != "anonymous":
+            client.force_authenticate(fresh(actor_of(world, actor_name)))
     url = _url(name, target)
     if cell.query:
         query = "&".join(f"{k}={v}" for k, v in cell.query(world).items())
@@ -140,15 +160,16 @@ def _request(world, name: str, method: str, cell: Cell, actor_name: str, target)
     return response
 
 
-def _check_journal(name, method, cell, actor_name, world, seq, response, before):
-    """What a cell wrote: one entry for an allowed write, nothing for a denied
-    request or a reading POST."""
+def _check_journal(name, method, cell, actor, seq, response, before):
+    """What a cell wrote: one entry for an allowed write (by `actor`, a user
+    or a client's account), nothing for a denied request or a reading POST."""
     entries = entries_since(seq)
     status = response.status_code
-    where = f"{name} {method.upper()} as {actor_name}"
+    where = f"{name} {method.upper()} as {actor.get_username()}"
     if status in ALLOWED and cell.action:
         assert [e.action for e in entries] == [cell.action], where
-        assert entries[0].actor_id == actor_of(world, actor_name).pk, where
+        assert entries[0].actor_id == actor.pk, where
+        assert entries[0].actor_name == actor.get_username(), where
         if method == "post" and route_parts(name)[1] == "list":
             assert entries[0].object_id == str(response.json()["id"]), where
         return
@@ -175,16 +196,20 @@ def test_permission_matrix(world, name, method):
     make_target = cell.target or TARGETS.get(basename)
     target = make_target(world) if make_target else None
 
+    expected = {**cell.statuses, **client_statuses(name, method, cell)}
     got = {}
-    for actor_name in ACTORS:
+    for actor_name in (*ACTORS, *CLIENTS):
         with rolled_back():
+            client = None
+            actor = actor_of(world, actor_name) if actor_name in ACTORS else None
+            if actor_name in CLIENTS:
+                koppeling, client = _client_of_a(world, name, method, actor_name)
+                actor = koppeling.gebruiker
             seq = journal_mark()
-            reaches_view = cell.statuses[actor_name] not in (401, 405)
+            reaches_view = expected[actor_name] not in (401, 405)
             before = database_state() if method != "get" and reaches_view else None
-            response = _request(world, name, method, cell, actor_name, target)
+            response = _request(world, name, method, cell, actor_name, target, client)
             got[actor_name] = response.status_code
-            if response.status_code == cell.statuses[actor_name]:
-                _check_journal(
-                    name, method, cell, actor_name, world, seq, response, before
-                )
-    assert got == cell.statuses
+            if response.status_code == expected[actor_name]:
+                _check_journal(name, method, cell, actor, seq, response, before)
+    assert got == expected

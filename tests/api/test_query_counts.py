@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 from config.api_urls import router
 from cooperatie import uitnodigingen
 from cooperatie.choices import RolSoort
-from cooperatie.models import ApiToken
+from cooperatie.models import ApiClient, ApiToken
 from tests.afspraken.factories import (
     AfspraakFactory,
     JaarparameterFactory,
@@ -35,6 +35,7 @@ from tests.cooperatie.factories import (
     LidFactory,
     OvereenkomstFactory,
     RolFactory,
+    UserFactory,
 )
 from tests.helpers import fresh
 from tests.ledger.factories import (
@@ -255,6 +256,23 @@ def test_tokens_list_queries(world, django_assert_num_queries, n):
     # count.
     ids = list_ids(django_assert_num_queries, user, "tokens", 1)
     assert {t.pk for t in made} == ids
+
+
+@ROWS
+def test_koppelingen_list_queries(world, django_assert_num_queries, n):
+    made = [
+        ApiClient.objects.create(
+            corporatie=world.a.corporatie,
+            naam=f"Koppeling {i}",
+            scopes=["Coopsturing.Gebouwen.Read"],
+            client_id=f"client-{i}",
+            gebruiker=UserFactory(username=f"client:Koppeling {i} (client-{i})"),
+        )
+        for i in range(n)
+    ]
+    # 1 scope, 2 count, 3 the page.
+    ids = list_ids(django_assert_num_queries, world.a.beheerder, "koppelingen", 3)
+    assert {k.pk for k in made} == ids
 
 
 @ROWS

@@ -38,6 +38,7 @@ from afspraken.models import Afspraak, Jaarparameter, Rapport, Toetsing, Toezegg
 from cooperatie import services, uitnodigingen
 from cooperatie.choices import RolSoort
 from cooperatie.models import (
+    ApiClient,
     ApiToken,
     Cooperatie,
     Corporatie,
@@ -49,6 +50,7 @@ from cooperatie.models import (
 )
 from kern.models import AuditEntry
 from ledger.models import Activiteit, Boeking
+from tests.api.oauth_helpers import register as register_client
 
 # Examples per operation and role; SCHEMATHESIS_EXAMPLES=200 for a deeper run.
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "30"))
@@ -91,6 +93,7 @@ PATH_MODELS = {
     "jaarparameters": (Jaarparameter, "pk"),
     "journaal": (AuditEntry, "seq"),
     "tokens": (ApiToken, "pk"),
+    "koppelingen": (ApiClient, "pk"),
     "uitnodigingen": (Uitnodiging, "pk"),
     "rollen": (Rol, "pk"),
 }
@@ -186,6 +189,10 @@ def run(world, role, wsgi_app, wsgi_multipart):
     # Tokens to find: a spare one of the user's own, and one of another user.
     services.apitoken_create(naam="reserve", actor=user)
     services.apitoken_create(naam="van B", actor=world.b.beheerder)
+    # A machine client of each tenant's corporatie (the world holds none), to
+    # find and revoke.
+    for tenant in (world.a, world.b):
+        register_client(tenant, "Coopsturing.Gebouwen.Read")
     # An open invitation to the board of each tenant's cooperatie (the world
     # holds none), to withdraw and send again.
     for tenant in (world.a, world.b):

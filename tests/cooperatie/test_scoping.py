@@ -62,7 +62,10 @@ def _visible(obj, user) -> bool:
 # Accountinstelling: a user's own settings (tests/kern/test_account.py);
 # Verzending: the once-only record of sent messages (platform machinery).
 # Uitnodiging: scoped like the role it grants (tests/cooperatie/test_uitnodigingen.py).
+# ApiClient: a corporatie's machine clients, for its beheerders only
+# (tests/api/test_oauth_clients.py, tests/kern/test_scoping.py).
 UNSCOPED = {
+    "ApiClient",
     "Uitnodiging",
     "Accountinstelling",
     "Verzending",

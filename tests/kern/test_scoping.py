@@ -17,7 +17,15 @@ from afspraken.models import Jaarparameter, Toetsing
 from cooperatie import scope as cooperatie_scope
 from cooperatie import uitnodigingen
 from cooperatie.choices import RolSoort
-from cooperatie.models import ApiToken, Corporatie, Gebouw, Lid, Rol, Uitnodiging
+from cooperatie.models import (
+    ApiClient,
+    ApiToken,
+    Corporatie,
+    Gebouw,
+    Lid,
+    Rol,
+    Uitnodiging,
+)
 from kern import journal, scoping
 from kern.models import AuditEntry
 from kern.scoping import (
@@ -35,6 +43,7 @@ from kern.scoping import (
     tenancy_of,
 )
 from portalen.ui import AUDIT, BEHEER, BESTUUR, Portal, in_portal
+from tests.api.oauth_helpers import register as register_client
 from tests.helpers import fresh
 
 DECLARED = [model for model in apps.get_models() if tenancy_of(model) != NONE]
@@ -44,8 +53,9 @@ DECLARED = [model for model in apps.get_models() if tenancy_of(model) != NONE]
 # about (the querysets add that).
 WIDER = {Corporatie, Gebouw}
 # Reached less: a user sees their own roles, and only a beheerder the others of
-# their organisations (RolQuerySet); the declaration serves the journal.
-NARROWER = {Rol, Uitnodiging}
+# their organisations (RolQuerySet); the declaration serves the journal. Only
+# a corporatie's beheerders see its machine clients.
+NARROWER = {Rol, Uitnodiging, ApiClient}
 # Of those, the roles add the user's own rows in `visible_to` itself.
 OWN_VISIBLE_TO = {Rol}
 # Scoped by their own rule, without a declaration: personal tokens, public legal
@@ -91,6 +101,9 @@ def test_visible_to_follows_the_declaration(world, model):
                 cooperatie=tenant.cooperatie,
                 actor=tenant.beheerder,
             )
+    if model is ApiClient:  # the world holds none: one per tenant
+        for tenant in (world.a, world.b):
+            register_client(tenant, "Coopsturing.Gebouwen.Read")
     tenancy = tenancy_of(model)
     queryset = model._default_manager.all()
     reached_any = False

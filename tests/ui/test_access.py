@@ -25,8 +25,9 @@ from django.utils import timezone
 
 import pytest
 
-from cooperatie.models import Uitnodiging
+from cooperatie.models import ApiClient, Uitnodiging
 from kern.models import AuditEntry
+from tests.api.oauth_helpers import register as register_client
 
 PORTAL_KWARG = {
     "beheer": "corporatie_id",
@@ -56,6 +57,7 @@ OBJECT_KWARGS = {
     "bon_id": "bon",
     "rol_id": "rol_bestuur",
     "uitnodiging_id": "uitnodiging",
+    "apiclient_id": "apiclient",
 }
 # The year with a sealed report in the world (its rapport's toetsing).
 JAAR = 2023
@@ -91,8 +93,11 @@ def url_for(portal: str, name: str, kwargs: tuple[str, ...], org, objects) -> st
 
 
 def object_of(tenant, attribute: str):
-    """The tenant's object for a URL kwarg; the world holds no invitation, so
-    one to the board of the tenant's coöperatie is made here."""
+    """The tenant's object for a URL kwarg; the world holds no invitation and
+    no machine client, so one of each is made here."""
+    if attribute == "apiclient":
+        client = ApiClient.objects.filter(corporatie=tenant.corporatie).first()
+        return client or register_client(tenant, "Coopsturing.Gebouwen.Read")[0]
     if attribute == "uitnodiging":
         return Uitnodiging.objects.get_or_create(
             cooperatie=tenant.cooperatie,
