@@ -4,20 +4,18 @@ Every variable has a documented default in `.env.example`; a new user needs none
 them: SQLite in the project folder and debug mode on.
 """
 
-import ipaddress
 import os
 import tempfile
 from datetime import timedelta
-from email.utils import getaddresses
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.core.validators import validate_email
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 import environ
 from csp.constants import NONE, SELF
 
+from config.logboek import admins, cidr_ranges, logging_config
 from config.media import media_storage
 from kern.api.scopes import SCOPES as API_SCOPES
 
@@ -237,24 +235,9 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 
 
-def _admins(value: str) -> list[tuple[str, str]]:
-    """DJANGO_ADMINS="Naam <beheer@example.nl>, ops@example.nl" as Django's
-    list of (name, address)."""
-    admins = getaddresses([value]) if value.strip() else []
-    for _name, address in admins:
-        try:
-            validate_email(address)
-        except ValidationError:
-            raise ImproperlyConfigured(
-                f"DJANGO_ADMINS: {address!r} is no e-mail address; write "
-                '"Naam <adres@example.nl>, adres2@example.nl".'
-            ) from None
-    return admins
-
-
 # Error mails (an unhandled exception, outside DEBUG) go to ADMINS, from
 # SERVER_EMAIL.
-ADMINS = _admins(env.str("DJANGO_ADMINS", default=""))
+ADMINS = admins(env.str("DJANGO_ADMINS", default=""))
 SERVER_EMAIL = env.str("DJANGO_SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # The public address of the site: links in mail (invitations, notifications,
@@ -502,39 +485,7 @@ LOG_FORMAT = (
 if LOG_FORMAT not in ("json", "tekst"):
     raise ImproperlyConfigured(f"DJANGO_LOG_FORMAT={LOG_FORMAT!r}: use json or tekst.")
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", "INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {
-        "request_context": {"()": "kern.logformat.RequestContextFilter"},
-        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
-    },
-    "formatters": {
-        "json": {"()": "kern.logformat.JsonFormatter"},
-        "tekst": {"()": "kern.logformat.TextFormatter"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": LOG_FORMAT,
-            "filters": ["request_context"],
-        },
-        "mail_admins": {
-            "level": "ERROR",
-            "class": "django.utils.log.AdminEmailHandler",
-            "filters": ["require_debug_false"],
-        },
-    },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        # Django's errors mail ADMINS too; every line reaches the console once.
-        "django": {"handlers": ["mail_admins"], "level": LOG_LEVEL},
-        # WeasyPrint narrates every rendering step and font subset at INFO.
-        "weasyprint": {"level": "WARNING"},
-        "weasyprint.progress": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
-}
+LOGGING = logging_config(log_format=LOG_FORMAT, log_level=LOG_LEVEL)
 
 # AVG (GDPR) retention: `manage.py purge_members` erases the personal data of
 # members whose membership ended more than this many years ago (docs/privacy.md).
@@ -598,14 +549,9 @@ if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
         "METRICS_TOKEN must be at least 32 random characters "
         "(python -c 'import secrets; print(secrets.token_urlsafe(32))')."
     )
-try:
-    METRICS_TOEGESTANE_ADRESSEN = [
-        ipaddress.ip_network(cidr.strip(), strict=False)
-        for cidr in env.list("METRICS_TOEGESTANE_ADRESSEN", default=[])
-        if cidr.strip()
-    ]
-except ValueError as exc:
-    raise ImproperlyConfigured(f"METRICS_TOEGESTANE_ADRESSEN: {exc}") from None
+METRICS_TOEGESTANE_ADRESSEN = cidr_ranges(
+    "METRICS_TOEGESTANE_ADRESSEN", env.list("METRICS_TOEGESTANE_ADRESSEN", default=[])
+)
 
 # Readiness (/gezondheid/gereed/) fails when the oldest ready background task
 # has waited longer than this many seconds.

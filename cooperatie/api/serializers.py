@@ -282,13 +282,29 @@ class ApiClientSerializer(ModelSerializer):
     """A machine client of a corporatie: OAuth2 client credentials with scopes.
     The client id is made when it is registered; revoking is a DELETE."""
 
+    beschrijving = _(
+        "Een machinekoppeling van een corporatie (OAuth2 client credentials): een "
+        "ERP- of BI-systeem dat met eigen scopes de API leest of wijzigt."
+    )
+    beschrijvingen = {
+        "corporatie": _("Id van de corporatie namens wie de koppeling werkt."),
+        "naam": _("Naam van de koppeling, zoals de beheerder haar herkent."),
+        "client_id": _(
+            "De client-id waarmee de koppeling bij /api/v1/oauth/token/ een "
+            "toegangstoken aanvraagt."
+        ),
+        "created_at": _("Moment van registreren."),
+        "revoked_at": _("Moment van intrekken; null zolang de koppeling werkt."),
+    }
     corporatie = ScopedRelatedField(Corporatie)
     scopes = serializers.ListField(
         child=serializers.ChoiceField(choices=list(SCOPES.items())),
         min_length=1,
         max_length=len(SCOPES),
-        help_text="De scopes van de koppeling: per groep gegevens lezen "
-        "(`Coopsturing.<Groep>.Read`) of ook wijzigen (`….Write`).",
+        help_text=_(
+            "De scopes van de koppeling: per groep gegevens lezen "
+            "(`Coopsturing.<Groep>.Read`) of ook wijzigen (`….Write`)."
+        ),
     )
 
     class Meta:
@@ -308,7 +324,7 @@ class ApiClientSerializer(ModelSerializer):
 class ApiClientCreatedSerializer(ApiClientSerializer):
     client_secret = serializers.CharField(
         read_only=True,
-        help_text="Het geheim van de koppeling; wordt alleen nu getoond.",
+        help_text=_("Het geheim van de koppeling; wordt alleen nu getoond."),
     )
 
     class Meta(ApiClientSerializer.Meta):
