@@ -64,7 +64,10 @@ def _visible(obj, user) -> bool:
 # Uitnodiging: scoped like the role it grants (tests/cooperatie/test_uitnodigingen.py).
 # ApiClient: a corporatie's machine clients, for its beheerders only
 # (tests/api/test_oauth_clients.py, tests/kern/test_scoping.py).
+# Herstelcode: a user's own recovery codes of the second factor, read only by
+# the sign-in and account pages (tests/kern/test_tweestaps.py).
 UNSCOPED = {
+    "Herstelcode",
     "ApiClient",
     "Uitnodiging",
     "Accountinstelling",
