@@ -64,8 +64,9 @@ def exists_outside_scope(queryset, **lookup) -> bool:
 
 def log_second_factor(request, event: str, user, *, warning: bool = False) -> None:
     """One line for a user's second factor: enrolled, removed, recovery codes
-    made anew (INFO), a wrong code or a sign-in with a recovery code (WARNING).
-    Never the code or secret."""
+    made anew, a session signed out because its sign-in epoch is past
+    (`session_outdated`) (INFO), a wrong code or a sign-in with a recovery code
+    (WARNING). Never the code or secret."""
     request_id = current_request_id()
     logger.log(
         logging.WARNING if warning else logging.INFO,

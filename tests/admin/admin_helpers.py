@@ -31,6 +31,7 @@ from cooperatie.models import (
     Uitnodiging,
 )
 from kern.models import (
+    Aanmeldtijdperk,
     Accountinstelling,
     AuditChainHead,
     AuditChainVerification,
@@ -43,6 +44,7 @@ from ledger.models import Activiteit, Bijlage, Boeking, Bon, Vrijwilliger
 from tests.api.oauth_helpers import register as register_client
 
 REGISTERED = (
+    Aanmeldtijdperk,
     Accountinstelling,
     Herstelcode,
     Verzending,
@@ -76,6 +78,7 @@ REGISTERED = (
 )
 # Nothing creates these through a service the admin may call.
 ADD_DISABLED = {
+    Aanmeldtijdperk,
     Accountinstelling,
     Herstelcode,
     Verzending,
@@ -95,6 +98,7 @@ ADD_DISABLED = {
 }
 # Append-only or without an update service: the change page only shows the row.
 VIEW_ONLY = {
+    Aanmeldtijdperk,
     Accountinstelling,
     Herstelcode,
     Verzending,
@@ -214,6 +218,9 @@ def _one_of_each(world) -> dict:
     objects[Herstelcode] = Herstelcode.objects.create(
         user=world.a.beheerder, code_hash="1" * 64
     )
+    objects[Aanmeldtijdperk] = Aanmeldtijdperk.objects.get_or_create(
+        user=world.a.beheerder
+    )[0]
     objects[Uitnodiging] = Uitnodiging.objects.create(
         email="nieuw@example.org",
         soort="bestuur",

@@ -66,6 +66,8 @@ def _visible(obj, user) -> bool:
 # (tests/api/test_oauth_clients.py, tests/kern/test_scoping.py).
 # Herstelcode: a user's own recovery codes of the second factor, read only by
 # the sign-in and account pages (tests/kern/test_tweestaps.py).
+# Aanmeldtijdperk: a user's sign-in epoch, read by the middleware for their own
+# sessions (tests/ui/test_tweestaps.py).
 UNSCOPED = {
     "Herstelcode",
     "ApiClient",
@@ -78,6 +80,7 @@ UNSCOPED = {
     "AuditCheckpoint",
     "ApiToken",
     "LedenInzage",
+    "Aanmeldtijdperk",
 }
 
 
