@@ -84,3 +84,27 @@ def log_second_factor(request, event: str, user, *, warning: bool = False) -> No
             "request_id": request_id,
         },
     )
+
+
+def log_single_sign_on(
+    event: str, *, user_id: int | None = None, detail: str = "", refused: bool = True
+) -> None:
+    """One WARNING line of single sign-on: a sign-in or a session refused
+    (`refused`, "single sign-on refused: <event>"), or a sign-in worth a look
+    ("single sign-on: <event>", e.g. the provider's address of a known
+    identity changed). `detail` is a short code or an account number, never an
+    address or a token."""
+    request_id = current_request_id()
+    logger.warning(
+        "single sign-on%s: %s user=%s detail=%s request_id=%s",
+        " refused" if refused else "",
+        event,
+        user_id if user_id is not None else "-",
+        detail or "-",
+        request_id or "-",
+        extra={
+            "security_reason": event,
+            "security_user_id": user_id,
+            "request_id": request_id,
+        },
+    )

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from cooperatie.choices import RolSoort
 from cooperatie.models import Rol
+from cooperatie.sso import ssoidentiteit_bind
 from kern import tweestaps
 from kern.aanmeldtijdperk import aanmeldtijdperk_of
 
@@ -67,7 +68,16 @@ def sign_in(
     """Sign the session in; `tweede_factor` says how it proved a second factor
     (kern.tweestaps.TOTP or HERSTELCODE, "oidc"), empty when it did not. `sso`
     holds the provider's keys of a sign-in through it (`oidc.SESSIE_SLEUTELS`:
-    the refresh token, the check's moment); every other sign-in keeps none."""
+    the refresh token, the check's moment, the identity); every other sign-in
+    keeps none. A sign-in through the provider first binds its identity to
+    the account (`cooperatie.sso.ssoidentiteit_bind`), or is refused with
+    SsoGeweigerdError when the account has another one: nothing is signed in
+    then."""
+    if backend == OIDC_BACKEND:
+        identiteit = (sso or {}).get(oidc.SESSIE_IDENTITEIT) or {}
+        ssoidentiteit_bind(
+            user=user, issuer=identiteit.get("issuer"), sub=identiteit.get("sub")
+        )
     login(request, user, backend=backend)
     for key in oidc.SESSIE_SLEUTELS:
         request.session.pop(key, None)

@@ -4,9 +4,11 @@ Microsoft Entra ID, and checking the provider again while the session lasts.
 Configured by the environment alone (config/settings.py, docs/sso.md): the
 issuer's discovery document names the endpoints, fetched when first needed and
 kept for an hour. The ID token is checked for its signature (the provider's
-JWKS), nonce, expiry, issuer and audience; the e-mail address then decides who
-signs in (`cooperatie.sso.user_for_sign_in`). A refused sign-in keeps a
-message for the login page and a line in the security log.
+JWKS), nonce, expiry, issuer and audience; its subject (`sub`) and the
+e-mail address then decide who signs in (`cooperatie.sso.user_for_sign_in`),
+and a completed sign-in binds the subject to the account
+(`aanmelding.sign_in`). A refused sign-in keeps a message for the login page
+and a line in the security log.
 
 While the session lasts, `hercontrole` asks the token endpoint for new tokens
 with the session's refresh token every OIDC_HERCONTROLE_SECONDEN: a provider
@@ -18,7 +20,6 @@ a `prompt=none` redirect would.
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from urllib.parse import quote
@@ -34,16 +35,21 @@ import requests
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from cooperatie.sso import SsoGeweigerdError, user_for_sign_in
-from kern.middleware import current_request_id
+from kern.security_log import log_single_sign_on
 
-logger = logging.getLogger("coopsturing.security")
-
-# Session keys: the refresh token, the moment of the next check, and whether
-# the provider said it checked a second factor (`amr` holds "mfa").
+# Session keys: the refresh token, the moment of the next check, whether the
+# provider said it checked a second factor (`amr` holds "mfa"), and the
+# identity (issuer and `sub`) the sign-in came with.
 SESSIE_REFRESH = "oidc_refresh_token"
 SESSIE_HERCONTROLE = "oidc_hercontrole_op"
 SESSIE_AMR_MFA = "oidc_amr_mfa"
-SESSIE_SLEUTELS = (SESSIE_REFRESH, SESSIE_HERCONTROLE, SESSIE_AMR_MFA)
+SESSIE_IDENTITEIT = "oidc_identiteit"
+SESSIE_SLEUTELS = (
+    SESSIE_REFRESH,
+    SESSIE_HERCONTROLE,
+    SESSIE_AMR_MFA,
+    SESSIE_IDENTITEIT,
+)
 # Set on a sign-in the backend refused, for the login page's message.
 WEIGERING = "sso_weigering"
 
@@ -91,18 +97,7 @@ def log_refused(request, reason: str, detail: str = "") -> None:
     """One security-log line for a sign-in or a session the provider refused."""
     user = getattr(request, "user", None)
     user_id = user.pk if user is not None and user.is_authenticated else None
-    logger.warning(
-        "single sign-on refused: %s user=%s detail=%s request_id=%s",
-        reason,
-        user_id if user_id is not None else "-",
-        detail or "-",
-        current_request_id() or "-",
-        extra={
-            "security_reason": reason,
-            "security_user_id": user_id,
-            "request_id": current_request_id(),
-        },
-    )
+    log_single_sign_on(reason, user_id=user_id, detail=detail)
 
 
 class Backend(OIDCAuthenticationBackend):
@@ -184,9 +179,14 @@ class Backend(OIDCAuthenticationBackend):
 
     def store_tokens(self, access_token, id_token):
         session = self.request.session
+        claims = getattr(self, "_id_claims", {})
         session[SESSIE_REFRESH] = getattr(self, "_refresh_token", None) or ""
-        amr = getattr(self, "_id_claims", {}).get("amr") or []
+        amr = claims.get("amr") or []
         session[SESSIE_AMR_MFA] = isinstance(amr, list) and "mfa" in amr
+        session[SESSIE_IDENTITEIT] = {
+            "issuer": settings.OIDC_ISSUER,
+            "sub": claims.get("sub"),
+        }
 
     def get_userinfo(self, access_token, id_token, payload):
         claims = dict(payload)
@@ -206,17 +206,26 @@ class Backend(OIDCAuthenticationBackend):
         )
         try:
             return user_for_sign_in(
-                email=claims.get("email"), geverifieerd=geverifieerd
+                issuer=settings.OIDC_ISSUER,
+                sub=payload["sub"],
+                email=claims.get("email"),
+                geverifieerd=geverifieerd,
             )
         except SsoGeweigerdError as exc:
-            setattr(self.request, WEIGERING, str(exc))
-            log_refused(self.request, "no_match")
+            refuse(self.request, exc)
             return None
 
     def get_user(self, user_id):
         # Inactive accounts are no one (mozilla-django-oidc's own get_user
         # would return them).
         return ModelBackend.get_user(self, user_id)
+
+
+def refuse(request, exc: SsoGeweigerdError) -> None:
+    """A sign-in `cooperatie.sso` refused: its message for the login page and
+    a line in the security log."""
+    setattr(request, WEIGERING, str(exc))
+    log_refused(request, exc.reden, exc.detail)
 
 
 def schedule_check(session) -> None:

@@ -7,12 +7,20 @@ token endpoint, JWKS and userinfo."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from urllib.parse import parse_qs, quote, urlsplit
 
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+import pyotp
 import pytest
 import requests
 from oidc_provider_mock import run_server_in_thread
+
+from kern import tweestaps
+from portalen import oidc
 
 CLIENT_ID = "coopsturing-test"
 CLIENT_SECRET = "geheim-van-de-test"
@@ -70,3 +78,47 @@ def sign_in_via_provider(client, provider: Provider, sub: str, *, next_url=""):
     query = parse_qs(urlsplit(location).query)
     assert "code" in query
     return client.get(location)
+
+
+def messages_of(response) -> list[str]:
+    return [str(m) for m in response.wsgi_request._messages]
+
+
+def signed_in_user(client):
+    return (
+        get_user_model().objects.filter(pk=client.session.get("_auth_user_id")).first()
+    )
+
+
+def refused(client, provider: Provider, sub: str, caplog) -> str:
+    """Sign `sub` in and see it refused, with a line in the security log; the
+    message the login page shows."""
+    with caplog.at_level(logging.WARNING, logger="coopsturing.security"):
+        response = sign_in_via_provider(client, provider, sub)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login")
+    assert signed_in_user(client) is None
+    assert oidc.SESSIE_REFRESH not in client.session
+    assert any("single sign-on refused" in r.getMessage() for r in caplog.records)
+    (message,) = messages_of(response)
+    return message
+
+
+def check_due(client) -> None:
+    """The session's check at the provider is due on its next request."""
+    session = client.session
+    session[oidc.SESSIE_HERCONTROLE] = 0
+    session.save()
+
+
+def state_of(start) -> str:
+    """The state of the start view's redirect to the provider."""
+    return parse_qs(urlsplit(start["Location"]).query)["state"][0]
+
+
+def enrol(user) -> pyotp.TOTP:
+    """The user's authenticator app, enrolled."""
+    device = tweestaps.totp_start(user=user)
+    app = pyotp.TOTP(tweestaps.secret_of(device).replace(" ", ""))
+    tweestaps.totp_confirm(user=user, code=app.now())
+    return app

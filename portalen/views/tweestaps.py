@@ -23,9 +23,10 @@ import qrcode.image.svg
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 
+from cooperatie.sso import SsoGeweigerdError
 from kern import tweestaps
 from kern.security_log import log_second_factor
-from portalen import aanmelding
+from portalen import aanmelding, oidc
 
 
 class CodeForm(forms.Form):
@@ -101,13 +102,20 @@ def login_code(request):
             except tweestaps.CodeGeweigerdError as exc:
                 form.add_error("code", str(exc))
             else:
-                aanmelding.sign_in(
-                    request,
-                    user,
-                    backend=wacht["backend"],
-                    tweede_factor=soort,
-                    sso=wacht.get("sso"),
-                )
+                try:
+                    aanmelding.sign_in(
+                        request,
+                        user,
+                        backend=wacht["backend"],
+                        tweede_factor=soort,
+                        sso=wacht.get("sso"),
+                    )
+                except SsoGeweigerdError as exc:
+                    # Another identity was bound to the account meanwhile.
+                    oidc.refuse(request, exc)
+                    request.session.pop(aanmelding.SESSIE_WACHT, None)
+                    messages.error(request, str(exc))
+                    return redirect("login")
                 if soort == tweestaps.HERSTELCODE:
                     # A lost app, or someone else with the codes: worth a look.
                     log_second_factor(request, "recovery_code_used", user, warning=True)

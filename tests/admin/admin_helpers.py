@@ -28,6 +28,7 @@ from cooperatie.models import (
     Overeenkomst,
     Relatie,
     Rol,
+    SsoIdentiteit,
     Uitnodiging,
 )
 from kern.models import (
@@ -75,6 +76,7 @@ REGISTERED = (
     ApiClient,
     LedenInzage,
     Uitnodiging,
+    SsoIdentiteit,
 )
 # Nothing creates these through a service the admin may call.
 ADD_DISABLED = {
@@ -95,6 +97,7 @@ ADD_DISABLED = {
     ApiClient,
     LedenInzage,
     Uitnodiging,
+    SsoIdentiteit,
 }
 # Append-only or without an update service: the change page only shows the row.
 VIEW_ONLY = {
@@ -120,6 +123,7 @@ VIEW_ONLY = {
     ApiClient,
     LedenInzage,
     Uitnodiging,
+    SsoIdentiteit,
 }
 
 GEBOUW_FORM = (
@@ -221,6 +225,9 @@ def _one_of_each(world) -> dict:
     objects[Aanmeldtijdperk] = Aanmeldtijdperk.objects.get_or_create(
         user=world.a.beheerder
     )[0]
+    objects[SsoIdentiteit] = SsoIdentiteit.objects.create(
+        user=world.a.beheerder, issuer="https://idp", sub="s-1", journaal_salt="x"
+    )
     objects[Uitnodiging] = Uitnodiging.objects.create(
         email="nieuw@example.org",
         soort="bestuur",

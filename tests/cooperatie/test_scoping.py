@@ -68,6 +68,8 @@ def _visible(obj, user) -> bool:
 # the sign-in and account pages (tests/kern/test_tweestaps.py).
 # Aanmeldtijdperk: a user's sign-in epoch, read by the middleware for their own
 # sessions (tests/ui/test_tweestaps.py).
+# SsoIdentiteit: the identity at the identity provider an account signs in
+# with, read only by the sign-in and the admin (tests/test_sso_identiteit.py).
 UNSCOPED = {
     "Herstelcode",
     "ApiClient",
@@ -81,6 +83,7 @@ UNSCOPED = {
     "ApiToken",
     "LedenInzage",
     "Aanmeldtijdperk",
+    "SsoIdentiteit",
 }
 
 
