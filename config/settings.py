@@ -86,9 +86,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kern.middleware.RequestIdMiddleware",
-    # A session signed in through the identity provider is checked there again
-    # every OIDC_HERCONTROLE_SECONDEN; then the second factor is required of
-    # those MFA_VERPLICHT_VOOR names (portalen/middleware.py).
+    # A session at an older sign-in epoch than its user's is signed out; one
+    # signed in through the identity provider is checked there again every
+    # OIDC_HERCONTROLE_SECONDEN; then the second factor is required of those
+    # MFA_VERPLICHT_VOOR names (portalen/middleware.py).
+    "portalen.middleware.AanmeldtijdperkMiddleware",
     "portalen.middleware.SsoHercontroleMiddleware",
     "portalen.middleware.TweestapsVerplichtMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kern.admin_services import ServiceModelAdmin, ServiceTabularInline
 
-from . import koppelingen, services
+from . import koppelingen, services, sso
 from .models import (
     ApiClient,
     ApiToken,
@@ -27,6 +27,7 @@ from .models import (
     Overeenkomst,
     Relatie,
     Rol,
+    SsoIdentiteit,
     Uitnodiging,
 )
 
@@ -254,6 +255,22 @@ class UitnodigingAdmin(ServiceModelAdmin):
     search_fields = ("corporatie__naam", "cooperatie__naam")
     list_select_related = ("corporatie", "cooperatie")
     exclude = ("key_hash", "journaal_salt")
+
+
+@admin.register(SsoIdentiteit)
+class SsoIdentiteitAdmin(ServiceModelAdmin):
+    """The identities at the identity provider accounts sign in with: the
+    operator can only remove one (journaled; the account's sessions end, and
+    its next sign-in through the provider records the identity it comes
+    with), e.g. when the person got a new identity there."""
+
+    delete_service = sso.ssoidentiteit_delete
+
+    list_display = ("user", "issuer", "sub", "created_at")
+    search_fields = ("user__username", "user__email", "sub")
+    list_select_related = ("user",)
+    fields = ("user", "issuer", "sub", "created_at")
+    readonly_fields = fields
 
 
 @admin.register(LedenInzage)

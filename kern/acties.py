@@ -27,6 +27,8 @@ ACTIE_LABELS = {
     "herstelcodes_vernieuwd": _("Nieuwe herstelcodes gemaakt"),
     "apiclient_create": _("API-koppeling geregistreerd"),
     "apiclient_revoke": _("API-koppeling ingetrokken"),
+    "ssoidentiteit_create": _("Identiteit bij de aanmelddienst gekoppeld"),
+    "ssoidentiteit_delete": _("Identiteit bij de aanmelddienst ontkoppeld"),
     # Organisations, buildings and contracts
     "corporatie_create": _("Corporatie vastgelegd"),
     "corporatie_update": _("Corporatie gewijzigd"),

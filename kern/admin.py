@@ -10,6 +10,7 @@ from . import tweestaps
 from .acties import actie_label
 from .admin_services import ServiceModelAdmin
 from .models import (
+    Aanmeldtijdperk,
     Accountinstelling,
     AuditChainHead,
     AuditChainVerification,
@@ -88,6 +89,14 @@ class AccountinstellingAdmin(ServiceModelAdmin):
     list_filter = ("taal", "meldingen_per_mail")
 
 
+@admin.register(Aanmeldtijdperk)
+class AanmeldtijdperkAdmin(ServiceModelAdmin):
+    """Users' sign-in epochs: raised by enrolling or removing a second factor
+    and by a new password; view only."""
+
+    list_display = ("user", "nummer", "gewijzigd_op")
+
+
 @admin.register(Verzending)
 class VerzendingAdmin(ServiceModelAdmin):
     """The record of once-only messages (reminders, digests); view only."""
@@ -112,7 +121,8 @@ admin.site.unregister(TOTPDevice)
 
 @admin.register(TOTPDevice)
 class TOTPDeviceAdmin(ServiceModelAdmin):
-    """Users' authenticator apps: the operator can only remove one (journaled)."""
+    """Users' authenticator apps: the operator can only remove one (journaled;
+    every session of its user ends)."""
 
     list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
     list_filter = ("confirmed",)

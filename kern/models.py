@@ -252,3 +252,28 @@ class Herstelcode(models.Model):
 
     def __str__(self) -> str:
         return f"{_('herstelcode')} (gebruiker #{self.user_id})"
+
+
+class Aanmeldtijdperk(models.Model):
+    """A number per user that goes up whenever how the user signs in changes:
+    a second factor enrolled or removed (also by the platform operator), a new
+    password. Every signed-in session holds the number it began at (or that
+    the change it made itself brought it to); a session with another number
+    is signed out on its next request (`portalen.middleware`), whichever
+    session store holds it. A user without a row is at 0."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gebruiker"),
+        on_delete=models.CASCADE,
+        related_name="aanmeldtijdperk",
+    )
+    nummer = models.PositiveBigIntegerField(_("nummer"), default=0)
+    gewijzigd_op = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("aanmeldtijdperk")
+        verbose_name_plural = _("aanmeldtijdperken")
+
+    def __str__(self) -> str:
+        return f"{_('aanmeldtijdperk')} {self.nummer} (gebruiker #{self.user_id})"

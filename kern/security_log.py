@@ -64,8 +64,9 @@ def exists_outside_scope(queryset, **lookup) -> bool:
 
 def log_second_factor(request, event: str, user, *, warning: bool = False) -> None:
     """One line for a user's second factor: enrolled, removed, recovery codes
-    made anew (INFO), a wrong code or a sign-in with a recovery code (WARNING).
-    Never the code or secret."""
+    made anew, a session signed out because its sign-in epoch is past
+    (`session_outdated`) (INFO), a wrong code or a sign-in with a recovery code
+    (WARNING). Never the code or secret."""
     request_id = current_request_id()
     logger.log(
         logging.WARNING if warning else logging.INFO,
@@ -80,6 +81,30 @@ def log_second_factor(request, event: str, user, *, warning: bool = False) -> No
             "security_path": request.path,
             "security_user_id": user.pk,
             "security_username": user.get_username(),
+            "request_id": request_id,
+        },
+    )
+
+
+def log_single_sign_on(
+    event: str, *, user_id: int | None = None, detail: str = "", refused: bool = True
+) -> None:
+    """One WARNING line of single sign-on: a sign-in or a session refused
+    (`refused`, "single sign-on refused: <event>"), or a sign-in worth a look
+    ("single sign-on: <event>", e.g. the provider's address of a known
+    identity changed). `detail` is a short code or an account number, never an
+    address or a token."""
+    request_id = current_request_id()
+    logger.warning(
+        "single sign-on%s: %s user=%s detail=%s request_id=%s",
+        " refused" if refused else "",
+        event,
+        user_id if user_id is not None else "-",
+        detail or "-",
+        request_id or "-",
+        extra={
+            "security_reason": event,
+            "security_user_id": user_id,
             "request_id": request_id,
         },
     )

@@ -5,7 +5,13 @@ A user enrols on their account page: `totp_start` makes an unconfirmed device
 (its secret is shown as a QR code and as text), `totp_confirm` confirms it with
 a first code and makes the recovery codes. Signing in then asks for a code
 (`code_verify`) before the session is signed in. Recovery codes are made anew
-and the factor is removed only after a fresh code (or the password) is given.
+and the factor is removed only after a fresh code is given, or the password in
+a session that gave a code (`code_gegeven`): the password alone does not stand
+in for a factor the session never proved.
+
+Enrolment and removal (also the operator's reset) raise the user's sign-in
+epoch (`aanmeldtijdperk`): every other session of the user ends, so none that
+signed in before the factor was on goes on without its code.
 
 Every wrong code counts against the user's device: django-otp makes the next
 try wait 1, 2, 4, 8 … seconds (`OTP_TOTP_THROTTLE_FACTOR`), however many
@@ -30,6 +36,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import journal
+from .aanmeldtijdperk import aanmeldtijdperk_raise
 from .models import Herstelcode
 
 # A TOTP code: six digits. A recovery code: 16 characters of an alphabet
@@ -189,6 +196,7 @@ def totp_confirm(*, user, code: str) -> list[str]:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             codes = _new_herstelcodes(user)
+            aanmeldtijdperk_raise(user=user)
             _journal(user, action="tweestaps_aan")
             return codes
     raise CodeGeweigerdError(_("De code moet de zes cijfers zijn die uw app nu toont."))
@@ -227,14 +235,24 @@ def _use_herstelcode(user, waarde: str) -> bool:
     )
 
 
-def confirm_identity(*, user, bevestiging: str) -> None:
+def confirm_identity(*, user, bevestiging: str, code_gegeven: bool) -> None:
     """A fresh proof before the factor changes: a code of the factor, or the
-    account's password (an account from single sign-on has none). A wrong
-    password counts against the device as a wrong code does, so the password
-    cannot be guessed here without waiting."""
+    account's password (an account from single sign-on has none) when the
+    session asking gave a code of the factor (`code_gegeven`: at sign-in or
+    at enrolment). A session that never did (one from before the factor was
+    on, or the provider's own MFA) must give a code: the password alone is no
+    second factor. A wrong password counts against the device as a wrong code
+    does, so the password cannot be guessed here without waiting."""
     if parse_code(bevestiging) is not None:
         code_verify(user=user, code=bevestiging)
         return
+    if not code_gegeven:
+        raise CodeGeweigerdError(
+            _(
+                "Deze sessie heeft nog geen code gegeven: de bevestiging moet een "
+                "code uit uw app of een herstelcode zijn."
+            )
+        )
     with transaction.atomic():
         device = _locked(user, confirmed=True)
         if device is not None:
@@ -253,26 +271,28 @@ def confirm_identity(*, user, bevestiging: str) -> None:
         )
 
 
-def _confirmed_change(user, bevestiging: str) -> None:
+def _confirmed_change(user, bevestiging: str, code_gegeven: bool) -> None:
     """The proof before a change, in its own transaction: a wrong code still
     counts when the change is refused."""
     if not has_factor(user):
         raise CodeGeweigerdError(_("Tweestapsverificatie staat nog niet aan."))
-    confirm_identity(user=user, bevestiging=bevestiging)
+    confirm_identity(user=user, bevestiging=bevestiging, code_gegeven=code_gegeven)
 
 
-def herstelcodes_regenerate(*, user, bevestiging: str) -> list[str]:
-    """New recovery codes after a fresh proof; the old ones stop working."""
-    _confirmed_change(user, bevestiging)
+def herstelcodes_regenerate(*, user, bevestiging: str, code_gegeven: bool) -> list[str]:
+    """New recovery codes after a fresh proof (see `confirm_identity`); the
+    old ones stop working."""
+    _confirmed_change(user, bevestiging, code_gegeven)
     with transaction.atomic():
         codes = _new_herstelcodes(user)
         _journal(user, action="herstelcodes_vernieuwd")
     return codes
 
 
-def tweestaps_remove(*, user, bevestiging: str) -> None:
-    """Remove the factor (the app and the recovery codes) after a fresh proof."""
-    _confirmed_change(user, bevestiging)
+def tweestaps_remove(*, user, bevestiging: str, code_gegeven: bool) -> None:
+    """Remove the factor (the app and the recovery codes) after a fresh proof
+    (see `confirm_identity`); the user's other sessions end."""
+    _confirmed_change(user, bevestiging, code_gegeven)
     with transaction.atomic():
         _remove(user, actor=user)
 
@@ -280,8 +300,8 @@ def tweestaps_remove(*, user, bevestiging: str) -> None:
 @transaction.atomic
 def tweestaps_reset(*, totpdevice: TOTPDevice, actor) -> None:
     """The platform operator removes a user's factor (a lost phone and lost
-    recovery codes); the user can then sign in with the password alone and
-    enrol again."""
+    recovery codes); every session of the user ends, and the user can then
+    sign in with the password alone and enrol again."""
     if actor is None or not actor.is_superuser:
         raise PermissionDenied(_("Alleen de beheerder van het platform mag dit."))
     _remove(totpdevice.user, actor=actor)
@@ -290,4 +310,5 @@ def tweestaps_reset(*, totpdevice: TOTPDevice, actor) -> None:
 def _remove(user, *, actor) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     Herstelcode.objects.filter(user=user).delete()
+    aanmeldtijdperk_raise(user=user)
     _journal(user, action="tweestaps_uit", actor=actor)

@@ -5,7 +5,12 @@ greeting and the user's language.
 A user with a second factor is not signed in after the password (or the
 provider): the session holds a half-done sign-in (`SESSIE_WACHT`: who, through
 which backend, where to), for a few minutes, until the code step completes it.
-`SESSIE_TWEESTAPS` records how this session proved the second factor.
+`SESSIE_TWEESTAPS` records how this session proved the second factor, and
+`SESSIE_TIJDPERK` the user's sign-in epoch (`kern.aanmeldtijdperk`) the
+session is at: when the epoch goes up (a factor enrolled or removed, the
+operator's reset, a new password) every session still at an older one is
+signed out (`middleware.AanmeldtijdperkMiddleware`), apart from the one that
+made the change itself (`keep_session`).
 """
 
 from __future__ import annotations
@@ -21,12 +26,15 @@ from django.utils.translation import gettext as _
 
 from cooperatie.choices import RolSoort
 from cooperatie.models import Rol
+from cooperatie.sso import ssoidentiteit_bind
 from kern import tweestaps
+from kern.aanmeldtijdperk import aanmeldtijdperk_of
 
 from . import oidc
 
 SESSIE_WACHT = "aanmelding_wacht"
 SESSIE_TWEESTAPS = "tweestaps"
+SESSIE_TIJDPERK = "aanmeldtijdperk"
 # How long a half-done sign-in waits for its code, in seconds.
 WACHT_SECONDEN = 5 * 60
 OIDC_BACKEND = "portalen.oidc.Backend"
@@ -60,15 +68,41 @@ def sign_in(
     """Sign the session in; `tweede_factor` says how it proved a second factor
     (kern.tweestaps.TOTP or HERSTELCODE, "oidc"), empty when it did not. `sso`
     holds the provider's keys of a sign-in through it (`oidc.SESSIE_SLEUTELS`:
-    the refresh token, the check's moment); every other sign-in keeps none."""
+    the refresh token, the check's moment, the identity); every other sign-in
+    keeps none. A sign-in through the provider first binds its identity to
+    the account (`cooperatie.sso.ssoidentiteit_bind`), or is refused with
+    SsoGeweigerdError when the account has another one: nothing is signed in
+    then."""
+    if backend == OIDC_BACKEND:
+        identiteit = (sso or {}).get(oidc.SESSIE_IDENTITEIT) or {}
+        ssoidentiteit_bind(
+            user=user, issuer=identiteit.get("issuer"), sub=identiteit.get("sub")
+        )
     login(request, user, backend=backend)
     for key in oidc.SESSIE_SLEUTELS:
         request.session.pop(key, None)
     if backend == OIDC_BACKEND:
         request.session.update(sso or {})
     request.session.pop(SESSIE_WACHT, None)
+    request.session[SESSIE_TIJDPERK] = aanmeldtijdperk_of(user)
     if tweede_factor:
         request.session[SESSIE_TWEESTAPS] = tweede_factor
+
+
+def session_current(request) -> bool:
+    """Whether the signed-in session is at the user's sign-in epoch (one
+    signed in before epochs were kept counts as at 0)."""
+    return request.session.get(SESSIE_TIJDPERK, 0) == aanmeldtijdperk_of(request.user)
+
+
+def keep_session(request) -> None:
+    """The session made a change that raised the user's epoch by one (see
+    the module's docstring): it goes on at the new one. When the epoch went
+    up more meanwhile (a change elsewhere), it stays behind and is signed
+    out."""
+    nieuw = request.session.get(SESSIE_TIJDPERK, 0) + 1
+    if aanmeldtijdperk_of(request.user) == nieuw:
+        request.session[SESSIE_TIJDPERK] = nieuw
 
 
 def hold_for_code(
@@ -113,6 +147,15 @@ def second_factor_required(user) -> bool:
 
 def second_factor_proven(request) -> bool:
     return bool(request.session.get(SESSIE_TWEESTAPS))
+
+
+def code_given(request) -> bool:
+    """Whether this session gave a code of the user's own factor (at sign-in
+    or at enrolment); the provider's MFA is no code of it."""
+    return request.session.get(SESSIE_TWEESTAPS) in (
+        tweestaps.TOTP,
+        tweestaps.HERSTELCODE,
+    )
 
 
 def needs_code(user) -> bool:

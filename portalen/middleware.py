@@ -1,6 +1,7 @@
-"""What every signed-in request passes: the identity provider's renewed
-consent (a session from single sign-on), then the second factor where
-MFA_VERPLICHT_VOOR requires one."""
+"""What every signed-in request passes: the user's sign-in epoch (a session
+from before the second factor or the password changed is signed out), the
+identity provider's renewed consent (a session from single sign-on), then the
+second factor where MFA_VERPLICHT_VOOR requires one."""
 
 from __future__ import annotations
 
@@ -14,8 +15,31 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from kern import tweestaps
+from kern.security_log import log_second_factor
 
 from . import aanmelding, oidc
+
+
+class AanmeldtijdperkMiddleware:
+    """A signed-in session at an older sign-in epoch than its user's
+    (`aanmelding.session_current`) is signed out: the second factor was
+    enrolled or removed, the operator reset it, or the password changed,
+    in another session or the admin. One query a signed-in request, whatever
+    session store holds the session."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and not aanmelding.session_current(request):
+            log_second_factor(request, "session_outdated", request.user)
+            logout(request)
+            messages.info(
+                request,
+                _("De beveiliging van uw account is gewijzigd; meld u opnieuw aan."),
+            )
+            return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
 
 
 class SsoHercontroleMiddleware:

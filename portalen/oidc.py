@@ -4,9 +4,14 @@ Microsoft Entra ID, and checking the provider again while the session lasts.
 Configured by the environment alone (config/settings.py, docs/sso.md): the
 issuer's discovery document names the endpoints, fetched when first needed and
 kept for an hour. The ID token is checked for its signature (the provider's
-JWKS), nonce, expiry, issuer and audience; the e-mail address then decides who
-signs in (`cooperatie.sso.user_for_sign_in`). A refused sign-in keeps a
-message for the login page and a line in the security log.
+JWKS, one algorithm), nonce, expiry and issue time (each within KLOKVERSCHIL
+of our clock), issuer, audience and, when it names several audiences or any
+authorized party, `azp`; its subject (`sub`) and the e-mail address then
+decide who signs in (`cooperatie.sso.user_for_sign_in`), and a completed
+sign-in binds the subject to the account (`aanmelding.sign_in`). A refused
+sign-in keeps a message for the login page and a line in the security log.
+The token endpoint's answer must be a JSON object; anything else is refused
+like a provider that cannot be reached.
 
 While the session lasts, `hercontrole` asks the token endpoint for new tokens
 with the session's refresh token every OIDC_HERCONTROLE_SECONDEN: a provider
@@ -18,7 +23,6 @@ a `prompt=none` redirect would.
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from urllib.parse import quote
@@ -33,19 +37,30 @@ import jwt
 import requests
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from cooperatie.sso import SsoGeweigerdError, user_for_sign_in
-from kern.middleware import current_request_id
+from cooperatie.sso import MAX_SUB, SsoGeweigerdError, user_for_sign_in
+from kern.security_log import log_single_sign_on
 
-logger = logging.getLogger("coopsturing.security")
-
-# Session keys: the refresh token, the moment of the next check, and whether
-# the provider said it checked a second factor (`amr` holds "mfa").
+# Session keys: the refresh token, the moment of the next check, whether the
+# provider said it checked a second factor (`amr` holds "mfa"), and the
+# identity (issuer and `sub`) the sign-in came with.
 SESSIE_REFRESH = "oidc_refresh_token"
 SESSIE_HERCONTROLE = "oidc_hercontrole_op"
 SESSIE_AMR_MFA = "oidc_amr_mfa"
-SESSIE_SLEUTELS = (SESSIE_REFRESH, SESSIE_HERCONTROLE, SESSIE_AMR_MFA)
+SESSIE_IDENTITEIT = "oidc_identiteit"
+SESSIE_SLEUTELS = (
+    SESSIE_REFRESH,
+    SESSIE_HERCONTROLE,
+    SESSIE_AMR_MFA,
+    SESSIE_IDENTITEIT,
+)
 # Set on a sign-in the backend refused, for the login page's message.
 WEIGERING = "sso_weigering"
+
+# How far the provider's clock may run ahead of ours, in seconds: an ID token
+# issued later than this from now is refused.
+KLOKVERSCHIL = 60
+# The longest refresh token kept in the session (Entra ID's are some 2 KB).
+MAX_REFRESH_TOKEN = 8192
 
 _DISCOVERY_TTL = 3600
 _discovery: dict[str, tuple[float, dict]] = {}
@@ -91,18 +106,20 @@ def log_refused(request, reason: str, detail: str = "") -> None:
     """One security-log line for a sign-in or a session the provider refused."""
     user = getattr(request, "user", None)
     user_id = user.pk if user is not None and user.is_authenticated else None
-    logger.warning(
-        "single sign-on refused: %s user=%s detail=%s request_id=%s",
-        reason,
-        user_id if user_id is not None else "-",
-        detail or "-",
-        current_request_id() or "-",
-        extra={
-            "security_reason": reason,
-            "security_user_id": user_id,
-            "request_id": current_request_id(),
-        },
-    )
+    log_single_sign_on(reason, user_id=user_id, detail=detail)
+
+
+def tokens_of(answer) -> dict:
+    """The token endpoint's answer, read: a JSON object whose refresh token,
+    when it gives one, is a string of bounded length. ValueError otherwise."""
+    if not isinstance(answer, dict):
+        raise ValueError("token endpoint answered no JSON object")
+    refresh_token = answer.get("refresh_token")
+    if refresh_token is not None and not (
+        isinstance(refresh_token, str) and len(refresh_token) <= MAX_REFRESH_TOKEN
+    ):
+        raise ValueError("token endpoint answered an unusable refresh token")
+    return answer
 
 
 class Backend(OIDCAuthenticationBackend):
@@ -143,7 +160,7 @@ class Backend(OIDCAuthenticationBackend):
             return None
 
     def get_token(self, payload):
-        token_info = super().get_token(payload)
+        token_info = tokens_of(super().get_token(payload))
         self._refresh_token = token_info.get("refresh_token")
         return token_info
 
@@ -167,26 +184,36 @@ class Backend(OIDCAuthenticationBackend):
             raise SuspiciousOperation("no single signing key for the ID token")
         return jwt.PyJWK(keys[0])
 
+    def get_payload_data(self, token, key):
+        """The ID token's claims: signed with the provider's key in the one
+        algorithm configured, with an expiry, an issue time and a subject;
+        expiry, issue time and `nbf` hold within KLOKVERSCHIL (the provider's
+        clock may run a little ahead of ours or behind it)."""
+        return jwt.decode(
+            token,
+            key,
+            algorithms=[self.OIDC_RP_SIGN_ALGO],
+            options={"verify_aud": False, "require": ["exp", "iat", "sub"]},
+            leeway=KLOKVERSCHIL,
+        )
+
     def verify_token(self, token, **kwargs):
         payload = super().verify_token(token, **kwargs)
         if "nonce" in kwargs:
-            # The ID token itself: from our provider, for us.
-            audience = payload.get("aud")
-            audiences = audience if isinstance(audience, list) else [audience]
-            if str(payload.get("iss", "")).rstrip("/") != settings.OIDC_ISSUER:
-                raise SuspiciousOperation("ID token from another issuer")
-            if settings.OIDC_RP_CLIENT_ID not in audiences:
-                raise SuspiciousOperation("ID token for another client")
-            if "exp" not in payload or "sub" not in payload:
-                raise SuspiciousOperation("ID token without exp or sub")
+            _require_ours(payload)
             self._id_claims = payload
         return payload
 
     def store_tokens(self, access_token, id_token):
         session = self.request.session
+        claims = getattr(self, "_id_claims", {})
         session[SESSIE_REFRESH] = getattr(self, "_refresh_token", None) or ""
-        amr = getattr(self, "_id_claims", {}).get("amr") or []
+        amr = claims.get("amr") or []
         session[SESSIE_AMR_MFA] = isinstance(amr, list) and "mfa" in amr
+        session[SESSIE_IDENTITEIT] = {
+            "issuer": settings.OIDC_ISSUER,
+            "sub": claims.get("sub"),
+        }
 
     def get_userinfo(self, access_token, id_token, payload):
         claims = dict(payload)
@@ -206,17 +233,53 @@ class Backend(OIDCAuthenticationBackend):
         )
         try:
             return user_for_sign_in(
-                email=claims.get("email"), geverifieerd=geverifieerd
+                issuer=settings.OIDC_ISSUER,
+                sub=payload["sub"],
+                email=claims.get("email"),
+                geverifieerd=geverifieerd,
             )
         except SsoGeweigerdError as exc:
-            setattr(self.request, WEIGERING, str(exc))
-            log_refused(self.request, "no_match")
+            refuse(self.request, exc)
             return None
 
     def get_user(self, user_id):
         # Inactive accounts are no one (mozilla-django-oidc's own get_user
         # would return them).
         return ModelBackend.get_user(self, user_id)
+
+
+def _require_ours(payload: dict) -> None:
+    """The ID token is from our provider, for us (OpenID Connect Core
+    §3.1.3.7): its issuer; our client among its audiences and, when it names
+    others too or any authorized party, as its `azp`; issued no later than
+    KLOKVERSCHIL from now (also with a library that does not check); a
+    subject of at most MAX_SUB characters."""
+    audience = payload.get("aud")
+    audiences = audience if isinstance(audience, list) else [audience]
+    client_id = settings.OIDC_RP_CLIENT_ID
+    if str(payload.get("iss", "")).rstrip("/") != settings.OIDC_ISSUER:
+        raise SuspiciousOperation("ID token from another issuer")
+    if client_id not in audiences:
+        raise SuspiciousOperation("ID token for another client")
+    if (len(audiences) > 1 or "azp" in payload) and payload.get("azp") != client_id:
+        raise SuspiciousOperation("ID token authorized for another party")
+    iat = payload.get("iat")
+    if (
+        not isinstance(iat, int | float)
+        or isinstance(iat, bool)
+        or iat > time.time() + KLOKVERSCHIL
+    ):
+        raise SuspiciousOperation("ID token issued in the future")
+    sub = payload.get("sub")
+    if not isinstance(sub, str) or not 0 < len(sub) <= MAX_SUB:
+        raise SuspiciousOperation("ID token without a usable sub")
+
+
+def refuse(request, exc: SsoGeweigerdError) -> None:
+    """A sign-in `cooperatie.sso` refused: its message for the login page and
+    a line in the security log."""
+    setattr(request, WEIGERING, str(exc))
+    log_refused(request, exc.reden, exc.detail)
 
 
 def schedule_check(session) -> None:
@@ -260,9 +323,10 @@ def hercontrole(request) -> bool:
         log_refused(request, "refresh_refused", str(response.status_code))
         return False
     try:
-        tokens = response.json()
-    except ValueError:
-        tokens = {}
+        tokens = tokens_of(response.json())
+    except ValueError as exc:
+        log_refused(request, "refresh_invalid", type(exc).__name__)
+        return False
     # A provider that rotates refresh tokens gives a new one.
     session[SESSIE_REFRESH] = tokens.get("refresh_token") or refresh_token
     schedule_check(session)

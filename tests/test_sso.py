@@ -7,13 +7,11 @@ from __future__ import annotations
 import datetime
 import logging
 import time
-from urllib.parse import parse_qs, urlsplit
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-import pyotp
 import pytest
 
 from cooperatie import uitnodigingen
@@ -22,20 +20,21 @@ from cooperatie.models import Rol, Uitnodiging
 from kern import tweestaps
 from kern.models import AuditEntry
 from portalen import aanmelding, oidc
-from tests.cooperatie.factories import UserFactory
-from tests.sso_helpers import oidc_provider, sign_in_via_provider
+from tests.cooperatie.factories import PASSWORD, UserFactory
+from tests.sso_helpers import (
+    check_due,
+    enrol,
+    messages_of,
+    oidc_provider,
+    refused,
+    sign_in_via_provider,
+    signed_in_user,
+    state_of,
+)
 
 __all__ = ["oidc_provider"]
 
 User = get_user_model()
-
-
-def _messages(response) -> list[str]:
-    return [str(m) for m in response.wsgi_request._messages]
-
-
-def _signed_in_user(client):
-    return User.objects.filter(pk=client.session.get("_auth_user_id")).first()
 
 
 def _invite(world, email: str, soort=RolSoort.BESTUUR):
@@ -80,8 +79,8 @@ def test_existing_account_signs_in_by_its_verified_address_in_any_case(
 
     assert response.status_code == 302
     assert response["Location"] == "/"
-    assert _signed_in_user(client) == beheerder
-    assert f"Welkom, {beheerder.username}." in _messages(response)
+    assert signed_in_user(client) == beheerder
+    assert f"Welkom, {beheerder.username}." in messages_of(response)
     assert client.session["_auth_user_backend"] == aanmelding.OIDC_BACKEND
     assert client.session[oidc.SESSIE_REFRESH]
     assert User.objects.count() == users
@@ -101,7 +100,7 @@ def test_open_invitation_makes_the_account_and_takes_the_role_up(
 
     response = sign_in_via_provider(client, oidc_provider, "entra-noor")
 
-    user = _signed_in_user(client)
+    user = signed_in_user(client)
     assert response.status_code == 302
     assert user.email == "noor.bakker@example.org"
     assert user.username == "noor.bakker@example.org"
@@ -114,7 +113,12 @@ def test_open_invitation_makes_the_account_and_takes_the_role_up(
     acties = list(
         AuditEntry.objects.order_by("pk")[seq:].values_list("action", flat=True)
     )
-    assert acties == ["account_create", "rol_create", "uitnodiging_accept"]
+    assert acties == [
+        "account_create",
+        "rol_create",
+        "uitnodiging_accept",
+        "ssoidentiteit_create",
+    ]
     assert client.get("/")["Location"] == f"/bestuur/{world.a.cooperatie.pk}/"
 
 
@@ -127,22 +131,10 @@ def test_existing_account_also_takes_its_open_invitations_up(
 
     sign_in_via_provider(client, oidc_provider, "sub-a")
 
-    assert _signed_in_user(client) == auditor
+    assert signed_in_user(client) == auditor
     assert Rol.objects.filter(
         user=auditor, soort=RolSoort.BEHEERDER, corporatie=world.a.corporatie
     ).exists()
-
-
-def _refused(client, provider, sub: str, caplog) -> str:
-    with caplog.at_level(logging.WARNING, logger="coopsturing.security"):
-        response = sign_in_via_provider(client, provider, sub)
-    assert response.status_code == 302
-    assert response["Location"] == reverse("login")
-    assert _signed_in_user(client) is None
-    assert oidc.SESSIE_REFRESH not in client.session
-    assert any("single sign-on refused" in r.getMessage() for r in caplog.records)
-    (message,) = _messages(response)
-    return message
 
 
 def test_unknown_address_is_refused_and_no_account_made(
@@ -150,7 +142,7 @@ def test_unknown_address_is_refused_and_no_account_made(
 ):
     oidc_provider.set_user("x", email="onbekend@example.org", email_verified=True)
     users = User.objects.count()
-    message = _refused(client, oidc_provider, "x", caplog)
+    message = refused(client, oidc_provider, "x", caplog)
     assert message == (
         "Er is geen account en geen open uitnodiging voor onbekend@example.org; "
         "vraag een beheerder u uit te nodigen."
@@ -160,7 +152,7 @@ def test_unknown_address_is_refused_and_no_account_made(
 
 def test_unverified_address_is_refused(client, world, oidc_provider, caplog):
     oidc_provider.set_user("y", email=world.a.beheerder.email, email_verified=False)
-    message = _refused(client, oidc_provider, "y", caplog)
+    message = refused(client, oidc_provider, "y", caplog)
     assert "moet door de aanmelddienst bevestigd zijn" in message
 
 
@@ -168,16 +160,16 @@ def test_address_without_verification_claim_counts_only_when_trusted(
     client, world, oidc_provider, settings, caplog
 ):
     oidc_provider.set_user("z", email=world.a.beheerder.email)
-    _refused(client, oidc_provider, "z", caplog)
+    refused(client, oidc_provider, "z", caplog)
     settings.OIDC_EMAIL_VERTROUWD = True
     sign_in_via_provider(client, oidc_provider, "z")
-    assert _signed_in_user(client) == world.a.beheerder
+    assert signed_in_user(client) == world.a.beheerder
 
 
 def test_address_two_accounts_share_is_refused(client, world, oidc_provider, caplog):
     UserFactory(username="tweeling", email=world.a.beheerder.email.upper())
     oidc_provider.set_user("w", email=world.a.beheerder.email, email_verified=True)
-    message = _refused(client, oidc_provider, "w", caplog)
+    message = refused(client, oidc_provider, "w", caplog)
     assert "moet bij één account horen" in message
 
 
@@ -196,7 +188,7 @@ def test_a_lookalike_address_signs_no_account_in(
     beheerder = world.a.beheerder
     User.objects.filter(pk=beheerder.pk).update(email=adres)
     oidc_provider.set_user("look", email=lookalike, email_verified=True)
-    message = _refused(client, oidc_provider, "look", caplog)
+    message = refused(client, oidc_provider, "look", caplog)
     assert "geen account en geen open uitnodiging" in message
 
 
@@ -206,7 +198,7 @@ def test_a_lookalike_address_takes_no_invitation_up(
 ):
     uitnodiging = _invite(world, adres)
     oidc_provider.set_user("look", email=lookalike, email_verified=True)
-    _refused(client, oidc_provider, "look", caplog)
+    refused(client, oidc_provider, "look", caplog)
     uitnodiging.refresh_from_db()
     assert uitnodiging.geaccepteerd_door is None
     assert not User.objects.filter(email=lookalike).exists()
@@ -216,7 +208,7 @@ def test_disabled_account_is_refused(client, world, oidc_provider, caplog):
     world.a.bestuur.is_active = False
     world.a.bestuur.save(update_fields=["is_active"])
     oidc_provider.set_user("v", email=world.a.bestuur.email, email_verified=True)
-    message = _refused(client, oidc_provider, "v", caplog)
+    message = refused(client, oidc_provider, "v", caplog)
     assert "is uitgeschakeld" in message
 
 
@@ -226,7 +218,7 @@ def test_expired_invitation_is_not_taken_up(client, world, oidc_provider, caplog
         verloopt_op=timezone.now() - datetime.timedelta(minutes=1)
     )
     oidc_provider.set_user("u", email="laat@example.org", email_verified=True)
-    _refused(client, oidc_provider, "u", caplog)
+    refused(client, oidc_provider, "u", caplog)
     assert not User.objects.filter(email__iexact="laat@example.org").exists()
 
 
@@ -239,13 +231,13 @@ def test_provider_grants_no_role_whatever_its_claims(
     claims = {"roles": ["beheerder"], "groups": ["coopsturing-beheerders"]}
     oidc_provider.set_user("b", email=bestuur.email, email_verified=True, **claims)
     sign_in_via_provider(client, oidc_provider, "b")
-    assert _signed_in_user(client) == bestuur
+    assert signed_in_user(client) == bestuur
     assert list(Rol.objects.filter(user=bestuur).values_list("soort", flat=True)) == [
         RolSoort.BESTUUR
     ]
     client.logout()
     oidc_provider.set_user("c", email="baas@example.org", email_verified=True, **claims)
-    _refused(client, oidc_provider, "c", caplog)
+    refused(client, oidc_provider, "c", caplog)
 
 
 def test_provider_denial_is_refused_with_a_message(client, world, oidc_provider):
@@ -257,15 +249,8 @@ def test_provider_denial_is_refused_with_a_message(client, world, oidc_provider)
         reverse("oidc-callback") + f"?error=access_denied&state={state}"
     )
     assert response["Location"] == reverse("login")
-    assert _signed_in_user(client) is None
-    assert "Aanmelden via Entra ID is niet gelukt" in _messages(response)[0]
-
-
-def _check_due(client) -> None:
-    """The session's check at the provider is due on its next request."""
-    session = client.session
-    session[oidc.SESSIE_HERCONTROLE] = 0
-    session.save()
+    assert signed_in_user(client) is None
+    assert "Aanmelden via Entra ID is niet gelukt" in messages_of(response)[0]
 
 
 def test_session_ends_on_the_first_check_after_the_provider_revokes_the_user(
@@ -278,25 +263,21 @@ def test_session_ends_on_the_first_check_after_the_provider_revokes_the_user(
     assert client.get(portal).status_code == 200
 
     # The check is due: the provider gives new tokens, the session goes on.
-    _check_due(client)
+    check_due(client)
     assert client.get(portal).status_code == 200
     assert client.session[oidc.SESSIE_HERCONTROLE] > 0
 
     # The provider withdraws the user's tokens: the next check ends the session.
     oidc_provider.revoke("sub-r")
     assert client.get(portal).status_code == 200  # not due yet
-    _check_due(client)
+    check_due(client)
     with caplog.at_level(logging.WARNING, logger="coopsturing.security"):
         response = client.get(portal)
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('login')}?next={portal}"
-    assert _signed_in_user(client) is None
+    assert signed_in_user(client) is None
     assert any("refresh_refused" in r.getMessage() for r in caplog.records)
     assert client.get(portal)["Location"].startswith(reverse("login"))
-
-
-def _state_of(start) -> str:
-    return parse_qs(urlsplit(start["Location"]).query)["state"][0]
 
 
 def test_a_failed_callback_does_not_free_the_session_from_its_checks(
@@ -307,16 +288,16 @@ def test_a_failed_callback_does_not_free_the_session_from_its_checks(
     beheerder = world.a.beheerder
     oidc_provider.set_user("sub-f", email=beheerder.email, email_verified=True)
     sign_in_via_provider(client, oidc_provider, "sub-f")
-    state = _state_of(client.get(reverse("oidc-start")))
+    state = state_of(client.get(reverse("oidc-start")))
     client.get(reverse("oidc-callback") + f"?code=verzonnen&state={state}")
-    _check_due(client)
+    check_due(client)
 
     oidc_provider.revoke("sub-f")
     response = client.get(f"/beheer/{world.a.corporatie.pk}/")
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
-    assert _signed_in_user(client) is None
+    assert signed_in_user(client) is None
 
 
 def test_a_failed_callback_leaves_a_signed_in_session_as_it_was(
@@ -326,17 +307,17 @@ def test_a_failed_callback_leaves_a_signed_in_session_as_it_was(
     oidc_provider.set_user("sub-g", email=beheerder.email, email_verified=True)
     sign_in_via_provider(client, oidc_provider, "sub-g")
     eigen = {key: client.session[key] for key in oidc.SESSIE_SLEUTELS}
-    state = _state_of(client.get(reverse("oidc-start")))
+    state = state_of(client.get(reverse("oidc-start")))
     client.get(reverse("oidc-callback") + f"?code=verzonnen&state={state}")
     # The provider's refusal, a link anyone can send the browser to: no
     # signing out.
-    state = _state_of(client.get(reverse("oidc-start")))
+    state = state_of(client.get(reverse("oidc-start")))
     client.get(reverse("oidc-callback") + f"?error=access_denied&state={state}")
 
-    assert _signed_in_user(client) == beheerder
+    assert signed_in_user(client) == beheerder
     assert {key: client.session[key] for key in oidc.SESSIE_SLEUTELS} == eigen
     assert state not in client.session["oidc_states"]
-    _check_due(client)
+    check_due(client)
     assert client.get(f"/beheer/{world.a.corporatie.pk}/").status_code == 200
 
 
@@ -347,7 +328,7 @@ def test_a_sign_in_waiting_for_its_code_keeps_its_tokens_apart(
     does not put its tokens in the session: the session is still checked
     with its own, and the other's arrive only with the code."""
     beheerder, bestuur = world.a.beheerder, world.a.bestuur
-    app = _enrol(bestuur)
+    app = enrol(bestuur)
     oidc_provider.set_user("sub-1", email=beheerder.email, email_verified=True)
     oidc_provider.set_user("sub-2", email=bestuur.email, email_verified=True)
     sign_in_via_provider(client, oidc_provider, "sub-1")
@@ -356,16 +337,16 @@ def test_a_sign_in_waiting_for_its_code_keeps_its_tokens_apart(
     response = sign_in_via_provider(client, oidc_provider, "sub-2")
 
     assert response["Location"] == reverse("login-code")
-    assert _signed_in_user(client) == beheerder
+    assert signed_in_user(client) == beheerder
     assert client.session[oidc.SESSIE_REFRESH] == eigen
     oidc_provider.revoke("sub-1")
-    _check_due(client)
+    check_due(client)
     assert client.get(reverse("login-code")).status_code == 302
-    assert _signed_in_user(client) is None
+    assert signed_in_user(client) is None
 
     sign_in_via_provider(client, oidc_provider, "sub-2")
     client.post(reverse("login-code"), {"code": app.at(time.time() + 30)})
-    assert _signed_in_user(client) == bestuur
+    assert signed_in_user(client) == bestuur
     assert client.session[oidc.SESSIE_REFRESH] not in ("", eigen)
 
 
@@ -377,27 +358,20 @@ def test_password_session_is_never_checked_at_the_provider(
     assert client.get(f"/beheer/{world.a.corporatie.pk}/").status_code == 200
 
 
-def _enrol(user):
-    device = tweestaps.totp_start(user=user)
-    app = pyotp.TOTP(tweestaps.secret_of(device).replace(" ", ""))
-    tweestaps.totp_confirm(user=user, code=app.now())
-    return app
-
-
 def test_provider_sign_in_still_asks_the_code_of_a_second_factor(
     client, world, oidc_provider
 ):
     beheerder = world.a.beheerder
-    app = _enrol(beheerder)
+    app = enrol(beheerder)
     # The provider says it checked MFA, but that is not trusted by default.
     oidc_provider.set_user(
         "m", email=beheerder.email, email_verified=True, amr=["pwd", "mfa"]
     )
     response = sign_in_via_provider(client, oidc_provider, "m")
     assert response["Location"] == reverse("login-code")
-    assert _signed_in_user(client) is None
+    assert signed_in_user(client) is None
     response = client.post(reverse("login-code"), {"code": app.at(time.time() + 30)})
-    assert _signed_in_user(client) == beheerder
+    assert signed_in_user(client) == beheerder
     # The session is one from the provider: checked there again later.
     assert client.session["_auth_user_backend"] == aanmelding.OIDC_BACKEND
     assert client.session[oidc.SESSIE_REFRESH]
@@ -416,9 +390,41 @@ def test_provider_mfa_counts_only_when_trusted_and_claimed(
     assert client.get("/")["Location"].startswith(reverse("account-tweestaps"))
     client.logout()
     oidc_provider.set_user(
-        "q", email=beheerder.email, email_verified=True, amr=["pwd", "mfa"]
+        "p", email=beheerder.email, email_verified=True, amr=["pwd", "mfa"]
     )
-    sign_in_via_provider(client, oidc_provider, "q")
+    sign_in_via_provider(client, oidc_provider, "p")
     assert client.session[aanmelding.SESSIE_TWEESTAPS] == "oidc"
     portal = f"/beheer/{world.a.corporatie.pk}/"
     assert client.get(portal).status_code == 200
+
+
+# A session that never gave a code of the user's own factor ------------------------
+
+
+def test_provider_mfa_is_no_code_to_change_the_factor_with_the_password(
+    client, world, oidc_provider, settings
+):
+    """Signed in on the provider's MFA, a user with a password and a factor of
+    their own must give a code of it to remove it or make new recovery codes:
+    the password alone does not stand in for it."""
+    settings.OIDC_MFA_VERTROUWD = True
+    beheerder = world.a.beheerder
+    app = enrol(beheerder)
+    oidc_provider.set_user(
+        "m", email=beheerder.email, email_verified=True, amr=["pwd", "mfa"]
+    )
+    sign_in_via_provider(client, oidc_provider, "m")
+    assert client.session[aanmelding.SESSIE_TWEESTAPS] == "oidc"
+    url = reverse("account-tweestaps")
+    assert "Code uit uw app of een herstelcode" in client.get(url).content.decode()
+
+    for actie, prefix in (("herstelcodes", "herstel"), ("verwijderen", "uit")):
+        response = client.post(url, {"actie": actie, f"{prefix}-bevestiging": PASSWORD})
+        form = response.context[f"{prefix}_form"]
+        assert "nog geen code gegeven" in form.errors["bevestiging"][0]
+    assert tweestaps.has_factor(beheerder)
+
+    client.post(
+        url, {"actie": "verwijderen", "uit-bevestiging": app.at(time.time() + 30)}
+    )
+    assert not tweestaps.has_factor(beheerder)

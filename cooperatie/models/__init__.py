@@ -6,7 +6,7 @@ One module per concept; the models are imported from here (`cooperatie.models`).
 from .afgeleid import GeslotenJaar, Relatie
 from .leden import LedenInzage, Lid
 from .organisaties import Cooperatie, Corporatie, Gebouw, Overeenkomst
-from .toegang import ApiClient, ApiToken, Rol, Uitnodiging
+from .toegang import ApiClient, ApiToken, Rol, SsoIdentiteit, Uitnodiging
 
 __all__ = [
     "ApiClient",
@@ -20,5 +20,6 @@ __all__ = [
     "Overeenkomst",
     "Relatie",
     "Rol",
+    "SsoIdentiteit",
     "Uitnodiging",
 ]

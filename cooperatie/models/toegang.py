@@ -1,5 +1,6 @@
 """Access: the roles users hold, the invitations to them, the API tokens users
-make, and the machine clients (OAuth2) a corporatie registers."""
+make, the machine clients (OAuth2) a corporatie registers, and the identities
+at the identity provider accounts sign in with."""
 
 from django.conf import settings
 from django.db import models
@@ -372,3 +373,62 @@ class ApiClient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.naam} ({self.client_id[:8]}…)"
+
+
+class SsoIdentiteit(models.Model):
+    """The identity at the identity provider (its issuer and the `sub` it
+    gives the person) that an account signs in with through single sign-on:
+    recorded at the account's first completed sign-in through the provider.
+    From then on that identity signs the account in, also when the provider's
+    e-mail address for it changes, and another identity with the account's
+    address is refused (`cooperatie.sso`): an address the provider gave to
+    someone else does not take the account over. The platform operator can
+    remove the link in the admin (journaled); the next sign-in records one
+    anew.
+
+    `sub` is personal (the provider's number for a person): the journal holds
+    a digest of it, salted with `journaal_salt`.
+    """
+
+    PERSONAL_FIELDS = ("sub",)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gebruiker"),
+        on_delete=models.CASCADE,
+        related_name="sso_identiteiten",
+    )
+    issuer = models.CharField(
+        _("aanmelddienst (issuer)"), max_length=255, editable=False
+    )
+    sub = models.CharField(
+        _("identiteit bij de aanmelddienst (sub)"), max_length=255, editable=False
+    )
+    journaal_salt = models.CharField(max_length=32, editable=False)
+    created_at = models.DateTimeField(_("gekoppeld op"), db_default=Now())
+
+    class Meta:
+        verbose_name = _("SSO-identiteit")
+        verbose_name_plural = _("SSO-identiteiten")
+        ordering = ["user", "issuer"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "sub"],
+                name="ssoidentiteit_uniek",
+                violation_error_message=_(
+                    "Een identiteit bij een aanmelddienst mag maar bij één "
+                    "account horen."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "issuer"],
+                name="ssoidentiteit_een_per_aanmelddienst",
+                violation_error_message=_(
+                    "Een account mag per aanmelddienst maar één identiteit hebben."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # No sub here: this text also goes into the journal.
+        return f"{_('SSO-identiteit')} (gebruiker #{self.user_id})"

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 
 from mozilla_django_oidc import views as oidc_views
 
+from cooperatie.sso import SsoGeweigerdError
 from portalen import aanmelding, oidc
 
 
@@ -95,11 +96,15 @@ class CallbackView(oidc_views.OIDCAuthenticationCallbackView):
                 next_url=self.success_url,
                 sso=sso,
             )
-        aanmelding.sign_in(
-            request,
-            user,
-            backend=aanmelding.OIDC_BACKEND,
-            tweede_factor="oidc" if mfa_by_provider else "",
-            sso=sso,
-        )
+        try:
+            aanmelding.sign_in(
+                request,
+                user,
+                backend=aanmelding.OIDC_BACKEND,
+                tweede_factor="oidc" if mfa_by_provider else "",
+                sso=sso,
+            )
+        except SsoGeweigerdError as exc:
+            oidc.refuse(request, exc)
+            return self.login_failure()
         return aanmelding.welcome(request, user, redirect(self.success_url))

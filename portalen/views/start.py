@@ -8,6 +8,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from kern.aanmeldtijdperk import aanmeldtijdperk_raise
 from portalen import aanmelding, oidc
 from portalen.ui import portals_of
 
@@ -69,9 +70,12 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """Changing one's password; the user stays signed in."""
+    """Changing one's password; the user stays signed in, every other session
+    of theirs ends (Django's session hash, and the sign-in epoch raised)."""
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        aanmeldtijdperk_raise(user=self.request.user)
+        aanmelding.keep_session(self.request)
         messages.success(self.request, _("Uw wachtwoord is gewijzigd."))
         return response

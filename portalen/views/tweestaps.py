@@ -23,9 +23,10 @@ import qrcode.image.svg
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 
+from cooperatie.sso import SsoGeweigerdError
 from kern import tweestaps
 from kern.security_log import log_second_factor
-from portalen import aanmelding
+from portalen import aanmelding, oidc
 
 
 class CodeForm(forms.Form):
@@ -51,12 +52,20 @@ class CodeForm(forms.Form):
 
 
 class BevestigingForm(forms.Form):
+    """The proof before a change of the factor: a code, or the password in a
+    session that gave a code (`kern.tweestaps.confirm_identity`)."""
+
     bevestiging = forms.CharField(
         label=gettext_lazy("Code uit uw app of uw wachtwoord"),
         max_length=1024,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
     )
+
+    def __init__(self, *args, code_gegeven: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not code_gegeven:
+            self.fields["bevestiging"].label = _("Code uit uw app of een herstelcode")
 
 
 def _safe_next(request, url: str | None) -> str:
@@ -93,13 +102,20 @@ def login_code(request):
             except tweestaps.CodeGeweigerdError as exc:
                 form.add_error("code", str(exc))
             else:
-                aanmelding.sign_in(
-                    request,
-                    user,
-                    backend=wacht["backend"],
-                    tweede_factor=soort,
-                    sso=wacht.get("sso"),
-                )
+                try:
+                    aanmelding.sign_in(
+                        request,
+                        user,
+                        backend=wacht["backend"],
+                        tweede_factor=soort,
+                        sso=wacht.get("sso"),
+                    )
+                except SsoGeweigerdError as exc:
+                    # Another identity was bound to the account meanwhile.
+                    oidc.refuse(request, exc)
+                    request.session.pop(aanmelding.SESSIE_WACHT, None)
+                    messages.error(request, str(exc))
+                    return redirect("login")
                 if soort == tweestaps.HERSTELCODE:
                     # A lost app, or someone else with the codes: worth a look.
                     log_second_factor(request, "recovery_code_used", user, warning=True)
@@ -152,13 +168,18 @@ def instellen(request):
     """The account page of the second factor: state, enrolment, new recovery
     codes, removal."""
     user = request.user
+    code_gegeven = aanmelding.code_given(request)
     actie = request.POST.get("actie", "") if request.method == "POST" else ""
     code_form = CodeForm(request.POST if actie == "bevestigen" else None)
     herstel_form = BevestigingForm(
-        request.POST if actie == "herstelcodes" else None, prefix="herstel"
+        request.POST if actie == "herstelcodes" else None,
+        prefix="herstel",
+        code_gegeven=code_gegeven,
     )
     uit_form = BevestigingForm(
-        request.POST if actie == "verwijderen" else None, prefix="uit"
+        request.POST if actie == "verwijderen" else None,
+        prefix="uit",
+        code_gegeven=code_gegeven,
     )
     try:
         if actie == "start":
@@ -168,21 +189,28 @@ def instellen(request):
             codes = tweestaps.totp_confirm(
                 user=user, code=code_form.cleaned_data["code"]
             )
+            # This session gave the code; every other one ends.
+            aanmelding.keep_session(request)
             request.session[aanmelding.SESSIE_TWEESTAPS] = tweestaps.TOTP
             log_second_factor(request, "enrolled", user)
             messages.success(request, _("Tweestapsverificatie staat aan."))
             return _codes_page(request, codes)
         if actie == "herstelcodes" and herstel_form.is_valid():
             codes = tweestaps.herstelcodes_regenerate(
-                user=user, bevestiging=herstel_form.cleaned_data["bevestiging"]
+                user=user,
+                bevestiging=herstel_form.cleaned_data["bevestiging"],
+                code_gegeven=code_gegeven,
             )
             log_second_factor(request, "recovery_codes_renewed", user)
             messages.success(request, _("Uw nieuwe herstelcodes staan hieronder."))
             return _codes_page(request, codes)
         if actie == "verwijderen" and uit_form.is_valid():
             tweestaps.tweestaps_remove(
-                user=user, bevestiging=uit_form.cleaned_data["bevestiging"]
+                user=user,
+                bevestiging=uit_form.cleaned_data["bevestiging"],
+                code_gegeven=code_gegeven,
             )
+            aanmelding.keep_session(request)
             request.session.pop(aanmelding.SESSIE_TWEESTAPS, None)
             log_second_factor(request, "removed", user)
             messages.success(request, _("Tweestapsverificatie staat uit."))

@@ -28,9 +28,11 @@ from cooperatie.models import (
     Overeenkomst,
     Relatie,
     Rol,
+    SsoIdentiteit,
     Uitnodiging,
 )
 from kern.models import (
+    Aanmeldtijdperk,
     Accountinstelling,
     AuditChainHead,
     AuditChainVerification,
@@ -43,6 +45,7 @@ from ledger.models import Activiteit, Bijlage, Boeking, Bon, Vrijwilliger
 from tests.api.oauth_helpers import register as register_client
 
 REGISTERED = (
+    Aanmeldtijdperk,
     Accountinstelling,
     Herstelcode,
     Verzending,
@@ -73,9 +76,11 @@ REGISTERED = (
     ApiClient,
     LedenInzage,
     Uitnodiging,
+    SsoIdentiteit,
 )
 # Nothing creates these through a service the admin may call.
 ADD_DISABLED = {
+    Aanmeldtijdperk,
     Accountinstelling,
     Herstelcode,
     Verzending,
@@ -92,9 +97,11 @@ ADD_DISABLED = {
     ApiClient,
     LedenInzage,
     Uitnodiging,
+    SsoIdentiteit,
 }
 # Append-only or without an update service: the change page only shows the row.
 VIEW_ONLY = {
+    Aanmeldtijdperk,
     Accountinstelling,
     Herstelcode,
     Verzending,
@@ -116,6 +123,7 @@ VIEW_ONLY = {
     ApiClient,
     LedenInzage,
     Uitnodiging,
+    SsoIdentiteit,
 }
 
 GEBOUW_FORM = (
@@ -213,6 +221,12 @@ def _one_of_each(world) -> dict:
     objects[Verzending] = Verzending.objects.get_or_create(sleutel="test:1")[0]
     objects[Herstelcode] = Herstelcode.objects.create(
         user=world.a.beheerder, code_hash="1" * 64
+    )
+    objects[Aanmeldtijdperk] = Aanmeldtijdperk.objects.get_or_create(
+        user=world.a.beheerder
+    )[0]
+    objects[SsoIdentiteit] = SsoIdentiteit.objects.create(
+        user=world.a.beheerder, issuer="https://idp", sub="s-1", journaal_salt="x"
     )
     objects[Uitnodiging] = Uitnodiging.objects.create(
         email="nieuw@example.org",

@@ -66,6 +66,10 @@ def _visible(obj, user) -> bool:
 # (tests/api/test_oauth_clients.py, tests/kern/test_scoping.py).
 # Herstelcode: a user's own recovery codes of the second factor, read only by
 # the sign-in and account pages (tests/kern/test_tweestaps.py).
+# Aanmeldtijdperk: a user's sign-in epoch, read by the middleware for their own
+# sessions (tests/ui/test_tweestaps.py).
+# SsoIdentiteit: the identity at the identity provider an account signs in
+# with, read only by the sign-in and the admin (tests/test_sso_identiteit.py).
 UNSCOPED = {
     "Herstelcode",
     "ApiClient",
@@ -78,6 +82,8 @@ UNSCOPED = {
     "AuditCheckpoint",
     "ApiToken",
     "LedenInzage",
+    "Aanmeldtijdperk",
+    "SsoIdentiteit",
 }
 
 

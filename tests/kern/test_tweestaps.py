@@ -16,6 +16,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kern import tweestaps
+from kern.aanmeldtijdperk import aanmeldtijdperk_of
 from kern.models import AuditEntry, Herstelcode
 from tests.cooperatie.factories import PASSWORD, UserFactory
 
@@ -170,9 +171,13 @@ def test_new_recovery_codes_replace_the_old_after_a_fresh_proof():
     user = UserFactory()
     _app, old = _enrolled(user)
     with pytest.raises(tweestaps.CodeGeweigerdError, match="wachtwoord"):
-        tweestaps.herstelcodes_regenerate(user=user, bevestiging="fout-wachtwoord")
+        tweestaps.herstelcodes_regenerate(
+            user=user, bevestiging="fout-wachtwoord", code_gegeven=True
+        )
     _no_wait(user)
-    new = tweestaps.herstelcodes_regenerate(user=user, bevestiging=PASSWORD)
+    new = tweestaps.herstelcodes_regenerate(
+        user=user, bevestiging=PASSWORD, code_gegeven=True
+    )
     assert not set(new) & set(old)
     with pytest.raises(tweestaps.CodeGeweigerdError):
         tweestaps.code_verify(user=user, code=old[0])
@@ -185,12 +190,12 @@ def test_removal_needs_the_password_or_a_code_and_is_journaled():
     user = UserFactory()
     app, _codes = _enrolled(user)
     with pytest.raises(tweestaps.CodeGeweigerdError):
-        tweestaps.tweestaps_remove(user=user, bevestiging="")
+        tweestaps.tweestaps_remove(user=user, bevestiging="", code_gegeven=True)
     with pytest.raises(tweestaps.CodeGeweigerdError):
-        tweestaps.tweestaps_remove(user=user, bevestiging="x" * 5000)
+        tweestaps.tweestaps_remove(user=user, bevestiging="x" * 5000, code_gegeven=True)
     assert tweestaps.has_factor(user)
     _no_wait(user)
-    tweestaps.tweestaps_remove(user=user, bevestiging=_fresh(app))
+    tweestaps.tweestaps_remove(user=user, bevestiging=_fresh(app), code_gegeven=True)
     assert not tweestaps.has_factor(user)
     assert not Herstelcode.objects.filter(user=user).exists()
     assert AuditEntry.objects.filter(
@@ -204,9 +209,9 @@ def test_an_account_without_password_removes_the_factor_with_a_code_only():
     user.save()
     app, _codes = _enrolled(user)
     with pytest.raises(tweestaps.CodeGeweigerdError):
-        tweestaps.tweestaps_remove(user=user, bevestiging=PASSWORD)
+        tweestaps.tweestaps_remove(user=user, bevestiging=PASSWORD, code_gegeven=True)
     _no_wait(user)
-    tweestaps.tweestaps_remove(user=user, bevestiging=_fresh(app))
+    tweestaps.tweestaps_remove(user=user, bevestiging=_fresh(app), code_gegeven=True)
     assert not tweestaps.has_factor(user)
 
 
@@ -214,7 +219,7 @@ def test_a_wrong_code_before_a_change_still_counts():
     user = UserFactory()
     _enrolled(user)
     with pytest.raises(tweestaps.CodeGeweigerdError):
-        tweestaps.tweestaps_remove(user=user, bevestiging="000000")
+        tweestaps.tweestaps_remove(user=user, bevestiging="000000", code_gegeven=True)
     assert TOTPDevice.objects.get(user=user).throttling_failure_count >= 1
 
 
@@ -226,13 +231,15 @@ def test_wrong_passwords_before_a_change_make_the_user_wait():
     for poging in range(2):
         _no_wait(user)
         with pytest.raises(tweestaps.CodeGeweigerdError, match="wachtwoord"):
-            tweestaps.tweestaps_remove(user=user, bevestiging=f"fout-{poging}")
+            tweestaps.tweestaps_remove(
+                user=user, bevestiging=f"fout-{poging}", code_gegeven=True
+            )
     assert TOTPDevice.objects.get(user=user).throttling_failure_count == 2
     with pytest.raises(tweestaps.CodeGeweigerdError, match="Te veel foute codes"):
-        tweestaps.tweestaps_remove(user=user, bevestiging=PASSWORD)
+        tweestaps.tweestaps_remove(user=user, bevestiging=PASSWORD, code_gegeven=True)
     assert tweestaps.has_factor(user)
     _no_wait(user)
-    tweestaps.tweestaps_remove(user=user, bevestiging=PASSWORD)
+    tweestaps.tweestaps_remove(user=user, bevestiging=PASSWORD, code_gegeven=True)
     assert not tweestaps.has_factor(user)
 
 
@@ -256,3 +263,41 @@ def test_only_the_platform_operator_resets_a_users_factor_in_the_admin(client):
     assert not Herstelcode.objects.filter(user=user).exists()
     entry = AuditEntry.objects.get(action="tweestaps_uit")
     assert (entry.actor_id, entry.object_id) == (operator.pk, str(user.pk))
+
+
+def test_a_session_that_never_gave_a_code_changes_the_factor_with_a_code_only():
+    """The password is no second factor: a session that never gave a code
+    (one from before the factor was on) cannot remove the factor or make new
+    recovery codes with it, and a wrong one there is no guess that counts."""
+    user = UserFactory()
+    app, codes = _enrolled(user)
+    for change in (tweestaps.tweestaps_remove, tweestaps.herstelcodes_regenerate):
+        with pytest.raises(tweestaps.CodeGeweigerdError, match="nog geen code"):
+            change(user=user, bevestiging=PASSWORD, code_gegeven=False)
+    assert TOTPDevice.objects.get(user=user).throttling_failure_count == 0
+    assert tweestaps.has_factor(user)
+    new = tweestaps.herstelcodes_regenerate(
+        user=user, bevestiging=codes[0], code_gegeven=False
+    )
+    assert len(new) == tweestaps.HERSTELCODE_AANTAL
+    tweestaps.tweestaps_remove(user=user, bevestiging=_fresh(app), code_gegeven=False)
+    assert not tweestaps.has_factor(user)
+
+
+def test_enrolment_removal_and_the_operators_reset_raise_the_sign_in_epoch():
+    user = UserFactory()
+    assert aanmeldtijdperk_of(user) == 0
+    app, _codes = _enrolled(user)
+    assert aanmeldtijdperk_of(user) == 1
+    tweestaps.herstelcodes_regenerate(
+        user=user, bevestiging=_fresh(app), code_gegeven=True
+    )
+    assert aanmeldtijdperk_of(user) == 1
+    tweestaps.tweestaps_remove(user=user, bevestiging=PASSWORD, code_gegeven=True)
+    assert aanmeldtijdperk_of(user) == 2
+    _enrolled(user)
+    tweestaps.tweestaps_reset(
+        totpdevice=tweestaps.totp_of(user), actor=UserFactory(superuser=True)
+    )
+    assert aanmeldtijdperk_of(user) == 4
+    assert aanmeldtijdperk_of(UserFactory()) == 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import time
 
+from django.test import Client
 from django.urls import reverse
 
 import pyotp
@@ -14,16 +15,21 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kern import tweestaps
+from kern.aanmeldtijdperk import aanmeldtijdperk_of
 from portalen import aanmelding
 from tests.cooperatie.factories import PASSWORD
 
 
-def _enrol(user) -> pyotp.TOTP:
+def _enrolled(user) -> tuple[pyotp.TOTP, list[str]]:
+    """The app, and the recovery codes enrolment made."""
     app = pyotp.TOTP(
         tweestaps.secret_of(tweestaps.totp_start(user=user)).replace(" ", "")
     )
-    tweestaps.totp_confirm(user=user, code=app.now())
-    return app
+    return app, tweestaps.totp_confirm(user=user, code=app.now())
+
+
+def _enrol(user) -> pyotp.TOTP:
+    return _enrolled(user)[0]
 
 
 def _fresh(app) -> str:
@@ -81,10 +87,7 @@ def test_a_recovery_code_signs_in_once_and_says_how_many_are_left(
     client, world, caplog
 ):
     user = world.a.bestuur
-    app = pyotp.TOTP(
-        tweestaps.secret_of(tweestaps.totp_start(user=user)).replace(" ", "")
-    )
-    codes = tweestaps.totp_confirm(user=user, code=app.now())
+    _app, codes = _enrolled(user)
     _password(client, user)
     with caplog.at_level(logging.WARNING, logger="coopsturing.security"):
         response = client.post(reverse("login-code"), {"code": codes[0]}, follow=True)
@@ -280,3 +283,116 @@ def test_required_factor_is_not_removed_from_a_session_that_never_gave_its_code(
     assert response["Location"].startswith(reverse("login"))
     assert not _signed_in(client)
     assert tweestaps.has_factor(beheerder)
+
+
+# Sessions end when how the user signs in changes ----------------------------------
+
+
+def _with_code(client, user, code: str) -> None:
+    """Signed in with the password and a code of the factor."""
+    _password(client, user)
+    client.post(reverse("login-code"), {"code": code})
+    assert _signed_in(client)
+
+
+def _enrol_on_the_page(client, user) -> pyotp.TOTP:
+    url = reverse("account-tweestaps")
+    client.post(url, {"actie": "start"})
+    device = tweestaps.totp_of(user, confirmed=False)
+    app = pyotp.TOTP(tweestaps.secret_of(device).replace(" ", ""))
+    response = client.post(url, {"actie": "bevestigen", "code": app.now()})
+    assert response.status_code == 200
+    assert tweestaps.has_factor(user)
+    return app
+
+
+def test_enrolling_ends_every_other_session_and_counts_as_the_code_here(
+    client, world, caplog
+):
+    """A session signed in before the factor was on (someone who had the
+    password, say) does not go on without the code; the one that enrolled
+    does, and may use the password to change the factor."""
+    user = world.a.bestuur
+    portal = f"/bestuur/{world.a.cooperatie.pk}/"
+    ander = Client()
+    _password(ander, user)
+    _password(client, user)
+    assert ander.get(portal).status_code == 200
+
+    _enrol_on_the_page(client, user)
+
+    with caplog.at_level(logging.INFO, logger="coopsturing.security"):
+        response = ander.get(portal)
+    assert response["Location"] == f"{reverse('login')}?next={portal}"
+    assert not _signed_in(ander)
+    assert any("session_outdated" in r.getMessage() for r in caplog.records)
+    assert client.get(portal).status_code == 200
+    assert client.session[aanmelding.SESSIE_TWEESTAPS] == tweestaps.TOTP
+    response = client.post(
+        reverse("account-tweestaps"),
+        {"actie": "herstelcodes", "herstel-bevestiging": PASSWORD},
+    )
+    assert len(response.context["codes"]) == tweestaps.HERSTELCODE_AANTAL
+
+
+def test_removing_the_factor_ends_every_other_session(client, world):
+    user = world.a.bestuur
+    app, codes = _enrolled(user)
+    portal = f"/bestuur/{world.a.cooperatie.pk}/"
+    ander = Client()
+    _with_code(ander, user, codes[0])
+    _with_code(client, user, _fresh(app))
+
+    client.post(
+        reverse("account-tweestaps"),
+        {"actie": "verwijderen", "uit-bevestiging": PASSWORD},
+    )
+
+    assert not tweestaps.has_factor(user)
+    assert client.get(portal).status_code == 200
+    assert aanmelding.SESSIE_TWEESTAPS not in client.session
+    assert ander.get(portal)["Location"].startswith(reverse("login"))
+
+
+def test_the_operators_reset_ends_the_users_sessions(client, world):
+    """A session that gave a code of the factor the operator removed keeps no
+    "code given" state: it is signed out."""
+    user = world.a.beheerder
+    app = _enrol(user)
+    _with_code(client, user, _fresh(app))
+    portal = f"/beheer/{world.a.corporatie.pk}/"
+    assert client.get(portal).status_code == 200
+    operator = Client()
+    operator.force_login(world.superuser)
+    device = tweestaps.totp_of(user)
+
+    response = operator.post(
+        f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert not tweestaps.has_factor(user)
+    assert client.get(portal)["Location"].startswith(reverse("login"))
+    assert not _signed_in(client)
+    # Signed in again (with the password alone now), the user enrols anew.
+    _password(client, user)
+    assert client.get(portal).status_code == 200
+
+
+def test_a_new_password_ends_every_other_session_and_keeps_this_one(client, world):
+    user = world.a.bestuur
+    portal = f"/bestuur/{world.a.cooperatie.pk}/"
+    ander = Client()
+    _password(ander, user)
+    _password(client, user)
+    nieuw = "een-heel-nieuw-wachtwoord-7"
+
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": nieuw, "new_password2": nieuw},
+    )
+
+    assert response.status_code == 302
+    assert client.get(portal).status_code == 200
+    assert aanmeldtijdperk_of(user) == 1
+    assert ander.get(portal)["Location"].startswith(reverse("login"))
