@@ -75,6 +75,8 @@ MIDDLEWARE = [
     "kern.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside ConditionalGetMiddleware, so a 304 keeps the header too.
+    "kern.middleware.ApiVersionMiddleware",
     # A GET whose If-None-Match names the answer's ETag gets 304 (an ETag the
     # view set, else one over the body, so it differs wherever the content does).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -439,11 +441,16 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "kern.api.base.exception_handler",
+    # Every error as problem details (RFC 9457), application/problem+json.
+    "EXCEPTION_HANDLER": "kern.api.problems.exception_handler",
     "ORDERING_PARAM": "ordering",
     # JSON only outside DEBUG: the browsable API's inline styles break the CSP.
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "kern.api.negotiation.JsonOutsideDebug",
 }
+
+# The API's version (semantic versioning): every API answer carries it in the
+# API-Version header, the schema in info.version; the major is in the URL (/v1).
+API_VERSION = "1.0.0"
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Coöperatiesturing API",
@@ -452,13 +459,41 @@ SPECTACULAR_SETTINGS = {
         "gebouwen, coöperaties, overeenkomsten, leden, afspraken, toezeggingen, "
         "activiteiten, boekingen, toetsingen en verzegelde nalevingsrapporten."
     ),
-    "VERSION": "1.0.0",
+    "VERSION": API_VERSION,
+    # Where the API answers: relative to the site by default; a deployment that
+    # publishes its API elsewhere names the full URL (docs/api.md).
+    "SERVERS": [
+        {
+            "url": env.str("API_SERVER_URL", default="/api/v1"),
+            "description": "Coöperatiesturing API v1",
+        }
+    ],
+    # Who answers questions about the API (docs/api.md): by default the site's
+    # sender address (when it is a deliverable one) and the site itself.
+    "CONTACT": {
+        "name": env.str("API_CONTACT_NAME", default="Beheer Coöperatiesturing"),
+        "email": env.str(
+            "API_CONTACT_EMAIL",
+            default=(
+                DEFAULT_FROM_EMAIL
+                if "." in DEFAULT_FROM_EMAIL.rpartition("@")[2]
+                else "beheer@coopsturing.example"
+            ),
+        ),
+        "url": env.str("API_CONTACT_URL", default=SITE_URL),
+    },
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Paths relative to the server URL (/api/v1).
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kern.api.schema.postprocess",
+    ],
     # The OAuth2 security scheme of machine clients (kern.api.oauth).
     "OAUTH2_FLOWS": ["clientCredentials"],
     "OAUTH2_TOKEN_URL": "/api/v1/oauth/token/",

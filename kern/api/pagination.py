@@ -107,6 +107,10 @@ class Pagination(PageNumberPagination):
         for parameter in parameters:
             if parameter["name"] == self.page_query_param:
                 parameter["schema"]["minimum"] = 1
+                parameter["description"] = (
+                    "Paginanummer, vanaf 1; een pagina voorbij de laatste "
+                    "antwoordt 404."
+                )
             elif parameter["name"] == self.page_size_query_param:
                 parameter["schema"]["minimum"] = 1
                 parameter["description"] = (
