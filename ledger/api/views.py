@@ -197,4 +197,4 @@ class JournaalViewSet(ReadViewSet):
     scope_group = "Journaal"
     serializer_class = s.JournaalSerializer
     filterset_class = JournaalFilter
-    ordering_fields = ("timestamp", "id")
+    ordering_fields = ("timestamp", "id", "seq")
