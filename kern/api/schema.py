@@ -79,8 +79,6 @@ def _code_pattern(field, direction: str) -> str | None:
             pattern = (
                 INPUT_REGEXES.get(stored, stored) if direction == "request" else stored
             )
-            if getattr(field, "allow_blank", False):
-                pattern = f"^(?:{pattern[1:-1]})?$"
             return pattern
     return None
 
