@@ -63,7 +63,8 @@ def _is_json(media_type: str) -> bool:
 def _code_pattern(field, direction: str) -> str | None:
     """The pattern of a text field whose model field has a code validator
     (`kern.validators`): the stored form in answers, the accepted input (any
-    case, spacing) in requests; empty text too where the field may be blank."""
+    case, spacing) in requests. (Where the field may be blank, drf-spectacular
+    offers the empty text as the other choice of a oneOf.)"""
     serializer = getattr(field, "parent", None)
     model = getattr(getattr(serializer, "Meta", None), "model", None)
     source = getattr(field, "source", None)
@@ -76,10 +77,9 @@ def _code_pattern(field, direction: str) -> str | None:
     for validator in getattr(model_field, "validators", ()):
         if type(validator) is RegexValidator and not validator.inverse_match:
             stored = validator.regex.pattern
-            pattern = (
-                INPUT_REGEXES.get(stored, stored) if direction == "request" else stored
-            )
-            return pattern
+            if direction == "request":
+                return INPUT_REGEXES.get(stored, stored)
+            return stored
     return None
 
 
