@@ -6,6 +6,7 @@ unknown ordering is a 400."""
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from rest_framework.test import APIClient
 
 from afspraken import services as afspraken_services
 from afspraken.models import Rapport
+from config.urls import handler500
 from cooperatie.models import Gebouw
 from tests.api.matrix_inputs import TARGETS
 from tests.api.permission_matrix import ACTORS, MATRIX
@@ -169,6 +171,18 @@ def test_a_path_no_route_answers_is_a_problem(world):
     assert response.status_code == 404
     assert _type(response) == BLANK
     assert response["API-Version"] == settings.API_VERSION
+
+
+def test_a_server_error_under_the_api_is_a_problem_without_internals(rf):
+    response = handler500(rf.get("/api/v1/gebouwen/"))
+
+    assert response.status_code == 500
+    assert response["Content-Type"] == PROBLEM_JSON
+    body = json.loads(response.content)
+    assert body["type"] == BLANK
+    assert body["instance"] == "/api/v1/gebouwen/"
+    assert "Traceback" not in body["detail"]
+    assert handler500(rf.get("/beheer/1/"))["Content-Type"].startswith("text/html")
 
 
 def test_a_method_the_route_does_not_take_is_a_405_problem(world):
