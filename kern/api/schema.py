@@ -5,16 +5,17 @@ If-None-Match, and the code patterns of `kern.validators`."""
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import follow_model_field_lookup, get_view_model
+from rest_framework.settings import api_settings
 
 from kern.validators import INPUT_REGEXES
 
-from .problems import PROBLEM_JSON
-
 from .beschrijvingen import BeschrevenSchema
+from .problems import PROBLEM_JSON
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
@@ -41,15 +42,26 @@ ETAG_HEADER = {"$ref": "#/components/headers/ETag"}
 NO_NUL = "^[^\\u0000]*$"
 
 ERRORS = {
-    "400": "Ongeldige invoer: invalid-params noemt elk ongeldig veld of elke "
-    "ongeldige parameter.",
-    "401": "Niet ingelogd, of een ongeldige of ingetrokken token.",
-    "403": "Geen toestemming voor deze wijziging.",
-    "404": "Bestaat niet, of valt buiten uw bereik (of een pagina die er niet is).",
-    "406": "Geen van de gevraagde formaten (Accept) kan worden geleverd.",
-    "412": "If-Match komt niet overeen: het object is intussen gewijzigd.",
-    "415": "Dit inhoudstype wordt niet aanvaard.",
+    "400": _(
+        "Ongeldige invoer: invalid-params noemt elk ongeldig veld of elke "
+        "ongeldige parameter."
+    ),
+    "401": _("Niet ingelogd, of een ongeldige of ingetrokken token."),
+    "403": _("Geen toestemming voor deze wijziging."),
+    "404": _("Bestaat niet, of valt buiten uw bereik (of een pagina die er niet is)."),
+    "406": _("Geen van de gevraagde formaten (Accept) kan worden geleverd."),
+    "412": _("If-Match komt niet overeen: het object is intussen gewijzigd."),
+    "415": _("Dit inhoudstype wordt niet aanvaard."),
 }
+IF_MATCH = _(
+    "De ETag van het object zoals u het las: is het intussen gewijzigd, dan "
+    "volgt 412 en verandert er niets."
+)
+IF_NONE_MATCH = _(
+    "De ETag van een eerder antwoord: is het niet veranderd, dan volgt 304 "
+    "zonder inhoud."
+)
+NOT_MODIFIED = _("Niet veranderd sinds die ETag.")
 
 # Which writes answer with the object's ETag: the generic ones of the write
 # mixins, and the actions a viewset names in `etag_actions`.
@@ -83,66 +95,78 @@ def _code_pattern(field, direction: str) -> str | None:
     return None
 
 
+def _text(**properties) -> dict:
+    return {
+        name: {"type": kind, "description": str(text)}
+        for name, (kind, text) in properties.items()
+    }
+
+
 def postprocess(result, generator, request, public):
     """The parts every operation refers to: the problem details body and the
-    response headers."""
+    response headers (in the request's language, as every text)."""
     components = result.setdefault("components", {})
     schemas = components.setdefault("schemas", {})
     schemas["OngeldigeParameter"] = {
         "type": "object",
-        "description": "Eén ongeldig veld of één ongeldige parameter.",
-        "properties": {
-            "name": {
-                "type": "string",
-                "description": (
+        "description": str(_("Eén ongeldig veld of één ongeldige parameter.")),
+        "properties": _text(
+            name=(
+                "string",
+                _(
                     "Het veld of de parameter; een genest veld met punten "
                     "(`toezeggingen.0.norm`), een fout van een heel object als "
                     "`non_field_errors` op die plaats."
                 ),
-            },
-            "reason": {"type": "string", "description": "Wat er moet gelden."},
-            "code": {"type": "string", "description": "De soort fout, vast."},
-        },
+            ),
+            reason=("string", _("Wat er moet gelden.")),
+            code=("string", _("De soort fout, een vast woord (`required`, …).")),
+        ),
         "required": ["name", "reason", "code"],
+    }
+    properties = _text(
+        type=(
+            "string",
+            _(
+                "`about:blank` als de status alles zegt, anders de URI van de "
+                "soort probleem (/api/v1/problemen/<naam>/)."
+            ),
+        ),
+        title=("string", _("Korte titel van de soort probleem.")),
+        status=("integer", _("De HTTP-status van het antwoord.")),
+        detail=("string", _("Wat er mis is.")),
+        instance=("string", _("Het pad van het verzoek.")),
+    )
+    properties["type"]["format"] = "uri-reference"
+    properties["invalid-params"] = {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/OngeldigeParameter"},
+        "description": str(_("Bij ongeldige invoer: elk ongeldig veld.")),
     }
     schemas["Probleem"] = {
         "type": "object",
-        "description": (
-            "Een fout als problem details (RFC 9457), in de taal van het "
-            "verzoek (Accept-Language; standaard Nederlands)."
+        "description": str(
+            _(
+                "Een fout als problem details (RFC 9457), in de taal van het "
+                "verzoek (Accept-Language; standaard Nederlands)."
+            )
         ),
-        "properties": {
-            "type": {
-                "type": "string",
-                "format": "uri-reference",
-                "description": (
-                    "`about:blank` als de status alles zegt, anders de URI van "
-                    "de soort probleem (/api/v1/problemen/<naam>/)."
-                ),
-            },
-            "title": {"type": "string", "description": "Korte titel van de soort."},
-            "status": {"type": "integer", "description": "De HTTP-status."},
-            "detail": {"type": "string", "description": "Wat er mis is."},
-            "instance": {"type": "string", "description": "Het pad van het verzoek."},
-            "invalid-params": {
-                "type": "array",
-                "items": {"$ref": "#/components/schemas/OngeldigeParameter"},
-                "description": "Bij ongeldige invoer: elk ongeldig veld.",
-            },
-        },
+        "properties": properties,
         "required": ["type", "title", "status", "detail", "instance"],
     }
     headers = components.setdefault("headers", {})
     headers["API-Version"] = {
-        "description": "De volledige versie van de API (semantic versioning).",
+        "description": str(_("De volledige versie van de API (semantic versioning).")),
         "required": True,
         "schema": {"type": "string", "example": settings.API_VERSION},
     }
     headers["ETag"] = {
-        "description": (
-            "De versie van het object zoals deze gebruiker het ziet; geef hem "
-            "mee in If-Match bij een wijziging, of in If-None-Match bij een "
-            "volgende GET."
+        "description": str(
+            _(
+                "De versie van het object zoals deze gebruiker het ziet; geef "
+                "hem mee in If-Match bij een wijziging, of in If-None-Match bij "
+                "een volgende GET."
+            )
         ),
         "required": True,
         "schema": {"type": "string"},
@@ -253,15 +277,21 @@ class AutoSchema(BeschrevenSchema, SpectacularAutoSchema):
                     "name": "If-Match",
                     "in": "header",
                     "required": False,
-                    "description": (
-                        "De ETag van het object zoals u het las: is het intussen "
-                        "gewijzigd, dan volgt 412 en verandert er niets."
-                    ),
+                    "description": str(IF_MATCH),
                     "schema": {"type": "string"},
                 }
             )
         if has_body:
             codes.append("415")
+        # A format in the query (?format=pdf) is DRF's stand-in for Accept,
+        # which is the contract.
+        parameters[:] = [
+            p
+            for p in parameters
+            if not (
+                p["in"] == "query" and p["name"] == api_settings.URL_FORMAT_OVERRIDE
+            )
+        ]
         for parameter in parameters:
             schema = parameter.get("schema", {})
             if (
@@ -271,21 +301,18 @@ class AutoSchema(BeschrevenSchema, SpectacularAutoSchema):
             ):
                 schema["pattern"] = NO_NUL
         for code in codes:
-            responses.setdefault(code, {"description": ERRORS[code]})
+            responses.setdefault(code, {"description": str(ERRORS[code])})
         if self.method == "GET":
             parameters.append(
                 {
                     "name": "If-None-Match",
                     "in": "header",
                     "required": False,
-                    "description": (
-                        "De ETag van een eerder antwoord: is het niet veranderd, "
-                        "dan volgt 304 zonder inhoud."
-                    ),
+                    "description": str(IF_NONE_MATCH),
                     "schema": {"type": "string"},
                 }
             )
-            responses["304"] = {"description": "Niet veranderd sinds die ETag."}
+            responses["304"] = {"description": str(NOT_MODIFIED)}
         etag = self._sets_etag()
         for code, response in responses.items():
             headers = response.setdefault("headers", {})
