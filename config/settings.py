@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 import environ
 from csp.constants import NONE, SELF
 
+from config.api_schema import spectacular_settings
 from config.logboek import admins, cidr_ranges, logging_config
 from config.media import media_storage
 from kern.api.scopes import SCOPES as API_SCOPES
@@ -451,64 +452,11 @@ REST_FRAMEWORK = {
 # The API's version (semantic versioning): every API answer carries it in the
 # API-Version header, the schema in info.version; the major is in the URL (/v1).
 API_VERSION = "1.0.0"
-
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Coöperatiesturing API",
-    "DESCRIPTION": (
-        "Afspraken over de sociale inbreng van woon- en beheercoöperaties: "
-        "gebouwen, coöperaties, overeenkomsten, leden, afspraken, toezeggingen, "
-        "activiteiten, boekingen, toetsingen en verzegelde nalevingsrapporten."
-    ),
-    "VERSION": API_VERSION,
-    # Where the API answers: relative to the site by default; a deployment that
-    # publishes its API elsewhere names the full URL (docs/api.md).
-    "SERVERS": [
-        {
-            "url": env.str("API_SERVER_URL", default="/api/v1"),
-            "description": "Coöperatiesturing API v1",
-        }
-    ],
-    # Who answers questions about the API (docs/api.md): by default the site's
-    # sender address (when it is a deliverable one) and the site itself.
-    "CONTACT": {
-        "name": env.str("API_CONTACT_NAME", default="Beheer Coöperatiesturing"),
-        "email": env.str(
-            "API_CONTACT_EMAIL",
-            default=(
-                DEFAULT_FROM_EMAIL
-                if "." in DEFAULT_FROM_EMAIL.rpartition("@")[2]
-                else "beheer@coopsturing.example"
-            ),
-        ),
-        "url": env.str("API_CONTACT_URL", default=SITE_URL),
-    },
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    "COMPONENT_SPLIT_REQUEST": True,
-    # Paths relative to the server URL (/api/v1).
-    "SCHEMA_PATH_PREFIX": "/api/v1",
-    "SCHEMA_PATH_PREFIX_TRIM": True,
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "kern.api.schema.postprocess",
-    ],
-    # The OAuth2 security scheme of machine clients (kern.api.oauth).
-    "OAUTH2_FLOWS": ["clientCredentials"],
-    "OAUTH2_TOKEN_URL": "/api/v1/oauth/token/",
-    "ENUM_NAME_OVERRIDES": {
-        "CooperatieSoortEnum": "cooperatie.choices.CooperatieSoort",
-        "OvereenkomstSoortEnum": "cooperatie.choices.OvereenkomstSoort",
-        "BoekingSoortEnum": "ledger.choices.BoekingSoort",
-        "RolSoortEnum": "cooperatie.choices.RolSoort",
-        "UitnodigingStatusEnum": "cooperatie.choices.UitnodigingStatus",
-    },
-    # The schema's texts are written for the API's users where each operation,
-    # resource, field and filter is declared (kern/api/beschrijvingen.py);
-    # docstrings are developers' notes and stay out of it.
-    "DISABLE_DOCSTRING_DESCRIPTIONS": True,
-}
+# The schema (config/api_schema.py): its server URL and contact from
+# API_SERVER_URL and API_CONTACT_* (docs/api.md).
+SPECTACULAR_SETTINGS = spectacular_settings(
+    env, version=API_VERSION, sender=DEFAULT_FROM_EMAIL, site_url=SITE_URL
+)
 
 # --- Logs, metrics, errors -----------------------------------------------------
 # Log lines on stderr (kern/logformat.py), each with the request id and user id:
