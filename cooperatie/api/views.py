@@ -258,6 +258,9 @@ class ApiClientViewSet(ReadViewSet):
     serializer_class = s.ApiClientSerializer
     select_related = ("corporatie",)
     ordering_fields = ("naam", "created_at")
+    # `create` itself refuses a token and a non-beheerder before it reads the
+    # body; a client outside the user's corporatie is a 404.
+    writers = {"create": None, "destroy": None}
 
     def create(self, request, *args, **kwargs):
         if request.auth is not None:

@@ -453,3 +453,16 @@ def test_a_refused_write_with_an_invalid_body_is_still_refused(world, name, meth
             assert entries_since(seq) == [], actor_name
             assert database_state() == before, actor_name
     assert got == {a: cell.statuses[a] for a in denied}
+
+
+def test_every_write_of_the_router_declares_who_may_do_it():
+    """A write without a declaration would answer 500 (fail closed, loudly)."""
+    from config.api_urls import router
+    from kern.api.permissions import _roles
+
+    for pattern in router.get_urls():
+        actions = getattr(pattern.callback, "actions", None) or {}
+        view = pattern.callback.cls(**pattern.callback.initkwargs)
+        for method, action in actions.items():
+            if method.upper() not in ("GET", "HEAD", "OPTIONS"):
+                _roles(view, action)  # raises ImproperlyConfigured when missing
