@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 # make test TEST_SEED=<seed>.
 TEST_SEED ?=
 
-.PHONY: run test install lint messages chromium test-sqlite test-postgres migrate seed serve serve-prod backup restore clean
+.PHONY: run test install lint lint-api messages chromium test-sqlite test-postgres migrate seed serve serve-prod backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,7 +64,26 @@ restore: install
 	$(BIN)/python manage.py verify_ledger
 
 ## make test: lint, then the whole suite on SQLite and on PostgreSQL
-test: install lint chromium test-sqlite test-postgres
+test: install lint lint-api chromium test-sqlite test-postgres
+
+# Spectral (pinned in .ci/spectral/package-lock.json), installed from npm into
+# .ci/spectral/node_modules (git-ignored); its install scripts are not run.
+SPECTRAL_DIR := .ci/spectral
+SPECTRAL := $(SPECTRAL_DIR)/node_modules/.bin/spectral
+
+$(SPECTRAL): $(SPECTRAL_DIR)/package.json $(SPECTRAL_DIR)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+		echo "npm is needed for the API lint (make lint-api): install Node.js and npm." >&2; exit 1; }
+	cd $(SPECTRAL_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+## make lint-api: the OpenAPI schema against the Logius API Design Rules
+## (Spectral, .ci/spectral/ruleset.yaml); docs/api.md lists the v1 exceptions
+lint-api: install $(SPECTRAL)
+	@mkdir -p var
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file var/openapi.yaml
+	$(SPECTRAL) lint --ruleset $(SPECTRAL_DIR)/ruleset.yaml --fail-severity error \
+		var/openapi.yaml
 
 ## make chromium: Debian's Chromium for the browser tests (tests/browser), when missing
 chromium:
@@ -113,4 +132,4 @@ messages: install
 	$(BIN)/python manage.py compilemessages -l nl -l en --ignore='.venv/*'
 
 clean:
-	rm -rf $(VENV) db.sqlite3* test-db.sqlite3* staticfiles
+	rm -rf $(VENV) db.sqlite3* test-db.sqlite3* staticfiles $(SPECTRAL_DIR)/node_modules

@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from afspraken.api import views as afspraken
 from cooperatie.api import views as cooperatie
+from kern.api.problems import problem_type_view
 from ledger.api import views as ledger
 
 router = DefaultRouter()
@@ -42,5 +43,7 @@ urlpatterns = [
     # (OAuth2 client credentials, cooperatie.oauth; settings.SPECTACULAR_SETTINGS
     # names this address as the schema's tokenUrl).
     path("oauth/token/", TokenView.as_view(), name="oauth-token"),
+    # What each problem type of an error answer means (its `type` URI).
+    path("problemen/<slug:naam>/", problem_type_view, name="api-probleem"),
     path("", include(router.urls)),
 ]

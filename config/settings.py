@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 import environ
 from csp.constants import NONE, SELF
 
+from config.api_schema import spectacular_settings
 from config.logboek import admins, cidr_ranges, logging_config
 from config.media import media_storage
 from kern.api.scopes import SCOPES as API_SCOPES
@@ -75,6 +76,8 @@ MIDDLEWARE = [
     "kern.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside ConditionalGetMiddleware, so a 304 keeps the header too.
+    "kern.middleware.ApiVersionMiddleware",
     # A GET whose If-None-Match names the answer's ETag gets 304 (an ETag the
     # view set, else one over the body, so it differs wherever the content does).
     "django.middleware.http.ConditionalGetMiddleware",
@@ -441,41 +444,21 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "kern.api.base.exception_handler",
+    # Every error as problem details (RFC 9457), application/problem+json.
+    "EXCEPTION_HANDLER": "kern.api.problems.exception_handler",
     "ORDERING_PARAM": "ordering",
     # JSON only outside DEBUG: the browsable API's inline styles break the CSP.
     "DEFAULT_CONTENT_NEGOTIATION_CLASS": "kern.api.negotiation.JsonOutsideDebug",
 }
 
-SPECTACULAR_SETTINGS = {
-    "TITLE": "Coöperatiesturing API",
-    "DESCRIPTION": (
-        "Afspraken over de sociale inbreng van woon- en beheercoöperaties: "
-        "gebouwen, coöperaties, overeenkomsten, leden, afspraken, toezeggingen, "
-        "activiteiten, boekingen, toetsingen en verzegelde nalevingsrapporten."
-    ),
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    "COMPONENT_SPLIT_REQUEST": True,
-    "SCHEMA_PATH_PREFIX": "/api/v1",
-    # The OAuth2 security scheme of machine clients (kern.api.oauth).
-    "OAUTH2_FLOWS": ["clientCredentials"],
-    "OAUTH2_TOKEN_URL": "/api/v1/oauth/token/",
-    "ENUM_NAME_OVERRIDES": {
-        "CooperatieSoortEnum": "cooperatie.choices.CooperatieSoort",
-        "OvereenkomstSoortEnum": "cooperatie.choices.OvereenkomstSoort",
-        "BoekingSoortEnum": "ledger.choices.BoekingSoort",
-        "RolSoortEnum": "cooperatie.choices.RolSoort",
-        "UitnodigingStatusEnum": "cooperatie.choices.UitnodigingStatus",
-    },
-    # The schema's texts are written for the API's users where each operation,
-    # resource, field and filter is declared (kern/api/beschrijvingen.py);
-    # docstrings are developers' notes and stay out of it.
-    "DISABLE_DOCSTRING_DESCRIPTIONS": True,
-}
+# The API's version (semantic versioning): every API answer carries it in the
+# API-Version header, the schema in info.version; the major is in the URL (/v1).
+API_VERSION = "1.0.0"
+# The schema (config/api_schema.py): its server URL and contact from
+# API_SERVER_URL and API_CONTACT_* (docs/api.md).
+SPECTACULAR_SETTINGS = spectacular_settings(
+    env, version=API_VERSION, sender=DEFAULT_FROM_EMAIL, site_url=SITE_URL
+)
 
 # --- Logs, metrics, errors -----------------------------------------------------
 # Log lines on stderr (kern/logformat.py), each with the request id and user id:

@@ -6,11 +6,14 @@ own `urls.py` (`portalen/beheer`, `portalen/bestuur`, `portalen/audit`).
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views import defaults
 
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
+from kern.api import problems
+from kern.middleware import is_api
 from portalen.views import sso, tweestaps
 from portalen.views.account import instellingen
 from portalen.views.start import (
@@ -65,3 +68,16 @@ urlpatterns = [
     ),
     path("api/v1/", include("config.api_urls")),
 ]
+
+
+def handler404(request, exception):
+    """A path no route answers: problem details under the API, else the page."""
+    if is_api(request):
+        return problems.api_page_not_found(request, exception)
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request):
+    if is_api(request):
+        return problems.api_server_error(request)
+    return defaults.server_error(request)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from kern import writes
 from kern.formatting import moment
-from kern.validators import normalize_postcode
+from kern.validators import normalize_code, normalize_postcode
 
 from . import permissions
 from .choices import CORPORATIE_ROLLEN, JaarStatus, RolSoort
@@ -48,7 +48,7 @@ def _normalized(data: dict[str, Any]) -> dict[str, Any]:
         data = {**data, "postcode": normalize_postcode(data["postcode"])}
     for code in ("gemeentecode", "buurtcode"):
         if data.get(code):
-            data = {**data, code: data[code].strip().upper()}
+            data = {**data, code: normalize_code(data[code])}
     return data
 
 

@@ -1,5 +1,6 @@
 """Request middleware: the request id that journal entries and log lines carry,
-and the page language."""
+the page language (the API's: also by Accept-Language), and the API's version
+header."""
 
 import contextvars
 import re
@@ -7,7 +8,9 @@ import uuid
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject, empty
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
     "request_id", default=""
@@ -70,13 +73,25 @@ class RequestIdMiddleware:
         return response
 
 
+API_PATH = "/api/"
+
+
+def is_api(request) -> bool:
+    return request.path_info.startswith(API_PATH)
+
+
 class LanguageMiddleware:
     """Dutch unless the user picked another language with the switch.
 
-    Unlike Django's LocaleMiddleware this ignores the browser's Accept-Language:
-    the product's users work in Dutch organisations on whatever computer is at
-    hand, and the page language must not change with the browser's settings.
-    The switch (``/i18n/setlang/``) stores the choice in the language cookie.
+    Unlike Django's LocaleMiddleware this ignores the browser's Accept-Language
+    on pages: the product's users work in Dutch organisations on whatever
+    computer is at hand, and the page language must not change with the
+    browser's settings. The switch (``/i18n/setlang/``) stores the choice in the
+    language cookie.
+
+    The API has no switch: a client without that cookie asks for a language
+    with Accept-Language (its error messages are then in that language);
+    without either it is Dutch.
     """
 
     def __init__(self, get_response):
@@ -85,10 +100,37 @@ class LanguageMiddleware:
 
     def __call__(self, request):
         code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        api = is_api(request)
         if code not in self.languages:
-            code = settings.LANGUAGE_CODE
+            code = self._asked(request) if api else None
+        code = code or settings.LANGUAGE_CODE
         translation.activate(code)
         request.LANGUAGE_CODE = code
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", code)
+        if api:
+            patch_vary_headers(response, ("Accept-Language",))
+        return response
+
+    def _asked(self, request) -> str | None:
+        """The first language of Accept-Language the site speaks, if any."""
+        header = request.headers.get("Accept-Language", "")[:256]
+        for accepted, _quality in parse_accept_lang_header(header):
+            code = accepted.split("-")[0].lower()
+            if code in self.languages:
+                return code
+        return None
+
+
+class ApiVersionMiddleware:
+    """Every API answer, errors included, names the API's full version in
+    `API-Version` (settings.API_VERSION, also the schema's info.version)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if is_api(request):
+            response["API-Version"] = settings.API_VERSION
         return response

@@ -4,6 +4,7 @@ and bookings."""
 
 import datetime
 import re
+import string
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
@@ -18,6 +19,18 @@ GEMEENTECODE_REGEX = r"^GM[0-9]{4}$"
 # CBS: BU + gemeentecode (4 digits) + wijk and buurt (4 characters; Amsterdam and
 # other large municipalities use capital letters there, e.g. BU0363AF09).
 BUURTCODE_REGEX = r"^BU[0-9]{4}[0-9A-Z]{4}$"
+
+# What a form or the API accepts for a code and normalises to the stored form
+# above (`normalize_postcode`, `normalize_code`): any case, and for a postcode
+# any number of spaces between digits and letters. (Surrounding whitespace is
+# trimmed before.) The API's schema states these as the request patterns.
+POSTCODE_INPUT_REGEX = r"^([1-9][0-9]{3}) *([A-Za-z]{2})$"
+INPUT_REGEXES = {
+    KVK_REGEX: KVK_REGEX,
+    POSTCODE_REGEX: POSTCODE_INPUT_REGEX,
+    GEMEENTECODE_REGEX: r"^[Gg][Mm][0-9]{4}$",
+    BUURTCODE_REGEX: r"^[Bb][Uu][0-9]{4}[0-9A-Za-z]{4}$",
+}
 
 kvk_validator = RegexValidator(
     KVK_REGEX,
@@ -48,11 +61,22 @@ buurtcode_validator = RegexValidator(
 
 
 def normalize_postcode(value: str) -> str:
-    """Return a postcode as `1234 AB`, whatever spacing and case it came in."""
-    compact = "".join(value.split()).upper()
-    if len(compact) == 6:
-        return f"{compact[:4]} {compact[4:]}"
-    return value.strip().upper()
+    """Return a postcode as `1234 AB`, whatever spacing between digits and
+    letters and whatever case it came in (POSTCODE_INPUT_REGEX); anything else
+    as it came, for the validator to refuse."""
+    value = value.strip()
+    if match := re.match(POSTCODE_INPUT_REGEX, value):
+        return f"{match[1]} {match[2].upper()}"
+    return value
+
+
+_ASCII_UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
+
+
+def normalize_code(value: str) -> str:
+    """A gemeentecode or buurtcode in capitals (GM0363, BU0363AF09). Only
+    ASCII letters change: `ß` does not become `SS` and pass as a code."""
+    return value.strip().translate(_ASCII_UPPER)
 
 
 # Free text -----------------------------------------------------------------------

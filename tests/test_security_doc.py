@@ -38,7 +38,10 @@ Every request passes the same three questions, in this order:
    if the object did not exist).
 3. **Allowed for the role?** In scope but not allowed: **403**. The rules live
    in `cooperatie/permissions.py` and the services; a page or endpoint has no
-   rule of its own.
+   rule of its own. The API asks this before it reads a request body
+   (`kern/api/permissions.py`: the roles that may do each write): a role that
+   may never do it (a bestuur creating a corporatie or gebouw) gets 403 for any
+   body, never the list of fields it would have accepted (`docs/api.md`).
 
 A denied request writes nothing: no row changes and no journal entry (the tests
 check both). Every failed authorization (401, 403, and a 404 for an object that

@@ -1,14 +1,14 @@
 """Endpoints of the afspraken resources, the yearly cycle and the sealed reports."""
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -22,6 +22,9 @@ from kern.api.base import (
     etag_of,
 )
 from kern.api.parsers import BoundedJSONParser, refuse_larger_than
+from kern.api.permissions import BEHEERDER, BESTUUR, SUPERUSER_ONLY
+from kern.api.problems import SealError
+from kern.api.renderers import JSONRenderer, PdfRenderer, ZipRenderer
 
 from .. import rapporten, services, tasks
 from ..filtersets import (
@@ -46,6 +49,7 @@ class AfspraakViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
     filterset_class = AfspraakFilter
     prefetch_related = ("gebouwen",)
     ordering_fields = ("titel", "ingangsjaar", "eindjaar")
+    writers = BEHEERDER
 
     def create_object(self, data, actor):
         rows = _toezegging_changes(data)
@@ -83,6 +87,7 @@ class ToezeggingViewSet(
     filterset_class = ToezeggingFilter
     select_related = ("afspraak",)
     ordering_fields = ("volgorde", "indicator")
+    writers = BEHEERDER
 
     create_service = services.toezegging_create
     update_service = services.toezegging_update
@@ -110,6 +115,16 @@ class ToetsingViewSet(CreateMixin, ReadViewSet):
     select_related = ("afspraak",)
     prefetch_related = ("rapporten",)
     ordering_fields = ("jaar", "status")
+    # Either side opens a year; the bestuur submits it; the beheerder returns,
+    # assesses and approves it.
+    writers = {
+        "create": BEHEERDER | BESTUUR,
+        "indienen": BESTUUR,
+        "terugsturen": BEHEERDER,
+        "beoordelen": BEHEERDER,
+        "vaststellen": BEHEERDER,
+    }
+    etag_actions = ("indienen", "terugsturen", "beoordelen", "vaststellen")
 
     create_service = services.toetsing_open
 
@@ -155,9 +170,8 @@ class ToetsingViewSet(CreateMixin, ReadViewSet):
             .first()
         )
         if toezegging is None:
-            return Response(
-                {"toezegging": ["Geen toezegging van deze afspraak met dit id."]},
-                status=400,
+            raise ValidationError(
+                {"toezegging": [_("Geen toezegging van deze afspraak met dit id.")]}
             )
         services.toetsing_beoordelen(
             toetsing=toetsing,
@@ -210,6 +224,8 @@ class RapportViewSet(ReadViewSet):
     filterset_class = RapportFilter
     select_related = ("toetsing",)
     ordering_fields = ("created_at",)
+    # Verifying only reads: anyone signed in may ask.
+    writers = {"verifieer": None}
 
     # Room for the multipart framing and the other field around the PDF.
     VERIFIEER_BODY_ALLOWANCE = 64 * 1024
@@ -223,7 +239,7 @@ class RapportViewSet(ReadViewSet):
             refuse_larger_than(request, limit, {"pdf": [too_large_message()]})
         super().initial(request, *args, **kwargs)
 
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], renderer_classes=[PdfRenderer, JSONRenderer])
     def pdf(self, request, pk=None):
         rapport = self.get_object()
         toetsing = rapport.toetsing
@@ -231,7 +247,7 @@ class RapportViewSet(ReadViewSet):
             data = tasks.sealed_bytes(toetsing)
         except (ValueError, OSError) as exc:
             # Never hand out a stored file that no longer matches its seal.
-            return Response({"detail": str(exc)}, status=409)
+            raise SealError(str(exc)) from exc
         response = HttpResponse(data, content_type="application/pdf")
         response["Content-Disposition"] = (
             f'attachment; filename="nalevingsrapport-{toetsing.jaar}'
@@ -239,26 +255,29 @@ class RapportViewSet(ReadViewSet):
         )
         return response
 
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], renderer_classes=[ZipRenderer, JSONRenderer])
     def bundel(self, request):
         query = s.BundelQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        corporatie = get_object_or_404(
-            Corporatie.objects.visible_to(request.user),
-            pk=query.validated_data["corporatie"],
+        corporatie = (
+            Corporatie.objects.visible_to(request.user)
+            .filter(pk=query.validated_data["corporatie"])
+            .first()
         )
+        if corporatie is None:
+            raise NotFound(_("Corporatie niet gevonden."))
         jaar = query.validated_data["jaar"]
         sealed = self.get_queryset().filter(
             toetsing__jaar=jaar, toetsing__afspraak__corporatie=corporatie
         )
         if not sealed.exists():
-            raise Http404(_("Er zijn geen verzegelde rapporten in dat jaar."))
+            raise NotFound(_("Er zijn geen verzegelde rapporten in dat jaar."))
         try:
             blob = rapporten.auditor_bundle(
                 rapporten=sealed, corporatie_naam=corporatie.naam, jaar=jaar
             )
         except (ValueError, OSError) as exc:
-            return Response({"detail": str(exc)}, status=409)
+            raise SealError(str(exc)) from exc
         response = HttpResponse(blob, content_type="application/zip")
         response["Content-Disposition"] = (
             f'attachment; filename="auditorbundel-{corporatie.kvk_nummer}-{jaar}.zip"'
@@ -306,6 +325,7 @@ class JaarparameterViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewS
     update_serializer_class = s.JaarparameterUpdateSerializer
     filterset_class = JaarparameterFilter
     ordering_fields = ("jaar", "code")
+    writers = SUPERUSER_ONLY
 
     create_service = services.jaarparameter_create
     update_service = services.jaarparameter_update

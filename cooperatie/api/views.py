@@ -8,6 +8,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from kern.api.base import CreateMixin, DestroyMixin, ReadViewSet, UpdateMixin, etag_of
+from kern.api.permissions import BEHEERDER, BESTUUR, SUPERUSER_ONLY
 
 from .. import koppelingen, privacy, services, uitnodigingen
 from ..filtersets import (
@@ -54,6 +55,11 @@ class CorporatieViewSet(CreateMixin, UpdateMixin, ReadViewSet):
     serializer_class = s.CorporatieSerializer
     filterset_class = CorporatieFilter
     ordering_fields = ("naam", "kvk_nummer", "plaats")
+    writers = {
+        "create": SUPERUSER_ONLY,
+        "update": BEHEERDER,
+        "partial_update": BEHEERDER,
+    }
 
     create_service = services.corporatie_create
     update_service = services.corporatie_update
@@ -73,6 +79,7 @@ class GebouwViewSet(
     update_serializer_class = s.GebouwUpdateSerializer
     filterset_class = GebouwFilter
     ordering_fields = ("complexnummer", "naam", "plaats", "gemeentecode")
+    writers = BEHEERDER
 
     create_service = services.gebouw_create
     update_service = services.gebouw_update
@@ -87,6 +94,13 @@ class CooperatieViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet)
     update_serializer_class = s.CooperatieUpdateSerializer
     filterset_class = CooperatieFilter
     ordering_fields = ("naam", "kvk_nummer", "soort")
+    # Registering: a beheerder for its corporatie (or the platform operator);
+    # changing: also the cooperatie's own bestuur.
+    writers = {
+        "create": BEHEERDER,
+        "update": BEHEERDER | BESTUUR,
+        "partial_update": BEHEERDER | BESTUUR,
+    }
 
     create_service = services.cooperatie_create
     update_service = services.cooperatie_update
@@ -106,6 +120,8 @@ class OvereenkomstViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSe
     update_serializer_class = s.OvereenkomstUpdateSerializer
     filterset_class = OvereenkomstFilter
     ordering_fields = ("ingangsdatum", "einddatum")
+    writers = BEHEERDER
+    etag_actions = ("beeindigen",)
 
     create_service = services.overeenkomst_create
     update_service = services.overeenkomst_update
@@ -121,11 +137,13 @@ class OvereenkomstViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSe
             actor=request.user,
         )
         overeenkomst.refresh_from_db()
-        return Response(
+        response = Response(
             s.OvereenkomstSerializer(
                 overeenkomst, context=self.get_serializer_context()
             ).data
         )
+        response["ETag"] = etag_of(overeenkomst)
+        return response
 
 
 @extend_schema_view(
@@ -146,6 +164,8 @@ class LidViewSet(WriteSerializers, CreateMixin, UpdateMixin, ReadViewSet):
     update_serializer_class = s.LidUpdateSerializer
     filterset_class = LidFilter
     ordering_fields = ("naam", "email", "lid_sinds", "lid_tot", "doelgroep")
+    writers = BESTUUR
+    etag_actions = ("beeindigen",)
 
     create_service = services.lid_create
     update_service = services.lid_update
@@ -204,6 +224,8 @@ class ApiTokenViewSet(ReadViewSet):
 
     model = ApiToken
     serializer_class = s.ApiTokenSerializer
+    # Every user keeps their own tokens.
+    writers = {"create": None, "destroy": None}
 
     def create(self, request, *args, **kwargs):
         if isinstance(request.auth, ApiToken):
@@ -236,6 +258,9 @@ class ApiClientViewSet(ReadViewSet):
     serializer_class = s.ApiClientSerializer
     select_related = ("corporatie",)
     ordering_fields = ("naam", "created_at")
+    # `create` itself refuses a token and a non-beheerder before it reads the
+    # body; a client outside the user's corporatie is a 404.
+    writers = {"create": None, "destroy": None}
 
     def create(self, request, *args, **kwargs):
         if request.auth is not None:
@@ -280,6 +305,8 @@ class UitnodigingViewSet(CreateMixin, ReadViewSet):
     serializer_class = s.UitnodigingSerializer
     filterset_class = UitnodigingFilter
     ordering_fields = ("created_at", "verloopt_op", "email", "soort")
+    writers = BEHEERDER | BESTUUR
+    etag_actions = ("intrekken", "opnieuw_versturen")
 
     create_service = uitnodigingen.uitnodiging_create
 
@@ -315,5 +342,7 @@ class RolViewSet(DestroyMixin, ReadViewSet):
     filterset_class = RolFilter
     select_related = ("user",)
     ordering_fields = ("soort",)
+    # Whose role may be ended the service decides (one's own, always).
+    writers = {"destroy": None}
 
     delete_service = services.rol_delete

@@ -2,197 +2,37 @@
 
 - Querysets come from `Model.objects.visible_to(request.user)`: objects outside the
   user's scope do not exist (404), in every list, detail and related-field input.
-- Writes go through the services; a service's `PermissionDenied` is a 403, its
-  `ValidationError` a 400 with the errors per field (per row and field for the
-  rows of a composite write, `kern.writes.RowValidationError`), and so is a
-  unique or check constraint the database refuses after validation passed (two
-  concurrent creates of the same key).
+- Writes go through the services. Whether the user's role may write at all is
+  decided before the body is read (`kern.api.permissions`): a role that may not
+  gets 403 for any body, never field errors. Every error is problem details
+  (`kern.api.problems`).
 - Mutable resources carry an ETag; PUT/PATCH with a stale `If-Match` answer 412.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from django.apps import apps
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, connections, models, transaction
-from django.http import QueryDict
+from django.db import connections, models, transaction
+from django.http import Http404, QueryDict
 from django.utils.cache import patch_vary_headers
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
-from rest_framework.serializers import as_serializer_error
-from rest_framework.settings import api_settings
-from rest_framework.views import exception_handler as drf_exception_handler
 
 from kern import journal, writes
 from kern.geheugen import gc_paused
-from kern.security_log import (
-    FORBIDDEN,
-    OUT_OF_SCOPE,
-    exists_outside_scope,
-    log_denied,
-)
 
 from . import lean as lean_rows
 from .filtering import ApiFilterBackend, ApiOrderingFilter, FieldMask
 from .oauth import ClientScoped
+from .permissions import WriteGate
+from .problems import PreconditionFailed
 from .schema import AutoSchema
-
-# Errors -------------------------------------------------------------------------
-
-
-def exception_handler(exc, context):
-    """DRF's handler, plus Django's ValidationError (400 with field errors) and
-    PermissionDenied (403) as raised by the services. A refusal for who is asking
-    (401, 403, or 404 for an object outside the scope) is logged."""
-    if isinstance(exc, IntegrityError):
-        refusal = constraint_refusal(exc)
-        if refusal is None:
-            return None  # not a rule of the data: a server error
-        exc = refusal
-    if isinstance(exc, writes.RowValidationError):
-        exc = exceptions.ValidationError(detail=_rows_detail(exc))
-    elif isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(detail=as_serializer_error(exc))
-    elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied(detail=str(exc) or None)
-    response = drf_exception_handler(exc, context)
-    if response is not None:
-        _log_refusal(exc, context, response.status_code)
-    return response
-
-
-def _rows_detail(exc: writes.RowValidationError) -> dict:
-    """A composite write's refused rows in the shape DRF gives a nested list's
-    own errors: the field errors of each refused row, by its index."""
-    rows = {index: as_serializer_error(error) for index, error in exc.rows.items()}
-    if api_settings.LIST_SERIALIZER_ERRORS_AS_DICT:
-        return {exc.field: rows}
-    return {exc.field: [rows.get(index, {}) for index in range(exc.count)]}
-
-
-_SQLITE_COLUMNS = re.compile(
-    r"^UNIQUE constraint failed: (?P<columns>[\w.]+(?:, [\w.]+)*)$"
-)
-_SQLITE_NAMED = re.compile(
-    r"^(?:UNIQUE constraint failed: index|CHECK constraint failed:) '?(?P<name>\w+)'?$"
-)
-_PG_KEY = re.compile(r"^Key \((?P<columns>[^)]*)\)=")
-
-
-def _violation(exc: IntegrityError) -> tuple[str | None, str | None, list[str]]:
-    """(table, constraint name, columns) of a unique or check violation as
-    PostgreSQL or SQLite reports it; (None, None, []) for anything else."""
-    cause = exc.__cause__
-    diag = getattr(cause, "diag", None)
-    if diag is not None:  # PostgreSQL (psycopg)
-        if getattr(cause, "sqlstate", None) not in ("23505", "23514"):
-            return None, None, []
-        match = _PG_KEY.match(diag.message_detail or "")
-        columns = [c.strip() for c in match["columns"].split(",")] if match else []
-        return diag.table_name, diag.constraint_name, columns
-    message = str(exc)
-    if match := _SQLITE_COLUMNS.match(message):
-        qualified = [c.split(".") for c in match["columns"].split(", ")]
-        return qualified[0][0], None, [column for _table, column in qualified]
-    if match := _SQLITE_NAMED.match(message):
-        return None, match["name"], []
-    return None, None, []
-
-
-def _find_constraint(table, name, columns):
-    """The model and its constraint (or its unique field) the violation names."""
-    for model in apps.get_models():
-        if table and model._meta.db_table != table:
-            continue
-        for constraint in model._meta.constraints:
-            if name and constraint.name == name:
-                return model, constraint, None
-            fields = getattr(constraint, "fields", ())
-            if columns and fields:
-                attnames = [model._meta.get_field(f).column for f in fields]
-                if attnames == columns:
-                    return model, constraint, None
-        if table and columns:
-            by_column = {f.column: f for f in model._meta.concrete_fields}
-            if len(columns) == 1 and columns[0] in by_column:
-                field = by_column[columns[0]]
-                if field.unique:
-                    return model, None, field
-    return None
-
-
-def constraint_refusal(exc: IntegrityError) -> DjangoValidationError | None:
-    """A unique or check constraint the database refused, as the field error
-    validation would have given; None for any other integrity error.
-
-    Validation checks every constraint before a write, so this happens only when
-    another request wrote the same key between that check and the insert."""
-    table, name, columns = _violation(exc)
-    if not (name or columns):
-        return None
-    found = _find_constraint(table, name, columns)
-    if found is None:
-        return None
-    model, constraint, field = found
-    if field is not None:
-        message = model().unique_error_message(model, [field.name])
-        return DjangoValidationError({field.name: [message]})
-    if (
-        isinstance(constraint, models.UniqueConstraint)
-        and (
-            constraint.violation_error_message
-            == constraint.default_violation_error_message
-        )
-        and constraint.fields
-    ):
-        message = model().unique_error_message(model, list(constraint.fields))
-    else:
-        message = constraint.get_violation_error_message()
-    name = writes.constraint_field(model, constraint)
-    return DjangoValidationError({name or NON_FIELD_ERRORS: [message]})
-
-
-def _log_refusal(exc, context, status_code: int) -> None:
-    request = context.get("request")
-    if request is None:
-        return
-    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
-        log_denied(request, status_code, "not_authenticated")
-    elif isinstance(exc, exceptions.PermissionDenied):
-        log_denied(request, FORBIDDEN, "forbidden")
-    elif status_code == status.HTTP_404_NOT_FOUND and _out_of_scope(context):
-        log_denied(request, OUT_OF_SCOPE, "object_out_of_scope")
-
-
-def _out_of_scope(context) -> bool:
-    """Whether the object a detail route names exists, so its 404 came from the
-    scope (a wrong id is not a failed authorization)."""
-    view = context.get("view")
-    model = getattr(view, "model", None)
-    if model is None:
-        return False
-    lookup_field = getattr(view, "lookup_field", "pk")
-    url_kwarg = getattr(view, "lookup_url_kwarg", None) or lookup_field
-    value = context.get("kwargs", {}).get(url_kwarg)
-    if value is None:
-        return False
-    return exists_outside_scope(model.objects, **{lookup_field: value})
-
-
-class PreconditionFailed(exceptions.APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "Het object is intussen gewijzigd; haal het opnieuw op."
-    default_code = "precondition_failed"
-
 
 # Serializers --------------------------------------------------------------------
 
@@ -344,6 +184,21 @@ class ScopedViewSet(ClientScoped, viewsets.GenericViewSet):
     lookup_value_regex = "[^/]+"
     select_related: tuple[str, ...] = ()
     prefetch_related: tuple[str, ...] = ()
+    # Who may write, per action (`kern.api.permissions`): checked before the
+    # body is read.
+    writers = None
+
+    def get_permissions(self):
+        return [*super().get_permissions(), WriteGate()]
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            name = capfirst(self.model._meta.verbose_name)
+            raise exceptions.NotFound(
+                _("%(object)s niet gevonden.") % {"object": name}
+            ) from None
 
     def get_field_mask(self) -> FieldMask | None:
         """Which fields of which rows the requesting user may not see (None:

@@ -7,7 +7,8 @@ on some row they reach. For that user those fields do not exist as parameters:
 
 - a filter that reads a hidden field filters nothing (its value is still
   checked: a malformed one answers 400, as for anyone, which tells nothing);
-- an ordering term on a hidden field is ignored, as DRF ignores an unknown term;
+- an ordering term on a hidden field is ignored (an ordering term the view does
+  not offer at all answers 400 naming the terms it offers, as for anyone);
 - the search `q` searches only the fields the user sees.
 
 So the answer is the same with and without such a parameter, whatever the
@@ -20,9 +21,11 @@ Which filter reads which field, and the narrowing itself, are in
 
 from __future__ import annotations
 
+import re
 from typing import Protocol
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 import django_filters as filters
 from django_filters.rest_framework import DjangoFilterBackend
@@ -95,10 +98,59 @@ class ApiFilterBackend(DjangoFilterBackend):
 
 
 class ApiOrderingFilter(OrderingFilter):
-    """DRF's ordering, where a term on a field hidden from the user is ignored
-    like any term the view does not offer."""
+    """DRF's ordering, where a term the view does not offer answers 400 naming
+    the parameter and the terms it offers (DRF would ignore it), and a term on
+    a field hidden from the user is ignored. The schema states the offered
+    terms as the parameter's pattern."""
+
+    ordering_description = gettext_lazy(
+        "Sorteervolgorde: een of meer van de velden in het patroon, gescheiden "
+        "door komma's; een - ervoor sorteert aflopend."
+    )
+
+    def offered(self, view) -> list[str]:
+        """The field names the view lets a client order on."""
+        queryset = view.model.objects.none() if getattr(view, "model", None) else None
+        return [name for name, _label in self.get_valid_fields(queryset, view)]
+
+    def get_ordering(self, request, queryset, view):
+        values = request.query_params.getlist(self.ordering_param)
+        if len(values) > 1:
+            raise ValidationError(
+                {self.ordering_param: [_("Geef deze parameter hoogstens één keer.")]}
+            )
+        if values:
+            offered = self.offered(view)
+            terms = values[0].split(",")
+            unknown = [term for term in terms if term.removeprefix("-") not in offered]
+            if unknown:
+                shown = ", ".join(repr(term[:50]) for term in unknown[:5])
+                raise ValidationError(
+                    {
+                        self.ordering_param: [
+                            _(
+                                "De sortering moet een of meer van %(velden)s "
+                                "zijn, gescheiden door komma's (met - ervoor: "
+                                "aflopend); onbekend: %(termen)s."
+                            )
+                            % {"velden": ", ".join(offered), "termen": shown}
+                        ]
+                    }
+                )
+        return super().get_ordering(request, queryset, view)
 
     def remove_invalid_fields(self, queryset, fields, view, request):
-        valid = super().remove_invalid_fields(queryset, fields, view, request)
         hidden = _hidden_fields(view)
-        return [term for term in valid if root_field(term) not in hidden]
+        return [term for term in fields if root_field(term) not in hidden]
+
+    def get_schema_operation_parameters(self, view):
+        term = "-?(?:" + "|".join(re.escape(name) for name in self.offered(view)) + ")"
+        return [
+            {
+                "name": self.ordering_param,
+                "required": False,
+                "in": "query",
+                "description": str(self.ordering_description),
+                "schema": {"type": "string", "pattern": f"^{term}(?:,{term})*$"},
+            }
+        ]

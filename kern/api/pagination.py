@@ -107,10 +107,14 @@ class Pagination(PageNumberPagination):
         for parameter in parameters:
             if parameter["name"] == self.page_query_param:
                 parameter["schema"]["minimum"] = 1
+                parameter["description"] = _(
+                    "Paginanummer, vanaf 1; een pagina voorbij de laatste "
+                    "antwoordt 404."
+                )
             elif parameter["name"] == self.page_size_query_param:
                 parameter["schema"]["minimum"] = 1
-                parameter["description"] = (
-                    f"Rijen per pagina (standaard {self.page_size}, "
-                    f"hoogstens {self.max_page_size}: meer wordt {self.max_page_size})."
-                )
+                parameter["description"] = _(
+                    "Rijen per pagina (standaard %(standaard)s, hoogstens "
+                    "%(hoogstens)s: meer wordt %(hoogstens)s)."
+                ) % {"standaard": self.page_size, "hoogstens": self.max_page_size}
         return parameters

@@ -46,3 +46,25 @@ _ENCODER = JSONEncoder()
 
 def _default(value):
     return _ENCODER.default(value)
+
+
+class FileRenderer(renderers.BaseRenderer):
+    """Lets content negotiation accept a file type (`Accept: application/pdf`)
+    on a download, whose view answers with the file's bytes itself. Listed
+    before JSON, so `*/*` picks it too."""
+
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else b""
+
+
+class PdfRenderer(FileRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+
+
+class ZipRenderer(FileRenderer):
+    media_type = "application/zip"
+    format = "zip"

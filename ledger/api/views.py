@@ -13,6 +13,7 @@ from cooperatie.models import Lid
 from kern.api.base import CreateMixin, DestroyMixin, ReadViewSet, UpdateMixin
 from kern.api.bulk import BulkCreateMixin
 from kern.api.lean import Lean
+from kern.api.permissions import BESTUUR
 from kern.inlezen import of_ids
 from kern.models import AuditEntry
 
@@ -82,6 +83,7 @@ class ActiviteitViewSet(
     filterset_class = ActiviteitFilter
     prefetch_related = ("vrijwilligers", "vrijwilligerschappen", "bijlagen")
     ordering_fields = ("datum", "titel", "thema")
+    writers = BESTUUR
     lean = {
         "vrijwilligers": Lean(
             fetch=_vrijwilligers_per_activiteit, part=0, missing=list, final=True
@@ -149,6 +151,7 @@ class BoekingViewSet(BulkCreateMixin, CreateMixin, ReadViewSet):
     prefetch_related = ("bonnen",)
     lean = {"storno": Lean(columns=("storno__id",), final=True)}
     ordering_fields = ("datum", "bedrag")
+    writers = BESTUUR
 
     create_service = services.boeking_create
     bulk_service = services.boeking_create_many
@@ -194,4 +197,4 @@ class JournaalViewSet(ReadViewSet):
     scope_group = "Journaal"
     serializer_class = s.JournaalSerializer
     filterset_class = JournaalFilter
-    ordering_fields = ("timestamp", "id")
+    ordering_fields = ("timestamp", "id", "seq")

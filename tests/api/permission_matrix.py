@@ -7,9 +7,12 @@ DELETE), the status each actor gets on tenant A's objects:
   the named action, by that actor);
 - 401: anonymous;
 - 404: the object is outside the actor's scope (it does not exist for them);
-- 403: in scope, but the actor's role may not do this;
-- 400: a create whose related input (tenant A's corporatie, afspraak, …) is outside
-  the actor's scope: a field error, as if the object did not exist;
+- 403: in scope, but the actor's role may not do this; for a create: a role
+  that may not create such objects at all, whatever the body holds (decided
+  before the body is read);
+- 400: a create by a role that may create such objects, whose related input
+  (tenant A's corporatie, afspraak, …) is outside the actor's scope: a field
+  error, as if the object did not exist;
 - 405: the route does not take this method.
 
 A denied cell writes nothing: no journal entry and no changed row. Each actor's
@@ -162,7 +165,7 @@ MATRIX: dict[str, dict[str, Cell]] = {
     # Gebouwen: the beheerder of the corporatie.
     "gebouw-list": {
         "get":        row(401, 200, 200, 200, 200, 200, 200),
-        "post":       row(401, 201, 403, 403, 400, 400, 201,
+        "post":       row(401, 201, 403, 403, 400, 403, 201,
                           body=new_gebouw, action="gebouw_create"),
         **not_allowed("put", "patch", "delete"),
     },
@@ -185,7 +188,7 @@ MATRIX: dict[str, dict[str, Cell]] = {
     # the cooperatie's own bestuur edits it.
     "cooperatie-list": {
         "get":        row(401, 200, 200, 200, 200, 200, 200),
-        "post":       row(401, 201, 403, 403, 400, 400, 201,
+        "post":       row(401, 201, 403, 403, 400, 403, 201,
                           body=new_cooperatie, action="cooperatie_create"),
         **not_allowed("put", "patch", "delete"),
     },
@@ -203,7 +206,7 @@ MATRIX: dict[str, dict[str, Cell]] = {
     # Overeenkomsten: the beheerder of the gebouw's corporatie.
     "overeenkomst-list": {
         "get":        row(401, 200, 200, 200, 200, 200, 200),
-        "post":       row(401, 201, 403, 403, 400, 400, 201,
+        "post":       row(401, 201, 403, 403, 400, 403, 201,
                           body=new_overeenkomst, action="overeenkomst_create"),
         **not_allowed("put", "patch", "delete"),
     },
@@ -228,7 +231,7 @@ MATRIX: dict[str, dict[str, Cell]] = {
     # a beheerder sees (name and function); an auditor sees no member rows.
     "lid-list": {
         "get":        row(401, 200, 200, 200, 200, 200, 200),
-        "post":       row(401, 403, 403, 201, 400, 400, 201,
+        "post":       row(401, 403, 403, 201, 403, 400, 201,
                           body=new_lid, action="lid_create"),
         **not_allowed("put", "patch", "delete"),
     },
@@ -251,7 +254,7 @@ MATRIX: dict[str, dict[str, Cell]] = {
     # Afspraken and toezeggingen: the beheerder; the bestuur reads its own.
     "afspraak-list": {
         "get":        row(401, 200, 200, 200, 200, 200, 200),
-        "post":       row(401, 201, 403, 403, 400, 400, 201,
+        "post":       row(401, 201, 403, 403, 400, 403, 201,
                           body=new_afspraak, action="afspraak_create"),
         **not_allowed("put", "patch", "delete"),
     },
@@ -267,7 +270,7 @@ MATRIX: dict[str, dict[str, Cell]] = {
     },
     "toezegging-list": {
         "get":        row(401, 200, 200, 200, 200, 200, 200),
-        "post":       row(401, 201, 403, 403, 400, 400, 201,
+        "post":       row(401, 201, 403, 403, 400, 403, 201,
                           body=new_toezegging, action="toezegging_create"),
         **not_allowed("put", "patch", "delete"),
     },
@@ -286,7 +289,7 @@ MATRIX: dict[str, dict[str, Cell]] = {
     # Activiteiten, bijlagen and boekingen: the bestuur books them.
     "activiteit-list": {
         "get":        row(401, 200, 200, 200, 200, 200, 200),
-        "post":       row(401, 403, 403, 201, 400, 400, 201,
+        "post":       row(401, 403, 403, 201, 403, 400, 201,
                           body=new_activiteit, action="activiteit_create"),
         **not_allowed("put", "patch", "delete"),
     },
@@ -306,7 +309,7 @@ MATRIX: dict[str, dict[str, Cell]] = {
     },
     # Many at once, all or nothing: the same rights as one create.
     "activiteit-bulk": {
-        "post":       row(401, 403, 403, 201, 400, 400, 201,
+        "post":       row(401, 403, 403, 201, 403, 400, 201,
                           body=lambda w, t: [new_activiteit(w, t)],
                           action="activiteit_create"),
         **not_allowed("get", "put", "patch", "delete"),
@@ -318,12 +321,12 @@ MATRIX: dict[str, dict[str, Cell]] = {
     },
     "boeking-list": {
         "get":        row(401, 200, 200, 200, 200, 200, 200),
-        "post":       row(401, 403, 403, 201, 400, 400, 201,
+        "post":       row(401, 403, 403, 201, 403, 400, 201,
                           body=new_boeking, action="boeking_create"),
         **not_allowed("put", "patch", "delete"),
     },
     "boeking-bulk": {
-        "post":       row(401, 403, 403, 201, 400, 400, 201,
+        "post":       row(401, 403, 403, 201, 403, 400, 201,
                           body=lambda w, t: [new_boeking(w, t)],
                           action="boeking_create"),
         **not_allowed("get", "put", "patch", "delete"),

@@ -14,6 +14,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from cooperatie.models import Lid
+from tests.api.problems import invalid_params, problem_of
 from tests.helpers import entries_since, fresh, journal_mark, table_state
 
 VERIFIEER = "/api/v1/rapporten/verifieer/"
@@ -37,7 +38,7 @@ def test_verifieer_refuses_a_pdf_over_the_limit_naming_the_field(world, settings
     )
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert invalid_params(response) == {
         "pdf": [
             "Dit bestand is te groot (1001\xa0bytes): een rapport om te verifiëren "
             "mag hoogstens 1000\xa0bytes zijn."
@@ -79,7 +80,7 @@ def test_verifieer_refuses_a_large_body_by_its_declared_length_unread(
     )
 
     assert response.status_code == 413
-    assert response.json() == {
+    assert invalid_params(response) == {
         "pdf": ["Een rapport om te verifiëren mag hoogstens 20,0\xa0MB zijn."]
     }
 
@@ -94,7 +95,7 @@ def test_the_web_form_and_the_api_share_the_limit(world, client, settings):
         VERIFIEER, {"pdf": io.BytesIO(b"%" * 2001)}, format="multipart"
     )
 
-    assert page.context["form"].errors["pdf"] == api.json()["pdf"]
+    assert page.context["form"].errors["pdf"] == invalid_params(api)["pdf"]
 
 
 # JSON bodies ----------------------------------------------------------------------
@@ -121,9 +122,9 @@ def test_deeply_nested_json_is_a_400_on_every_write(world, body):
     response = _post_json(world.a.bestuur, LEDEN, body)
 
     assert response.status_code == 400
-    assert response.json() == {
-        "detail": "JSON mag hoogstens 32 niveaus diep genest zijn."
-    }
+    assert problem_of(response)["detail"] == (
+        "JSON mag hoogstens 32 niveaus diep genest zijn."
+    )
     assert table_state(Lid) == rows
     assert entries_since(seq) == []
 
@@ -139,9 +140,10 @@ def test_nesting_within_the_limit_and_brackets_in_text_are_read_as_json(world):
     )
 
     assert nested.status_code == 400
-    assert "naam" in nested.json()
+    assert "naam" in invalid_params(nested)
     assert text.status_code == 400
-    assert "detail" not in text.json()
+    # A field error, not a body the parser could not read.
+    assert invalid_params(text)
 
 
 def test_json_body_over_the_limit_is_a_413(world, settings):
@@ -151,9 +153,9 @@ def test_json_body_over_the_limit_is_a_413(world, settings):
     response = _post_json(world.a.bestuur, LEDEN, body)
 
     assert response.status_code == 413
-    assert response.json() == {
-        "detail": "Een JSON-aanvraag mag hoogstens 1.000 bytes zijn."
-    }
+    assert problem_of(response)["detail"] == (
+        "Een JSON-aanvraag mag hoogstens 1.000 bytes zijn."
+    )
 
 
 # A unique key written between validation and insert ------------------------------
@@ -174,7 +176,7 @@ def test_duplicate_email_is_a_field_error_from_validation(world):
         LEDEN, _lid_payload(world, world.a.lid.email), format="json"
     )
     assert response.status_code == 400
-    assert response.json() == {
+    assert invalid_params(response) == {
         "email": [
             "Een e-mailadres mag per coöperatie maar bij één lid horen: deze "
             "coöperatie heeft al een lid met dit e-mailadres."
@@ -199,7 +201,7 @@ def test_unique_key_that_collides_at_insert_is_a_400_naming_the_field(
     )
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert invalid_params(response) == {
         "email": [
             "Een e-mailadres mag per coöperatie maar bij één lid horen: deze "
             "coöperatie heeft al een lid met dit e-mailadres."

@@ -13,6 +13,7 @@ from afspraken.api.serializers import MAX_TOEZEGGING_ROWS
 from afspraken.models import Afspraak, Toezegging
 from ledger import services as ledger_services
 from tests.afspraken.factories import ToezeggingFactory
+from tests.api.problems import invalid_params
 from tests.helpers import entries_since, fresh, journal_mark, table_state
 
 
@@ -84,11 +85,8 @@ def test_create_with_a_bad_row_writes_nothing_and_names_the_row(world):
     )
 
     assert response.status_code == 400
-    # As DRF reports a nested list's own errors: each refused row by its index.
-    errors = response.json()
-    assert list(errors) == ["toezeggingen"]
-    assert list(errors["toezeggingen"]) == ["1"]
-    assert list(errors["toezeggingen"]["1"]) == ["norm"]
+    # Each refused row named by its index: only the field of the second row.
+    assert list(invalid_params(response)) == ["toezeggingen.1.norm"]
     assert _state() == before
     assert entries_since(seq) == []
 
@@ -154,9 +152,9 @@ def test_patch_with_a_refused_row_rolls_back_the_afspraak_too(world):
     )
 
     assert response.status_code == 400
-    rows = response.json()["toezeggingen"]
-    assert list(rows) == ["1"]
-    assert "beoordeeld en blijft bewaard" in str(rows["1"])
+    errors = invalid_params(response)
+    assert [name.split(".")[:2] for name in errors] == [["toezeggingen", "1"]]
+    assert "beoordeeld en blijft bewaard" in str(errors)
     assert _state() == before
     assert entries_since(seq) == []
 
@@ -171,8 +169,8 @@ def test_a_row_of_another_tenant_is_a_row_error_and_leaks_nothing(world):
     )
 
     assert response.status_code == 400
-    assert response.json() == {
-        "toezeggingen": {"0": {"id": ["Deze toezegging hoort niet bij deze afspraak."]}}
+    assert invalid_params(response) == {
+        "toezeggingen.0.id": ["Deze toezegging hoort niet bij deze afspraak."]
     }
     assert _state() == before
     assert entries_since(seq) == []
@@ -193,7 +191,7 @@ def test_rows_are_checked_for_their_json_types_and_their_number(world):
     )
 
     assert wrong_type.status_code == 400
-    assert "id" in wrong_type.json()["toezeggingen"]["0"]
+    assert "toezeggingen.0.id" in invalid_params(wrong_type)
     assert too_many.status_code == 400
     assert _state() == before
 

@@ -10,6 +10,7 @@ from afspraken import services as afspraken_services
 from afspraken.models import Afspraak
 from cooperatie.models import Gebouw, Lid, Overeenkomst
 from ledger.models import Activiteit, Boeking
+from tests.api.problems import invalid_params, problem_of
 from tests.api.rules_helpers import absent_pk, client_for, unknown_pk_message
 from tests.cooperatie.factories import (
     LidFactory,
@@ -35,7 +36,9 @@ def test_overeenkomst_with_another_tenants_gebouw_is_a_field_error(world):
 
     assert response.status_code == 400
     # Worded exactly as for a gebouw that does not exist: nothing leaks.
-    assert response.json() == {"gebouw": [unknown_pk_message(world.b.gebouw.pk)]}
+    assert invalid_params(response) == {
+        "gebouw": [unknown_pk_message(world.b.gebouw.pk)]
+    }
     assert table_state(Overeenkomst) == rows
     assert entries_since(seq) == []
 
@@ -55,7 +58,7 @@ def test_afspraak_with_another_tenants_cooperatie_is_a_field_error(world):
     )
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert invalid_params(response) == {
         "cooperatie": [unknown_pk_message(world.b.cooperatie.pk)]
     }
     assert table_state(Afspraak) == rows
@@ -79,7 +82,9 @@ def test_activiteit_with_another_tenants_member_as_vrijwilliger_is_a_field_error
     )
 
     assert response.status_code == 400
-    assert response.json() == {"vrijwilligers": [unknown_pk_message(world.b.lid.pk)]}
+    assert invalid_params(response) == {
+        "vrijwilligers": [unknown_pk_message(world.b.lid.pk)]
+    }
     assert table_state(Activiteit) == rows
     assert entries_since(seq) == []
 
@@ -91,16 +96,20 @@ def test_another_tenants_object_reads_like_one_that_does_not_exist(world):
         "soort": "huur",
         "ingangsdatum": "2015-01-01",
     }
-    theirs = client.post(
-        "/api/v1/overeenkomsten/",
-        {**payload, "gebouw": world.b.gebouw.pk},
-        format="json",
-    ).json()["gebouw"][0]
-    nowhere = client.post(
-        "/api/v1/overeenkomsten/",
-        {**payload, "gebouw": absent_pk(Gebouw)},
-        format="json",
-    ).json()["gebouw"][0]
+    theirs = invalid_params(
+        client.post(
+            "/api/v1/overeenkomsten/",
+            {**payload, "gebouw": world.b.gebouw.pk},
+            format="json",
+        )
+    )["gebouw"][0]
+    nowhere = invalid_params(
+        client.post(
+            "/api/v1/overeenkomsten/",
+            {**payload, "gebouw": absent_pk(Gebouw)},
+            format="json",
+        )
+    )["gebouw"][0]
     assert theirs.replace(str(world.b.gebouw.pk), "X") == nowhere.replace(
         str(absent_pk(Gebouw)), "X"
     )
@@ -211,7 +220,7 @@ def test_patch_with_the_current_etag_passes_and_a_stale_one_is_412(world):
     seq, rows = journal_mark(), table_state(Gebouw)
     stale = client.patch(url, {"naam": "Verloren update"}, HTTP_IF_MATCH=etag)
     assert stale.status_code == 412
-    assert "gewijzigd" in stale.json()["detail"]
+    assert "gewijzigd" in problem_of(stale)["detail"]
     assert table_state(Gebouw) == rows
     assert Gebouw.objects.get(pk=gebouw.pk).naam == "De Nieuwe Linde"
     assert entries_since(seq) == []
@@ -292,7 +301,7 @@ def test_boeking_storno_without_a_reason_is_rejected(world, body):
     )
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert invalid_params(response) == {
         "omschrijving": ["Een reden voor de storno moet ingevuld zijn."]
     }
     assert table_state(Boeking) == rows
@@ -313,9 +322,9 @@ def test_boeking_storno_twice_is_rejected(world):
     )
 
     assert again.status_code == 400
-    assert "corrigeert" in again.json()
+    assert "corrigeert" in invalid_params(again)
     assert of_storno.status_code == 400
-    assert "corrigeert" in of_storno.json()
+    assert "corrigeert" in invalid_params(of_storno)
     assert table_state(Boeking) == rows
     assert entries_since(seq) == []
 

@@ -24,6 +24,7 @@ PAGINATOR_PARAMETERS = {"page", "page_size"}
 # A choice parameter's description ends with the choices drf-spectacular lists;
 # those alone describe nothing.
 CHOICE_LIST = re.compile(r"(?:^|\n\n)\* `.*\Z", re.DOTALL)
+SCHEMAS = "#/components/schemas/"
 # Words no English description has.
 DUTCH_WORDS = re.compile(r"\b(de|het|een|van|wordt|niet|alleen|zijn)\b")
 
@@ -99,7 +100,9 @@ def operations(schema):
 
 def _refs(node) -> set[str]:
     if isinstance(node, dict):
-        found = {node["$ref"].rsplit("/", 1)[-1]} if "$ref" in node else set()
+        ref = node.get("$ref", "")
+        # Schemas only (a response header refers to components/headers).
+        found = {ref.rsplit("/", 1)[-1]} if ref.startswith(SCHEMAS) else set()
         for value in node.values():
             found |= _refs(value)
         return found

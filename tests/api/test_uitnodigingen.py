@@ -16,6 +16,7 @@ import pytest
 from cooperatie import uitnodigingen
 from cooperatie.choices import RolSoort
 from cooperatie.models import Rol, Uitnodiging
+from tests.api.problems import invalid_params, problem_of
 from tests.api.rules_helpers import client_for, unknown_pk_message
 from tests.cooperatie.factories import RolFactory, UserFactory
 from tests.helpers import entries_since, journal_mark, table_state
@@ -123,7 +124,7 @@ def test_bestuur_may_not_invite_a_beheerder(world):
         ),
         403,
     )
-    assert "detail" in response.json()
+    assert problem_of(response)["detail"]
 
 
 def test_beheerder_cannot_invite_into_another_corporaties_cooperatie(world):
@@ -136,7 +137,7 @@ def test_beheerder_cannot_invite_into_another_corporaties_cooperatie(world):
         ),
         400,
     )
-    assert response.json() == {
+    assert invalid_params(response) == {
         "cooperatie": [unknown_pk_message(world.b.cooperatie.pk)]
     }
 
@@ -158,7 +159,7 @@ def test_the_organisation_must_fit_the_soort(world, organisation):
         400,
     )
 
-    assert list(response.json()) == ["soort"]
+    assert list(invalid_params(response)) == ["soort"]
 
 
 def test_an_invalid_address_is_a_field_error(world):
@@ -170,7 +171,7 @@ def test_an_invalid_address_is_a_field_error(world):
         ),
         400,
     )
-    assert {"email", "cooperatie"} <= set(response.json())
+    assert {"email", "cooperatie"} <= set(invalid_params(response))
 
 
 # Withdrawing and sending again -----------------------------------------------------
@@ -188,7 +189,7 @@ def test_withdraw_twice_is_a_400_the_second_time(world):
     again = refused_without_a_trace(
         lambda: client_for(world.a.bestuur).post(url, format="json"), 400
     )
-    assert again.json() == {
+    assert invalid_params(again) == {
         "non_field_errors": ["Een ingetrokken uitnodiging moet ongewijzigd blijven."]
     }
 
@@ -296,7 +297,7 @@ def test_the_last_beheerder_cannot_end_its_own_role(world):
     response = client_for(world.a.beheerder).delete(f"{ROLLEN}{rol.pk}/")
 
     assert response.status_code == 400
-    assert response.json() == {
+    assert invalid_params(response) == {
         "non_field_errors": ["Een corporatie moet minstens één beheerder houden."]
     }
     assert table_state(Rol) == rows
