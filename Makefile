@@ -73,7 +73,13 @@ SPECTRAL := $(SPECTRAL_DIR)/node_modules/.bin/spectral
 
 $(SPECTRAL): $(SPECTRAL_DIR)/package.json $(SPECTRAL_DIR)/package-lock.json
 	@command -v npm >/dev/null 2>&1 || { \
-		echo "npm is needed for the API lint (make lint-api): install Node.js and npm." >&2; exit 1; }
+		if ! command -v apt-get >/dev/null 2>&1; then \
+			echo "npm is needed for the API lint (make lint-api): install Node.js and npm." >&2; exit 1; \
+		fi; \
+		SUDO=; \
+		if [ "$$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO=sudo; fi; \
+		$$SUDO apt-get update && $$SUDO apt-get install -y nodejs npm; \
+	}
 	cd $(SPECTRAL_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
