@@ -489,6 +489,10 @@ OAUTH2_PROVIDER = {
     "SCOPES": API_SCOPES,
     "SCOPES_BACKEND_CLASS": "cooperatie.oauth.ClientScopes",
     "OAUTH2_VALIDATOR_CLASS": "cooperatie.oauth.ClientCredentialsValidator",
+    # A token endpoint of the client-credentials grant alone: a request of
+    # another grant is refused before any of its parameters is read (the
+    # password grant would check a user's password).
+    "OAUTH2_SERVER_CLASS": "oauthlib.oauth2.BackendApplicationServer",
     "ACCESS_TOKEN_GENERATOR": "cooperatie.oauth.access_token",
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int(
         "OAUTH2_TOKEN_GELDIGHEID_SECONDEN", default=3600

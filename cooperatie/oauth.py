@@ -67,6 +67,10 @@ class ClientCredentialsValidator(OAuth2Validator):
             client_id, grant_type, client, request, *args, **kwargs
         )
 
+    def validate_user(self, username, password, client, request, *args, **kwargs):
+        """No grant of a client checks a person's password."""
+        return False
+
     def authenticate_client(self, request, *args, **kwargs):
         return (
             super().authenticate_client(request, *args, **kwargs)

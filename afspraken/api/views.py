@@ -1,5 +1,7 @@
 """Endpoints of the afspraken resources, the yearly cycle and the sealed reports."""
 
+import logging
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -38,6 +40,22 @@ from ..models import Afspraak, Jaarparameter, Rapport, Toetsing, Toezegging
 from ..rapporten import too_large_message
 from . import serializers as s
 from . import teksten
+
+logger = logging.getLogger(__name__)
+
+
+def _seal_refused(exc: Exception, what: str) -> SealError:
+    """409 for a stored report that no longer matches its seal or cannot be
+    read. The cause goes to the log only: an OSError's text names the file's
+    path on the server."""
+    logger.error("%s refused: %s", what, exc)
+    return SealError(
+        _(
+            "Het opgeslagen rapport klopt niet met de SHA-256 van de verzegeling "
+            "of ontbreekt; het wordt niet afgegeven. Meld dit bij de "
+            "platformbeheerder."
+        )
+    )
 
 
 @extend_schema_view(**teksten.AFSPRAKEN)
@@ -247,7 +265,7 @@ class RapportViewSet(ReadViewSet):
             data = tasks.sealed_bytes(toetsing)
         except (ValueError, OSError) as exc:
             # Never hand out a stored file that no longer matches its seal.
-            raise SealError(str(exc)) from exc
+            raise _seal_refused(exc, f"sealed report {rapport.pk}") from exc
         response = HttpResponse(data, content_type="application/pdf")
         response["Content-Disposition"] = (
             f'attachment; filename="nalevingsrapport-{toetsing.jaar}'
@@ -277,7 +295,7 @@ class RapportViewSet(ReadViewSet):
                 rapporten=sealed, corporatie_naam=corporatie.naam, jaar=jaar
             )
         except (ValueError, OSError) as exc:
-            raise SealError(str(exc)) from exc
+            raise _seal_refused(exc, f"auditor bundle {corporatie.pk}/{jaar}") from exc
         response = HttpResponse(blob, content_type="application/zip")
         response["Content-Disposition"] = (
             f'attachment; filename="auditorbundel-{corporatie.kvk_nummer}-{jaar}.zip"'

@@ -11,6 +11,8 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -253,6 +255,30 @@ def test_the_token_endpoint_refuses_wrong_secrets_other_grants_and_scopes(world)
     wider = token_response(koppeling.client_id, secret, scope=READ["Boekingen"])
     assert wider.status_code == 400
     assert wider.json()["error"] == "invalid_scope"
+    assert not AccessToken.objects.exists()
+
+
+@pytest.mark.parametrize("password", ["fout", "Juist-wachtwoord-1"])
+@pytest.mark.parametrize("grant", ["password", "refresh_token", "authorization_code"])
+def test_the_token_endpoint_checks_no_persons_password(world, grant, password):
+    """A client's credentials never make the token endpoint an oracle of
+    another account's password: every other grant is refused alike, before
+    its parameters are read."""
+    koppeling, secret = register(world.a, READ["Gebouwen"])
+    victim = world.b.beheerder
+    victim.set_password("Juist-wachtwoord-1")
+    victim.save()
+    with CaptureQueriesContext(connection) as queries:
+        response = token_response(
+            koppeling.client_id,
+            secret,
+            grant_type=grant,
+            username=victim.username,
+            password=password,
+        )
+    assert response.status_code == 400
+    assert response.json()["error"] == "unsupported_grant_type"
+    assert not any("auth_user" in query["sql"] for query in queries)
     assert not AccessToken.objects.exists()
 
 

@@ -33,6 +33,26 @@ def sealed(world):
     return rapport, data
 
 
+def test_a_missing_stored_report_is_a_409_that_names_no_server_path(world, sealed):
+    rapport, _data = sealed
+    path = Path(rapport.pdf.path)
+    path.unlink()
+    client = client_for(world.a.auditor)
+
+    for response in (
+        client.get(f"/api/v1/rapporten/{rapport.pk}/pdf/"),
+        client.get(
+            "/api/v1/rapporten/bundel/",
+            {"corporatie": world.a.corporatie.pk, "jaar": 2024},
+        ),
+    ):
+        assert response.status_code == 409
+        detail = problem_of(response)["detail"]
+        assert "ontbreekt" in detail
+        assert str(path.parent) not in response.content.decode()
+        assert "Errno" not in detail
+
+
 def test_rapport_pdf_downloads_the_sealed_bytes(world, sealed):
     rapport, data = sealed
     seq = journal_mark()
