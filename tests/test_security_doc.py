@@ -117,6 +117,10 @@ the request id; never personal data.
   (default 3600) and is stored as a SHA-256 only; an expired token answers
   **401** saying so. A revoked client's tokens answer **401** at once, and it
   gets no new ones.
+- A client belongs to the corporatie, not to the beheerder who registered it:
+  it keeps working when that person's role ends, and stays listed on the page
+  "Koppelingen" until a beheerder revokes it. Scopes are fixed at
+  registration; to narrow them, register a new client and revoke the old one.
 - Scopes per resource group, in the style of the sector's VERA API:
   `Coopsturing.<Groep>.Read`, and `Coopsturing.<Groep>.Write` (which includes
   reading) where a beheerder may write. One declaration (`kern/api/scopes.py`)
