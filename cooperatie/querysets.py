@@ -181,3 +181,15 @@ class UitnodigingQuerySet(ScopedQuerySet):
                 UitnodigingStatus.OPEN: unused & Q(verloopt_op__gt=now),
             }[status]
         )
+
+
+class BuurtcijfersQuerySet(ScopedQuerySet):
+    """Figures per buurt from public sources: every signed-in user reads them."""
+
+    def visible_to(self, user) -> BuurtcijfersQuerySet:
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self
+
+    def scope_q(self, scope: Scope) -> Q:
+        return Q()

@@ -1,0 +1,85 @@
+"""Import figures per buurt from a published file (see
+`cooperatie.buurtcijfers` and docs/buurtcijfers.md): all rows or none, one
+journal entry for the import."""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.management.base import BaseCommand, CommandError
+
+from cooperatie import buurtcijfers
+
+
+class Command(BaseCommand):
+    help = (
+        "Leest buurtcijfers in: de scores van de Leefbaarometer (--bron "
+        "leefbaarometer, met --versie van de publicatie) of kerncijfers van het "
+        "CBS uit 'Kerncijfers wijken en buurten' (--bron cbs, met --jaar van de "
+        "tabel). Alles of niets: bij een fout wordt niets ingelezen en noemt de "
+        "foutmelding de rij en de kolom (exitcode 1). Een jaar dat er al is, "
+        "wordt alleen met --vervang vervangen."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("bestand", help="Het CSV- of XLSX-bestand.")
+        parser.add_argument("--bron", required=True, choices=buurtcijfers.BRONNEN)
+        parser.add_argument(
+            "--versie",
+            default="",
+            help="Leefbaarometer: de publicatie, bijv. '3.0 (2024)'.",
+        )
+        parser.add_argument("--jaar", type=int, help="CBS: het jaar van de tabel.")
+        parser.add_argument(
+            "--vervang",
+            action="store_true",
+            help="Cijfers van een jaar (en versie) die er al zijn vervangen.",
+        )
+        parser.add_argument(
+            "--actor",
+            required=True,
+            help="Gebruikersnaam van de platformbeheerder die inleest. Staat zo "
+            "in het journaal.",
+        )
+
+    def handle(self, *args, **options):
+        actor = (
+            get_user_model()
+            .objects.filter(username=options["actor"], is_active=True)
+            .first()
+        )
+        if actor is None:
+            raise CommandError(f"Er is geen actieve gebruiker {options['actor']}.")
+        path = Path(options["bestand"])
+        try:
+            with path.open("rb") as handle:
+                # One byte more than allowed is enough to refuse the file.
+                data = handle.read(buurtcijfers.MAX_BYTES + 1)
+        except OSError as exc:
+            raise CommandError(f"{path}: {exc.strerror or exc}") from exc
+        try:
+            verslag = buurtcijfers.import_buurtcijfers(
+                bron=options["bron"],
+                data=data,
+                naam=path.name,
+                actor=actor,
+                versie=options["versie"],
+                jaar=options["jaar"],
+                vervang=options["vervang"],
+            )
+        except buurtcijfers.BuurtcijfersImportError as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                f"{len(exc.errors)} fout(en) in {path.name}; er is niets ingelezen."
+            ) from exc
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from exc
+        jaren = ", ".join(map(str, verslag.jaren))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Ingelezen: {verslag.aantal} buurten ({jaren}); "
+                f"{verslag.vervangen} vervangen, {verslag.overgeslagen} "
+                f"regio's die geen buurt zijn overgeslagen. SHA-256 {verslag.sha256}."
+            )
+        )
