@@ -165,7 +165,7 @@ def _getal(text: str, model_field: models.Field):
             value = value.quantize(places)
         except InvalidOperation as exc:
             raise _CellError(
-                _("“%(waarde)s” is te groot.") % {"waarde": shown(text)}
+                _("“%(waarde)s” moet een kleiner getal zijn.") % {"waarde": shown(text)}
             ) from exc
     elif value != value.to_integral_value():
         raise _CellError(

@@ -7,7 +7,7 @@ import datetime
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
-from kern.scoping import Scope, ScopedQuerySet
+from kern.scoping import OpenbaarQuerySet, Scope, ScopedQuerySet
 
 from .choices import Bestuursfunctie, RolSoort, UitnodigingStatus
 from .scope import (
@@ -183,13 +183,5 @@ class UitnodigingQuerySet(ScopedQuerySet):
         )
 
 
-class BuurtcijfersQuerySet(ScopedQuerySet):
+class BuurtcijfersQuerySet(OpenbaarQuerySet):
     """Figures per buurt from public sources: every signed-in user reads them."""
-
-    def visible_to(self, user) -> BuurtcijfersQuerySet:
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        return self
-
-    def scope_q(self, scope: Scope) -> Q:
-        return Q()

@@ -20,19 +20,20 @@ CBS_JAAR = 2024
 def lees_voorbeelden(actor) -> None:
     """Import both samples, each unless its year (and version) is already
     there: real figures an operator read in before are never replaced."""
-    if not Leefbaarometerscore.objects.filter(versie=VERSIE).exists():
-        buurtcijfers.import_buurtcijfers(
-            bron=buurtcijfers.LEEFBAAROMETER,
-            data=LEEFBAAROMETER.read_bytes(),
-            naam=LEEFBAAROMETER.name,
-            actor=actor,
-            versie=VERSIE,
-        )
-    if not Buurtkerncijfers.objects.filter(jaar=CBS_JAAR).exists():
-        buurtcijfers.import_buurtcijfers(
-            bron=buurtcijfers.CBS,
-            data=CBS.read_bytes(),
-            naam=CBS.name,
-            actor=actor,
-            jaar=CBS_JAAR,
-        )
+    voorbeelden = (
+        (
+            LEEFBAAROMETER,
+            Leefbaarometerscore.objects.filter(versie=VERSIE),
+            {"bron": buurtcijfers.LEEFBAAROMETER, "versie": VERSIE},
+        ),
+        (
+            CBS,
+            Buurtkerncijfers.objects.filter(jaar=CBS_JAAR),
+            {"bron": buurtcijfers.CBS, "jaar": CBS_JAAR},
+        ),
+    )
+    for pad, aanwezig, bron in voorbeelden:
+        if not aanwezig.exists():
+            buurtcijfers.import_buurtcijfers(
+                data=pad.read_bytes(), naam=pad.name, actor=actor, **bron
+            )

@@ -54,6 +54,26 @@ def _afwijking(label):
     )
 
 
+def _aantal(label):
+    """A count of a buurt; empty when CBS does not publish it."""
+    return models.PositiveIntegerField(
+        label, null=True, blank=True, validators=[MaxValueValidator(1_000_000)]
+    )
+
+
+def _cijfer(label, maximum: int):
+    """A figure of a buurt with one decimal, from 0 to `maximum`; empty when
+    CBS does not publish it."""
+    return models.DecimalField(
+        label,
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(maximum)],
+    )
+
+
 def _jaar_binnen(naam: str, veld: str):
     return models.CheckConstraint(
         condition=Q(**{f"{veld}__gte": EERSTE_JAAR, f"{veld}__lte": LAATSTE_JAAR}),
@@ -117,47 +137,15 @@ class Buurtkerncijfers(models.Model):
         _("buurtcode"), max_length=10, validators=[buurtcode_validator]
     )
     jaar = models.PositiveSmallIntegerField(_("jaar"), validators=JAAR_VALIDATORS)
-    aantal_inwoners = models.PositiveIntegerField(
-        _("aantal inwoners"),
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(1_000_000)],
+    aantal_inwoners = _aantal(_("aantal inwoners"))
+    aantal_huishoudens = _aantal(_("aantal huishoudens"))
+    woningvoorraad = _aantal(_("woningvoorraad"))
+    percentage_koopwoningen = _cijfer(_("koopwoningen (%)"), 100)
+    percentage_corporatiewoningen = _cijfer(
+        _("huurwoningen in bezit van een corporatie (%)"), 100
     )
-    aantal_huishoudens = models.PositiveIntegerField(
-        _("aantal huishoudens"),
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(1_000_000)],
-    )
-    woningvoorraad = models.PositiveIntegerField(
-        _("woningvoorraad"),
-        null=True,
-        blank=True,
-        validators=[MaxValueValidator(1_000_000)],
-    )
-    percentage_koopwoningen = models.DecimalField(
-        _("koopwoningen (%)"),
-        max_digits=4,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
-    percentage_corporatiewoningen = models.DecimalField(
-        _("huurwoningen in bezit van een corporatie (%)"),
-        max_digits=4,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
-    gemiddeld_inkomen_per_inwoner = models.DecimalField(
-        _("gemiddeld inkomen per inwoner (× € 1.000)"),
-        max_digits=6,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(10_000)],
+    gemiddeld_inkomen_per_inwoner = _cijfer(
+        _("gemiddeld inkomen per inwoner (× € 1.000)"), 10_000
     )
 
     objects = BuurtcijfersQuerySet.as_manager()

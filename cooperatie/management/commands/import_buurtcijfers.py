@@ -4,11 +4,11 @@ journal entry for the import."""
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from cooperatie import buurtcijfers
+from kern.management.opdrachten import actieve_gebruiker, lees_bestand
 
 
 class Command(BaseCommand):
@@ -43,20 +43,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        actor = (
-            get_user_model()
-            .objects.filter(username=options["actor"], is_active=True)
-            .first()
-        )
-        if actor is None:
-            raise CommandError(f"Er is geen actieve gebruiker {options['actor']}.")
+        actor = actieve_gebruiker(options["actor"])
         path = Path(options["bestand"])
-        try:
-            with path.open("rb") as handle:
-                # One byte more than allowed is enough to refuse the file.
-                data = handle.read(buurtcijfers.MAX_BYTES + 1)
-        except OSError as exc:
-            raise CommandError(f"{path}: {exc.strerror or exc}") from exc
+        data = lees_bestand(path, buurtcijfers.MAX_BYTES)
         try:
             verslag = buurtcijfers.import_buurtcijfers(
                 bron=options["bron"],
