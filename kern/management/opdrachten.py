@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import CommandError
+from django.core.management.base import BaseCommand, CommandError
 
 
 def actieve_gebruiker(username: str):
@@ -25,3 +25,13 @@ def lees_bestand(path: Path, max_bytes: int | None = None) -> bytes:
             return handle.read() if max_bytes is None else handle.read(max_bytes + 1)
     except OSError as exc:
         raise CommandError(f"{path}: {exc.strerror or exc}") from exc
+
+
+def geweigerd(command: BaseCommand, errors, path: Path) -> CommandError:
+    """A refused file: each error (row and column first) on the command's
+    stderr, and the error to exit with, saying nothing was read."""
+    for error in errors:
+        command.stderr.write(str(error))
+    return CommandError(
+        f"{len(errors)} fout(en) in {path.name}; er is niets ingelezen."
+    )

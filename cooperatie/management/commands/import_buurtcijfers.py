@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from cooperatie import buurtcijfers
-from kern.management.opdrachten import actieve_gebruiker, lees_bestand
+from kern.management.opdrachten import actieve_gebruiker, geweigerd, lees_bestand
 
 
 class Command(BaseCommand):
@@ -57,11 +57,7 @@ class Command(BaseCommand):
                 vervang=options["vervang"],
             )
         except buurtcijfers.BuurtcijfersImportError as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(
-                f"{len(exc.errors)} fout(en) in {path.name}; er is niets ingelezen."
-            ) from exc
+            raise geweigerd(self, exc.errors, path) from exc
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from exc
         jaren = ", ".join(map(str, verslag.jaren))

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cooperatie import importeren
 from cooperatie.models import Cooperatie
-from kern.management.opdrachten import actieve_gebruiker, lees_bestand
+from kern.management.opdrachten import actieve_gebruiker, geweigerd, lees_bestand
 
 
 def _date(text: str) -> datetime.date:
@@ -92,11 +92,7 @@ class Command(BaseCommand):
                 return
             report = importeren.import_members(**request)
         except importeren.MemberImportError as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(
-                f"{len(exc.errors)} fout(en) in {path.name}; er is niets ingelezen."
-            ) from exc
+            raise geweigerd(self, exc.errors, path) from exc
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from exc
         self._report(report)

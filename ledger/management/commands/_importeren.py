@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from cooperatie.models import Cooperatie
-from kern.management.opdrachten import actieve_gebruiker, lees_bestand
+from kern.management.opdrachten import actieve_gebruiker, geweigerd, lees_bestand
 from kern.tabelimport import TableImportError
 from ledger import importeren
 
@@ -57,11 +57,7 @@ class ImportCommand(BaseCommand):
                 return
             created = importeren.import_rows(**request)
         except TableImportError as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(
-                f"{len(exc.errors)} fout(en) in {path.name}; er is niets ingelezen."
-            ) from exc
+            raise geweigerd(self, exc.errors, path) from exc
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(f"Ingelezen: {len(created)} {self.noun}."))
