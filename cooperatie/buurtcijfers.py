@@ -269,7 +269,9 @@ def import_buurtcijfers(
             [RowError(None, None, _("De bron moet leefbaarometer of cbs zijn."))]
         )
     versie = versie.strip()
-    if bron == LEEFBAAROMETER and not 0 < len(versie) <= VERSIE_MAX:
+    if bron == LEEFBAAROMETER and not (
+        0 < len(versie) <= VERSIE_MAX and versie.isprintable()
+    ):
         raise BuurtcijfersImportError(
             [
                 RowError(
@@ -277,7 +279,7 @@ def import_buurtcijfers(
                     None,
                     _(
                         "Bij de Leefbaarometer moet de versie van de publicatie "
-                        "worden opgegeven (hoogstens %(max)s tekens)."
+                        "worden opgegeven: één regel van hoogstens %(max)s tekens."
                     )
                     % {"max": VERSIE_MAX},
                 )

@@ -195,5 +195,7 @@ def test_the_leefbaarometer_needs_its_version_and_cbs_its_year(world):
     with pytest.raises(CommandError):
         run(world, LBM, "--bron", "leefbaarometer")
     with pytest.raises(CommandError):
+        run(world, LBM, "--bron", "leefbaarometer", "--versie", "3.0\nnep")
+    with pytest.raises(CommandError):
         run(world, CBS, "--bron", "cbs")
     assert Leefbaarometerscore.objects.count() == Buurtkerncijfers.objects.count() == 0

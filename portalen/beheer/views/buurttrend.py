@@ -6,9 +6,10 @@ participants, volunteer hours), and the buurt's latest CBS key figures.
 
 The figures are public (every signed-in user reads them, not narrowed to the
 portal's organisation); the contribution is the coöperatie's, read within the
-portal. Three queries whatever the number of gebouwen: the scores, the key figures and
-the contribution per year. A buurt is matched by its code; when CBS redraws a
-buurt (a new kaartjaar) the figures of the old code no longer match.
+portal. Three queries whatever the number of gebouwen: the scores, the key
+figures and the contribution per year. A buurt is matched by its code; when
+CBS redraws a buurt (a new kaartjaar) the figures of the old code no longer
+match.
 """
 
 from __future__ import annotations
@@ -64,7 +65,9 @@ def sparkline(punten: list[tuple[int, Decimal]], *, title: str) -> str:
     )
 
 
-def _scores(request, codes: set[str], jaren: range) -> dict[tuple[str, int], object]:
+def _scores(
+    request, codes: set[str], jaren: range
+) -> dict[tuple[str, int], Leefbaarometerscore]:
     """Per (buurtcode, meetjaar) the score of the latest imported version."""
     scores: dict[tuple[str, int], Leefbaarometerscore] = {}
     for score in (
@@ -80,7 +83,7 @@ def _scores(request, codes: set[str], jaren: range) -> dict[tuple[str, int], obj
     return scores
 
 
-def _kerncijfers(request, codes: set[str], jaren: range) -> dict[str, object]:
+def _kerncijfers(request, codes: set[str], jaren: range) -> dict[str, Buurtkerncijfers]:
     """Per buurtcode its latest CBS key figures within the years shown."""
     laatste: dict[str, Buurtkerncijfers] = {}
     for rij in (
