@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from kern.immutable import AppendOnlyQuerySet
-from kern.scoping import Scope, ScopedQuerySet
+from kern.scoping import OpenbaarQuerySet, ScopedQuerySet
 
 
 class AfspraakQuerySet(ScopedQuerySet):
@@ -33,16 +33,8 @@ class RapportQuerySet(AppendOnlyQuerySet, ScopedQuerySet):
     """Sealed reports: scoped, and never changed or deleted."""
 
 
-class JaarparameterQuerySet(ScopedQuerySet):
+class JaarparameterQuerySet(OpenbaarQuerySet):
     """Legal figures are public knowledge: every signed-in user reads them."""
-
-    def visible_to(self, user) -> JaarparameterQuerySet:
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        return self
-
-    def scope_q(self, scope: Scope) -> Q:
-        return Q()
 
     def geldend(self, jaar: int, code: str):
         """The value in force in the year, or None."""

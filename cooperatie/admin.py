@@ -18,11 +18,13 @@ from . import koppelingen, services, sso
 from .models import (
     ApiClient,
     ApiToken,
+    Buurtkerncijfers,
     Cooperatie,
     Corporatie,
     Gebouw,
     GeslotenJaar,
     LedenInzage,
+    Leefbaarometerscore,
     Lid,
     Overeenkomst,
     Relatie,
@@ -305,3 +307,23 @@ class GeslotenJaarAdmin(ServiceModelAdmin):
     list_filter = ("status", "jaar")
     search_fields = ("cooperatie__naam",)
     list_select_related = ("cooperatie",)
+
+
+@admin.register(Leefbaarometerscore)
+class LeefbaarometerscoreAdmin(ServiceModelAdmin):
+    """Public Leefbaarometer scores per buurt; imported with
+    `import_buurtcijfers`, view only."""
+
+    list_display = ("buurtcode", "meetjaar", "versie", "totaal", "afwijking")
+    list_filter = ("versie", "meetjaar")
+    search_fields = ("buurtcode",)
+
+
+@admin.register(Buurtkerncijfers)
+class BuurtkerncijfersAdmin(ServiceModelAdmin):
+    """Public CBS key figures per buurt; imported with `import_buurtcijfers`,
+    view only."""
+
+    list_display = ("buurtcode", "jaar", "aantal_inwoners", "woningvoorraad")
+    list_filter = ("jaar",)
+    search_fields = ("buurtcode",)

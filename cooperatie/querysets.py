@@ -7,7 +7,7 @@ import datetime
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
-from kern.scoping import Scope, ScopedQuerySet
+from kern.scoping import OpenbaarQuerySet, Scope, ScopedQuerySet
 
 from .choices import Bestuursfunctie, RolSoort, UitnodigingStatus
 from .scope import (
@@ -181,3 +181,7 @@ class UitnodigingQuerySet(ScopedQuerySet):
                 UitnodigingStatus.OPEN: unused & Q(verloopt_op__gt=now),
             }[status]
         )
+
+
+class BuurtcijfersQuerySet(OpenbaarQuerySet):
+    """Figures per buurt from public sources: every signed-in user reads them."""

@@ -48,7 +48,7 @@ from cooperatie.choices import CooperatieSoort, OvereenkomstSoort, RolSoort
 from cooperatie.models import Corporatie, Uitnodiging
 from ledger import services as ledger_services
 
-from . import bijlagen, correcties, gegevens
+from . import bijlagen, buurtcijfers, correcties, gegevens
 from .gegevens import CooperatieSpec, velden
 from .kasboek import Kasboek
 from .leden import Ledenlijst
@@ -250,6 +250,7 @@ class _Builder:
         self._users()
         self._corporaties()
         self._gebouwen()
+        buurtcijfers.lees_voorbeelden(self.users["admin"])
         self._cooperaties()
         for spec in WERELD.cooperaties:
             self._leden(spec)

@@ -72,6 +72,8 @@ ACTIE_LABELS = {
     "toetsing_vaststellen": _("Jaar vastgesteld en rapport verzegeld"),
     "jaarparameter_create": _("Jaarparameter vastgelegd"),
     "jaarparameter_update": _("Jaarparameter gewijzigd"),
+    # Reference figures
+    "buurtcijfers_import": _("Buurtcijfers ingelezen"),
 }
 
 

@@ -296,3 +296,16 @@ class ScopedQuerySet(models.QuerySet):
         if scope.is_empty:
             return self.none()
         return self.filter(self.scope_q(scope))
+
+
+class OpenbaarQuerySet(ScopedQuerySet):
+    """Public figures (legal parameters, figures per buurt): every signed-in,
+    active user reads every row."""
+
+    def visible_to(self, user) -> OpenbaarQuerySet:
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self
+
+    def scope_q(self, scope: Scope) -> Q:
+        return Q()

@@ -21,10 +21,10 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, ExtractYear
 
 from .choices import BoekingSoort
-from .querysets import BoekingQuerySet, VrijwilligerQuerySet
+from .querysets import ActiviteitQuerySet, BoekingQuerySet, VrijwilligerQuerySet
 
 ZERO = Decimal("0.00")
 _AMOUNT = DecimalField(max_digits=14, decimal_places=2)
@@ -103,3 +103,29 @@ def vrijwilligerstotalen(
             uren_verdeeld=Coalesce(Sum("uren"), ZERO),
         )
     )
+
+
+def bijdrage_per_jaar(
+    activiteiten: ActiviteitQuerySet, *, cooperatie_id: int, jaren: range
+) -> dict[int, dict[str, int | Decimal]]:
+    """Per year of `jaren` the cooperatie's contribution, in one query: its
+    activities, those open to the neighbourhood, the neighbourhood
+    participants and the volunteer hours (`activiteiten`: the rows the reader
+    may see). A year without activities is absent."""
+    rows = (
+        activiteiten.filter(
+            cooperatie_id=cooperatie_id,
+            datum__year__gte=jaren.start,
+            datum__year__lt=jaren.stop,
+        )
+        .annotate(jaar=ExtractYear("datum"))
+        .values("jaar")
+        .order_by("jaar")
+        .annotate(
+            activiteiten=Count("pk"),
+            open_voor_buurt=Count("pk", filter=Q(open_voor_buurt=True)),
+            deelnemers_buurt=Coalesce(Sum("deelnemers_buurt"), 0),
+            vrijwilligersuren=Coalesce(Sum("vrijwilligersuren"), ZERO),
+        )
+    )
+    return {row.pop("jaar"): row for row in rows}

@@ -460,6 +460,8 @@ def check_journal() -> None:
         + 2 * Toetsing.objects.filter(teruggestuurd_op__isnull=False).count()
         + Toetsing.objects.filter(status=ToetsingStatus.INGEDIEND).count()
         + Uitnodiging.objects.count()
+        # the two buurtcijfers samples, one entry per import
+        + 2
     )
     assert result.count == AuditEntry.objects.count() == writes
     # Each write is done by its natural actor.
@@ -469,6 +471,7 @@ def check_journal() -> None:
     beheerders = {"beheerder", "beheerder2"}
     besturen = {"bestuur", "bestuur2", "bestuur3", "bestuur4"}
     assert actors["corporatie_create"] == actors["rol_create"] == {"admin"}
+    assert actors["buurtcijfers_import"] == {"admin"}
     for action in ("gebouw_create", "overeenkomst_create", "afspraak_create"):
         assert actors[action] == beheerders, action
     for action in ("toezegging_create", "toetsing_open"):

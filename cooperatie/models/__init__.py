@@ -4,6 +4,7 @@ One module per concept; the models are imported from here (`cooperatie.models`).
 """
 
 from .afgeleid import GeslotenJaar, Relatie
+from .buurtcijfers import Buurtkerncijfers, Leefbaarometerscore
 from .leden import LedenInzage, Lid
 from .organisaties import Cooperatie, Corporatie, Gebouw, Overeenkomst
 from .toegang import ApiClient, ApiToken, Rol, SsoIdentiteit, Uitnodiging
@@ -11,11 +12,13 @@ from .toegang import ApiClient, ApiToken, Rol, SsoIdentiteit, Uitnodiging
 __all__ = [
     "ApiClient",
     "ApiToken",
+    "Buurtkerncijfers",
     "Cooperatie",
     "Corporatie",
     "Gebouw",
     "GeslotenJaar",
     "LedenInzage",
+    "Leefbaarometerscore",
     "Lid",
     "Overeenkomst",
     "Relatie",

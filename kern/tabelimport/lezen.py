@@ -60,6 +60,18 @@ class TableSpec:
     # Messages naming what the rows are ("rijen met leden"); %(max)s is the limit.
     too_many_rows: str = ""
     header_only: str = ""
+    # A published table (CBS, Leefbaarometer) has many columns the import does
+    # not read: they are skipped instead of refused.
+    skip_unknown: bool = False
+    # CBS StatLine numbers each column after its name (`AantalInwoners_5`); the
+    # number differs per year's table, so a header is compared without it.
+    numbered_headers: bool = False
+
+    def key(self, text: str) -> str:
+        """A header of the file as it is compared with the known columns."""
+        if self.numbered_headers:
+            text = re.sub(r"_[0-9]+\s*$", "", text)
+        return header_key(text)
 
     @property
     def max_sheet_rows(self) -> int:
@@ -180,7 +192,7 @@ def _delimiter(text: str, spec: TableSpec) -> str:
 
     def score(delimiter: str) -> tuple[int, int]:
         cells = next(csv.reader([header], delimiter=delimiter), [])
-        known = sum(1 for cell in cells if header_key(cell) in known_headers)
+        known = sum(1 for cell in cells if spec.key(cell) in known_headers)
         return known, len(cells)
 
     return max(";,\t", key=score)
@@ -371,7 +383,9 @@ def _read_header(
                     )
                 )
             continue
-        name = field_of_header.get(header_key(text))
+        name = field_of_header.get(spec.key(text))
+        if name is None and spec.skip_unknown:
+            continue
         if name is None:
             errors.append(
                 RowError(

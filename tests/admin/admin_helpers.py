@@ -19,11 +19,13 @@ from afspraken.models import (
 from cooperatie.models import (
     ApiClient,
     ApiToken,
+    Buurtkerncijfers,
     Cooperatie,
     Corporatie,
     Gebouw,
     GeslotenJaar,
     LedenInzage,
+    Leefbaarometerscore,
     Lid,
     Overeenkomst,
     Relatie,
@@ -77,6 +79,8 @@ REGISTERED = (
     LedenInzage,
     Uitnodiging,
     SsoIdentiteit,
+    Leefbaarometerscore,
+    Buurtkerncijfers,
 )
 # Nothing creates these through a service the admin may call.
 ADD_DISABLED = {
@@ -98,6 +102,8 @@ ADD_DISABLED = {
     LedenInzage,
     Uitnodiging,
     SsoIdentiteit,
+    Leefbaarometerscore,
+    Buurtkerncijfers,
 }
 # Append-only or without an update service: the change page only shows the row.
 VIEW_ONLY = {
@@ -124,6 +130,8 @@ VIEW_ONLY = {
     LedenInzage,
     Uitnodiging,
     SsoIdentiteit,
+    Leefbaarometerscore,
+    Buurtkerncijfers,
 }
 
 GEBOUW_FORM = (
@@ -209,6 +217,12 @@ def error_messages(response) -> list[str]:
 def _one_of_each(world) -> dict:
     objects = {type(obj): obj for obj in world.a.objects().values()}
     objects[Jaarparameter] = world.jaarparameter
+    objects[Leefbaarometerscore] = Leefbaarometerscore.objects.create(
+        buurtcode="BU03630000", meetjaar=2022, versie="3.0", totaal="4.1"
+    )
+    objects[Buurtkerncijfers] = Buurtkerncijfers.objects.create(
+        buurtcode="BU03630000", jaar=2024, aantal_inwoners=1200
+    )
     objects[AuditChainHead] = AuditChainHead.objects.order_by("keten").first()
     objects[AuditChainVerification] = AuditChainVerification.objects.first()
     objects[AuditCheckpoint] = AuditCheckpoint.objects.first()

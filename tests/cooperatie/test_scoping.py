@@ -70,6 +70,9 @@ def _visible(obj, user) -> bool:
 # sessions (tests/ui/test_tweestaps.py).
 # SsoIdentiteit: the identity at the identity provider an account signs in
 # with, read only by the sign-in and the admin (tests/test_sso_identiteit.py).
+# Leefbaarometerscore, Buurtkerncijfers: public figures per CBS buurt, read by
+# every signed-in user, imported by the platform operator only
+# (tests/cooperatie/test_import_buurtcijfers.py).
 UNSCOPED = {
     "Herstelcode",
     "ApiClient",
@@ -84,6 +87,8 @@ UNSCOPED = {
     "LedenInzage",
     "Aanmeldtijdperk",
     "SsoIdentiteit",
+    "Leefbaarometerscore",
+    "Buurtkerncijfers",
 }
 
 

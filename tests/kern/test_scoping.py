@@ -20,8 +20,10 @@ from cooperatie.choices import RolSoort
 from cooperatie.models import (
     ApiClient,
     ApiToken,
+    Buurtkerncijfers,
     Corporatie,
     Gebouw,
+    Leefbaarometerscore,
     Lid,
     Rol,
     Uitnodiging,
@@ -59,8 +61,15 @@ NARROWER = {Rol, Uitnodiging, ApiClient}
 # Of those, the roles add the user's own rows in `visible_to` itself.
 OWN_VISIBLE_TO = {Rol}
 # Scoped by their own rule, without a declaration: personal tokens, public legal
-# figures, and the journal, whose entries carry their organisations as tags.
-OWN_RULE = {ApiToken, Jaarparameter, AuditEntry}
+# figures, public figures per buurt, and the journal, whose entries carry their
+# organisations as tags.
+OWN_RULE = {
+    ApiToken,
+    Jaarparameter,
+    AuditEntry,
+    Leefbaarometerscore,
+    Buurtkerncijfers,
+}
 
 USERS = [f"{t}.{r}" for t in ("a", "b") for r in ("beheerder", "auditor", "bestuur")]
 

@@ -5,13 +5,13 @@ so in the journal."""
 import datetime
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from cooperatie import importeren
 from cooperatie.models import Cooperatie
+from kern.management.opdrachten import actieve_gebruiker, geweigerd, lees_bestand
 
 
 def _date(text: str) -> datetime.date:
@@ -64,18 +64,9 @@ class Command(BaseCommand):
         cooperatie = Cooperatie.objects.filter(pk=options["cooperatie"]).first()
         if cooperatie is None:
             raise CommandError(f"Er is geen coöperatie met id {options['cooperatie']}.")
-        actor = (
-            get_user_model()
-            .objects.filter(username=options["actor"], is_active=True)
-            .first()
-        )
-        if actor is None:
-            raise CommandError(f"Er is geen actieve gebruiker {options['actor']}.")
+        actor = actieve_gebruiker(options["actor"])
         path = Path(options["bestand"])
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"{path}: {exc.strerror or exc}") from exc
+        data = lees_bestand(path)
 
         end_missing = options["beeindig_ontbrekende"]
         if options["einddatum"] and not end_missing:
@@ -101,11 +92,7 @@ class Command(BaseCommand):
                 return
             report = importeren.import_members(**request)
         except importeren.MemberImportError as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(
-                f"{len(exc.errors)} fout(en) in {path.name}; er is niets ingelezen."
-            ) from exc
+            raise geweigerd(self, exc.errors, path) from exc
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from exc
         self._report(report)

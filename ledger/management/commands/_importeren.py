@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from cooperatie.models import Cooperatie
+from kern.management.opdrachten import actieve_gebruiker, geweigerd, lees_bestand
 from kern.tabelimport import TableImportError
 from ledger import importeren
 
@@ -36,18 +36,9 @@ class ImportCommand(BaseCommand):
         cooperatie = Cooperatie.objects.filter(pk=options["cooperatie"]).first()
         if cooperatie is None:
             raise CommandError(f"Er is geen coöperatie met id {options['cooperatie']}.")
-        actor = (
-            get_user_model()
-            .objects.filter(username=options["actor"], is_active=True)
-            .first()
-        )
-        if actor is None:
-            raise CommandError(f"Er is geen actieve gebruiker {options['actor']}.")
+        actor = actieve_gebruiker(options["actor"])
         path = Path(options["bestand"])
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"{path}: {exc.strerror or exc}") from exc
+        data = lees_bestand(path)
         try:
             request = {
                 "soort": self.soort,
@@ -66,11 +57,7 @@ class ImportCommand(BaseCommand):
                 return
             created = importeren.import_rows(**request)
         except TableImportError as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(
-                f"{len(exc.errors)} fout(en) in {path.name}; er is niets ingelezen."
-            ) from exc
+            raise geweigerd(self, exc.errors, path) from exc
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(f"Ingelezen: {len(created)} {self.noun}."))

@@ -6,6 +6,8 @@ year with open eyes, on one read-only page.
   and links to the toetsing and the sealed report, and a trend chart per measured
   toezegging over those years (frozen values for submitted years, live ones for
   open years, as everywhere: `afspraken.selectors.toetsing_resultaat`);
+- per gebouw with a CBS buurtcode, its buurt's Leefbaarometer trend next to
+  the coöperatie's contribution over the last ten years (`buurttrend`);
 - for one chosen year the activities with their evidence, the bookings with the
   activity receipts, and the members as aggregates only (domain §8: a beheerder
   sees the board's names and functions, never other members).
@@ -57,6 +59,7 @@ from ledger.choices import BoekingSoort
 from ledger.models import Activiteit, Bijlage, Boeking, Bon, Vrijwilliger
 from ledger.selectors import vrijwilligerstotalen
 from portalen import bijlagen
+from portalen.beheer.views.buurttrend import buurttrends
 from portalen.beheer.views.cooperaties import _bestuursleden, _met_bestuur, _status
 from portalen.forms.toetsing import NIET_GEOPEND
 from portalen.ui import beheer_view, get_in_portal, in_portal, paginate
@@ -430,6 +433,9 @@ def dossier(request, cooperatie_id: int):
             ],
             "jaarrijen": [_jaar_rij(request, r, rapporten) for r in regels],
             "trends": _trends(regels),
+            "buurttrends": buurttrends(
+                request, cooperatie, [o.gebouw for o in overeenkomsten], lopend
+            ),
             "jaren": jaren,
             "jaar": jaar,
             "ongeldig_jaar": ongeldig_jaar,
