@@ -17,6 +17,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from kern import writes
+from kern.coordinaten import coordinaten_uit_rd
 from kern.formatting import moment
 from kern.validators import normalize_code, normalize_postcode
 
@@ -44,11 +45,14 @@ from .verwijderbaar import gebouw_delete_refusal, last_beheerder_message
 
 
 def _normalized(data: dict[str, Any]) -> dict[str, Any]:
+    data = coordinaten_uit_rd(data)
     if data.get("postcode"):
         data = {**data, "postcode": normalize_postcode(data["postcode"])}
-    for code in ("gemeentecode", "buurtcode"):
+    for code in ("gemeentecode", "buurtcode", "clustercode"):
         if data.get(code):
             data = {**data, code: normalize_code(data[code])}
+    if isinstance(data.get("bag_pand_id"), str):
+        data = {**data, "bag_pand_id": data["bag_pand_id"].strip()}
     return data
 
 
@@ -80,8 +84,9 @@ def corporatie_update(*, corporatie: Corporatie, actor, **data) -> Corporatie:
 @transaction.atomic
 def gebouw_create(*, corporatie: Corporatie, actor, **data) -> Gebouw:
     permissions.require_beheerder(actor, corporatie.pk)
+    data = _normalized(data)
     writes.refuse_unknown(data, Gebouw.EDITABLE_FIELDS)
-    gebouw = Gebouw(corporatie=corporatie, **_normalized(data))
+    gebouw = Gebouw(corporatie=corporatie, **data)
     return writes.create(gebouw, actor=actor, action="gebouw_create")
 
 
