@@ -53,6 +53,17 @@ def _normalized(data: dict[str, Any]) -> dict[str, Any]:
             data = {**data, code: normalize_code(data[code])}
     if isinstance(data.get("bag_pand_id"), str):
         data = {**data, "bag_pand_id": data["bag_pand_id"].strip()}
+    if "bag_verblijfsobject_ids" in data:
+        ids = data["bag_verblijfsobject_ids"]
+        if ids is None or ids == "":  # an empty form field: no ids
+            data = {**data, "bag_verblijfsobject_ids": []}
+        elif isinstance(ids, list):
+            data = {
+                **data,
+                "bag_verblijfsobject_ids": [
+                    i.strip() if isinstance(i, str) else i for i in ids
+                ],
+            }
     return data
 
 

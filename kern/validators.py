@@ -133,6 +133,16 @@ def validate_bag_verblijfsobject_ids(value) -> None:
         )
 
 
+# What a form field or an import cell with ids holds at most, before it is split.
+BAG_IDS_MAX_CHARS = BAG_VERBLIJFSOBJECTEN_MAX * 20
+
+
+def split_ids(text: str) -> list[str]:
+    """The ids in a text as people paste them: separated by line breaks,
+    spaces, commas or semicolons. (The text is bounded by its reader.)"""
+    return [part for part in re.split(r"[\s,;]+", text) if part]
+
+
 def normalize_postcode(value: str) -> str:
     """Return a postcode as `1234 AB`, whatever spacing between digits and
     letters and whatever case it came in (POSTCODE_INPUT_REGEX); anything else

@@ -182,3 +182,11 @@ def test_rd_coordinates_are_stored_as_wgs84(world):
 )
 def test_bad_rd_coordinates_are_refused(world, changes, field, word):
     check_refused(_gebouw(world, **changes), field, word, model=Gebouw)
+
+
+@pytest.mark.parametrize("empty", [None, ""])
+def test_no_verblijfsobject_ids_is_an_empty_list(world, empty):
+    gebouw = _gebouw(world, bag_verblijfsobject_ids=empty)()
+
+    gebouw.refresh_from_db()
+    assert gebouw.bag_verblijfsobject_ids == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django.urls import reverse
 
@@ -382,3 +383,57 @@ def test_cooperatie_edit_bad_kvk(client, world):
     assert response.status_code == 200
     assert "8 cijfers" in " ".join(response.context["form"].errors["kvk_nummer"])
     assert entries_since(seq) == []
+
+
+# BAG ids and coordinates -----------------------------------------------------------
+
+
+def test_gebouw_with_bag_ids_and_rd_coordinates_is_stored(client, world):
+    client.force_login(world.a.beheerder)
+    response = client.post(
+        url("beheer-gebouw-nieuw", world.a),
+        gebouw_post(
+            bag_pand_id="0344100000012345",
+            bag_verblijfsobject_ids="0344010000012345\r\n0344010000012346, ",
+            clustercode="cl-1",
+            rd_x="155000",
+            rd_y="463000,0",
+        ),
+    )
+    assert response.status_code == 302
+    gebouw = Gebouw.objects.get(corporatie=world.a.corporatie, complexnummer="C-900")
+    assert gebouw.bag_pand_id == "0344100000012345"
+    assert gebouw.bag_verblijfsobject_ids == ["0344010000012345", "0344010000012346"]
+    assert gebouw.clustercode == "CL-1"
+    assert (round(gebouw.latitude, 3), round(gebouw.longitude, 3)) == (
+        Decimal("52.155"),
+        Decimal("5.387"),
+    )
+
+    page = client.get(
+        reverse("beheer-gebouw-bewerken", args=[world.a.corporatie.pk, gebouw.pk])
+    )
+    form = page.context["form"]
+    assert "0344010000012345\n0344010000012346" in page.content.decode()
+    data = form_data(form)
+    seq = journal_mark()
+    assert client.post(page.wsgi_request.path, data).status_code == 302
+    assert entries_since(seq) == []  # nothing changed, nothing written
+
+
+def test_gebouw_with_a_bag_pand_id_of_another_gemeente_shows_it_on_the_field(
+    client, world
+):
+    client.force_login(world.a.beheerder)
+    rows = table_state(Gebouw)
+    response = client.post(
+        url("beheer-gebouw-nieuw", world.a),
+        gebouw_post(bag_pand_id="0363100000012345"),
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "moet met de gemeentecode van het gebouw beginnen" in " ".join(
+        errors["bag_pand_id"]
+    )
+    assert "0344" in text_of(response)
+    assert table_state(Gebouw) == rows
