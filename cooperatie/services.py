@@ -17,12 +17,16 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from kern import writes
-from kern.coordinaten import coordinaten_uit_rd
 from kern.formatting import moment
-from kern.validators import normalize_code, normalize_postcode
 
 from . import permissions
 from .choices import CORPORATIE_ROLLEN, JaarStatus, RolSoort
+
+# The writes of gebouwen live in their own module; callers find them here.
+from .gebouwen import gebouw_create as gebouw_create
+from .gebouwen import gebouw_create_many as gebouw_create_many
+from .gebouwen import gebouw_delete as gebouw_delete
+from .gebouwen import gebouw_update as gebouw_update
 from .jaarslot import (
     ensure_member_counts_unchanged,
     ensure_year_open,
@@ -41,31 +45,7 @@ from .models import (
     Rol,
 )
 from .scope import forget_scope
-from .verwijderbaar import gebouw_delete_refusal, last_beheerder_message
-
-
-def _normalized(data: dict[str, Any]) -> dict[str, Any]:
-    data = coordinaten_uit_rd(data)
-    if data.get("postcode"):
-        data = {**data, "postcode": normalize_postcode(data["postcode"])}
-    for code in ("gemeentecode", "buurtcode", "clustercode"):
-        if data.get(code):
-            data = {**data, code: normalize_code(data[code])}
-    if isinstance(data.get("bag_pand_id"), str):
-        data = {**data, "bag_pand_id": data["bag_pand_id"].strip()}
-    if "bag_verblijfsobject_ids" in data:
-        ids = data["bag_verblijfsobject_ids"]
-        if ids is None or ids == "":  # an empty form field: no ids
-            data = {**data, "bag_verblijfsobject_ids": []}
-        elif isinstance(ids, list):
-            data = {
-                **data,
-                "bag_verblijfsobject_ids": [
-                    i.strip() if isinstance(i, str) else i for i in ids
-                ],
-            }
-    return data
-
+from .verwijderbaar import last_beheerder_message
 
 # Corporatie ---------------------------------------------------------------------
 
@@ -87,40 +67,6 @@ def corporatie_update(*, corporatie: Corporatie, actor, **data) -> Corporatie:
         action="corporatie_update",
         allowed=Corporatie.EDITABLE_FIELDS,
     )
-
-
-# Gebouw -------------------------------------------------------------------------
-
-
-@transaction.atomic
-def gebouw_create(*, corporatie: Corporatie, actor, **data) -> Gebouw:
-    permissions.require_beheerder(actor, corporatie.pk)
-    data = _normalized(data)
-    writes.refuse_unknown(data, Gebouw.EDITABLE_FIELDS)
-    gebouw = Gebouw(corporatie=corporatie, **data)
-    return writes.create(gebouw, actor=actor, action="gebouw_create")
-
-
-@transaction.atomic
-def gebouw_update(*, gebouw: Gebouw, actor, **data) -> Gebouw:
-    permissions.require_beheerder(actor, gebouw.corporatie_id)
-    return writes.update(
-        gebouw,
-        _normalized(data),
-        actor=actor,
-        action="gebouw_update",
-        allowed=Gebouw.EDITABLE_FIELDS,
-    )
-
-
-@transaction.atomic
-def gebouw_delete(*, gebouw: Gebouw, actor) -> None:
-    """Remove a gebouw registered by mistake; refused once contracts refer to it."""
-    permissions.require_beheerder(actor, gebouw.corporatie_id)
-    refusal = gebouw_delete_refusal(gebouw)
-    if refusal:
-        raise ValidationError(refusal)
-    writes.delete(gebouw, actor=actor, action="gebouw_delete")
 
 
 # Cooperatie ---------------------------------------------------------------------

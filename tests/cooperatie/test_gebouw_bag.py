@@ -9,10 +9,11 @@ import pytest
 
 from cooperatie import services
 from cooperatie.models import Gebouw
+from kern import writes
 from kern.coordinaten import rd_naar_wgs84
 from kern.validators import BAG_VERBLIJFSOBJECTEN_MAX
 from tests.cooperatie.services_helpers import GEBOUW
-from tests.helpers import check_refused, entries_since, journal_mark
+from tests.helpers import check_refused, entries_since, journal_mark, table_state
 
 # GEBOUW lies in GM0344 (Utrecht).
 PAND = "0344100000012345"
@@ -190,3 +191,56 @@ def test_no_verblijfsobject_ids_is_an_empty_list(world, empty):
 
     gebouw.refresh_from_db()
     assert gebouw.bag_verblijfsobject_ids == []
+
+
+# Many at once ----------------------------------------------------------------------
+
+
+def _rows(n):
+    return [
+        {**GEBOUW, "complexnummer": f"N-{i}", "bag_pand_id": f"0344100000{i:06d}"}
+        for i in range(n)
+    ]
+
+
+def test_many_gebouwen_are_created_each_journalled(world):
+    seq = journal_mark()
+
+    created = services.gebouw_create_many(
+        corporatie=world.a.corporatie, rows=_rows(3), actor=world.a.beheerder
+    )
+
+    assert [g.complexnummer for g in created] == ["N-0", "N-1", "N-2"]
+    entries = entries_since(seq)
+    assert [e.action for e in entries] == ["gebouw_create"] * 3
+    assert entries[2].after["bag_pand_id"] == "0344100000000002"
+
+
+def test_many_gebouwen_are_all_or_nothing_naming_each_refused_row(world):
+    rows = _rows(4)
+    rows[1]["bag_pand_id"] = "0363100000000001"
+    rows[3]["complexnummer"] = "N-0"  # twice in the rows
+
+    seq, before = journal_mark(), table_state(Gebouw)
+
+    with pytest.raises(writes.RowValidationError) as excinfo:
+        services.gebouw_create_many(
+            corporatie=world.a.corporatie, rows=rows, actor=world.a.beheerder
+        )
+
+    assert table_state(Gebouw) == before
+    assert entries_since(seq) == []
+    assert set(excinfo.value.rows) == {1, 3}
+    assert "bag_pand_id" in excinfo.value.rows[1].message_dict
+    assert "complexnummer" in excinfo.value.rows[3].message_dict
+
+
+def test_many_gebouwen_are_bounded(world):
+    check_refused(
+        lambda: services.gebouw_create_many(
+            corporatie=world.a.corporatie, rows=[], actor=world.a.beheerder
+        ),
+        "gebouwen",
+        "minstens één rij",
+        model=Gebouw,
+    )
