@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 import pytest
@@ -436,4 +437,45 @@ def test_gebouw_with_a_bag_pand_id_of_another_gemeente_shows_it_on_the_field(
         errors["bag_pand_id"]
     )
     assert "0344" in text_of(response)
+    assert table_state(Gebouw) == rows
+
+
+# Import -----------------------------------------------------------------------------
+
+IMPORT_CSV = (
+    "complexnummer;naam;straat;huisnummer;postcode;plaats;gemeentecode;"
+    "aantal_woningen;bag_pand_id;rd_x;rd_y\r\n"
+    "I-1;De Eik;Eiklaan;1;3511 AB;Utrecht;GM0344;24;0344100000000001;155000;463000\r\n"
+)
+
+
+def _upload(client, world, text: str, name: str = "gebouwen.csv"):
+    bestand = SimpleUploadedFile(name, text.encode("utf-8"), "text/csv")
+    return client.post(url("beheer-gebouwen-import", world.a), {"bestand": bestand})
+
+
+def test_gebouwen_import_registers_every_row_and_says_so(client, world):
+    client.force_login(world.a.beheerder)
+    assert client.get(url("beheer-gebouwen", world.a)).status_code == 200
+    seq = journal_mark()
+
+    response = _upload(client, world, IMPORT_CSV)
+
+    assert response.status_code == 302
+    assert response["Location"] == url("beheer-gebouwen", world.a)
+    gebouw = Gebouw.objects.get(corporatie=world.a.corporatie, complexnummer="I-1")
+    assert gebouw.bag_pand_id == "0344100000000001"
+    assert gebouw.latitude is not None
+    assert [e.action for e in entries_since(seq)] == ["gebouw_create"]
+    assert messages_of(response) == ["1 gebouw is ingelezen."]
+
+
+def test_gebouwen_import_names_row_and_column_and_writes_nothing(client, world):
+    client.force_login(world.a.beheerder)
+    rows = table_state(Gebouw)
+
+    response = _upload(client, world, IMPORT_CSV.replace("0344100", "0363100"))
+
+    assert response.status_code == 200
+    assert "rij 2, kolom bag_pand_id" in text_of(response)
     assert table_state(Gebouw) == rows
