@@ -16,17 +16,17 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from kern import tabelimport, writes
-from kern.tabelimport import ParsedFile, RowError, TableImportError
+from kern.tabelimport import RowError, TableImportError
 from kern.validators import BAG_IDS_MAX_CHARS, split_ids
 
 from . import services
 from .choices import Daeb
-from .gebouwen import MAX_ROWS
 from .models import Corporatie, Gebouw
+from .services.gebouwen import MAX_ROWS
 
 REQUIRED = (
     "complexnummer",
@@ -38,7 +38,7 @@ REQUIRED = (
     "gemeentecode",
     "aantal_woningen",
 )
-COLUMNS = (*Gebouw.EDITABLE_FIELDS, "rd_x", "rd_y")
+COLUMNS = (*Gebouw.EDITABLE_FIELDS, *Gebouw.CONVERTED_FIELDS)
 
 
 class _CellError(Exception):
@@ -104,19 +104,6 @@ def _spec() -> tabelimport.TableSpec:
     )
 
 
-def _errors_of(exc: ValidationError, parsed: ParsedFile, row: int) -> list[RowError]:
-    if not hasattr(exc, "error_dict"):
-        return [RowError(row, None, message) for message in exc.messages]
-    return [
-        RowError(
-            row, None if name == NON_FIELD_ERRORS else parsed.header(name), message
-        )
-        for name, errors in exc.error_dict.items()
-        for error in errors
-        for message in error.messages
-    ]
-
-
 def import_gebouwen(
     *, corporatie: Corporatie, data: bytes, name: str, actor
 ) -> list[Gebouw]:
@@ -147,7 +134,9 @@ def import_gebouwen(
             [
                 error
                 for index, refusal in exc.rows.items()
-                for error in _errors_of(refusal, parsed, parsed.rows[index].number)
+                for error in tabelimport.row_errors(
+                    refusal, parsed, parsed.rows[index].number
+                )
             ]
         ) from exc
     except ValidationError as exc:

@@ -145,7 +145,7 @@ class GebouwSerializer(ModelSerializer):
 
     class Meta:
         model = Gebouw
-        fields = ("id", "corporatie", *Gebouw.EDITABLE_FIELDS, "rd_x", "rd_y")
+        fields = ("id", "corporatie", *Gebouw.EDITABLE_FIELDS, *Gebouw.CONVERTED_FIELDS)
         # Format rules and normalisation (`3511ab` → `3511 AB`) are the service's.
         extra_kwargs = {
             "postcode": {"validators": []},

@@ -119,6 +119,9 @@ class Gebouw(models.Model):
         "latitude",
         "longitude",
     )
+    # What a write takes besides: the location in RD, which the service
+    # converts to latitude and longitude (kern.coordinaten).
+    CONVERTED_FIELDS = ("rd_x", "rd_y")
 
     corporatie = models.ForeignKey(
         Corporatie,

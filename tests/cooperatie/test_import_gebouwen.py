@@ -13,9 +13,9 @@ from django.core.management.base import CommandError
 import openpyxl
 import pytest
 
-from cooperatie.gebouwen import MAX_ROWS
 from cooperatie.gebouwimport import import_gebouwen
 from cooperatie.models import Gebouw
+from cooperatie.services.gebouwen import MAX_ROWS
 from kern.coordinaten import rd_naar_wgs84
 from kern.tabelimport import TableImportError
 from tests.helpers import entries_since, journal_mark, table_state

@@ -4,12 +4,12 @@ and so in the journal."""
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from cooperatie.gebouwimport import COLUMNS, import_gebouwen
 from cooperatie.models import Corporatie
+from kern.management.opdrachten import actieve_gebruiker, geweigerd, lees_bestand
 from kern.tabelimport import MAX_BYTES, TableImportError
 
 
@@ -36,30 +36,15 @@ class Command(BaseCommand):
         corporatie = Corporatie.objects.filter(pk=options["corporatie"]).first()
         if corporatie is None:
             raise CommandError(f"Er is geen corporatie met id {options['corporatie']}.")
-        actor = (
-            get_user_model()
-            .objects.filter(username=options["actor"], is_active=True)
-            .first()
-        )
-        if actor is None:
-            raise CommandError(f"Er is geen actieve gebruiker {options['actor']}.")
+        actor = actieve_gebruiker(options["actor"])
         path = Path(options["bestand"])
-        try:
-            with path.open("rb") as file:
-                # One byte more than allowed, so the reader can refuse it.
-                data = file.read(MAX_BYTES + 1)
-        except OSError as exc:
-            raise CommandError(f"{path}: {exc.strerror or exc}") from exc
+        data = lees_bestand(path, MAX_BYTES)
         try:
             created = import_gebouwen(
                 corporatie=corporatie, data=data, name=path.name, actor=actor
             )
         except TableImportError as exc:
-            for error in exc.errors:
-                self.stderr.write(str(error))
-            raise CommandError(
-                f"{len(exc.errors)} fout(en) in {path.name}; er is niets ingelezen."
-            ) from exc
+            raise geweigerd(self, exc.errors, path) from exc
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(f"Ingelezen: {len(created)} gebouwen."))

@@ -19,21 +19,15 @@ from django.utils.translation import gettext as _
 from kern import writes
 from kern.formatting import moment
 
-from . import permissions
-from .choices import CORPORATIE_ROLLEN, JaarStatus, RolSoort
-
-# The writes of gebouwen live in their own module; callers find them here.
-from .gebouwen import gebouw_create as gebouw_create
-from .gebouwen import gebouw_create_many as gebouw_create_many
-from .gebouwen import gebouw_delete as gebouw_delete
-from .gebouwen import gebouw_update as gebouw_update
-from .jaarslot import (
+from .. import permissions
+from ..choices import CORPORATIE_ROLLEN, JaarStatus, RolSoort
+from ..jaarslot import (
     ensure_member_counts_unchanged,
     ensure_year_open,
     gesloten_jaren,
     lock_cooperatie,
 )
-from .models import (
+from ..models import (
     ApiToken,
     Cooperatie,
     Corporatie,
@@ -44,8 +38,14 @@ from .models import (
     Relatie,
     Rol,
 )
-from .scope import forget_scope
-from .verwijderbaar import last_beheerder_message
+from ..scope import forget_scope
+from ..verwijderbaar import last_beheerder_message
+
+# The writes of gebouwen live in their own module; callers import them from here.
+from .gebouwen import gebouw_create as gebouw_create
+from .gebouwen import gebouw_create_many as gebouw_create_many
+from .gebouwen import gebouw_delete as gebouw_delete
+from .gebouwen import gebouw_update as gebouw_update
 
 # Corporatie ---------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """The writes of a corporatie's gebouwen, one at a time or many at once (an
 import): atomic, keyword-only, permission-checked, one journal entry each.
-Reached through `cooperatie.services`, as every write of the app."""
+Callers import them from `cooperatie.services`, as every write of the app."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from kern import writes
 from kern.coordinaten import coordinaten_uit_rd
 from kern.validators import normalize_code, normalize_postcode
 
-from . import permissions
-from .models import Corporatie, Gebouw
-from .verwijderbaar import gebouw_delete_refusal
+from .. import permissions
+from ..models import Corporatie, Gebouw
+from ..verwijderbaar import gebouw_delete_refusal
 
 MAX_ROWS = 2000
 """Most gebouwen written at once: every complex of a large corporatie."""
