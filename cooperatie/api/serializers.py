@@ -51,6 +51,19 @@ class CorporatieSerializer(ModelSerializer):
         fields = ("id", *Corporatie.EDITABLE_FIELDS)
 
 
+def _rd_field(bounds) -> serializers.DecimalField:
+    """An RD coordinate a write may give (in metres, to the millimetre)."""
+    return serializers.DecimalField(
+        max_digits=9,
+        decimal_places=3,
+        min_value=bounds[0],
+        max_value=bounds[1],
+        required=False,
+        allow_null=True,
+        write_only=True,
+    )
+
+
 class GebouwSerializer(ModelSerializer):
     beschrijving = _("Een gebouw of complex met woningen, eigendom van een corporatie.")
     beschrijvingen = {
@@ -124,24 +137,8 @@ class GebouwSerializer(ModelSerializer):
         max_length=BAG_VERBLIJFSOBJECTEN_MAX,
         required=False,
     )
-    rd_x = serializers.DecimalField(
-        max_digits=9,
-        decimal_places=3,
-        min_value=RD_X_RANGE[0],
-        max_value=RD_X_RANGE[1],
-        required=False,
-        allow_null=True,
-        write_only=True,
-    )
-    rd_y = serializers.DecimalField(
-        max_digits=9,
-        decimal_places=3,
-        min_value=RD_Y_RANGE[0],
-        max_value=RD_Y_RANGE[1],
-        required=False,
-        allow_null=True,
-        write_only=True,
-    )
+    rd_x = _rd_field(RD_X_RANGE)
+    rd_y = _rd_field(RD_Y_RANGE)
 
     class Meta:
         model = Gebouw
