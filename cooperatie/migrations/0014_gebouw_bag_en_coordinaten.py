@@ -10,7 +10,7 @@ import kern.validators
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cooperatie", "0012_sso_identiteit"),
+        ("cooperatie", "0013_buurtcijfers"),
     ]
 
     operations = [
