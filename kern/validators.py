@@ -5,10 +5,12 @@ and bookings."""
 import datetime
 import re
 import string
+from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, RegexValidator
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kern.formatting import datum
@@ -19,6 +21,15 @@ GEMEENTECODE_REGEX = r"^GM[0-9]{4}$"
 # CBS: BU + gemeentecode (4 digits) + wijk and buurt (4 characters; Amsterdam and
 # other large municipalities use capital letters there, e.g. BU0363AF09).
 BUURTCODE_REGEX = r"^BU[0-9]{4}[0-9A-Z]{4}$"
+# BAG (Basisregistratie Adressen en Gebouwen): an object's identificatie is 16
+# digits: the 4 digits of the gemeentecode of the municipality that registered
+# it, the object type (10 a pand, 01 a verblijfsobject) and a 10-digit number.
+BAG_PAND_REGEX = r"^[0-9]{4}10[0-9]{10}$"
+BAG_VERBLIJFSOBJECT_REGEX = r"^[0-9]{4}01[0-9]{10}$"
+BAG_VERBLIJFSOBJECTEN_MAX = 500
+# A corporation's cluster code (VERA: the cluster of units in its own systems):
+# capitals, digits and . _ -, starting with a letter or digit, at most 20 long.
+CLUSTERCODE_REGEX = r"^[A-Z0-9][A-Z0-9._-]{0,19}$"
 
 # What a form or the API accepts for a code and normalises to the stored form
 # above (`normalize_postcode`, `normalize_code`): any case, and for a postcode
@@ -30,6 +41,7 @@ INPUT_REGEXES = {
     POSTCODE_REGEX: POSTCODE_INPUT_REGEX,
     GEMEENTECODE_REGEX: r"^[Gg][Mm][0-9]{4}$",
     BUURTCODE_REGEX: r"^[Bb][Uu][0-9]{4}[0-9A-Za-z]{4}$",
+    CLUSTERCODE_REGEX: r"^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$",
 }
 
 kvk_validator = RegexValidator(
@@ -58,6 +70,77 @@ buurtcode_validator = RegexValidator(
     ),
     code="buurtcode",
 )
+
+bag_pand_validator = RegexValidator(
+    BAG_PAND_REGEX,
+    _(
+        "Een BAG-pand-id moet uit 16 cijfers bestaan: de 4 cijfers van de "
+        "gemeentecode, 10 (pand) en 10 cijfers, bijv. 0344100000012345."
+    ),
+    code="bag_pand_id",
+)
+bag_verblijfsobject_validator = RegexValidator(
+    BAG_VERBLIJFSOBJECT_REGEX,
+    _(
+        "Een BAG-verblijfsobject-id moet uit 16 cijfers bestaan: de 4 cijfers van "
+        "de gemeentecode, 01 (verblijfsobject) en 10 cijfers, bijv. "
+        "0344010000012345."
+    ),
+    code="bag_verblijfsobject_id",
+)
+clustercode_validator = RegexValidator(
+    CLUSTERCODE_REGEX,
+    _(
+        "Een clustercode moet uit hoogstens 20 hoofdletters, cijfers, punten, "
+        "liggende streepjes of onderstrepingstekens bestaan en met een letter of "
+        "cijfer beginnen."
+    ),
+    code="clustercode",
+)
+
+
+def validate_bag_verblijfsobject_ids(value) -> None:
+    """A list of at most BAG_VERBLIJFSOBJECTEN_MAX verblijfsobject ids, each
+    once."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValidationError(
+            _("Geef de verblijfsobject-ids als een lijst van teksten."),
+            code="bag_verblijfsobject_ids",
+        )
+    if len(value) > BAG_VERBLIJFSOBJECTEN_MAX:
+        raise ValidationError(
+            _("Een gebouw mag hoogstens %(max)s verblijfsobject-ids hebben."),
+            code="bag_verblijfsobject_ids",
+            params={"max": BAG_VERBLIJFSOBJECTEN_MAX},
+        )
+    wrong = [v for v in value if not re.match(BAG_VERBLIJFSOBJECT_REGEX, v)]
+    if wrong:
+        raise ValidationError(
+            format_lazy(
+                "{} {}",
+                bag_verblijfsobject_validator.message,
+                _("Niet zo: %(ids)s."),
+            ),
+            code="bag_verblijfsobject_id",
+            params={"ids": ", ".join(repr(v[:20]) for v in wrong[:5])},
+        )
+    double = sorted(v for v, n in Counter(value).items() if n > 1)
+    if double:
+        raise ValidationError(
+            _("Elk verblijfsobject-id mag maar één keer voorkomen: %(ids)s."),
+            code="bag_verblijfsobject_ids",
+            params={"ids": ", ".join(double[:5])},
+        )
+
+
+# What a form field or an import cell with ids holds at most, before it is split.
+BAG_IDS_MAX_CHARS = BAG_VERBLIJFSOBJECTEN_MAX * 20
+
+
+def split_ids(text: str) -> list[str]:
+    """The ids in a text as people paste them: separated by line breaks,
+    spaces, commas or semicolons. (The text is bounded by its reader.)"""
+    return [part for part in re.split(r"[\s,;]+", text) if part]
 
 
 def normalize_postcode(value: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import journal
 
@@ -90,6 +91,24 @@ def _journal_keys(model: type[models.Model], fields: Iterable[str]) -> set[str]:
         if extra and field.name in names:
             names.add(f"{field.name}_{extra}")
     return names
+
+
+def refuse_row_count(rows: Sequence[Any], field: str, max_rows: int) -> None:
+    """A write of many rows takes at least one and at most `max_rows`; else
+    it is refused on `field`."""
+    if len(rows) > max_rows:
+        raise ValidationError(
+            {
+                field: ngettext(
+                    "Hoogstens %(max)d rij tegelijk.",
+                    "Hoogstens %(max)d rijen tegelijk.",
+                    max_rows,
+                )
+                % {"max": max_rows}
+            }
+        )
+    if not rows:
+        raise ValidationError({field: _("Geef minstens één rij.")})
 
 
 def refuse_unknown(data: Mapping[str, Any], allowed: Iterable[str]) -> None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -472,19 +472,6 @@ def _read_rows(soort: Soort, cooperatie: Cooperatie, parsed: ParsedFile) -> Impo
     return ImportPlan(soort=soort.naam, parsed=parsed, rows=rows)
 
 
-def _errors_of(exc: ValidationError, parsed: ParsedFile, row: int) -> list[RowError]:
-    if not hasattr(exc, "error_dict"):
-        return [RowError(row, None, message) for message in exc.messages]
-    return [
-        RowError(
-            row, None if name == NON_FIELD_ERRORS else parsed.header(name), message
-        )
-        for name, errors in exc.error_dict.items()
-        for error in errors
-        for message in error.messages
-    ]
-
-
 def _write(soort: Soort, plan: ImportPlan, cooperatie: Cooperatie, actor) -> list:
     """Write the plan's rows through the service (all or nothing); a refusal
     is noted on its rows and raised as TableImportError."""
@@ -498,7 +485,7 @@ def _write(soort: Soort, plan: ImportPlan, cooperatie: Cooperatie, actor) -> lis
             known = {e.column for e in row.errors}
             row.errors += [
                 e
-                for e in _errors_of(error, plan.parsed, row.number)
+                for e in tabelimport.row_errors(error, plan.parsed, row.number)
                 if e.column not in known
             ]
         raise TableImportError(plan.errors) from exc

@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from cooperatie import permissions
 from cooperatie.jaarslot import ensure_year_open, gesloten_jaren, lock_cooperatie
@@ -480,19 +479,7 @@ MAX_ROWS = 2000
 
 
 def _bounded(rows: Sequence[Any], field: str) -> None:
-    if len(rows) > MAX_ROWS:
-        raise ValidationError(
-            {
-                field: ngettext(
-                    "Hoogstens %(max)d rij tegelijk.",
-                    "Hoogstens %(max)d rijen tegelijk.",
-                    MAX_ROWS,
-                )
-                % {"max": MAX_ROWS}
-            }
-        )
-    if not rows:
-        raise ValidationError({field: _("Geef minstens één rij.")})
+    writes.refuse_row_count(rows, field, MAX_ROWS)
 
 
 def _year_state(cooperatie: Cooperatie) -> dict[int, str]:

@@ -9,6 +9,8 @@ from rest_framework import serializers
 
 from kern.api.base import ModelSerializer, ScopedRelatedField, Serializer
 from kern.api.scopes import SCOPES
+from kern.coordinaten import RD_X_RANGE, RD_Y_RANGE
+from kern.validators import BAG_VERBLIJFSOBJECTEN_MAX, bag_verblijfsobject_validator
 
 from .. import uitnodigingen
 from ..choices import CORPORATIE_ROLLEN, UitnodigingStatus
@@ -49,6 +51,19 @@ class CorporatieSerializer(ModelSerializer):
         fields = ("id", *Corporatie.EDITABLE_FIELDS)
 
 
+def _rd_field(bounds) -> serializers.DecimalField:
+    """An RD coordinate a write may give (in metres, to the millimetre)."""
+    return serializers.DecimalField(
+        max_digits=9,
+        decimal_places=3,
+        min_value=bounds[0],
+        max_value=bounds[1],
+        required=False,
+        allow_null=True,
+        write_only=True,
+    )
+
+
 class GebouwSerializer(ModelSerializer):
     beschrijving = _("Een gebouw of complex met woningen, eigendom van een corporatie.")
     beschrijvingen = {
@@ -80,17 +95,60 @@ class GebouwSerializer(ModelSerializer):
             "Of de woningen DAEB (sociale huur) zijn, niet-DAEB of gemengd; "
             "standaard DAEB."
         ),
+        "bag_pand_id": _(
+            "Identificatie van het pand in de BAG: 16 cijfers, beginnend met de 4 "
+            "cijfers van de gemeentecode van het gebouw en dan 10; leeg als "
+            "onbekend."
+        ),
+        "bag_verblijfsobject_ids": _(
+            "Identificaties van de verblijfsobjecten in de BAG, elk 16 cijfers, "
+            "beginnend met de 4 cijfers van de gemeentecode van het gebouw en "
+            "dan 01; elk hoogstens één keer, hoogstens 500."
+        ),
+        "clustercode": _(
+            "De code van het cluster in de systemen van de corporatie (VERA): "
+            "hoogstens 20 letters, cijfers, punten, liggende streepjes of "
+            "onderstrepingstekens; kleine letters worden hoofdletters. Leeg als "
+            "onbekend."
+        ),
+        "latitude": _(
+            "Noorderbreedte in graden (WGS84), tussen 50,7 en 53,7, hoogstens 6 "
+            "decimalen; samen met de lengtegraad, of beide null."
+        ),
+        "longitude": _(
+            "Oosterlengte in graden (WGS84), tussen 3,2 en 7,3, hoogstens 6 "
+            "decimalen; samen met de breedtegraad, of beide null."
+        ),
+        "rd_x": _(
+            "Alleen bij schrijven: de x-coördinaat in RD (EPSG:28992), in meters. "
+            "Samen met rd_y omgerekend naar breedte- en lengtegraad en zo "
+            "opgeslagen; niet samen met die te geven."
+        ),
+        "rd_y": _(
+            "Alleen bij schrijven: de y-coördinaat in RD (EPSG:28992), in meters; "
+            "zie rd_x."
+        ),
     }
     corporatie = ScopedRelatedField(Corporatie)
+    bag_verblijfsobject_ids = serializers.ListField(
+        child=serializers.CharField(
+            max_length=16, validators=[bag_verblijfsobject_validator]
+        ),
+        max_length=BAG_VERBLIJFSOBJECTEN_MAX,
+        required=False,
+    )
+    rd_x = _rd_field(RD_X_RANGE)
+    rd_y = _rd_field(RD_Y_RANGE)
 
     class Meta:
         model = Gebouw
-        fields = ("id", "corporatie", *Gebouw.EDITABLE_FIELDS)
+        fields = ("id", "corporatie", *Gebouw.EDITABLE_FIELDS, *Gebouw.CONVERTED_FIELDS)
         # Format rules and normalisation (`3511ab` → `3511 AB`) are the service's.
         extra_kwargs = {
             "postcode": {"validators": []},
             "gemeentecode": {"validators": []},
             "buurtcode": {"validators": []},
+            "clustercode": {"validators": []},
         }
         validators = []  # uniqueness is checked by the service, per field
 

@@ -1,20 +1,29 @@
 """The organisations and what binds them: corporaties, their gebouwen, the
 cooperaties and the overeenkomsten that let a gebouw to a cooperatie."""
 
+import re
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from kern.scoping import Tenancy
 from kern.validators import (
+    BAG_PAND_REGEX,
+    BAG_VERBLIJFSOBJECTEN_MAX,
     BUURTCODE_REGEX,
     GEMEENTECODE_REGEX,
     KVK_REGEX,
     POSTCODE_REGEX,
+    bag_pand_validator,
     buurtcode_validator,
+    clustercode_validator,
     gemeentecode_validator,
     kvk_validator,
     postcode_validator,
+    validate_bag_verblijfsobject_ids,
     validate_single_line,
 )
 
@@ -43,6 +52,13 @@ def _kvk_constraints(prefix: str, unique_message) -> list[models.BaseConstraint]
             ),
         ),
     ]
+
+
+# Where a gebouw's coordinates (WGS84) may lie: the European Netherlands,
+# generously. Every gebouw of a toegelaten instelling lies there; the Caribbean
+# Netherlands have none, and the RD grid does not reach them.
+LATITUDE_RANGE = (Decimal("50.7"), Decimal("53.7"))
+LONGITUDE_RANGE = (Decimal("3.2"), Decimal("7.3"))
 
 
 class Corporatie(models.Model):
@@ -97,7 +113,15 @@ class Gebouw(models.Model):
         "aantal_woningen",
         "bouwjaar",
         "daeb",
+        "bag_pand_id",
+        "bag_verblijfsobject_ids",
+        "clustercode",
+        "latitude",
+        "longitude",
     )
+    # What a write takes besides: the location in RD, which the service
+    # converts to latitude and longitude (kern.coordinaten).
+    CONVERTED_FIELDS = ("rd_x", "rd_y")
 
     corporatie = models.ForeignKey(
         Corporatie,
@@ -140,9 +164,55 @@ class Gebouw(models.Model):
     daeb = models.CharField(
         _("DAEB"), max_length=10, choices=Daeb.choices, default=Daeb.DAEB
     )
+    bag_pand_id = models.CharField(
+        _("BAG-pand-id"),
+        max_length=16,
+        blank=True,
+        validators=[bag_pand_validator],
+        help_text=_(
+            "Identificatie van het pand in de BAG: 16 cijfers, beginnend met de 4 "
+            "cijfers van de gemeentecode van het gebouw."
+        ),
+    )
+    bag_verblijfsobject_ids = models.JSONField(
+        _("BAG-verblijfsobject-ids"),
+        default=list,
+        blank=True,
+        validators=[validate_bag_verblijfsobject_ids],
+        help_text=_(
+            "Identificaties van de verblijfsobjecten (woningen) in de BAG: elk 16 "
+            "cijfers, beginnend met de 4 cijfers van de gemeentecode."
+        ),
+    )
+    clustercode = models.CharField(
+        _("clustercode"),
+        max_length=20,
+        blank=True,
+        validators=[clustercode_validator],
+        help_text=_("De code van het cluster in de eigen systemen (VERA)."),
+    )
+    latitude = models.DecimalField(
+        _("breedtegraad"),
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("Noorderbreedte in graden (WGS84), bijv. 52.155172."),
+    )
+    longitude = models.DecimalField(
+        _("lengtegraad"),
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text=_("Oosterlengte in graden (WGS84), bijv. 5.387204."),
+    )
 
     # Refusals of a missing kaartjaar belong on the kaartjaar (see kern.writes).
-    CONSTRAINT_FIELDS = {"gebouw_buurtcode_met_kaartjaar": "kaartjaar"}
+    CONSTRAINT_FIELDS = {
+        "gebouw_buurtcode_met_kaartjaar": "kaartjaar",
+        "gebouw_coordinaten_samen": "longitude",
+    }
 
     tenancy = Tenancy(corporatie="corporatie")
     objects = GebouwQuerySet.as_manager()
@@ -203,10 +273,79 @@ class Gebouw(models.Model):
                     "Het bouwjaar moet tussen 1200 en 2100 liggen."
                 ),
             ),
+            models.CheckConstraint(
+                condition=Q(bag_pand_id="") | Q(bag_pand_id__regex=BAG_PAND_REGEX),
+                name="gebouw_bag_pand_id_formaat",
+                violation_error_message=bag_pand_validator.message,
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True)
+                | Q(latitude__gte=LATITUDE_RANGE[0], latitude__lte=LATITUDE_RANGE[1]),
+                name="gebouw_latitude_in_nederland",
+                violation_error_message=_(
+                    "De breedtegraad moet tussen 50,7 en 53,7 liggen (Nederland)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True)
+                | Q(
+                    longitude__gte=LONGITUDE_RANGE[0],
+                    longitude__lte=LONGITUDE_RANGE[1],
+                ),
+                name="gebouw_longitude_in_nederland",
+                violation_error_message=_(
+                    "De lengtegraad moet tussen 3,2 en 7,3 liggen (Nederland)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="gebouw_coordinaten_samen",
+                violation_error_message=_(
+                    "Breedtegraad en lengtegraad moeten samen worden ingevuld, of "
+                    "allebei leeg blijven."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.complexnummer} {self.naam}"
+
+    def clean(self):
+        """A BAG id begins with the 4 digits of the gemeente that registered the
+        object: the gebouw's gemeentecode (a gebouw always has one)."""
+        if not re.match(GEMEENTECODE_REGEX, self.gemeentecode or ""):
+            return  # refused on the gemeentecode itself
+        cijfers = self.gemeentecode[2:]
+        params = {"cijfers": cijfers, "gemeentecode": self.gemeentecode}
+        errors = {}
+        if self.bag_pand_id and not self.bag_pand_id.startswith(cijfers):
+            errors["bag_pand_id"] = ValidationError(
+                _(
+                    "Het BAG-pand-id moet met de gemeentecode van het gebouw "
+                    "beginnen: %(cijfers)s (van %(gemeentecode)s)."
+                ),
+                code="bag_gemeente",
+                params=params,
+            )
+        ids = self.bag_verblijfsobject_ids
+        if isinstance(ids, list) and len(ids) <= BAG_VERBLIJFSOBJECTEN_MAX:
+            wrong = [i for i in ids if isinstance(i, str) and not i.startswith(cijfers)]
+            if wrong:
+                errors["bag_verblijfsobject_ids"] = ValidationError(
+                    _(
+                        "Elk BAG-verblijfsobject-id moet met de gemeentecode van "
+                        "het gebouw beginnen: %(cijfers)s (van %(gemeentecode)s); "
+                        "niet zo: %(ids)s."
+                    ),
+                    code="bag_gemeente",
+                    params={
+                        **params,
+                        "ids": ", ".join(repr(i[:20]) for i in wrong[:5]),
+                    },
+                )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def adres(self) -> str:

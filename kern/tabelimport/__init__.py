@@ -9,7 +9,14 @@ unknown column. Every size, count and length is bounded before it is parsed.
 What a row means is for the importing app to say.
 """
 
-from .fouten import PREVIEW_CHARS, RowError, TableImportError, refused, shown
+from .fouten import (
+    PREVIEW_CHARS,
+    RowError,
+    TableImportError,
+    refused,
+    row_errors,
+    shown,
+)
 from .lezen import (
     MAX_BYTES,
     MAX_CELL_CHARS,
@@ -42,6 +49,7 @@ __all__ = [
     "lees_datum",
     "read_table",
     "refused",
+    "row_errors",
     "shown",
     "template_csv",
     "template_xlsx",

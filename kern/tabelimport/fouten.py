@@ -56,3 +56,16 @@ class TableImportError(Exception):
 def refused(row: int | None, message: str, column: str | None = None):
     """The file refused as a whole, for one reason."""
     return TableImportError([RowError(row, column, message)])
+
+
+def row_errors(exc, parsed, row: int) -> list[RowError]:
+    """A service's refusal of one row (a ValidationError) as errors of that
+    row, each on the column of its field as the file `parsed` names it."""
+    if not hasattr(exc, "error_dict"):
+        return [RowError(row, None, message) for message in exc.messages]
+    return [
+        RowError(row, parsed.header(name), message)
+        for name, errors in exc.error_dict.items()
+        for error in errors
+        for message in error.messages
+    ]

@@ -2,11 +2,19 @@
 
 from portalen.views import gebruikers, rapporten, toetsing
 
-from .views import afspraken, cooperaties, dashboard, dossier, koppelingen
+from .views import (
+    afspraken,
+    cooperaties,
+    dashboard,
+    dossier,
+    gebouwimport,
+    koppelingen,
+)
 
 urlpatterns = [
     *dashboard.urlpatterns,
     *afspraken.urlpatterns,
+    *gebouwimport.urlpatterns,
     *cooperaties.urlpatterns,
     *dossier.urlpatterns,
     *toetsing.beheer_patterns,

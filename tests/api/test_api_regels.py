@@ -181,6 +181,25 @@ CODES = {
             "",
         ],
     ),
+    "clustercode": (
+        "Gebouw",
+        validators.clustercode_validator,
+        validators.normalize_code,
+        ["CL-12.A", "cl_7", "0", "-A1", "A" * 20, "A" * 21, "A 1", "Ä1", "A/1", ""],
+    ),
+    "bag_pand_id": (
+        "Gebouw",
+        validators.bag_pand_validator,
+        str.strip,
+        [
+            "0344100000012345",
+            "0344010000012345",
+            "034410000001234",
+            "03441000000123456",
+            "034410000001234a",
+            "",
+        ],
+    ),
     "kvk_nummer": (
         "Corporatie",
         validators.kvk_validator,
@@ -215,7 +234,7 @@ def test_the_schema_pattern_of_a_code_is_its_validators(schema, field):
     request, request_blank = _pattern(
         schemas[f"{component}Request"]["properties"][field]
     )
-    blank_allowed = field == "buurtcode"
+    blank_allowed = field in {"buurtcode", "clustercode", "bag_pand_id"}
     assert answer == validator.regex.pattern
     assert answer_blank == request_blank == blank_allowed
 

@@ -226,7 +226,10 @@ def test_patch_with_the_current_etag_passes_and_a_stale_one_is_412(world):
     assert entries_since(seq) == []
 
     stale_put = client.put(
-        url, {**first.json(), "naam": "Verloren update"}, HTTP_IF_MATCH=etag
+        url,
+        {**first.json(), "naam": "Verloren update"},
+        format="json",
+        HTTP_IF_MATCH=etag,
     )
     assert stale_put.status_code == 412
     assert table_state(Gebouw) == rows

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 import pytest
 
-from cooperatie import importeren, services
+from cooperatie import gebouwimport, importeren, services
 from cooperatie.api import serializers as s
 from cooperatie.forms import LidForm
 from cooperatie.models import Cooperatie, Corporatie, Gebouw, Lid, Overeenkomst
@@ -35,7 +35,8 @@ def test_the_api_changes_the_declared_fields(model, serializer):
     writable = [
         name for name, field in serializer().fields.items() if not field.read_only
     ]
-    assert writable == list(model.EDITABLE_FIELDS)
+    converted = getattr(model, "CONVERTED_FIELDS", ())
+    assert writable == [*model.EDITABLE_FIELDS, *converted]
 
 
 @pytest.mark.parametrize(
@@ -48,7 +49,8 @@ def test_the_api_changes_the_declared_fields(model, serializer):
     ],
 )
 def test_the_pages_forms_show_the_declared_fields_in_order(model, form):
-    assert list(form.fields) == list(model.EDITABLE_FIELDS)
+    converted = getattr(model, "CONVERTED_FIELDS", ())
+    assert list(form.fields) == [*model.EDITABLE_FIELDS, *converted]
 
 
 def test_the_member_admin_and_import_take_the_declared_fields():
@@ -57,6 +59,10 @@ def test_the_member_admin_and_import_take_the_declared_fields():
     inline = admin.site._registry[Cooperatie].inlines[0]
     assert inline.fields == Lid.EDITABLE_FIELDS
     assert [column.field for column in importeren.COLUMNS] == list(Lid.EDITABLE_FIELDS)
+
+
+def test_the_gebouw_import_takes_the_declared_fields():
+    assert (*Gebouw.EDITABLE_FIELDS, *Gebouw.CONVERTED_FIELDS) == gebouwimport.COLUMNS
 
 
 def test_a_service_refuses_a_field_that_is_not_declared(world):

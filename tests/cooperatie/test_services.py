@@ -99,6 +99,23 @@ CASES = [
         },
     ),
     ServiceCase(
+        id="gebouw_create_many",
+        kind="create",
+        model=Gebouw,
+        action="gebouw_create",
+        call=lambda w, t, actor: services.gebouw_create_many(
+            corporatie=w.a.corporatie, rows=[GEBOUW], actor=actor
+        )[0],
+        allowed=("a.beheerder",),
+        denied=BEHEERDER_DENIED,
+        tags=_corporatie_a,
+        after=lambda w, obj: {
+            "corporatie": w.a.corporatie.pk,
+            "complexnummer": "N-100",
+            "postcode": "1234 AB",
+        },
+    ),
+    ServiceCase(
         id="gebouw_update",
         kind="update",
         model=Gebouw,

@@ -11,6 +11,7 @@ from tests.helpers import page_text
 PAGES = {
     "beheer-gebouwen": None,
     "beheer-gebouw-nieuw": None,
+    "beheer-gebouwen-import": None,
     "beheer-gebouw-bewerken": ("gebouw_id", "gebouw"),
     "beheer-gebouw-verwijderen": ("gebouw_id", "gebouw"),
     "beheer-cooperaties": None,

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 import pytest
@@ -382,3 +384,98 @@ def test_cooperatie_edit_bad_kvk(client, world):
     assert response.status_code == 200
     assert "8 cijfers" in " ".join(response.context["form"].errors["kvk_nummer"])
     assert entries_since(seq) == []
+
+
+# BAG ids and coordinates -----------------------------------------------------------
+
+
+def test_gebouw_with_bag_ids_and_rd_coordinates_is_stored(client, world):
+    client.force_login(world.a.beheerder)
+    response = client.post(
+        url("beheer-gebouw-nieuw", world.a),
+        gebouw_post(
+            bag_pand_id="0344100000012345",
+            bag_verblijfsobject_ids="0344010000012345\r\n0344010000012346, ",
+            clustercode="cl-1",
+            rd_x="155000",
+            rd_y="463000,0",
+        ),
+    )
+    assert response.status_code == 302
+    gebouw = Gebouw.objects.get(corporatie=world.a.corporatie, complexnummer="C-900")
+    assert gebouw.bag_pand_id == "0344100000012345"
+    assert gebouw.bag_verblijfsobject_ids == ["0344010000012345", "0344010000012346"]
+    assert gebouw.clustercode == "CL-1"
+    assert (round(gebouw.latitude, 3), round(gebouw.longitude, 3)) == (
+        Decimal("52.155"),
+        Decimal("5.387"),
+    )
+
+    page = client.get(
+        reverse("beheer-gebouw-bewerken", args=[world.a.corporatie.pk, gebouw.pk])
+    )
+    form = page.context["form"]
+    assert "0344010000012345\n0344010000012346" in page.content.decode()
+    data = form_data(form)
+    seq = journal_mark()
+    assert client.post(page.wsgi_request.path, data).status_code == 302
+    assert entries_since(seq) == []  # nothing changed, nothing written
+
+
+def test_gebouw_with_a_bag_pand_id_of_another_gemeente_shows_it_on_the_field(
+    client, world
+):
+    client.force_login(world.a.beheerder)
+    rows = table_state(Gebouw)
+    response = client.post(
+        url("beheer-gebouw-nieuw", world.a),
+        gebouw_post(bag_pand_id="0363100000012345"),
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "moet met de gemeentecode van het gebouw beginnen" in " ".join(
+        errors["bag_pand_id"]
+    )
+    assert "0344" in text_of(response)
+    assert table_state(Gebouw) == rows
+
+
+# Import -----------------------------------------------------------------------------
+
+IMPORT_CSV = (
+    "complexnummer;naam;straat;huisnummer;postcode;plaats;gemeentecode;"
+    "aantal_woningen;bag_pand_id;rd_x;rd_y\r\n"
+    "I-1;De Eik;Eiklaan;1;3511 AB;Utrecht;GM0344;24;0344100000000001;155000;463000\r\n"
+)
+
+
+def _upload(client, world, text: str, name: str = "gebouwen.csv"):
+    bestand = SimpleUploadedFile(name, text.encode("utf-8"), "text/csv")
+    return client.post(url("beheer-gebouwen-import", world.a), {"bestand": bestand})
+
+
+def test_gebouwen_import_registers_every_row_and_says_so(client, world):
+    client.force_login(world.a.beheerder)
+    assert client.get(url("beheer-gebouwen", world.a)).status_code == 200
+    seq = journal_mark()
+
+    response = _upload(client, world, IMPORT_CSV)
+
+    assert response.status_code == 302
+    assert response["Location"] == url("beheer-gebouwen", world.a)
+    gebouw = Gebouw.objects.get(corporatie=world.a.corporatie, complexnummer="I-1")
+    assert gebouw.bag_pand_id == "0344100000000001"
+    assert gebouw.latitude is not None
+    assert [e.action for e in entries_since(seq)] == ["gebouw_create"]
+    assert messages_of(response) == ["1 gebouw is ingelezen."]
+
+
+def test_gebouwen_import_names_row_and_column_and_writes_nothing(client, world):
+    client.force_login(world.a.beheerder)
+    rows = table_state(Gebouw)
+
+    response = _upload(client, world, IMPORT_CSV.replace("0344100", "0363100"))
+
+    assert response.status_code == 200
+    assert "rij 2, kolom bag_pand_id" in text_of(response)
+    assert table_state(Gebouw) == rows

@@ -14,14 +14,57 @@ import django_filters as filters
 
 from cooperatie.filtersets import GebouwFilter, OvereenkomstFilter
 from cooperatie.models import Cooperatie, Gebouw, Overeenkomst
+from kern.coordinaten import RD_X_RANGE, RD_Y_RANGE
 from kern.forms import ServiceModelForm, date_input
+from kern.validators import BAG_IDS_MAX_CHARS, split_ids
 from portalen.filters import COMPLEXNUMMER_HELP, PageFilter, search_input
 
 
+class IdListField(forms.CharField):
+    """A list of ids, one per line (or separated by spaces, commas or
+    semicolons); the service checks each."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def __init__(self, **kwargs):
+        # The model field's callable default would add a hidden initial value,
+        # which a browser posts back as text.
+        for name in ("encoder", "decoder", "required", "max_length"):
+            kwargs.pop(name, None)
+        kwargs["show_hidden_initial"] = False
+        super().__init__(max_length=BAG_IDS_MAX_CHARS, required=False, **kwargs)
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        return split_ids(super().to_python(value))
+
+
+def _rd_field(label, bounds):
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=bounds[0],
+        max_value=bounds[1],
+        decimal_places=3,
+        localize=True,
+        help_text=_(
+            "In meters (RD, EPSG:28992). Vul x en y in in plaats van de graden: "
+            "de ligging wordt omgerekend en in graden opgeslagen."
+        ),
+    )
+
+
 class GebouwForm(ServiceModelForm):
+    rd_x = _rd_field(_("RD-x"), RD_X_RANGE)
+    rd_y = _rd_field(_("RD-y"), RD_Y_RANGE)
+
     class Meta:
         model = Gebouw
         fields = Gebouw.EDITABLE_FIELDS
+        field_classes = {"bag_verblijfsobject_ids": IdListField}
+        localized_fields = ("latitude", "longitude")
         help_texts = {
             "complexnummer": _("Uniek binnen uw corporatie."),
             "postcode": _("Bijvoorbeeld 1234 AB."),
@@ -29,6 +72,10 @@ class GebouwForm(ServiceModelForm):
             "buurtcode": _(
                 "CBS-buurtcode: BU, 4 cijfers en 4 cijfers of hoofdletters, "
                 "bijvoorbeeld BU03630000. Vul dan ook het kaartjaar in."
+            ),
+            "bag_verblijfsobject_ids": _(
+                "Eén id per regel, elk 16 cijfers, beginnend met de 4 cijfers van "
+                "de gemeentecode; hoogstens 500."
             ),
         }
 

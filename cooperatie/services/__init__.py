@@ -18,17 +18,16 @@ from django.utils.translation import gettext as _
 
 from kern import writes
 from kern.formatting import moment
-from kern.validators import normalize_code, normalize_postcode
 
-from . import permissions
-from .choices import CORPORATIE_ROLLEN, JaarStatus, RolSoort
-from .jaarslot import (
+from .. import permissions
+from ..choices import CORPORATIE_ROLLEN, JaarStatus, RolSoort
+from ..jaarslot import (
     ensure_member_counts_unchanged,
     ensure_year_open,
     gesloten_jaren,
     lock_cooperatie,
 )
-from .models import (
+from ..models import (
     ApiToken,
     Cooperatie,
     Corporatie,
@@ -39,18 +38,14 @@ from .models import (
     Relatie,
     Rol,
 )
-from .scope import forget_scope
-from .verwijderbaar import gebouw_delete_refusal, last_beheerder_message
+from ..scope import forget_scope
+from ..verwijderbaar import last_beheerder_message
 
-
-def _normalized(data: dict[str, Any]) -> dict[str, Any]:
-    if data.get("postcode"):
-        data = {**data, "postcode": normalize_postcode(data["postcode"])}
-    for code in ("gemeentecode", "buurtcode"):
-        if data.get(code):
-            data = {**data, code: normalize_code(data[code])}
-    return data
-
+# The writes of gebouwen live in their own module; callers import them from here.
+from .gebouwen import gebouw_create as gebouw_create
+from .gebouwen import gebouw_create_many as gebouw_create_many
+from .gebouwen import gebouw_delete as gebouw_delete
+from .gebouwen import gebouw_update as gebouw_update
 
 # Corporatie ---------------------------------------------------------------------
 
@@ -72,39 +67,6 @@ def corporatie_update(*, corporatie: Corporatie, actor, **data) -> Corporatie:
         action="corporatie_update",
         allowed=Corporatie.EDITABLE_FIELDS,
     )
-
-
-# Gebouw -------------------------------------------------------------------------
-
-
-@transaction.atomic
-def gebouw_create(*, corporatie: Corporatie, actor, **data) -> Gebouw:
-    permissions.require_beheerder(actor, corporatie.pk)
-    writes.refuse_unknown(data, Gebouw.EDITABLE_FIELDS)
-    gebouw = Gebouw(corporatie=corporatie, **_normalized(data))
-    return writes.create(gebouw, actor=actor, action="gebouw_create")
-
-
-@transaction.atomic
-def gebouw_update(*, gebouw: Gebouw, actor, **data) -> Gebouw:
-    permissions.require_beheerder(actor, gebouw.corporatie_id)
-    return writes.update(
-        gebouw,
-        _normalized(data),
-        actor=actor,
-        action="gebouw_update",
-        allowed=Gebouw.EDITABLE_FIELDS,
-    )
-
-
-@transaction.atomic
-def gebouw_delete(*, gebouw: Gebouw, actor) -> None:
-    """Remove a gebouw registered by mistake; refused once contracts refer to it."""
-    permissions.require_beheerder(actor, gebouw.corporatie_id)
-    refusal = gebouw_delete_refusal(gebouw)
-    if refusal:
-        raise ValidationError(refusal)
-    writes.delete(gebouw, actor=actor, action="gebouw_delete")
 
 
 # Cooperatie ---------------------------------------------------------------------
