@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from kern.validators import buurtcode_validator
+from kern.validators import buurtcode_validator, validate_single_line
 
 from ..querysets import BuurtcijfersQuerySet
 
@@ -93,7 +93,9 @@ class Leefbaarometerscore(models.Model):
     meetjaar = models.PositiveSmallIntegerField(
         _("meetjaar"), validators=JAAR_VALIDATORS
     )
-    versie = models.CharField(_("versie"), max_length=40)
+    versie = models.CharField(
+        _("versie"), max_length=40, validators=[validate_single_line]
+    )
     totaal = _score(_("totaalscore"))
     afwijking = _afwijking(_("afwijking van het landelijk gemiddelde"))
     woningen = _afwijking(_("woningvoorraad"))

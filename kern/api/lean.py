@@ -230,6 +230,14 @@ def _plain_convert(drf_field):
         if drf_field.binary:
             raise UnsupportedError(drf_field.field_name)
         return None
+    if isinstance(drf_field, serializers.ListField):
+        # A list of text, numbers or booleans stored as such (a JSON array):
+        # its items come out as stored.
+        if not isinstance(drf_field.child, _AS_STORED) or isinstance(
+            drf_field.child, serializers.ReadOnlyField
+        ):
+            raise UnsupportedError(drf_field.field_name)
+        return None
     if isinstance(drf_field, serializers.DateField):
         output = getattr(drf_field, "format", api_settings.DATE_FORMAT)
         if isinstance(output, str) and output.lower() == "iso-8601":

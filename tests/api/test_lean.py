@@ -18,6 +18,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from config.api_urls import router
+from cooperatie.models import Gebouw
 from kern.api.base import ReadViewSet
 from ledger.models import Vrijwilliger
 from tests.cooperatie.factories import LidFactory
@@ -30,7 +31,7 @@ from tests.ledger.factories import (
 )
 
 ROLES = ("beheerder", "auditor", "bestuur", "superuser")
-LEAN = ("activiteiten", "boekingen", "leden")
+LEAN = ("activiteiten", "boekingen", "leden", "gebouwen")
 
 
 def _seed(world):
@@ -57,6 +58,11 @@ def _seed(world):
     BonFactory(boeking=original)
     BoekingFactory(cooperatie=a.cooperatie, corrigeert=original)
     LidFactory(cooperatie=world.b.cooperatie, bestuursfunctie="penningmeester")
+    # A gebouw with its verblijfsobjecten in the BAG (a list stored as JSON).
+    prefix = a.gebouw.gemeentecode.removeprefix("GM")
+    Gebouw.objects.filter(pk=a.gebouw.pk).update(
+        bag_verblijfsobject_ids=[f"{prefix}01000000000{k}" for k in (1, 2)]
+    )
 
 
 def _user(world, role):
