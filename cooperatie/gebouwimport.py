@@ -28,15 +28,12 @@ from .choices import Daeb
 from .models import Corporatie, Gebouw
 from .services.gebouwen import MAX_ROWS
 
-REQUIRED = (
-    "complexnummer",
-    "naam",
-    "straat",
-    "huisnummer",
-    "postcode",
-    "plaats",
-    "gemeentecode",
-    "aantal_woningen",
+# A column is required where the model needs a value: no blank, no default.
+REQUIRED = tuple(
+    name
+    for name in Gebouw.EDITABLE_FIELDS
+    if not Gebouw._meta.get_field(name).blank
+    and not Gebouw._meta.get_field(name).has_default()
 )
 COLUMNS = (*Gebouw.EDITABLE_FIELDS, *Gebouw.CONVERTED_FIELDS)
 
