@@ -123,11 +123,8 @@ def _kolommen(bron: str) -> tuple[Kolom, ...]:
 
 
 def _spec(bron: str) -> tabelimport.TableSpec:
-    kolommen = _kolommen(bron)
-    return tabelimport.TableSpec(
-        headers={k.field: k.header for k in kolommen},
-        aliases={k.field: k.aliases for k in kolommen},
-        required=[k.field for k in kolommen if k.required],
+    return tabelimport.TableSpec.of_columns(
+        _kolommen(bron),
         max_rows=MAX_ROWS,
         max_bytes=MAX_BYTES,
         max_cell_chars=MAX_CELL_CHARS,

@@ -363,9 +363,8 @@ class Soort:
     create_many: Callable[..., list]
 
     def spec(self) -> tabelimport.TableSpec:
-        return tabelimport.TableSpec(
-            headers={c.field: c.header for c in self.columns},
-            required=[c.field for c in self.columns if c.required],
+        return tabelimport.TableSpec.of_columns(
+            self.columns,
             max_rows=MAX_ROWS,
             max_cell_chars=Activiteit._meta.get_field("omschrijving").max_length + 100,
             too_many_rows=(

@@ -160,7 +160,7 @@ def _store_evidence(bewijs: Bewijsbestand, bestand, *, actor, action: str):
     if bestand.size > limit:
         raise ValidationError(
             {
-                "bestand": _("Het bestand is groter dan %(mb)s MB.")
+                "bestand": _("Het bestand mag hoogstens %(mb)s MB groot zijn.")
                 % {"mb": limit // (1024 * 1024)}
             }
         )
@@ -169,7 +169,7 @@ def _store_evidence(bewijs: Bewijsbestand, bestand, *, actor, action: str):
     if len(content) > limit:
         raise ValidationError(
             {
-                "bestand": _("Het bestand is groter dan %(mb)s MB.")
+                "bestand": _("Het bestand mag hoogstens %(mb)s MB groot zijn.")
                 % {"mb": limit // (1024 * 1024)}
             }
         )
