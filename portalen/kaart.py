@@ -94,7 +94,6 @@ def kaart_context(
                 "geen_cooperatie": _("geen coöperatie"),
                 "oordeel": _("Laatste oordeel"),
                 "dossier": _("Dossier van de coöperatie"),
-                "gebouw": _("Gebouw bekijken"),
                 "geen_tegels": _(
                     "De achtergrondkaart is niet bereikbaar; de gebouwen staan er "
                     "wel op."

@@ -54,7 +54,9 @@ def op_de_kaart(world):
         tenant = getattr(world, letter)
         gebouw = GebouwFactory(corporatie=tenant.corporatie, **LEIDEN)
         afspraak = AfspraakFactory(
-            corporatie=tenant.corporatie, cooperatie=tenant.cooperatie, gebouwen=[gebouw]
+            corporatie=tenant.corporatie,
+            cooperatie=tenant.cooperatie,
+            gebouwen=[gebouw],
         )
         ToetsingFactory(
             afspraak=afspraak,
@@ -99,7 +101,9 @@ def test_the_beheerder_sees_its_gebouwen_with_verdict_and_links(
     assert "– nog geen oordeel (0)" in text
     assert "1 gebouw zonder coördinaten" in text
     assert (
-        reverse("beheer-gebouw-bewerken", args=[world.a.corporatie.pk, world.a.gebouw.pk])
+        reverse(
+            "beheer-gebouw-bewerken", args=[world.a.corporatie.pk, world.a.gebouw.pk]
+        )
         in response.content.decode()
     )
 
@@ -214,5 +218,7 @@ def test_the_map_is_for_the_beheerder_and_the_auditor(
     client.force_login(getattr(world.a, role))
     assert client.get(_kaart_url(portal, world.a)).status_code == status
     # Another corporatie's map does not exist for them.
-    client.force_login(getattr(world.a, "beheerder" if portal == "beheer" else "auditor"))
+    client.force_login(
+        getattr(world.a, "beheerder" if portal == "beheer" else "auditor")
+    )
     assert client.get(_kaart_url(portal, world.b)).status_code == 404
