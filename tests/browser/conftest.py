@@ -50,6 +50,14 @@ def _orm_beside_playwright():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _no_tiles_from_the_internet(settings):
+    """No browser test fetches map tiles from outside (the default is PDOK's
+    server): the map pages show their markers on a plain background, and the
+    map's own tests point the tiles at a server of their own."""
+    settings.KAART_TEGELS_URL = ""
+
+
 @pytest.fixture(scope="package")
 def browser(_orm_beside_playwright):
     """Debian's Chromium, launched once for all browser tests."""
