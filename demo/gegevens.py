@@ -61,6 +61,9 @@ class GebouwSpec:
     aantal_woningen: int = field(metadata=bereik(1, 10000))
     bouwjaar: int
     daeb: str = field(metadata=keuzes(Daeb.values))
+    # Where it stands on the map (WGS84 degrees, approximately the street).
+    latitude: Decimal | None = field(default=None, metadata=bereik(50.7, 53.7))
+    longitude: Decimal | None = field(default=None, metadata=bereik(3.2, 7.3))
 
     @property
     def portieken(self) -> int:
