@@ -8,6 +8,8 @@ turns the sign of the booking it cancels.
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import (
@@ -23,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear
 
+from . import woningwet
 from .choices import BoekingSoort
 from .querysets import ActiviteitQuerySet, BoekingQuerySet, VrijwilligerQuerySet
 
@@ -129,3 +132,49 @@ def bijdrage_per_jaar(
         )
     )
     return {row.pop("jaar"): row for row in rows}
+
+
+def buurtcodes_op(
+    periodes: Iterable[tuple[datetime.date, datetime.date | None, str]],
+    datum: datetime.date,
+) -> set[str]:
+    """The buurtcodes of the periods (ingangsdatum, einddatum or None,
+    buurtcode of an overeenkomst's gebouw) running on `datum`."""
+    return {
+        code
+        for begin, eind, code in periodes
+        if begin <= datum and (eind is None or eind >= datum)
+    }
+
+
+def woningwet_signalen_in(activiteiten: ActiviteitQuerySet) -> dict[int, list[str]]:
+    """The Woningwet flags (ledger.woningwet) of each activity of the
+    queryset, by pk, in one query however many: each activity joined with the
+    overeenkomsten of its cooperatie and their gebouwen' buurtcodes (read for
+    the flags only; no gebouw leaves this function)."""
+    overeenkomst = "cooperatie__overeenkomsten__"
+    rows = activiteiten.order_by().values_list(
+        "pk",
+        "datum",
+        "open_voor_buurt",
+        "partners",
+        "buurtcode",
+        f"{overeenkomst}ingangsdatum",
+        f"{overeenkomst}einddatum",
+        f"{overeenkomst}gebouw__buurtcode",
+    )
+    velden: dict[int, tuple] = {}
+    periodes: dict[int, list] = {}
+    for pk, datum, open_voor_buurt, partners, buurtcode, *periode in rows:
+        velden[pk] = (datum, open_voor_buurt, partners, buurtcode)
+        if periode[0] is not None:
+            periodes.setdefault(pk, []).append(tuple(periode))
+    return {
+        pk: woningwet.signalen(
+            open_voor_buurt=open_voor_buurt,
+            partners=partners,
+            buurtcode=buurtcode,
+            gebouw_buurtcodes=buurtcodes_op(periodes.get(pk, ()), datum),
+        )
+        for pk, (datum, open_voor_buurt, partners, buurtcode) in velden.items()
+    }
