@@ -115,15 +115,26 @@ def bijdrage_per_jaar(
     activities, those open to the neighbourhood, the neighbourhood
     participants and the volunteer hours (`activiteiten`: the rows the reader
     may see). A year without activities is absent."""
+    per_cooperatie = bijdrage_per_cooperatie_jaar(
+        activiteiten, cooperatie_ids=[cooperatie_id], jaren=jaren
+    )
+    return per_cooperatie.get(cooperatie_id, {})
+
+
+def bijdrage_per_cooperatie_jaar(
+    activiteiten: ActiviteitQuerySet, *, cooperatie_ids: Iterable[int], jaren: range
+) -> dict[int, dict[int, dict[str, int | Decimal]]]:
+    """`bijdrage_per_jaar` of several cooperaties at once (cooperatie id →
+    year → contribution), in one query."""
     rows = (
         activiteiten.filter(
-            cooperatie_id=cooperatie_id,
+            cooperatie_id__in=set(cooperatie_ids),
             datum__year__gte=jaren.start,
             datum__year__lt=jaren.stop,
         )
         .annotate(jaar=ExtractYear("datum"))
-        .values("jaar")
-        .order_by("jaar")
+        .values("cooperatie_id", "jaar")
+        .order_by("cooperatie_id", "jaar")
         .annotate(
             activiteiten=Count("pk"),
             open_voor_buurt=Count("pk", filter=Q(open_voor_buurt=True)),
@@ -131,7 +142,11 @@ def bijdrage_per_jaar(
             vrijwilligersuren=Coalesce(Sum("vrijwilligersuren"), ZERO),
         )
     )
-    return {row.pop("jaar"): row for row in rows}
+    per_cooperatie: dict[int, dict[int, dict[str, int | Decimal]]] = {}
+    for row in rows:
+        cooperatie_id = row.pop("cooperatie_id")
+        per_cooperatie.setdefault(cooperatie_id, {})[row.pop("jaar")] = row
+    return per_cooperatie
 
 
 def buurtcodes_op(
