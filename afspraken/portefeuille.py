@@ -40,6 +40,7 @@ from . import leefbaarheid as buurt
 from . import termijnen
 from .charts import Telling, telling_diagram
 from .choices import ToetsingStatus, Verdict
+from .indicatoren import AANTAL, UREN
 from .leefbaarheid import CENT, besteding_per_woning
 from .pdf import Bijvoegsel, printable, rapporttaal, render_pdf
 from .selectors import corporatie_jaar
@@ -346,17 +347,18 @@ def _buurttrends_context(
     data: dict[str, Any], cooperaties: dict[int, Any], gebouwen: dict[int, Any]
 ) -> list[dict[str, Any]]:
     def rij(r: dict[str, Any]) -> dict[str, Any]:
-        def maybe(value, decimalen=None):
-            return getal(value, decimalen) if value is not None else "–"
+        def score(value):
+            return getal(value, 3) if value is not None else "–"
 
         return {
             "jaar": r["jaar"],
-            "totaal": maybe(r["totaal"], 3),
-            "afwijking": maybe(r["afwijking"], 3),
-            "activiteiten": maybe(r["activiteiten"]),
-            "open_voor_buurt": maybe(r["open_voor_buurt"]),
-            "deelnemers_buurt": maybe(r["deelnemers_buurt"]),
-            "vrijwilligersuren": maybe(r["vrijwilligersuren"], 1),
+            "totaal": score(r["totaal"]),
+            "afwijking": score(r["afwijking"]),
+            **{
+                key: AANTAL.meetwaarde(r[key])
+                for key in ("activiteiten", "open_voor_buurt", "deelnemers_buurt")
+            },
+            "vrijwilligersuren": UREN.meetwaarde(r["vrijwilligersuren"]),
         }
 
     return [
