@@ -15,7 +15,9 @@ from typing import Any
 
 from django.db.models import Count
 
+from ledger.choices import WoningwetSignaal
 from ledger.models import Activiteit, Boeking
+from ledger.selectors import woningwet_signalen_in
 
 from . import evaluatie
 from .choices import ToetsingStatus
@@ -30,7 +32,9 @@ from .selectors import (
     spec_of,
 )
 
-VERSIE = 1
+# 2: cijfers.woningwet_signalen counts the activities per Woningwet flag
+#    (ledger.woningwet); a snapshot without it (version 1) prints no such rows.
+VERSIE = 2
 
 
 def historie_of(toetsing: Toetsing) -> dict[str, list[list]]:
@@ -104,6 +108,9 @@ def build(toetsing: Toetsing) -> dict[str, Any]:
         .order_by("datum", "pk")
     )
     groepen = cijfers.activiteiten
+    signalen = woningwet_signalen_in(
+        Activiteit.objects.filter(cooperatie=cooperatie).in_jaar(jaar)
+    )
 
     return {
         "versie": VERSIE,
@@ -160,6 +167,10 @@ def build(toetsing: Toetsing) -> dict[str, Any]:
             "uitgaven": _dec(cijfers.uitgaven, 2),
             "uitgaven_gestorneerd": _dec(cijfers.uitgaven_gestorneerd, 2),
             "besteding": _dec(cijfers.besteding, 2),
+            "woningwet_signalen": {
+                code: sum(code in found for found in signalen.values())
+                for code in WoningwetSignaal.values
+            },
         },
         "toezeggingen": [toezegging_rij(r) for r in resultaat.toezeggingen],
         "verdict": resultaat.verdict,

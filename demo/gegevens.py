@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from afspraken.choices import Indicator, Richting, Verdict
+from afspraken.choices import Indicator, JaarparameterCode, Richting, Verdict
 from cooperatie.choices import CooperatieSoort, Daeb, Rechtsvorm, RolSoort
 from ledger.choices import Thema
 
@@ -294,6 +294,16 @@ TEKSTVELDEN = {
 
 
 @dataclass(frozen=True)
+class JaarparameterSpec:
+    """A legal figure of one year with its source (afspraken.Jaarparameter)."""
+
+    jaar: int = field(metadata=bereik(1990, 2100))
+    code: str = field(metadata=keuzes(JaarparameterCode.values))
+    waarde: Decimal = field(metadata=bereik(0.01, 1_000_000))
+    bron: str
+
+
+@dataclass(frozen=True)
 class Wereld:
     seed: int
     wachtwoord: str
@@ -311,6 +321,7 @@ class Wereld:
     fotos: tuple[Foto, ...]
     uitnodigingen: tuple[UitnodigingSpec, ...]
     teksten: Teksten
+    jaarparameters: tuple[JaarparameterSpec, ...] = ()
 
     @property
     def kenmerk_kvk(self) -> str:

@@ -120,6 +120,11 @@ ACTIVITEIT_COLUMNS: tuple[Column, ...] = (
         gettext_lazy("Organisaties waarmee is samengewerkt (mag leeg)."),
         "",
     ),
+    Column(
+        "buurtcode",
+        gettext_lazy("CBS-buurtcode van de plek, bijv. BU03440304 (mag leeg)."),
+        "",
+    ),
 )
 
 BOEKING_COLUMNS: tuple[Column, ...] = (
@@ -407,6 +412,7 @@ SOORTEN = {
             "vrijwilligersuren": _uren,
             "vrijwilligers": _vrijwilligers,
             "partners": _regel,
+            "buurtcode": _regel,
         },
         services.activiteit_create_many,
     ),
