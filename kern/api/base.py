@@ -28,6 +28,7 @@ from kern import journal, writes
 from kern.geheugen import gc_paused
 
 from . import lean as lean_rows
+from . import seek
 from .filtering import ApiFilterBackend, ApiOrderingFilter, FieldMask
 from .oauth import ClientScoped
 from .permissions import WriteGate
@@ -339,6 +340,15 @@ class _PagedById:
 
     def __getitem__(self, window: slice) -> list:
         return list(self._by_ids(window))
+
+    def seek_terms(self) -> list[seek.Term] | None:
+        """The list's ordering as seek terms over its rows (None: not total)."""
+        return seek.terms_of(self.rows, self.reading.columns)
+
+    def after(self, terms: list[seek.Term], values: list, limit: int) -> list:
+        """At most `limit` rows after the row with these ordering values: a
+        range of the list's index, without the rows before it."""
+        return list(self.rows.filter(seek.after_q(terms, values))[:limit])
 
     def window_with_count(self, window: slice) -> tuple[list, int | None]:
         """The rows of the window and the list's count, in one query (the
