@@ -242,4 +242,20 @@ class Pagination(PageNumberPagination):
                     "Rijen per pagina (standaard %(standaard)s, hoogstens "
                     "%(hoogstens)s: meer wordt %(hoogstens)s)."
                 ) % {"standaard": self.page_size, "hoogstens": self.max_page_size}
+        parameters.append(
+            {
+                "name": seek.PARAMETER,
+                "required": False,
+                "in": "query",
+                "description": _(
+                    "Waar de volgende pagina begint: de waarde uit de next-link, "
+                    "ongewijzigd. Zo leest de server de pagina na de laatste rij "
+                    "van de vorige, zonder de rijen ervoor; count blijft dan het "
+                    "aantal van de eerste pagina. Zonder deze parameter geldt "
+                    "het paginanummer; een waarde die de server niet gaf "
+                    "antwoordt 400."
+                ),
+                "schema": {"type": "string", "maxLength": seek.MAX_LENGTH},
+            }
+        )
         return parameters
