@@ -116,7 +116,7 @@ def terms_of(queryset: models.QuerySet, columns: list[str]) -> list[Term] | None
 
 def after_q(terms: list[Term], values: list[Any]) -> Q:
     """The rows after the row with these ordering values, in the ordering."""
-    after = Q(pk__in=[])
+    after = Q()
     equal: dict[str, Any] = {}
     for term, value in zip(terms, values, strict=True):
         lookup = "lt" if term.descending else "gt"
