@@ -313,14 +313,8 @@ class _PagedById:
     def of(cls, rows: models.QuerySet, reading: lean_rows.LeanRows):
         """The rows paged by id where that reads the same rows in the same
         order (plain field ordering, no annotations or distinct), else as is."""
-        query = rows.query
         if (
-            query.annotations
-            or query.extra
-            or query.distinct
-            or query.extra_order_by
-            or not query.order_by
-            or not all(isinstance(term, str) for term in query.order_by)
+            not seek.ordered_by_fields(rows.query)
             or not connections[rows.db].features.allow_sliced_subqueries_with_in
         ):
             return rows

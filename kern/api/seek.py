@@ -74,24 +74,31 @@ class Term:
         return ("-" if self.descending else "") + self.field.attname
 
 
+def ordered_by_fields(query) -> bool:
+    """Whether a query reads plain rows in an ordering of field names only
+    (no annotations, extra columns or DISTINCT, no expressions)."""
+    return not (
+        query.annotations
+        or query.extra
+        or query.distinct
+        or query.extra_order_by
+        or not query.order_by
+        or not all(isinstance(term, str) for term in query.order_by)
+    )
+
+
 def terms_of(queryset: models.QuerySet, columns: list[str]) -> list[Term] | None:
     """The ordering of `queryset` as seek terms over rows of `columns` (the
     primary key's attname first), or None where seeking would not give the
     same rows as the page number (an ordering that is not total, a nullable
     or related field, an expression)."""
     query = queryset.query
-    if (
-        query.annotations
-        or query.extra
-        or query.distinct
-        or query.extra_order_by
-        or not query.order_by
-    ):
+    if not ordered_by_fields(query):
         return None
     meta = queryset.model._meta
     terms: list[Term] = []
     for term in query.order_by:
-        if not isinstance(term, str) or term == "?":
+        if term == "?":
             return None
         name = term.removeprefix("-")
         if "__" in name:
