@@ -11,7 +11,8 @@ is the one the page number gives: the same rows in the same order.
 A position is only used where it means exactly that page:
 
 - the list's ordering is a chain of plain, non-null fields of the model ending
-  in its primary key (a total order, so "after this row" is well defined);
+  in its primary key (a total order, so "after this row" is well defined),
+  none of them a person's data (`PERSONAL_FIELDS`: a link ends up in logs);
 - the position was made for this list: the same path and parameters (filters,
   ordering, page size), the same user and the same ordering, for the page
   number it is given with.
@@ -96,6 +97,8 @@ def terms_of(queryset: models.QuerySet, columns: list[str]) -> list[Term] | None
     if not ordered_by_fields(query):
         return None
     meta = queryset.model._meta
+    # A position travels in a URL (and so into logs): never a person's data.
+    personal = set(getattr(queryset.model, "PERSONAL_FIELDS", ()))
     terms: list[Term] = []
     for term in query.order_by:
         if term == "?":
@@ -113,6 +116,7 @@ def terms_of(queryset: models.QuerySet, columns: list[str]) -> list[Term] | None
             or field.null
             or not isinstance(field, _FIELD_TYPES)
             or field.attname not in columns
+            or field.name in personal
         ):
             return None
         terms.append(Term(field, term.startswith("-"), columns.index(field.attname)))

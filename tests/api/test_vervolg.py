@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 
 from ledger.models import Activiteit
 from tests.api.problems import invalid_params
+from tests.cooperatie.factories import LidFactory
 from tests.helpers import fresh
 from tests.ledger.factories import ActiviteitFactory
 
@@ -202,3 +203,18 @@ def test_a_continued_page_answers_304_on_its_etag(world, rows):
     assert again.status_code == 304
     # The link itself does not change between reads, so neither does the tag.
     assert client.get(link)["ETag"] == response["ETag"]
+
+
+def test_a_list_ordered_by_a_persons_data_pages_by_number_only(world):
+    """A member's name never travels in a link: the leden list (ordered by
+    name) has no `vervolg` in its next link."""
+    LidFactory.create_batch(5, cooperatie=world.a.cooperatie)
+    client = _client(world.a.bestuur)
+    for query in ("page_size=2", "page_size=2&ordering=naam"):
+        body = client.get(f"/api/v1/leden/?{query}").json()
+        assert body["next"] is not None
+        assert "vervolg" not in _params(body["next"])
+        assert "page" in _params(body["next"])
+    # By a date that is no person's data, the walk continues after a position.
+    body = client.get("/api/v1/leden/?page_size=2&ordering=lid_sinds").json()
+    assert "vervolg" in _params(body["next"])
