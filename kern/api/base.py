@@ -28,6 +28,7 @@ from kern import journal, writes
 from kern.geheugen import gc_paused
 
 from . import lean as lean_rows
+from . import seek
 from .filtering import ApiFilterBackend, ApiOrderingFilter, FieldMask
 from .oauth import ClientScoped
 from .permissions import WriteGate
@@ -312,14 +313,8 @@ class _PagedById:
     def of(cls, rows: models.QuerySet, reading: lean_rows.LeanRows):
         """The rows paged by id where that reads the same rows in the same
         order (plain field ordering, no annotations or distinct), else as is."""
-        query = rows.query
         if (
-            query.annotations
-            or query.extra
-            or query.distinct
-            or query.extra_order_by
-            or not query.order_by
-            or not all(isinstance(term, str) for term in query.order_by)
+            not seek.ordered_by_fields(rows.query)
             or not connections[rows.db].features.allow_sliced_subqueries_with_in
         ):
             return rows
@@ -339,6 +334,15 @@ class _PagedById:
 
     def __getitem__(self, window: slice) -> list:
         return list(self._by_ids(window))
+
+    def seek_terms(self) -> list[seek.Term] | None:
+        """The list's ordering as seek terms over its rows (None: not total)."""
+        return seek.terms_of(self.rows, self.reading.columns)
+
+    def after(self, terms: list[seek.Term], values: list, limit: int) -> list:
+        """At most `limit` rows after the row with these ordering values: a
+        range of the list's index, without the rows before it."""
+        return list(self.rows.filter(seek.after_q(terms, values))[:limit])
 
     def window_with_count(self, window: slice) -> tuple[list, int | None]:
         """The rows of the window and the list's count, in one query (the

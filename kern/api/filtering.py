@@ -21,6 +21,7 @@ Which filter reads which field, and the narrowing itself, are in
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Protocol
 
@@ -28,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 import django_filters as filters
+from django_filters.filters import FilterMethod, QuerySetRequestMixin
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
@@ -54,6 +56,65 @@ def _ignore(queryset, value):
     return queryset
 
 
+class _CopiedShallow(dict):
+    """A filterset's filters, copied one level deep where django-filter copies
+    them whole for every request: a filterset sets only attributes of its own
+    copies (its model, itself as their parent; the API's `_ignore`), never
+    what they share (their arguments and labels). A filter by a method of
+    its filterset calls it through an object bound to the filter: the copy
+    gets one bound to itself."""
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, filter_ in self.items():
+            copied = copies[name] = copy.copy(filter_)
+            if isinstance(copied.__dict__.get("filter"), FilterMethod):
+                copied.filter = FilterMethod(copied)
+        return copies
+
+
+_FILTERSET_CLASSES: dict[type, type] = {}
+
+
+def _request_class(filterset_class: type) -> type:
+    """The filterset class as the API instantiates it per request: the same
+    filters, copied shallow (`_CopiedShallow`)."""
+    made = _FILTERSET_CLASSES.get(filterset_class)
+    if made is None:
+        made = type(
+            filterset_class.__name__,
+            (filterset_class,),
+            {
+                "__module__": filterset_class.__module__,
+                "__qualname__": filterset_class.__qualname__,
+                "__doc__": filterset_class.__doc__,
+            },
+        )
+        made.base_filters = _CopiedShallow(made.base_filters)
+        _FILTERSET_CLASSES[filterset_class] = made
+    return made
+
+
+# The form class of each filterset class whose filters' fields do not depend
+# on the request (django-filter builds it anew for every filterset).
+_FORM_CLASSES: dict[tuple, type] = {}
+
+
+def _bind_form(filterset) -> None:
+    """Give the filterset its form from the form class built once for its
+    class (its fields are copied per form, as Django's forms do)."""
+    if any(isinstance(f, QuerySetRequestMixin) for f in filterset.filters.values()):
+        return  # a field whose choices may depend on the request
+    key = (type(filterset), tuple(filterset.filters))
+    form_class = _FORM_CLASSES.get(key)
+    if form_class is None:
+        form_class = _FORM_CLASSES[key] = filterset.get_form_class()
+    if filterset.is_bound:
+        filterset._form = form_class(filterset.data, prefix=filterset.form_prefix)
+    else:
+        filterset._form = form_class(prefix=filterset.form_prefix)
+
+
 class ApiFilterBackend(DjangoFilterBackend):
     """django-filter, read strictly: a filter given twice, a typed filter given
     empty, or a yes/no filter given another word than true/false answers 400
@@ -69,10 +130,15 @@ class ApiFilterBackend(DjangoFilterBackend):
             )
         return super().filter_queryset(request, queryset, view)
 
+    def get_filterset_class(self, view, queryset=None):
+        filterset_class = super().get_filterset_class(view, queryset)
+        return None if filterset_class is None else _request_class(filterset_class)
+
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)
         if filterset is None:
             return None
+        _bind_form(filterset)
         for name in narrow_to_visible(filterset, _hidden_fields(view)):
             # Its value is still checked (a malformed one is a 400, which
             # depends on the value alone), but it filters nothing.
@@ -138,6 +204,15 @@ class ApiOrderingFilter(OrderingFilter):
                     }
                 )
         return super().get_ordering(request, queryset, view)
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        # Rows equal on the asked fields follow their id, as in the default
+        # ordering: the same order on every page and every database (and a
+        # total order, so a page can continue after a row, kern.api.seek).
+        return queryset.order_by(*ordering, "pk")
 
     def remove_invalid_fields(self, queryset, fields, view, request):
         hidden = _hidden_fields(view)

@@ -1,12 +1,17 @@
 """Paging of every list endpoint (its own module: DRF imports it while loading
 its generic views)."""
 
+from urllib import parse
+
+from django.core.paginator import InvalidPage
 from django.core.paginator import Page as DjangoPage
 from django.core.paginator import Paginator as DjangoPaginator
 from django.utils.translation import gettext as _
 
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
+
+from . import seek
 
 # Past this an OFFSET overflows the database's integer; such a page is past
 # the end of any list, which Django's own path answers after a count.
@@ -15,12 +20,21 @@ _LARGEST_OFFSET = 2**62
 
 class Page(DjangoPage):
     """Django's page, iterated as its list of rows (Django's goes through
-    `__getitem__` row by row)."""
+    `__getitem__` row by row). A page read after a position (`kern.api.seek`)
+    knows from its rows whether another page follows (`more`)."""
+
+    more: bool | None = None
 
     def __iter__(self):
         if not isinstance(self.object_list, list):
             self.object_list = list(self.object_list)
         return iter(self.object_list)
+
+    def has_next(self):
+        return super().has_next() if self.more is None else self.more
+
+    def next_page_number(self):
+        return super().next_page_number() if self.more is None else self.number + 1
 
 
 class Paginator(DjangoPaginator):
@@ -28,10 +42,21 @@ class Paginator(DjangoPaginator):
     its count (`window_with_count`, the API's lean lists) is read in one query
     instead of a count and then the rows."""
 
+    # (seek terms, ordering values, count) of the row before page `number`.
+    position: tuple[int, list, list, int] | None = None
+
     def _get_page(self, *args, **kwargs):
         return Page(*args, **kwargs)
 
     def page(self, number):
+        if self.position is not None and str(number).strip() == str(self.position[0]):
+            number, terms, values, count = self.position
+            rows = self.object_list.after(terms, values, self.per_page + 1)
+            if rows:  # else the list changed: the page by its number
+                self.__dict__["count"] = count
+                page = self._get_page(rows[: self.per_page], number, self)
+                page.more = len(rows) > self.per_page
+                return page
         window_with_count = getattr(self.object_list, "window_with_count", None)
         if window_with_count is None or self.orphans or "count" in self.__dict__:
             return super().page(number)
@@ -62,6 +87,10 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
     last_page_strings = ()
+    # The ordering's seek terms of the list being paged (None: pages by
+    # number only) and what its positions are bound to (`kern.api.seek`).
+    seek_terms = None
+    seek_key = None
 
     def _one_value(self, request, name: str) -> str | None:
         values = request.query_params.getlist(name)
@@ -86,8 +115,104 @@ class Pagination(PageNumberPagination):
         return min(size, self.max_page_size)
 
     def paginate_queryset(self, queryset, request, view=None):
+        """DRF's page by number; after a position made for this page of this
+        list (`kern.api.seek`), the rows after it."""
         self._one_value(request, self.page_query_param)
-        return super().paginate_queryset(queryset, request, view)
+        position = self._position(request)
+        self.request = request
+        paginator = self.django_paginator_class(queryset, self.get_page_size(request))
+        number = self.get_page_number(request, paginator)
+        terms_of = getattr(queryset, "seek_terms", None)
+        self.seek_terms = terms_of() if terms_of is not None else None
+        if self.seek_terms is not None:
+            self.seek_key = seek.list_key(request, self.seek_terms)
+            if (
+                position is not None
+                and position.key == self.seek_key
+                and str(position.page) == str(number).strip()
+            ):
+                try:
+                    values = position.ordering_values(self.seek_terms)
+                except seek.InvalidPositionError:
+                    raise self._invalid_position() from None
+                paginator.position = (
+                    position.page,
+                    self.seek_terms,
+                    values,
+                    position.count,
+                )
+        try:
+            self.page = paginator.page(number)
+        except InvalidPage as exc:
+            raise NotFound(
+                self.invalid_page_message.format(page_number=number, message=exc)
+            ) from None
+        if paginator.num_pages > 1 and self.template is not None:
+            self.display_page_controls = True
+        return list(self.page)
+
+    def _position(self, request) -> seek.Position | None:
+        """The `vervolg` position, checked (400 naming it if not the server's)."""
+        values = request.query_params.getlist(seek.PARAMETER)
+        if not values:
+            return None
+        if len(values) > 1:
+            raise ValidationError(
+                {seek.PARAMETER: [_("Geef deze parameter hoogstens één keer.")]}
+            )
+        try:
+            return seek.read(values[0])
+        except seek.InvalidPositionError:
+            raise self._invalid_position() from None
+
+    def _invalid_position(self) -> ValidationError:
+        return ValidationError(
+            {
+                seek.PARAMETER: [
+                    _(
+                        "Geen vervolg dat deze API gaf: neem de next-link "
+                        "ongewijzigd over, of laat de parameter weg."
+                    )
+                ]
+            }
+        )
+
+    def get_next_link(self):
+        if not self.page.has_next():
+            return None
+        rows = self.page.object_list
+        token = None
+        if self.seek_terms is not None and rows:
+            token = seek.make(
+                page=self.page.number + 1,
+                key=self.seek_key,
+                count=self.page.paginator.count,
+                row=rows[-1],
+                terms=self.seek_terms,
+            )
+        return self._link(self.page.next_page_number(), token)
+
+    def get_previous_link(self):
+        if not self.page.has_previous():
+            return None
+        return self._link(self.page.previous_page_number(), None)
+
+    def _link(self, number: int, token: str | None) -> str:
+        """This request's address for page `number` (none for the first, as
+        DRF writes it), continuing after `token` if any; one pass over the
+        query string where DRF's links take one per parameter."""
+        scheme, netloc, path, query, fragment = parse.urlsplit(
+            self.request.build_absolute_uri()
+        )
+        params = parse.parse_qs(query, keep_blank_values=True)
+        params.pop(seek.PARAMETER, None)
+        params.pop(self.page_query_param, None)
+        if number != 1:
+            params[self.page_query_param] = [str(number)]
+        if token is not None:
+            params[seek.PARAMETER] = [token]
+        query = parse.urlencode(sorted(params.items()), doseq=True)
+        return parse.urlunsplit((scheme, netloc, path, query, fragment))
 
     def get_paginated_response_schema(self, schema):
         page = super().get_paginated_response_schema(schema)
@@ -117,4 +242,20 @@ class Pagination(PageNumberPagination):
                     "Rijen per pagina (standaard %(standaard)s, hoogstens "
                     "%(hoogstens)s: meer wordt %(hoogstens)s)."
                 ) % {"standaard": self.page_size, "hoogstens": self.max_page_size}
+        parameters.append(
+            {
+                "name": seek.PARAMETER,
+                "required": False,
+                "in": "query",
+                "description": _(
+                    "Waar de volgende pagina begint: de waarde uit de next-link, "
+                    "ongewijzigd. Zo leest de server de pagina na de laatste rij "
+                    "van de vorige, zonder de rijen ervoor; count blijft dan het "
+                    "aantal van de eerste pagina. Zonder deze parameter geldt "
+                    "het paginanummer; een waarde die de server niet gaf "
+                    "antwoordt 400."
+                ),
+                "schema": {"type": "string", "maxLength": seek.MAX_LENGTH},
+            }
+        )
         return parameters
