@@ -25,6 +25,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear
 
+from cooperatie.models import Overeenkomst
+
 from . import woningwet
 from .choices import BoekingSoort
 from .querysets import ActiviteitQuerySet, BoekingQuerySet, VrijwilligerQuerySet
@@ -162,34 +164,51 @@ def buurtcodes_op(
     }
 
 
-def woningwet_signalen_in(activiteiten: ActiviteitQuerySet) -> dict[int, list[str]]:
-    """The Woningwet flags (ledger.woningwet) of each activity of the
-    queryset, by pk, in one query however many: each activity joined with the
-    overeenkomsten of its cooperatie and their gebouwen' buurtcodes (read for
-    the flags only; no gebouw leaves this function)."""
-    overeenkomst = "cooperatie__overeenkomsten__"
-    rows = activiteiten.order_by().values_list(
-        "pk",
-        "datum",
-        "open_voor_buurt",
-        "partners",
-        "buurtcode",
-        f"{overeenkomst}ingangsdatum",
-        f"{overeenkomst}einddatum",
-        f"{overeenkomst}gebouw__buurtcode",
-    )
-    velden: dict[int, tuple] = {}
-    periodes: dict[int, list] = {}
-    for pk, datum, open_voor_buurt, partners, buurtcode, *periode in rows:
-        velden[pk] = (datum, open_voor_buurt, partners, buurtcode)
-        if periode[0] is not None:
-            periodes.setdefault(pk, []).append(tuple(periode))
+def _buurtperiodes(cooperatie_ids: Iterable[int]) -> dict[int, list[tuple]]:
+    """The (ingangsdatum, einddatum or None, buurtcode) of every overeenkomst
+    of these cooperaties whose gebouw has a buurtcode, by cooperatie."""
+    periodes: dict[int, list[tuple]] = {}
+    for cooperatie_id, *periode in (
+        Overeenkomst.objects.filter(cooperatie_id__in=list(cooperatie_ids))
+        .exclude(gebouw__buurtcode="")
+        .order_by()
+        .values_list("cooperatie_id", "ingangsdatum", "einddatum", "gebouw__buurtcode")
+    ):
+        periodes.setdefault(cooperatie_id, []).append(tuple(periode))
+    return periodes
+
+
+def woningwet_signalen_van(rijen: dict[int, tuple]) -> dict[int, list[str]]:
+    """The Woningwet flags of activities already read, by pk, from their
+    (cooperatie_id, datum, open_voor_buurt, partners, buurtcode) and one query
+    of their cooperaties' overeenkomsten."""
+    periodes = _buurtperiodes({rij[0] for rij in rijen.values()})
     return {
         pk: woningwet.signalen(
             open_voor_buurt=open_voor_buurt,
             partners=partners,
             buurtcode=buurtcode,
-            gebouw_buurtcodes=buurtcodes_op(periodes.get(pk, ()), datum),
+            gebouw_buurtcodes=buurtcodes_op(periodes.get(cooperatie_id, ()), datum),
         )
-        for pk, (datum, open_voor_buurt, partners, buurtcode) in velden.items()
+        for pk, (cooperatie_id, datum, open_voor_buurt, partners, buurtcode) in (
+            rijen.items()
+        )
     }
+
+
+WONINGWET_KOLOMMEN = (
+    "cooperatie_id",
+    "datum",
+    "open_voor_buurt",
+    "partners",
+    "buurtcode",
+)
+
+
+def woningwet_signalen_in(activiteiten: ActiviteitQuerySet) -> dict[int, list[str]]:
+    """The Woningwet flags (ledger.woningwet) of each activity of the
+    queryset, by pk, in two queries however many: the activities' own fields,
+    and the overeenkomsten of their cooperaties with their gebouwen'
+    buurtcodes (read for the flags only; no gebouw leaves this function)."""
+    rows = activiteiten.order_by().values_list("pk", *WONINGWET_KOLOMMEN)
+    return woningwet_signalen_van({pk: tuple(rest) for pk, *rest in rows})

@@ -18,7 +18,8 @@ compared as stored, whatever their kaartjaar.
 
 `signalen` is pure (tested without a database);
 `ledger.selectors.woningwet_signalen_in` gives the flags of many activities in
-one query.
+two queries, `woningwet_signalen_van` of activities already read (an API list
+page) in one.
 """
 
 from __future__ import annotations

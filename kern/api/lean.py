@@ -72,6 +72,8 @@ class Lean:
       query (by row id; a row it does not name gets `missing()`). Fields
       whose `fetch` is the same function share its one query: it then gives
       a tuple of such mappings, and `part` says which one is the field's.
+      With `columns` too, `fetch` gets, instead of the ids, each row's values
+      of those columns by row id (read with the page, not again).
 
     The field formats the attribute as it would (`to_representation`), unless
     `final`: then the value is the output itself (a method field's)."""
@@ -121,6 +123,7 @@ class _Related:
     convert: Callable[[Any], Any] | None
     key: Any = None  # relations with the same key share one fetch
     part: int | None = None
+    with_rows: bool = False  # fetch(ids, mask, rows): the page's row tuples too
 
 
 @dataclass
@@ -154,7 +157,12 @@ class LeanRows:
             for related in self.related:
                 key = related.key if related.key is not None else id(related)
                 if key not in shared:
-                    shared[key] = related.fetch(ids, mask) if ids else None
+                    if not ids:
+                        shared[key] = None
+                    elif related.with_rows:
+                        shared[key] = related.fetch(ids, mask, rows)
+                    else:
+                        shared[key] = related.fetch(ids, mask)
                 result = shared[key]
                 if result is None:
                     result = {}
@@ -341,6 +349,26 @@ def compile_rows(
         if name in overrides:
             lean = overrides[name]
             convert = None if lean.final else _none_or(drf_field.to_representation)
+            if lean.fetch is not None and lean.columns:
+                at = [int(column(c)[2:-1]) for c in lean.columns]
+
+                def with_values(ids, mask, rows, f=lean.fetch, at=at):
+                    return f({row[0]: tuple(row[i] for i in at) for row in rows})
+
+                items.append(
+                    add_related(
+                        _Related(
+                            name,
+                            with_values,
+                            lean.missing,
+                            convert,
+                            key=lean.fetch,
+                            part=lean.part,
+                            with_rows=True,
+                        )
+                    )
+                )
+                continue
             if lean.fetch is not None:
                 user_fetch = lean.fetch
                 items.append(
