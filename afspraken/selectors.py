@@ -31,8 +31,7 @@ from cooperatie.models import Cooperatie, Corporatie, Lid
 from kern.geheugen import gc_paused
 from kern.inlezen import IdsIn, Instanties, VoorafGeladen, rijen
 from ledger.choices import BoekingSoort
-from ledger.models import Activiteit, Boeking
-from ledger.querysets import jaar_range
+from ledger.models import ActiviteitJaartotaal, Boeking, VrijwilligerJaartelling
 
 from .choices import LOCKED_STATUSES
 from .evaluatie import (
@@ -112,33 +111,35 @@ def _activiteiten_van(ids: list[int], cooperaties):
     them: PostgreSQL filters the ids themselves (while they are few enough to
     pass) cheaper than through a join, as one array; SQLite reads a subquery
     (`cooperaties`) as cheaply as the list, without a parameter per id."""
-    postgres = connections[Activiteit.objects.db].vendor == "postgresql"
+    postgres = connections[ActiviteitJaartotaal.objects.db].vendor == "postgresql"
     if isinstance(cooperaties, QuerySet) and not (postgres and len(ids) <= MAX_IDS):
         return Q(cooperatie_id__in=cooperaties)
     return IdsIn(F("cooperatie_id"), ids)
 
 
 def _activiteit_groepen(cooperaties, jaar: int) -> dict[int, list[ActiviteitGroep]]:
-    """The year's activities of the cooperaties per thema and openness."""
+    """The year's activities of the cooperaties per thema and openness: the
+    totals the database keeps at that grain (`ledger.jaartotalen`)."""
     groepen: dict[int, list[ActiviteitGroep]] = defaultdict(list)
-    for row in (
-        Activiteit.objects.filter(cooperaties)
-        .in_jaar(jaar)
-        .values("cooperatie_id", "thema", "open_voor_buurt")
-        .annotate(
-            aantal=Count("id"),
-            uren=Coalesce(Sum("vrijwilligersuren"), ZERO),
-            buurt=Coalesce(Sum("deelnemers_buurt"), 0),
-        )
+    for cooperatie_id, thema, open_, aantal, uren, buurt in (
+        ActiviteitJaartotaal.objects.filter(cooperaties, jaar=jaar)
         .order_by()
+        .values_list(
+            "cooperatie_id",
+            "thema",
+            "open_voor_buurt",
+            "aantal",
+            "vrijwilligersuren",
+            "deelnemers_buurt",
+        )
     ):
-        groepen[row["cooperatie_id"]].append(
+        groepen[cooperatie_id].append(
             ActiviteitGroep(
-                thema=row["thema"],
-                open_voor_buurt=row["open_voor_buurt"],
-                aantal=row["aantal"],
-                vrijwilligersuren=Decimal(row["uren"]),
-                deelnemers_buurt=row["buurt"],
+                thema=thema,
+                open_voor_buurt=open_,
+                aantal=aantal,
+                vrijwilligersuren=Decimal(uren),
+                deelnemers_buurt=buurt,
             )
         )
     return groepen
@@ -148,8 +149,9 @@ def _activiteit_vakken(
     cooperaties, jaar: int, filters: Iterable[Filter]
 ) -> dict[int, list[ActiviteitGroep]]:
     """The year's activities of the cooperaties, summed in as few groups as the
-    filters tell apart, in one pass grouped by cooperatie only (like a bare
-    GROUP BY): a group per thema some filter names, one (thema "") for all
+    filters tell apart, in one pass over the totals the database keeps per
+    thema and openness (`ledger.jaartotalen`) grouped by cooperatie: a group
+    per thema some filter names, one (thema "") for all
     other themes, each split in open and not open only when a filter counts
     only open activities (else `open_voor_buurt` is None: both). Every filter
     counts exactly the activities it counts in the groups per thema and
@@ -172,15 +174,14 @@ def _activiteit_vakken(
         if open_ is not None:
             voorwaarde &= Q(open_voor_buurt=open_)
         filter_ = voorwaarde or None
-        aggregaten[f"aantal_{i}"] = Count("id", filter=filter_)
+        aggregaten[f"aantal_{i}"] = Coalesce(Sum("aantal", filter=filter_), 0)
         aggregaten[f"uren_{i}"] = Coalesce(
             Sum("vrijwilligersuren", filter=filter_), ZERO
         )
         aggregaten[f"buurt_{i}"] = Coalesce(Sum("deelnemers_buurt", filter=filter_), 0)
     groepen: dict[int, list[ActiviteitGroep]] = {}
     for cooperatie_id, *sommen in (
-        Activiteit.objects.filter(cooperaties)
-        .in_jaar(jaar)
+        ActiviteitJaartotaal.objects.filter(cooperaties, jaar=jaar)
         .values("cooperatie_id")
         .annotate(**aggregaten)
         .order_by()
@@ -246,18 +247,17 @@ def _jaarcijfers(
     }
 
     # Volunteers who are members on the peildatum, so the share of active
-    # members (a part of the members on the peildatum) never exceeds 100%.
+    # members (a part of the members on the peildatum) never exceeds 100%: a
+    # volunteer count row per member and cooperatie-year (`ledger.jaartotalen`).
     actief = dict(
-        Activiteit.vrijwilligers.through.objects.filter(
-            activiteit__cooperatie_id__in=cooperaties,
-            activiteit__datum__range=jaar_range(jaar),
-            lid__lid_sinds__lte=op,
+        VrijwilligerJaartelling.objects.filter(
+            cooperatie_id__in=cooperaties, jaar=jaar, lid__lid_sinds__lte=op
         )
         .filter(Q(lid__lid_tot__isnull=True) | Q(lid__lid_tot__gt=op))
-        .values("activiteit__cooperatie_id")
-        .annotate(n=Count("lid_id", distinct=True))
+        .values("cooperatie_id")
+        .annotate(n=Count("id"))
         .order_by()
-        .values_list("activiteit__cooperatie_id", "n")
+        .values_list("cooperatie_id", "n")
     )
 
     result = {}
