@@ -379,8 +379,8 @@ def _vul_sql(vendor: str) -> list[str]:
     ]
 
 
-def installeer(schema_editor) -> None:
-    """Create the triggers and fill the tables (the migration's step)."""
+def installeer_triggers(schema_editor) -> None:
+    """Create the triggers (for the database's vendor)."""
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
         statements = PG_INSTALLEREN
@@ -389,8 +389,16 @@ def installeer(schema_editor) -> None:
     else:
         raise NotImplementedError(f"no activity total triggers for {vendor}")
     with schema_editor.connection.cursor() as cursor:
-        for statement in [*statements, *_vul_sql(vendor)]:
+        for statement in statements:
             # No parameters: the SQL holds no placeholders to fill.
+            cursor.execute(statement)
+
+
+def installeer(schema_editor) -> None:
+    """Create the triggers and fill the tables (the migration's step)."""
+    installeer_triggers(schema_editor)
+    with schema_editor.connection.cursor() as cursor:
+        for statement in _vul_sql(schema_editor.connection.vendor):
             cursor.execute(statement)
 
 
