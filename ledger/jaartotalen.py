@@ -414,6 +414,65 @@ def verwijder(schema_editor) -> None:
             cursor.execute(statement)
 
 
+# On SQLite a migration rebuilds a table for many schema changes (create a
+# copy, drop the table, rename the copy): the drop takes the table's triggers
+# with it, and the rename fails while a trigger of another table names the
+# dropped one. So `migrate` runs without these triggers (dropped before it,
+# `pre_migrate`) and puts them back after it, recounting the totals from the
+# rows, which a data migration may have changed meanwhile (`post_migrate`).
+# PostgreSQL keeps a table's triggers through ALTER TABLE.
+_ZONDER_TRIGGERS: set[str] = set()
+
+
+def _sqlite_tabellen(cursor) -> set[tuple[str, str]]:
+    cursor.execute(
+        "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'trigger')"
+    )
+    return {(soort, naam) for soort, naam in cursor.fetchall()}
+
+
+def triggers_weg(using: str = "default") -> None:
+    """Before `migrate` on SQLite: drop the triggers (see above)."""
+    from django.db import connections
+
+    verbinding = connections[using]
+    if verbinding.vendor != "sqlite":
+        return
+    with verbinding.cursor() as cursor:
+        if ("table", TOTAAL) not in _sqlite_tabellen(cursor):
+            return
+        for naam in SQLITE_TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {naam}")
+    _ZONDER_TRIGGERS.add(using)
+
+
+def triggers_terug(using: str = "default") -> list[str]:
+    """After `migrate` on SQLite: create the triggers that are missing, once
+    the totals' tables exist, and recount the totals if they were dropped.
+    Returns the names created."""
+    from django.db import connections
+
+    verbinding = connections[using]
+    if verbinding.vendor != "sqlite":
+        return []
+    with transaction.atomic(using=using), verbinding.cursor() as cursor:
+        bestaand = _sqlite_tabellen(cursor)
+        if ("table", TOTAAL) not in bestaand or ("table", TELLING) not in bestaand:
+            return []
+        ontbrekend = [
+            naam for naam in SQLITE_TRIGGERS if ("trigger", naam) not in bestaand
+        ]
+        for naam in ontbrekend:
+            cursor.execute(SQLITE_TRIGGERS[naam])
+        if using in _ZONDER_TRIGGERS:
+            _ZONDER_TRIGGERS.discard(using)
+            cursor.execute(f"DELETE FROM {TOTAAL}")
+            cursor.execute(f"DELETE FROM {TELLING}")
+            for statement in _vul_sql("sqlite"):
+                cursor.execute(statement)
+    return ontbrekend
+
+
 # Checking and repairing -----------------------------------------------------------
 
 Totalen = dict[tuple, tuple[int, Decimal, int]]

@@ -164,3 +164,24 @@ def test_check_reports_a_difference_and_herstel_rebuilds_and_journals(world):
     )
     assert entry.after == {"jaar": jaar, "totalen": 1, "vrijwilligers": 1}
     call_command("check_activiteittotalen")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_migration_rebuilding_the_activity_table_keeps_the_triggers_on_sqlite():
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL keeps a table's triggers through ALTER TABLE")
+    lid = LidFactory()
+    ActiviteitFactory(cooperatie=lid.cooperatie, vrijwilligers=[lid])
+    # As `migrate` runs a migration that adds a NOT NULL column to the
+    # activities: SQLite rebuilds both tables the triggers join.
+    jaartotalen.triggers_weg()
+    with connection.schema_editor() as editor:
+        editor._remake_table(Activiteit)
+        editor._remake_table(Vrijwilliger)
+    # A data migration's write meanwhile is counted when they come back.
+    ActiviteitFactory(cooperatie=lid.cooperatie)
+    assert sorted(jaartotalen.triggers_terug()) == sorted(jaartotalen.SQLITE_TRIGGERS)
+    assert_klopt()
+    assert jaartotalen.triggers_terug() == []
+    ActiviteitFactory(cooperatie=lid.cooperatie, vrijwilligers=[lid])
+    assert_klopt()
