@@ -29,10 +29,9 @@ from cooperatie.choices import Doelgroep
 from cooperatie.jaarslot import peildatum
 from cooperatie.models import Cooperatie, Corporatie, Lid
 from kern.geheugen import gc_paused
-from kern.inlezen import IdsIn, Instanties, VoorafGeladen, rijen
+from kern.inlezen import IdsIn, Instanties, Maker, VoorafGeladen, rijen
 from ledger.choices import BoekingSoort
-from ledger.models import Activiteit, Boeking
-from ledger.querysets import jaar_range
+from ledger.models import ActiviteitJaartotaal, Boeking, VrijwilligerJaartelling
 
 from .choices import LOCKED_STATUSES
 from .evaluatie import (
@@ -112,33 +111,35 @@ def _activiteiten_van(ids: list[int], cooperaties):
     them: PostgreSQL filters the ids themselves (while they are few enough to
     pass) cheaper than through a join, as one array; SQLite reads a subquery
     (`cooperaties`) as cheaply as the list, without a parameter per id."""
-    postgres = connections[Activiteit.objects.db].vendor == "postgresql"
+    postgres = connections[ActiviteitJaartotaal.objects.db].vendor == "postgresql"
     if isinstance(cooperaties, QuerySet) and not (postgres and len(ids) <= MAX_IDS):
         return Q(cooperatie_id__in=cooperaties)
     return IdsIn(F("cooperatie_id"), ids)
 
 
 def _activiteit_groepen(cooperaties, jaar: int) -> dict[int, list[ActiviteitGroep]]:
-    """The year's activities of the cooperaties per thema and openness."""
+    """The year's activities of the cooperaties per thema and openness: the
+    totals the database keeps at that grain (`ledger.jaartotalen`)."""
     groepen: dict[int, list[ActiviteitGroep]] = defaultdict(list)
-    for row in (
-        Activiteit.objects.filter(cooperaties)
-        .in_jaar(jaar)
-        .values("cooperatie_id", "thema", "open_voor_buurt")
-        .annotate(
-            aantal=Count("id"),
-            uren=Coalesce(Sum("vrijwilligersuren"), ZERO),
-            buurt=Coalesce(Sum("deelnemers_buurt"), 0),
-        )
+    for cooperatie_id, thema, open_, aantal, uren, buurt in (
+        ActiviteitJaartotaal.objects.filter(cooperaties, jaar=jaar)
         .order_by()
+        .values_list(
+            "cooperatie_id",
+            "thema",
+            "open_voor_buurt",
+            "aantal",
+            "vrijwilligersuren",
+            "deelnemers_buurt",
+        )
     ):
-        groepen[row["cooperatie_id"]].append(
+        groepen[cooperatie_id].append(
             ActiviteitGroep(
-                thema=row["thema"],
-                open_voor_buurt=row["open_voor_buurt"],
-                aantal=row["aantal"],
-                vrijwilligersuren=Decimal(row["uren"]),
-                deelnemers_buurt=row["buurt"],
+                thema=thema,
+                open_voor_buurt=open_,
+                aantal=aantal,
+                vrijwilligersuren=Decimal(uren),
+                deelnemers_buurt=buurt,
             )
         )
     return groepen
@@ -148,8 +149,9 @@ def _activiteit_vakken(
     cooperaties, jaar: int, filters: Iterable[Filter]
 ) -> dict[int, list[ActiviteitGroep]]:
     """The year's activities of the cooperaties, summed in as few groups as the
-    filters tell apart, in one pass grouped by cooperatie only (like a bare
-    GROUP BY): a group per thema some filter names, one (thema "") for all
+    filters tell apart, in one pass over the totals the database keeps per
+    thema and openness (`ledger.jaartotalen`) grouped by cooperatie: a group
+    per thema some filter names, one (thema "") for all
     other themes, each split in open and not open only when a filter counts
     only open activities (else `open_voor_buurt` is None: both). Every filter
     counts exactly the activities it counts in the groups per thema and
@@ -172,28 +174,29 @@ def _activiteit_vakken(
         if open_ is not None:
             voorwaarde &= Q(open_voor_buurt=open_)
         filter_ = voorwaarde or None
-        aggregaten[f"aantal_{i}"] = Count("id", filter=filter_)
+        aggregaten[f"aantal_{i}"] = Coalesce(Sum("aantal", filter=filter_), 0)
         aggregaten[f"uren_{i}"] = Coalesce(
             Sum("vrijwilligersuren", filter=filter_), ZERO
         )
         aggregaten[f"buurt_{i}"] = Coalesce(Sum("deelnemers_buurt", filter=filter_), 0)
     groepen: dict[int, list[ActiviteitGroep]] = {}
-    for cooperatie_id, *sommen in (
-        Activiteit.objects.filter(cooperaties)
-        .in_jaar(jaar)
+    maak_groep = Maker(ActiviteitGroep)
+    for cooperatie_id, *sommen in rijen(
+        ActiviteitJaartotaal.objects.filter(cooperaties, jaar=jaar)
         .values("cooperatie_id")
         .annotate(**aggregaten)
         .order_by()
         .values_list("cooperatie_id", *aggregaten)
     ):
-        # Per vak: its count, hours and neighbourhood participants, in turn.
+        # Per vak: its count, hours and neighbourhood participants, in turn
+        # (the fields of ActiviteitGroep after its thema and openness).
         groepen[cooperatie_id] = [
-            ActiviteitGroep(
-                thema=thema,
-                open_voor_buurt=open_,
-                aantal=sommen[3 * i],
-                vrijwilligersuren=Decimal(sommen[3 * i + 1]),
-                deelnemers_buurt=sommen[3 * i + 2],
+            maak_groep(
+                thema,
+                open_,
+                sommen[3 * i],
+                Decimal(sommen[3 * i + 1]),
+                sommen[3 * i + 2],
             )
             for i, (thema, open_) in enumerate(vakken)
             if sommen[3 * i]
@@ -218,66 +221,78 @@ def _jaarcijfers(
 
     # Uitgaven dated in the year, and the storno's of exactly those uitgaven.
     geld = {
-        row["cooperatie_id"]: row
-        for row in Boeking.objects.filter(
-            cooperatie_id__in=cooperaties, soort=BoekingSoort.UITGAVE
+        cooperatie_id: (uitgaven, gestorneerd)
+        for cooperatie_id, uitgaven, gestorneerd in rijen(
+            Boeking.objects.filter(
+                cooperatie_id__in=cooperaties, soort=BoekingSoort.UITGAVE
+            )
+            .voor_jaar(jaar)
+            .values("cooperatie_id")
+            .annotate(
+                uitgaven=Coalesce(
+                    Sum("bedrag", filter=Q(corrigeert__isnull=True)), ZERO
+                ),
+                gestorneerd=Coalesce(
+                    Sum("bedrag", filter=Q(corrigeert__isnull=False)), ZERO
+                ),
+            )
+            .order_by()
+            .values_list("cooperatie_id", "uitgaven", "gestorneerd")
         )
-        .voor_jaar(jaar)
-        .values("cooperatie_id")
-        .annotate(
-            uitgaven=Coalesce(Sum("bedrag", filter=Q(corrigeert__isnull=True)), ZERO),
-            gestorneerd=Coalesce(
-                Sum("bedrag", filter=Q(corrigeert__isnull=False)), ZERO
-            ),
-        )
-        .order_by()
     }
 
     leden = {
-        row["cooperatie_id"]: row
-        for row in Lid.objects.filter(cooperatie_id__in=cooperaties)
-        .op_peildatum(op)
-        .values("cooperatie_id")
-        .annotate(
-            aantal=Count("id"),
-            doelgroep=Count("id", filter=Q(doelgroep=Doelgroep.JA)),
+        cooperatie_id: (aantal, doelgroep)
+        for cooperatie_id, aantal, doelgroep in rijen(
+            Lid.objects.filter(cooperatie_id__in=cooperaties)
+            .op_peildatum(op)
+            .values("cooperatie_id")
+            .annotate(
+                aantal=Count("id"),
+                doelgroep=Count("id", filter=Q(doelgroep=Doelgroep.JA)),
+            )
+            .order_by()
+            .values_list("cooperatie_id", "aantal", "doelgroep")
         )
-        .order_by()
     }
 
     # Volunteers who are members on the peildatum, so the share of active
-    # members (a part of the members on the peildatum) never exceeds 100%.
+    # members (a part of the members on the peildatum) never exceeds 100%: a
+    # volunteer count row per member and cooperatie-year (`ledger.jaartotalen`).
     actief = dict(
-        Activiteit.vrijwilligers.through.objects.filter(
-            activiteit__cooperatie_id__in=cooperaties,
-            activiteit__datum__range=jaar_range(jaar),
-            lid__lid_sinds__lte=op,
+        VrijwilligerJaartelling.objects.filter(
+            cooperatie_id__in=cooperaties, jaar=jaar, lid__lid_sinds__lte=op
         )
         .filter(Q(lid__lid_tot__isnull=True) | Q(lid__lid_tot__gt=op))
-        .values("activiteit__cooperatie_id")
-        .annotate(n=Count("lid_id", distinct=True))
+        .values("cooperatie_id")
+        .annotate(n=Count("id"))
         .order_by()
-        .values_list("activiteit__cooperatie_id", "n")
+        .values_list("cooperatie_id", "n")
     )
 
     result = {}
+    maak_cijfers = Maker(Jaarcijfers)
     nul = Decimal(0)
+    geen = (nul, nul)
+    niemand = (0, 0)
     for cooperatie_id in ids:
-        g = geld.get(cooperatie_id)
-        leden_row = leden.get(cooperatie_id)
-        result[cooperatie_id] = Jaarcijfers(
-            jaar=jaar,
-            activiteiten=tuple(
-                sorted(
-                    groepen.get(cooperatie_id, ()),
-                    key=lambda a: (a.thema, a.open_voor_buurt is not False),
-                )
+        uitgaven, gestorneerd = geld.get(cooperatie_id, geen)
+        aantal_leden, aantal_doelgroep = leden.get(cooperatie_id, niemand)
+        eigen = groepen.get(cooperatie_id, ())
+        # Jaarcijfers' fields in order: jaar, activiteiten, uitgaven,
+        # uitgaven_gestorneerd, aantal_leden, aantal_doelgroep, actieve_leden.
+        result[cooperatie_id] = maak_cijfers(
+            jaar,
+            tuple(
+                sorted(eigen, key=lambda a: (a.thema, a.open_voor_buurt is not False))
+                if len(eigen) > 1
+                else eigen
             ),
-            uitgaven=Decimal(g["uitgaven"]) if g else nul,
-            uitgaven_gestorneerd=Decimal(g["gestorneerd"]) if g else nul,
-            aantal_leden=leden_row["aantal"] if leden_row else 0,
-            aantal_doelgroep=leden_row["doelgroep"] if leden_row else 0,
-            actieve_leden=actief.get(cooperatie_id, 0),
+            Decimal(uitgaven),
+            Decimal(gestorneerd),
+            aantal_leden,
+            aantal_doelgroep,
+            actief.get(cooperatie_id, 0),
         )
     return result
 
@@ -440,15 +455,16 @@ def corporatie_jaar(
         gebouwen[koppeling.afspraak_id].append(koppeling.gebouw)
     for afspraak in afspraken:
         afspraak._prefetched_objects_cache = VoorafGeladen(
-            afspraak, {"gebouwen": gebouwen.get(afspraak.pk, [])}
+            afspraak, {"gebouwen": gebouwen.get(afspraak.id, [])}
         )
     specs: dict[int, list[ToezeggingSpec]] = defaultdict(list)
+    maak_spec = Maker(ToezeggingSpec)  # its fields: id, then SPEC_FIELDS
     for afspraak_id, *spec in rijen(
         Toezegging.objects.filter(afspraak_id__in=in_scope)
         .order_by("afspraak_id", "volgorde", "pk")
         .values_list("afspraak_id", "pk", *SPEC_FIELDS)
     ):
-        specs[afspraak_id].append(ToezeggingSpec(*spec))
+        specs[afspraak_id].append(maak_spec(*spec))
     toetsing_van = Instanties(Toetsing, afspraken_qs.db)
     toetsingen = {
         t.afspraak_id: t
@@ -476,18 +492,19 @@ def corporatie_jaar(
         filters=activiteitfilters(s for rij in specs.values() for s in rij),
     )
     regels = []
+    maak_regel = Maker(ToetsingRegel)
     for afspraak in afspraken:
-        toetsing = toetsingen.get(afspraak.pk)
+        toetsing = toetsingen.get(afspraak.id)
         resultaat, bevroren = toetsing_resultaat(
             afspraak=afspraak,
             jaar=jaar,
             toetsing=toetsing,
-            specs=specs[afspraak.pk],
+            specs=specs[afspraak.id],
             cijfers=cijfers[afspraak.cooperatie_id],
-            beoordelingen=beoordelingen.get(toetsing.pk, {}) if toetsing else {},
+            beoordelingen=beoordelingen.get(toetsing.id, {}) if toetsing else {},
         )
         regels.append(
-            ToetsingRegel(
+            maak_regel(
                 afspraak, toetsing, resultaat, bevroren, cijfers[afspraak.cooperatie_id]
             )
         )

@@ -52,6 +52,7 @@ ACTIE_LABELS = {
     "activiteit_copy": _("Activiteit gekopieerd"),
     "activiteit_repeat": _("Activiteit herhaald"),
     "activiteit_import": _("Activiteit ingelezen"),
+    "activiteittotalen_herstel": _("Activiteitentotalen hersteld"),
     "bijlage_add": _("Bewijsstuk toegevoegd"),
     "bijlage_delete": _("Bewijsstuk verwijderd"),
     "bon_add": _("Bon toegevoegd"),

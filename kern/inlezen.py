@@ -4,12 +4,14 @@
 instances without the per-field work of `Model.__init__`, and `VoorafGeladen`
 holds related rows read for many instances as their prefetch cache. Used where
 one read builds thousands of objects (`afspraken.selectors.corporatie_jaar`).
-`IdsIn` filters on many ids read from the database as one parameter where the
-database takes an array.
+`Maker` makes frozen dataclass instances without the per-field work of their
+`__init__`. `IdsIn` filters on many ids read from the database as one
+parameter where the database takes an array.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 from django.db.models import F, lookups, signals
@@ -82,6 +84,30 @@ class Instanties:
         state.db = self.db
         instance._state = state
         instance.__dict__.update(zip(self.attnames, values, strict=True))
+        return instance
+
+
+class Maker:
+    """Instances of a frozen dataclass from the values of all its fields in
+    order, equal to `cls(*values)`, without the generated `__init__`'s
+    `object.__setattr__` per field (for a class without `__post_init__`, slots
+    or init-only fields; otherwise through `cls` itself)."""
+
+    def __init__(self, cls) -> None:
+        self.cls = cls
+        fields = dataclasses.fields(cls)
+        self.names = tuple(f.name for f in fields)
+        self.snel = (
+            not hasattr(cls, "__post_init__")
+            and not hasattr(cls, "__slots__")
+            and all(f.init for f in fields)
+        )
+
+    def __call__(self, *values):
+        if not self.snel:
+            return self.cls(*values)
+        instance = object.__new__(self.cls)
+        instance.__dict__.update(zip(self.names, values, strict=True))
         return instance
 
 

@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from kern.admin_services import ServiceModelAdmin, ServiceTabularInline
 
 from . import services
-from .models import Activiteit, Bijlage, Boeking, Bon, Vrijwilliger
+from .models import (
+    Activiteit,
+    ActiviteitJaartotaal,
+    Bijlage,
+    Boeking,
+    Bon,
+    Vrijwilliger,
+    VrijwilligerJaartelling,
+)
 
 
 class BijlageInline(ServiceTabularInline):
@@ -75,6 +83,34 @@ class VrijwilligerAdmin(ServiceModelAdmin):
     list_display = ("activiteit", "lid", "uren")
     search_fields = ("activiteit__titel", "lid__naam")
     list_select_related = ("activiteit", "lid")
+
+
+@admin.register(ActiviteitJaartotaal)
+class ActiviteitJaartotaalAdmin(ServiceModelAdmin):
+    """The activities' totals per cooperatie-year, thema and openness, kept by
+    the database (`ledger.jaartotalen`); view only."""
+
+    list_display = (
+        "cooperatie",
+        "jaar",
+        "thema",
+        "open_voor_buurt",
+        "aantal",
+        "vrijwilligersuren",
+        "deelnemers_buurt",
+    )
+    list_filter = ("jaar",)
+    list_select_related = ("cooperatie",)
+
+
+@admin.register(VrijwilligerJaartelling)
+class VrijwilligerJaartellingAdmin(ServiceModelAdmin):
+    """In how many activities of a cooperatie-year each member volunteered, kept
+    by the database (`ledger.jaartotalen`); view only."""
+
+    list_display = ("cooperatie", "jaar", "lid", "aantal")
+    list_filter = ("jaar",)
+    list_select_related = ("cooperatie", "lid")
 
 
 @admin.register(Bijlage)

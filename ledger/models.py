@@ -354,3 +354,98 @@ class Bon(Bewijsbestand):
         verbose_name = _("bon")
         verbose_name_plural = _("bonnen")
         ordering = ["boeking", "pk"]
+
+
+class ActiviteitJaartotaal(models.Model):
+    """The activities of one cooperatie-year with one thema and openness, summed:
+    kept by database triggers on every write of an activity (`ledger.jaartotalen`),
+    so the yearly assessment reads a few rows per cooperatie instead of every
+    activity. Derived data: never written by the application, checked and rebuilt
+    by `manage.py check_activiteittotalen`."""
+
+    cooperatie = models.ForeignKey(
+        "cooperatie.Cooperatie",
+        verbose_name=_("coöperatie"),
+        # Rows exist only while the cooperatie has activities (which protect it).
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        # The unique constraint's index leads with it.
+        db_index=False,
+    )
+    jaar = models.IntegerField(_("jaar"))
+    thema = models.CharField(
+        _("thema"),
+        max_length=20,
+        choices=Thema.choices,
+        validators=[validate_single_line],
+    )
+    open_voor_buurt = models.BooleanField(_("open voor de buurt"))
+    aantal = models.IntegerField(_("aantal activiteiten"))
+    vrijwilligersuren = models.DecimalField(
+        _("vrijwilligersuren"), max_digits=14, decimal_places=2
+    )
+    deelnemers_buurt = models.BigIntegerField(_("deelnemers uit de buurt"))
+
+    # Derived from the activities: a restore rebuilds it through the triggers.
+    IN_BACKUP = False
+
+    class Meta:
+        verbose_name = _("activiteitentotaal per jaar")
+        verbose_name_plural = _("activiteitentotalen per jaar")
+        ordering = ["cooperatie", "jaar", "thema", "open_voor_buurt"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperatie", "jaar", "thema", "open_voor_buurt"],
+                name="activiteitjaartotaal_eenmaal",
+                violation_error_message=_(
+                    "Een coöperatie mag per jaar, thema en openheid maar één "
+                    "activiteitentotaal hebben."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cooperatie_id} {self.jaar} {self.thema}: {self.aantal}"
+
+
+class VrijwilligerJaartelling(models.Model):
+    """In how many activities of a cooperatie-year a member volunteered, kept by
+    database triggers like `ActiviteitJaartotaal`: its rows are the distinct
+    volunteers of the year (the active members, once joined to the members on
+    the peildatum)."""
+
+    cooperatie = models.ForeignKey(
+        "cooperatie.Cooperatie",
+        verbose_name=_("coöperatie"),
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_index=False,
+    )
+    jaar = models.IntegerField(_("jaar"))
+    lid = models.ForeignKey(
+        "cooperatie.Lid",
+        verbose_name=_("lid"),
+        # Rows go with the member's Vrijwilliger rows (the triggers remove them).
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+    )
+    aantal = models.IntegerField(_("aantal activiteiten"))
+
+    IN_BACKUP = False
+
+    class Meta:
+        verbose_name = _("vrijwilligerstelling per jaar")
+        verbose_name_plural = _("vrijwilligerstellingen per jaar")
+        ordering = ["cooperatie", "jaar", "lid"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cooperatie", "jaar", "lid"],
+                name="vrijwilligerjaartelling_eenmaal",
+                violation_error_message=_(
+                    "Een lid mag per coöperatie en jaar maar één telling hebben."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cooperatie_id} {self.jaar} lid {self.lid_id}: {self.aantal}"

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("cooperatie", "0015_leefbaarometer_versie_een_regel"),
-        ("ledger", "0009_activiteit_lijstvolgorde"),
+        ("ledger", "0010_activiteit_jaartotalen"),
     ]
 
     operations = [

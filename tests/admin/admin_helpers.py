@@ -43,7 +43,15 @@ from kern.models import (
     Herstelcode,
     Verzending,
 )
-from ledger.models import Activiteit, Bijlage, Boeking, Bon, Vrijwilliger
+from ledger.models import (
+    Activiteit,
+    ActiviteitJaartotaal,
+    Bijlage,
+    Boeking,
+    Bon,
+    Vrijwilliger,
+    VrijwilligerJaartelling,
+)
 from tests.api.oauth_helpers import register as register_client
 
 REGISTERED = (
@@ -67,6 +75,8 @@ REGISTERED = (
     Jaarparameter,
     Activiteit,
     Vrijwilliger,
+    ActiviteitJaartotaal,
+    VrijwilligerJaartelling,
     Bijlage,
     Boeking,
     Bon,
@@ -93,6 +103,8 @@ ADD_DISABLED = {
     Beoordeling,
     Rapport,
     Vrijwilliger,
+    ActiviteitJaartotaal,
+    VrijwilligerJaartelling,
     AuditEntry,
     AuditChainHead,
     AuditChainVerification,
@@ -118,6 +130,8 @@ VIEW_ONLY = {
     Beoordeling,
     Rapport,
     Vrijwilliger,
+    ActiviteitJaartotaal,
+    VrijwilligerJaartelling,
     Bijlage,
     Boeking,
     Bon,
@@ -223,6 +237,13 @@ def _one_of_each(world) -> dict:
     objects[Buurtkerncijfers] = Buurtkerncijfers.objects.create(
         buurtcode="BU03630000", jaar=2024, aantal_inwoners=1200
     )
+    # Kept by the database from the tenant's activity and its volunteer.
+    objects[ActiviteitJaartotaal] = ActiviteitJaartotaal.objects.filter(
+        cooperatie=world.a.cooperatie
+    ).first()
+    objects[VrijwilligerJaartelling] = VrijwilligerJaartelling.objects.filter(
+        cooperatie=world.a.cooperatie
+    ).first()
     objects[AuditChainHead] = AuditChainHead.objects.order_by("keten").first()
     objects[AuditChainVerification] = AuditChainVerification.objects.first()
     objects[AuditCheckpoint] = AuditCheckpoint.objects.first()

@@ -73,6 +73,9 @@ def _visible(obj, user) -> bool:
 # Leefbaarometerscore, Buurtkerncijfers: public figures per CBS buurt, read by
 # every signed-in user, imported by the platform operator only
 # (tests/cooperatie/test_import_buurtcijfers.py).
+# ActiviteitJaartotaal, VrijwilligerJaartelling: totals the database keeps from
+# the activities (ledger/jaartotalen.py), read only by the assessment's
+# selectors and the admin, never served to a tenant's user.
 UNSCOPED = {
     "Herstelcode",
     "ApiClient",
@@ -89,6 +92,8 @@ UNSCOPED = {
     "SsoIdentiteit",
     "Leefbaarometerscore",
     "Buurtkerncijfers",
+    "ActiviteitJaartotaal",
+    "VrijwilligerJaartelling",
 }
 
 

@@ -1,0 +1,48 @@
+"""`kern.inlezen.Maker`: frozen dataclass instances made without their
+`__init__`, equal to those `__init__` makes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pytest
+
+from afspraken.evaluatie import Jaarcijfers, ToezeggingSpec
+from kern.inlezen import Maker
+
+
+def test_made_instances_equal_those_of_the_class_and_stay_frozen():
+    values = (7, "Uren", "vrijwilligersuren", Decimal("150"), "minimaal")
+    values += (Decimal("75"), True, "groen", False)
+    made = Maker(ToezeggingSpec)(*values)
+    assert made == ToezeggingSpec(*values)
+    assert hash(made) == hash(ToezeggingSpec(*values))
+    assert made.norm == 150
+    with pytest.raises(AttributeError):
+        made.norm = Decimal(1)
+
+
+def test_jaarcijfers_made_keep_their_properties():
+    cijfers = Maker(Jaarcijfers)(2024, (), Decimal(10), Decimal(4), 3, 1, 2)
+    assert cijfers == Jaarcijfers(2024, (), Decimal(10), Decimal(4), 3, 1, 2)
+    assert cijfers.besteding == Decimal(6)
+
+
+def test_every_field_must_be_given():
+    with pytest.raises(ValueError, match="shorter"):
+        Maker(ToezeggingSpec)(7, "Uren")
+
+
+def test_a_class_with_post_init_goes_through_its_init():
+    @dataclass(frozen=True)
+    class Getal:
+        waarde: int
+        dubbel: int = field(default=0)
+
+        def __post_init__(self):
+            object.__setattr__(self, "dubbel", 2 * self.waarde)
+
+    maker = Maker(Getal)
+    assert not maker.snel
+    assert maker(3, 0).dubbel == 6
