@@ -395,8 +395,13 @@ def installeer_triggers(schema_editor) -> None:
 
 
 def installeer(schema_editor) -> None:
-    """Create the triggers and fill the tables (the migration's step)."""
-    installeer_triggers(schema_editor)
+    """Create the triggers and fill the tables (the migration's step). On
+    SQLite the triggers come after the whole `migrate` (`triggers_terug`),
+    as a later migration of the same run may rebuild the activity table."""
+    if schema_editor.connection.vendor == "sqlite":
+        _ZONDER_TRIGGERS.add(schema_editor.connection.alias)
+    else:
+        installeer_triggers(schema_editor)
     with schema_editor.connection.cursor() as cursor:
         for statement in _vul_sql(schema_editor.connection.vendor):
             cursor.execute(statement)
