@@ -275,7 +275,7 @@ def _afspraak_data(world, gebouw, titel: str) -> dict:
         "ingangsjaar": "2025",
         "eindjaar": "2028",
         "ondertekend_op": "2024-12-01",
-        "prestatieafspraak": "",
+        "prestatieafspraak_kenmerk": "",
         "indienen_maand": "4",
         "indienen_dag": "1",
     }

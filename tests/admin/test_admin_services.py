@@ -134,7 +134,7 @@ def test_toezegging_inline_rows_are_updated_and_deleted_through_services(
             ("titel", "ingangsjaar", "eindjaar", "indienen_maand", "indienen_dag"),
         ),
         "ondertekend_op": "",
-        "prestatieafspraak": "",
+        "prestatieafspraak_kenmerk": "",
         "gebouwen": [world.a.gebouw.pk],
         **management_form("toezeggingen", total=2, initial=2),
         **form_values(blijft, fields, prefix="toezeggingen-0-"),
