@@ -79,6 +79,20 @@ class PrestatieafspraakAdmin(ServiceModelAdmin):
     autocomplete_fields = ("corporatie",)
 
 
+@admin.register(Prestatiedoel)
+class PrestatiedoelAdmin(ServiceModelAdmin):
+    create_service = services.prestatiedoel_create
+    update_service = services.prestatiedoel_update
+    delete_service = services.prestatiedoel_delete
+    readonly_on_change = ("prestatieafspraak",)
+
+    list_display = ("omschrijving", "prestatieafspraak", "thema", "streefwaarde")
+    list_filter = ("thema",)
+    search_fields = ("omschrijving", "prestatieafspraak__titel")
+    list_select_related = ("prestatieafspraak",)
+    autocomplete_fields = ("prestatieafspraak",)
+
+
 @admin.register(Toezegging)
 class ToezeggingAdmin(ServiceModelAdmin):
     create_service = services.toezegging_create

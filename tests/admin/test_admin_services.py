@@ -134,6 +134,7 @@ def test_toezegging_inline_rows_are_updated_and_deleted_through_services(
             ("titel", "ingangsjaar", "eindjaar", "indienen_maand", "indienen_dag"),
         ),
         "ondertekend_op": "",
+        "prestatieafspraak": afspraak.prestatieafspraak_id,
         "prestatieafspraak_kenmerk": "",
         "gebouwen": [world.a.gebouw.pk],
         **management_form("toezeggingen", total=2, initial=2),
