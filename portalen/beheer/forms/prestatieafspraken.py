@@ -43,15 +43,22 @@ class PrestatiedoelForm(forms.ModelForm):
 
 
 class BaseDoelFormSet(forms.BaseFormSet):
-    def doelen(self) -> list[dict]:
-        """The stored and the filled rows not ticked off, in their order, for
-        the service (which keeps a stored target that did not change)."""
+    def rows(self) -> list[forms.Form]:
+        """The stored and the filled rows not ticked off, in their order."""
         stored = self.initial_form_count()
         return [
-            {name: row.cleaned_data.get(name) for name in DOEL_FIELDS}
+            row
             for index, row in enumerate(self.forms)
             if (index < stored or row.has_changed())
             and not row.cleaned_data.get("DELETE", False)
+        ]
+
+    def doelen(self) -> list[dict]:
+        """`rows()` as the service takes them (it keeps a stored target that
+        did not change)."""
+        return [
+            {name: row.cleaned_data.get(name) for name in DOEL_FIELDS}
+            for row in self.rows()
         ]
 
 

@@ -64,12 +64,7 @@ def _save(request, form, formset, prestatieafspraak):
             **form.changed_values(),
         )
     except RowValidationError as exc:
-        rows = [
-            row
-            for index, row in enumerate(formset.forms)
-            if (index < formset.initial_form_count() or row.has_changed())
-            and not row.cleaned_data.get("DELETE", False)
-        ]
+        rows = formset.rows()
         for index, error in exc.rows.items():
             apply_errors(rows[index], error)
     except ValidationError as exc:
