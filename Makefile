@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 # make test TEST_SEED=<seed>.
 TEST_SEED ?=
 
-.PHONY: run test install lint lint-api messages chromium test-sqlite test-postgres migrate seed serve serve-prod backup restore clean
+.PHONY: run test install lint lint-api messages chromium vendor-leaflet test-sqlite test-postgres migrate seed serve serve-prod backup restore clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -102,6 +102,27 @@ chromium:
 		if [ "$$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO=sudo; fi; \
 		$$SUDO apt-get update && $$SUDO apt-get install -y chromium; \
 	}
+
+## make vendor-leaflet: refresh static/vendor/leaflet/ from the npm package
+## (the pinned version, checked against its SHA-256). Only when upgrading: the
+## vendored files are committed, so neither a build nor a server needs npm.
+LEAFLET_VERSION := 1.9.4
+LEAFLET_SHA256 := 84c65a256e50657896f54c33bd857b6849ebe94c817803be818bf32a3dde0b77
+LEAFLET_DIR := static/vendor/leaflet
+vendor-leaflet:
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed to refresh Leaflet: install Node.js and npm." >&2; exit 1; }
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	( cd "$$tmp" && npm pack --silent leaflet@$(LEAFLET_VERSION) >/dev/null ) && \
+	echo "$(LEAFLET_SHA256)  $$tmp/leaflet-$(LEAFLET_VERSION).tgz" | sha256sum -c --quiet - && \
+	tar -xzf "$$tmp/leaflet-$(LEAFLET_VERSION).tgz" -C "$$tmp" && \
+	rm -rf $(LEAFLET_DIR) && mkdir -p $(LEAFLET_DIR)/images && \
+	cp "$$tmp/package/dist/leaflet.js" "$$tmp/package/dist/leaflet.js.map" \
+		"$$tmp/package/dist/leaflet.css" \
+		"$$tmp/package/LICENSE" $(LEAFLET_DIR)/ && \
+	cp "$$tmp/package/dist/images/"*.png $(LEAFLET_DIR)/images/ && \
+	printf 'leaflet %s\nsource: npm pack leaflet@%s (registry.npmjs.org)\nsha256 of the package: %s\nfiles: dist/leaflet.js (+ .map), dist/leaflet.css, dist/images/*.png, LICENSE\nrefreshed by: make vendor-leaflet\n' \
+		"$(LEAFLET_VERSION)" "$(LEAFLET_VERSION)" "$(LEAFLET_SHA256)" > $(LEAFLET_DIR)/VERSION
+	@echo "Leaflet $(LEAFLET_VERSION) is in $(LEAFLET_DIR)/."
 
 lint: install
 	$(BIN)/ruff check .

@@ -55,3 +55,7 @@ class JaarparameterCode(models.TextChoices):
         "aftoppingsgrens_hoog",
         _("aftoppingsgrens (hoog, 3+ personen)"),
     )
+    LEEFBAARHEID_MAX_PER_DAEB_WONING = (
+        "leefbaarheid_max_per_daeb_woning",
+        _("leefbaarheidsuitgaven: maximum per DAEB-woning"),
+    )

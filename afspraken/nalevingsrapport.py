@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from kern import formatting, journal
 from kern.tabellen import safe_cell
-from ledger.choices import BoekingSoort, Thema
+from ledger.choices import BoekingSoort, Thema, WoningwetSignaal
 
 from .charts import Staaf, staafdiagram
 from .choices import Richting, ToetsingStatus, Verdict
@@ -75,7 +75,7 @@ def titel_met_looptijd(
 
 def prestatieafspraak_afdruk(afspraak: dict[str, Any]) -> str:
     """The prestatieafspraak line of the cover: the object's title, gemeente and
-    years, with the afspraak's own reference text; a snapshot of version 1
+    years, with the afspraak's own reference text; a snapshot of version 1 or 2
     holds only that text (under "prestatieafspraak"), printed as it was."""
     verwijzing = afspraak.get("prestatieafspraak")
     kenmerk = afspraak.get("prestatieafspraak_kenmerk") or ""
@@ -197,6 +197,15 @@ def _kerncijfers(cijfers: dict[str, Any]) -> dict[str, str]:
     }
 
 
+def _woningwet_signalen(cijfers: dict[str, Any]) -> list[dict[str, str]]:
+    """The activities counted per Woningwet flag, in snapshots from version 2
+    on; an older snapshot has none and prints as it always did."""
+    return [
+        {"label": WoningwetSignaal(code).label, "aantal": AANTAL.meetwaarde(n)}
+        for code, n in cijfers.get("woningwet_signalen", {}).items()
+    ]
+
+
 def _activiteit(a: dict[str, Any]) -> dict[str, Any]:
     return {
         **a,
@@ -275,6 +284,7 @@ def _nalevingsrapport_html(
                 for key in ("uitgaven", "uitgaven_gestorneerd", "besteding")
             },
             "cijfers": _kerncijfers(snapshot["cijfers"]),
+            "woningwet_signalen": _woningwet_signalen(snapshot["cijfers"]),
             "gebouwen": [
                 {**g, "woningen_tekst": AANTAL.meetwaarde(g["aantal_woningen"])}
                 for g in snapshot.get("gebouwen", [])

@@ -23,7 +23,7 @@ import datetime
 import io
 import json
 from collections import Counter, defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -32,18 +32,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cooperatie.models import Corporatie
-from kern.formatting import aantal, bedrag, datum
+from kern.formatting import aantal, bedrag, datum, getal
 from kern.formatting import moment as moment_tekst
 from kern.tabellen import safe_cell
 
+from . import leefbaarheid as buurt
 from . import termijnen
 from .charts import Telling, telling_diagram
 from .choices import ToetsingStatus, Verdict
+from .indicatoren import AANTAL, UREN
+from .leefbaarheid import CENT, besteding_per_woning
 from .pdf import Bijvoegsel, printable, rapporttaal, render_pdf
 from .selectors import corporatie_jaar
 
 # 2: each afspraak carries uiterlijk_indienen and te_laat; statussen counts te_laat.
-VERSIE = 2
+# 3: leefbaarheid carries per_daeb (spending per DAEB-woning and the year's
+#    limit with its source); buurttrends (afspraken.leefbaarheid).
+VERSIE = 3
 
 # Status of an afspraak running in the year whose toetsing has not been opened.
 NIET_GEOPEND = "niet_geopend"
@@ -84,20 +89,11 @@ CSV_COLUMNS = (
     "te_beoordelen",
 )
 
-CENT = Decimal("0.01")
-
 
 def definitie_per_woning(jaar: int, *, taal: str | None = None) -> str:
     """How the spending per woning is computed, in words, for the year."""
     with translation.override(taal or translation.get_language()):
         return str(DEFINITIE_PER_WONING).format(jaar=jaar)
-
-
-def besteding_per_woning(besteding: Decimal, woningen: int) -> Decimal | None:
-    """Spending divided by homes, rounded half up to cents; None without homes."""
-    if woningen <= 0:
-        return None
-    return (Decimal(besteding) / woningen).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _money(value: Decimal | None) -> str | None:
@@ -109,9 +105,11 @@ def build(
 ) -> dict[str, Any]:
     """The portefeuille of a corporatie-year as plain JSON data.
 
-    Queries (constant): the corporatie (1) and `corporatie_jaar` (afspraken,
+    Queries (constant): the corporatie (1), `corporatie_jaar` (afspraken,
     gebouwen, toezeggingen, toetsingen, beoordelingen, and the jaarcijfers that
-    also give the spending of the cooperaties).
+    also give the spending of the cooperaties), the year's limit per
+    DAEB-woning (1) and, when a gebouw has a buurtcode, the buurt trend's
+    scores and contribution (2).
     """
     vandaag = vandaag or timezone.localdate()
     corporatie = Corporatie.objects.get(pk=corporatie_id)
@@ -121,6 +119,7 @@ def build(
     gebouwen: dict[int, Any] = {}
     afspraken = []
     per_gebouw: dict[int, list[int]] = defaultdict(list)
+    cooperaties_per_gebouw: dict[int, set[int]] = defaultdict(set)
     zonder_gebouw: list[int] = []
     for regel in regels:
         afspraak, toetsing = regel.afspraak, regel.toetsing
@@ -129,6 +128,7 @@ def build(
         for gebouw in eigen:
             gebouwen[gebouw.pk] = gebouw
             per_gebouw[gebouw.pk].append(afspraak.pk)
+            cooperaties_per_gebouw[gebouw.pk].add(afspraak.cooperatie_id)
         if not eigen:
             zonder_gebouw.append(afspraak.pk)
         status = toetsing.status if toetsing is not None else NIET_GEOPEND
@@ -238,7 +238,15 @@ def build(
             "besteding": _money(totaal),
             "aantal_woningen": woningen,
             "per_woning": _money(besteding_per_woning(totaal, woningen)),
+            "per_daeb": buurt.per_daeb_woning(
+                besteding=totaal, gebouwen=gebouwen.values(), jaar=jaar
+            ),
         },
+        "buurttrends": buurt.buurttrends(
+            gebouwen=sorted(gebouwen.values(), key=lambda g: (g.complexnummer, g.pk)),
+            cooperaties=cooperaties_per_gebouw,
+            jaar=jaar,
+        ),
     }
 
 
@@ -313,6 +321,55 @@ def _status_label(afspraak: dict[str, Any]) -> str:
         "te_laat": termijnen.TE_LAAT_LABEL,
         "datum": dag,
     }
+
+
+def _daeb_context(per_daeb: dict[str, Any], jaar: int) -> dict[str, Any]:
+    limiet = per_daeb["limiet"]
+    return {
+        "per_daeb": {
+            **per_daeb,
+            "per_daeb_woning": (
+                bedrag(per_daeb["per_daeb_woning"])
+                if per_daeb["per_daeb_woning"] is not None
+                else None
+            ),
+            "daeb_woningen_tekst": aantal(per_daeb["aantal_daeb_woningen"]),
+            "gemengd_woningen_tekst": aantal(per_daeb["gemengd_woningen"]),
+            "limiet": (
+                {**limiet, "waarde": bedrag(limiet["waarde"])} if limiet else None
+            ),
+        },
+        "definitie_daeb": buurt.definitie_per_daeb_woning(jaar),
+    }
+
+
+def _buurttrends_context(
+    data: dict[str, Any], cooperaties: dict[int, Any], gebouwen: dict[int, Any]
+) -> list[dict[str, Any]]:
+    def rij(r: dict[str, Any]) -> dict[str, Any]:
+        def score(value):
+            return getal(value, 3) if value is not None else "–"
+
+        return {
+            "jaar": r["jaar"],
+            "totaal": score(r["totaal"]),
+            "afwijking": score(r["afwijking"]),
+            **{
+                key: AANTAL.meetwaarde(r[key])
+                for key in ("activiteiten", "open_voor_buurt", "deelnemers_buurt")
+            },
+            "vrijwilligersuren": UREN.meetwaarde(r["vrijwilligersuren"]),
+        }
+
+    return [
+        {
+            **trend,
+            "gebouwen": [gebouwen[i] for i in trend["gebouw_ids"] if i in gebouwen],
+            "cooperaties": [cooperaties[i] for i in trend["cooperatie_ids"]],
+            "rijen": [rij(r) for r in trend["rijen"]],
+        }
+        for trend in data["buurttrends"]
+    ]
 
 
 def portefeuille_html(
@@ -397,6 +454,8 @@ def _portefeuille_html(
                 if leefbaarheid["per_woning"] is not None
                 else None
             ),
+            **_daeb_context(leefbaarheid["per_daeb"], data["jaar"]),
+            "buurttrends": _buurttrends_context(data, cooperaties, gebouwen),
             "grafiek": _grafiek(data),
             "opgemaakt": moment_tekst(local, "lang"),
             "moment_iso": moment.astimezone(datetime.UTC).strftime(

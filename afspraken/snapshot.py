@@ -15,7 +15,9 @@ from typing import Any
 
 from django.db.models import Count
 
+from ledger.choices import WoningwetSignaal
 from ledger.models import Activiteit, Boeking
+from ledger.selectors import woningwet_signalen_in
 
 from . import evaluatie
 from .choices import ToetsingStatus
@@ -30,9 +32,12 @@ from .selectors import (
     spec_of,
 )
 
-# 2: the afspraak's prestatieafspraak is an object (or None), its free text
-# is prestatieafspraak_kenmerk.
-VERSIE = 2
+# 2: cijfers.woningwet_signalen counts the activities per Woningwet flag
+#    (ledger.woningwet); a snapshot without it (version 1) prints no such rows.
+# 3: the afspraak's prestatieafspraak is an object (or None), its free text
+#    is prestatieafspraak_kenmerk; earlier versions hold the text under
+#    prestatieafspraak.
+VERSIE = 3
 
 
 def historie_of(toetsing: Toetsing) -> dict[str, list[list]]:
@@ -124,6 +129,9 @@ def build(toetsing: Toetsing) -> dict[str, Any]:
         .order_by("datum", "pk")
     )
     groepen = cijfers.activiteiten
+    signalen = woningwet_signalen_in(
+        Activiteit.objects.filter(cooperatie=cooperatie).in_jaar(jaar)
+    )
 
     return {
         "versie": VERSIE,
@@ -181,6 +189,10 @@ def build(toetsing: Toetsing) -> dict[str, Any]:
             "uitgaven": _dec(cijfers.uitgaven, 2),
             "uitgaven_gestorneerd": _dec(cijfers.uitgaven_gestorneerd, 2),
             "besteding": _dec(cijfers.besteding, 2),
+            "woningwet_signalen": {
+                code: sum(code in found for found in signalen.values())
+                for code in WoningwetSignaal.values
+            },
         },
         "toezeggingen": [toezegging_rij(r) for r in resultaat.toezeggingen],
         "verdict": resultaat.verdict,

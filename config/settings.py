@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 import environ
 from csp.constants import NONE, SELF
 
+from config import kaart
 from config.api_schema import spectacular_settings
 from config.logboek import admins, cidr_ranges, logging_config
 from config.media import media_storage
@@ -332,6 +333,13 @@ STORAGES = {
 # Keep the X-Request-ID a trusted proxy sets (else every request gets a new id).
 TRUST_REQUEST_ID_HEADER = env.bool("DJANGO_TRUST_REQUEST_ID", default=False)
 
+# The map of gebouwen (config/kaart.py, docs/kaart.md): background tiles from
+# this URL template, default the PDOK BRT achtergrondkaart; empty: no tiles.
+KAART_TEGELS_URL = env.str("KAART_TEGELS_URL", default=kaart.STANDAARD_TEGELS_URL)
+KAART_TEGELS_ATTRIBUTIE = env.str(
+    "KAART_TEGELS_ATTRIBUTIE", default=kaart.STANDAARD_TEGELS_ATTRIBUTIE
+)
+
 # Evidence uploads (bijlagen): largest accepted file, in bytes.
 BIJLAGE_MAX_BYTES = env.int("BIJLAGE_MAX_BYTES", default=10 * 1024 * 1024)
 
@@ -343,12 +351,12 @@ VERIFIEER_MAX_BYTES = env.int("VERIFIEER_MAX_BYTES", default=20 * 1024 * 1024)
 # --- Security -------------------------------------------------------------------
 # Content-Security-Policy (django-csp), on in every environment so that the browser
 # tests prove the UI works under it: no inline scripts or styles, nothing from
-# other sites, no framing. The API docs page relaxes style-src for itself
-# (config/urls.py).
+# other sites (but the map's tile server, KAART_TEGELS_URL), no framing. The API
+# docs page relaxes style-src for itself (config/urls.py).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": kaart.img_src(KAART_TEGELS_URL),
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -123,11 +124,8 @@ def _kolommen(bron: str) -> tuple[Kolom, ...]:
 
 
 def _spec(bron: str) -> tabelimport.TableSpec:
-    kolommen = _kolommen(bron)
-    return tabelimport.TableSpec(
-        headers={k.field: k.header for k in kolommen},
-        aliases={k.field: k.aliases for k in kolommen},
-        required=[k.field for k in kolommen if k.required],
+    return tabelimport.TableSpec.of_columns(
+        _kolommen(bron),
         max_rows=MAX_ROWS,
         max_bytes=MAX_BYTES,
         max_cell_chars=MAX_CELL_CHARS,
@@ -369,3 +367,18 @@ def import_buurtcijfers(
             },
         )
     return verslag
+
+
+def laatste_scores(
+    scores: models.QuerySet, *, codes: Iterable[str], jaren: range
+) -> dict[tuple[str, int], Leefbaarometerscore]:
+    """Per (buurtcode, meetjaar) within `jaren` the Leefbaarometer score of
+    the latest imported version (`scores`: the rows the reader may see), in
+    one query. A later publication recomputes earlier years, so the score
+    imported last stands for the year."""
+    laatste = {}
+    for score in scores.filter(
+        buurtcode__in=set(codes), meetjaar__gte=jaren.start, meetjaar__lt=jaren.stop
+    ).order_by("buurtcode", "meetjaar", "pk"):
+        laatste[(score.buurtcode, score.meetjaar)] = score
+    return laatste

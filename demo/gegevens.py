@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from afspraken.choices import Indicator, Richting, Verdict
+from afspraken.choices import Indicator, JaarparameterCode, Richting, Verdict
 from cooperatie.choices import CooperatieSoort, Daeb, Rechtsvorm, RolSoort
 from ledger.choices import Thema
 
@@ -61,6 +61,9 @@ class GebouwSpec:
     aantal_woningen: int = field(metadata=bereik(1, 10000))
     bouwjaar: int
     daeb: str = field(metadata=keuzes(Daeb.values))
+    # Where it stands on the map (WGS84 degrees, approximately the street).
+    latitude: Decimal | None = field(default=None, metadata=bereik(50.7, 53.7))
+    longitude: Decimal | None = field(default=None, metadata=bereik(3.2, 7.3))
 
     @property
     def portieken(self) -> int:
@@ -313,6 +316,16 @@ TEKSTVELDEN = {
 
 
 @dataclass(frozen=True)
+class JaarparameterSpec:
+    """A legal figure of one year with its source (afspraken.Jaarparameter)."""
+
+    jaar: int = field(metadata=bereik(1990, 2100))
+    code: str = field(metadata=keuzes(JaarparameterCode.values))
+    waarde: Decimal = field(metadata=bereik(0.01, 1_000_000))
+    bron: str
+
+
+@dataclass(frozen=True)
 class Wereld:
     seed: int
     wachtwoord: str
@@ -331,6 +344,7 @@ class Wereld:
     uitnodigingen: tuple[UitnodigingSpec, ...]
     prestatieafspraken: tuple[PrestatieafspraakSpec, ...]
     teksten: Teksten
+    jaarparameters: tuple[JaarparameterSpec, ...] = ()
 
     @property
     def kenmerk_kvk(self) -> str:

@@ -268,6 +268,10 @@ class _Builder:
         self._toetsingen()
         for spec in WERELD.cooperaties:
             self._jaarcyclus(spec)
+        for spec in WERELD.jaarparameters:
+            afspraken_services.jaarparameter_create(
+                **velden(spec), actor=self.users["admin"]
+            )
         for spec in WERELD.uitnodigingen:
             uitnodigingen.uitnodiging_create(
                 email=spec.email,

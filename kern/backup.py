@@ -234,7 +234,9 @@ def backup(uit: Path, *, method: str | None = None) -> Path:
     archive is 0600 and a folder this creates 0700."""
     method = method or default_method()
     if method == "sqlite" and connection.vendor != "sqlite":
-        raise BackupError(_("De SQLite-methode werkt alleen op een SQLite-database."))
+        raise BackupError(
+            _("Voor de SQLite-methode moet de database een SQLite-database zijn.")
+        )
     _private_folder(uit)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     archive = uit / f"coopsturing-backup-{stamp}.tar.gz"
@@ -438,6 +440,9 @@ def restore(archive: Path, *, force: bool = False) -> Restored:
     digest = content_sha256()
     if digest != manifest["inhoud_sha256"]:
         raise BackupError(
-            _("De teruggezette database wijkt af van de inhoud in het manifest.")
+            _(
+                "De teruggezette database moet gelijk zijn aan de inhoud in "
+                "het manifest."
+            )
         )
     return Restored(archive, database["methode"], count, digest)

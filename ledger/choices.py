@@ -27,3 +27,15 @@ class Herhaling(models.TextChoices):
     WEKELIJKS = "wekelijks", _("elke week")
     TWEEWEKELIJKS = "tweewekelijks", _("elke twee weken")
     MAANDELIJKS = "maandelijks", _("elke maand")
+
+
+class WoningwetSignaal(models.TextChoices):
+    """A flag on an activity against the Woningwet's rule for leefbaarheid work
+    ("in de directe omgeving, voor huurder en met partners"): a hint, never a
+    refusal (ledger.woningwet)."""
+
+    NIET_OPEN_GEEN_PARTNERS = (
+        "niet_open_geen_partners",
+        _("niet open voor de buurt en geen partners"),
+    )
+    BUITEN_DE_BUURT = "buiten_de_buurt", _("buiten de buurt")

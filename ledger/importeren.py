@@ -120,6 +120,11 @@ ACTIVITEIT_COLUMNS: tuple[Column, ...] = (
         gettext_lazy("Organisaties waarmee is samengewerkt (mag leeg)."),
         "",
     ),
+    Column(
+        "buurtcode",
+        gettext_lazy("CBS-buurtcode van de plek, bijv. BU03440304 (mag leeg)."),
+        "",
+    ),
 )
 
 BOEKING_COLUMNS: tuple[Column, ...] = (
@@ -363,9 +368,8 @@ class Soort:
     create_many: Callable[..., list]
 
     def spec(self) -> tabelimport.TableSpec:
-        return tabelimport.TableSpec(
-            headers={c.field: c.header for c in self.columns},
-            required=[c.field for c in self.columns if c.required],
+        return tabelimport.TableSpec.of_columns(
+            self.columns,
             max_rows=MAX_ROWS,
             max_cell_chars=Activiteit._meta.get_field("omschrijving").max_length + 100,
             too_many_rows=(
@@ -408,6 +412,7 @@ SOORTEN = {
             "vrijwilligersuren": _uren,
             "vrijwilligers": _vrijwilligers,
             "partners": _regel,
+            "buurtcode": _regel,
         },
         services.activiteit_create_many,
     ),

@@ -10,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from kern.immutable import AppendOnlyModel
 from kern.scoping import Tenancy
 from kern.validators import (
+    BUURTCODE_REGEX,
     OMSCHRIJVING_MAX_LENGTH,
+    buurtcode_validator,
     multi_line_validators,
     validate_plausible_date,
     validate_single_line,
@@ -42,6 +44,7 @@ class Activiteit(models.Model):
         "vrijwilligersuren",
         "vrijwilligers",
         "partners",
+        "buurtcode",
     )
 
     cooperatie = models.ForeignKey(
@@ -81,6 +84,15 @@ class Activiteit(models.Model):
     partners = models.CharField(
         _("partners"), max_length=300, blank=True, validators=[validate_single_line]
     )
+    buurtcode = models.CharField(
+        _("buurtcode"),
+        max_length=10,
+        blank=True,
+        validators=[buurtcode_validator],
+        help_text=_(
+            "CBS-buurtcode van de plek waar de activiteit was, als die bekend is."
+        ),
+    )
     created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
 
     tenancy = Tenancy(cooperatie="cooperatie")
@@ -112,6 +124,14 @@ class Activiteit(models.Model):
                 name="activiteit_deelnemers_niet_negatief",
                 violation_error_message=_(
                     "Aantallen deelnemers moeten nul of meer zijn."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(buurtcode="") | Q(buurtcode__regex=BUURTCODE_REGEX),
+                name="activiteit_buurtcode_formaat",
+                violation_error_message=_(
+                    "Een buurtcode moet de vorm BU, 4 cijfers en 4 cijfers of "
+                    "hoofdletters hebben."
                 ),
             ),
         ]

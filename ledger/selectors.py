@@ -8,6 +8,8 @@ turns the sign of the booking it cancels.
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import (
@@ -23,6 +25,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, ExtractYear
 
+from . import woningwet
 from .choices import BoekingSoort
 from .querysets import ActiviteitQuerySet, BoekingQuerySet, VrijwilligerQuerySet
 
@@ -112,15 +115,26 @@ def bijdrage_per_jaar(
     activities, those open to the neighbourhood, the neighbourhood
     participants and the volunteer hours (`activiteiten`: the rows the reader
     may see). A year without activities is absent."""
+    per_cooperatie = bijdrage_per_cooperatie_jaar(
+        activiteiten, cooperatie_ids=[cooperatie_id], jaren=jaren
+    )
+    return per_cooperatie.get(cooperatie_id, {})
+
+
+def bijdrage_per_cooperatie_jaar(
+    activiteiten: ActiviteitQuerySet, *, cooperatie_ids: Iterable[int], jaren: range
+) -> dict[int, dict[int, dict[str, int | Decimal]]]:
+    """`bijdrage_per_jaar` of several cooperaties at once (cooperatie id →
+    year → contribution), in one query."""
     rows = (
         activiteiten.filter(
-            cooperatie_id=cooperatie_id,
+            cooperatie_id__in=set(cooperatie_ids),
             datum__year__gte=jaren.start,
             datum__year__lt=jaren.stop,
         )
         .annotate(jaar=ExtractYear("datum"))
-        .values("jaar")
-        .order_by("jaar")
+        .values("cooperatie_id", "jaar")
+        .order_by("cooperatie_id", "jaar")
         .annotate(
             activiteiten=Count("pk"),
             open_voor_buurt=Count("pk", filter=Q(open_voor_buurt=True)),
@@ -128,4 +142,54 @@ def bijdrage_per_jaar(
             vrijwilligersuren=Coalesce(Sum("vrijwilligersuren"), ZERO),
         )
     )
-    return {row.pop("jaar"): row for row in rows}
+    per_cooperatie: dict[int, dict[int, dict[str, int | Decimal]]] = {}
+    for row in rows:
+        cooperatie_id = row.pop("cooperatie_id")
+        per_cooperatie.setdefault(cooperatie_id, {})[row.pop("jaar")] = row
+    return per_cooperatie
+
+
+def buurtcodes_op(
+    periodes: Iterable[tuple[datetime.date, datetime.date | None, str]],
+    datum: datetime.date,
+) -> set[str]:
+    """The buurtcodes of the periods (ingangsdatum, einddatum or None,
+    buurtcode of an overeenkomst's gebouw) running on `datum`."""
+    return {
+        code
+        for begin, eind, code in periodes
+        if begin <= datum and (eind is None or eind >= datum)
+    }
+
+
+def woningwet_signalen_in(activiteiten: ActiviteitQuerySet) -> dict[int, list[str]]:
+    """The Woningwet flags (ledger.woningwet) of each activity of the
+    queryset, by pk, in one query however many: each activity joined with the
+    overeenkomsten of its cooperatie and their gebouwen' buurtcodes (read for
+    the flags only; no gebouw leaves this function)."""
+    overeenkomst = "cooperatie__overeenkomsten__"
+    rows = activiteiten.order_by().values_list(
+        "pk",
+        "datum",
+        "open_voor_buurt",
+        "partners",
+        "buurtcode",
+        f"{overeenkomst}ingangsdatum",
+        f"{overeenkomst}einddatum",
+        f"{overeenkomst}gebouw__buurtcode",
+    )
+    velden: dict[int, tuple] = {}
+    periodes: dict[int, list] = {}
+    for pk, datum, open_voor_buurt, partners, buurtcode, *periode in rows:
+        velden[pk] = (datum, open_voor_buurt, partners, buurtcode)
+        if periode[0] is not None:
+            periodes.setdefault(pk, []).append(tuple(periode))
+    return {
+        pk: woningwet.signalen(
+            open_voor_buurt=open_voor_buurt,
+            partners=partners,
+            buurtcode=buurtcode,
+            gebouw_buurtcodes=buurtcodes_op(periodes.get(pk, ()), datum),
+        )
+        for pk, (datum, open_voor_buurt, partners, buurtcode) in velden.items()
+    }

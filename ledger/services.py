@@ -22,6 +22,7 @@ from cooperatie import permissions
 from cooperatie.jaarslot import ensure_year_open, gesloten_jaren, lock_cooperatie
 from cooperatie.models import Cooperatie, Lid
 from kern import writes
+from kern.validators import normalize_code
 
 from .bijlagen import EXTENSIONS, schone_naam, sniff_content_type
 from .herhalen import herhaal_datums
@@ -53,6 +54,13 @@ class _NieuweActiviteit:
     verdeling: dict[int, Decimal | None]
 
 
+def _normalized(data: dict[str, Any]) -> dict[str, Any]:
+    """A buurtcode in capitals, as typed in any case (BU0363af09)."""
+    if isinstance(data.get("buurtcode"), str):
+        return {**data, "buurtcode": normalize_code(data["buurtcode"])}
+    return data
+
+
 def _new_activiteit(
     cooperatie: Cooperatie,
     gesloten: dict[int, str] | None,
@@ -61,6 +69,7 @@ def _new_activiteit(
     **data,
 ) -> _NieuweActiviteit:
     writes.refuse_unknown(data, Activiteit.EDITABLE_FIELDS)
+    data = _normalized(data)
     vrijwilligers = check_vrijwilligers(cooperatie.pk, vrijwilligers)
     activiteit = Activiteit(cooperatie=cooperatie, **data)
     ensure_year_open(
@@ -128,7 +137,7 @@ def activiteit_update(
     verdeling = verdeling_van(nieuw, data.get("vrijwilligers"), vrijwilligers_uren)
     return writes.update(
         activiteit,
-        data,
+        _normalized(data),
         actor=actor,
         action="activiteit_update",
         allowed=Activiteit.EDITABLE_FIELDS,
@@ -160,7 +169,7 @@ def _store_evidence(bewijs: Bewijsbestand, bestand, *, actor, action: str):
     if bestand.size > limit:
         raise ValidationError(
             {
-                "bestand": _("Het bestand is groter dan %(mb)s MB.")
+                "bestand": _("Het bestand mag hoogstens %(mb)s MB groot zijn.")
                 % {"mb": limit // (1024 * 1024)}
             }
         )
@@ -169,7 +178,7 @@ def _store_evidence(bewijs: Bewijsbestand, bestand, *, actor, action: str):
     if len(content) > limit:
         raise ValidationError(
             {
-                "bestand": _("Het bestand is groter dan %(mb)s MB.")
+                "bestand": _("Het bestand mag hoogstens %(mb)s MB groot zijn.")
                 % {"mb": limit // (1024 * 1024)}
             }
         )

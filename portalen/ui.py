@@ -60,6 +60,7 @@ NAV = {
         ("start", gettext_lazy("Overzicht")),
         ("signalering", gettext_lazy("Signalering")),
         ("gebouwen", gettext_lazy("Gebouwen")),
+        ("kaart", gettext_lazy("Kaart")),
         ("cooperaties", gettext_lazy("Coöperaties")),
         ("overeenkomsten", gettext_lazy("Overeenkomsten")),
         ("afspraken", gettext_lazy("Afspraken")),
@@ -77,6 +78,7 @@ NAV = {
     ],
     AUDIT: [
         ("start", gettext_lazy("Rapporten")),
+        ("kaart", gettext_lazy("Kaart")),
         ("verifieren", gettext_lazy("Verifiëren")),
         ("journaal", gettext_lazy("Journaal")),
     ],

@@ -368,7 +368,8 @@ def test_every_page_has_the_content_security_policy(client, world):
         ([*part.strip().split(" ", 1), ""])[:2] for part in policy.split(";")
     )
     assert directives["default-src"] == "'self'"
-    assert directives["img-src"] == "'self' data:"
+    # Images from the site, data: URLs and the map's tile server alone.
+    assert directives["img-src"] == "'self' data: https://service.pdok.nl"
     assert directives["object-src"] == "'none'"
     assert directives["frame-ancestors"] == "'none'"
     assert directives["form-action"] == "'self'"

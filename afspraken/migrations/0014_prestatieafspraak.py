@@ -9,7 +9,8 @@ import kern.validators
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("afspraken", "0013_toezegging_volgorde"),
+        # After the jaarparameter migration that main numbered past this one.
+        ("afspraken", "0015_jaarparameter_leefbaarheid"),
         ("cooperatie", "0015_leefbaarometer_versie_een_regel"),
     ]
 

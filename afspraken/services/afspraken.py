@@ -298,7 +298,13 @@ def toetsing_open(*, afspraak: Afspraak, jaar: int, actor) -> Toetsing:
         )
     if not afspraak.loopt_in(jaar):
         raise ValidationError(
-            {"jaar": _("De afspraak loopt niet in %(jaar)s.") % {"jaar": jaar}}
+            {
+                "jaar": _(
+                    "Het jaar moet binnen de looptijd van de afspraak vallen; "
+                    "%(jaar)s valt erbuiten."
+                )
+                % {"jaar": jaar}
+            }
         )
     toetsing = Toetsing(afspraak=afspraak, jaar=jaar)
     return writes.create(toetsing, actor=actor, action="toetsing_open")

@@ -41,16 +41,14 @@ _KNOWN = {column.field: column.header for column in COLUMNS}
 
 
 def _spec() -> tabelimport.TableSpec:
-    return tabelimport.TableSpec(
-        headers=_KNOWN,
-        aliases={column.field: column.aliases for column in COLUMNS},
-        required=[column.field for column in COLUMNS if column.required],
+    return tabelimport.TableSpec.of_columns(
+        COLUMNS,
         max_rows=MAX_ROWS,
         max_bytes=MAX_BYTES,
         max_cell_chars=MAX_CELL_CHARS,
         max_total_chars=MAX_TOTAL_CHARS,
-        too_many_rows=_("Het bestand heeft meer dan %(max)s rijen met leden."),
-        header_only=_("Het bestand heeft alleen een kopregel en geen leden."),
+        too_many_rows=_("Het bestand mag hoogstens %(max)s rijen met leden hebben."),
+        header_only=_("Het bestand moet onder de kopregel leden bevatten."),
     )
 
 

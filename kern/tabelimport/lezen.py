@@ -67,6 +67,17 @@ class TableSpec:
     # number differs per year's table, so a header is compared without it.
     numbered_headers: bool = False
 
+    @classmethod
+    def of_columns(cls, columns: Sequence, **bounds) -> TableSpec:
+        """The spec of declared columns: each has a `field`, the `header` a
+        template writes, and optionally `aliases` and `required`."""
+        return cls(
+            headers={c.field: c.header for c in columns},
+            aliases={c.field: tuple(getattr(c, "aliases", ())) for c in columns},
+            required=[c.field for c in columns if getattr(c, "required", False)],
+            **bounds,
+        )
+
     def key(self, text: str) -> str:
         """A header of the file as it is compared with the known columns."""
         if self.numbered_headers:
@@ -269,7 +280,7 @@ def read_table(data: bytes, name: str, spec: TableSpec) -> ParsedFile:
     if len(data) > spec.max_bytes:
         raise refused(
             None,
-            _("Het bestand is groter dan %(mb)s MB.")
+            _("Het bestand mag hoogstens %(mb)s MB groot zijn.")
             % {"mb": spec.max_bytes // (1024 * 1024)},
         )
     if name.lower().endswith(".xls") or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
@@ -313,7 +324,7 @@ def read_table(data: bytes, name: str, spec: TableSpec) -> ParsedFile:
         rows.append((number, cells))
 
     if header_row is None:
-        raise refused(None, _("Het bestand is leeg."))
+        raise refused(None, _("Het bestand mag niet leeg zijn."))
     fields, headers, positions = _read_header(header_row, header, rows, spec)
     if not rows:
         raise refused(

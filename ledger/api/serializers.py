@@ -2,13 +2,16 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cooperatie.models import Cooperatie, Lid
 from kern.api.base import ModelSerializer, ScopedRelatedField, Serializer
 from kern.models import AuditEntry
 
+from ..choices import WoningwetSignaal
 from ..models import Activiteit, Bijlage, Boeking, Bon
+from ..selectors import woningwet_signalen_in
 
 
 class BijlageSerializer(ModelSerializer):
@@ -101,6 +104,10 @@ class ActiviteitSerializer(ModelSerializer):
             "Ids van de leden die als vrijwilliger meehielpen; mag leeg."
         ),
         "partners": _("Organisaties waarmee is samengewerkt; mag leeg."),
+        "buurtcode": _(
+            "CBS-buurtcode van de plek van de activiteit (BU, 4 cijfers en 4 "
+            "cijfers of letters; kleine letters worden hoofdletters); mag leeg."
+        ),
         "bijlagen": _("De bewijsstukken; toevoegen kan met de actie bijlagen."),
     }
     cooperatie = ScopedRelatedField(Cooperatie)
@@ -117,6 +124,15 @@ class ActiviteitSerializer(ModelSerializer):
         ),
     )
     bijlagen = BijlageSerializer(many=True, read_only=True)
+    woningwet_signalen = serializers.SerializerMethodField(
+        help_text=_(
+            "Signalen (geen weigering) bij de Woningwetregel dat leefbaarheidswerk "
+            "in de directe omgeving is, voor huurders en met partners: "
+            "niet_open_geen_partners (niet open voor de buurt en zonder "
+            "partners), buiten_de_buurt (een buurtcode die niet die van een "
+            "gebouw van de coöperatie op de datum is). Leeg als er niets opvalt."
+        )
+    )
 
     class Meta:
         model = Activiteit
@@ -126,8 +142,33 @@ class ActiviteitSerializer(ModelSerializer):
             *Activiteit.EDITABLE_FIELDS,
             "vrijwilligers_uren",
             "bijlagen",
+            "woningwet_signalen",
         )
+        # The buurtcode is checked by the service, after it is put in capitals.
+        extra_kwargs = {"buurtcode": {"validators": []}}
+        read_only_fields = ("woningwet_signalen",)
         validators = []
+
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.ChoiceField(choices=WoningwetSignaal.choices)
+        )
+    )
+    def get_woningwet_signalen(self, obj) -> list[str]:
+        # Computed for every activity the answer shows at once (one query of
+        # the cooperaties' gebouwen), then read per activity.
+        cache = self.context.setdefault("woningwet_signalen", {})
+        if obj.pk not in cache:
+            parent = self.parent
+            alle = (
+                list(parent.instance)
+                if isinstance(parent, serializers.ListSerializer)
+                and parent.instance is not None
+                else [obj]
+            )
+            ids = [a.pk for a in alle]
+            cache.update(woningwet_signalen_in(Activiteit.objects.filter(pk__in=ids)))
+        return cache.get(obj.pk, [])
 
 
 class ActiviteitUpdateSerializer(ActiviteitSerializer):

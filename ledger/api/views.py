@@ -20,6 +20,7 @@ from kern.models import AuditEntry
 from .. import services
 from ..filtersets import ActiviteitFilter, BoekingFilter, JournaalFilter
 from ..models import Activiteit, Boeking, Vrijwilliger
+from ..selectors import woningwet_signalen_in
 from . import serializers as s
 from . import teksten
 
@@ -49,6 +50,11 @@ def _vrijwilligers_per_activiteit(ids) -> tuple[dict, dict]:
         for activiteit_id, paren in gesplitst.items()
     }
     return leden, uren_per_activiteit
+
+
+def _signalen_per_activiteit(ids) -> dict[int, list[str]]:
+    """The Woningwet flags of the activities with these ids, in one query."""
+    return woningwet_signalen_in(of_ids(Activiteit.objects.all(), "pk", ids))
 
 
 @functools.cache
@@ -90,6 +96,9 @@ class ActiviteitViewSet(
         ),
         "vrijwilligers_uren": Lean(
             fetch=_vrijwilligers_per_activiteit, part=1, missing=dict, final=True
+        ),
+        "woningwet_signalen": Lean(
+            fetch=_signalen_per_activiteit, missing=list, final=True
         ),
     }
 

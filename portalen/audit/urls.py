@@ -1,6 +1,6 @@
 """The auditor's portal: /audit/<corporatie_id>/…"""
 
-from portalen.views import rapporten, toetsing
+from portalen.views import kaart, rapporten, toetsing
 
 from .views import journaal
 
@@ -8,4 +8,5 @@ urlpatterns = [
     *journaal.urlpatterns,
     *toetsing.audit_patterns,
     *rapporten.audit_patterns,
+    *kaart.audit_patterns,
 ]

@@ -1,6 +1,6 @@
 """The beheerder's portal: /beheer/<corporatie_id>/…"""
 
-from portalen.views import gebruikers, rapporten, toetsing
+from portalen.views import gebruikers, kaart, rapporten, toetsing
 
 from .views import (
     afspraken,
@@ -23,4 +23,5 @@ urlpatterns = [
     *rapporten.beheer_patterns,
     *gebruikers.beheer_patterns,
     *koppelingen.urlpatterns,
+    *kaart.beheer_patterns,
 ]

@@ -330,8 +330,9 @@ def test_building_takes_the_same_queries_for_2_and_6_afspraken(db, n):
     corporatie = _corporatie_with(n)
     # The corporatie; then corporatie_jaar: afspraken, gebouwen, toezeggingen,
     # toetsingen, beoordelingen and the four jaarcijfers aggregates, which also
-    # give the spending.
+    # give the spending; the year's limit per DAEB-woning; the Leefbaarometer
+    # scores of the gebouwen' buurten (none here, so no contribution query).
     with CaptureQueriesContext(connection) as queries:
         data = portefeuille.build(corporatie_id=corporatie.pk, jaar=2024)
     assert len(data["afspraken"]) == n
-    assert len(queries) == 10, "\n".join(q["sql"] for q in queries)
+    assert len(queries) == 12, "\n".join(q["sql"] for q in queries)

@@ -366,7 +366,7 @@ def test_the_report_prints_the_object_and_an_old_snapshot_its_text():
 
 # The migration keeps the free text ----------------------------------------------------
 
-OLD = [("afspraken", "0013_toezegging_volgorde")]
+OLD = [("afspraken", "0015_jaarparameter_leefbaarheid")]
 
 
 @pytest.mark.django_db(transaction=True)

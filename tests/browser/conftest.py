@@ -50,6 +50,14 @@ def _orm_beside_playwright():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _no_tiles_from_the_internet(settings):
+    """No browser test fetches map tiles from outside (the default is PDOK's
+    server): the map pages show their markers on a plain background, and the
+    map's own tests point the tiles at a server of their own."""
+    settings.KAART_TEGELS_URL = ""
+
+
 @pytest.fixture(scope="package")
 def browser(_orm_beside_playwright):
     """Debian's Chromium, launched once for all browser tests."""
@@ -77,7 +85,8 @@ def browser(_orm_beside_playwright):
 def page(browser, live_server) -> Page:
     """A fresh browser context and page on the live server. Confirm dialogs
     (`data-confirm` buttons) are accepted and their text kept in `page.dialogs`.
-    The test fails on any JavaScript error or console error."""
+    The test fails on any JavaScript error or console error, but those matching
+    a pattern the test put in `page.expected_errors`."""
     context = browser.new_context(
         base_url=live_server.url,
         viewport=DESKTOP,
@@ -88,12 +97,18 @@ def page(browser, live_server) -> Page:
     context.set_default_timeout(TIMEOUT_MS)
     tab = context.new_page()
     tab.dialogs = []
+    # Patterns of console errors a test expects (an unreachable server it
+    # points the page at on purpose), matched against "text [url]".
+    tab.expected_errors = []
     js_errors: list[str] = []
 
     def on_console(message):
         if message.type != "error":
             return
-        source = urlsplit(message.location.get("url", "")).path
+        location = message.location.get("url", "")
+        if any(p.search(f"{message.text} [{location}]") for p in tab.expected_errors):
+            return
+        source = urlsplit(location).path
         js_errors.append(f"console: {message.text} [{source or tab.url}]")
 
     def on_dialog(dialog):

@@ -297,9 +297,9 @@ def test_tampered_commit_writes_nothing(world, client):
         (b"", "leeg"),
         (b"\xef\xbb\xbf", "leeg"),
         (b"\r\n\r\n;;;\r\n", "leeg"),
-        ("naam;lid_sinds\r\n".encode("utf-16"), "alleen een kopregel"),
-        (b"naam;lid_sinds\r\n", "alleen een kopregel"),
-        (b"x" * (importeren.MAX_BYTES + 1), "groter dan"),
+        ("naam;lid_sinds\r\n".encode("utf-16"), "onder de kopregel"),
+        (b"naam;lid_sinds\r\n", "onder de kopregel"),
+        (b"x" * (importeren.MAX_BYTES + 1), "hoogstens 2 MB"),
         (
             b"naam;lid_sinds\r\n" + b"Jan;2024-01-01\r\n" * (importeren.MAX_ROWS + 1),
             "",

@@ -147,26 +147,26 @@ def test_data_without_a_header_is_refused():
 
 @pytest.mark.parametrize("data", [b"", b"\r\n\r\n", b"\xef\xbb\xbf"])
 def test_empty_file_is_refused(data):
-    assert refusal(data) == ["Het bestand is leeg."]
+    assert refusal(data) == ["Het bestand mag niet leeg zijn."]
 
 
 def test_header_only_is_refused():
     assert refusal(HEADER.encode() + b"\r\n") == [
-        "Het bestand heeft alleen een kopregel en geen leden."
+        "Het bestand moet onder de kopregel leden bevatten."
     ]
 
 
 def test_too_big_file_is_refused():
     data = csv_bytes("x" * importeren.MAX_BYTES)
-    assert refusal(data) == ["Het bestand is groter dan 2 MB."]
+    assert refusal(data) == ["Het bestand mag hoogstens 2 MB groot zijn."]
 
 
 def test_too_many_rows_are_refused():
     lines = [f"Lid {n};;;;2024-01-01;;;" for n in range(importeren.MAX_ROWS + 1)]
     errors = refusal(csv_bytes(*lines))
     assert errors == [
-        f"rij {importeren.MAX_ROWS + 2}: Het bestand heeft meer dan 5.000 rijen "
-        "met leden."
+        f"rij {importeren.MAX_ROWS + 2}: Het bestand mag hoogstens 5.000 rijen "
+        "met leden hebben."
     ]
 
 

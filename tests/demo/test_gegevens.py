@@ -212,3 +212,27 @@ def test_seed_demo_reports_a_mistake_in_the_data_file_as_its_error(
 
     with pytest.raises(CommandError, match=r"cooperaties\[0\]\.budgt: is geen"):
         call_command("seed_demo", stdout=io.StringIO())
+
+
+def test_a_jaarparameter_row_is_read_with_its_source_and_its_code_checked(tmp_path):
+    data = tree()
+    data["jaarparameters"] = [
+        {
+            "jaar": 2019,
+            "code": "leefbaarheid_max_per_daeb_woning",
+            "waarde": "100.00",
+            "bron": "Een bron",
+        }
+    ]
+    (spec,) = load(tmp_path, data).jaarparameters
+    assert (spec.jaar, spec.code, spec.waarde, spec.bron) == (
+        2019,
+        "leefbaarheid_max_per_daeb_woning",
+        Decimal("100.00"),
+        "Een bron",
+    )
+
+    data["jaarparameters"][0]["code"] = "onbekend"
+    with pytest.raises(DemoDataError) as exc:
+        load(tmp_path, data)
+    assert "jaarparameters[0].code" in str(exc.value)

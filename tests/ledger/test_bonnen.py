@@ -91,7 +91,9 @@ def test_bon_larger_than_the_limit_is_refused(world, settings):
     with pytest.raises(ValidationError) as exc:
         _bon(world, content=PDF + b"0" * (1024 * 1024))
 
-    assert exc.value.message_dict["bestand"] == ["Het bestand is groter dan 1 MB."]
+    assert exc.value.message_dict["bestand"] == [
+        "Het bestand mag hoogstens 1 MB groot zijn."
+    ]
     assert table_state(Bon) == rows
 
 

@@ -278,3 +278,49 @@ def test_too_many_volunteers_in_one_cell_are_refused(world):
         actor=world.a.bestuur,
     )
     assert [(e.row, e.column) for e in plan.errors] == [(2, "vrijwilligers")]
+
+
+def test_the_buurtcode_column_is_optional_and_put_in_capitals(world):
+    data = csv(
+        "datum;titel;thema;buurtcode",
+        "08-01-2025;Buurtfeest;ontmoeting;bu03440304",
+        "09-01-2025;Koffieochtend;ontmoeting;",
+    )
+    parsed = importeren.parse_file(importeren.ACTIVITEITEN, data, "a.csv")
+
+    created = importeren.import_rows(
+        soort=importeren.ACTIVITEITEN,
+        cooperatie=world.a.cooperatie,
+        parsed=parsed,
+        actor=world.a.bestuur,
+    )
+
+    assert [a.buurtcode for a in created] == ["BU03440304", ""]
+
+
+def test_a_bad_buurtcode_names_row_and_column_and_nothing_is_written(world):
+    data = csv(
+        "datum;titel;thema;buurtcode",
+        "08-01-2025;Buurtfeest;ontmoeting;BU03440304",
+        "09-01-2025;Koffieochtend;ontmoeting;GM0344",
+    )
+    parsed = importeren.parse_file(importeren.ACTIVITEITEN, data, "a.csv")
+    before = Activiteit.objects.count()
+
+    plan = importeren.plan_import(
+        soort=importeren.ACTIVITEITEN,
+        cooperatie=world.a.cooperatie,
+        parsed=parsed,
+        actor=world.a.bestuur,
+    )
+
+    assert [(e.row, e.column) for e in plan.errors] == [(3, "buurtcode")]
+    assert "buurtcode" in plan.errors[0].message.casefold()
+    with pytest.raises(TableImportError):
+        importeren.import_rows(
+            soort=importeren.ACTIVITEITEN,
+            cooperatie=world.a.cooperatie,
+            parsed=parsed,
+            actor=world.a.bestuur,
+        )
+    assert Activiteit.objects.count() == before

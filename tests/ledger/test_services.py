@@ -415,7 +415,7 @@ def test_bijlage_over_the_size_limit_is_refused(world, settings):
     settings.BIJLAGE_MAX_BYTES = len(PNG_1PX) - 1
 
     check_refused(
-        lambda: _add(world, "foto.png", PNG_1PX), "bestand", "groter", model=Bijlage
+        lambda: _add(world, "foto.png", PNG_1PX), "bestand", "hoogstens", model=Bijlage
     )
 
 

@@ -187,7 +187,7 @@ def test_create_refuses_a_too_large_file(bestuur, world, settings):
 
     assert response.status_code == 200
     [error] = response.context["form"].errors["bijlagen"]
-    assert error == "groot.png: Het bestand is groter dan 1 MB."
+    assert error == "groot.png: Het bestand mag hoogstens 1 MB groot zijn."
     assert entries_since(seq) == []
     assert not Activiteit.objects.filter(titel="Moestuindag").exists()
 

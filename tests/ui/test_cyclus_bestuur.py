@@ -159,7 +159,7 @@ def test_opening_a_year_outside_the_afspraak_is_refused(client, world):
         url("bestuur-toetsing-openen", a.cooperatie, a.afspraak.pk, 2019), follow=True
     )
 
-    assert "De afspraak loopt niet in 2019" in html(response)
+    assert "2019 valt erbuiten" in html(response)
     assert not Toetsing.objects.filter(afspraak=a.afspraak, jaar=2019).exists()
 
 

@@ -52,3 +52,25 @@ def test_every_menu_page_renders_on_the_demo(client, demo):
                 assert response.status_code == 200, (username, item["url"])
                 seen += 1
     assert seen >= 20
+
+
+def test_every_demo_gebouw_is_on_the_map(client, demo):
+    from django.contrib.auth import get_user_model
+
+    from afspraken.kaart import kaart_gebouwen
+    from cooperatie.models import Gebouw
+
+    user = get_user_model().objects.get(username="beheerder")
+    client.force_login(user)
+    [portal] = portals_of(user)
+    eigen = Gebouw.objects.filter(corporatie=portal.corporatie)
+
+    response = client.get(portal.url("kaart"))
+
+    assert response.status_code == 200
+    assert 'id="kaart-data"' in response.content.decode()
+    kaart = kaart_gebouwen(gebouwen=eigen)
+    assert len(kaart.gebouwen) == eigen.count() >= 2
+    assert kaart.aantal_zonder_coordinaten == 0
+    # The demo's years give the map verdicts to colour by.
+    assert any(g.verdict for g in kaart.gebouwen)

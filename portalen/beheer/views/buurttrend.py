@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from cooperatie.buurtcijfers import laatste_scores
 from cooperatie.models import Buurtkerncijfers, Cooperatie, Gebouw, Leefbaarometerscore
 from ledger.models import Activiteit
 from ledger.selectors import bijdrage_per_jaar
@@ -65,24 +66,6 @@ def sparkline(punten: list[tuple[int, Decimal]], *, title: str) -> str:
     )
 
 
-def _scores(
-    request, codes: set[str], jaren: range
-) -> dict[tuple[str, int], Leefbaarometerscore]:
-    """Per (buurtcode, meetjaar) the score of the latest imported version."""
-    scores: dict[tuple[str, int], Leefbaarometerscore] = {}
-    for score in (
-        Leefbaarometerscore.objects.visible_to(request.user)
-        .filter(
-            buurtcode__in=codes,
-            meetjaar__gte=jaren.start,
-            meetjaar__lt=jaren.stop,
-        )
-        .order_by("buurtcode", "meetjaar", "pk")
-    ):
-        scores[(score.buurtcode, score.meetjaar)] = score
-    return scores
-
-
 def _kerncijfers(request, codes: set[str], jaren: range) -> dict[str, Buurtkerncijfers]:
     """Per buurtcode its latest CBS key figures within the years shown."""
     laatste: dict[str, Buurtkerncijfers] = {}
@@ -106,7 +89,9 @@ def buurttrends(
         return []
     jaren = range(lopend - JAREN + 1, lopend + 1)
     codes = {g.buurtcode for g in met_code}
-    scores = _scores(request, codes, jaren)
+    scores = laatste_scores(
+        Leefbaarometerscore.objects.visible_to(request.user), codes=codes, jaren=jaren
+    )
     kerncijfers = _kerncijfers(request, codes, jaren)
     bijdrage = bijdrage_per_jaar(
         in_portal(request, Activiteit.objects),

@@ -55,9 +55,10 @@ from afspraken.selectors import (
 )
 from cooperatie.jaarslot import peildatum
 from cooperatie.models import Cooperatie, Overeenkomst
-from ledger.choices import BoekingSoort
+from ledger import woningwet
+from ledger.choices import BoekingSoort, WoningwetSignaal
 from ledger.models import Activiteit, Bijlage, Boeking, Bon, Vrijwilliger
-from ledger.selectors import vrijwilligerstotalen
+from ledger.selectors import vrijwilligerstotalen, woningwet_signalen_in
 from portalen import bijlagen
 from portalen.beheer.views.buurttrend import buurttrends
 from portalen.beheer.views.cooperaties import _bestuursleden, _met_bestuur, _status
@@ -405,8 +406,10 @@ def dossier(request, cooperatie_id: int):
         request,
         [a.pk for a in page] + [b.activiteit_id for b in boekingen if b.activiteit_id],
     )
+    signalen = woningwet_signalen_in(activiteiten)
     for activiteit in page:
         activiteit.bewijs = bewijs.get(activiteit.pk, [])
+        activiteit.signalen = woningwet.uitleg(signalen.get(activiteit.pk, []))
     bonnen = _bonnen_per_boeking(request, [b.pk for b in boekingen])
     for boeking in boekingen:
         # The booking's own receipts first, then its activity's evidence.
@@ -449,6 +452,13 @@ def dossier(request, cooperatie_id: int):
             "leden": _leden(cooperatie, jaar, regels, cijfers),
             "page": page,
             "totalen": totalen,
+            "signalen": [
+                {
+                    "label": signaal.label,
+                    "aantal": sum(signaal in c for c in signalen.values()),
+                }
+                for signaal in WoningwetSignaal
+            ],
             "boekingen": boekingen,
             "boeking_totalen": boeking_totalen,
         },

@@ -192,6 +192,17 @@ class ActiviteitForm(forms.Form):
         "partners",
         help_text=_("Organisaties waarmee is samengewerkt, bijv. de bibliotheek."),
     )
+    buurtcode = _model_field(
+        Activiteit,
+        "buurtcode",
+        help_text=_(
+            "Optioneel: de CBS-buurtcode van de plek van de activiteit, bijv. "
+            "BU03440304, als die niet in de buurt van uw gebouw was. De "
+            "Woningwet vraagt leefbaarheidswerk in de directe omgeving, voor "
+            "huurders en met partners; een afwijking is een signaal, geen "
+            "weigering."
+        ),
+    )
     bijlagen = MultipleFileField(
         label=_("Bewijsstukken toevoegen"),
         required=False,

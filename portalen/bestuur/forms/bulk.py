@@ -71,7 +71,7 @@ class BulkImportForm(forms.Form):
         bestand = self.cleaned_data["bestand"]
         if bestand.size > MAX_BYTES:
             raise forms.ValidationError(
-                _("Het bestand is groter dan %(mb)s MB."),
+                _("Het bestand mag hoogstens %(mb)s MB groot zijn."),
                 params={"mb": MAX_BYTES // (1024 * 1024)},
                 code="too_big",
             )

@@ -25,9 +25,10 @@ from cooperatie.choices import JaarStatus
 from cooperatie.jaarslot import gesloten_jaren
 from cooperatie.models import LedenInzage, Lid
 from kern.formatting import datum
-from ledger import services
+from ledger import services, woningwet
 from ledger.choices import Thema
 from ledger.models import Activiteit, Bijlage
+from ledger.selectors import woningwet_signalen_in
 from ledger.verwijderbaar import activiteit_delete_refusal
 from portalen import bijlagen
 from portalen.bestuur.forms.activiteiten import (
@@ -149,6 +150,16 @@ def _warnings(request, activiteit: Activiteit) -> None:
             )
             % {"vrijwilligers": aantal, "deelnemers": deelnemers},
         )
+    for signaal in _signalen(activiteit):
+        messages.warning(
+            request, _("Let op: %(uitleg)s") % {"uitleg": signaal["uitleg"]}
+        )
+
+
+def _signalen(activiteit: Activiteit) -> list[dict[str, str]]:
+    """The activity's Woningwet flags with their explanation (hints only)."""
+    codes = woningwet_signalen_in(Activiteit.objects.filter(pk=activiteit.pk))
+    return woningwet.uitleg(codes.get(activiteit.pk, []))
 
 
 def _form_kwargs(request) -> dict:
@@ -262,6 +273,7 @@ def activiteit_bewerken(request, activiteit_id: int):
             "vrijwilligers": activiteit.vrijwilligers.order_by("naam"),
             "vergrendeld": vergrendeld,
             "verwijderen_geweigerd": activiteit_delete_refusal(activiteit),
+            "signalen": _signalen(activiteit),
         },
     )
 
