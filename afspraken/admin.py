@@ -7,9 +7,12 @@ from kern.admin_services import ServiceModelAdmin, ServiceTabularInline
 
 from . import services
 from .models import (
+    MAX_DOELEN,
     Afspraak,
     Beoordeling,
     Jaarparameter,
+    Prestatieafspraak,
+    Prestatiedoel,
     Rapport,
     Toetsing,
     Toezegging,
@@ -43,12 +46,51 @@ class AfspraakAdmin(ServiceModelAdmin):
     list_filter = ("ingangsjaar", "corporatie")
     search_fields = (
         "titel",
-        "prestatieafspraak",
+        "prestatieafspraak_kenmerk",
         "corporatie__naam",
         "cooperatie__naam",
     )
     list_select_related = ("corporatie", "cooperatie")
-    autocomplete_fields = ("corporatie", "cooperatie", "gebouwen")
+    autocomplete_fields = ("corporatie", "cooperatie", "gebouwen", "prestatieafspraak")
+
+
+class PrestatiedoelInline(ServiceTabularInline):
+    model = Prestatiedoel
+    create_service = services.prestatiedoel_create
+    update_service = services.prestatiedoel_update
+    delete_service = services.prestatiedoel_delete
+    fields = (*services.DOEL_FIELDS, "volgorde")
+    extra = 1
+    max_num = MAX_DOELEN
+
+
+@admin.register(Prestatieafspraak)
+class PrestatieafspraakAdmin(ServiceModelAdmin):
+    create_service = services.prestatieafspraak_create
+    update_service = services.prestatieafspraak_update
+    delete_service = services.prestatieafspraak_delete
+    readonly_on_change = ("corporatie",)
+    inlines = (PrestatiedoelInline,)
+
+    list_display = ("titel", "corporatie", "gemeentecode", "ingangsjaar", "eindjaar")
+    list_filter = ("ingangsjaar", "corporatie")
+    search_fields = ("titel", "gemeentecode", "huurdersorganisatie", "corporatie__naam")
+    list_select_related = ("corporatie",)
+    autocomplete_fields = ("corporatie",)
+
+
+@admin.register(Prestatiedoel)
+class PrestatiedoelAdmin(ServiceModelAdmin):
+    create_service = services.prestatiedoel_create
+    update_service = services.prestatiedoel_update
+    delete_service = services.prestatiedoel_delete
+    readonly_on_change = ("prestatieafspraak",)
+
+    list_display = ("omschrijving", "prestatieafspraak", "thema", "streefwaarde")
+    list_filter = ("thema",)
+    search_fields = ("omschrijving", "prestatieafspraak__titel")
+    list_select_related = ("prestatieafspraak",)
+    autocomplete_fields = ("prestatieafspraak",)
 
 
 @admin.register(Toezegging)

@@ -13,15 +13,25 @@ from cooperatie.filtersets import (
 )
 
 from .choices import Verdict
-from .models import Afspraak, Jaarparameter, Rapport, Toetsing, Toezegging
+from .models import (
+    Afspraak,
+    Jaarparameter,
+    Prestatieafspraak,
+    Rapport,
+    Toetsing,
+    Toezegging,
+)
 
 
 class AfspraakFilter(TextSearchFilterSet):
-    search_fields = ("titel", "prestatieafspraak", "cooperatie__naam")
+    search_fields = ("titel", "prestatieafspraak_kenmerk", "cooperatie__naam")
     beschrijvingen = {
         "q": _(
-            "Zoekt, zonder op hoofdletters te letten, in titel, prestatieafspraak "
-            "en de naam van de coöperatie."
+            "Zoekt, zonder op hoofdletters te letten, in titel, kenmerk van de "
+            "prestatieafspraak en de naam van de coöperatie."
+        ),
+        "prestatieafspraak": _(
+            "Alleen afspraken die bijdragen aan de prestatieafspraak met dit id."
         ),
         "jaar": _("Alleen afspraken die in dit jaar lopen."),
         "corporatie": VAN_CORPORATIE,
@@ -39,10 +49,38 @@ class AfspraakFilter(TextSearchFilterSet):
     gemeentecode = filters.CharFilter(
         field_name="gebouwen__gemeentecode", distinct=True
     )
+    prestatieafspraak = IdFilter()
 
     class Meta:
         model = Afspraak
         fields = ("corporatie", "cooperatie")
+
+    def filter_jaar(self, queryset, name, value):
+        return queryset.lopend_in(int(value))
+
+
+class PrestatieafspraakFilter(TextSearchFilterSet):
+    search_fields = ("titel", "huurdersorganisatie")
+    beschrijvingen = {
+        "q": _(
+            "Zoekt, zonder op hoofdletters te letten, in titel en huurdersorganisatie."
+        ),
+        "corporatie": VAN_CORPORATIE,
+        "gemeentecode": _(
+            "Alleen prestatieafspraken in deze gemeente: haar CBS-code, bijv. GM0344."
+        ),
+        "jaar": _("Alleen prestatieafspraken die in dit jaar gelden."),
+    }
+    corporatie = IdFilter()
+    gemeentecode = filters.CharFilter(method="filter_gemeentecode")
+    jaar = JaarFilter(method="filter_jaar")
+
+    class Meta:
+        model = Prestatieafspraak
+        fields = ("corporatie",)
+
+    def filter_gemeentecode(self, queryset, name, value):
+        return queryset.in_gemeente(value.strip().upper())
 
     def filter_jaar(self, queryset, name, value):
         return queryset.lopend_in(int(value))

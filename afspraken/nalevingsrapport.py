@@ -25,6 +25,7 @@ from .charts import Staaf, staafdiagram
 from .choices import Richting, ToetsingStatus, Verdict
 from .indicatoren import AANTAL, UREN, definitie
 from .models import Toetsing
+from .models.prestatieafspraken import looptijd as prestatieafspraak_looptijd
 from .pdf import Bijvoegsel, printable, rapporttaal, render_pdf
 
 CSV_COLUMNS = (
@@ -70,6 +71,31 @@ def titel_met_looptijd(
     if all(jaar in titel for jaar in jaren):
         return titel
     return f"{titel}, {looptijd(ingangsjaar, eindjaar)}"
+
+
+def prestatieafspraak_afdruk(afspraak: dict[str, Any]) -> str:
+    """The prestatieafspraak line of the cover: the object's title, gemeente and
+    years, with the afspraak's own reference text; a snapshot of version 1 or 2
+    holds only that text (under "prestatieafspraak"), printed as it was."""
+    verwijzing = afspraak.get("prestatieafspraak")
+    kenmerk = afspraak.get("prestatieafspraak_kenmerk") or ""
+    if isinstance(verwijzing, str):
+        return verwijzing
+    if not verwijzing:
+        return kenmerk
+    jaren = prestatieafspraak_looptijd(
+        verwijzing["ingangsjaar"], verwijzing.get("eindjaar")
+    )
+    regel = _("%(titel)s (%(gemeente)s, %(jaren)s)") % {
+        "titel": verwijzing["titel"],
+        "gemeente": verwijzing["gemeentecode"],
+        "jaren": jaren,
+    }
+    if verwijzing.get("huurdersorganisatie"):
+        regel += "; " + _("met %(huurders)s") % {
+            "huurders": verwijzing["huurdersorganisatie"]
+        }
+    return f"{regel}; {kenmerk}" if kenmerk else regel
 
 
 def canonical_snapshot(snapshot: dict[str, Any]) -> bytes:
@@ -267,6 +293,7 @@ def _nalevingsrapport_html(
                 afspraak["titel"], afspraak.get("ingangsjaar"), afspraak.get("eindjaar")
             ),
             "ondertekend_op": _datum(afspraak.get("ondertekend_op")),
+            "prestatieafspraak": prestatieafspraak_afdruk(afspraak),
             "peildatum": _datum(snapshot["toetsing"].get("peildatum")),
             "status": ToetsingStatus(status).label,
             "verdict_label": Verdict(snapshot["verdict"]).label,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from kern.immutable import AppendOnlyQuerySet
-from kern.scoping import OpenbaarQuerySet, ScopedQuerySet
+from kern.scoping import OpenbaarQuerySet, Scope, ScopedQuerySet
 
 
 class AfspraakQuerySet(ScopedQuerySet):
@@ -13,6 +13,48 @@ class AfspraakQuerySet(ScopedQuerySet):
         """Afspraken that run in the year (ingangsjaar ≤ jaar ≤ eindjaar or open)."""
         return self.filter(ingangsjaar__lte=jaar).filter(
             Q(eindjaar__isnull=True) | Q(eindjaar__gte=jaar)
+        )
+
+
+class PrestatieafspraakQuerySet(ScopedQuerySet):
+    """Besides the declared reach (the corporatie's beheerders and auditors), a
+    bestuur reads the prestatieafspraken its cooperatie's afspraken refer to:
+    the public agreement its own agreement contributes to."""
+
+    def scope_q(self, scope: Scope) -> Q:
+        from .models import Afspraak
+
+        q = super().scope_q(scope)
+        if scope.bestuur_cooperaties:
+            q |= Q(
+                pk__in=Afspraak.objects.filter(
+                    cooperatie_id__in=scope.bestuur_cooperaties,
+                    prestatieafspraak__isnull=False,
+                ).values("prestatieafspraak_id")
+            )
+        return q
+
+    def in_gemeente(self, gemeentecode: str) -> PrestatieafspraakQuerySet:
+        """Those of one gemeente (its CBS code): the hook of a gemeente's reach."""
+        return self.filter(gemeentecode=gemeentecode)
+
+    def lopend_in(self, jaar: int) -> PrestatieafspraakQuerySet:
+        """Those that run in the year (ingangsjaar ≤ jaar ≤ eindjaar or open)."""
+        return self.filter(ingangsjaar__lte=jaar).filter(
+            Q(eindjaar__isnull=True) | Q(eindjaar__gte=jaar)
+        )
+
+
+class PrestatiedoelQuerySet(ScopedQuerySet):
+    """Targets follow their prestatieafspraak's reach."""
+
+    def scope_q(self, scope: Scope) -> Q:
+        from .models import Prestatieafspraak
+
+        return Q(
+            prestatieafspraak_id__in=Prestatieafspraak.objects.all()
+            .filter(Prestatieafspraak.objects.all().scope_q(scope))
+            .values("pk")
         )
 
 

@@ -24,6 +24,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from cooperatie.choices import Doelgroep
 from cooperatie.jaarslot import peildatum
@@ -509,3 +510,51 @@ def corporatie_jaar(
             )
         )
     return regels
+
+
+def prestatieafspraak_waarschuwingen(afspraak: Afspraak) -> list[str]:
+    """What is worth a look, but not refused, about the prestatieafspraak an
+    afspraak refers to (the refusals: `services.check_prestatieafspraak`): an
+    afspraak without gebouwen, gebouwen in another gemeente, and years of the
+    afspraak the prestatieafspraak does not cover."""
+    p = afspraak.prestatieafspraak
+    if p is None:
+        return []
+    waarschuwingen = []
+    gebouwen = list(afspraak.gebouwen.all())
+    if not gebouwen:
+        waarschuwingen.append(
+            _(
+                "De afspraak noemt geen gebouwen: of de prestatieafspraak in hun "
+                "gemeente geldt, is niet na te gaan."
+            )
+        )
+    elders = sorted(
+        f"{g.complexnummer} ({g.gemeentecode})"
+        for g in gebouwen
+        if g.gemeentecode != p.gemeentecode
+    )
+    if elders:
+        waarschuwingen.append(
+            _("Deze gebouwen liggen buiten %(gemeente)s: %(gebouwen)s.")
+            % {"gemeente": p.gemeentecode, "gebouwen": ", ".join(elders)}
+        )
+    if afspraak.eindjaar is None:
+        buiten: list = list(range(afspraak.ingangsjaar, p.ingangsjaar))
+        if p.eindjaar is not None:
+            buiten.append(_("na %(jaar)s") % {"jaar": p.eindjaar})
+    else:
+        buiten = [
+            j
+            for j in range(afspraak.ingangsjaar, afspraak.eindjaar + 1)
+            if not p.loopt_in(j)
+        ]
+    if buiten:
+        waarschuwingen.append(
+            _(
+                "De prestatieafspraak geldt niet in %(jaren)s, waarin de afspraak "
+                "wel loopt."
+            )
+            % {"jaren": ", ".join(map(str, buiten))}
+        )
+    return waarschuwingen

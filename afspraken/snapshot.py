@@ -23,7 +23,7 @@ from . import evaluatie
 from .choices import ToetsingStatus
 from .evaluatie import Beoordeling
 from .indicatoren import definitie
-from .models import Toetsing
+from .models import Prestatieafspraak, Toetsing
 from .selectors import (
     beoordelingen_of,
     jaarcijfers,
@@ -34,7 +34,10 @@ from .selectors import (
 
 # 2: cijfers.woningwet_signalen counts the activities per Woningwet flag
 #    (ledger.woningwet); a snapshot without it (version 1) prints no such rows.
-VERSIE = 2
+# 3: the afspraak's prestatieafspraak is an object (or None), its free text
+#    is prestatieafspraak_kenmerk; earlier versions hold the text under
+#    prestatieafspraak.
+VERSIE = 3
 
 
 def historie_of(toetsing: Toetsing) -> dict[str, list[list]]:
@@ -82,6 +85,24 @@ def toezegging_rij(r: evaluatie.ToezeggingResultaat) -> dict[str, Any]:
         "weergave": r.waarde_weergave,
         "verdict": r.verdict,
         "toelichting": r.toelichting,
+    }
+
+
+def prestatieafspraak_rij(
+    prestatieafspraak: Prestatieafspraak | None,
+) -> dict[str, Any] | None:
+    """The prestatieafspraak an afspraak refers to, as the snapshot keeps it
+    (None: it refers to none). Snapshots sealed before prestatieafspraken were
+    objects hold the free-text reference under this key instead."""
+    if prestatieafspraak is None:
+        return None
+    return {
+        "id": prestatieafspraak.pk,
+        "titel": prestatieafspraak.titel,
+        "gemeentecode": prestatieafspraak.gemeentecode,
+        "ingangsjaar": prestatieafspraak.ingangsjaar,
+        "eindjaar": prestatieafspraak.eindjaar,
+        "huurdersorganisatie": prestatieafspraak.huurdersorganisatie,
     }
 
 
@@ -139,7 +160,8 @@ def build(toetsing: Toetsing) -> dict[str, Any]:
             "ondertekend_op": (
                 afspraak.ondertekend_op.isoformat() if afspraak.ondertekend_op else None
             ),
-            "prestatieafspraak": afspraak.prestatieafspraak,
+            "prestatieafspraak": prestatieafspraak_rij(afspraak.prestatieafspraak),
+            "prestatieafspraak_kenmerk": afspraak.prestatieafspraak_kenmerk,
         },
         "gebouwen": [
             {

@@ -20,6 +20,11 @@ router.register(
 )
 router.register("leden", cooperatie.LidViewSet, basename="lid")
 router.register("afspraken", afspraken.AfspraakViewSet, basename="afspraak")
+router.register(
+    "prestatieafspraken",
+    afspraken.PrestatieafspraakViewSet,
+    basename="prestatieafspraak",
+)
 router.register("toezeggingen", afspraken.ToezeggingViewSet, basename="toezegging")
 router.register("activiteiten", ledger.ActiviteitViewSet, basename="activiteit")
 router.register("boekingen", ledger.BoekingViewSet, basename="boeking")

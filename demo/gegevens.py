@@ -176,6 +176,28 @@ class AfspraakSpec:
 
 
 @dataclass(frozen=True)
+class PrestatiedoelSpec:
+    thema: str = field(metadata=keuzes(Thema.values))
+    omschrijving: str
+    streefwaarde: Decimal | None = None
+    eenheid: str = ""
+
+
+@dataclass(frozen=True)
+class PrestatieafspraakSpec:
+    """A corporatie's prestatieafspraak in one gemeente; the demo afspraken
+    about gebouwen of that corporatie in that gemeente refer to it."""
+
+    corporatie: str
+    gemeentecode: str
+    plaats: str
+    ingang: int = field(metadata=bereik(-10, 0))  # years from this year
+    eind: int = field(metadata=bereik(0, 10))
+    huurdersorganisatie: str
+    doelen: tuple[PrestatiedoelSpec, ...]
+
+
+@dataclass(frozen=True)
 class CooperatieSpec:
     naam: str
     soort: str = field(metadata=keuzes(CooperatieSoort.values))
@@ -285,7 +307,7 @@ TEKSTVELDEN = {
     "budget_tranche": {"jaar", "tranche", "tranches", "corporatie"},
     "afspraak_periode": {"titel", "ingang", "eind"},
     "afspraak_open": {"titel", "ingang"},
-    "prestatieafspraak": {"plaats", "ingang"},
+    "prestatieafspraak": {"plaats", "ingang", "eind"},
     "bon": {"omschrijving", "datum"},
     "terugsturen": {"maand", "bonnen"},
     "herboeking": {"omschrijving"},
@@ -320,6 +342,7 @@ class Wereld:
     correcties: Correcties
     fotos: tuple[Foto, ...]
     uitnodigingen: tuple[UitnodigingSpec, ...]
+    prestatieafspraken: tuple[PrestatieafspraakSpec, ...]
     teksten: Teksten
     jaarparameters: tuple[JaarparameterSpec, ...] = ()
 
@@ -422,6 +445,13 @@ def _samenhang(w: Wereld) -> None:
     _correcties(w)
     for i, foto in enumerate(w.fotos):
         _activiteit(w, foto.cooperatie, foto.activiteit, f"fotos[{i}]")
+    for i, p in enumerate(w.prestatieafspraken):
+        _verwijst(
+            p.corporatie,
+            w.corporaties,
+            f"prestatieafspraken[{i}].corporatie",
+            "corporatie",
+        )
     for i, u in enumerate(w.uitnodigingen):
         _verwijst(u.cooperatie, namen, f"uitnodigingen[{i}].cooperatie", "coöperatie")
         _verwijst(u.door, w.gebruikers, f"uitnodigingen[{i}].door", "gebruiker")

@@ -241,6 +241,7 @@ class _Builder:
         self.gebouwen: dict[str, object] = {}
         self.cooperaties: dict[str, object] = {}
         self.afspraken: dict[str, object] = {}
+        self.prestatieafspraken: dict[tuple[str, str], object] = {}
         self.kasboeken: dict[str, Kasboek] = {}
         self.toetsingen: dict[tuple[str, int], object] = {}
         # Files stored while building, removed again when the build fails.
@@ -254,6 +255,7 @@ class _Builder:
         self._cooperaties()
         for spec in WERELD.cooperaties:
             self._leden(spec)
+        self._prestatieafspraken()
         for spec in WERELD.cooperaties:
             self._afspraak(spec)
         for spec in WERELD.cooperaties:
@@ -409,6 +411,31 @@ class _Builder:
 
     # Agreements and the yearly cycle --------------------------------------------
 
+    def _prestatieafspraken(self) -> None:
+        for spec in WERELD.prestatieafspraken:
+            ingang, eind = self.jaar + spec.ingang, self.jaar + spec.eind
+            obj = afspraken_services.prestatieafspraak_create(
+                corporatie=self.corporaties[spec.corporatie],
+                gemeentecode=spec.gemeentecode,
+                titel=WERELD.teksten.prestatieafspraak.format(
+                    plaats=spec.plaats, ingang=ingang, eind=eind
+                ),
+                ingangsjaar=ingang,
+                eindjaar=eind,
+                huurdersorganisatie=spec.huurdersorganisatie,
+                doelen=[velden(d) for d in spec.doelen],
+                actor=self.users[WERELD.beheerder_van(spec.corporatie)],
+            )
+            self.prestatieafspraken[spec.corporatie, spec.gemeentecode] = obj
+
+    def _prestatieafspraak(self, gebouw, ingang: int, eind: int | None):
+        """The corporatie's prestatieafspraak in the gebouw's gemeente, when
+        their years meet."""
+        obj = self.prestatieafspraken.get((gebouw.corporatie, gebouw.gemeentecode))
+        if obj is None or ingang > obj.eindjaar or (eind or ingang) < obj.ingangsjaar:
+            return None
+        return obj
+
     def _afspraak(self, spec: CooperatieSpec) -> None:
         gebouw = WERELD.gebouwen[spec.gebouw]
         beheerder = self._beheerder(spec)
@@ -424,9 +451,7 @@ class _Builder:
             eindjaar=eind,
             ondertekend_op=datetime.date(ingang - 1, 12, self.rng.randint(2, 19)),
             gebouwen=[self.gebouwen[spec.gebouw]],
-            prestatieafspraak=teksten.prestatieafspraak.format(
-                plaats=gebouw.plaats, ingang=ingang
-            ),
+            prestatieafspraak=self._prestatieafspraak(gebouw, ingang, eind),
             actor=beheerder,
         )
         for volgorde, t in enumerate(afspraak.toezeggingen, start=1):

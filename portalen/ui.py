@@ -64,6 +64,7 @@ NAV = {
         ("cooperaties", gettext_lazy("Coöperaties")),
         ("overeenkomsten", gettext_lazy("Overeenkomsten")),
         ("afspraken", gettext_lazy("Afspraken")),
+        ("prestatieafspraken", gettext_lazy("Prestatieafspraken")),
         ("verifieren", gettext_lazy("Verifiëren")),
         ("gebruikers", gettext_lazy("Gebruikers")),
         ("koppelingen", gettext_lazy("Koppelingen")),

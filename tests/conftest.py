@@ -14,6 +14,8 @@ from tests.afspraken.factories import (
     AfspraakFactory,
     BeoordelingFactory,
     JaarparameterFactory,
+    PrestatieafspraakFactory,
+    PrestatiedoelFactory,
     RapportFactory,
     ToetsingFactory,
     ToezeggingFactory,
@@ -106,6 +108,8 @@ class Tenant:
     relatie: object
     gesloten_jaar: object
     afspraak: object
+    prestatieafspraak: object
+    prestatiedoel: object
     toezegging: object
     toetsing: object
     beoordeling: object
@@ -131,6 +135,8 @@ class Tenant:
             "Relatie": self.relatie,
             "GeslotenJaar": self.gesloten_jaar,
             "Afspraak": self.afspraak,
+            "Prestatieafspraak": self.prestatieafspraak,
+            "Prestatiedoel": self.prestatiedoel,
             "Toezegging": self.toezegging,
             "Toetsing": self.toetsing,
             "Beoordeling": self.beoordeling,
@@ -159,8 +165,17 @@ def make_tenant(letter: str) -> Tenant:
     rol_beheerder = RolFactory(user=beheerder, corporatie=corporatie)
     rol_auditor = RolFactory(user=auditor, corporatie=corporatie, auditor=True)
     rol_bestuur = RolFactory(user=bestuur, cooperatie=cooperatie, bestuur=True)
+    # The afspraak contributes to the corporatie's prestatieafspraak in the
+    # gebouw's gemeente.
+    prestatieafspraak = PrestatieafspraakFactory(
+        corporatie=corporatie, gemeentecode=gebouw.gemeentecode
+    )
+    prestatiedoel = PrestatiedoelFactory(prestatieafspraak=prestatieafspraak)
     afspraak = AfspraakFactory(
-        corporatie=corporatie, cooperatie=cooperatie, gebouwen=[gebouw]
+        corporatie=corporatie,
+        cooperatie=cooperatie,
+        gebouwen=[gebouw],
+        prestatieafspraak=prestatieafspraak,
     )
     toezegging = ToezeggingFactory(afspraak=afspraak)
     toetsing = ToetsingFactory(afspraak=afspraak, jaar=2024)
@@ -194,6 +209,8 @@ def make_tenant(letter: str) -> Tenant:
         relatie=Relatie.objects.get(corporatie=corporatie, cooperatie=cooperatie),
         gesloten_jaar=GeslotenJaar.objects.get(cooperatie=cooperatie, jaar=2023),
         afspraak=afspraak,
+        prestatieafspraak=prestatieafspraak,
+        prestatiedoel=prestatiedoel,
         toezegging=toezegging,
         toetsing=toetsing,
         beoordeling=beoordeling,

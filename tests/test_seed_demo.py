@@ -450,6 +450,8 @@ def check_journal() -> None:
         + Lid.objects.filter(lid_tot__isnull=False).count()  # lid_end
         + Afspraak.objects.count()
         + apps.get_model("afspraken", "Toezegging").objects.count()
+        + apps.get_model("afspraken", "Prestatieafspraak").objects.count()
+        + apps.get_model("afspraken", "Prestatiedoel").objects.count()
         + Toetsing.objects.count()
         + Activiteit.objects.count()
         + Bijlage.objects.count()

@@ -10,7 +10,16 @@ from cooperatie.models import Cooperatie, Corporatie, Gebouw
 from kern.api.base import ModelSerializer, ScopedRelatedField, Serializer
 
 from ..choices import Verdict
-from ..models import Afspraak, Jaarparameter, Rapport, Toetsing, Toezegging
+from ..models import (
+    MAX_DOELEN,
+    Afspraak,
+    Jaarparameter,
+    Prestatieafspraak,
+    Prestatiedoel,
+    Rapport,
+    Toetsing,
+    Toezegging,
+)
 from ..rapporten import too_large_message
 from ..services import TOEZEGGING_FIELDS
 
@@ -119,10 +128,22 @@ class AfspraakSerializer(ModelSerializer):
             "Laatste jaar waarin de afspraak geldt, niet vóór het ingangsjaar; "
             "leeg voor onbepaald."
         ),
+        "prestatieafspraak": _(
+            "Id van de prestatieafspraak (/prestatieafspraken/) van dezelfde "
+            "corporatie waaraan de afspraak bijdraagt: in de gemeente van een van "
+            "haar gebouwen en met minstens één jaar gemeen; null voor geen."
+        ),
+        "prestatieafspraak_kenmerk": _(
+            "Verwijzing in tekst naar de prestatieafspraken, bijv. een artikel; "
+            "mag leeg."
+        ),
     }
     corporatie = ScopedRelatedField(Corporatie)
     cooperatie = ScopedRelatedField(Cooperatie)
     gebouwen = ScopedRelatedField(Gebouw, many=True, required=False)
+    prestatieafspraak = ScopedRelatedField(
+        Prestatieafspraak, required=False, allow_null=True
+    )
     toezeggingen = ToezeggingRowSerializer(
         many=True,
         required=False,
@@ -147,6 +168,7 @@ class AfspraakSerializer(ModelSerializer):
             "ingangsjaar",
             "eindjaar",
             "prestatieafspraak",
+            "prestatieafspraak_kenmerk",
             "indienen_maand",
             "indienen_dag",
             "toezeggingen",
@@ -402,3 +424,80 @@ class JaarparameterSerializer(ModelSerializer):
 class JaarparameterUpdateSerializer(JaarparameterSerializer):
     class Meta(JaarparameterSerializer.Meta):
         read_only_fields = ("jaar", "code")
+
+
+class PrestatiedoelSerializer(ModelSerializer):
+    beschrijving = _(
+        "Een thema en doel voor de leefbaarheid uit een prestatieafspraak, "
+        "eventueel met een streefwaarde."
+    )
+    beschrijvingen = {
+        "thema": _("Het thema, zoals bij activiteiten."),
+        "omschrijving": _("Wat is afgesproken, in woorden."),
+        "streefwaarde": _(
+            "Het getal dat wordt nagestreefd, 0 of meer, als tekst met twee "
+            'decimalen, bijv. "200.00"; null voor geen.'
+        ),
+        "eenheid": _(
+            "De eenheid van de streefwaarde, bijv. uren of woningen; nodig bij "
+            "een streefwaarde."
+        ),
+    }
+
+    class Meta:
+        model = Prestatiedoel
+        fields = ("thema", "omschrijving", "streefwaarde", "eenheid")
+        validators = []
+
+
+class PrestatieafspraakSerializer(ModelSerializer):
+    beschrijving = _(
+        "Een prestatieafspraak van een corporatie met een gemeente en de "
+        "huurdersorganisatie, met haar doelen voor de leefbaarheid."
+    )
+    beschrijvingen = {
+        "corporatie": _(
+            "Id van de corporatie die de prestatieafspraak maakte; ligt vast na "
+            "het aanmaken."
+        ),
+        "gemeentecode": _(
+            "De CBS-code van de gemeente: GM gevolgd door 4 cijfers, bijv. GM0344."
+        ),
+        "titel": _("Titel van de prestatieafspraak."),
+        "ingangsjaar": _("Eerste jaar waarin zij geldt (2000 tot 2100)."),
+        "eindjaar": _(
+            "Laatste jaar waarin zij geldt, niet vóór het ingangsjaar (gelijk "
+            "voor één jaar); leeg voor onbepaald."
+        ),
+        "huurdersorganisatie": _(
+            "De naam van de huurdersorganisatie die meetekende; mag leeg."
+        ),
+    }
+    corporatie = ScopedRelatedField(Corporatie)
+    doelen = PrestatiedoelSerializer(
+        many=True,
+        required=False,
+        max_length=MAX_DOELEN,
+        help_text=_(
+            "De doelen in hun volgorde, hoogstens 20. Bij wijzigen vervangt de "
+            "meegestuurde lijst de doelen; weglaten laat ze zoals ze zijn."
+        ),
+    )
+
+    class Meta:
+        model = Prestatieafspraak
+        fields = (
+            "id",
+            "corporatie",
+            "gemeentecode",
+            "titel",
+            "ingangsjaar",
+            "eindjaar",
+            "huurdersorganisatie",
+            "doelen",
+        )
+        validators = []
+
+
+class PrestatieafspraakUpdateSerializer(PrestatieafspraakSerializer):
+    corporatie = serializers.PrimaryKeyRelatedField(read_only=True)

@@ -32,6 +32,39 @@ AFSPRAKEN = operaties(
     partial_update=(_("Afspraak deels wijzigen"), DEELS_WIJZIGEN),
 )
 
+PRESTATIEAFSPRAKEN = operaties(
+    list=(
+        _("Prestatieafspraken opvragen"),
+        _(
+            "De prestatieafspraken van uw corporatie met gemeenten, of die waaraan "
+            "de afspraken van de eigen coöperatie bijdragen."
+        ),
+    ),
+    retrieve=(_("Eén prestatieafspraak opvragen"), OPVRAGEN),
+    create=(
+        _("Prestatieafspraak aanmaken"),
+        _(
+            "Een beheerder legt een prestatieafspraak van de eigen corporatie vast, "
+            "met haar doelen in dezelfde aanvraag: alles of niets."
+        ),
+    ),
+    update=(
+        _("Prestatieafspraak wijzigen"),
+        _(
+            "Een beheerder wijzigt de prestatieafspraak en vervangt eventueel haar "
+            "doelen; zij moet blijven passen bij de afspraken die ernaar verwijzen."
+        ),
+    ),
+    partial_update=(_("Prestatieafspraak deels wijzigen"), DEELS_WIJZIGEN),
+    destroy=(
+        _("Prestatieafspraak verwijderen"),
+        _(
+            "Een beheerder verwijdert een prestatieafspraak waarnaar geen afspraak "
+            "verwijst, met haar doelen."
+        ),
+    ),
+)
+
 TOEZEGGINGEN = operaties(
     list=(
         _("Toezeggingen opvragen"),

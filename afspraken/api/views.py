@@ -32,11 +32,19 @@ from .. import rapporten, services, tasks
 from ..filtersets import (
     AfspraakFilter,
     JaarparameterFilter,
+    PrestatieafspraakFilter,
     RapportFilter,
     ToetsingFilter,
     ToezeggingFilter,
 )
-from ..models import Afspraak, Jaarparameter, Rapport, Toetsing, Toezegging
+from ..models import (
+    Afspraak,
+    Jaarparameter,
+    Prestatieafspraak,
+    Rapport,
+    Toetsing,
+    Toezegging,
+)
 from ..rapporten import too_large_message
 from . import serializers as s
 from . import teksten
@@ -92,6 +100,35 @@ def _toezegging_changes(data: dict) -> list[services.ToezeggingChange]:
         )
         for row in (dict(row) for row in data.pop("toezeggingen", []))
     ]
+
+
+@extend_schema_view(**teksten.PRESTATIEAFSPRAKEN)
+class PrestatieafspraakViewSet(
+    WriteSerializers, CreateMixin, UpdateMixin, DestroyMixin, ReadViewSet
+):
+    model = Prestatieafspraak
+    scope_group = "Afspraken"
+    serializer_class = s.PrestatieafspraakSerializer
+    update_serializer_class = s.PrestatieafspraakUpdateSerializer
+    filterset_class = PrestatieafspraakFilter
+    prefetch_related = ("doelen",)
+    ordering_fields = ("titel", "gemeentecode", "ingangsjaar")
+    writers = BEHEERDER
+
+    create_service = services.prestatieafspraak_create
+    update_service = services.prestatieafspraak_update
+    delete_service = services.prestatieafspraak_delete
+
+    def create_object(self, data, actor):
+        data["doelen"] = [dict(row) for row in data.get("doelen", [])]
+        return services.prestatieafspraak_create(actor=actor, **data)
+
+    def update_object(self, instance, data, actor):
+        if "doelen" in data:
+            data["doelen"] = [dict(row) for row in data["doelen"]]
+        return services.prestatieafspraak_update(
+            prestatieafspraak=instance, actor=actor, **data
+        )
 
 
 @extend_schema_view(**teksten.TOEZEGGINGEN)

@@ -1,5 +1,6 @@
 """Every write of the afspraken app: agreements and clauses (`afspraken`), the
-yearly cycle (`cyclus`). Atomic, keyword-only, permission-checked, one journal
+municipal performance agreements (`prestatieafspraken`), the yearly cycle
+(`cyclus`). Atomic, keyword-only, permission-checked, one journal
 entry each; callers import them from here."""
 
 from .afspraken import (
@@ -27,9 +28,23 @@ from .cyclus import (
     toetsing_terugsturen,
     toetsing_vaststellen,
 )
+from .prestatieafspraken import (
+    DOEL_FIELDS,
+    PRESTATIEAFSPRAAK_FIELDS,
+    check_document,
+    check_prestatieafspraak,
+    prestatieafspraak_create,
+    prestatieafspraak_delete,
+    prestatieafspraak_update,
+    prestatiedoel_create,
+    prestatiedoel_delete,
+    prestatiedoel_update,
+)
 
 __all__ = [
     "AFSPRAAK_FIELDS",
+    "DOEL_FIELDS",
+    "PRESTATIEAFSPRAAK_FIELDS",
     "TOEZEGGING_FIELDS",
     "TRANSITIONS",
     "TRANSITION_LABELS",
@@ -38,9 +53,17 @@ __all__ = [
     "afspraak_create",
     "afspraak_save",
     "afspraak_update",
+    "check_document",
+    "check_prestatieafspraak",
     "gesloten_jaar_update",
     "jaarparameter_create",
     "jaarparameter_update",
+    "prestatieafspraak_create",
+    "prestatieafspraak_delete",
+    "prestatieafspraak_update",
+    "prestatiedoel_create",
+    "prestatiedoel_delete",
+    "prestatiedoel_update",
     "relatie_update",
     "toetsing_beoordelen",
     "toetsing_indienen",

@@ -22,7 +22,8 @@ from kern import writes
 
 from .. import selectors, termijnen
 from ..choices import LOCKED_STATUSES, ToetsingStatus
-from ..models import Afspraak, Jaarparameter, Toetsing, Toezegging
+from ..models import Afspraak, Jaarparameter, Prestatieafspraak, Toetsing, Toezegging
+from .prestatieafspraken import check_afspraak_prestatieafspraak
 
 AFSPRAAK_FIELDS = (
     "titel",
@@ -31,6 +32,7 @@ AFSPRAAK_FIELDS = (
     "eindjaar",
     "document",
     "prestatieafspraak",
+    "prestatieafspraak_kenmerk",
     "indienen_maand",
     "indienen_dag",
     "gebouwen",
@@ -73,6 +75,11 @@ def _check_span(afspraak: Afspraak) -> None:
         )
 
 
+def _check_update(afspraak: Afspraak, gebouwen: list[Gebouw] | None) -> None:
+    _check_span(afspraak)
+    check_afspraak_prestatieafspraak(afspraak, gebouwen)
+
+
 @transaction.atomic
 def afspraak_create(
     *,
@@ -83,7 +90,8 @@ def afspraak_create(
     eindjaar: int | None = None,
     ondertekend_op: datetime.date | None = None,
     gebouwen: Iterable[Gebouw] = (),
-    prestatieafspraak: str = "",
+    prestatieafspraak: Prestatieafspraak | None = None,
+    prestatieafspraak_kenmerk: str = "",
     indienen_maand: int = termijnen.STANDAARD_MAAND,
     indienen_dag: int = termijnen.STANDAARD_DAG,
     document=None,
@@ -101,13 +109,18 @@ def afspraak_create(
         eindjaar=eindjaar,
         ondertekend_op=ondertekend_op,
         prestatieafspraak=prestatieafspraak,
+        prestatieafspraak_kenmerk=prestatieafspraak_kenmerk,
         indienen_maand=indienen_maand,
         indienen_dag=indienen_dag,
     )
     if document is not None:
         afspraak.document = document
     writes.create(
-        afspraak, actor=actor, action="afspraak_create", m2m={"gebouwen": gebouwen}
+        afspraak,
+        actor=actor,
+        action="afspraak_create",
+        m2m={"gebouwen": gebouwen},
+        check=lambda a: check_afspraak_prestatieafspraak(a, gebouwen),
     )
     relatie_update(afspraak=afspraak)
     return afspraak
@@ -125,7 +138,7 @@ def afspraak_update(*, afspraak: Afspraak, actor, **data) -> Afspraak:
         actor=actor,
         action="afspraak_update",
         allowed=AFSPRAAK_FIELDS,
-        check=_check_span,
+        check=lambda a: _check_update(a, data.get("gebouwen")),
     )
     if "gebouwen" in data:
         relatie_update(afspraak=afspraak)

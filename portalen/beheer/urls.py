@@ -9,11 +9,13 @@ from .views import (
     dossier,
     gebouwimport,
     koppelingen,
+    prestatieafspraken,
 )
 
 urlpatterns = [
     *dashboard.urlpatterns,
     *afspraken.urlpatterns,
+    *prestatieafspraken.urlpatterns,
     *gebouwimport.urlpatterns,
     *cooperaties.urlpatterns,
     *dossier.urlpatterns,

@@ -16,17 +16,44 @@ from afspraken.models import (
     Afspraak,
     Beoordeling,
     Jaarparameter,
+    Prestatieafspraak,
+    Prestatiedoel,
     Rapport,
     Toetsing,
     Toezegging,
 )
 from afspraken.services import gesloten_jaar_update, relatie_update
 from kern import journal
+from ledger.choices import Thema
 from tests.cooperatie.factories import (
     CooperatieFactory,
     CorporatieFactory,
     UserFactory,
 )
+
+
+class PrestatieafspraakFactory(DjangoModelFactory):
+    class Meta:
+        model = Prestatieafspraak
+
+    corporatie = factory.SubFactory(CorporatieFactory)
+    gemeentecode = "GM0344"
+    titel = factory.Sequence(lambda n: f"Prestatieafspraken Utrecht {n}")
+    ingangsjaar = 2023
+    eindjaar = 2026
+    huurdersorganisatie = "Huurdersvereniging Noordwest"
+
+
+class PrestatiedoelFactory(DjangoModelFactory):
+    class Meta:
+        model = Prestatiedoel
+
+    prestatieafspraak = factory.SubFactory(PrestatieafspraakFactory)
+    thema = Thema.ONTMOETING
+    omschrijving = "Buurtkamers open voor de buurt"
+    streefwaarde = Decimal("4")
+    eenheid = "buurtkamers"
+    volgorde = factory.Sequence(lambda n: n + 1)
 
 
 class AfspraakFactory(DjangoModelFactory):

@@ -60,7 +60,7 @@ def fill_year_to_the_maximum(tenant, *, activiteiten: int = 40) -> Toetsing:
         afspraak=Afspraak.objects.get(pk=tenant.afspraak.pk),
         actor=beheerder,
         titel=tekst(Afspraak, "titel"),
-        prestatieafspraak=tekst(Afspraak, "prestatieafspraak"),
+        prestatieafspraak_kenmerk=tekst(Afspraak, "prestatieafspraak_kenmerk"),
     )
     for toezegging in Toezegging.objects.filter(afspraak=tenant.afspraak):
         afspraken_services.toezegging_update(

@@ -128,7 +128,7 @@ def zonder_gebruikerstekst(text: str, teksten) -> str:
 
 def gebruikersteksten(snapshot: dict) -> list[str]:
     afspraak = snapshot.get("afspraak", {})
-    teksten = [afspraak.get("titel", ""), afspraak.get("prestatieafspraak", "")]
+    teksten = [afspraak.get("titel", ""), afspraak.get("prestatieafspraak_kenmerk", "")]
     for row in snapshot["toezeggingen"]:
         teksten += [row["omschrijving"], row.get("toelichting", "")]
     for b in snapshot.get("boekingen", []):

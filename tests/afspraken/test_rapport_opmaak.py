@@ -221,7 +221,7 @@ def test_hostile_texts_in_every_printed_field_leave_the_sealed_report_intact(
         _put(
             Afspraak.objects.filter(pk=a.afspraak.pk),
             titel=next(t),
-            prestatieafspraak=next(t),
+            prestatieafspraak_kenmerk=next(t),
         )
         _put(Toezegging.objects.filter(afspraak=a.afspraak), omschrijving=next(t))
         _put(Beoordeling.objects.filter(toetsing=a.toetsing), toelichting=next(t))

@@ -11,8 +11,20 @@ import pytest
 
 from afspraken import services
 from afspraken.choices import ToetsingStatus
-from afspraken.models import Afspraak, Jaarparameter, Toetsing, Toezegging
-from tests.afspraken.factories import ToetsingFactory, ToezeggingFactory
+from afspraken.models import (
+    Afspraak,
+    Jaarparameter,
+    Prestatieafspraak,
+    Prestatiedoel,
+    Toetsing,
+    Toezegging,
+)
+from tests.afspraken.factories import (
+    PrestatieafspraakFactory,
+    PrestatiedoelFactory,
+    ToetsingFactory,
+    ToezeggingFactory,
+)
 from tests.cooperatie.factories import GebouwFactory
 from tests.helpers import (
     BEHEERDER_DENIED,
@@ -33,6 +45,10 @@ from tests.helpers import (
 
 def _both_a(world, obj):
     return (world.a.corporatie.pk, world.a.cooperatie.pk)
+
+
+def _corporatie_a(world, obj):
+    return (world.a.corporatie.pk, None)
 
 
 CASES = [
@@ -153,6 +169,101 @@ CASES = [
         before=lambda w, t: {"omschrijving": "Te schrappen"},
     ),
     ServiceCase(
+        id="prestatieafspraak_create",
+        kind="create",
+        model=Prestatieafspraak,
+        action="prestatieafspraak_create",
+        call=lambda w, t, actor: services.prestatieafspraak_create(
+            corporatie=w.a.corporatie,
+            gemeentecode="GM0344",
+            titel="Prestatieafspraken 2025",
+            ingangsjaar=2025,
+            actor=actor,
+        ),
+        allowed=("a.beheerder",),
+        denied=BEHEERDER_DENIED,
+        tags=_corporatie_a,
+        after=lambda w, obj: {"gemeentecode": "GM0344", "ingangsjaar": 2025},
+    ),
+    ServiceCase(
+        id="prestatieafspraak_update",
+        kind="update",
+        model=Prestatieafspraak,
+        action="prestatieafspraak_update",
+        target=lambda w: Prestatieafspraak.objects.get(pk=w.a.prestatieafspraak.pk),
+        call=lambda w, t, actor: services.prestatieafspraak_update(
+            prestatieafspraak=t, titel="Herzien", actor=actor
+        ),
+        allowed=("a.beheerder",),
+        denied=BEHEERDER_DENIED,
+        tags=_corporatie_a,
+        before=lambda w, t: {"titel": t.titel},
+        after=lambda w, obj: {"titel": "Herzien"},
+    ),
+    ServiceCase(
+        id="prestatieafspraak_delete",
+        kind="delete",
+        model=Prestatieafspraak,
+        action="prestatieafspraak_delete",
+        target=lambda w: PrestatieafspraakFactory(
+            corporatie=w.a.corporatie, titel="Te schrappen"
+        ),
+        call=lambda w, t, actor: services.prestatieafspraak_delete(
+            prestatieafspraak=t, actor=actor
+        ),
+        allowed=("a.beheerder",),
+        denied=BEHEERDER_DENIED,
+        tags=_corporatie_a,
+        before=lambda w, t: {"titel": "Te schrappen"},
+    ),
+    ServiceCase(
+        id="prestatiedoel_create",
+        kind="create",
+        model=Prestatiedoel,
+        action="prestatiedoel_create",
+        call=lambda w, t, actor: services.prestatiedoel_create(
+            prestatieafspraak=w.a.prestatieafspraak,
+            thema="groen",
+            omschrijving="Geveltuinen",
+            actor=actor,
+        ),
+        allowed=("a.beheerder",),
+        denied=BEHEERDER_DENIED,
+        tags=_corporatie_a,
+        after=lambda w, obj: {"thema": "groen", "omschrijving": "Geveltuinen"},
+    ),
+    ServiceCase(
+        id="prestatiedoel_update",
+        kind="update",
+        model=Prestatiedoel,
+        action="prestatiedoel_update",
+        target=lambda w: Prestatiedoel.objects.get(pk=w.a.prestatiedoel.pk),
+        call=lambda w, t, actor: services.prestatiedoel_update(
+            prestatiedoel=t, omschrijving="Meer buurtkamers", actor=actor
+        ),
+        allowed=("a.beheerder",),
+        denied=BEHEERDER_DENIED,
+        tags=_corporatie_a,
+        before=lambda w, t: {"omschrijving": t.omschrijving},
+        after=lambda w, obj: {"omschrijving": "Meer buurtkamers"},
+    ),
+    ServiceCase(
+        id="prestatiedoel_delete",
+        kind="delete",
+        model=Prestatiedoel,
+        action="prestatiedoel_delete",
+        target=lambda w: PrestatiedoelFactory(
+            prestatieafspraak=w.a.prestatieafspraak, omschrijving="Te schrappen"
+        ),
+        call=lambda w, t, actor: services.prestatiedoel_delete(
+            prestatiedoel=t, actor=actor
+        ),
+        allowed=("a.beheerder",),
+        denied=BEHEERDER_DENIED,
+        tags=_corporatie_a,
+        before=lambda w, t: {"omschrijving": "Te schrappen"},
+    ),
+    ServiceCase(
         id="toetsing_open",
         kind="create",
         model=Toetsing,
@@ -216,10 +327,12 @@ CYCLE_SERVICES = {
 # What the afspraken services keep in the cooperatie app, inside their own
 # transactions (no actor, no entry of their own): tests/cooperatie/test_afgeleid.py.
 KEEPERS = {"relatie_update", "gesloten_jaar_update"}
+# Checks without a write of their own (tests/afspraken/test_prestatieafspraken.py).
+CHECKS = {"check_document", "check_prestatieafspraak"}
 
 
 def test_cases_cover_every_service():
-    assert public_services(services) - CYCLE_SERVICES - KEEPERS == {
+    assert public_services(services) - CYCLE_SERVICES - KEEPERS - CHECKS == {
         case.id for case in CASES
     }
 

@@ -13,6 +13,7 @@ from afspraken import services as afspraken_services
 from cooperatie import services as cooperatie_services
 from cooperatie import uitnodigingen
 from cooperatie.choices import RolSoort
+from tests.afspraken.factories import PrestatieafspraakFactory
 from tests.api.oauth_helpers import register as register_client
 from tests.cooperatie.factories import GebouwFactory, RolFactory
 from tests.helpers import fresh
@@ -94,6 +95,17 @@ def new_afspraak(world, target):
         "titel": "Afspraken sociale inbreng 2025-2028",
         "ingangsjaar": 2025,
         "eindjaar": 2028,
+    }
+
+
+def new_prestatieafspraak(world, target):
+    return {
+        "corporatie": world.a.corporatie.pk,
+        "gemeentecode": "GM0344",
+        "titel": "Prestatieafspraken Utrecht 2025–2028",
+        "ingangsjaar": 2025,
+        "eindjaar": 2028,
+        "huurdersorganisatie": "Huurdersvereniging Noordwest",
     }
 
 
@@ -188,6 +200,12 @@ def loose_gebouw(world):
     return GebouwFactory(corporatie=world.a.corporatie)
 
 
+def loose_prestatieafspraak(world):
+    """A prestatieafspraak of A no afspraak refers to (one that is referred to
+    is kept)."""
+    return PrestatieafspraakFactory(corporatie=world.a.corporatie)
+
+
 def loose_activiteit(world):
     """An activiteit of A without bookings (one with bookings is kept)."""
     return ActiviteitFactory(cooperatie=world.a.cooperatie)
@@ -241,6 +259,7 @@ TARGETS: dict[str, Callable[[Any], Any]] = {
     "overeenkomst": lambda w: w.a.overeenkomst,
     "lid": lambda w: w.a.bestuurslid,
     "afspraak": lambda w: w.a.afspraak,
+    "prestatieafspraak": lambda w: w.a.prestatieafspraak,
     "toezegging": lambda w: w.a.toezegging,
     "activiteit": lambda w: w.a.activiteit,
     "boeking": lambda w: w.a.boeking,

@@ -47,6 +47,7 @@ from tests.api.matrix_inputs import (
     ingediend,
     loose_activiteit,
     loose_gebouw,
+    loose_prestatieafspraak,
     new_activiteit,
     new_afspraak,
     new_apiclient,
@@ -58,6 +59,7 @@ from tests.api.matrix_inputs import (
     new_jaarparameter,
     new_lid,
     new_overeenkomst,
+    new_prestatieafspraak,
     new_toetsing,
     new_toezegging,
     new_uitnodiging,
@@ -267,6 +269,30 @@ MATRIX: dict[str, dict[str, Cell]] = {
         "patch":      row(401, 200, 403, 403, 404, 404, 200,
                           body=fixed({"titel": "Herzien"}), action="afspraak_update"),
         **not_allowed("post", "delete"),
+    },
+    # Prestatieafspraken: the beheerder of the corporatie; its auditor reads
+    # them; the bestuur reads the one its afspraak refers to. The target for a
+    # removal is one no afspraak refers to (the bestuur then has no link to it).
+    "prestatieafspraak-list": {
+        "get":        row(401, 200, 200, 200, 200, 200, 200),
+        "post":       row(401, 201, 403, 403, 400, 403, 201,
+                          body=new_prestatieafspraak,
+                          action="prestatieafspraak_create"),
+        **not_allowed("put", "patch", "delete"),
+    },
+    "prestatieafspraak-detail": {
+        "get":        row(401, 200, 200, 200, 404, 404, 200),
+        "put":        row(401, 200, 403, 403, 404, 404, 200,
+                          body=as_put(afspraken_s.PrestatieafspraakUpdateSerializer,
+                                      titel="Herzien"),
+                          action="prestatieafspraak_update"),
+        "patch":      row(401, 200, 403, 403, 404, 404, 200,
+                          body=fixed({"titel": "Herzien"}),
+                          action="prestatieafspraak_update"),
+        "delete":     row(401, 204, 403, 404, 404, 404, 204,
+                          target=loose_prestatieafspraak,
+                          action="prestatieafspraak_delete"),
+        "post":       NOT_ALLOWED,
     },
     "toezegging-list": {
         "get":        row(401, 200, 200, 200, 200, 200, 200),

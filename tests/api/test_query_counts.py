@@ -24,6 +24,8 @@ from cooperatie.models import ApiClient, ApiToken
 from tests.afspraken.factories import (
     AfspraakFactory,
     JaarparameterFactory,
+    PrestatieafspraakFactory,
+    PrestatiedoelFactory,
     RapportFactory,
     ToetsingFactory,
     ToezeggingFactory,
@@ -150,6 +152,18 @@ def test_afspraken_list_queries(world, django_assert_num_queries, n):
     # 1 scope, 2 the page with its count, 3 the gebouwen of the page.
     ids = list_ids(django_assert_num_queries, a.beheerder, "afspraken", 3)
     assert {x.pk for x in made} <= ids
+
+
+@ROWS
+def test_prestatieafspraken_list_queries(world, django_assert_num_queries, n):
+    made = PrestatieafspraakFactory.create_batch(n, corporatie=world.a.corporatie)
+    for p in made:
+        PrestatiedoelFactory.create_batch(2, prestatieafspraak=p)
+    # 1 scope, 2 the page with its count, 3 the doelen of the page.
+    ids = list_ids(
+        django_assert_num_queries, world.a.beheerder, "prestatieafspraken", 3
+    )
+    assert {p.pk for p in made} <= ids
 
 
 @ROWS

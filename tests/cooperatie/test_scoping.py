@@ -32,6 +32,8 @@ MODELS = (
     "Relatie",
     "GeslotenJaar",
     "Afspraak",
+    "Prestatieafspraak",
+    "Prestatiedoel",
     "Toezegging",
     "Toetsing",
     "Beoordeling",

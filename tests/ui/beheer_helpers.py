@@ -24,6 +24,9 @@ PAGES = {
     "beheer-afspraken": None,
     "beheer-afspraak-nieuw": None,
     "beheer-afspraak-bewerken": ("afspraak_id", "afspraak"),
+    "beheer-prestatieafspraken": None,
+    "beheer-prestatieafspraak-nieuw": None,
+    "beheer-prestatieafspraak-bewerken": ("prestatieafspraak_id", "prestatieafspraak"),
 }
 OBJECT_PAGES = [name for name, obj in PAGES.items() if obj]
 POST_ONLY = {"beheer-gebouw-verwijderen", "beheer-overeenkomst-beeindigen"}

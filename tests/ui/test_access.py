@@ -47,6 +47,7 @@ OBJECT_KWARGS = {
     "cooperatie_id": "cooperatie",
     "overeenkomst_id": "overeenkomst",
     "afspraak_id": "afspraak",
+    "prestatieafspraak_id": "prestatieafspraak",
     "toezegging_id": "toezegging",
     "toetsing_id": "toetsing",
     "rapport_id": "rapport",

@@ -22,7 +22,7 @@ def afspraak_post(world, rows=(), **overrides) -> dict:
         "ondertekend_op": "2024-12-01",
         "ingangsjaar": "2025",
         "eindjaar": "2028",
-        "prestatieafspraak": "",
+        "prestatieafspraak_kenmerk": "",
         "gebouwen": [str(world.a.gebouw.pk)],
         "toezeggingen-TOTAL_FORMS": str(max(len(rows), 3)),
         "toezeggingen-INITIAL_FORMS": "0",

@@ -34,6 +34,7 @@ class AfspraakForm(ServiceModelForm):
             "ingangsjaar",
             "eindjaar",
             "prestatieafspraak",
+            "prestatieafspraak_kenmerk",
             "indienen_maand",
             "indienen_dag",
             "gebouwen",
@@ -50,9 +51,10 @@ class AfspraakForm(ServiceModelForm):
     # The deadline has a default (1 April): left empty, the stored day stays.
     TERMIJN_FIELDS = ("indienen_maand", "indienen_dag")
 
-    def __init__(self, *args, gebouwen, cooperaties=None, **kwargs):
+    def __init__(self, *args, gebouwen, prestatieafspraken, cooperaties=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["gebouwen"].queryset = gebouwen
+        self.fields["prestatieafspraak"].queryset = prestatieafspraken
         for name in self.TERMIJN_FIELDS:
             self.fields[name].required = False
         if cooperaties is None:

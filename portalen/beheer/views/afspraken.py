@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from afspraken import services
-from afspraken.models import Afspraak, Toetsing
+from afspraken.models import Afspraak, Prestatieafspraak, Toetsing
+from afspraken.selectors import prestatieafspraak_waarschuwingen
 from cooperatie.models import Cooperatie, Gebouw
 from kern.writes import RowValidationError
 from portalen.beheer.forms.afspraken import (
@@ -33,6 +34,12 @@ FORMSET_PREFIX = "toezeggingen"
 
 def _portal_gebouwen(request):
     return in_portal(request, Gebouw.objects).order_by("complexnummer", "pk")
+
+
+def _portal_prestatieafspraken(request):
+    return in_portal(request, Prestatieafspraak.objects).order_by(
+        "gemeentecode", "-ingangsjaar", "titel", "pk"
+    )
 
 
 def _portal_cooperaties(request):
@@ -165,6 +172,9 @@ def _form_page(request, form, formset, afspraak):
             "formset": formset,
             "afspraak": afspraak,
             "toetsingen": toetsingen,
+            "waarschuwingen": (
+                prestatieafspraak_waarschuwingen(afspraak) if afspraak else []
+            ),
         },
     )
 
@@ -177,6 +187,7 @@ def afspraak_create(request):
         request.POST or None,
         initial={"cooperatie": request.GET.get("cooperatie")},
         gebouwen=_portal_gebouwen(request),
+        prestatieafspraken=_portal_prestatieafspraken(request),
         cooperaties=_portal_cooperaties(request),
     )
     formset = ToezeggingFormSet(
@@ -202,10 +213,15 @@ def afspraak_update(request, afspraak_id: int):
     """Edit an afspraak and its toezeggingen together; every change goes through
     the services and into the journal, all or nothing."""
     afspraak = get_in_portal(
-        request, Afspraak.objects.select_related("cooperatie"), pk=afspraak_id
+        request,
+        Afspraak.objects.select_related("cooperatie", "prestatieafspraak"),
+        pk=afspraak_id,
     )
     form = AfspraakForm(
-        request.POST or None, instance=afspraak, gebouwen=_portal_gebouwen(request)
+        request.POST or None,
+        instance=afspraak,
+        gebouwen=_portal_gebouwen(request),
+        prestatieafspraken=_portal_prestatieafspraken(request),
     )
     formset = ToezeggingFormSet(
         request.POST or None,

@@ -366,6 +366,7 @@ def dossier(request, cooperatie_id: int):
     afspraken = list(
         in_portal(request, Afspraak.objects)
         .filter(cooperatie=cooperatie)
+        .select_related("prestatieafspraak")
         .prefetch_related("toezeggingen")
         .order_by("-ingangsjaar", "titel", "pk")
     )
@@ -426,6 +427,11 @@ def dossier(request, cooperatie_id: int):
                 {
                     "afspraak": a,
                     "url": portal.url("afspraak-bewerken", a.pk),
+                    "prestatieafspraak_url": (
+                        portal.url("prestatieafspraak-bewerken", a.prestatieafspraak_id)
+                        if a.prestatieafspraak_id
+                        else None
+                    ),
                     "looptijd": (
                         f"{a.ingangsjaar}–{a.eindjaar}"
                         if a.eindjaar

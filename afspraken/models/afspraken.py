@@ -20,16 +20,16 @@ from kern.validators import (
 )
 from ledger.choices import Thema
 
-from . import evaluatie, termijnen
-from .choices import (
+from .. import evaluatie, termijnen
+from ..choices import (
     Indicator,
     JaarparameterCode,
     Richting,
     ToetsingStatus,
     Verdict,
 )
-from .indicatoren import ACTIVITEIT_INDICATOREN
-from .querysets import (
+from ..indicatoren import ACTIVITEIT_INDICATOREN
+from ..querysets import (
     AfspraakQuerySet,
     BeoordelingQuerySet,
     JaarparameterQuerySet,
@@ -81,12 +81,26 @@ class Afspraak(models.Model):
     document = models.FileField(
         _("ondertekend document"), upload_to="afspraken/%Y/", blank=True
     )
-    prestatieafspraak = models.CharField(
-        _("prestatieafspraak"),
+    prestatieafspraak = models.ForeignKey(
+        "afspraken.Prestatieafspraak",
+        verbose_name=_("prestatieafspraak"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="afspraken",
+        help_text=_(
+            "De prestatieafspraak met de gemeente waaraan deze afspraak bijdraagt."
+        ),
+    )
+    prestatieafspraak_kenmerk = models.CharField(
+        _("kenmerk prestatieafspraak"),
         max_length=300,
         blank=True,
         validators=[validate_single_line],
-        help_text=_("Verwijzing naar de gemeentelijke prestatieafspraken."),
+        help_text=_(
+            "Verwijzing in tekst naar de gemeentelijke prestatieafspraken, bijv. "
+            "een artikel of kenmerk."
+        ),
     )
 
     indienen_maand = models.PositiveSmallIntegerField(
