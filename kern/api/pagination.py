@@ -153,26 +153,32 @@ class Pagination(PageNumberPagination):
 
     def _position(self, request) -> seek.Position | None:
         """The `vervolg` position, checked (400 naming it if not the server's)."""
-        values = request.query_params.getlist(seek.PARAMETER)
+        # Empty, as an empty filter: not given.
+        values = [v for v in request.query_params.getlist(seek.PARAMETER) if v]
         if not values:
             return None
         if len(values) > 1:
             raise ValidationError(
                 {seek.PARAMETER: [_("Geef deze parameter hoogstens één keer.")]}
             )
+        if len(values[0]) > seek.MAX_LENGTH:
+            raise self._invalid_position()
         try:
             return seek.read(values[0])
         except seek.InvalidPositionError:
-            raise self._invalid_position() from None
+            # Not a position this server made (altered, cut off): it only
+            # spares the database work, so the page is read by its number.
+            return None
 
     def _invalid_position(self) -> ValidationError:
         return ValidationError(
             {
                 seek.PARAMETER: [
                     _(
-                        "Geen vervolg dat deze API gaf: neem de next-link "
-                        "ongewijzigd over, of laat de parameter weg."
+                        "Een vervolg mag hoogstens %(max)s tekens lang zijn: neem "
+                        "de next-link ongewijzigd over, of laat de parameter weg."
                     )
+                    % {"max": seek.MAX_LENGTH}
                 ]
             }
         )

@@ -107,8 +107,9 @@ def test_a_continued_page_reads_no_count_and_no_offset(
     client = _client(world.a.bestuur)
     second = client.get(f"/api/v1/activiteiten/?page_size={PAGE}").json()["next"]
     # 1 the page after the position (no count: the walk's count is carried),
-    # 2 the volunteers, 3 the evidence of its rows.
-    with django_assert_num_queries(3) as captured:
+    # 2 the volunteers, 3 the evidence of its rows, 4 the overeenkomsten
+    # of its coöperatie (the Woningwet flags).
+    with django_assert_num_queries(4) as captured:
         response = client.get(second)
     assert response.status_code == 200
     page_query = captured.captured_queries[0]["sql"].upper()
@@ -118,14 +119,20 @@ def test_a_continued_page_reads_no_count_and_no_offset(
 
 @pytest.mark.parametrize(
     "value",
-    [
-        "x",
-        "eyJwIjoyfQ:dezehandtekeningklopt-niet",
-        "a" * 3000,
-    ],
+    ["x", "eyJwIjoyfQ:dezehandtekeningklopt-niet", "0" * 2000],
 )
-def test_a_position_not_made_by_the_server_is_a_400_naming_it(world, rows, value):
-    _assert_refused(_client(world.a.bestuur), value)
+def test_a_position_not_made_by_the_server_reads_the_page_by_number(world, rows, value):
+    client = _client(world.a.bestuur)
+    _assert_by_number(client, value)
+
+
+def _assert_by_number(client, value) -> None:
+    response = client.get(
+        "/api/v1/activiteiten/", {"page": 2, "page_size": PAGE, "vervolg": value}
+    )
+    assert response.status_code == 200, response.content
+    numbered = _by_number(client, f"page_size={PAGE}")[1]
+    assert response.json()["results"] == numbered["results"]
 
 
 def _assert_refused(client, value) -> None:
@@ -136,13 +143,20 @@ def _assert_refused(client, value) -> None:
     assert list(invalid_params(response)) == ["vervolg"]
 
 
-def test_an_altered_or_repeated_position_is_a_400(world, rows):
+def test_a_too_long_or_repeated_position_is_a_400_naming_it(world, rows):
     client = _client(world.a.bestuur)
     link = client.get(f"/api/v1/activiteiten/?page_size={PAGE}").json()["next"]
     token = _params(link)["vervolg"][0]
-    _assert_refused(client, token[:5] + ("A" if token[5] != "A" else "B") + token[6:])
-    _assert_refused(client, token[:-1])
+    _assert_refused(client, "a" * 3000)
     _assert_refused(client, [token, token])
+
+
+def test_an_altered_or_cut_position_reads_the_page_by_number(world, rows):
+    client = _client(world.a.bestuur)
+    link = client.get(f"/api/v1/activiteiten/?page_size={PAGE}").json()["next"]
+    token = _params(link)["vervolg"][0]
+    _assert_by_number(client, token[:5] + ("A" if token[5] != "A" else "B") + token[6:])
+    _assert_by_number(client, token[:-1])
 
 
 def test_a_position_for_another_list_user_or_page_is_not_used(world, rows):
