@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "portalen.beheer",
     "portalen.bestuur",
     "portalen.audit",
+    "portalen.gemeente",
     "demo",
     "csp",
     "axes",

@@ -8,6 +8,7 @@ turns the sign of the booking it cancels.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db.models import (
@@ -106,15 +107,21 @@ def vrijwilligerstotalen(
 
 
 def bijdrage_per_jaar(
-    activiteiten: ActiviteitQuerySet, *, cooperatie_id: int, jaren: range
+    activiteiten: ActiviteitQuerySet,
+    *,
+    cooperatie_id: int | None = None,
+    cooperatie_ids: Iterable[int] = (),
+    jaren: range,
 ) -> dict[int, dict[str, int | Decimal]]:
-    """Per year of `jaren` the cooperatie's contribution, in one query: its
-    activities, those open to the neighbourhood, the neighbourhood
-    participants and the volunteer hours (`activiteiten`: the rows the reader
-    may see). A year without activities is absent."""
+    """Per year of `jaren` the contribution of the cooperatie (or of the
+    cooperaties `cooperatie_ids` together), in one query: their activities,
+    those open to the neighbourhood, the neighbourhood participants and the
+    volunteer hours (`activiteiten`: the rows the reader may see). A year
+    without activities is absent."""
+    ids = {*cooperatie_ids, *([cooperatie_id] if cooperatie_id is not None else [])}
     rows = (
         activiteiten.filter(
-            cooperatie_id=cooperatie_id,
+            cooperatie_id__in=ids,
             datum__year__gte=jaren.start,
             datum__year__lt=jaren.stop,
         )

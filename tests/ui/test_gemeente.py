@@ -1,0 +1,131 @@
+"""The gemeente portal: its start page shows the roll-up of its gemeente, in
+the figures the corporaties' own overviews show; another gemeente, and every
+role but its own, find nothing here."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from decimal import Decimal
+
+from django.urls import reverse
+
+import pypdf
+import pytest
+
+from afspraken import gemeenterapport
+from tests.conftest import make_tenant
+from tests.cooperatie.factories import RolFactory
+
+G = "GM0363"
+
+
+@pytest.fixture
+def gemeente(world):
+    world.c = make_tenant("C")
+    world.c.gebouw.gemeentecode = "GM0599"
+    world.c.gebouw.save()
+    world.ambtenaar = RolFactory(gemeente=True, gemeentecode=G).user
+    return world
+
+
+def _url(code=G, **query):
+    url = reverse("gemeente-start", args=[code])
+    return f"{url}?{'&'.join(f'{k}={v}' for k, v in query.items())}"
+
+
+def _veld(html: str, blok_id: str, veld: str) -> str:
+    """The text of `data-veld` within the element with `id`."""
+    blok = html[html.index(f'id="{blok_id}"') :]
+    match = re.search(rf'data-veld="{veld}">([^<]*)<', blok)
+    return match.group(1).strip()
+
+
+def _decimaal(tekst: str) -> Decimal:
+    """A number as a Dutch page writes it (decimal comma, no grouping)."""
+    return Decimal(tekst.replace(",", "."))
+
+
+def test_the_gemeente_user_lands_on_its_portal(client, gemeente):
+    client.force_login(gemeente.ambtenaar)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("gemeente-start", args=[G])
+
+
+def test_the_start_page_shows_the_roll_up_of_its_corporaties(client, gemeente):
+    client.force_login(gemeente.ambtenaar)
+    response = client.get(_url(jaar=2024))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert gemeente.a.corporatie.naam in html
+    assert gemeente.b.corporatie.naam in html
+    assert gemeente.c.corporatie.naam not in html
+    # No member data and no single booking reach the page.
+    assert gemeente.a.lid.naam not in html
+    assert gemeente.a.boeking.omschrijving not in html
+    assert _veld(html, "totaal", "cooperaties") == "2"
+    assert _veld(html, "totaal", "woningen") == "48"
+    assert 'id="kaart"' in html
+    assert reverse("gemeente-rapport", args=[G, 2024]) in html
+
+
+def test_the_totals_equal_the_sum_of_the_beheerders_own_overviews(client, gemeente):
+    eigen = []
+    for tenant in (gemeente.a, gemeente.b):
+        client.force_login(tenant.beheerder)
+        url = reverse("beheer-start", args=[tenant.corporatie.pk])
+        eigen.append(client.get(f"{url}?jaar=2024&gemeente={G}").content.decode())
+    client.force_login(gemeente.ambtenaar)
+    html = client.get(_url(jaar=2024)).content.decode()
+    for veld in ("cooperaties", "woningen", "deelnemers_buurt"):
+        som = sum(int(_veld(e, "jaartotalen", veld)) for e in eigen)
+        assert int(_veld(html, "totaal", veld)) == som, veld
+    uren = sum(_decimaal(_veld(e, "jaartotalen", "vrijwilligersuren")) for e in eigen)
+    assert _decimaal(_veld(html, "totaal", "vrijwilligersuren")) == uren
+
+
+def test_another_gemeente_and_an_unknown_year_are_not_found(client, gemeente):
+    client.force_login(gemeente.ambtenaar)
+    assert client.get(_url("GM0599")).status_code == 404
+    assert client.get(_url(jaar=1990)).status_code == 404
+    assert client.get(_url(jaar="twee")).status_code == 404
+    rapport = reverse("gemeente-rapport", args=["GM0599", 2024])
+    assert client.get(rapport).status_code == 404
+
+
+@pytest.mark.parametrize("rol", ["beheerder", "auditor", "bestuur"])
+def test_other_roles_find_no_gemeente_portal(client, gemeente, rol):
+    client.force_login(getattr(gemeente.a, rol))
+    assert client.get(_url()).status_code == 404
+    assert client.get(reverse("gemeente-rapport", args=[G, 2024])).status_code == 404
+
+
+def test_anonymous_is_sent_to_the_login_page(client, gemeente):
+    response = client.get(_url())
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_platform_operator_sees_any_gemeente(client, gemeente):
+    client.force_login(gemeente.superuser)
+    assert client.get(_url("GM0599", jaar=2024)).status_code == 200
+
+
+def test_the_report_downloads_sealed(client, gemeente):
+    client.force_login(gemeente.ambtenaar)
+    response = client.get(reverse("gemeente-rapport", args=[G, 2024]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    pdf = response.content
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    data = json.loads(reader.attachments[gemeenterapport.BIJLAGE][0])
+    assert data["gemeentecode"] == G
+    assert [c["naam"] for c in data["per_corporatie"]] == [
+        gemeente.a.corporatie.naam,
+        gemeente.b.corporatie.naam,
+    ]
+    entry = gemeenterapport.verify(pdf=pdf)
+    assert entry is not None
+    assert entry.actor == gemeente.ambtenaar
