@@ -7,6 +7,7 @@ from oauth2_provider.views import TokenView
 from rest_framework.routers import DefaultRouter
 
 from afspraken.api import views as afspraken
+from afspraken.api.gemeente import GemeenteOverzichtViewSet
 from cooperatie.api import views as cooperatie
 from kern.api.problems import problem_type_view
 from ledger.api import views as ledger
@@ -33,6 +34,9 @@ router.register("tokens", cooperatie.ApiTokenViewSet, basename="apitoken")
 router.register("koppelingen", cooperatie.ApiClientViewSet, basename="apiclient")
 router.register("uitnodigingen", cooperatie.UitnodigingViewSet, basename="uitnodiging")
 router.register("rollen", cooperatie.RolViewSet, basename="rol")
+router.register(
+    "gemeente-overzichten", GemeenteOverzichtViewSet, basename="gemeente-overzicht"
+)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
