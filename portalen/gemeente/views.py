@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -88,6 +89,7 @@ def _buurttrends(request, gemeentecode: str, per_buurt, lopend: int) -> list[dic
 
 
 @gemeente_view
+@require_safe
 def overzicht(request):
     """The roll-up of a year of every afspraak in the gemeente, per corporatie
     and per buurt, with a year switcher."""
@@ -122,6 +124,7 @@ def overzicht(request):
 
 
 @gemeente_view
+@require_safe
 def rapport(request, jaar: int):
     """The sealed gemeente report of the year (PDF), in the reader's language."""
     gemeentecode = request.portal.gemeente.code

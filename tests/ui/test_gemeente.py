@@ -129,3 +129,49 @@ def test_the_report_downloads_sealed(client, gemeente):
     entry = gemeenterapport.verify(pdf=pdf)
     assert entry is not None
     assert entry.actor == gemeente.ambtenaar
+
+
+# Every page of the gemeente portal × who asks (docs/security.md lists it):
+# the gemeente role of that gemeente and the platform operator reach it; the
+# role of another gemeente and every other role find no such gemeente (404).
+PORTAL_ACTORS = {
+    "gemeente": 200,
+    "andere gemeente": 404,
+    "beheerder": 404,
+    "auditor": 404,
+    "bestuur": 404,
+    "superuser": 200,
+}
+
+
+def gemeente_routes() -> list[str]:
+    from django.urls import URLResolver, get_resolver
+
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLResolver) and str(entry.pattern).startswith(
+            "gemeente/"
+        ):
+            return [pattern.name for pattern in entry.url_patterns]
+    return []
+
+
+def _gebruiker(gemeente, actor: str):
+    if actor == "gemeente":
+        return gemeente.ambtenaar
+    if actor == "andere gemeente":
+        return RolFactory(gemeente=True, gemeentecode="GM0599").user
+    if actor == "superuser":
+        return gemeente.superuser
+    return getattr(gemeente.a, actor)
+
+
+@pytest.mark.parametrize("name", gemeente_routes())
+def test_every_gemeente_page_by_who_asks(client, gemeente, name):
+    url = reverse(name, args=[G, 2024] if "jaar" in name or "rapport" in name else [G])
+    for actor, status in PORTAL_ACTORS.items():
+        client.force_login(_gebruiker(gemeente, actor))
+        assert client.get(url).status_code == status, (actor, url)
+        # Read-only: a POST changes nothing (405 where the page is reached).
+        assert client.post(url, {}).status_code == (405 if status == 200 else 404)
+    client.logout()
+    assert client.get(url)["Location"].startswith("/accounts/login/")
