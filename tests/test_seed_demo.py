@@ -69,6 +69,7 @@ DEMO_USERS = (
     "beheerder",
     "beheerder2",
     "auditor",
+    "gemeente",
     "bestuur",
     "bestuur2",
     "bestuur3",
@@ -182,9 +183,9 @@ def check_afspraken(today: datetime.date) -> None:
         assert afspraak.ingangsjaar < today.year
         assert afspraak.loopt_in(today.year - 1)
         assert afspraak.loopt_in(today.year)
-        assert [g.corporatie_id for g in afspraak.gebouwen.all()] == [
-            afspraak.corporatie_id
-        ]
+        gebouwen = list(afspraak.gebouwen.all())
+        assert gebouwen
+        assert {g.corporatie_id for g in gebouwen} == {afspraak.corporatie_id}
         assert all(len(t.omschrijving) > 20 for t in clauses)
         jaren = Toetsing.objects.filter(afspraak=afspraak).values_list("jaar", "status")
         vorig = (
@@ -415,6 +416,17 @@ def check_users() -> None:
             "corporatie", flat=True
         )
     ) == set(Corporatie.objects.values_list("pk", flat=True))
+    # The gemeente account reads a gemeente where both corporaties have an
+    # afspraak about a gebouw.
+    (gemeente,) = users["gemeente"].rollen.all()
+    assert gemeente.soort == RolSoort.GEMEENTE
+    assert (
+        Afspraak.objects.in_gemeente(gemeente.gemeentecode)
+        .values("corporatie")
+        .distinct()
+        .count()
+        == 2
+    )
     beheerder = users["beheerder"]
     assert beheerder.check_password(DEMO_PASSWORD)
     password_validation.validate_password(DEMO_PASSWORD, beheerder)

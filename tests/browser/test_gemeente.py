@@ -122,7 +122,7 @@ def test_a_gemeente_sees_the_sum_of_its_two_corporaties_and_not_the_third(
     # The sealed gemeente report of the year, and its seal.
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile(f"Gemeenterapport {JAAR}")).click()
-    pdf = open(download.value.path(), "rb").read()  # noqa: PTH123, SIM115
+    pdf = open(download.value.path(), "rb").read()  # noqa: SIM115
     data = json.loads(
         pypdf.PdfReader(io.BytesIO(pdf)).attachments[gemeenterapport.BIJLAGE][0]
     )
