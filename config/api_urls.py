@@ -34,9 +34,6 @@ router.register("tokens", cooperatie.ApiTokenViewSet, basename="apitoken")
 router.register("koppelingen", cooperatie.ApiClientViewSet, basename="apiclient")
 router.register("uitnodigingen", cooperatie.UitnodigingViewSet, basename="uitnodiging")
 router.register("rollen", cooperatie.RolViewSet, basename="rol")
-router.register(
-    "gemeente-overzichten", GemeenteOverzichtViewSet, basename="gemeente-overzicht"
-)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -49,5 +46,12 @@ urlpatterns = [
     path("oauth/token/", TokenView.as_view(), name="oauth-token"),
     # What each problem type of an error answer means (its `type` URI).
     path("problemen/<slug:naam>/", problem_type_view, name="api-probleem"),
+    # The roll-up of a gemeente: one read-only document per gemeente, no list
+    # (afspraken.api.gemeente; its own tests, tests/api/test_gemeente_overzicht.py).
+    path(
+        "gemeente-overzichten/<str:gemeentecode>/",
+        GemeenteOverzichtViewSet.as_view({"get": "retrieve"}),
+        name="gemeente-overzicht-detail",
+    ),
     path("", include(router.urls)),
 ]

@@ -92,9 +92,12 @@ the request id; never personal data.
 - Only the platform operator grants it, in the admin (a `Rol` with soort
   `gemeente` and a gemeentecode): no beheerder may (the roll-up opens other
   corporaties' figures), and no invitation grants it.
-- No machine client reads the roll-up (`gemeente-overzichten` has no resource
-  group): a client acts for one corporatie. The role itself may make a
-  personal token, as every user may.
+- The roll-up in the API, `GET /api/v1/gemeente-overzichten/{{gemeentecode}}/`,
+  answers the role of that gemeente and the platform operator; every other
+  user gets **404**, anonymous **401**, any other method **405**. No machine
+  client reads it (no resource group: **403**): a client acts for one
+  corporatie (tested by `tests/api/test_gemeente_overzicht.py`). The role
+  itself may make a personal token, as every user may.
 - The columns *gemeente* below: a user with the gemeente role for tenant A's
   gemeente, while tenant B's gebouw lies in another gemeente (tested by
   `tests/api/test_permissions_gemeente.py` and `tests/ui/test_access.py`).

@@ -34,6 +34,11 @@ def _f(kind, text, **kwargs):
 class TotalenSerializer(serializers.Serializer):
     """The figures of a group of afspraak-years."""
 
+    beschrijving = gettext_lazy(
+        "De totalen van een groep afspraken in het jaar (gemeente, corporatie of "
+        "buurt)."
+    )
+
     afspraken = _f(
         serializers.IntegerField,
         gettext_lazy("Aantal lopende afspraken."),
@@ -78,12 +83,16 @@ class TotalenSerializer(serializers.Serializer):
 class CorporatieRegelSerializer(TotalenSerializer):
     """One corporatie in the roll-up."""
 
+    beschrijving = gettext_lazy("De totalen van één corporatie in de gemeente.")
+
     corporatie_id = _f(serializers.IntegerField, gettext_lazy("Id van de corporatie."))
     naam = _f(serializers.CharField, gettext_lazy("Naam van de corporatie."))
 
 
 class BuurtRegelSerializer(TotalenSerializer):
     """One buurt in the roll-up."""
+
+    beschrijving = gettext_lazy("De totalen van één buurt in de gemeente.")
 
     buurtcode = _f(
         serializers.CharField,

@@ -252,6 +252,4 @@ TARGETS: dict[str, Callable[[Any], Any]] = {
     "apiclient": apiclient_of_a,
     "uitnodiging": uitnodiging_of_a,
     "rol": rol_of_a_fellow_board_member,
-    # A gebouw names its gemeentecode, the lookup of the gemeente's roll-up.
-    "gemeente-overzicht": lambda w: w.a.gebouw,
 }

@@ -497,12 +497,5 @@ MATRIX: dict[str, dict[str, Cell]] = {
         "delete":     row(401, 204, 404, 204, 404, 404, 204, action="rol_delete"),
         **not_allowed("post", "put", "patch"),
     },
-    # The roll-up of a gemeente: its gemeente role (no actor here holds one;
-    # tests/api/test_permissions_gemeente.py) and the platform operator only;
-    # closed to machine clients (no scope group).
-    "gemeente-overzicht-detail": {
-        "get":        row(401, 404, 404, 404, 404, 404, 200),
-        **not_allowed("post", "put", "patch", "delete"),
-    },
 }
 # fmt: on
