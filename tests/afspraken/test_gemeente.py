@@ -6,12 +6,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
-
 from afspraken.gemeente import gemeente_jaren, gemeente_overzicht, jaartotalen
 from afspraken.models import Afspraak
 from tests.afspraken.factories import AfspraakFactory, ToetsingFactory
-from tests.conftest import make_tenant
 from tests.cooperatie.factories import (
     CooperatieFactory,
     GebouwFactory,
@@ -21,17 +18,6 @@ from tests.ledger.factories import ActiviteitFactory, BoekingFactory
 
 G = "GM0363"
 JAAR = 2024
-
-
-@pytest.fixture
-def gemeente(world):
-    """Corporaties A and B in G (the world's gebouwen, 24 woningen each, buurt
-    BU03630000), and C with its gebouw in GM0599."""
-    world.c = make_tenant("C")
-    world.c.gebouw.gemeentecode = "GM0599"
-    world.c.gebouw.buurtcode = "BU05990000"
-    world.c.gebouw.save()
-    return world
 
 
 def _som(a, b, veld):

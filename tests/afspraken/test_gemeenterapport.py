@@ -7,24 +7,14 @@ import io
 import json
 
 import pypdf
-import pytest
 
 from afspraken import gemeenterapport
 from afspraken.gemeente import gemeente_overzicht
 from kern import journal
 from kern.ketencontrole import verify_chain
 from kern.models import AuditEntry
-from tests.conftest import make_tenant
 
 G = "GM0363"
-
-
-@pytest.fixture
-def gemeente(world):
-    world.c = make_tenant("C")
-    world.c.gebouw.gemeentecode = "GM0599"
-    world.c.gebouw.save()
-    return world
 
 
 def _text(pdf: bytes) -> str:

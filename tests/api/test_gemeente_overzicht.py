@@ -10,20 +10,9 @@ from rest_framework.test import APIClient
 from afspraken.gemeente import gemeente_overzicht
 from tests.api.oauth_helpers import access_token, api_as
 from tests.api.oauth_helpers import register as register_client
-from tests.conftest import make_tenant
-from tests.cooperatie.factories import RolFactory
 
 G = "GM0363"
 URL = "/api/v1/gemeente-overzichten/{}/"
-
-
-@pytest.fixture
-def gemeente(world):
-    world.c = make_tenant("C")
-    world.c.gebouw.gemeentecode = "GM0599"
-    world.c.gebouw.save()
-    world.ambtenaar = RolFactory(gemeente=True, gemeentecode=G).user
-    return world
 
 
 def _api(user) -> APIClient:

@@ -15,19 +15,9 @@ import pypdf
 import pytest
 
 from afspraken import gemeenterapport
-from tests.conftest import make_tenant
 from tests.cooperatie.factories import RolFactory
 
 G = "GM0363"
-
-
-@pytest.fixture
-def gemeente(world):
-    world.c = make_tenant("C")
-    world.c.gebouw.gemeentecode = "GM0599"
-    world.c.gebouw.save()
-    world.ambtenaar = RolFactory(gemeente=True, gemeentecode=G).user
-    return world
 
 
 def _url(code=G, **query):
