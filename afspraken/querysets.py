@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q
 
 from kern.immutable import AppendOnlyQuerySet
 from kern.scoping import OpenbaarQuerySet, Scope, ScopedQuerySet
@@ -15,11 +16,36 @@ class AfspraakQuerySet(ScopedQuerySet):
             Q(eindjaar__isnull=True) | Q(eindjaar__gte=jaar)
         )
 
+    def in_gemeente(self, gemeentecode: str) -> AfspraakQuerySet:
+        """Afspraken in a gemeente's territory: one of their gebouwen lies in
+        it, or, for an afspraak that names no gebouw, its coöperatie has an
+        overeenkomst on a gebouw of its corporatie in it (`afspraken.gemeente`
+        narrows that to the overeenkomsten running in a year)."""
+        Gebouw = apps.get_model("cooperatie", "Gebouw")
+        Overeenkomst = apps.get_model("cooperatie", "Overeenkomst")
+        eigen = self.model.gebouwen.through.objects.filter(
+            gebouw__gemeentecode=gemeentecode
+        ).values("afspraak_id")
+        zonder_gebouwen = ~Exists(
+            self.model.gebouwen.through.objects.filter(afspraak_id=OuterRef("pk"))
+        )
+        via_overeenkomst = Exists(
+            Overeenkomst.objects.filter(
+                cooperatie_id=OuterRef("cooperatie_id"),
+                gebouw__in=Gebouw.objects.filter(
+                    gemeentecode=gemeentecode,
+                    corporatie_id=OuterRef(OuterRef("corporatie_id")),
+                ),
+            )
+        )
+        return self.filter(Q(pk__in=eigen) | (zonder_gebouwen & via_overeenkomst))
+
 
 class PrestatieafspraakQuerySet(ScopedQuerySet):
     """Besides the declared reach (the corporatie's beheerders and auditors), a
     bestuur reads the prestatieafspraken its cooperatie's afspraken refer to:
-    the public agreement its own agreement contributes to."""
+    the public agreement its own agreement contributes to; a gemeente reads
+    every prestatieafspraak made with it, whichever corporatie made it."""
 
     def scope_q(self, scope: Scope) -> Q:
         from .models import Afspraak
@@ -32,6 +58,8 @@ class PrestatieafspraakQuerySet(ScopedQuerySet):
                     prestatieafspraak__isnull=False,
                 ).values("prestatieafspraak_id")
             )
+        if scope.gemeenten:
+            q |= Q(gemeentecode__in=scope.gemeenten)
         return q
 
     def in_gemeente(self, gemeentecode: str) -> PrestatieafspraakQuerySet:

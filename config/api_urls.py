@@ -7,6 +7,7 @@ from oauth2_provider.views import TokenView
 from rest_framework.routers import DefaultRouter
 
 from afspraken.api import views as afspraken
+from afspraken.api.gemeente import GemeenteOverzichtViewSet
 from cooperatie.api import views as cooperatie
 from kern.api.problems import problem_type_view
 from ledger.api import views as ledger
@@ -50,5 +51,12 @@ urlpatterns = [
     path("oauth/token/", TokenView.as_view(), name="oauth-token"),
     # What each problem type of an error answer means (its `type` URI).
     path("problemen/<slug:naam>/", problem_type_view, name="api-probleem"),
+    # The roll-up of a gemeente: one read-only document per gemeente, no list
+    # (afspraken.api.gemeente; its own tests, tests/api/test_gemeente_overzicht.py).
+    path(
+        "gemeente-overzichten/<str:gemeentecode>/",
+        GemeenteOverzichtViewSet.as_view({"get": "retrieve"}),
+        name="gemeente-overzicht-detail",
+    ),
     path("", include(router.urls)),
 ]

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "portalen.beheer",
     "portalen.bestuur",
     "portalen.audit",
+    "portalen.gemeente",
     "demo",
     "csp",
     "axes",

@@ -1,7 +1,8 @@
 """URL configuration.
 
-The web UI has three portals, one per role (see `portalen/ui.py`), each with its
-own `urls.py` (`portalen/beheer`, `portalen/bestuur`, `portalen/audit`).
+The web UI has four portals, one per role (see `portalen/ui.py`), each with its
+own `urls.py` (`portalen/beheer`, `portalen/bestuur`, `portalen/audit`,
+`portalen/gemeente`).
 """
 
 from django.contrib import admin
@@ -56,6 +57,7 @@ urlpatterns = [
     path("beheer/<int:corporatie_id>/", include("portalen.beheer.urls")),
     path("bestuur/<int:cooperatie_id>/", include("portalen.bestuur.urls")),
     path("audit/<int:corporatie_id>/", include("portalen.audit.urls")),
+    path("gemeente/<str:gemeentecode>/", include("portalen.gemeente.urls")),
     path("admin/", admin.site.urls),
     # The API docs under the Content-Security-Policy: the split view loads its
     # start script as a file instead of inline; Swagger UI sets inline styles.

@@ -171,15 +171,23 @@ class LidAdmin(ServiceModelAdmin):
 class RolAdmin(ServiceModelAdmin):
     create_service = services.rol_create
     delete_service = services.rol_delete
-    add_fields = ("user", "soort", "corporatie", "cooperatie")
+    add_fields = ("user", "soort", "corporatie", "cooperatie", "gemeentecode")
 
-    list_display = ("user", "soort", "corporatie", "cooperatie", "created_at")
+    list_display = (
+        "user",
+        "soort",
+        "corporatie",
+        "cooperatie",
+        "gemeentecode",
+        "created_at",
+    )
     list_filter = ("soort",)
     search_fields = (
         "user__username",
         "user__email",
         "corporatie__naam",
         "cooperatie__naam",
+        "gemeentecode",
     )
     list_select_related = ("user", "corporatie", "cooperatie")
     autocomplete_fields = ("user", "corporatie", "cooperatie")

@@ -43,9 +43,16 @@ class RolSoort(models.TextChoices):
     BEHEERDER = "beheerder", _("beheerder")
     AUDITOR = "auditor", _("auditor")
     BESTUUR = "bestuur", _("bestuur")
+    GEMEENTE = "gemeente", _("gemeente")
 
 
 CORPORATIE_ROLLEN = (RolSoort.BEHEERDER, RolSoort.AUDITOR)
+
+# The roles an invitation can grant: a gemeente role only the platform
+# operator grants, in the admin (an invitation names no gemeente).
+UITNODIGING_ROLLEN = [
+    (value, label) for value, label in RolSoort.choices if value != RolSoort.GEMEENTE
+]
 
 
 class UitnodigingStatus(models.TextChoices):

@@ -19,18 +19,28 @@ from .scope import (
 
 class CorporatieQuerySet(ScopedQuerySet):
     """Besides the declared reach, a bestuur sees the corporaties its
-    cooperatie is tied to."""
+    cooperatie is tied to, and a gemeente the corporaties with a gebouw in it
+    (their names in its roll-up)."""
 
     def scope_q(self, scope: Scope) -> Q:
+        from .models import Gebouw
+
         q = super().scope_q(scope)
         if scope.bestuur_cooperaties:
             q |= Q(pk__in=corporatie_ids_of_cooperaties(scope.bestuur_cooperaties))
+        if scope.gemeenten:
+            q |= Q(
+                pk__in=Gebouw.objects.filter(gemeentecode__in=scope.gemeenten).values(
+                    "corporatie_id"
+                )
+            )
         return q
 
 
 class GebouwQuerySet(ScopedQuerySet):
     """Besides the declared reach, a bestuur sees the gebouwen its cooperatie
-    has an overeenkomst on or an afspraak about."""
+    has an overeenkomst on or an afspraak about, and a gemeente the gebouwen in
+    it (a gebouw's own fields hold no member data)."""
 
     def scope_q(self, scope: Scope) -> Q:
         from .models import Overeenkomst, Relatie
@@ -47,6 +57,8 @@ class GebouwQuerySet(ScopedQuerySet):
                     relatie__cooperatie_id__in=own
                 ).values("gebouw_id")
             )
+        if scope.gemeenten:
+            q |= Q(gemeentecode__in=scope.gemeenten)
         return q
 
     def in_gemeente(self, gemeentecode: str) -> GebouwQuerySet:

@@ -28,26 +28,30 @@ def scope_of(user) -> Scope:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    beheerder, auditor, bestuur = set(), set(), set()
-    for soort, corporatie_id, cooperatie_id in _roles(user):
+    beheerder, auditor, bestuur, gemeenten = set(), set(), set(), set()
+    for soort, corporatie_id, cooperatie_id, gemeentecode in _roles(user):
         if soort == RolSoort.BEHEERDER:
             beheerder.add(corporatie_id)
         elif soort == RolSoort.AUDITOR:
             auditor.add(corporatie_id)
         elif soort == RolSoort.BESTUUR:
             bestuur.add(cooperatie_id)
+        elif soort == RolSoort.GEMEENTE:
+            gemeenten.add(gemeentecode)
     scope = Scope(
         is_superuser=user.is_superuser,
         beheerder_corporaties=frozenset(beheerder),
         auditor_corporaties=frozenset(auditor),
         bestuur_cooperaties=frozenset(bestuur),
+        gemeenten=frozenset(gemeenten),
     )
     setattr(user, _CACHE_ATTR, scope)
     return scope
 
 
 def _roles(user) -> QuerySet:
-    """(soort, corporatie id, cooperatie id) of each role of the user, in one
+    """(soort, corporatie id, cooperatie id, gemeentecode) of each role of the
+    user, in one
     query. The account of a machine client (`ApiClient.gebruiker`) holds no
     role: while the client is not revoked, it reaches its corporatie as that
     corporatie's beheerder does, and nothing else."""
@@ -56,7 +60,7 @@ def _roles(user) -> QuerySet:
     roles = (
         Rol.objects.filter(user_id=user.pk)
         .order_by()
-        .values_list("soort", "corporatie_id", "cooperatie_id")
+        .values_list("soort", "corporatie_id", "cooperatie_id", "gemeentecode")
     )
     client = (
         ApiClient.objects.filter(gebruiker_id=user.pk, revoked_at__isnull=True)
@@ -65,6 +69,7 @@ def _roles(user) -> QuerySet:
             Value(RolSoort.BEHEERDER.value, output_field=CharField()),
             "corporatie_id",
             Value(None, output_field=BigIntegerField()),
+            Value("", output_field=CharField()),
         )
     )
     return roles.union(client, all=True)

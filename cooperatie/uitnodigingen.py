@@ -67,7 +67,17 @@ def require_may_invite(actor, uitnodiging: Uitnodiging) -> None:
     """Who may invite to a role (and send again or withdraw the invitation):
     the platform operator any; a beheerder roles on their corporatie and bestuur
     roles on the cooperaties in its scope; a bestuur fellow board members of its
-    own cooperatie."""
+    own cooperatie. A gemeente role is never granted by invitation (the
+    platform operator grants it in the admin)."""
+    if uitnodiging.soort == RolSoort.GEMEENTE:
+        raise ValidationError(
+            {
+                "soort": _(
+                    "Een gemeenterol moet de platformbeheerder toekennen, niet "
+                    "een uitnodiging."
+                )
+            }
+        )
     if uitnodiging.soort in CORPORATIE_ROLLEN:
         permissions.require_beheerder(actor, uitnodiging.corporatie_id)
     elif not permissions.beheert_cooperatie(actor, uitnodiging.cooperatie_id):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 import string
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,6 +21,7 @@ import yaml
 
 from afspraken.choices import Indicator, JaarparameterCode, Richting, Verdict
 from cooperatie.choices import CooperatieSoort, Daeb, Rechtsvorm, RolSoort
+from kern.validators import GEMEENTECODE_REGEX
 from ledger.choices import Thema
 
 from .schema import DemoDataError, bereik, keuzes, record
@@ -43,6 +45,16 @@ class MedewerkerSpec:
     gebruiker: str
     rol: str = field(metadata=keuzes((RolSoort.BEHEERDER, RolSoort.AUDITOR)))
     corporatie: str
+    voornaam: str
+    achternaam: str
+
+
+@dataclass(frozen=True)
+class GemeenteSpec:
+    """A civil servant with the gemeente role for one gemeente."""
+
+    gebruiker: str
+    gemeentecode: str
     voornaam: str
     achternaam: str
 
@@ -173,6 +185,8 @@ class AfspraakSpec:
     ingang: int = field(metadata=bereik(-10, -1))  # years from this year
     eind: int | None = field(metadata=bereik(0, 10))
     toezeggingen: tuple[ToezeggingSpec, ...]
+    # Gebouwen besides the coöperatie's own that the afspraak is about.
+    ook_gebouwen: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -345,6 +359,7 @@ class Wereld:
     prestatieafspraken: tuple[PrestatieafspraakSpec, ...]
     teksten: Teksten
     jaarparameters: tuple[JaarparameterSpec, ...] = ()
+    gemeenten: tuple[GemeenteSpec, ...] = ()
 
     @property
     def kenmerk_kvk(self) -> str:
@@ -357,6 +372,7 @@ class Wereld:
         return (
             "admin",
             *(m.gebruiker for m in self.medewerkers),
+            *(g.gebruiker for g in self.gemeenten),
             *(c.bestuur for c in self.cooperaties),
         )
 
@@ -428,6 +444,12 @@ def _samenhang(w: Wereld) -> None:
             "moet een beheerder onder medewerkers hebben",
         )
     _uniek(w.gebruikers, "gebruikersnamen (admin, medewerkers, besturen)")
+    for i, g in enumerate(w.gemeenten):
+        _eis(
+            re.fullmatch(GEMEENTECODE_REGEX, g.gemeentecode) is not None,
+            f"gemeenten[{i}].gemeentecode",
+            "moet GM met 4 cijfers zijn",
+        )
     namen = [c.naam for c in w.cooperaties]
     _uniek(namen, "cooperaties[].naam")
     for i, c in enumerate(w.cooperaties):
@@ -459,6 +481,8 @@ def _samenhang(w: Wereld) -> None:
 
 def _cooperatie(w: Wereld, c: CooperatieSpec, pad: str) -> None:
     _verwijst(c.gebouw, w.gebouwen, f"{pad}.gebouw", "gebouw (complexnummer)")
+    for j, code in enumerate(c.afspraak.ook_gebouwen):
+        _verwijst(code, w.gebouwen, f"{pad}.afspraak.ook_gebouwen[{j}]", "gebouw")
     daeb = w.gebouwen[c.gebouw].daeb
     _verwijst(
         daeb, w.leden.doelgroep, f"leden.doelgroep (voor {pad}.gebouw)", "daeb-soort"

@@ -46,6 +46,7 @@ from afspraken.models import Rapport, Toetsing
 from cooperatie import services, uitnodigingen
 from cooperatie.choices import CooperatieSoort, OvereenkomstSoort, RolSoort
 from cooperatie.models import Corporatie, Uitnodiging
+from kern.gemeenten import gemeente_naam
 from ledger import services as ledger_services
 
 from . import bijlagen, buurtcijfers, correcties, gegevens
@@ -186,7 +187,9 @@ def demo_logins() -> list[DemoLogin]:
             DemoLogin(
                 username,
                 str(rol.get_soort_display()),
-                str(rol.corporatie or rol.cooperatie),
+                str(
+                    rol.corporatie or rol.cooperatie or gemeente_naam(rol.gemeentecode)
+                ),
                 wachtwoord,
             )
             for rol in user.rollen.all()
@@ -320,7 +323,10 @@ class _Builder:
             admin.save(update_fields=["password"])
         self.users["admin"] = admin
         # The bestuur accounts get the name of their voorzitter later on.
-        names = {m.gebruiker: (m.voornaam, m.achternaam) for m in WERELD.medewerkers}
+        names = {
+            m.gebruiker: (m.voornaam, m.achternaam)
+            for m in (*WERELD.medewerkers, *WERELD.gemeenten)
+        }
         for username in WERELD.gebruikers[1:]:
             first_name, last_name = names.get(username, ("", ""))
             user = user_model(
@@ -345,6 +351,13 @@ class _Builder:
                 user=self.users[spec.gebruiker],
                 soort=spec.rol,
                 corporatie=self.corporaties[spec.corporatie],
+                actor=admin,
+            )
+        for gemeente in WERELD.gemeenten:
+            services.rol_create(
+                user=self.users[gemeente.gebruiker],
+                soort=RolSoort.GEMEENTE,
+                gemeentecode=gemeente.gemeentecode,
                 actor=admin,
             )
 
@@ -450,7 +463,10 @@ class _Builder:
             ingangsjaar=ingang,
             eindjaar=eind,
             ondertekend_op=datetime.date(ingang - 1, 12, self.rng.randint(2, 19)),
-            gebouwen=[self.gebouwen[spec.gebouw]],
+            gebouwen=[
+                self.gebouwen[spec.gebouw],
+                *(self.gebouwen[c] for c in afspraak.ook_gebouwen),
+            ],
             prestatieafspraak=self._prestatieafspraak(gebouw, ingang, eind),
             actor=beheerder,
         )

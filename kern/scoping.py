@@ -16,7 +16,11 @@ organisation whose chain it joins (`Tenancy.keten`). The path ``"pk"`` is the
 organisation itself. A model without a declaration belongs to no organisation.
 
 The reach of a user is a `Scope`: the corporaties they read as beheerder or
-auditor and the cooperaties whose bestuur they are. `ScopedQuerySet.visible_to`
+auditor, the cooperaties whose bestuur they are, and the gemeenten (CBS codes)
+whose roll-up they read. A gemeente reaches no tenant row through the
+declarations: only a queryset that opens something to a gemeente says so in
+its `scope_q` (names of corporaties, gebouwen in the gemeente); everything else
+stays out of reach. `ScopedQuerySet.visible_to`
 filters a model's rows by it, over the declaration. Which organisations a user's
 roles reach, and which cooperaties are tied to a corporatie, only the app that
 keeps roles and ties knows: it registers itself once as the scope provider
@@ -164,6 +168,7 @@ class Scope:
     beheerder_corporaties: frozenset[int]
     auditor_corporaties: frozenset[int]
     bestuur_cooperaties: frozenset[int]
+    gemeenten: frozenset[str] = frozenset()
 
     @property
     def corporaties(self) -> frozenset[int]:
@@ -172,7 +177,12 @@ class Scope:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.is_superuser or self.corporaties or self.bestuur_cooperaties)
+        return not (
+            self.is_superuser
+            or self.corporaties
+            or self.bestuur_cooperaties
+            or self.gemeenten
+        )
 
     @classmethod
     def of_organisatie(

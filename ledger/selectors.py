@@ -111,16 +111,27 @@ def vrijwilligerstotalen(
 
 
 def bijdrage_per_jaar(
-    activiteiten: ActiviteitQuerySet, *, cooperatie_id: int, jaren: range
+    activiteiten: ActiviteitQuerySet,
+    *,
+    cooperatie_id: int | None = None,
+    cooperatie_ids: Iterable[int] = (),
+    jaren: range,
 ) -> dict[int, dict[str, int | Decimal]]:
-    """Per year of `jaren` the cooperatie's contribution, in one query: its
-    activities, those open to the neighbourhood, the neighbourhood
-    participants and the volunteer hours (`activiteiten`: the rows the reader
-    may see). A year without activities is absent."""
-    per_cooperatie = bijdrage_per_cooperatie_jaar(
-        activiteiten, cooperatie_ids=[cooperatie_id], jaren=jaren
-    )
-    return per_cooperatie.get(cooperatie_id, {})
+    """Per year of `jaren` the contribution of the cooperatie (or of the
+    cooperaties `cooperatie_ids` together), in one query: their activities,
+    those open to the neighbourhood, the neighbourhood participants and the
+    volunteer hours (`activiteiten`: the rows the reader may see). A year
+    without activities is absent."""
+    ids = {*cooperatie_ids, *([cooperatie_id] if cooperatie_id is not None else [])}
+    totaal: dict[int, dict[str, int | Decimal]] = {}
+    for per_jaar in bijdrage_per_cooperatie_jaar(
+        activiteiten, cooperatie_ids=ids, jaren=jaren
+    ).values():
+        for jaar, bijdrage in per_jaar.items():
+            som = totaal.setdefault(jaar, dict.fromkeys(bijdrage, 0))
+            for naam, waarde in bijdrage.items():
+                som[naam] += waarde
+    return dict(sorted(totaal.items()))
 
 
 def bijdrage_per_cooperatie_jaar(

@@ -1,9 +1,10 @@
 """Plumbing shared by the web pages of all three apps.
 
 Every page lives in one *portal*: the beheerder's (``/beheer/<corporatie_id>/``),
-the bestuur's (``/bestuur/<cooperatie_id>/``) or the auditor's
-(``/audit/<corporatie_id>/``). A portal decorator resolves the organisation in the
-URL and decides, in this order:
+the bestuur's (``/bestuur/<cooperatie_id>/``), the auditor's
+(``/audit/<corporatie_id>/``) or the gemeente's (``/gemeente/<gemeentecode>/``,
+`gemeente_view`: a gemeente outside the user's roles answers 404). A portal
+decorator resolves the organisation in the URL and decides, in this order:
 
 1. anonymous → redirect to the login page;
 2. the organisation is outside the user's scope → 404 (it does not exist for them);
@@ -34,6 +35,7 @@ from django.utils.translation import gettext_lazy
 
 from cooperatie.models import Cooperatie, Corporatie
 from cooperatie.scope import scope_of
+from kern.gemeenten import gemeente_naam
 from kern.scoping import Scope, reached_q, tenancy_of
 from kern.security_log import (
     FORBIDDEN,
@@ -46,11 +48,13 @@ from kern.security_log import (
 BEHEER = "beheer"
 BESTUUR = "bestuur"
 AUDIT = "audit"
+GEMEENTE = "gemeente"
 
 PORTAL_LABELS = {
     BEHEER: gettext_lazy("Beheerder"),
     BESTUUR: gettext_lazy("Bestuur"),
     AUDIT: gettext_lazy("Auditor"),
+    GEMEENTE: gettext_lazy("Gemeente"),
 }
 
 
@@ -82,7 +86,28 @@ NAV = {
         ("verifieren", gettext_lazy("Verifiëren")),
         ("journaal", gettext_lazy("Journaal")),
     ],
+    GEMEENTE: [
+        ("start", gettext_lazy("Overzicht")),
+    ],
 }
+
+
+@dataclass(frozen=True)
+class Gemeente:
+    """The organisation of a gemeente portal: a gemeente by its CBS code."""
+
+    code: str
+
+    @property
+    def pk(self) -> str:
+        return self.code
+
+    @property
+    def naam(self) -> str:
+        return gemeente_naam(self.code)
+
+    def __str__(self) -> str:
+        return f"{self.naam} ({self.code})" if self.naam != self.code else self.code
 
 
 @dataclass
@@ -93,9 +118,12 @@ class Portal:
     corporatie: Corporatie | None = None
     cooperatie: Cooperatie | None = None
     kwargs: dict = field(default_factory=dict)
+    gemeente: Gemeente | None = None
 
     @property
     def organisatie(self):
+        if self.soort == GEMEENTE:
+            return self.gemeente
         return self.cooperatie if self.soort == BESTUUR else self.corporatie
 
     @property
@@ -185,6 +213,27 @@ audit_view = _portal_view(
 """A page of the auditor portal: ``/audit/<corporatie_id>/...``."""
 
 
+def gemeente_view(view):
+    """A page of the gemeente portal: ``/gemeente/<gemeentecode>/...``. A
+    gemeente the user holds no role for does not exist for them (404), as an
+    organisation outside one's scope; the platform operator enters any."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, gemeentecode: str, **kwargs):
+        if not request.user.is_authenticated:
+            log_denied(request, UNAUTHENTICATED, "login_required")
+            return redirect_to_login(request.get_full_path())
+        scope = scope_of(request.user)
+        if not (scope.is_superuser or gemeentecode in scope.gemeenten):
+            log_denied(request, OUT_OF_SCOPE, "gemeente_out_of_scope")
+            raise not_found()
+        request.portal = Portal(GEMEENTE, gemeente=Gemeente(gemeentecode))
+        return view(request, *args, **kwargs)
+
+    wrapper.portal_soort = GEMEENTE
+    return wrapper
+
+
 def portals_of(user) -> list[Portal]:
     """Every portal the user may enter, in a stable order (for the start page)."""
     scope = scope_of(user)
@@ -200,6 +249,9 @@ def portals_of(user) -> list[Portal]:
     portals += [Portal(BEHEER, corporatie=c) for c in beheer.order_by("naam")]
     portals += [Portal(BESTUUR, cooperatie=c) for c in bestuur.order_by("naam")]
     portals += [Portal(AUDIT, corporatie=c) for c in audit.order_by("naam")]
+    portals += [
+        Portal(GEMEENTE, gemeente=Gemeente(code)) for code in sorted(scope.gemeenten)
+    ]
     return portals
 
 

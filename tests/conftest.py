@@ -240,6 +240,23 @@ def world(db):
 
 
 @pytest.fixture
+def gemeente(world):
+    """The world with a third tenant C whose gebouw lies in Rotterdam
+    (GM0599), while A's and B's lie in Amsterdam (GM0363), and `ambtenaar`, a
+    user with the gemeente role for Amsterdam."""
+    world.c = make_tenant("C")
+    world.c.gebouw.gemeentecode = "GM0599"
+    world.c.gebouw.buurtcode = "BU05990000"
+    world.c.gebouw.save()
+    world.c.prestatieafspraak.gemeentecode = "GM0599"
+    world.c.prestatieafspraak.save()
+    world.ambtenaar = RolFactory(
+        user=UserFactory(username="ambtenaar"), gemeente=True, gemeentecode="GM0363"
+    ).user
+    return world
+
+
+@pytest.fixture
 def superuser(db):
     return UserFactory(username="platform", superuser=True)
 

@@ -79,6 +79,29 @@ the request id; never personal data.
   bestuur portal. The member list with its search is a page of the bestuur
   portal only (tested by `tests/api/test_masked_fields.py`).
 
+## The gemeente role
+
+- A civil servant of a gemeente reads the roll-up of every afspraak in its
+  territory (an afspraak with a gebouw in the gemeente) across corporaties:
+  per corporatie and per buurt, aggregates only (`afspraken/gemeente.py`),
+  never a member or a single booking, and the sealed gemeente report. Besides
+  that, only the names of the corporaties with a gebouw in the gemeente and
+  those gebouwen exist for the role (`visible_to`), plus what every signed-in
+  user reads (legal figures, figures per buurt); everything else answers
+  **404**. The role may write nothing (**403** on what it reaches).
+- Only the platform operator grants it, in the admin (a `Rol` with soort
+  `gemeente` and a gemeentecode): no beheerder may (the roll-up opens other
+  corporaties' figures), and no invitation grants it.
+- The roll-up in the API, `GET /api/v1/gemeente-overzichten/{{gemeentecode}}/`,
+  answers the role of that gemeente and the platform operator; every other
+  user gets **404**, anonymous **401**, any other method **405**. No machine
+  client reads it (no resource group: **403**): a client acts for one
+  corporatie (tested by `tests/api/test_gemeente_overzicht.py`). The role
+  itself may make a personal token, as every user may.
+- The columns *gemeente* below: a user with the gemeente role for tenant A's
+  gemeente, while tenant B's gebouw lies in another gemeente (tested by
+  `tests/api/test_permissions_gemeente.py` and `tests/ui/test_access.py`).
+
 ## API tokens
 
 - Only a signed-in session makes a token (`POST /api/v1/tokens/`); a request
@@ -279,6 +302,7 @@ def api_section() -> tuple[str, int]:
         METHODS,
         NOT_ALLOWED,
     )
+    from tests.api.test_permissions_gemeente import expected as gemeente_expected
 
     lines = [
         "## API (`/api/v1/`)",
@@ -293,20 +317,23 @@ def api_section() -> tuple[str, int]:
         "",
         "| route | method | "
         + " | ".join(API_ACTOR_LABELS[a] for a in ACTORS)
-        + " | client A |",
-        "|---|---|" + "---|" * (len(ACTORS) + 1),
+        + " | client A | gemeente |",
+        "|---|---|" + "---|" * (len(ACTORS) + 2),
     ]
     cells = 0
     for name, by_method in MATRIX.items():
         for method in METHODS:
             cell = by_method[method]
-            cells += len(ACTORS) + len(CLIENTS)
+            cells += len(ACTORS) + len(CLIENTS) + 1
             if cell.statuses == NOT_ALLOWED.statuses:
                 continue
             statuses = " | ".join(STATUS_WORDS[cell.statuses[a]] for a in ACTORS)
             client = _client_cell(name, method, cell)
+            gemeente = STATUS_WORDS[gemeente_expected(name, method, cell)]
             route = f"`{name}` `{_api_path(name)}`"
-            lines.append(f"| {route} | {method.upper()} | {statuses} | {client} |")
+            lines.append(
+                f"| {route} | {method.upper()} | {statuses} | {client} | {gemeente} |"
+            )
     return "\n".join(lines) + "\n", cells
 
 
@@ -348,8 +375,9 @@ def ui_section() -> tuple[str, int]:
             "",
             f"| page | path | {role} A | "
             + " | ".join(f"{o} A" for o in others)
-            + f" | {role} B | {role} A, B's object | anonymous | superuser |",
-            "|---|---|---|" + "---|" * len(others) + "---|---|---|---|",
+            + f" | {role} B | {role} A, B's object | anonymous | superuser"
+            " | gemeente (A, B) |",
+            "|---|---|---|" + "---|" * len(others) + "---|---|---|---|---|",
         ]
         for route_portal, name, kwargs in ui.ROUTES:
             if route_portal != portal:
@@ -358,7 +386,7 @@ def ui_section() -> tuple[str, int]:
             own_object = "404" if has_object else "–"
             # own GET, superuser GET, other roles GET+POST, other tenant's
             # portal GET+POST, anonymous GET+POST, other object GET+POST
-            cells += 1 + 1 + 2 * len(others) + 2 + 2 + (2 if has_object else 0)
+            cells += 1 + 1 + 2 * len(others) + 2 + 2 + (2 if has_object else 0) + 4
             row = [
                 f"`{name}`",
                 f"`{paths[name]}`",
@@ -368,9 +396,38 @@ def ui_section() -> tuple[str, int]:
                 own_object,
                 "→ login",
                 "✅",
+                f"{ui.GEMEENTE_STATUS[portal]}, 404",
             ]
             lines.append("| " + " | ".join(row) + " |")
         lines.append("")
+    gemeente, gemeente_cells = _gemeente_portal(paths)
+    return "\n".join(lines) + "\n" + gemeente, cells + gemeente_cells
+
+
+def _gemeente_portal(paths: dict[str, str]) -> tuple[str, int]:
+    """The gemeente portal's pages × who asks (`tests/ui/test_gemeente.py`)."""
+    from tests.ui import test_gemeente as ui
+
+    actors = list(ui.PORTAL_ACTORS)
+    lines = [
+        "### `/gemeente/` (role: gemeente)",
+        "",
+        "Read-only: a POST answers 405 where the page is reached, 404 elsewhere.",
+        "",
+        "| page | path | " + " | ".join(actors) + " | anonymous |",
+        "|---|---|" + "---|" * (len(actors) + 1),
+    ]
+    cells = 0
+    for name in ui.gemeente_routes():
+        words = [
+            "✅" if ui.PORTAL_ACTORS[a] == 200 else str(ui.PORTAL_ACTORS[a])
+            for a in actors
+        ]
+        cells += 2 * len(actors) + 1
+        lines.append(
+            f"| `{name}` | `{paths[name]}` | " + " | ".join(words) + " | → login |"
+        )
+    lines.append("")
     return "\n".join(lines), cells
 
 

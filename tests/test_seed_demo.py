@@ -69,6 +69,7 @@ DEMO_USERS = (
     "beheerder",
     "beheerder2",
     "auditor",
+    "gemeente",
     "bestuur",
     "bestuur2",
     "bestuur3",
@@ -182,9 +183,8 @@ def check_afspraken(today: datetime.date) -> None:
         assert afspraak.ingangsjaar < today.year
         assert afspraak.loopt_in(today.year - 1)
         assert afspraak.loopt_in(today.year)
-        assert [g.corporatie_id for g in afspraak.gebouwen.all()] == [
-            afspraak.corporatie_id
-        ]
+        gebouwen = {g.corporatie_id for g in afspraak.gebouwen.all()}
+        assert gebouwen == {afspraak.corporatie_id}
         assert all(len(t.omschrijving) > 20 for t in clauses)
         jaren = Toetsing.objects.filter(afspraak=afspraak).values_list("jaar", "status")
         vorig = (
@@ -415,6 +415,10 @@ def check_users() -> None:
             "corporatie", flat=True
         )
     ) == set(Corporatie.objects.values_list("pk", flat=True))
+    # The gemeente account: both corporaties have an afspraak in its gemeente.
+    (rol,) = users["gemeente"].rollen.filter(soort=RolSoort.GEMEENTE)
+    in_gemeente = Afspraak.objects.in_gemeente(rol.gemeentecode)
+    assert len({a.corporatie_id for a in in_gemeente}) == 2
     beheerder = users["beheerder"]
     assert beheerder.check_password(DEMO_PASSWORD)
     password_validation.validate_password(DEMO_PASSWORD, beheerder)

@@ -394,17 +394,22 @@ class RolSerializer(ModelSerializer):
     invitation (`/uitnodigingen/`)."""
 
     beschrijving = _(
-        "Een rol van een gebruiker: beheerder of auditor bij een corporatie, of "
-        "bestuur bij een coöperatie."
+        "Een rol van een gebruiker: beheerder of auditor bij een corporatie, "
+        "bestuur bij een coöperatie, of gemeente bij een gemeente."
     )
     beschrijvingen = {
         "soort": _(
-            "Beheerder of auditor (bij een corporatie) of bestuur (bij een coöperatie)."
+            "Beheerder of auditor (bij een corporatie), bestuur (bij een "
+            "coöperatie) of gemeente (bij een gemeentecode)."
         ),
         "corporatie": _(
             "Id van de corporatie van een beheerder of auditor; anders null."
         ),
         "cooperatie": _("Id van de coöperatie van een bestuurder; anders null."),
+        "gemeentecode": _(
+            "CBS-code van de gemeente van een gemeenterol (GM en 4 cijfers); "
+            "anders leeg."
+        ),
         "gebruiker": _("Id van de gebruiker die de rol heeft."),
     }
     gebruiker = serializers.PrimaryKeyRelatedField(source="user", read_only=True)
@@ -419,6 +424,7 @@ class RolSerializer(ModelSerializer):
             "soort",
             "corporatie",
             "cooperatie",
+            "gemeentecode",
             "gebruiker",
             "gebruiker_naam",
         )

@@ -13,9 +13,13 @@ from oauth2_provider.settings import oauth2_settings
 
 from kern.api.scopes import validate_scopes
 from kern.scoping import Tenancy
-from kern.validators import validate_single_line
+from kern.validators import (
+    GEMEENTECODE_REGEX,
+    gemeentecode_validator,
+    validate_single_line,
+)
 
-from ..choices import RolSoort
+from ..choices import UITNODIGING_ROLLEN, RolSoort
 from ..querysets import (
     ApiClientQuerySet,
     ApiTokenQuerySet,
@@ -24,10 +28,22 @@ from ..querysets import (
 )
 from .organisaties import Cooperatie, Corporatie
 
+# The scope of a role or invitation on an organisation (not a gemeente role).
+ROL_SCOPE = Q(
+    soort__in=[RolSoort.BEHEERDER, RolSoort.AUDITOR],
+    corporatie__isnull=False,
+    cooperatie__isnull=True,
+) | Q(
+    soort=RolSoort.BESTUUR,
+    corporatie__isnull=True,
+    cooperatie__isnull=False,
+)
+
 
 class Rol(models.Model):
-    """A role a user holds: beheerder or auditor of a corporatie, or bestuur of a
-    cooperatie. A user may hold several."""
+    """A role a user holds: beheerder or auditor of a corporatie, bestuur of a
+    cooperatie, or gemeente (read-only, the roll-up of one gemeente by its CBS
+    code). A user may hold several."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -52,6 +68,14 @@ class Rol(models.Model):
         blank=True,
         related_name="rollen",
     )
+    gemeentecode = models.CharField(
+        _("gemeentecode"),
+        max_length=6,
+        blank=True,
+        default="",
+        validators=[validate_single_line, gemeentecode_validator],
+        help_text=_("Alleen bij een gemeenterol: de CBS-code, GM en 4 cijfers."),
+    )
     created_at = models.DateTimeField(_("aangemaakt op"), db_default=Now())
 
     CONSTRAINT_FIELDS = {"rol_scope_past_bij_soort": "soort"}
@@ -67,21 +91,28 @@ class Rol(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(
-                        soort__in=[RolSoort.BEHEERDER, RolSoort.AUDITOR],
-                        corporatie__isnull=False,
-                        cooperatie__isnull=True,
-                    )
+                    (ROL_SCOPE & Q(gemeentecode=""))
                     | Q(
-                        soort=RolSoort.BESTUUR,
+                        soort=RolSoort.GEMEENTE,
                         corporatie__isnull=True,
-                        cooperatie__isnull=False,
+                        cooperatie__isnull=True,
+                        gemeentecode__regex=GEMEENTECODE_REGEX,
                     )
                 ),
                 name="rol_scope_past_bij_soort",
                 violation_error_message=_(
                     "Een beheerder of auditor hoort bij een corporatie, een "
-                    "bestuurder bij een coöperatie (en niet bij beide)."
+                    "bestuurder bij een coöperatie, een gemeenterol bij een "
+                    "gemeentecode (en bij niets anders)."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "soort", "gemeentecode"],
+                condition=Q(soort=RolSoort.GEMEENTE),
+                name="rol_uniek_per_gemeente",
+                violation_error_message=_(
+                    "Een gebruiker mag een gemeenterol maar één keer per gemeente "
+                    "hebben: deze gebruiker heeft deze rol al bij deze gemeente."
                 ),
             ),
             models.UniqueConstraint(
@@ -107,21 +138,10 @@ class Rol(models.Model):
         ]
 
     def __str__(self) -> str:
-        target = self.corporatie or self.cooperatie
+        target = self.corporatie or self.cooperatie or self.gemeentecode
         # No user name here: this text also goes into the journal, which
         # auditors read.
         return f"{self.get_soort_display()} – {target} (gebruiker #{self.user_id})"
-
-
-ROL_SCOPE = Q(
-    soort__in=[RolSoort.BEHEERDER, RolSoort.AUDITOR],
-    corporatie__isnull=False,
-    cooperatie__isnull=True,
-) | Q(
-    soort=RolSoort.BESTUUR,
-    corporatie__isnull=True,
-    cooperatie__isnull=False,
-)
 
 
 class Uitnodiging(models.Model):
@@ -138,7 +158,7 @@ class Uitnodiging(models.Model):
     PERSONAL_FIELDS = ("email",)
 
     email = models.EmailField(_("e-mail"), validators=[validate_single_line])
-    soort = models.CharField(_("soort"), max_length=10, choices=RolSoort.choices)
+    soort = models.CharField(_("soort"), max_length=10, choices=UITNODIGING_ROLLEN)
     corporatie = models.ForeignKey(
         Corporatie,
         verbose_name=_("corporatie"),

@@ -371,10 +371,13 @@ def lid_end(*, lid: Lid, lid_tot: datetime.date, actor) -> Lid:
 
 
 def _require_may_grant(actor, rol: Rol) -> None:
-    """Who may grant or withdraw a role: the platform operator any; a beheerder
-    roles on their corporatie and bestuur roles on the cooperaties in its scope —
-    never to themselves, which would widen their own reach."""
-    if rol.user_id == getattr(actor, "pk", None):
+    """Who may grant or withdraw a role: the platform operator any (a gemeente
+    role only they); a beheerder roles on their corporatie and bestuur roles on
+    the cooperaties in its scope — never to themselves, which would widen their
+    own reach."""
+    if rol.user_id == getattr(actor, "pk", None) or rol.soort == RolSoort.GEMEENTE:
+        # A gemeente role opens the aggregates of every corporatie in the
+        # gemeente: no beheerder of one of them may grant it.
         permissions.require_superuser(actor)
     elif rol.soort in CORPORATIE_ROLLEN:
         permissions.require_beheerder(actor, rol.corporatie_id)
@@ -389,11 +392,18 @@ def rol_create(
     soort: str,
     corporatie: Corporatie | None = None,
     cooperatie: Cooperatie | None = None,
+    gemeentecode: str = "",
     actor,
 ) -> Rol:
     """Grant a role. The platform operator grants any; a beheerder grants roles on
     their corporatie and bestuur roles on the cooperaties in its scope."""
-    rol = Rol(user=user, soort=soort, corporatie=corporatie, cooperatie=cooperatie)
+    rol = Rol(
+        user=user,
+        soort=soort,
+        corporatie=corporatie,
+        cooperatie=cooperatie,
+        gemeentecode=(gemeentecode or "").strip().upper(),
+    )
     _require_may_grant(actor, rol)
     rol = writes.create(rol, actor=actor, action="rol_create")
     forget_scope(user)

@@ -330,6 +330,7 @@ def test_roles_show_the_users_name_and_are_scoped(world):
         "soort": "bestuur",
         "corporatie": None,
         "cooperatie": world.a.cooperatie.pk,
+        "gemeentecode": "",
         "gebruiker": named.pk,
         "gebruiker_naam": "Sanne de Wit",
     }

@@ -131,3 +131,9 @@ class RolFactory(DjangoModelFactory):
             cooperatie=factory.SubFactory(CooperatieFactory),
         )
         auditor = factory.Trait(soort=RolSoort.AUDITOR)
+        gemeente = factory.Trait(
+            soort=RolSoort.GEMEENTE,
+            corporatie=None,
+            cooperatie=None,
+            gemeentecode="GM0363",
+        )

@@ -138,6 +138,33 @@ def test_auditor_reads_no_bestuur_roles_but_its_own(world):
     assert visible == {world.a.rol_auditor}
 
 
+# What a gemeente role opens (domain §1): the names of the corporaties with a
+# gebouw in the gemeente, those gebouwen, and the prestatieafspraken made with
+# the gemeente (with their targets); every other model stays out of reach (its
+# roll-up reads aggregates through afspraken.gemeente).
+GEMEENTE_OPEN = {"Corporatie", "Gebouw", "Prestatieafspraak", "Prestatiedoel"}
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_gemeente_role_sees_only_corporaties_and_gebouwen_in_its_gemeente(world, model):
+    """A's gebouw lies in the gemeente of the role, B's elsewhere."""
+    world.b.gebouw.gemeentecode = "GM0599"
+    world.b.gebouw.save()
+    world.b.prestatieafspraak.gemeentecode = "GM0599"
+    world.b.prestatieafspraak.save()
+    user = RolFactory(gemeente=True, gemeentecode=world.a.gebouw.gemeentecode).user
+
+    assert _visible(world.a.objects()[model], user) == (model in GEMEENTE_OPEN)
+    assert not _visible(world.b.objects()[model], user)
+
+
+def test_a_role_of_another_gemeente_sees_nothing_of_either_tenant(world):
+    user = RolFactory(gemeente=True, gemeentecode="GM0014").user
+    for tenant in (world.a, world.b):
+        for model, obj in tenant.objects().items():
+            assert not _visible(obj, user), model
+
+
 @pytest.mark.parametrize("model", MODELS)
 def test_superuser_sees_both_tenants(world, model):
     for tenant in (world.a, world.b):

@@ -28,6 +28,7 @@ import pytest
 from cooperatie.models import ApiClient, Uitnodiging
 from kern.models import AuditEntry
 from tests.api.oauth_helpers import register as register_client
+from tests.cooperatie.factories import RolFactory
 
 PORTAL_KWARG = {
     "beheer": "corporatie_id",
@@ -192,3 +193,29 @@ def test_anonymous_is_sent_to_the_login_page(client, world, portal, name, kwargs
     for response in (client.get(url), client.post(url, {})):
         assert response.status_code == 302, url
         assert response["Location"].startswith("/accounts/login/?next="), url
+
+
+# A gemeente role (domain §1) has no page in the other portals: a corporatie
+# with a gebouw in its gemeente is visible to it (by name), so that
+# corporatie's portals answer 403; no cooperatie is, so a bestuur portal 404;
+# and a corporatie with no gebouw in the gemeente does not exist for it (404).
+GEMEENTE_STATUS = {"beheer": 403, "audit": 403, "bestuur": 404}
+
+
+@pytest.mark.parametrize(("portal", "name", "kwargs"), ROUTES, ids=ids)
+def test_a_gemeente_role_reaches_no_page_of_the_other_portals(
+    client, world, portal, name, kwargs
+):
+    world.b.gebouw.gemeentecode = "GM0599"
+    world.b.gebouw.save()
+    user = RolFactory(gemeente=True, gemeentecode=world.a.gebouw.gemeentecode).user
+    client.force_login(user)
+    urls = [
+        (url_for(portal, name, kwargs, organisation(portal, t), t), status)
+        for t, status in ((world.a, GEMEENTE_STATUS[portal]), (world.b, 404))
+    ]
+    before = AuditEntry.objects.count()
+    for url, status in urls:
+        assert client.get(url).status_code == status, url
+        assert client.post(url, {}).status_code == status, url
+    assert AuditEntry.objects.count() == before

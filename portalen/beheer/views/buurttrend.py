@@ -14,7 +14,9 @@ match.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
@@ -88,36 +90,47 @@ def buurttrends(
     if not met_code:
         return []
     jaren = range(lopend - JAREN + 1, lopend + 1)
-    codes = {g.buurtcode for g in met_code}
-    scores = laatste_scores(
-        Leefbaarometerscore.objects.visible_to(request.user), codes=codes, jaren=jaren
-    )
-    kerncijfers = _kerncijfers(request, codes, jaren)
     bijdrage = bijdrage_per_jaar(
         in_portal(request, Activiteit.objects),
         cooperatie_id=cooperatie.pk,
         jaren=jaren,
     )
-    trends = []
-    for gebouw in met_code:
+    return trends(request, met_code, lambda _gebouw: bijdrage, jaren)
+
+
+def trends(
+    request, koppen: list, bijdrage_van: Callable[[Any], dict], jaren: range
+) -> list[dict]:
+    """Per head (a gebouw, or anything with a `buurtcode`, a `naam` and a
+    `kaartjaar`) its buurt's Leefbaarometer trend next to the contribution
+    `bijdrage_van(head)` gives (per year, as `bijdrage_per_jaar`), for the
+    years of `jaren` in which there is either."""
+    codes = {kop.buurtcode for kop in koppen}
+    scores = laatste_scores(
+        Leefbaarometerscore.objects.visible_to(request.user), codes=codes, jaren=jaren
+    )
+    kerncijfers = _kerncijfers(request, codes, jaren)
+    result = []
+    for kop in koppen:
+        bijdrage = bijdrage_van(kop)
         rijen = [
             {
                 "jaar": jaar,
-                "score": scores.get((gebouw.buurtcode, jaar)),
+                "score": scores.get((kop.buurtcode, jaar)),
                 "bijdrage": bijdrage.get(jaar),
             }
             for jaar in jaren
-            if (gebouw.buurtcode, jaar) in scores or jaar in bijdrage
+            if (kop.buurtcode, jaar) in scores or jaar in bijdrage
         ]
         punten = [(r["jaar"], r["score"].totaal) for r in rijen if r["score"]]
-        titel = _("Leefbaarometer van buurt %(buurt)s") % {"buurt": gebouw.buurtcode}
-        trends.append(
+        titel = _("Leefbaarometer van buurt %(buurt)s") % {"buurt": kop.buurtcode}
+        result.append(
             {
-                "gebouw": gebouw,
+                "gebouw": kop,
                 "rijen": rijen,
                 "heeft_scores": bool(punten),
                 "svg": sparkline(punten, title=titel),
-                "kerncijfers": kerncijfers.get(gebouw.buurtcode),
+                "kerncijfers": kerncijfers.get(kop.buurtcode),
             }
         )
-    return trends
+    return result

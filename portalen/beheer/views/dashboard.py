@@ -11,7 +11,12 @@ filters and counts its rows from cheap queries (afspraken, toetsingen with their
 status, gebouwen; deadlines are arithmetic), none of which needs a measurement,
 and measures only the afspraken on the page shown (its export measures every
 row). The early warning orders by a measured value, so it measures the running
-year once; it writes out only the rows on its page.
+year once; it writes out only the rows on its page. The year's totals above the
+overview (coöperaties, woningen, volunteer hours, neighbourhood participants,
+spending per woning) measure the year shown once more, in a constant number of
+queries: they are `afspraken.gemeente.jaartotalen`, so a gemeente's roll-up
+shows the very same figures for the corporatie (with the gemeente filter: its
+row there).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from django.utils.translation import gettext as _
 from afspraken import jaren as afspraak_jaren
 from afspraken import signalering, termijnen
 from afspraken.choices import ToetsingStatus, Verdict
+from afspraken.gemeente import jaartotalen
 from afspraken.indicatoren import definitie
 from afspraken.models import Afspraak, Toetsing
 from afspraken.selectors import corporatie_jaar
@@ -279,6 +285,7 @@ def _overzicht(request) -> dict:
         "tellers": tellers,
         "lopend": lopend,
         "gekozen_jaar": gekozen_jaar,
+        "gemeente": filters.get("gemeente") or None,
     }
 
 
@@ -300,6 +307,7 @@ def dashboard(request):
     page = paginate(request, overzicht["rijen"])
     # Measure only the rows shown (the counters and filters needed none).
     page.object_list = _meet(request, list(page.object_list), lopend)
+    totalen_jaar = gekozen_jaar or lopend
     return render(
         request,
         "beheer/dashboard.html",
@@ -314,6 +322,13 @@ def dashboard(request):
             or url_or_none(portal, "afspraken"),
             "signalering_url": portal.url("signalering"),
             "downloads": jaar_downloads(request, gekozen_jaar, lopend),
+            "totalen_jaar": totalen_jaar,
+            "totalen_gemeente": overzicht["gemeente"],
+            "totalen": jaartotalen(
+                corporatie_id=portal.corporatie.pk,
+                jaar=totalen_jaar,
+                gemeentecode=overzicht["gemeente"],
+            ),
         },
     )
 
