@@ -416,6 +416,9 @@ class RolSerializer(ModelSerializer):
     gebruiker_naam = serializers.SerializerMethodField(
         help_text=_("Volledige naam van de gebruiker, anders de gebruikersnaam.")
     )
+    # Read only, and empty for every role but a gemeente's: declared here so the
+    # schema does not give it the model's pattern with an empty default.
+    gemeentecode = serializers.CharField(read_only=True)
 
     class Meta:
         model = Rol
