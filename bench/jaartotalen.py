@@ -40,7 +40,7 @@ def main() -> None:
     from django.db import connection, transaction
 
     from cooperatie.models import Cooperatie, Lid
-    from ledger import jaartotalen
+    from ledger import jaartotalen, totaalcontrole
     from ledger.models import Activiteit, Vrijwilliger
 
     rng = random.Random(42)
@@ -126,8 +126,8 @@ def main() -> None:
             meet(f"single {suffix}", een_voor_een())
     met_triggers()
     # The rows written without the triggers are counted again.
-    jaartotalen.herstel()
-    assert jaartotalen.verschillen() == []
+    totaalcontrole.herstel()
+    assert totaalcontrole.verschillen() == []
 
     print(f"database             {connection.vendor}")
     print(f"runs                 {args.runs} (best of)")

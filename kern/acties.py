@@ -73,6 +73,12 @@ ACTIE_LABELS = {
     "toetsing_vaststellen": _("Jaar vastgesteld en rapport verzegeld"),
     "jaarparameter_create": _("Jaarparameter vastgelegd"),
     "jaarparameter_update": _("Jaarparameter gewijzigd"),
+    "prestatieafspraak_create": _("Prestatieafspraak vastgelegd"),
+    "prestatieafspraak_update": _("Prestatieafspraak gewijzigd"),
+    "prestatieafspraak_delete": _("Prestatieafspraak verwijderd"),
+    "prestatiedoel_create": _("Prestatiedoel toegevoegd"),
+    "prestatiedoel_update": _("Prestatiedoel gewijzigd"),
+    "prestatiedoel_delete": _("Prestatiedoel verwijderd"),
     # Reference figures
     "buurtcijfers_import": _("Buurtcijfers ingelezen"),
 }

@@ -90,7 +90,7 @@ def test_a_gemeente_sees_the_sum_of_its_two_corporaties_and_not_the_third(
     main = page.locator("main")
     expect(main).not_to_contain_text(gemeente.c.corporatie.naam)
     expect(main).not_to_contain_text(gemeente.a.lid.naam)
-    expect(page.locator("#kaart")).to_be_visible()
+    expect(page.locator("#gebouwenkaart")).to_be_visible()
     screenshot(page, "gemeente-start")
 
     # The third corporatie's objects do not exist for the gemeente: pages and API.

@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 import pytest
 
-from afspraken.models import Jaarparameter, Toetsing
+from afspraken.models import Jaarparameter, Prestatieafspraak, Prestatiedoel, Toetsing
 from cooperatie import scope as cooperatie_scope
 from cooperatie import uitnodigingen
 from cooperatie.choices import RolSoort
@@ -51,9 +51,10 @@ from tests.helpers import fresh
 DECLARED = [model for model in apps.get_models() if tenancy_of(model) != NONE]
 
 # Reached beyond the declaration: a bestuur also sees the corporaties its
-# cooperatie is tied to and the gebouwen it has an overeenkomst on or an afspraak
-# about (the querysets add that).
-WIDER = {Corporatie, Gebouw}
+# cooperatie is tied to, the gebouwen it has an overeenkomst on or an afspraak
+# about, and the prestatieafspraken (with their targets) its afspraken refer to
+# (the querysets add that).
+WIDER = {Corporatie, Gebouw, Prestatieafspraak, Prestatiedoel}
 # Reached less: a user sees their own roles, and only a beheerder the others of
 # their organisations (RolQuerySet); the declaration serves the journal. Only
 # a corporatie's beheerders see its machine clients.

@@ -15,7 +15,7 @@ from django.db import connection
 import pytest
 
 from kern.models import AuditEntry
-from ledger import jaartotalen
+from ledger import jaartotalen, totaalcontrole
 from ledger.choices import Thema
 from ledger.models import (
     Activiteit,
@@ -34,7 +34,7 @@ JAREN = [2023, 2024]
 
 def assert_klopt() -> None:
     """The stored tables equal a recomputation from the activity rows."""
-    assert jaartotalen._opgeslagen() == jaartotalen._berekend()
+    assert totaalcontrole._opgeslagen() == totaalcontrole._berekend()
 
 
 def _activiteit(rng: random.Random, cooperaties) -> Activiteit:
@@ -149,8 +149,8 @@ def test_check_reports_a_difference_and_herstel_rebuilds_and_journals(world):
     with pytest.raises(CommandError) as fout:
         call_command("check_activiteittotalen")
     assert str(fout.value) == "1 coöperatiejaar wijkt af; herstel met --herstel."
-    assert jaartotalen.verschillen() == [
-        jaartotalen.Verschil(cooperatie.pk, jaar, totalen=1, vrijwilligers=1)
+    assert totaalcontrole.verschillen() == [
+        totaalcontrole.Verschil(cooperatie.pk, jaar, totalen=1, vrijwilligers=1)
     ]
 
     seq = AuditEntry.objects.count()

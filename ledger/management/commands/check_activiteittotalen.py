@@ -3,7 +3,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ledger import jaartotalen
+from ledger import totaalcontrole
 
 
 class Command(BaseCommand):
@@ -22,7 +22,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, herstel=False, **options):
-        verschillen = jaartotalen.herstel() if herstel else jaartotalen.verschillen()
+        verschillen = (
+            totaalcontrole.herstel() if herstel else totaalcontrole.verschillen()
+        )
         for v in verschillen:
             self.stdout.write(
                 f"coöperatie {v.cooperatie_id} jaar {v.jaar}: {v.totalen} "
