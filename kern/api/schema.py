@@ -90,7 +90,11 @@ def _code_pattern(field, direction: str) -> str | None:
         if type(validator) is RegexValidator and not validator.inverse_match:
             stored = validator.regex.pattern
             if direction == "request":
-                return INPUT_REGEXES.get(stored, stored)
+                stored = INPUT_REGEXES.get(stored, stored)
+            if model_field.blank and not getattr(field, "allow_blank", True):
+                # A blank model field shown by a field without drf-spectacular's
+                # empty choice (a read-only one): the empty text is valid too.
+                return f"^$|{stored}"
             return stored
     return None
 
