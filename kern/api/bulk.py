@@ -46,7 +46,15 @@ class BulkCreateMixin:
     bulk_service: Callable[..., list] | None = None
     owner_field = "cooperatie"
 
-    @action(detail=False, methods=["post"], url_path="bulk")
+    # Not a page of a list: no pagination (nor its parameters) in the schema,
+    # and the 201 is the plain array of what was written.
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="bulk",
+        pagination_class=None,
+        filter_backends=[],
+    )
     def bulk(self, request, *args, **kwargs):
         items = request.data
         if not isinstance(items, list):
