@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import time
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -31,6 +30,7 @@ from tests.sso_helpers import (
     signed_in_user,
     state_of,
 )
+from tests.tweestaps_helpers import next_code
 
 __all__ = ["oidc_provider"]
 
@@ -345,7 +345,7 @@ def test_a_sign_in_waiting_for_its_code_keeps_its_tokens_apart(
     assert signed_in_user(client) is None
 
     sign_in_via_provider(client, oidc_provider, "sub-2")
-    client.post(reverse("login-code"), {"code": app.at(time.time() + 30)})
+    client.post(reverse("login-code"), {"code": next_code(app, bestuur)})
     assert signed_in_user(client) == bestuur
     assert client.session[oidc.SESSIE_REFRESH] not in ("", eigen)
 
@@ -370,7 +370,7 @@ def test_provider_sign_in_still_asks_the_code_of_a_second_factor(
     response = sign_in_via_provider(client, oidc_provider, "m")
     assert response["Location"] == reverse("login-code")
     assert signed_in_user(client) is None
-    response = client.post(reverse("login-code"), {"code": app.at(time.time() + 30)})
+    response = client.post(reverse("login-code"), {"code": next_code(app, beheerder)})
     assert signed_in_user(client) == beheerder
     # The session is one from the provider: checked there again later.
     assert client.session["_auth_user_backend"] == aanmelding.OIDC_BACKEND
@@ -425,6 +425,6 @@ def test_provider_mfa_is_no_code_to_change_the_factor_with_the_password(
     assert tweestaps.has_factor(beheerder)
 
     client.post(
-        url, {"actie": "verwijderen", "uit-bevestiging": app.at(time.time() + 30)}
+        url, {"actie": "verwijderen", "uit-bevestiging": next_code(app, beheerder)}
     )
     assert not tweestaps.has_factor(beheerder)

@@ -6,7 +6,6 @@ account over, and the platform operator can remove the binding."""
 from __future__ import annotations
 
 import logging
-import time
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -27,6 +26,7 @@ from tests.sso_helpers import (
     sign_in_via_provider,
     signed_in_user,
 )
+from tests.tweestaps_helpers import next_code
 
 __all__ = ["oidc_provider"]
 
@@ -165,7 +165,7 @@ def test_a_sign_in_waiting_for_its_code_binds_nothing_until_the_code(
     assert _identiteiten(beheerder) == []
 
     sso.ssoidentiteit_bind(user=beheerder, issuer=oidc_provider.url, sub="tweede")
-    response = client.post(reverse("login-code"), {"code": app.at(time.time() + 30)})
+    response = client.post(reverse("login-code"), {"code": next_code(app, beheerder)})
 
     assert response["Location"] == reverse("login")
     assert signed_in_user(client) is None

@@ -19,6 +19,7 @@ from kern import tweestaps
 from kern.aanmeldtijdperk import aanmeldtijdperk_of
 from kern.models import AuditEntry, Herstelcode
 from tests.cooperatie.factories import PASSWORD, UserFactory
+from tests.tweestaps_helpers import next_code
 
 pytestmark = pytest.mark.django_db
 
@@ -39,12 +40,6 @@ def _enrolled(user) -> tuple[pyotp.TOTP, list[str]]:
     app = _app(tweestaps.totp_start(user=user))
     codes = tweestaps.totp_confirm(user=user, code=app.now())
     return app, codes
-
-
-def _fresh(app, steps: int = 1) -> str:
-    """A code the app shows `steps` periods on: not the one enrolment used,
-    and within the one step of clock drift the device allows."""
-    return app.at(time.time() + 30 * steps)
 
 
 @pytest.mark.parametrize(
@@ -116,7 +111,7 @@ def test_a_code_works_once_and_only_in_its_time():
     with pytest.raises(tweestaps.CodeGeweigerdError):
         tweestaps.code_verify(user=user, code=app.now())
     _no_wait(user)
-    code = _fresh(app)
+    code = next_code(app, user)
     assert tweestaps.code_verify(user=user, code=code) == tweestaps.TOTP
     # The same code again: refused (a code seen over a shoulder is spent).
     with pytest.raises(tweestaps.CodeGeweigerdError):
@@ -126,7 +121,7 @@ def test_a_code_works_once_and_only_in_its_time():
     with pytest.raises(tweestaps.CodeGeweigerdError):
         tweestaps.code_verify(user=user, code=app.at(time.time() - 120))
     _no_wait(user)
-    assert tweestaps.code_verify(user=user, code=_fresh(app, 2)) == tweestaps.TOTP
+    assert tweestaps.code_verify(user=user, code=next_code(app, user)) == tweestaps.TOTP
 
 
 def test_wrong_codes_make_the_user_wait_longer_each_time():
@@ -146,7 +141,7 @@ def test_wrong_codes_make_the_user_wait_longer_each_time():
         )
     assert TOTPDevice.objects.get(user=user).throttling_failure_count == 2
     _no_wait(user)
-    assert tweestaps.code_verify(user=user, code=_fresh(app))
+    assert tweestaps.code_verify(user=user, code=next_code(app, user))
     assert TOTPDevice.objects.get(user=user).throttling_failure_count == 0
 
 
@@ -195,7 +190,9 @@ def test_removal_needs_the_password_or_a_code_and_is_journaled():
         tweestaps.tweestaps_remove(user=user, bevestiging="x" * 5000, code_gegeven=True)
     assert tweestaps.has_factor(user)
     _no_wait(user)
-    tweestaps.tweestaps_remove(user=user, bevestiging=_fresh(app), code_gegeven=True)
+    tweestaps.tweestaps_remove(
+        user=user, bevestiging=next_code(app, user), code_gegeven=True
+    )
     assert not tweestaps.has_factor(user)
     assert not Herstelcode.objects.filter(user=user).exists()
     assert AuditEntry.objects.filter(
@@ -211,7 +208,9 @@ def test_an_account_without_password_removes_the_factor_with_a_code_only():
     with pytest.raises(tweestaps.CodeGeweigerdError):
         tweestaps.tweestaps_remove(user=user, bevestiging=PASSWORD, code_gegeven=True)
     _no_wait(user)
-    tweestaps.tweestaps_remove(user=user, bevestiging=_fresh(app), code_gegeven=True)
+    tweestaps.tweestaps_remove(
+        user=user, bevestiging=next_code(app, user), code_gegeven=True
+    )
     assert not tweestaps.has_factor(user)
 
 
@@ -280,7 +279,9 @@ def test_a_session_that_never_gave_a_code_changes_the_factor_with_a_code_only():
         user=user, bevestiging=codes[0], code_gegeven=False
     )
     assert len(new) == tweestaps.HERSTELCODE_AANTAL
-    tweestaps.tweestaps_remove(user=user, bevestiging=_fresh(app), code_gegeven=False)
+    tweestaps.tweestaps_remove(
+        user=user, bevestiging=next_code(app, user), code_gegeven=False
+    )
     assert not tweestaps.has_factor(user)
 
 
@@ -290,7 +291,7 @@ def test_enrolment_removal_and_the_operators_reset_raise_the_sign_in_epoch():
     app, _codes = _enrolled(user)
     assert aanmeldtijdperk_of(user) == 1
     tweestaps.herstelcodes_regenerate(
-        user=user, bevestiging=_fresh(app), code_gegeven=True
+        user=user, bevestiging=next_code(app, user), code_gegeven=True
     )
     assert aanmeldtijdperk_of(user) == 1
     tweestaps.tweestaps_remove(user=user, bevestiging=PASSWORD, code_gegeven=True)

@@ -5,7 +5,6 @@ MFA_VERPLICHT_VOOR sending those it names to enrolment."""
 from __future__ import annotations
 
 import logging
-import time
 
 from django.test import Client
 from django.urls import reverse
@@ -18,6 +17,7 @@ from kern import tweestaps
 from kern.aanmeldtijdperk import aanmeldtijdperk_of
 from portalen import aanmelding
 from tests.cooperatie.factories import PASSWORD
+from tests.tweestaps_helpers import next_code
 
 
 def _enrolled(user) -> tuple[pyotp.TOTP, list[str]]:
@@ -30,10 +30,6 @@ def _enrolled(user) -> tuple[pyotp.TOTP, list[str]]:
 
 def _enrol(user) -> pyotp.TOTP:
     return _enrolled(user)[0]
-
-
-def _fresh(app) -> str:
-    return app.at(time.time() + 30)
 
 
 def _password(client, user, next_url=""):
@@ -60,7 +56,7 @@ def test_password_alone_does_not_sign_in_a_user_with_a_factor(client, world):
     page = client.get(reverse("login-code"))
     assert page.status_code == 200
     assert "Code invoeren" in page.content.decode()
-    response = client.post(reverse("login-code"), {"code": _fresh(app)})
+    response = client.post(reverse("login-code"), {"code": next_code(app, beheerder)})
     assert response["Location"] == portal
     assert _signed_in(client)
     assert client.session[aanmelding.SESSIE_TWEESTAPS] == tweestaps.TOTP
@@ -78,7 +74,7 @@ def test_the_session_gets_a_new_key_at_each_step(client, world):
     wachtend = client.session.session_key
     assert wachtend != geplant
     assert aanmelding.SESSIE_WACHT in client.session
-    client.post(reverse("login-code"), {"code": _fresh(app)})
+    client.post(reverse("login-code"), {"code": next_code(app, user)})
     assert _signed_in(client)
     assert client.session.session_key not in (geplant, wachtend)
 
@@ -143,7 +139,7 @@ def test_the_code_step_expires(client, world):
     session = client.session
     session[aanmelding.SESSIE_WACHT]["sinds"] -= aanmelding.WACHT_SECONDEN + 1
     session.save()
-    response = client.post(reverse("login-code"), {"code": _fresh(app)})
+    response = client.post(reverse("login-code"), {"code": next_code(app, user)})
     assert response["Location"] == reverse("login")
     assert not _signed_in(client)
     assert client.get(reverse("login-code"))["Location"] == reverse("login")
@@ -341,7 +337,7 @@ def test_removing_the_factor_ends_every_other_session(client, world):
     portal = f"/bestuur/{world.a.cooperatie.pk}/"
     ander = Client()
     _with_code(ander, user, codes[0])
-    _with_code(client, user, _fresh(app))
+    _with_code(client, user, next_code(app, user))
 
     client.post(
         reverse("account-tweestaps"),
@@ -359,7 +355,7 @@ def test_the_operators_reset_ends_the_users_sessions(client, world):
     "code given" state: it is signed out."""
     user = world.a.beheerder
     app = _enrol(user)
-    _with_code(client, user, _fresh(app))
+    _with_code(client, user, next_code(app, user))
     portal = f"/beheer/{world.a.corporatie.pk}/"
     assert client.get(portal).status_code == 200
     operator = Client()
