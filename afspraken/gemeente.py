@@ -49,6 +49,8 @@ from django.utils import timezone
 
 from cooperatie.models import Gebouw, Overeenkomst
 from kern.gemeenten import gemeente_naam
+from ledger.models import Activiteit
+from ledger.selectors import bijdrage_per_cooperatie_jaar, bijdrage_samen
 
 from .evaluatie import ToezeggingSpec, measure
 from .models import Afspraak
@@ -294,3 +296,33 @@ def gemeente_jaren(gemeentecode: str, *, tot: int | None = None) -> list[int]:
     ):
         jaren.update(range(begin, min(eind or tot, tot) + 1))
     return sorted(jaren, reverse=True)
+
+
+def buurtbijdragen(
+    per_buurt: Iterable[Groep], *, jaren: range
+) -> dict[str, dict[int, dict[str, int | Decimal]]]:
+    """Per buurt of the roll-up (`per_buurt`, rows with a buurtcode) the
+    contribution per year of its coöperaties together (`ledger.selectors.
+    bijdrage_per_jaar`'s shape), in one query for every buurt. The coöperaties
+    are the roll-up's own, so every activity of theirs counts; only sums leave
+    this function."""
+    groepen = [g for g in per_buurt if g.sleutel]
+    per_cooperatie = bijdrage_per_cooperatie_jaar(
+        Activiteit.objects.all(),
+        cooperatie_ids={i for g in groepen for i in g.cooperatie_ids},
+        jaren=jaren,
+    )
+    return {
+        g.sleutel: bijdrage_samen(per_cooperatie, g.cooperatie_ids) for g in groepen
+    }
+
+
+def buurt_kaartjaren(gebouwen, *, gemeentecode: str, buurtcodes: Iterable[str]):
+    """The CBS kaartjaar of each buurtcode, as the gebouwen in the gemeente
+    (`gebouwen`: those the reader may see) record it."""
+    return dict(
+        gebouwen.in_gemeente(gemeentecode)
+        .filter(buurtcode__in=list(buurtcodes))
+        .order_by("buurtcode", "kaartjaar")
+        .values_list("buurtcode", "kaartjaar")
+    )

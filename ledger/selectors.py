@@ -123,11 +123,21 @@ def bijdrage_per_jaar(
     volunteer hours (`activiteiten`: the rows the reader may see). A year
     without activities is absent."""
     ids = {*cooperatie_ids, *([cooperatie_id] if cooperatie_id is not None else [])}
-    totaal: dict[int, dict[str, int | Decimal]] = {}
-    for per_jaar in bijdrage_per_cooperatie_jaar(
+    per_cooperatie = bijdrage_per_cooperatie_jaar(
         activiteiten, cooperatie_ids=ids, jaren=jaren
-    ).values():
-        for jaar, bijdrage in per_jaar.items():
+    )
+    return bijdrage_samen(per_cooperatie, ids)
+
+
+def bijdrage_samen(
+    per_cooperatie: dict[int, dict[int, dict[str, int | Decimal]]],
+    cooperatie_ids: Iterable[int],
+) -> dict[int, dict[str, int | Decimal]]:
+    """The contribution per year of the cooperaties `cooperatie_ids` together,
+    summed from `bijdrage_per_cooperatie_jaar`'s answer (no query)."""
+    totaal: dict[int, dict[str, int | Decimal]] = {}
+    for cooperatie_id in set(cooperatie_ids):
+        for jaar, bijdrage in per_cooperatie.get(cooperatie_id, {}).items():
             som = totaal.setdefault(jaar, dict.fromkeys(bijdrage, 0))
             for naam, waarde in bijdrage.items():
                 som[naam] += waarde
@@ -194,12 +204,18 @@ def woningwet_signalen_van(rijen: dict[int, tuple]) -> dict[int, list[str]]:
     (cooperatie_id, datum, open_voor_buurt, partners, buurtcode) and one query
     of their cooperaties' overeenkomsten."""
     periodes = _buurtperiodes({rij[0] for rij in rijen.values()})
+    # Only an activity with a buurtcode of its own is compared with the
+    # gebouwen's buurten: the others need no periods looked up.
     return {
         pk: woningwet.signalen(
             open_voor_buurt=open_voor_buurt,
             partners=partners,
             buurtcode=buurtcode,
-            gebouw_buurtcodes=buurtcodes_op(periodes.get(cooperatie_id, ()), datum),
+            gebouw_buurtcodes=(
+                buurtcodes_op(periodes.get(cooperatie_id, ()), datum)
+                if buurtcode
+                else ()
+            ),
         )
         for pk, (cooperatie_id, datum, open_voor_buurt, partners, buurtcode) in (
             rijen.items()

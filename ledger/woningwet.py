@@ -58,11 +58,16 @@ def signalen(
     activity's date (empty codes are ignored)."""
     found = []
     if not open_voor_buurt and not partners.strip():
-        found.append(WoningwetSignaal.NIET_OPEN_GEEN_PARTNERS.value)
-    bekend = {code for code in gebouw_buurtcodes if code}
-    if buurtcode and bekend and buurtcode not in bekend:
-        found.append(WoningwetSignaal.BUITEN_DE_BUURT.value)
+        found.append(_NIET_OPEN_GEEN_PARTNERS)
+    if buurtcode:
+        bekend = {code for code in gebouw_buurtcodes if code}
+        if bekend and buurtcode not in bekend:
+            found.append(_BUITEN_DE_BUURT)
     return found
+
+
+_NIET_OPEN_GEEN_PARTNERS = WoningwetSignaal.NIET_OPEN_GEEN_PARTNERS.value
+_BUITEN_DE_BUURT = WoningwetSignaal.BUITEN_DE_BUURT.value
 
 
 def uitleg(codes: Collection[str]) -> list[dict[str, str]]:

@@ -18,13 +18,16 @@ from django.views.decorators.http import require_safe
 
 from afspraken import gemeenterapport
 from afspraken.choices import Verdict
-from afspraken.gemeente import gemeente_jaren, gemeente_overzicht
+from afspraken.gemeente import (
+    buurt_kaartjaren,
+    buurtbijdragen,
+    gemeente_jaren,
+    gemeente_overzicht,
+)
 from afspraken.kaart import kaart_gebouwen
 from afspraken.models import Prestatieafspraak
 from afspraken.portefeuille import STATUS_LABELS, definitie_per_woning
 from cooperatie.models import Gebouw
-from ledger.models import Activiteit
-from ledger.selectors import bijdrage_per_jaar
 from portalen.beheer.views.buurttrend import JAREN, trends
 from portalen.kaart import kaart_context
 from portalen.ui import gemeente_view, not_found
@@ -71,24 +74,15 @@ def _buurttrends(request, gemeentecode: str, per_buurt, lopend: int) -> list[dic
     groepen = [g for g in per_buurt if g.sleutel]
     if not groepen:
         return []
-    kaartjaren = dict(
-        Gebouw.objects.visible_to(request.user)
-        .in_gemeente(gemeentecode)
-        .filter(buurtcode__in=[g.sleutel for g in groepen])
-        .order_by("buurtcode", "kaartjaar")
-        .values_list("buurtcode", "kaartjaar")
+    kaartjaren = buurt_kaartjaren(
+        Gebouw.objects.visible_to(request.user),
+        gemeentecode=gemeentecode,
+        buurtcodes=[g.sleutel for g in groepen],
     )
     jaren = range(lopend - JAREN + 1, lopend + 1)
-    koppen = {g.sleutel: Buurt(g.sleutel, kaartjaren.get(g.sleutel)) for g in groepen}
-    bijdragen = {
-        g.sleutel: bijdrage_per_jaar(
-            Activiteit.objects.all(), cooperatie_ids=g.cooperatie_ids, jaren=jaren
-        )
-        for g in groepen
-    }
-    return trends(
-        request, list(koppen.values()), lambda kop: bijdragen[kop.buurtcode], jaren
-    )
+    koppen = [Buurt(g.sleutel, kaartjaren.get(g.sleutel)) for g in groepen]
+    bijdragen = buurtbijdragen(groepen, jaren=jaren)
+    return trends(request, koppen, lambda kop: bijdragen[kop.buurtcode], jaren)
 
 
 @gemeente_view
