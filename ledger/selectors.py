@@ -201,11 +201,13 @@ def _buurtperiodes(cooperatie_ids: Iterable[int]) -> dict[int, list[tuple]]:
 
 def woningwet_signalen_van(rijen: dict[int, tuple]) -> dict[int, list[str]]:
     """The Woningwet flags of activities already read, by pk, from their
-    (cooperatie_id, datum, open_voor_buurt, partners, buurtcode) and one query
-    of their cooperaties' overeenkomsten."""
-    periodes = _buurtperiodes({rij[0] for rij in rijen.values()})
+    (cooperatie_id, datum, open_voor_buurt, partners, buurtcode) and at most
+    one query of their cooperaties' overeenkomsten."""
     # Only an activity with a buurtcode of its own is compared with the
-    # gebouwen's buurten: the others need no periods looked up.
+    # gebouwen's buurten: the overeenkomsten are read for the cooperaties of
+    # those activities, and not at all when none has one.
+    met_buurt = {rij[0] for rij in rijen.values() if rij[4]}
+    periodes = _buurtperiodes(met_buurt) if met_buurt else {}
     return {
         pk: woningwet.signalen(
             open_voor_buurt=open_voor_buurt,
@@ -234,7 +236,7 @@ WONINGWET_KOLOMMEN = (
 
 def woningwet_signalen_in(activiteiten: ActiviteitQuerySet) -> dict[int, list[str]]:
     """The Woningwet flags (ledger.woningwet) of each activity of the
-    queryset, by pk, in two queries however many: the activities' own fields,
+    queryset, by pk, in at most two queries however many: the activities' own fields,
     and the overeenkomsten of their cooperaties with their gebouwen'
     buurtcodes (read for the flags only; no gebouw leaves this function)."""
     rows = activiteiten.order_by().values_list("pk", *WONINGWET_KOLOMMEN)

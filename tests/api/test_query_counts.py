@@ -180,13 +180,16 @@ def test_activiteiten_list_queries(world, django_assert_num_queries, n):
     made = []
     for _ in range(n):
         activiteit = ActiviteitFactory(
-            cooperatie=a.cooperatie, vrijwilligers=[a.lid, a.bestuurslid]
+            cooperatie=a.cooperatie,
+            vrijwilligers=[a.lid, a.bestuurslid],
+            buurtcode=a.gebouw.buurtcode,
         )
         BijlageFactory(activiteit=activiteit)
         made.append(activiteit)
     # 1 scope, 2 the page with its count, 3 the vrijwilligers with their hours
     # (one query of vrijwilligerschappen), 4 the bijlagen, 5 the Woningwet
-    # flags (the page's activities joined with their cooperaties' gebouwen).
+    # flags (the overeenkomsten of the cooperaties of the page's activities
+    # with a buurtcode, with their gebouwen; none without such activities).
     ids = list_ids(django_assert_num_queries, a.beheerder, "activiteiten", 5)
     assert {x.pk for x in made} <= ids
 

@@ -100,6 +100,23 @@ def test_the_selector_reads_the_gebouwen_of_the_overeenkomsten_on_the_date(
     }
 
 
+def test_activities_without_a_buurtcode_read_no_overeenkomsten(
+    world, django_assert_num_queries
+):
+    """Only an activity with a buurtcode is compared with the gebouwen's
+    buurten: a page without one reads its own rows and nothing more."""
+    a = world.a
+    open_ = ActiviteitFactory(cooperatie=a.cooperatie, buurtcode="")
+    gesloten = ActiviteitFactory(
+        cooperatie=a.cooperatie, buurtcode="", open_voor_buurt=False, partners=""
+    )
+    with django_assert_num_queries(1):
+        flags = woningwet_signalen_in(
+            Activiteit.objects.filter(pk__in=[open_.pk, gesloten.pk])
+        )
+    assert flags == {open_.pk: [], gesloten.pk: [NIET_OPEN]}
+
+
 def test_the_api_shows_the_flags_read_only_and_takes_a_buurtcode(world):
     a = world.a
     client = client_for(a.bestuur)
