@@ -222,3 +222,21 @@ def other_pages(meta: dict, beheerder) -> list[tuple[str, object, str]]:
         ),
     ]
     return pages
+
+
+def signed_in(user):
+    """A test client signed in as `user` the way production signs in a
+    beheerder or auditor: with the password and the second factor's code
+    (MFA_VERPLICHT_VOOR asks it of them outside debug mode), so every page
+    passes the same middleware a real session does."""
+    from django.test import Client
+
+    from kern import tweestaps
+    from portalen import aanmelding
+
+    client = Client(SERVER_NAME="localhost")
+    client.force_login(user)
+    session = client.session
+    session[aanmelding.SESSIE_TWEESTAPS] = tweestaps.TOTP
+    session.save()
+    return client

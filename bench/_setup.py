@@ -7,6 +7,7 @@ which is dropped and recreated by Django's test-database machinery).
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import tempfile
@@ -48,13 +49,35 @@ def timer(results: dict, name: str):
 
 
 def best_of(n: int, func) -> float:
-    """The fastest of n runs, in seconds (the least disturbed by a noisy machine)."""
-    times = []
-    for _ in range(n):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
+    """The fastest of n runs, in seconds (the least disturbed by a noisy
+    machine). Each run starts from a collected heap (`_timed`)."""
+    return min(_timed(func) for _ in range(n))
+
+
+def interleaved_best_of(n: int, *funcs) -> list[float]:
+    """The fastest of n runs of each function, in seconds, the functions run in
+    turn (one warm-up round first, not counted): a noisy neighbour slows both
+    sides of a ratio alike, and the fastest run of each is the least
+    disturbed. Each run starts from a collected heap (`_timed`)."""
+    best = [float("inf")] * len(funcs)
+    for round_ in range(n + 1):
+        for i, func in enumerate(funcs):
+            seconds = _timed(func)
+            if round_:
+                best[i] = min(best[i], seconds)
+    return best
+
+
+def _timed(func) -> float:
+    """One run of `func`, in seconds, after a full garbage collection outside
+    the timing: the collector still runs during the run, as it does in a
+    server, but never for the garbage an earlier run (of either side of a
+    ratio) left behind, which would land on whichever side happens to
+    allocate when the collector's threshold is passed."""
+    gc.collect()
+    start = time.perf_counter()
+    func()
+    return time.perf_counter() - start
 
 
 def setup_django_kept(*, reuse: bool) -> str:

@@ -21,10 +21,9 @@ from __future__ import annotations
 import argparse
 import datetime
 import random
-import time
 from decimal import Decimal
 
-from _setup import best_of, setup_django, timer
+from _setup import best_of, interleaved_best_of, setup_django, timer
 
 JAAR = 2024
 
@@ -104,19 +103,6 @@ def build(n_coops: int, n_act: int) -> int:
                 for k in range(n_act)
             )
     return corporatie.pk
-
-
-def interleaved_best_of(n: int, *funcs) -> list[float]:
-    """The fastest of n runs of each function, in seconds, the functions run in
-    turn (one warm-up round first, not counted)."""
-    best = [float("inf")] * len(funcs)
-    for round_ in range(n + 1):
-        for i, func in enumerate(funcs):
-            start = time.perf_counter()
-            func()
-            if round_:
-                best[i] = min(best[i], time.perf_counter() - start)
-    return best
 
 
 def main() -> None:

@@ -47,7 +47,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _national_basis import load_meta, log, other_pages, save_meta
+from _national_basis import load_meta, log, other_pages, save_meta, signed_in
 from _national_bouw import build
 from _setup import ROOT, best_of, setup_django_kept
 
@@ -145,15 +145,13 @@ def measure_evaluate(meta: dict, runs: int, report: Report) -> None:
 def measure_pages(meta: dict, runs: int, report: Report) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.test import Client
 
     from cooperatie.models import Cooperatie
 
     jaar = meta["jaar"]
     corp = meta["grootste"]
     user = get_user_model().objects.get(pk=meta["beheerder"])
-    client = Client(SERVER_NAME="localhost")
-    client.force_login(user)
+    client = signed_in(user)
     coop_ids = list(
         Cooperatie.objects.filter(relaties__corporatie_id=corp).values_list(
             "pk", flat=True
@@ -203,8 +201,7 @@ def measure_pages(meta: dict, runs: int, report: Report) -> None:
     report.add("  vloer: kale GROUP BY over haar coöperaties", ms(fig_s))
     report.add("  vloer: kale lijst van haar coöperaties", ms(list_s))
     for label, who, url in other_pages(meta, user):
-        client = Client(SERVER_NAME="localhost")
-        client.force_login(who)
+        client = signed_in(who)
 
         def get(client=client, url=url):
             response = client.get(url)

@@ -6,7 +6,8 @@ holds related rows read for many instances as their prefetch cache. Used where
 one read builds thousands of objects (`afspraken.selectors.corporatie_jaar`).
 `Maker` makes frozen dataclass instances without the per-field work of their
 `__init__`. `IdsIn` filters on many ids read from the database as one
-parameter where the database takes an array.
+parameter where the database takes an array, and `PerIds` runs such a query
+again with only its ids changed, compiled once.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
+from django.db import connections
 from django.db.models import F, lookups, signals
 from django.db.models.base import ModelState
 from django.db.models.fields.files import FileDescriptor
@@ -31,12 +33,21 @@ def rijen(queryset) -> Iterator[list]:
     chunks = compiler.execute_sql(MULTI)
     if chunks is None:
         return
+    yield from _converted(compiler.connection, chunks, _converters(compiler))
+
+
+def _converters(compiler) -> list[tuple]:
+    """The compiled query's converters per column position."""
     fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+    return list(compiler.get_converters(fields).items())
+
+
+def _converted(connection, chunks, converters: list[tuple]) -> Iterator[list]:
+    """The raw rows of `chunks` converted as `rijen` converts them (each
+    distinct value of a column once)."""
     converters = [
-        (pos, convs, expression, {})
-        for pos, (convs, expression) in compiler.get_converters(fields).items()
+        (pos, convs, expression, {}) for pos, (convs, expression) in converters
     ]
-    connection = compiler.connection
     for chunk in chunks:
         for raw in chunk:
             row = list(raw)
@@ -44,11 +55,17 @@ def rijen(queryset) -> Iterator[list]:
                 value = row[pos]
                 try:
                     row[pos] = seen[value]
+                    continue
                 except KeyError:
-                    converted = value
-                    for converter in convs:
-                        converted = converter(converted, expression, connection)
-                    seen[value] = row[pos] = converted
+                    hashable = True
+                except TypeError:  # a value of a JSON column: converted each time
+                    hashable = False
+                converted = value
+                for converter in convs:
+                    converted = converter(converted, expression, connection)
+                row[pos] = converted
+                if hashable:
+                    seen[value] = converted
             yield row
 
 
@@ -187,3 +204,105 @@ class IdsIn(lookups.In):
 def of_ids(queryset, lookup: str, ids: list):
     """`queryset.filter(<lookup>__in=ids)` for ids read from the database."""
     return queryset.filter(IdsIn(F(lookup), ids))
+
+
+# Ids no row has: a query built with them shows where its ids go.
+_PLAATSHOUDER = -(1 << 62)
+# Compiled queries kept per PerIds (SQLite: one per number of ids).
+_MAX_GECOMPILEERD = 64
+
+
+class PerIds:
+    """A `values_list` query over the rows of some ids (filtered with
+    `of_ids`), compiled once and run again with only the ids changed.
+
+    A list page reads its rows' relations (volunteers, evidence) with the same
+    query on every page, and building and compiling that query costs several
+    times what the database needs to answer it. `build(ids)` makes the
+    queryset; apart from the ids it must make the same query every time (no
+    parameter that changes between calls). PostgreSQL takes the ids as one
+    array, so one compiled query serves every page; SQLite takes one parameter
+    per id, so there is one per number of ids. Where the ids cannot be found
+    in the compiled parameters, the query is built anew each time.
+    """
+
+    def __init__(self, build) -> None:
+        self.build = build
+        self._gecompileerd: dict[int | None, tuple | None] = {}
+
+    def __call__(self, ids) -> Iterator[list]:
+        ids = list(ids)
+        gecompileerd = self._gecompileerd
+        if None in gecompileerd:  # one for every number of ids
+            entry = gecompileerd[None]
+        elif len(ids) in gecompileerd:
+            entry = gecompileerd[len(ids)]
+        else:
+            entry = self._compile(len(ids))
+        if entry is None:
+            yield from rijen(self.build(ids))
+            return
+        using, sql, params, plek, converters = entry
+        if isinstance(plek, int):  # one array parameter
+            waarden = list(params)
+            waarden[plek] = "{" + ",".join(map(int.__repr__, ids)) + "}"
+        else:
+            waarden = [*params[: plek.start], *ids, *params[plek.stop :]]
+        # The connection of this thread (a compiler holds the one it was
+        # compiled on).
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, waarden)
+            rows = cursor.fetchall()
+        yield from _converted(connection, (rows,), converters)
+
+    def _compile(self, n: int) -> tuple | None:
+        if not n:
+            return None
+        plaatshouders = [_PLAATSHOUDER - i for i in range(n)]
+        queryset = self.build(plaatshouders)
+        compiler = queryset.query.get_compiler(queryset.db)
+        sql, params = compiler.as_sql()
+        params = tuple(params)
+        array = "{" + ",".join(map(int.__repr__, plaatshouders)) + "}"
+        if params.count(array) == 1:
+            key, plek = None, params.index(array)
+        else:
+            key, plek = n, _slice_of(params, plaatshouders)
+        if plek is not None and not self._same_apart_from_ids(n, sql, params, plek):
+            plek = None
+        if len(self._gecompileerd) >= _MAX_GECOMPILEERD:
+            self._gecompileerd.clear()
+        entry = (
+            None
+            if plek is None
+            else (queryset.db, sql, params, plek, _converters(compiler))
+        )
+        self._gecompileerd[key] = entry
+        return entry
+
+    def _same_apart_from_ids(self, n: int, sql: str, params: tuple, plek) -> bool:
+        """Whether building the query again, with other ids, gives the same
+        SQL and the same parameters apart from the ids (a parameter that
+        changes between calls, such as the time, would be kept otherwise)."""
+        andere = [_PLAATSHOUDER - n - i for i in range(n)]
+        queryset = self.build(andere)
+        sql_2, params_2 = queryset.query.get_compiler(queryset.db).as_sql()
+        params_2 = tuple(params_2)
+        if sql_2 != sql or len(params_2) != len(params):
+            return False
+        if isinstance(plek, int):
+            overige = range(len(params))
+            return all(params[i] == params_2[i] for i in overige if i != plek)
+        return (
+            params[: plek.start] == params_2[: plek.start]
+            and params[plek.stop :] == params_2[plek.stop :]
+            and list(params_2[plek]) == andere
+        )
+
+
+def _slice_of(params: tuple, ids: list) -> slice | None:
+    """Where `ids` stand in `params`, one after the other, once (else None)."""
+    n = len(ids)
+    starts = [i for i in range(len(params) - n + 1) if list(params[i : i + n]) == ids]
+    return slice(starts[0], starts[0] + n) if len(starts) == 1 else None

@@ -24,7 +24,7 @@ from django.db import models
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from kern.inlezen import of_ids
+from kern.inlezen import PerIds, of_ids
 
 # Fields whose output is the stored value itself.
 _AS_STORED = (
@@ -279,10 +279,15 @@ def _many_ids(model, drf_field) -> Callable[[list, Any], dict]:
     target = relation.related_model
     back = _reverse_lookup(relation)
 
+    read = PerIds(
+        lambda ids: of_ids(target._default_manager.all(), back, ids).values_list(
+            back, "pk"
+        )
+    )
+
     def fetch(ids, mask):
         found: dict[Any, list] = {}
-        queryset = of_ids(target._default_manager.all(), back, ids)
-        for parent, pk in queryset.values_list(back, "pk"):
+        for parent, pk in read(ids):
             found.setdefault(parent, []).append(pk)
         return found
 
@@ -297,10 +302,15 @@ def _nested_rows(model, drf_field) -> Callable[[list, Any], dict]:
     child = compile_rows(type(drf_field.child), relation.related_model)
     back = _reverse_lookup(relation)
 
+    read = PerIds(
+        lambda ids: of_ids(child.model._default_manager.all(), back, ids).values_list(
+            *child.columns, back
+        )
+    )
+
     def fetch(ids, mask):
         found: dict[Any, list] = {}
-        queryset = of_ids(child.model._default_manager.all(), back, ids)
-        rows = list(queryset.values_list(*child.columns, back))
+        rows = list(read(ids))
         for row, data in zip(rows, child.render(rows, mask), strict=True):
             found.setdefault(row[-1], []).append(data)
         return found

@@ -14,7 +14,7 @@ from kern.api.base import CreateMixin, DestroyMixin, ReadViewSet, UpdateMixin
 from kern.api.bulk import BulkCreateMixin
 from kern.api.lean import Lean
 from kern.api.permissions import BESTUUR
-from kern.inlezen import of_ids
+from kern.inlezen import PerIds, of_ids
 from kern.models import AuditEntry
 
 from .. import services
@@ -29,16 +29,9 @@ def _vrijwilligers_per_activiteit(ids) -> tuple[dict, dict]:
     """`vrijwilligers` (ordered as the members are) and `vrijwilligers_uren`
     (by member id, as `Activiteit.vrijwilligers_uren`) of the activities with
     these ids, both from one query of the volunteer rows."""
-    ordering = [
-        f"-lid__{term[1:]}" if term.startswith("-") else f"lid__{term}"
-        for term in Lid._meta.ordering
-    ]
-    rows = of_ids(Vrijwilliger.objects.all(), "activiteit", ids).order_by(*ordering)
     leden: dict[int, list[int]] = {}
     gesplitst: dict[int, list[tuple[int, object]]] = {}
-    for activiteit_id, lid_id, uren in rows.values_list(
-        "activiteit_id", "lid_id", "uren"
-    ):
+    for activiteit_id, lid_id, uren in _vrijwilligers_van(ids):
         leden.setdefault(activiteit_id, []).append(lid_id)
         if uren is not None:
             gesplitst.setdefault(activiteit_id, []).append((lid_id, uren))
@@ -50,6 +43,23 @@ def _vrijwilligers_per_activiteit(ids) -> tuple[dict, dict]:
         for activiteit_id, paren in gesplitst.items()
     }
     return leden, uren_per_activiteit
+
+
+def _vrijwilligersrijen(ids):
+    """The volunteer rows of the activities, ordered as the members are."""
+    ordering = [
+        f"-lid__{term[1:]}" if term.startswith("-") else f"lid__{term}"
+        for term in Lid._meta.ordering
+    ]
+    return (
+        of_ids(Vrijwilliger.objects.all(), "activiteit", ids)
+        .order_by(*ordering)
+        .values_list("activiteit_id", "lid_id", "uren")
+    )
+
+
+# The same query on every page, compiled once.
+_vrijwilligers_van = PerIds(_vrijwilligersrijen)
 
 
 @functools.cache
