@@ -244,8 +244,13 @@ class PerIds:
             return
         using, sql, params, plek, converters = entry
         if isinstance(plek, int):  # one array parameter
+            try:
+                array = "{" + ",".join(map(int.__repr__, ids)) + "}"
+            except TypeError:  # not integers: as `IdsIn` passes them
+                yield from rijen(self.build(ids))
+                return
             waarden = list(params)
-            waarden[plek] = "{" + ",".join(map(int.__repr__, ids)) + "}"
+            waarden[plek] = array
         else:
             waarden = [*params[: plek.start], *ids, *params[plek.stop :]]
         # The connection of this thread (a compiler holds the one it was
