@@ -15,22 +15,18 @@ from typing import Any
 
 from django.db.models import Count
 
+from cooperatie.jaarslot import peildatum
 from ledger.choices import WoningwetSignaal
 from ledger.models import Activiteit, Boeking
 from ledger.selectors import woningwet_signalen_in
 
 from . import evaluatie
 from .choices import ToetsingStatus
+from .cijfers import jaarcijfers
 from .evaluatie import Beoordeling
 from .indicatoren import definitie
 from .models import Prestatieafspraak, Toetsing
-from .selectors import (
-    beoordelingen_of,
-    jaarcijfers,
-    peildatum,
-    spec_from_row,
-    spec_of,
-)
+from .selectors import beoordelingen_of, spec_from_row, spec_of
 
 # 2: cijfers.woningwet_signalen counts the activities per Woningwet flag
 #    (ledger.woningwet); a snapshot without it (version 1) prints no such rows.

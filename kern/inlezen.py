@@ -7,7 +7,8 @@ one read builds thousands of objects (`afspraken.selectors.corporatie_jaar`).
 `Maker` makes frozen dataclass instances without the per-field work of their
 `__init__`. `IdsIn` filters on many ids read from the database as one
 parameter where the database takes an array, and `PerIds` runs such a query
-again with only its ids changed, compiled once.
+again with only its ids changed, compiled once. `Gecompileerd` keeps a query
+compiled per key of the arguments it is built from.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import F, lookups, signals
 from django.db.models.base import ModelState
@@ -311,3 +313,60 @@ def _slice_of(params: tuple, ids: list) -> slice | None:
     n = len(ids)
     starts = [i for i in range(len(params) - n + 1) if list(params[i : i + n]) == ids]
     return slice(starts[0], starts[0] + n) if len(starts) == 1 else None
+
+
+class Gecompileerd:
+    """A `values_list` query built from hashable arguments, compiled once per
+    combination of them and run again as compiled.
+
+    A selector that reads a corporatie-year runs the same handful of queries
+    on every visit, and building and compiling them costs a good part of what
+    the database needs to answer them. `build(*args)` makes the queryset from
+    its arguments alone (nothing else may change the query: no time, no
+    setting); the first call with new arguments builds it twice and keeps it
+    compiled only when both builds give the same SQL and parameters. A query
+    that cannot be compiled up front (one that matches nothing, such as an
+    empty `__in`) is built anew on every call. At most `_MAX_GECOMPILEERD`
+    combinations are kept.
+    """
+
+    def __init__(self, build) -> None:
+        self.build = build
+        self._gecompileerd: dict[tuple, tuple | None] = {}
+
+    def __call__(self, *args) -> Iterator[list]:
+        try:
+            entry = self._gecompileerd[args]
+        except KeyError:
+            entry = self._compile(args)
+        if entry is None:
+            return rijen(self.build(*args))
+        using, sql, params, converters = entry
+        # The connection of this thread (a compiler holds the one it was
+        # compiled on).
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return _converted(connection, (rows,), converters)
+
+    def _compile(self, args: tuple) -> tuple | None:
+        queryset = self.build(*args)
+        compiler = queryset.query.get_compiler(queryset.db)
+        try:
+            sql, params = compiler.as_sql()
+            again = self.build(*args)
+            sql_2, params_2 = again.query.get_compiler(again.db).as_sql()
+        except EmptyResultSet:
+            entry = None
+        else:
+            params = tuple(params)
+            entry = (
+                (queryset.db, sql, params, _converters(compiler))
+                if sql_2 == sql and tuple(params_2) == params
+                else None
+            )
+        if len(self._gecompileerd) >= _MAX_GECOMPILEERD:
+            self._gecompileerd.clear()
+        self._gecompileerd[args] = entry
+        return entry

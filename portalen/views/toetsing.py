@@ -31,6 +31,7 @@ from afspraken.choices import Richting, ToetsingStatus, Verdict
 from afspraken.indicatoren import definitie
 from afspraken.models import Toetsing, Toezegging
 from afspraken.snapshot import historie_of
+from cooperatie.jaarslot import peildatum
 from kern.acties import actie_label
 from kern.formatting import getal
 from kern.models import AuditEntry
@@ -462,7 +463,7 @@ def _indienen_context(request, toetsing: Toetsing) -> dict:
         "toetsing": toetsing,
         "afspraak": toetsing.afspraak,
         "jaar": jaar,
-        "peildatum": selectors.peildatum(jaar),
+        "peildatum": peildatum(jaar),
         "aantal_activiteiten": in_portal(request, Activiteit.objects)
         .in_jaar(jaar)
         .count(),

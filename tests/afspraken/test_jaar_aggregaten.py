@@ -18,6 +18,7 @@ import pytest
 
 from afspraken import selectors
 from afspraken.choices import Indicator, Richting
+from afspraken.cijfers import jaarcijfers_van
 from afspraken.evaluatie import evaluate
 from afspraken.indicatoren import definitie
 from afspraken.models import Toezegging
@@ -191,7 +192,41 @@ def _referentie(toezegging: Toezegging) -> Fraction:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_corporatie_jaar_measures_what_a_plain_loop_measures(seed):
-    corporatie = _wereld(seed)
+    _meet_als_referentie(_wereld(seed))
+
+
+def test_corporatie_jaar_measures_again_after_the_year_changed():
+    """Its queries are kept compiled, never their rows: a second reading sees
+    what was booked in between."""
+    corporatie = _wereld(7)
+    voor = _meet_als_referentie(corporatie)
+    for afspraak in corporatie.afspraken.select_related("cooperatie"):
+        cooperatie = afspraak.cooperatie
+        lid = LidFactory(cooperatie=cooperatie, lid_sinds=D(2020, 1, 1))
+        for thema in THEMAS:
+            ActiviteitFactory(
+                cooperatie=cooperatie,
+                datum=D(JAAR, 3, 1),
+                thema=thema,
+                open_voor_buurt=True,
+                deelnemers_buurt=3,
+                vrijwilligersuren=Decimal("1.50"),
+                vrijwilligers=[lid],
+            )
+        BoekingFactory(
+            cooperatie=cooperatie,
+            datum=D(JAAR, 3, 1),
+            soort=BoekingSoort.UITGAVE,
+            bedrag=Decimal("12.34"),
+        )
+    na = _meet_als_referentie(corporatie)
+    assert set(na) == set(voor)
+    assert any(na[pk] != voor[pk] for pk in na)
+
+
+def _meet_als_referentie(corporatie) -> dict:
+    """corporatie_jaar's value of each toezegging of the corporatie, after
+    checking it against the plain loop (`_referentie`)."""
     regels = selectors.corporatie_jaar(jaar=JAAR, corporatie_ids=[corporatie.pk])
     toezeggingen = {
         t.pk: t
@@ -211,6 +246,7 @@ def test_corporatie_jaar_measures_what_a_plain_loop_measures(seed):
             toezegging.thema,
             toezegging.alleen_open_voor_buurt,
         )
+    return gemeten
 
 
 @pytest.mark.parametrize("seed", [4, 5])
@@ -283,7 +319,7 @@ def test_activity_groups_follow_the_filters_asked_for():
         )
 
     def groepen(filters):
-        cijfers = selectors._jaarcijfers(
+        cijfers = jaarcijfers_van(
             ids=[cooperatie.pk], cooperaties=[cooperatie.pk], jaar=JAAR, filters=filters
         )[cooperatie.pk]
         return {(g.thema, g.open_voor_buurt): g.aantal for g in cijfers.activiteiten}

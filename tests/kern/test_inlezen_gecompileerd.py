@@ -1,0 +1,138 @@
+"""`kern.inlezen.Gecompileerd`: a query built from hashable arguments, compiled
+once per combination of them, reads what the queryset reads, every time."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from cooperatie.models import Lid
+from kern import inlezen
+from kern.inlezen import Gecompileerd
+from ledger.models import Vrijwilliger
+from tests.cooperatie.factories import CooperatieFactory, LidFactory
+from tests.ledger.factories import ActiviteitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class Counted:
+    """A query builder that counts how often it is asked."""
+
+    def __init__(self, build):
+        self.build = build
+        self.calls = 0
+
+    def __call__(self, *args):
+        self.calls += 1
+        return self.build(*args)
+
+
+def _leden(cooperatie_ids: tuple[int, ...], peildatum: datetime.date):
+    return (
+        Lid.objects.filter(cooperatie_id__in=cooperatie_ids, lid_sinds__lte=peildatum)
+        .order_by("pk")
+        .values_list("cooperatie_id", "pk", "naam", "lid_sinds")
+    )
+
+
+def test_each_combination_of_arguments_reads_the_rows_the_queryset_reads(
+    django_assert_num_queries,
+):
+    cooperaties = CooperatieFactory.create_batch(3)
+    for cooperatie, n in zip(cooperaties, (3, 0, 2), strict=True):
+        for i in range(n):
+            LidFactory(cooperatie=cooperatie, lid_sinds=datetime.date(2020 + i, 1, 1))
+    build = Counted(_leden)
+    read = Gecompileerd(build)
+    ids = tuple(c.pk for c in cooperaties)
+    combinations = [
+        (ids, datetime.date(2021, 6, 1)),
+        (ids[:2], datetime.date(2030, 1, 1)),
+        (ids[1:], datetime.date(2019, 1, 1)),
+    ]
+    for args in combinations * 2:
+        with django_assert_num_queries(1):
+            rows = list(read(*args))
+        assert rows == [list(row) for row in _leden(*args)]
+    # Each combination built twice (to compare) on its first call, never after.
+    assert build.calls == 2 * len(combinations)
+
+
+def test_rows_are_read_anew_at_every_call():
+    cooperatie = CooperatieFactory()
+    read = Gecompileerd(_leden)
+    args = ((cooperatie.pk,), datetime.date(2030, 1, 1))
+    assert list(read(*args)) == []
+    lid = LidFactory(cooperatie=cooperatie, lid_sinds=datetime.date(2024, 1, 1))
+    assert [row[1] for row in read(*args)] == [lid.pk]
+    lid.delete()
+    assert list(read(*args)) == []
+
+
+def test_a_query_that_depends_on_more_than_its_arguments_is_built_each_time():
+    cooperatie = CooperatieFactory()
+    LidFactory(cooperatie=cooperatie, lid_sinds=datetime.date(2021, 1, 1))
+    peildata = iter(datetime.date(2019 + i, 6, 1) for i in range(100))
+
+    def build(cooperatie_id):
+        # A parameter besides the arguments that differs at every build, as
+        # the time would.
+        return Lid.objects.filter(
+            cooperatie_id=cooperatie_id, lid_sinds__lte=next(peildata)
+        ).values_list("pk")
+
+    counted = Counted(build)
+    read = Gecompileerd(counted)
+    # The first call builds it twice to compare (peildata 2019 and 2020: not
+    # yet a member), sees the date change, and runs a third build (2021: a
+    # member); every later call builds it once.
+    assert len(list(read(cooperatie.pk))) == 1
+    assert counted.calls == 3
+    assert len(list(read(cooperatie.pk))) == 1
+    assert counted.calls == 4
+
+
+def test_a_query_that_matches_nothing_is_built_each_time(django_assert_num_queries):
+    counted = Counted(lambda ids: Lid.objects.filter(pk__in=ids).values_list("pk"))
+    read = Gecompileerd(counted)
+    for calls in (2, 3):
+        # Django answers an empty `__in` without asking the database.
+        with django_assert_num_queries(0):
+            assert list(read(())) == []
+        assert counted.calls == calls
+    lid = LidFactory()
+    with django_assert_num_queries(1):
+        assert list(read((lid.pk,))) == [[lid.pk]]
+
+
+def test_values_are_converted_as_the_queryset_converts_them():
+    lid = LidFactory()
+    activiteit = ActiviteitFactory(cooperatie=lid.cooperatie)
+    Vrijwilliger.objects.create(activiteit=activiteit, lid=lid, uren=Decimal("2.50"))
+    read = Gecompileerd(
+        lambda activiteit_id: Vrijwilliger.objects.filter(
+            activiteit_id=activiteit_id
+        ).values_list("activiteit_id", "uren", "lid__lid_sinds")
+    )
+    for _ in range(2):
+        ((activiteit_id, uren, lid_sinds),) = read(activiteit.pk)
+        assert (activiteit_id, uren, lid_sinds) == (
+            activiteit.pk,
+            Decimal("2.50"),
+            lid.lid_sinds,
+        )
+        assert str(uren) == "2.50"
+
+
+def test_at_most_a_bounded_number_of_combinations_is_kept():
+    cooperatie = CooperatieFactory()
+    LidFactory(cooperatie=cooperatie, lid_sinds=datetime.date(2020, 1, 1))
+    read = Gecompileerd(_leden)
+    for i in range(inlezen._MAX_GECOMPILEERD * 3):
+        peildatum = datetime.date(2000, 1, 1) + datetime.timedelta(days=i * 30)
+        rows = list(read((cooperatie.pk,), peildatum))
+        assert len(rows) == (peildatum >= datetime.date(2020, 1, 1))
+        assert len(read._gecompileerd) <= inlezen._MAX_GECOMPILEERD
