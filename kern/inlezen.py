@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import F, lookups, signals
+from django.db.models import F, JSONField, lookups, signals
 from django.db.models.base import ModelState
 from django.db.models.fields.files import FileDescriptor
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
@@ -46,29 +46,40 @@ def _converters(compiler) -> list[tuple]:
 
 def _converted(connection, chunks, converters: list[tuple]) -> Iterator[list]:
     """The raw rows of `chunks` converted as `rijen` converts them (each
-    distinct value of a column once)."""
+    distinct value of a column once, except in a JSON column: its dicts and
+    lists are mutable, so every row gets its own)."""
     converters = [
-        (pos, convs, expression, {}) for pos, (convs, expression) in converters
+        (pos, convs, expression, None if _veranderlijk(expression) else {})
+        for pos, (convs, expression) in converters
     ]
     for chunk in chunks:
         for raw in chunk:
             row = list(raw)
             for pos, convs, expression, seen in converters:
                 value = row[pos]
-                try:
-                    row[pos] = seen[value]
-                    continue
-                except KeyError:
-                    hashable = True
-                except TypeError:  # a value of a JSON column: converted each time
-                    hashable = False
+                keep = seen
+                if seen is not None:
+                    try:
+                        row[pos] = seen[value]
+                        continue
+                    except KeyError:
+                        pass
+                    except TypeError:  # an unhashable value: converted each time
+                        keep = None
                 converted = value
                 for converter in convs:
                     converted = converter(converted, expression, connection)
                 row[pos] = converted
-                if hashable:
-                    seen[value] = converted
+                if keep is not None:
+                    keep[value] = converted
             yield row
+
+
+def _veranderlijk(expression) -> bool:
+    """Whether the column's values convert to mutable objects (a JSON field's
+    dicts and lists), which rows may not share."""
+    field = getattr(expression, "output_field", None)
+    return isinstance(field, JSONField)
 
 
 # Attribute descriptors that store a loaded value as is (in the instance's

@@ -8,10 +8,12 @@ from decimal import Decimal
 
 import pytest
 
+from afspraken.models import Toetsing
 from cooperatie.models import Lid
 from kern import inlezen
 from kern.inlezen import Gecompileerd
 from ledger.models import Vrijwilliger
+from tests.afspraken.factories import ToetsingFactory
 from tests.cooperatie.factories import CooperatieFactory, LidFactory
 from tests.ledger.factories import ActiviteitFactory
 
@@ -136,3 +138,22 @@ def test_at_most_a_bounded_number_of_combinations_is_kept():
         rows = list(read((cooperatie.pk,), peildatum))
         assert len(rows) == (peildatum >= datetime.date(2020, 1, 1))
         assert len(read._gecompileerd) <= inlezen._MAX_GECOMPILEERD
+
+
+def test_rows_never_share_the_mutable_values_of_a_json_column():
+    toetsingen = [
+        ToetsingFactory(jaar=2024, snapshot={"regels": [1]}) for _ in range(2)
+    ]
+    read = Gecompileerd(
+        lambda ids: (
+            Toetsing.objects.filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", "snapshot", "jaar")
+        )
+    )
+    for _ in range(2):
+        rows = list(read(tuple(t.pk for t in toetsingen)))
+        assert [row[1] for row in rows] == [{"regels": [1]}] * 2
+        assert rows[0][1] is not rows[1][1]
+        rows[0][1]["regels"].append(2)
+        assert rows[1][1] == {"regels": [1]}
