@@ -11,7 +11,7 @@ compiled once per year and cooperaties (`kern.inlezen.Gecompileerd`).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -140,15 +140,12 @@ _ACTIVITEIT_GROEPEN = Gecompileerd(
 )
 
 
-def _activiteit_groepen(
-    cooperaties: Cooperaties, jaar: int
-) -> dict[int, list[ActiviteitGroep]]:
-    """The year's activities of the cooperaties per thema and openness: the
-    totals the database keeps at that grain (`ledger.jaartotalen`)."""
+def _activiteit_groepen(rows) -> dict[int, list[ActiviteitGroep]]:
+    """The year's activities of the cooperaties per thema and openness (the
+    rows of `_ACTIVITEIT_GROEPEN`): the totals the database keeps at that grain
+    (`ledger.jaartotalen`)."""
     groepen: dict[int, list[ActiviteitGroep]] = defaultdict(list)
-    for cooperatie_id, thema, open_, aantal, uren, buurt in _ACTIVITEIT_GROEPEN(
-        cooperaties, jaar
-    ):
+    for cooperatie_id, thema, open_, aantal, uren, buurt in rows:
         groepen[cooperatie_id].append(
             ActiviteitGroep(
                 thema=thema,
@@ -207,18 +204,18 @@ _ACTIVITEIT_VAKKEN = Gecompileerd(_vakken_query)
 
 
 def _activiteit_vakken(
-    cooperaties: Cooperaties, jaar: int, filters: Iterable[Filter]
+    rows, vakken: tuple[tuple[str, bool | None], ...]
 ) -> dict[int, list[ActiviteitGroep]]:
     """The year's activities of the cooperaties, summed in as few groups as the
-    filters tell apart (`_vakken`), in one pass over the totals the database
-    keeps per thema and openness (`ledger.jaartotalen`) grouped by cooperatie:
-    `open_voor_buurt` is None in a group that holds both. Every filter counts
-    exactly the activities it counts in the groups per thema and openness, so
-    the evaluation measures the same values on these groups."""
-    vakken = _vakken(filters)
+    filters tell apart (`_vakken`; the rows of `_ACTIVITEIT_VAKKEN`), in one
+    pass over the totals the database keeps per thema and openness
+    (`ledger.jaartotalen`) grouped by cooperatie: `open_voor_buurt` is None in
+    a group that holds both. Every filter counts exactly the activities it
+    counts in the groups per thema and openness, so the evaluation measures
+    the same values on these groups."""
     groepen: dict[int, list[ActiviteitGroep]] = {}
     maak_groep = Maker(ActiviteitGroep)
-    for cooperatie_id, *sommen in _ACTIVITEIT_VAKKEN(cooperaties, jaar, vakken):
+    for cooperatie_id, *sommen in rows:
         # Per vak: its count, hours and neighbourhood participants, in turn
         # (the fields of ActiviteitGroep after its thema and openness).
         groepen[cooperatie_id] = [
@@ -298,25 +295,55 @@ def jaarcijfers_van(
     the groups those filters tell apart (`_activiteit_vakken`), else per thema
     and openness. Each query is compiled once per year and cooperaties
     (`Gecompileerd`)."""
+    return send_jaarcijfers(
+        ids=ids, cooperaties=cooperaties, jaar=jaar, filters=filters
+    )()
+
+
+def send_jaarcijfers(
+    *,
+    ids: list[int],
+    cooperaties: Iterable[int] | Bereik,
+    jaar: int,
+    filters: Iterable[Filter] | None = None,
+) -> Callable[[], dict[int, Jaarcijfers]]:
+    """`jaarcijfers_van`'s four queries sent (`Gecompileerd.send`): the function
+    returned reads their rows, so within `kern.inlezen.pipelined` a caller
+    works on other rows while the database answers them."""
     if not isinstance(cooperaties, Bereik):
         cooperaties = tuple(cooperaties)
     activiteiten_van = _activiteiten_van(ids, cooperaties)
-    groepen = (
-        _activiteit_groepen(activiteiten_van, jaar)
-        if filters is None
-        else _activiteit_vakken(activiteiten_van, jaar, filters)
-    )
+    if filters is None:
+        activiteiten = _ACTIVITEIT_GROEPEN.send(activiteiten_van, jaar)
+    else:
+        vakken = _vakken(filters)
+        activiteiten = _ACTIVITEIT_VAKKEN.send(activiteiten_van, jaar, vakken)
     # Uitgaven dated in the year, and the storno's of exactly those uitgaven.
-    geld = {
-        cooperatie_id: (uitgaven, gestorneerd)
-        for cooperatie_id, uitgaven, gestorneerd in _GELD(cooperaties, jaar)
-    }
-    leden = {
-        cooperatie_id: (aantal, doelgroep)
-        for cooperatie_id, aantal, doelgroep in _LEDEN(cooperaties, jaar)
-    }
-    actief = dict(_ACTIEF(cooperaties, jaar))
+    geld_rows = _GELD.send(cooperaties, jaar)
+    leden_rows = _LEDEN.send(cooperaties, jaar)
+    actief_rows = _ACTIEF.send(cooperaties, jaar)
 
+    def read() -> dict[int, Jaarcijfers]:
+        groepen = (
+            _activiteit_groepen(activiteiten)
+            if filters is None
+            else _activiteit_vakken(activiteiten, vakken)
+        )
+        geld = {
+            cooperatie_id: (uitgaven, gestorneerd)
+            for cooperatie_id, uitgaven, gestorneerd in geld_rows
+        }
+        leden = {
+            cooperatie_id: (aantal, doelgroep)
+            for cooperatie_id, aantal, doelgroep in leden_rows
+        }
+        actief = dict(actief_rows)
+        return _jaarcijfers(ids, jaar, groepen, geld, leden, actief)
+
+    return read
+
+
+def _jaarcijfers(ids, jaar, groepen, geld, leden, actief) -> dict[int, Jaarcijfers]:
     result = {}
     maak_cijfers = Maker(Jaarcijfers)
     nul = Decimal(0)

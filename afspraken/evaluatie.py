@@ -11,7 +11,7 @@ decimal.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -161,7 +161,14 @@ def _som(
     veld: str,
     filters: tuple[Activiteitfilter | ToezeggingSpec, ...],
 ) -> Decimal | int:
-    """`veld` summed over the groups that pass every filter (`_telt`), in one
+    """`veld` summed over the groups that pass every filter (`_telt`)."""
+    return _sommeerder(veld, filters)(groepen)
+
+
+def _sommeerder(
+    veld: str, filters: tuple[Activiteitfilter | ToezeggingSpec, ...]
+) -> Callable[[Iterable[ActiviteitGroep]], Decimal | int]:
+    """What sums `veld` over the groups that pass every filter (`_telt`), in one
     loop: the filters combined into one thema (none passes two different ones)
     and whether only open activities count."""
     thema = ""
@@ -169,17 +176,73 @@ def _som(
     for filter_ in filters:
         if filter_.thema:
             if thema and filter_.thema != thema:
-                return 0
+                return _niets
             thema = filter_.thema
         alleen_open = alleen_open or filter_.alleen_open_voor_buurt
-    totaal: Decimal | int = 0
-    for groep in groepen:
-        if thema and groep.thema != thema:
-            continue
-        if alleen_open and not groep.open_voor_buurt:
-            continue
-        totaal += getattr(groep, veld)
-    return totaal
+
+    def som(groepen: Iterable[ActiviteitGroep]) -> Decimal | int:
+        totaal: Decimal | int = 0
+        for groep in groepen:
+            if thema and groep.thema != thema:
+                continue
+            if alleen_open and not groep.open_voor_buurt:
+                continue
+            totaal += getattr(groep, veld)
+        return totaal
+
+    return som
+
+
+def _niets(groepen: Iterable[ActiviteitGroep]) -> int:
+    return 0
+
+
+# A measure: the value of a toezegging in a year, from the year's figures.
+Meter = Callable[[Jaarcijfers], Fraction]
+
+
+def _meter_van(
+    indicator: IndicatorDefinitie, thema: str, alleen_open_voor_buurt: bool
+) -> Meter | None:
+    """How a toezegging on the indicator, with that activity filter, is
+    measured (by the kind of its measure); None for kwalitatief."""
+    meting = indicator.meting
+    if meting is None:
+        return None
+    if isinstance(meting, Som):
+        eigen = Activiteitfilter(thema, alleen_open_voor_buurt)
+        som = _sommeerder(
+            meting.veld, (indicator.activiteiten or ALLE_ACTIVITEITEN, eigen)
+        )
+        return lambda cijfers: _breuk(som(cijfers.activiteiten))
+    if isinstance(meting, Jaarcijfer):
+        naam = meting.naam
+        return lambda cijfers: _breuk(getattr(cijfers, naam))
+    if isinstance(meting, AandeelLeden):
+        teller = meting.teller
+        return lambda cijfers: percentage(
+            getattr(cijfers, teller), cijfers.aantal_leden
+        )
+    raise TypeError(f"unknown kind of measure {meting!r}")
+
+
+# The measure of each indicator code and activity filter a toezegging has,
+# worked out once: thousands of toezeggingen share a handful.
+_METERS: dict[tuple[str, str, bool], Meter | None] = {}
+_MAX_METERS = 4096
+
+
+def _meter(code: str, thema: str, alleen_open_voor_buurt: bool) -> Meter | None:
+    """`_meter_van` of the indicator with that code (`definitie`), kept."""
+    key = (code, thema, alleen_open_voor_buurt)
+    try:
+        return _METERS[key]
+    except KeyError:
+        meter = _meter_van(definitie(code), thema, alleen_open_voor_buurt)
+        if len(_METERS) >= _MAX_METERS:
+            _METERS.clear()
+        _METERS[key] = meter
+        return meter
 
 
 def meet(
@@ -187,22 +250,14 @@ def meet(
 ) -> Fraction | None:
     """The value of an indicator for a toezegging in the year, by the kind of its
     measure; None for kwalitatief."""
-    meting = indicator.meting
-    if meting is None:
-        return None
-    if isinstance(meting, Som):
-        filters = (indicator.activiteiten or ALLE_ACTIVITEITEN, t)
-        return _breuk(_som(cijfers.activiteiten, meting.veld, filters))
-    if isinstance(meting, Jaarcijfer):
-        return _breuk(getattr(cijfers, meting.naam))
-    if isinstance(meting, AandeelLeden):
-        return percentage(getattr(cijfers, meting.teller), cijfers.aantal_leden)
-    raise TypeError(f"unknown kind of measure {meting!r}")
+    meter = _meter_van(indicator, t.thema, t.alleen_open_voor_buurt)
+    return None if meter is None else meter(cijfers)
 
 
 def measure(t: ToezeggingSpec, cijfers: Jaarcijfers) -> Fraction | None:
     """The measured value of a toezegging in the year; None for kwalitatief."""
-    return meet(definitie(t.indicator), t, cijfers)
+    meter = _meter(t.indicator, t.thema, t.alleen_open_voor_buurt)
+    return None if meter is None else meter(cijfers)
 
 
 # Verdicts --------------------------------------------------------------------------
@@ -239,17 +294,28 @@ def verdict_for_value(
 def evaluate_toezegging(
     t: ToezeggingSpec, cijfers: Jaarcijfers, beoordeling: Beoordeling | None = None
 ) -> ToezeggingResultaat:
-    indicator = definitie(t.indicator)
-    if indicator.meting is None:  # kwalitatief
+    meter = _meter(t.indicator, t.thema, t.alleen_open_voor_buurt)
+    if meter is None:  # kwalitatief
         if beoordeling is None:
-            return ToezeggingResultaat(t, None, Verdict.TE_BEOORDELEN)
-        return ToezeggingResultaat(
-            t, None, beoordeling.oordeel, toelichting=beoordeling.toelichting
-        )
-    waarde = meet(indicator, t, cijfers)
-    return ToezeggingResultaat(
-        t, waarde, verdict_for_value(waarde, t.norm, t.richting, t.deels_vanaf)
+            return _resultaat(t, None, Verdict.TE_BEOORDELEN, "")
+        return _resultaat(t, None, beoordeling.oordeel, beoordeling.toelichting)
+    waarde = meter(cijfers)
+    return _resultaat(
+        t, waarde, verdict_for_value(waarde, t.norm, t.richting, t.deels_vanaf), ""
     )
+
+
+def _resultaat(
+    t: ToezeggingSpec, waarde: Fraction | None, verdict: str, toelichting: str
+) -> ToezeggingResultaat:
+    """`ToezeggingResultaat(t, waarde, verdict, toelichting)`, without the
+    generated `__init__`'s `object.__setattr__` per field (thousands are made
+    per corporatie-year)."""
+    resultaat = object.__new__(ToezeggingResultaat)
+    resultaat.__dict__.update(
+        toezegging=t, waarde=waarde, verdict=verdict, toelichting=toelichting
+    )
+    return resultaat
 
 
 def toetsing_verdict(resultaten: Sequence[ToezeggingResultaat]) -> str:

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 
 from cooperatie.models import Cooperatie, Corporatie, Gebouw
 from kern.geheugen import gc_paused
-from kern.inlezen import Gecompileerd, Instanties, Maker, VoorafGeladen
+from kern.inlezen import Gecompileerd, Instanties, Maker, VoorafGeladen, pipelined
 
 from .choices import LOCKED_STATUSES
-from .cijfers import Bereik, activiteitfilters, jaarcijfers, jaarcijfers_van
+from .cijfers import Bereik, activiteitfilters, jaarcijfers, send_jaarcijfers
 from .evaluatie import (
     Beoordeling,
     Jaarcijfers,
@@ -195,10 +195,10 @@ _BEOORDELINGEN = Gecompileerd(
 )
 
 
-def _afspraken(bereik: Bereik) -> Iterator[Afspraak]:
-    """The afspraken of the bereik (by corporatie, cooperatie and id) with their
-    corporatie and cooperatie, in one query (as `select_related` would, but one
-    instance per corporatie)."""
+def _afspraken(rows) -> Iterator[Afspraak]:
+    """The afspraken (the rows of `_AFSPRAKEN`) with their corporatie and
+    cooperatie, as `select_related` would make them, but one instance per
+    corporatie."""
     db = Afspraak.objects.db
     maak = {
         model: Instanties(model, db) for model in (Afspraak, Corporatie, Cooperatie)
@@ -208,7 +208,7 @@ def _afspraken(bereik: Bereik) -> Iterator[Afspraak]:
     corporatie_cache = Afspraak.corporatie.field.cache_name
     cooperatie_cache = Afspraak.cooperatie.field.cache_name
     corporaties: dict[int, Corporatie] = {}
-    for row in _AFSPRAKEN(bereik):
+    for row in rows:
         afspraak = maak[Afspraak](row[:n_afspraak])
         corporatie = corporaties.get(afspraak.corporatie_id)
         if corporatie is None:
@@ -237,7 +237,11 @@ def corporatie_jaar(
 
     Related rows are grouped here rather than through `prefetch_related`, whose
     per-object querysets cost more than the queries themselves at this scale.
-    Each query is compiled once per year and corporaties (`Gecompileerd`).
+    Each query is compiled once per year and corporaties (`Gecompileerd`), and
+    they are sent in three rounds (`pipelined`): the toezeggingen; then the
+    afspraken and their other rows, answered while the toezeggingen are read;
+    then the year's figures (which sum the activities as the toezeggingen
+    need), answered while the other rows are read.
     The cyclic garbage collector waits while the result is built (`gc_paused`):
     its tens of thousands of objects hold no cycles, and collecting while they
     are made weighed as much as reading the toezeggingen.
@@ -247,30 +251,39 @@ def corporatie_jaar(
         None if corporatie_ids is None else tuple(corporatie_ids),
         None if afspraak_ids is None else tuple(afspraak_ids),
     )
-    afspraken = list(_afspraken(bereik))
-    gebouwen: dict[int, list] = defaultdict(list)
-    maak_gebouw = Instanties(Gebouw, Gebouw.objects.db)
-    for afspraak_id, *gebouw in _GEBOUWEN(bereik):
-        gebouwen[afspraak_id].append(maak_gebouw(gebouw))
-    for afspraak in afspraken:
-        afspraak._prefetched_objects_cache = VoorafGeladen(
-            afspraak, {"gebouwen": gebouwen.get(afspraak.id, [])}
+    with pipelined(Afspraak.objects.db):
+        toezegging_rows = iter(_TOEZEGGINGEN.send(bereik))
+        afspraak_rows = _AFSPRAKEN.send(bereik)
+        gebouw_rows = _GEBOUWEN.send(bereik)
+        toetsing_rows = _TOETSINGEN.send(bereik)
+        beoordeling_rows = _BEOORDELINGEN.send(bereik)
+        specs: dict[int, list[ToezeggingSpec]] = defaultdict(list)
+        maak_spec = Maker(ToezeggingSpec)  # its fields: id, then SPEC_FIELDS
+        for afspraak_id, *spec in toezegging_rows:
+            specs[afspraak_id].append(maak_spec(*spec))
+        afspraken = list(_afspraken(afspraak_rows))
+        read_cijfers = send_jaarcijfers(
+            ids=list({a.cooperatie_id: None for a in afspraken}),
+            cooperaties=bereik,
+            jaar=jaar,
+            filters=activiteitfilters(s for rij in specs.values() for s in rij),
         )
-    specs: dict[int, list[ToezeggingSpec]] = defaultdict(list)
-    maak_spec = Maker(ToezeggingSpec)  # its fields: id, then SPEC_FIELDS
-    for afspraak_id, *spec in _TOEZEGGINGEN(bereik):
-        specs[afspraak_id].append(maak_spec(*spec))
-    toetsing_van = Instanties(Toetsing, Toetsing.objects.db)
-    toetsingen = {t.afspraak_id: t for t in map(toetsing_van, _TOETSINGEN(bereik))}
-    beoordelingen: dict[int, dict[int, Beoordeling]] = defaultdict(dict)
-    for toetsing_id, toezegging_id, oordeel, toelichting in _BEOORDELINGEN(bereik):
-        beoordelingen[toetsing_id][toezegging_id] = Beoordeling(oordeel, toelichting)
-    cijfers = jaarcijfers_van(
-        ids=list({a.cooperatie_id: None for a in afspraken}),
-        cooperaties=bereik,
-        jaar=jaar,
-        filters=activiteitfilters(s for rij in specs.values() for s in rij),
-    )
+        gebouwen: dict[int, list] = defaultdict(list)
+        maak_gebouw = Instanties(Gebouw, Gebouw.objects.db)
+        for afspraak_id, *gebouw in gebouw_rows:
+            gebouwen[afspraak_id].append(maak_gebouw(gebouw))
+        for afspraak in afspraken:
+            afspraak._prefetched_objects_cache = VoorafGeladen(
+                afspraak, {"gebouwen": gebouwen.get(afspraak.id, [])}
+            )
+        toetsing_van = Instanties(Toetsing, Toetsing.objects.db)
+        toetsingen = {t.afspraak_id: t for t in map(toetsing_van, toetsing_rows)}
+        beoordelingen: dict[int, dict[int, Beoordeling]] = defaultdict(dict)
+        for toetsing_id, toezegging_id, oordeel, toelichting in beoordeling_rows:
+            beoordelingen[toetsing_id][toezegging_id] = Beoordeling(
+                oordeel, toelichting
+            )
+        cijfers = read_cijfers()
     regels = []
     maak_regel = Maker(ToetsingRegel)
     for afspraak in afspraken:

@@ -10,8 +10,11 @@ booking each), then times, in the same run:
 
 Prints both timings (the two run in turn, the fastest run of each counted) and
 their ratio, and where the evaluation's time goes: each of its queries (run
-again and read to the last row), the pure evaluation, and the rest (the ORM,
-building rows and results). On PostgreSQL the scratch database is analysed
+again alone and read to the last row), the pure evaluation, and the rest (the
+ORM, building rows and results). On PostgreSQL the call sends its queries in
+a pipeline, so the database answers some while Python reads others: their
+times, each read alone, then add up to more than they cost the call, and the
+rest is what is left of the call once they are taken off. On PostgreSQL the scratch database is analysed
 after the bulk insert, as a live one is by autovacuum. Not a test: run
 `python bench/evaluate.py` (optionally `--cooperaties N --activiteiten M`).
 """
@@ -192,7 +195,10 @@ def main() -> None:
         f"({n_toezeggingen:,} toezeggingen, best of {args.runs})"
     )
     rest_s = app_s - sum(query_s) - pure_s
-    print(f"  the rest           {rest_s * 1000:.1f} ms  (ORM, rows, results)")
+    print(
+        f"  the rest           {rest_s * 1000:.1f} ms  (ORM, rows, results; "
+        "less what the pipelined queries overlap)"
+    )
     print(f"raw SQL GROUP BY     {raw_s * 1000:.1f} ms  (best of {args.runs})")
     print(f"ratio app / raw      {app_s / raw_s:.2f}")
 

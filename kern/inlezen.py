@@ -8,13 +8,16 @@ one read builds thousands of objects (`afspraken.selectors.corporatie_jaar`).
 `__init__`. `IdsIn` filters on many ids read from the database as one
 parameter where the database takes an array, and `PerIds` runs such a query
 again with only its ids changed, compiled once. `Gecompileerd` keeps a query
-compiled per key of the arguments it is built from.
+compiled per key of the arguments it is built from, and sends it ahead of
+reading its rows (`Gecompileerd.send`): within `pipelined`, PostgreSQL answers
+the queries sent while Python reads the rows of earlier ones.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -346,20 +349,29 @@ class Gecompileerd:
         self._gecompileerd: dict[tuple, tuple | None] = {}
 
     def __call__(self, *args) -> Iterator[list]:
+        """The rows, read now."""
+        return iter(self.send(*args))
+
+    def send(self, *args) -> Sent:
+        """The query sent; its rows are read when the result is iterated
+        (within `pipelined`, the database answers it meanwhile)."""
         try:
             entry = self._gecompileerd[args]
         except KeyError:
             entry = self._compile(args)
         if entry is None:
-            return rijen(self.build(*args))
+            return Sent(lambda: rijen(self.build(*args)))
         using, sql, params, converters = entry
         # The connection of this thread (a compiler holds the one it was
         # compiled on).
         connection = connections[using]
-        with connection.cursor() as cursor:
+        cursor = connection.cursor()
+        try:
             cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        return _converted(connection, (rows,), converters)
+        except BaseException:
+            cursor.close()
+            raise
+        return Sent(lambda: _fetched(connection, cursor, converters))
 
     def _compile(self, args: tuple) -> tuple | None:
         queryset = self.build(*args)
@@ -381,3 +393,54 @@ class Gecompileerd:
             self._gecompileerd.clear()
         self._gecompileerd[args] = entry
         return entry
+
+
+def _fetched(connection, cursor, converters) -> Iterator[list]:
+    try:
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    return _converted(connection, (rows,), converters)
+
+
+class Sent:
+    """A query sent by `Gecompileerd.send`: iterating it reads its rows (once)."""
+
+    def __init__(self, read) -> None:
+        self._read = read
+
+    def __iter__(self) -> Iterator[list]:
+        read, self._read = self._read, None
+        if read is None:
+            raise RuntimeError("the rows of a sent query are read once")
+        return read()
+
+
+@contextmanager
+def pipelined(using: str) -> Iterator[None]:
+    """Queries sent within the block (`Gecompileerd.send`) do not wait for each
+    other: on PostgreSQL (psycopg 3's pipeline mode) the database works on
+    every query sent while Python reads the rows of earlier ones. Reading a
+    query's rows waits for the rows of every query sent before it, so a
+    caller sends what it needs next before it works on what it has. Other
+    databases run each query as it is sent."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    # The health check and any reconnect happen before the pipeline starts.
+    with connection.cursor():
+        pass
+    raw = connection.connection
+    pipeline = getattr(raw, "pipeline", None)  # psycopg 3, not psycopg2
+    if pipeline is None or not _pipeline_supported():
+        yield
+        return
+    with pipeline():
+        yield
+
+
+def _pipeline_supported() -> bool:
+    import psycopg
+
+    return psycopg.Pipeline.is_supported()

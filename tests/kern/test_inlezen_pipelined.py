@@ -1,0 +1,109 @@
+"""`kern.inlezen.pipelined` and `Gecompileerd.send`: queries sent before their
+rows are read give the rows the queryset gives, one query each, in any order
+of reading; on PostgreSQL they travel in one pipeline."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, transaction
+
+import pytest
+
+from cooperatie.models import Lid
+from kern.inlezen import Gecompileerd, pipelined
+from tests.cooperatie.factories import CooperatieFactory, LidFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _leden(cooperatie_ids: tuple[int, ...], peildatum: datetime.date):
+    return (
+        Lid.objects.filter(cooperatie_id__in=cooperatie_ids, lid_sinds__lte=peildatum)
+        .order_by("pk")
+        .values_list("cooperatie_id", "pk", "naam", "lid_sinds")
+    )
+
+
+def _in_pipeline() -> bool:
+    """Whether the connection is in PostgreSQL's pipeline mode now."""
+    from psycopg import pq
+
+    return connection.connection.pgconn.pipeline_status != pq.PipelineStatus.OFF
+
+
+def _cooperaties() -> tuple[int, ...]:
+    cooperaties = CooperatieFactory.create_batch(3)
+    for cooperatie, n in zip(cooperaties, (3, 0, 2), strict=True):
+        for i in range(n):
+            LidFactory(cooperatie=cooperatie, lid_sinds=datetime.date(2020 + i, 1, 1))
+    return tuple(c.pk for c in cooperaties)
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2), (2, 0, 1), (1, 2, 0)])
+def test_queries_sent_together_read_their_own_rows_in_any_order(
+    order, django_assert_num_queries
+):
+    ids = _cooperaties()
+    read = Gecompileerd(_leden)
+    combinations = [
+        (ids, datetime.date(2021, 6, 1)),
+        (ids[:1], datetime.date(2030, 1, 1)),
+        (ids[1:], datetime.date(2019, 1, 1)),  # no rows
+    ]
+    list(read(*combinations[0]))  # compiled: the pipeline sends only these
+    with django_assert_num_queries(3), pipelined(DEFAULT_DB_ALIAS):
+        if connection.vendor == "postgresql":
+            assert _in_pipeline()
+        sent = [read.send(*args) for args in combinations]
+        rows = {i: list(sent[i]) for i in order}
+    if connection.vendor == "postgresql":
+        assert not _in_pipeline()
+    for i, args in enumerate(combinations):
+        assert rows[i] == [list(row) for row in _leden(*args)]
+    assert [len(rows[i]) for i in range(3)] == [4, 3, 0]
+
+
+def test_a_sent_query_reads_the_rows_as_they_are_when_it_is_sent():
+    ids = _cooperaties()
+    read = Gecompileerd(_leden)
+    args = (ids, datetime.date(2030, 1, 1))
+    sent = read.send(*args)
+    # Rows are read once, from the query as sent.
+    rows = list(sent)
+    assert len(rows) == 5
+    with pytest.raises(RuntimeError, match="read once"):
+        list(sent)
+    assert list(read(*args)) == rows
+
+
+def test_pipelined_holds_queries_of_other_code_and_nests():
+    ids = _cooperaties()
+    read = Gecompileerd(_leden)
+    args = (ids, datetime.date(2030, 1, 1))
+    with pipelined(DEFAULT_DB_ALIAS):
+        sent = read.send(*args)
+        # An ordinary queryset and a nested block inside the pipeline.
+        assert Lid.objects.filter(cooperatie_id__in=ids).count() == 5
+        with pipelined(DEFAULT_DB_ALIAS):
+            assert len(list(read(*args))) == 5
+        assert len(list(sent)) == 5
+    assert Lid.objects.count() == 5
+
+
+def test_an_error_in_a_pipelined_query_is_raised_and_the_connection_stays_usable():
+    ids = _cooperaties()
+
+    def read_a_missing_table() -> None:
+        with (
+            transaction.atomic(),
+            pipelined(DEFAULT_DB_ALIAS),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute("SELECT naam FROM cooperatie_lid_that_is_not")
+            cursor.fetchall()
+
+    with pytest.raises(DatabaseError):
+        read_a_missing_table()
+    # The failed savepoint is rolled back; the connection reads again.
+    assert len(list(Gecompileerd(_leden)(ids, datetime.date(2030, 1, 1)))) == 5
