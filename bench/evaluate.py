@@ -14,8 +14,9 @@ again alone and read to the last row), the pure evaluation, and the rest (the
 ORM, building rows and results). On PostgreSQL the call sends its queries in
 a pipeline, so the database answers some while Python reads others: their
 times, each read alone, then add up to more than they cost the call, and the
-rest is what is left of the call once they are taken off. On PostgreSQL the scratch database is analysed
-after the bulk insert, as a live one is by autovacuum. Not a test: run
+rest is what is left of the call once they are taken off. On PostgreSQL the
+scratch database is analysed after the bulk insert, as a live one is by
+autovacuum. Not a test: run
 `python bench/evaluate.py` (optionally `--cooperaties N --activiteiten M`).
 """
 
