@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 from kern.formatting import getal
 
@@ -73,9 +74,11 @@ class Jaarcijfers:
         return self.uitgaven - self.uitgaven_gestorneerd
 
 
-@dataclass(frozen=True)
-class ToezeggingSpec:
-    """The measurable part of one toezegging."""
+class ToezeggingSpec(NamedTuple):
+    """The measurable part of one toezegging. A named tuple, not a dataclass:
+    a corporatie-year makes thousands, each straight from a row of its fields
+    in this order (`selectors.corporatie_jaar`), and a tuple is made in one
+    step."""
 
     id: int
     omschrijving: str
@@ -96,8 +99,10 @@ class Beoordeling:
     toelichting: str
 
 
-@dataclass(frozen=True)
-class ToezeggingResultaat:
+class ToezeggingResultaat(NamedTuple):
+    """The measured value and verdict of one toezegging (a named tuple, as
+    `ToezeggingSpec`: thousands per corporatie-year)."""
+
     toezegging: ToezeggingSpec
     waarde: Fraction | None
     verdict: str
@@ -308,14 +313,12 @@ def evaluate_toezegging(
 def _resultaat(
     t: ToezeggingSpec, waarde: Fraction | None, verdict: str, toelichting: str
 ) -> ToezeggingResultaat:
-    """`ToezeggingResultaat(t, waarde, verdict, toelichting)`, without the
-    generated `__init__`'s `object.__setattr__` per field (thousands are made
-    per corporatie-year)."""
-    resultaat = object.__new__(ToezeggingResultaat)
-    resultaat.__dict__.update(
-        toezegging=t, waarde=waarde, verdict=verdict, toelichting=toelichting
-    )
-    return resultaat
+    """`ToezeggingResultaat(t, waarde, verdict, toelichting)`, made as the
+    tuple it is, without the keyword handling of its constructor."""
+    return _tuple_new(ToezeggingResultaat, (t, waarde, verdict, toelichting))
+
+
+_tuple_new = tuple.__new__
 
 
 def toetsing_verdict(resultaten: Sequence[ToezeggingResultaat]) -> str:

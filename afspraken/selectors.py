@@ -176,6 +176,11 @@ _TOEZEGGINGEN = Gecompileerd(
     )
 )
 
+# A ToezeggingSpec from the values of its fields in order, as the toezeggingen
+# query reads them after the afspraak id (a tuple made in one step).
+_maak_spec = tuple.__new__
+assert ToezeggingSpec._fields == ("id", *SPEC_FIELDS)
+
 _TOETSINGEN = Gecompileerd(
     lambda bereik: (
         Toetsing.objects.filter(afspraak_id__in=bereik.afspraak_pks(), jaar=bereik.jaar)
@@ -258,9 +263,8 @@ def corporatie_jaar(
         toetsing_rows = _TOETSINGEN.send(bereik)
         beoordeling_rows = _BEOORDELINGEN.send(bereik)
         specs: dict[int, list[ToezeggingSpec]] = defaultdict(list)
-        maak_spec = Maker(ToezeggingSpec)  # its fields: id, then SPEC_FIELDS
-        for afspraak_id, *spec in toezegging_rows:
-            specs[afspraak_id].append(maak_spec(*spec))
+        for row in toezegging_rows:  # afspraak_id, then the spec's fields
+            specs[row[0]].append(_maak_spec(ToezeggingSpec, row[1:]))
         afspraken = list(_afspraken(afspraak_rows))
         read_cijfers = send_jaarcijfers(
             ids=list({a.cooperatie_id: None for a in afspraken}),
