@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connections
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -29,9 +28,6 @@ from ledger.models import ActiviteitJaartotaal, Boeking, VrijwilligerJaartelling
 from .evaluatie import ActiviteitGroep, Jaarcijfers, ToezeggingSpec
 from .indicatoren import ALLE_ACTIVITEITEN, Som, definitie
 from .models import Afspraak
-
-# The most cooperatie ids passed to the database as a list.
-MAX_IDS = 5000
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -104,19 +100,9 @@ def _van_cooperaties(cooperaties: Cooperaties) -> Q:
     return Q(cooperatie_id__in=cooperaties)
 
 
-def _activiteiten_van(ids: list[int], cooperaties: Cooperaties) -> Cooperaties:
-    """The cooperaties whose activities are summed, as the activity query filters
-    them: PostgreSQL filters the ids themselves (while they are few enough to
-    pass) cheaper than through a join, as one array; SQLite reads a subquery
-    (a `Bereik`) as cheaply as the list, without a parameter per id."""
-    postgres = connections[ActiviteitJaartotaal.objects.db].vendor == "postgresql"
-    if isinstance(cooperaties, Bereik) and not (postgres and len(ids) <= MAX_IDS):
-        return cooperaties
-    return tuple(ids)
-
-
 def _activiteiten_filter(cooperaties: Cooperaties):
-    """The activity query's filter on the cooperaties (`_activiteiten_van`)."""
+    """The activity query's filter on the cooperaties: their ids as one array
+    parameter (`IdsIn`), or a `Bereik`'s subquery."""
     if isinstance(cooperaties, Bereik):
         return _van_cooperaties(cooperaties)
     return IdsIn(F("cooperatie_id"), list(cooperaties))
@@ -295,35 +281,33 @@ def jaarcijfers_van(
     the groups those filters tell apart (`_activiteit_vakken`), else per thema
     and openness. Each query is compiled once per year and cooperaties
     (`Gecompileerd`)."""
-    return send_jaarcijfers(
-        ids=ids, cooperaties=cooperaties, jaar=jaar, filters=filters
-    )()
+    return send_jaarcijfers(cooperaties=cooperaties, jaar=jaar, filters=filters)(ids)
 
 
 def send_jaarcijfers(
     *,
-    ids: list[int],
     cooperaties: Iterable[int] | Bereik,
     jaar: int,
     filters: Iterable[Filter] | None = None,
-) -> Callable[[], dict[int, Jaarcijfers]]:
+) -> Callable[[list[int]], dict[int, Jaarcijfers]]:
     """`jaarcijfers_van`'s four queries sent (`Gecompileerd.send`): the function
-    returned reads their rows, so within `kern.inlezen.pipelined` a caller
-    works on other rows while the database answers them."""
+    returned reads their rows into the `Jaarcijfers` of the cooperatie ids it
+    is given, so within `kern.inlezen.pipelined` a caller works on other rows
+    (such as the afspraken that name those cooperaties) while the database
+    answers them."""
     if not isinstance(cooperaties, Bereik):
         cooperaties = tuple(cooperaties)
-    activiteiten_van = _activiteiten_van(ids, cooperaties)
     if filters is None:
-        activiteiten = _ACTIVITEIT_GROEPEN.send(activiteiten_van, jaar)
+        activiteiten = _ACTIVITEIT_GROEPEN.send(cooperaties, jaar)
     else:
         vakken = _vakken(filters)
-        activiteiten = _ACTIVITEIT_VAKKEN.send(activiteiten_van, jaar, vakken)
+        activiteiten = _ACTIVITEIT_VAKKEN.send(cooperaties, jaar, vakken)
     # Uitgaven dated in the year, and the storno's of exactly those uitgaven.
     geld_rows = _GELD.send(cooperaties, jaar)
     leden_rows = _LEDEN.send(cooperaties, jaar)
     actief_rows = _ACTIEF.send(cooperaties, jaar)
 
-    def read() -> dict[int, Jaarcijfers]:
+    def read(ids: list[int]) -> dict[int, Jaarcijfers]:
         groepen = (
             _activiteit_groepen(activiteiten)
             if filters is None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import NamedTuple
@@ -115,11 +115,13 @@ class ToezeggingResultaat(NamedTuple):
         return getal(self.waarde, 1, taal="nl")
 
 
-@dataclass(frozen=True)
-class ToetsingResultaat:
+class ToetsingResultaat(NamedTuple):
+    """The verdict of a toetsing and of each of its toezeggingen (a named
+    tuple, as `ToezeggingResultaat`)."""
+
     jaar: int
     verdict: str
-    toezeggingen: tuple[ToezeggingResultaat, ...] = field(default_factory=tuple)
+    toezeggingen: tuple[ToezeggingResultaat, ...] = ()
 
 
 # Measuring -------------------------------------------------------------------------

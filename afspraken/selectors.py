@@ -243,10 +243,10 @@ def corporatie_jaar(
     Related rows are grouped here rather than through `prefetch_related`, whose
     per-object querysets cost more than the queries themselves at this scale.
     Each query is compiled once per year and corporaties (`Gecompileerd`), and
-    they are sent in three rounds (`pipelined`): the toezeggingen; then the
-    afspraken and their other rows, answered while the toezeggingen are read;
-    then the year's figures (which sum the activities as the toezeggingen
-    need), answered while the other rows are read.
+    they are sent in two rounds (`pipelined`): the afspraken with their
+    toezeggingen and other rows; then, once the toezeggingen are read, the
+    year's figures (which sum the activities as the toezeggingen need), which
+    the database answers while the afspraken and their other rows are read.
     The cyclic garbage collector waits while the result is built (`gc_paused`):
     its tens of thousands of objects hold no cycles, and collecting while they
     are made weighed as much as reading the toezeggingen.
@@ -257,7 +257,7 @@ def corporatie_jaar(
         None if afspraak_ids is None else tuple(afspraak_ids),
     )
     with pipelined(Afspraak.objects.db):
-        toezegging_rows = iter(_TOEZEGGINGEN.send(bereik))
+        toezegging_rows = _TOEZEGGINGEN.send(bereik)
         afspraak_rows = _AFSPRAKEN.send(bereik)
         gebouw_rows = _GEBOUWEN.send(bereik)
         toetsing_rows = _TOETSINGEN.send(bereik)
@@ -265,13 +265,12 @@ def corporatie_jaar(
         specs: dict[int, list[ToezeggingSpec]] = defaultdict(list)
         for row in toezegging_rows:  # afspraak_id, then the spec's fields
             specs[row[0]].append(_maak_spec(ToezeggingSpec, row[1:]))
-        afspraken = list(_afspraken(afspraak_rows))
         read_cijfers = send_jaarcijfers(
-            ids=list({a.cooperatie_id: None for a in afspraken}),
             cooperaties=bereik,
             jaar=jaar,
             filters=activiteitfilters(s for rij in specs.values() for s in rij),
         )
+        afspraken = list(_afspraken(afspraak_rows))
         gebouwen: dict[int, list] = defaultdict(list)
         maak_gebouw = Instanties(Gebouw, Gebouw.objects.db)
         for afspraak_id, *gebouw in gebouw_rows:
@@ -287,7 +286,7 @@ def corporatie_jaar(
             beoordelingen[toetsing_id][toezegging_id] = Beoordeling(
                 oordeel, toelichting
             )
-        cijfers = read_cijfers()
+        cijfers = read_cijfers(list({a.cooperatie_id: None for a in afspraken}))
     regels = []
     maak_regel = Maker(ToetsingRegel)
     for afspraak in afspraken:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
@@ -367,11 +368,12 @@ class Gecompileerd:
         connection = connections[using]
         cursor = connection.cursor()
         try:
+            als_tekst = _numeric_as_text(connection, cursor)
             cursor.execute(sql, params)
         except BaseException:
             cursor.close()
             raise
-        return Sent(lambda: _fetched(connection, cursor, converters))
+        return Sent(lambda: _fetched(connection, cursor, converters, als_tekst))
 
     def _compile(self, args: tuple) -> tuple | None:
         queryset = self.build(*args)
@@ -395,12 +397,57 @@ class Gecompileerd:
         return entry
 
 
-def _fetched(connection, cursor, converters) -> Iterator[list]:
+def _fetched(connection, cursor, converters, als_tekst: bool) -> Iterator[list]:
     try:
         rows = cursor.fetchall()
+        if als_tekst:
+            converters = _with_numeric(converters, cursor.description)
     finally:
         cursor.close()
     return _converted(connection, (rows,), converters)
+
+
+# PostgreSQL's numeric type, by its OID.
+_NUMERIC_OID = 1700
+
+
+def _numeric_as_text(connection, cursor) -> bool:
+    """Whether the cursor reads numeric columns as their text, which it does
+    on PostgreSQL with psycopg 3: `_fetched` then makes one Decimal per
+    distinct text of a column (`_converted`). psycopg makes a new Decimal of
+    every value, and a new Decimal computes its hash again wherever it is
+    looked up: an evaluation looks up thousands of norms."""
+    if connection.vendor != "postgresql":
+        return False
+    adapters = getattr(cursor.cursor, "adapters", None)
+    if adapters is None:  # psycopg2
+        return False
+    from psycopg.types.string import TextLoader
+
+    adapters.register_loader(_NUMERIC_OID, TextLoader)
+    return True
+
+
+def _decimal(value, expression, connection):
+    return None if value is None else Decimal(value)
+
+
+def _with_numeric(converters: list[tuple], description) -> list[tuple]:
+    """The converters with, first at each numeric column read as text, its
+    Decimal (as psycopg would make it)."""
+    numeric = {
+        pos for pos, column in enumerate(description) if column[1] == _NUMERIC_OID
+    }
+    if not numeric:
+        return converters
+    result = []
+    for pos, (convs, expression) in converters:
+        if pos in numeric:
+            numeric.discard(pos)
+            convs = [_decimal, *convs]
+        result.append((pos, (convs, expression)))
+    result.extend((pos, ([_decimal], None)) for pos in sorted(numeric))
+    return result
 
 
 class Sent:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.db.models import Avg, Count, Sum
+
 import pytest
 
 from afspraken.models import Toetsing
@@ -157,3 +159,54 @@ def test_rows_never_share_the_mutable_values_of_a_json_column():
         assert rows[0][1] is not rows[1][1]
         rows[0][1]["regels"].append(2)
         assert rows[1][1] == {"regels": [1]}
+
+
+def test_decimals_are_read_as_the_queryset_reads_them_one_object_per_value():
+    lid = LidFactory()
+    uren = ["2.50", "2.50", "0.25", None, "2.50"]
+    activiteiten = [ActiviteitFactory(cooperatie=lid.cooperatie) for _ in uren]
+    for activiteit, waarde in zip(activiteiten, uren, strict=True):
+        Vrijwilliger.objects.create(
+            activiteit=activiteit,
+            lid=lid,
+            uren=None if waarde is None else Decimal(waarde),
+        )
+
+    def build(cooperatie_id: int):
+        return (
+            Vrijwilliger.objects.filter(activiteit__cooperatie_id=cooperatie_id)
+            .order_by("activiteit_id")
+            .values_list("activiteit_id", "uren", "activiteit__vrijwilligersuren")
+        )
+
+    def build_totals(cooperatie_id: int):
+        return (
+            Vrijwilliger.objects.filter(activiteit__cooperatie_id=cooperatie_id)
+            .values("activiteit__cooperatie_id")
+            .annotate(totaal=Sum("uren"), gemiddeld=Avg("uren"), n=Count("pk"))
+            .order_by()
+            .values_list("activiteit__cooperatie_id", "totaal", "gemiddeld", "n")
+        )
+
+    read, totals = Gecompileerd(build), Gecompileerd(build_totals)
+    for _ in range(2):
+        rows = list(read(lid.cooperatie_id))
+        expected = [list(row) for row in build(lid.cooperatie_id)]
+        assert rows == expected
+        # The same type and the same text (places) as the queryset's values.
+        for row, verwacht in zip(rows, expected, strict=True):
+            assert [(type(v), str(v)) for v in row] == [
+                (type(v), str(v)) for v in verwacht
+            ]
+        # Equal values of a column are one object (its hash computed once).
+        assert rows[0][1] is rows[1][1] is rows[4][1]
+        assert rows[3][1] is None
+        # Aggregates keep their own types: a decimal sum, a float mean, a count.
+        assert list(totals(lid.cooperatie_id)) == [
+            list(row) for row in build_totals(lid.cooperatie_id)
+        ]
+        ((_, totaal, gemiddeld, n),) = totals(lid.cooperatie_id)
+        assert (totaal, n) == (Decimal("7.75"), 5)
+        assert type(totaal) is Decimal
+        assert type(n) is int
+        assert gemiddeld == pytest.approx(1.9375)
