@@ -10,7 +10,9 @@ parameter where the database takes an array, and `PerIds` runs such a query
 again with only its ids changed, compiled once. `Gecompileerd` keeps a query
 compiled per key of the arguments it is built from, and sends it ahead of
 reading its rows (`Gecompileerd.send`): within `pipelined`, PostgreSQL answers
-the queries sent while Python reads the rows of earlier ones.
+the queries sent while Python reads the rows of earlier ones. It reads
+PostgreSQL's numerics as text and makes one Decimal per distinct value of a
+column, as it does with every converted column.
 """
 
 from __future__ import annotations
@@ -355,7 +357,8 @@ class Gecompileerd:
 
     def send(self, *args) -> Sent:
         """The query sent; its rows are read when the result is iterated
-        (within `pipelined`, the database answers it meanwhile)."""
+        (within `pipelined`, the database answers it meanwhile). A query that
+        is built anew on every call (see above) runs when it is read."""
         try:
             entry = self._gecompileerd[args]
         except KeyError:
@@ -467,9 +470,9 @@ class Sent:
 def pipelined(using: str) -> Iterator[None]:
     """Queries sent within the block (`Gecompileerd.send`) do not wait for each
     other: on PostgreSQL (psycopg 3's pipeline mode) the database works on
-    every query sent while Python reads the rows of earlier ones. Reading a
-    query's rows waits for the rows of every query sent before it, so a
-    caller sends what it needs next before it works on what it has. Other
+    the queries sent while Python reads the rows of earlier ones. Reading any
+    query's rows waits until every query sent so far is answered, so a caller
+    sends what it needs next before it works on the rows it has. Other
     databases run each query as it is sent."""
     connection = connections[using]
     if connection.vendor != "postgresql":

@@ -8,7 +8,7 @@ import pytest
 
 from afspraken import selectors, services, snapshot
 from afspraken.choices import Indicator
-from afspraken.evaluatie import measure
+from afspraken.evaluatie import ToezeggingSpec, measure
 from cooperatie.choices import Doelgroep
 from tests.afspraken.factories import (
     AfspraakFactory,
@@ -61,6 +61,12 @@ def test_corporatie_jaar_takes_constant_queries(n, django_assert_num_queries):
         regels = selectors.corporatie_jaar(jaar=2024, corporatie_ids=[corporatie.pk])
     assert len(regels) == n
     assert all(r.resultaat.toezeggingen[0].waarde == 1 for r in regels)
+
+
+def test_the_toezeggingen_query_reads_a_spec_s_fields_in_its_order():
+    # corporatie_jaar makes each ToezeggingSpec straight from the row's values
+    # after the afspraak id: the id, then SPEC_FIELDS.
+    assert ToezeggingSpec._fields == ("id", *selectors.SPEC_FIELDS)
 
 
 def test_activities_on_31_december_and_1_january_fall_in_their_own_year():
