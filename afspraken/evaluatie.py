@@ -127,14 +127,6 @@ class ToetsingResultaat(NamedTuple):
 # Measuring -------------------------------------------------------------------------
 
 
-def _telt(groep: ActiviteitGroep, filter_: Activiteitfilter | ToezeggingSpec) -> bool:
-    """Whether the activity group passes a filter (an indicator's or a
-    toezegging's: both have a thema and alleen_open_voor_buurt)."""
-    if filter_.thema and groep.thema != filter_.thema:
-        return False
-    return not (filter_.alleen_open_voor_buurt and not groep.open_voor_buurt)
-
-
 def percentage(teller: int, noemer: int) -> Fraction:
     """`teller` as a percentage of `noemer`, exact; 0 for an empty denominator."""
     if noemer == 0:
@@ -163,21 +155,14 @@ def _breuk(getal: Decimal | int) -> Fraction:
         return breuk
 
 
-def _som(
-    groepen: Iterable[ActiviteitGroep],
-    veld: str,
-    filters: tuple[Activiteitfilter | ToezeggingSpec, ...],
-) -> Decimal | int:
-    """`veld` summed over the groups that pass every filter (`_telt`)."""
-    return _sommeerder(veld, filters)(groepen)
-
-
 def _sommeerder(
     veld: str, filters: tuple[Activiteitfilter | ToezeggingSpec, ...]
 ) -> Callable[[Iterable[ActiviteitGroep]], Decimal | int]:
-    """What sums `veld` over the groups that pass every filter (`_telt`), in one
-    loop: the filters combined into one thema (none passes two different ones)
-    and whether only open activities count."""
+    """What sums `veld` over the activity groups that pass every filter (an
+    indicator's or a toezegging's: each names a thema, or none, and whether
+    only activities open to the neighbourhood count), in one loop: the
+    filters combined into one thema (no group passes two different ones) and
+    whether only open activities count."""
     thema = ""
     alleen_open = False
     for filter_ in filters:

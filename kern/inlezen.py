@@ -365,13 +365,13 @@ class Gecompileerd:
             entry = self._compile(args)
         if entry is None:
             return Sent(lambda: rijen(self.build(*args)))
-        using, sql, params, converters = entry
+        using, sql, params, converters, plain = entry
         # The connection of this thread (a compiler holds the one it was
         # compiled on).
         connection = connections[using]
         cursor = connection.cursor()
         try:
-            als_tekst = _numeric_as_text(connection, cursor)
+            als_tekst = _numeric_as_text(connection, cursor, plain)
             cursor.execute(sql, params)
         except BaseException:
             cursor.close()
@@ -390,7 +390,13 @@ class Gecompileerd:
         else:
             params = tuple(params)
             entry = (
-                (queryset.db, sql, params, _converters(compiler))
+                (
+                    queryset.db,
+                    sql,
+                    params,
+                    _converters(compiler),
+                    _plain_columns(compiler),
+                )
                 if sql_2 == sql and tuple(params_2) == params
                 else None
             )
@@ -414,13 +420,15 @@ def _fetched(connection, cursor, converters, als_tekst: bool) -> Iterator[list]:
 _NUMERIC_OID = 1700
 
 
-def _numeric_as_text(connection, cursor) -> bool:
+def _numeric_as_text(connection, cursor, plain: bool) -> bool:
     """Whether the cursor reads numeric columns as their text, which it does
-    on PostgreSQL with psycopg 3: `_fetched` then makes one Decimal per
-    distinct text of a column (`_converted`). psycopg makes a new Decimal of
-    every value, and a new Decimal computes its hash again wherever it is
-    looked up: an evaluation looks up thousands of norms."""
-    if connection.vendor != "postgresql":
+    on PostgreSQL with psycopg 3 for a query of plain columns: `_fetched`
+    then makes one Decimal per distinct text of a column (`_converted`).
+    psycopg makes a new Decimal of every value, and each new Decimal computes
+    its hash the first time it is a key: an evaluation looks up thousands of
+    norms. (A query with array or range columns keeps psycopg's loaders,
+    which read their numeric elements with the cursor's numeric loader.)"""
+    if connection.vendor != "postgresql" or not plain:
         return False
     adapters = getattr(cursor.cursor, "adapters", None)
     if adapters is None:  # psycopg2
@@ -429,6 +437,20 @@ def _numeric_as_text(connection, cursor) -> bool:
 
     adapters.register_loader(_NUMERIC_OID, TextLoader)
     return True
+
+
+def _plain_columns(compiler) -> bool:
+    """Whether no column of the compiled query is an array or a range (whose
+    elements psycopg reads with the cursor's loader of their type)."""
+    return not any(
+        _internal_type(expression).endswith(("ArrayField", "RangeField"))
+        for expression, _sql, _alias in compiler.select[: compiler.col_count]
+    )
+
+
+def _internal_type(expression) -> str:
+    field = getattr(expression, "output_field", None)
+    return field.get_internal_type() if field is not None else ""
 
 
 def _decimal(value, expression, connection):
@@ -473,7 +495,14 @@ def pipelined(using: str) -> Iterator[None]:
     the queries sent while Python reads the rows of earlier ones. Reading any
     query's rows waits until every query sent so far is answered, so a caller
     sends what it needs next before it works on the rows it has. Other
-    databases run each query as it is sent."""
+    databases run each query as it is sent.
+
+    For reads: the block neither starts nor ends a transaction (the queries
+    sent run in the caller's, or in autocommit as one implicit transaction
+    until the block ends), and a caller reads every query it sends before the
+    block ends. A query's error is raised where its rows are read, or at the
+    end of the block, as Django's database errors. The query metrics
+    (`kern.metrics`) time the sending of a query, not its answer."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         yield
@@ -486,7 +515,9 @@ def pipelined(using: str) -> Iterator[None]:
     if pipeline is None or not _pipeline_supported():
         yield
         return
-    with pipeline():
+    # Errors that surface when the pipeline ends (a query sent and not read)
+    # become Django's, as those raised where rows are read do.
+    with connection.wrap_database_errors, pipeline():
         yield
 
 

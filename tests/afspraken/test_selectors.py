@@ -63,6 +63,33 @@ def test_corporatie_jaar_takes_constant_queries(n, django_assert_num_queries):
     assert all(r.resultaat.toezeggingen[0].waarde == 1 for r in regels)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_corporatie_jaar_sends_its_queries_in_a_pipeline_outside_a_transaction():
+    from django.db import connection
+
+    corporatie = CorporatieFactory()
+    _cooperaties_with_data(3, corporatie)
+    postgres = connection.vendor == "postgresql"
+    statuses = []
+
+    def observe(execute, sql, params, many, context):
+        if postgres:
+            statuses.append(connection.connection.pgconn.pipeline_status)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(observe):
+        regels = selectors.corporatie_jaar(jaar=2024, corporatie_ids=[corporatie.pk])
+    assert len(regels) == 3
+    assert all(r.resultaat.toezeggingen[0].waarde == 1 for r in regels)
+    if postgres:
+        from psycopg import pq
+
+        # The nine queries are sent in pipeline mode, which ends with the call.
+        assert len(statuses) == 9
+        assert pq.PipelineStatus.OFF not in statuses
+        assert connection.connection.pgconn.pipeline_status == pq.PipelineStatus.OFF
+
+
 def test_the_toezeggingen_query_reads_a_spec_s_fields_in_its_order():
     # corporatie_jaar makes each ToezeggingSpec straight from the row's values
     # after the afspraak id: the id, then SPEC_FIELDS.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.db import connection  # noqa: F401 (skipif)
 from django.db.models import Avg, Count, Sum
 
 import pytest
@@ -210,3 +211,37 @@ def test_decimals_are_read_as_the_queryset_reads_them_one_object_per_value():
         assert type(totaal) is Decimal
         assert type(n) is int
         assert gemiddeld == pytest.approx(1.9375)
+
+
+@pytest.mark.skipif(
+    "connection.vendor != 'postgresql'", reason="arrays are PostgreSQL's"
+)
+def test_an_array_of_decimals_reads_as_the_queryset_reads_it():
+    from django.contrib.postgres.aggregates import ArrayAgg
+
+    lid = LidFactory()
+    for uren in ("2.50", "0.25"):
+        Vrijwilliger.objects.create(
+            activiteit=ActiviteitFactory(cooperatie=lid.cooperatie),
+            lid=lid,
+            uren=Decimal(uren),
+        )
+
+    def build(lid_id: int):
+        return (
+            Vrijwilliger.objects.filter(lid_id=lid_id)
+            .values("lid_id")
+            .annotate(alle_uren=ArrayAgg("uren", order_by="uren"), totaal=Sum("uren"))
+            .order_by()
+            .values_list("lid_id", "alle_uren", "totaal")
+        )
+
+    read = Gecompileerd(build)
+    for _ in range(2):
+        ((lid_id, uren, totaal),) = read(lid.pk)
+        assert (lid_id, uren, totaal) == (
+            lid.pk,
+            [Decimal("0.25"), Decimal("2.50")],
+            Decimal("2.75"),
+        )
+        assert [type(u) for u in uren] == [Decimal, Decimal]

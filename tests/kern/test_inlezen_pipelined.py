@@ -64,12 +64,11 @@ def test_queries_sent_together_read_their_own_rows_in_any_order(
     assert [len(rows[i]) for i in range(3)] == [4, 3, 0]
 
 
-def test_a_sent_query_reads_the_rows_as_they_are_when_it_is_sent():
+def test_the_rows_of_a_sent_query_are_read_once():
     ids = _cooperaties()
     read = Gecompileerd(_leden)
     args = (ids, datetime.date(2030, 1, 1))
     sent = read.send(*args)
-    # Rows are read once, from the query as sent.
     rows = list(sent)
     assert len(rows) == 5
     with pytest.raises(RuntimeError, match="read once"):
@@ -107,3 +106,15 @@ def test_an_error_in_a_pipelined_query_is_raised_and_the_connection_stays_usable
         read_a_missing_table()
     # The failed savepoint is rolled back; the connection reads again.
     assert len(list(Gecompileerd(_leden)(ids, datetime.date(2030, 1, 1)))) == 5
+
+
+def test_an_error_of_a_query_left_unread_is_raised_as_django_s_when_the_block_ends():
+    def send_a_query_and_leave_it() -> None:
+        # In a savepoint, which the error rolls back.
+        with transaction.atomic(), pipelined(DEFAULT_DB_ALIAS):
+            cursor = connection.cursor()
+            cursor.execute("SELECT naam FROM cooperatie_lid_that_is_not")
+
+    with pytest.raises(DatabaseError):
+        send_a_query_and_leave_it()
+    assert Lid.objects.count() == 0
