@@ -50,6 +50,16 @@ def _converters(compiler) -> list[tuple]:
     return list(compiler.get_converters(fields).items())
 
 
+def kolomconversies(compiler) -> list[tuple]:
+    """The converters of a compiled query's columns, for `geconverteerd`."""
+    return _converters(compiler)
+
+
+def geconverteerd(connection, rows, converters: list[tuple]) -> Iterator[list]:
+    """Raw rows of a compiled query converted as `rijen` converts them."""
+    return _converted(connection, (rows,), converters)
+
+
 def _converted(connection, chunks, converters: list[tuple]) -> Iterator[list]:
     """The raw rows of `chunks` converted as `rijen` converts them (each
     distinct value of a column once, except in a JSON column: its dicts and

@@ -199,30 +199,47 @@ def _buurtperiodes(cooperatie_ids: Iterable[int]) -> dict[int, list[tuple]]:
     return periodes
 
 
-def woningwet_signalen_van(rijen: dict[int, tuple]) -> dict[int, list[str]]:
+def woningwet_signalen_van(rijen: dict[int, tuple]) -> dict[int, tuple[str, ...]]:
     """The Woningwet flags of activities already read, by pk, from their
     (cooperatie_id, datum, open_voor_buurt, partners, buurtcode) and at most
-    one query of their cooperaties' overeenkomsten."""
+    one query of their cooperaties' overeenkomsten. Activities with the same
+    inputs share one tuple of flags (a page of 500 has a handful of distinct
+    answers: each is worked out once, and no list is made per activity)."""
     # Only an activity with a buurtcode of its own is compared with the
     # gebouwen's buurten: the overeenkomsten are read for the cooperaties of
     # those activities, and not at all when none has one.
     met_buurt = {rij[0] for rij in rijen.values() if rij[4]}
     periodes = _buurtperiodes(met_buurt) if met_buurt else {}
-    return {
-        pk: woningwet.signalen(
-            open_voor_buurt=open_voor_buurt,
-            partners=partners,
-            buurtcode=buurtcode,
-            gebouw_buurtcodes=(
-                buurtcodes_op(periodes.get(cooperatie_id, ()), datum)
-                if buurtcode
-                else ()
-            ),
+    gedeeld: dict[tuple, tuple[str, ...]] = {}
+    uit: dict[int, tuple[str, ...]] = {}
+    for pk, (
+        cooperatie_id,
+        datum,
+        open_voor_buurt,
+        partners,
+        buurtcode,
+    ) in rijen.items():
+        codes = (
+            frozenset(buurtcodes_op(periodes.get(cooperatie_id, ()), datum))
+            if buurtcode
+            else _GEEN_CODES
         )
-        for pk, (cooperatie_id, datum, open_voor_buurt, partners, buurtcode) in (
-            rijen.items()
-        )
-    }
+        sleutel = (open_voor_buurt, partners, buurtcode, codes)
+        try:
+            uit[pk] = gedeeld[sleutel]
+        except KeyError:
+            uit[pk] = gedeeld[sleutel] = tuple(
+                woningwet.signalen(
+                    open_voor_buurt=open_voor_buurt,
+                    partners=partners,
+                    buurtcode=buurtcode,
+                    gebouw_buurtcodes=codes,
+                )
+            )
+    return uit
+
+
+_GEEN_CODES: frozenset[str] = frozenset()
 
 
 WONINGWET_KOLOMMEN = (
@@ -240,4 +257,5 @@ def woningwet_signalen_in(activiteiten: ActiviteitQuerySet) -> dict[int, list[st
     and the overeenkomsten of their cooperaties with their gebouwen'
     buurtcodes (read for the flags only; no gebouw leaves this function)."""
     rows = activiteiten.order_by().values_list("pk", *WONINGWET_KOLOMMEN)
-    return woningwet_signalen_van({pk: tuple(rest) for pk, *rest in rows})
+    flags = woningwet_signalen_van({pk: tuple(rest) for pk, *rest in rows})
+    return {pk: list(codes) for pk, codes in flags.items()}

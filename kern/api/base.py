@@ -11,10 +11,12 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models, transaction
 from django.http import Http404, QueryDict
 from django.utils.cache import patch_vary_headers
@@ -26,6 +28,7 @@ from rest_framework.response import Response
 
 from kern import journal, writes
 from kern.geheugen import gc_paused
+from kern.scoping import scope_of
 
 from . import lean as lean_rows
 from . import seek
@@ -264,6 +267,12 @@ class ReadViewSet(mixins.ListModelMixin, ScopedViewSet):
     columns or relations; None keeps the serializer for the list."""
 
     lean: Mapping[str, lean_rows.Lean] | None = {}
+    # Whether the query of a page after a `vervolg` position is kept compiled
+    # between requests (`seek.Plan`, see `plan_key`). Only for a list whose
+    # rows follow from the user's scope and the query parameters alone:
+    # `get_queryset` and the filters read nothing else (not the time, not the
+    # user beyond their scope, no database rows while validating a value).
+    plans_kept = False
 
     def lean_reading(self) -> lean_rows.LeanRows | None:
         """The compiled lean reading of the list's serializer, or None."""
@@ -277,17 +286,63 @@ class ReadViewSet(mixins.ListModelMixin, ScopedViewSet):
                 _LEAN[key] = None
         return _LEAN[key]
 
+    def plan_key(self) -> tuple | None:
+        """What decides the query of this request's page after a position, or
+        None where it is not kept: the view, its serializer and URL
+        arguments, the user and their scope as read now (a revoked role
+        changes it), and the parameters other than the page and the
+        position. A field mask (which depends on more than the scope)
+        keeps none."""
+        request = self.request
+        if (
+            not self.plans_kept
+            or not request.query_params.get(seek.PARAMETER)
+            or self.field_mask() is not None
+        ):
+            return None
+        page = getattr(self.paginator, "page_query_param", "page")
+        params = tuple(
+            sorted(
+                (name, tuple(values))
+                for name, values in request.query_params.lists()
+                if name not in (page, seek.PARAMETER)
+            )
+        )
+        user = request.user
+        return (
+            type(self),
+            self.get_serializer_class(),
+            tuple(sorted(self.kwargs.items())),
+            request.version,
+            getattr(user, "pk", None),
+            scope_of(user),
+            params,
+        )
+
     def list(self, request, *args, **kwargs):
         reading = self.lean_reading()
         if reading is None:
             return super().list(request, *args, **kwargs)
-        queryset = self.filter_queryset(self.get_queryset())
-        rows = reading.values(queryset)
         if self.paginator is None:
-            return Response(reading.render(rows, self.field_mask()))
+            queryset = self.filter_queryset(self.get_queryset())
+            return Response(reading.render(reading.values(queryset), self.field_mask()))
+
+        def rows():
+            return reading.values(self.filter_queryset(self.get_queryset()))
+
+        key = self.plan_key()
+        plan = _PLANS.get(key) if key is not None else None
+        if plan is not None:
+            # The queryset is built only if the page is not read after the
+            # position (it was validated for the request that made the plan).
+            paged = _PagedById(None, reading, build=rows, plan=plan)
+        else:
+            paged = _PagedById.of(rows(), reading)
+            if key is not None and isinstance(paged, _PagedById):
+                paged.keep = functools.partial(_keep_plan, key)
         # A page is bounded (kern.api.pagination): build it without cycle searches.
         with gc_paused():
-            page = self.paginate_queryset(_PagedById.of(rows, reading))
+            page = self.paginate_queryset(paged)
             data = reading.render(page, self.field_mask())
         return self.get_paginated_response(data)
 
@@ -298,16 +353,45 @@ class ReadViewSet(mixins.ListModelMixin, ScopedViewSet):
         return response
 
 
+# Compiled queries of later pages (`seek.Plan`) by `ReadViewSet.plan_key`.
+_PLANS: dict[tuple, seek.Plan] = {}
+_MAX_PLANS = 512
+
+
+def _keep_plan(key: tuple, plan: seek.Plan) -> None:
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.clear()
+    _PLANS[key] = plan
+
+
 class _PagedById:
     """A lean list's rows as the paginator reads them: a page is read by the
     ids of its rows first (a subquery the list's index answers, so an OFFSET
     skips index entries, not whole rows), then those rows by id, in the list's
-    order; one query. The count is the list's own."""
+    order; one query. The count is the list's own. The rows after a position
+    are read with a compiled `seek.Plan`, kept by the view (`keep`) or given
+    by it; with a plan, the queryset is built (`build`) only when needed."""
 
-    def __init__(self, rows: models.QuerySet, reading: lean_rows.LeanRows):
-        self.rows = rows
+    def __init__(
+        self,
+        rows: models.QuerySet | None,
+        reading: lean_rows.LeanRows,
+        *,
+        build: Callable[[], models.QuerySet] | None = None,
+        plan: seek.Plan | None = None,
+    ):
+        self._rows = rows
+        self._build = build
         self.reading = reading
+        self.plan = plan
+        self.keep: Callable[[seek.Plan], None] | None = None
         self.ordered = True
+
+    @property
+    def rows(self) -> models.QuerySet:
+        if self._rows is None:
+            self._rows = self._build()
+        return self._rows
 
     @classmethod
     def of(cls, rows: models.QuerySet, reading: lean_rows.LeanRows):
@@ -337,12 +421,26 @@ class _PagedById:
 
     def seek_terms(self) -> list[seek.Term] | None:
         """The list's ordering as seek terms over its rows (None: not total)."""
+        if self.plan is not None:
+            return self.plan.terms
         return seek.terms_of(self.rows, self.reading.columns)
 
     def after(self, terms: list[seek.Term], values: list, limit: int) -> list:
         """At most `limit` rows after the row with these ordering values: a
         range of the list's index, without the rows before it."""
-        return list(self.rows.filter(seek.after_q(terms, values))[:limit])
+        plan = self.plan
+        if (
+            plan is None
+            or plan.limit != limit
+            or plan.labels != [term.label for term in terms]
+        ):
+            try:
+                plan = self.plan = seek.Plan(self.rows, terms, limit)
+            except EmptyResultSet:  # a list that matches nothing
+                return []
+            if self.keep is not None:
+                self.keep(plan)
+        return plan.rows(values)
 
     def window_with_count(self, window: slice) -> tuple[list, int | None]:
         """The rows of the window and the list's count, in one query (the

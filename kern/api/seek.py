@@ -34,8 +34,9 @@ from typing import Any
 
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models
-from django.db.models import Q
+from django.db import connections, models
+
+from kern import inlezen
 
 PARAMETER = "vervolg"
 # A position holds a few ordering values of bounded fields and a digest; a
@@ -125,18 +126,100 @@ def terms_of(queryset: models.QuerySet, columns: list[str]) -> list[Term] | None
     return None
 
 
-def after_q(terms: list[Term], values: list[Any]) -> Q:
-    """The rows after the row with these ordering values, in the ordering."""
-    after = Q()
-    equal: dict[str, Any] = {}
-    for term, value in zip(terms, values, strict=True):
-        lookup = "lt" if term.descending else "gt"
-        after |= Q(**equal, **{f"{term.field.attname}__{lookup}": value})
-        equal[term.field.attname] = value
-    first = terms[0]
-    # The same bound on the leading field alone: an index range to scan.
-    bound = "lte" if first.descending else "gte"
-    return Q(**{f"{first.field.attname}__{bound}": values[0]}) & after
+class After(models.Expression):
+    """The rows after the row with these ordering values, in the ordering:
+    for terms a, b, c (ascending) `a >= x AND (a > x OR (a = x AND b > y) OR
+    (a = x AND b = y AND c > z))`; the leading bound alone is a range of the
+    list's index to scan.
+
+    Its SQL depends on the terms only: each value is one parameter, so a
+    query compiled with `After(terms)` and no values holds a `Slot` for
+    each, to be filled in when it runs (`Plan`)."""
+
+    conditional = True
+    output_field = models.BooleanField()
+
+    def __init__(self, terms: list[Term], values: list[Any] | None = None):
+        super().__init__()
+        self.terms = terms
+        self.values = values
+        self.columns: list = []
+
+    def resolve_expression(
+        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
+    ):
+        resolved = self.copy()
+        resolved.columns = [
+            models.F(term.field.attname).resolve_expression(
+                query, allow_joins, reuse, summarize
+            )
+            for term in self.terms
+        ]
+        return resolved
+
+    def as_sql(self, compiler, connection):
+        columns = [compiler.compile(column)[0] for column in self.columns]
+        values = (
+            [Slot(i) for i in range(len(self.terms))]
+            if self.values is None
+            else [
+                term.field.get_db_prep_value(value, connection)
+                for term, value in zip(self.terms, self.values, strict=True)
+            ]
+        )
+        alternatives, params = [], []
+        for i, term in enumerate(self.terms):
+            comparisons = [f"{columns[k]} = %s" for k in range(i)]
+            comparisons.append(f"{columns[i]} {'<' if term.descending else '>'} %s")
+            alternatives.append("(" + " AND ".join(comparisons) + ")")
+            params.extend(values[: i + 1])
+        bound = f"{columns[0]} {'<=' if self.terms[0].descending else '>='} %s"
+        sql = f"({bound} AND ({' OR '.join(alternatives)}))"
+        return sql, [values[0], *params]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where the value of ordering term `index` goes in a compiled query."""
+
+    index: int
+
+
+class Plan:
+    """The query of the rows after a position in one list, compiled once:
+    `After(terms)` with a `Slot` for each ordering value, filled in with the
+    position's values on every run. Building and compiling the list's
+    queryset costs more than the database needs to read a page."""
+
+    def __init__(self, rows: models.QuerySet, terms: list[Term], limit: int):
+        self.terms = terms
+        self.limit = limit
+        queryset = rows.filter(After(terms))[:limit]
+        compiler = queryset.query.get_compiler(queryset.db)
+        # Raises EmptyResultSet for a list that matches nothing.
+        sql, params = compiler.as_sql()
+        self.using = queryset.db
+        self.sql = sql
+        self.params = tuple(params)
+        self.converters = inlezen.kolomconversies(compiler)
+        self.labels = [term.label for term in terms]
+
+    def rows(self, values: list[Any]) -> list:
+        """The rows after the position with these ordering values."""
+        # The connection of this thread (a compiler holds the one it was
+        # compiled on).
+        connection = connections[self.using]
+        prepared = [
+            term.field.get_db_prep_value(value, connection)
+            for term, value in zip(self.terms, values, strict=True)
+        ]
+        params = [prepared[p.index] if isinstance(p, Slot) else p for p in self.params]
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            raw = cursor.fetchall()
+        if not self.converters:
+            return raw
+        return list(inlezen.geconverteerd(connection, raw, self.converters))
 
 
 def list_key(request, terms: list[Term]) -> str:

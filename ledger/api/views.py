@@ -95,6 +95,8 @@ class ActiviteitViewSet(
     prefetch_related = ("vrijwilligers", "vrijwilligerschappen", "bijlagen")
     ordering_fields = ("datum", "titel", "thema")
     writers = BESTUUR
+    # The rows follow from the scope and the parameters alone (ReadViewSet).
+    plans_kept = True
     lean = {
         "vrijwilligers": Lean(
             fetch=_vrijwilligers_per_activiteit, part=0, missing=list, final=True
@@ -169,6 +171,8 @@ class BoekingViewSet(BulkCreateMixin, CreateMixin, ReadViewSet):
     lean = {"storno": Lean(columns=("storno__id",), final=True)}
     ordering_fields = ("datum", "bedrag")
     writers = BESTUUR
+    # The rows follow from the scope and the parameters alone (ReadViewSet).
+    plans_kept = True
 
     create_service = services.boeking_create
     bulk_service = services.boeking_create_many

@@ -26,6 +26,10 @@ PAGE = 4
 
 @pytest.fixture
 def rows(world):
+    return make_rows(world)
+
+
+def make_rows(world):
     """Activities with equal dates and equal titles, so the ordering's later
     fields and the id decide."""
     rng = random.Random(7)
