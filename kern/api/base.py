@@ -445,13 +445,18 @@ class _PagedById:
     def window_with_count(self, window: slice) -> tuple[list, int | None]:
         """The rows of the window and the list's count, in one query (the
         count as a subquery the database answers once); the count is None
-        when the window holds no rows."""
+        when the window holds no rows. The first window is the list's first
+        rows, read along its index as a later page is (no ids to skip)."""
         total = self.rows.order_by().values_list(
             models.Func(
                 models.F("pk"), function="COUNT", output_field=models.IntegerField()
             )
         )
-        rows = list(self._by_ids(window).annotate(_total=models.Subquery(total)))
+        count = models.Subquery(total)
+        if window.start:
+            rows = list(self._by_ids(window).annotate(_total=count))
+        else:
+            rows = list(self.rows.annotate(_total=count)[window])
         if not rows:
             return [], None
         return [row[:-1] for row in rows], rows[0][-1]
