@@ -260,6 +260,12 @@ class PerIds:
         self._gecompileerd: dict[int | None, tuple | None] = {}
 
     def __call__(self, ids) -> Iterator[list]:
+        return iter(self.send(ids))
+
+    def send(self, ids) -> Sent:
+        """The query sent; its rows are read when the result is iterated
+        (within `pipelined`, the database answers it meanwhile). A query that
+        is built anew (see above) runs when it is read."""
         ids = list(ids)
         gecompileerd = self._gecompileerd
         if None in gecompileerd:  # one for every number of ids
@@ -269,15 +275,13 @@ class PerIds:
         else:
             entry = self._compile(len(ids))
         if entry is None:
-            yield from rijen(self.build(ids))
-            return
+            return Sent(lambda: rijen(self.build(ids)))
         using, sql, params, plek, converters = entry
         if isinstance(plek, int):  # one array parameter
             try:
                 array = "{" + ",".join(map(int.__repr__, ids)) + "}"
             except TypeError:  # not integers: as `IdsIn` passes them
-                yield from rijen(self.build(ids))
-                return
+                return Sent(lambda: rijen(self.build(ids)))
             waarden = list(params)
             waarden[plek] = array
         else:
@@ -285,10 +289,13 @@ class PerIds:
         # The connection of this thread (a compiler holds the one it was
         # compiled on).
         connection = connections[using]
-        with connection.cursor() as cursor:
+        cursor = connection.cursor()
+        try:
             cursor.execute(sql, waarden)
-            rows = cursor.fetchall()
-        yield from _converted(connection, (rows,), converters)
+        except BaseException:
+            cursor.close()
+            raise
+        return Sent(lambda: _fetched(connection, cursor, converters, False))
 
     def _compile(self, n: int) -> tuple | None:
         if not n:

@@ -20,12 +20,12 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models
+from django.db import models, router
 
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from kern.inlezen import PerIds, of_ids
+from kern.inlezen import PerIds, of_ids, pipelined
 
 # Fields whose output is the stored value itself.
 _AS_STORED = (
@@ -74,7 +74,9 @@ class Lean:
       whose `fetch` is the same function share its one query: it then gives
       a tuple of such mappings, and `part` says which one is the field's.
       With `columns` too, `fetch` gets, instead of the ids, each row's values
-      of those columns by row id (read with the page, not again).
+      of those columns by row id (read with the page, not again). A fetch
+      that sends its query and answers `Later` lets the database answer it
+      while the page's rows are made.
 
     The field formats the attribute as it would (`to_representation`), unless
     `final`: then the value is the output itself (a method field's)."""
@@ -157,12 +159,18 @@ class LeanRows:
 
     def render(self, rows: Iterable[tuple], mask=None) -> list[dict]:
         """The serializer's output for the fetched rows (one query for each
-        relation it shows, or group of relations sharing a fetch)."""
+        relation it shows, or group of relations sharing a fetch).
+
+        A fetch may answer `Later`: its query is sent first, the rows are
+        made while the database answers it (`kern.inlezen.pipelined`), and
+        its values are then put in the rows that have any."""
         rows = rows if isinstance(rows, list) else list(rows)
-        fetched = []
-        if self.related:
+        if not self.related:
+            return self._made(rows, [], mask)
+        with pipelined(router.db_for_read(self.model)):
             ids = [row[0] for row in rows]
             shared: dict[Any, Any] = {}
+            fetched, later = [], []
             for related in self.related:
                 key = related.key if related.key is not None else id(related)
                 if key not in shared:
@@ -173,13 +181,37 @@ class LeanRows:
                     else:
                         shared[key] = related.fetch(ids, mask)
                 result = shared[key]
-                if result is None:
+                if isinstance(result, Later):
+                    later.append((related, key))
+                    result = {}
+                elif result is None:
                     result = {}
                 elif related.part is not None:
                     result = result[related.part]
                 fetched.append(result)
+            out = self._made(rows, fetched, None)
+            if later:
+                by_pk = {row[0]: data for row, data in zip(rows, out, strict=True)}
+                read: dict[Any, Any] = {}
+                for related, key in later:
+                    if key not in read:
+                        read[key] = shared[key].read()
+                    result = read[key]
+                    if related.part is not None:
+                        result = result[related.part]
+                    name, convert = related.name, related.convert
+                    for pk, value in result.items():
+                        data = by_pk.get(pk)
+                        if data is not None:
+                            data[name] = value if convert is None else convert(value)
+        return self._masked(rows, out, mask)
+
+    def _made(self, rows: list, fetched: list, mask) -> list[dict]:
         make = self.make
-        out = [make(row, *fetched) for row in rows]
+        return self._masked(rows, [make(row, *fetched) for row in rows], mask)
+
+    def _masked(self, rows: list, out: list[dict], mask) -> list[dict]:
+        """The rows with the fields the mask hides from them null."""
         if mask is not None and self.masked:
             columns = self.columns
             for row, data in zip(rows, out, strict=True):
@@ -192,6 +224,17 @@ class LeanRows:
                     if not mask.shows(named, name):
                         data[name] = None
         return out
+
+
+class Later:
+    """A relation's query sent, its values read after the page's rows are
+    made: `read()` gives the mapping (or the tuple of mappings) a fetch would
+    have answered."""
+
+    __slots__ = ("read",)
+
+    def __init__(self, read: Callable[[], Any]):
+        self.read = read
 
 
 def _getter(at: list[int]) -> Callable[[tuple], tuple]:
@@ -303,10 +346,15 @@ def _many_ids(model, drf_field) -> Callable[[list, Any], dict]:
     )
 
     def fetch(ids, mask):
-        found: dict[Any, list] = {}
-        for parent, pk in read(ids):
-            found.setdefault(parent, []).append(pk)
-        return found
+        sent = read.send(ids)
+
+        def collect():
+            found: dict[Any, list] = {}
+            for parent, pk in sent:
+                found.setdefault(parent, []).append(pk)
+            return found
+
+        return Later(collect)
 
     return fetch
 
@@ -326,11 +374,16 @@ def _nested_rows(model, drf_field) -> Callable[[list, Any], dict]:
     )
 
     def fetch(ids, mask):
-        found: dict[Any, list] = {}
-        rows = list(read(ids))
-        for row, data in zip(rows, child.render(rows, mask), strict=True):
-            found.setdefault(row[-1], []).append(data)
-        return found
+        sent = read.send(ids)
+
+        def collect():
+            found: dict[Any, list] = {}
+            rows = list(sent)
+            for row, data in zip(rows, child.render(rows, mask), strict=True):
+                found.setdefault(row[-1], []).append(data)
+            return found
+
+        return Later(collect)
 
     return fetch
 

@@ -12,7 +12,7 @@ from cooperatie.api.views import WriteSerializers
 from cooperatie.models import Lid
 from kern.api.base import CreateMixin, DestroyMixin, ReadViewSet, UpdateMixin
 from kern.api.bulk import BulkCreateMixin
-from kern.api.lean import Lean
+from kern.api.lean import Later, Lean
 from kern.api.permissions import BESTUUR
 from kern.inlezen import PerIds, of_ids
 from kern.models import AuditEntry
@@ -25,13 +25,19 @@ from . import serializers as s
 from . import teksten
 
 
-def _vrijwilligers_per_activiteit(ids) -> tuple[dict, dict]:
+def _vrijwilligers_per_activiteit(ids) -> Later:
     """`vrijwilligers` (ordered as the members are) and `vrijwilligers_uren`
     (by member id, as `Activiteit.vrijwilligers_uren`) of the activities with
-    these ids, both from one query of the volunteer rows."""
+    these ids, both from one query of the volunteer rows, sent now and read
+    once the page's rows are made."""
+    sent = _vrijwilligers_van.send(ids)
+    return Later(lambda: _per_activiteit(sent))
+
+
+def _per_activiteit(rows) -> tuple[dict, dict]:
     leden: dict[int, list[int]] = {}
     gesplitst: dict[int, list[tuple[int, object]]] = {}
-    for activiteit_id, lid_id, uren in _vrijwilligers_van(ids):
+    for activiteit_id, lid_id, uren in rows:
         leden.setdefault(activiteit_id, []).append(lid_id)
         if uren is not None:
             gesplitst.setdefault(activiteit_id, []).append((lid_id, uren))

@@ -156,3 +156,41 @@ def test_a_lean_page_is_built_without_cycle_searches(world, monkeypatch):
     assert seen
     assert not any(seen)
     assert gc.isenabled()
+
+
+def test_a_pages_relations_are_sent_before_its_rows_are_made(world, monkeypatch):
+    """The volunteers' and the evidence queries go to the database first and
+    are read after the rows are made (`Later`); on PostgreSQL they are sent
+    in pipeline mode, so the database answers them meanwhile. The answer is
+    the serializer's (test_lean_lists_equal_the_serializer)."""
+    from django.db import connection
+
+    from kern.api import lean
+    from kern.inlezen import PerIds
+
+    _seed(world)
+    events = []
+    send, make = PerIds.send, lean.LeanRows._made
+
+    def sending(self, ids):
+        raw = connection.connection
+        events.append(("send", getattr(raw, "_pipeline", None) is not None))
+        return send(self, ids)
+
+    def making(self, rows, fetched, mask):
+        events.append(("make", None))
+        return make(self, rows, fetched, mask)
+
+    monkeypatch.setattr(PerIds, "send", sending)
+    monkeypatch.setattr(lean.LeanRows, "_made", making)
+    client = APIClient()
+    client.force_authenticate(fresh(world.a.bestuur))
+    body = client.get("/api/v1/activiteiten/?jaar=2024").json()
+    assert any(row["vrijwilligers"] for row in body["results"])
+    assert any(row["bijlagen"] for row in body["results"])
+    kinds = [kind for kind, _ in events]
+    # Two relation queries (volunteers, evidence), then the page's rows; the
+    # evidence rows' own rows are made when they are read.
+    assert kinds[:3] == ["send", "send", "make"]
+    pipelined = [flag for kind, flag in events[:2]]
+    assert pipelined == [connection.vendor == "postgresql"] * 2
