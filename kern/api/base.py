@@ -11,14 +11,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models, transaction
 from django.http import Http404, QueryDict
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -290,8 +293,9 @@ class ReadViewSet(mixins.ListModelMixin, ScopedViewSet):
         """What decides the query of this request's page after a position, or
         None where it is not kept: the view, its serializer and URL
         arguments, the user and their scope as read now (a revoked role
-        changes it), and the parameters other than the page and the
-        position. A field mask (which depends on more than the scope)
+        changes it), the parameters other than the page and the position,
+        and the language (a date filter reads its value by the language's
+        formats). A field mask (which depends on more than the scope)
         keeps none."""
         request = self.request
         if (
@@ -317,6 +321,7 @@ class ReadViewSet(mixins.ListModelMixin, ScopedViewSet):
             getattr(user, "pk", None),
             scope_of(user),
             params,
+            translation.get_language(),
         )
 
     def list(self, request, *args, **kwargs):
@@ -331,7 +336,7 @@ class ReadViewSet(mixins.ListModelMixin, ScopedViewSet):
             return reading.values(self.filter_queryset(self.get_queryset()))
 
         key = self.plan_key()
-        plan = _PLANS.get(key) if key is not None else None
+        plan = _kept_plan(key) if key is not None else None
         if plan is not None:
             # The queryset is built only if the page is not read after the
             # position (it was validated for the request that made the plan).
@@ -353,15 +358,27 @@ class ReadViewSet(mixins.ListModelMixin, ScopedViewSet):
         return response
 
 
-# Compiled queries of later pages (`seek.Plan`) by `ReadViewSet.plan_key`.
-_PLANS: dict[tuple, seek.Plan] = {}
+# Compiled queries of later pages (`seek.Plan`) by `ReadViewSet.plan_key`,
+# the least recently used dropped first.
+_PLANS: OrderedDict[tuple, seek.Plan] = OrderedDict()
 _MAX_PLANS = 512
 
 
+def _kept_plan(key: tuple) -> seek.Plan | None:
+    plan = _PLANS.get(key)
+    if plan is not None:
+        with contextlib.suppress(KeyError):  # dropped by another thread
+            _PLANS.move_to_end(key)
+    return plan
+
+
 def _keep_plan(key: tuple, plan: seek.Plan) -> None:
-    if len(_PLANS) >= _MAX_PLANS:
-        _PLANS.clear()
     _PLANS[key] = plan
+    while len(_PLANS) > _MAX_PLANS:
+        try:
+            _PLANS.popitem(last=False)
+        except KeyError:  # emptied by another thread
+            break
 
 
 class _PagedById:

@@ -15,6 +15,7 @@ tests/api/test_lean.py holds both answers equal for every lean list.
 
 from __future__ import annotations
 
+import contextlib
 import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -189,21 +190,31 @@ class LeanRows:
                 elif related.part is not None:
                     result = result[related.part]
                 fetched.append(result)
-            out = self._made(rows, fetched, None)
-            if later:
-                by_pk = {row[0]: data for row, data in zip(rows, out, strict=True)}
-                read: dict[Any, Any] = {}
-                for related, key in later:
-                    if key not in read:
-                        read[key] = shared[key].read()
-                    result = read[key]
-                    if related.part is not None:
-                        result = result[related.part]
-                    name, convert = related.name, related.convert
-                    for pk, value in result.items():
-                        data = by_pk.get(pk)
-                        if data is not None:
-                            data[name] = value if convert is None else convert(value)
+            try:
+                out = self._made(rows, fetched, None)
+            except BaseException:
+                # Read what was sent, so no query is left unread.
+                for _related, key in later:
+                    with contextlib.suppress(Exception):
+                        shared[key].read()
+                raise
+            read: dict[Any, Any] = {}
+            for related, key in later:
+                if key not in read:
+                    read[key] = shared[key].read()
+                result = read[key]
+                if result is None:
+                    continue
+                if related.part is not None:
+                    result = result[related.part]
+                if not result:
+                    continue
+                name, convert = related.name, related.convert
+                for row, data in zip(rows, out, strict=True):
+                    pk = row[0]
+                    if pk in result:
+                        value = result[pk]
+                        data[name] = value if convert is None else convert(value)
         return self._masked(rows, out, mask)
 
     def _made(self, rows: list, fetched: list, mask) -> list[dict]:

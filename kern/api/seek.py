@@ -35,6 +35,7 @@ from typing import Any
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connections, models
+from django.utils import translation
 
 from kern import inlezen
 
@@ -224,7 +225,8 @@ class Plan:
 
 def list_key(request, terms: list[Term]) -> str:
     """What a position is bound to: the list (path and parameters other than
-    the page and the position), the user and the ordering."""
+    the page and the position), the user, the ordering and the language (a
+    date filter's value reads by the language's formats)."""
     params = sorted(
         (key, value)
         for key, values in request.query_params.lists()
@@ -238,6 +240,7 @@ def list_key(request, terms: list[Term]) -> str:
             params,
             getattr(user, "pk", None),
             [term.label for term in terms],
+            translation.get_language(),
         ],
         ensure_ascii=False,
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import inspect
+from collections import OrderedDict
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -50,7 +51,7 @@ def counted(monkeypatch):
 
     monkeypatch.setattr(seek.Plan, "__init__", counting_plan)
     monkeypatch.setattr(ReadViewSet, "filter_queryset", counting_filter)
-    monkeypatch.setattr(base, "_PLANS", {})
+    monkeypatch.setattr(base, "_PLANS", OrderedDict())
     return calls
 
 
@@ -88,19 +89,45 @@ def test_a_page_read_with_a_plan_costs_the_same_queries(world, rows, counted):
 
 @pytest.mark.parametrize(
     "other",
-    ["thema=groen", "thema=overig", "ordering=titel", "q=maaltijd", "jaar=2023"],
+    [
+        "thema=groen",
+        "thema=overig",
+        "ordering=titel",
+        "q=maaltijd",
+        "jaar=2024",
+        "datum_vanaf=2024-01-02",
+    ],
 )
 def test_each_filter_and_ordering_has_its_own_plan(world, rows, counted, other):
     client = _client(world.a.bestuur)
-    _walk(client, f"page_size={PAGE}")
+    _walk(client, "page_size=1")
     plans = counted["plan"]
-    query = f"page_size={PAGE}&{other}"
+    query = f"page_size=1&{other}"
     walked = _walk(client, query)
+    assert len(walked) > 2  # the second page makes the plan, the third reads it
     assert [p["results"] for p in walked] == [
         p["results"] for p in _by_number(client, query)
     ]
-    if len(walked) > 1:
-        assert counted["plan"] == plans + 1
+    assert counted["plan"] == plans + 1
+
+
+def test_a_date_in_another_language_is_not_read_through_an_earlier_plan(
+    world, rows, counted
+):
+    """02/01/2024 is 2 January in Dutch and 1 February in English: a plan (and
+    a position) made in one language is not used in the other."""
+    query = "page_size=2&datum_vanaf=02/01/2024"
+    dutch, english = _client(world.a.bestuur), _client(world.a.bestuur)
+    dutch.credentials(HTTP_ACCEPT_LANGUAGE="nl")
+    english.credentials(HTTP_ACCEPT_LANGUAGE="en")
+    walked = _walk(dutch, query)
+    assert len(walked) > 2
+    assert counted["plan"] == 1
+    # In English only the world's one later row is on or after 1 February:
+    # the Dutch link's page 2 does not exist.
+    assert english.get(walked[0]["next"]).status_code == 404
+    (only,) = _walk(english, query)
+    assert [row["datum"] for row in only["results"]] == ["2024-03-15"]
 
 
 def test_a_revoked_role_reads_nothing_through_an_earlier_plan(world, rows, counted):
@@ -109,10 +136,11 @@ def test_a_revoked_role_reads_nothing_through_an_earlier_plan(world, rows, count
     assert client.get(link).json()["results"]
     assert counted["plan"] == 1
     world.a.rol_bestuur.delete()
-    # The same user signed in anew (each request reads the roles again).
+    # The same user signed in anew (each request reads the roles again): with
+    # no role left the list is empty, so its page 2 does not exist. Read
+    # through the kept plan, it would have answered the rows.
     after = _client(world.a.bestuur).get(link)
     assert after.status_code == 404
-    assert counted["plan"] == 1  # the kept plan was not read
 
 
 def test_another_user_of_the_same_list_gets_a_plan_of_their_own(world, rows, counted):
@@ -121,9 +149,13 @@ def test_another_user_of_the_same_list_gets_a_plan_of_their_own(world, rows, cou
     beheerder = _walk(_client(world.a.beheerder), query)
     assert [p["results"] for p in beheerder] == [p["results"] for p in bestuur]
     assert counted["plan"] == 2
-    # The other tenant's bestuur, with the same parameters, sees none of it.
-    other = _client(world.b.bestuur).get(f"/api/v1/activiteiten/?{query}").json()
-    assert other["results"] == []
+    # The other tenant's bestuur, with the same parameters and the links the
+    # first bestuur followed, sees none of it.
+    other = _client(world.b.bestuur)
+    assert _walk(other, query)[0]["results"] == []
+    for page in bestuur[:-1]:
+        response = other.get(page["next"])
+        assert response.status_code == 404
 
 
 def test_a_row_added_before_the_position_leaves_the_next_page_as_it_was(
