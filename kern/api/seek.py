@@ -133,17 +133,15 @@ class After(models.Expression):
     (a = x AND b = y AND c > z))`; the leading bound alone is a range of the
     list's index to scan.
 
-    Its SQL depends on the terms only: each value is one parameter, so a
-    query compiled with `After(terms)` and no values holds a `Slot` for
-    each, to be filled in when it runs (`Plan`)."""
+    Its SQL depends on the terms only: in place of each value it holds a
+    `Slot`, filled in when the compiled query runs (`Plan`)."""
 
     conditional = True
     output_field = models.BooleanField()
 
-    def __init__(self, terms: list[Term], values: list[Any] | None = None):
+    def __init__(self, terms: list[Term]):
         super().__init__()
         self.terms = terms
-        self.values = values
         self.columns: list = []
 
     def resolve_expression(
@@ -160,14 +158,7 @@ class After(models.Expression):
 
     def as_sql(self, compiler, connection):
         columns = [compiler.compile(column)[0] for column in self.columns]
-        values = (
-            [Slot(i) for i in range(len(self.terms))]
-            if self.values is None
-            else [
-                term.field.get_db_prep_value(value, connection)
-                for term, value in zip(self.terms, self.values, strict=True)
-            ]
-        )
+        values = [Slot(i) for i in range(len(self.terms))]
         alternatives, params = [], []
         for i, term in enumerate(self.terms):
             comparisons = [f"{columns[k]} = %s" for k in range(i)]
