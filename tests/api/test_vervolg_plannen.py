@@ -1,11 +1,11 @@
 """A later page's query kept compiled between requests (`seek.Plan`,
 `ReadViewSet.plans_kept`).
 
-The plan of a list is kept per view, user, scope and parameters: walking a
-list again builds and compiles no queryset for its later pages, and gives the
-rows the pages by number give; another filter, ordering or page size, another
-user, or a changed scope (a revoked role) gets a plan of its own, so nothing
-is read through another request's query.
+The plan of a list is kept per view, user, scope, parameters and language:
+walking a list again builds and compiles no queryset for its later pages, and
+gives the rows the pages by number give; another filter, ordering or page
+size, another user, another language or a changed scope (a revoked role) gets
+a plan of its own, so nothing is read through another request's query.
 """
 
 from __future__ import annotations
