@@ -173,14 +173,18 @@ def _sommeerder(
         alleen_open = alleen_open or filter_.alleen_open_voor_buurt
 
     def som(groepen: Iterable[ActiviteitGroep]) -> Decimal | int:
-        totaal: Decimal | int = 0
+        # The first value as it is, not added to 0: a sum of one group is
+        # that group's number, whose exact value `_breuk` finds by its hash
+        # (computed once; a new Decimal computes it again).
+        totaal: Decimal | int | None = None
         for groep in groepen:
             if thema and groep.thema != thema:
                 continue
             if alleen_open and not groep.open_voor_buurt:
                 continue
-            totaal += getattr(groep, veld)
-        return totaal
+            waarde = getattr(groep, veld)
+            totaal = waarde if totaal is None else totaal + waarde
+        return 0 if totaal is None else totaal
 
     return som
 
@@ -255,46 +259,105 @@ def measure(t: ToezeggingSpec, cijfers: Jaarcijfers) -> Fraction | None:
 # Verdicts --------------------------------------------------------------------------
 
 
+# A verdict on a measured value against a toezegging's norm.
+Oordeel = Callable[[Fraction], str]
+
+
 @functools.lru_cache(maxsize=4096)
-def _drempels(norm: Decimal, deels_vanaf: Decimal) -> tuple[int, int, int, int]:
-    """The norm and the threshold for deels nagekomen, exact, each as numerator
-    and denominator (many toezeggingen share them: computed once each)."""
+def _oordeel(norm: Decimal, richting: str, deels_vanaf: Decimal) -> Oordeel:
+    """The verdict on a value against the norm (domain §5), with the norm and
+    the threshold for deels nagekomen made exact once (many toezeggingen share
+    them). Values are compared exactly by their cross products (denominators
+    are positive), as Fraction's own operators compare them."""
     norm_f = Fraction(norm)
-    deels = norm_f * Fraction(deels_vanaf) / HUNDRED
-    return (*norm_f.as_integer_ratio(), *deels.as_integer_ratio())
+    norm_teller, norm_noemer = norm_f.as_integer_ratio()
+    deels_teller, deels_noemer = (
+        norm_f * Fraction(deels_vanaf) / HUNDRED
+    ).as_integer_ratio()
+    nagekomen, deels, niet_nagekomen = (
+        Verdict.NAGEKOMEN,
+        Verdict.DEELS,
+        Verdict.NIET_NAGEKOMEN,
+    )
+    if richting == Richting.MAXIMAAL:
+
+        def maximaal(waarde: Fraction) -> str:
+            teller, noemer = waarde.as_integer_ratio()
+            if teller * norm_noemer <= norm_teller * noemer:
+                return nagekomen
+            return niet_nagekomen
+
+        return maximaal
+
+    def minimaal(waarde: Fraction) -> str:
+        teller, noemer = waarde.as_integer_ratio()
+        if teller * norm_noemer >= norm_teller * noemer:
+            return nagekomen
+        if teller * deels_noemer >= deels_teller * noemer:
+            return deels
+        return niet_nagekomen
+
+    return minimaal
 
 
 def verdict_for_value(
     waarde: Fraction, norm: Decimal, richting: str, deels_vanaf: Decimal
 ) -> str:
     """Verdict of a measured toezegging (domain §5)."""
-    norm_teller, norm_noemer, deels_teller, deels_noemer = _drempels(norm, deels_vanaf)
-    # Exact comparisons of fractions by their cross products (denominators are
-    # positive), as Fraction's own operators compare them.
-    teller, noemer = waarde.as_integer_ratio()
-    if richting == Richting.MAXIMAAL:
-        if teller * norm_noemer <= norm_teller * noemer:
-            return Verdict.NAGEKOMEN
-        return Verdict.NIET_NAGEKOMEN
-    if teller * norm_noemer >= norm_teller * noemer:
-        return Verdict.NAGEKOMEN
-    if teller * deels_noemer >= deels_teller * noemer:
-        return Verdict.DEELS
-    return Verdict.NIET_NAGEKOMEN
+    return _oordeel(norm, richting, deels_vanaf)(waarde)
 
 
 def evaluate_toezegging(
     t: ToezeggingSpec, cijfers: Jaarcijfers, beoordeling: Beoordeling | None = None
 ) -> ToezeggingResultaat:
-    meter = _meter(t.indicator, t.thema, t.alleen_open_voor_buurt)
-    if meter is None:  # kwalitatief
+    try:
+        toets = _TOETSEN[t[_TERMEN]]
+    except KeyError:
+        toets = _toets(t)
+    if toets is None:  # kwalitatief
         if beoordeling is None:
             return _resultaat(t, None, Verdict.TE_BEOORDELEN, "")
         return _resultaat(t, None, beoordeling.oordeel, beoordeling.toelichting)
-    waarde = meter(cijfers)
-    return _resultaat(
-        t, waarde, verdict_for_value(waarde, t.norm, t.richting, t.deels_vanaf), ""
+    waarde, verdict = toets(cijfers)
+    return _resultaat(t, waarde, verdict, "")
+
+
+# A toets: the measured value of a toezegging in the year and its verdict.
+Toets = Callable[[Jaarcijfers], tuple[Fraction, str]]
+
+# The terms of a toezegging: every field of its spec after the id and the
+# omschrijving (indicator, norm, richting, deels_vanaf, zwaarwegend, thema,
+# alleen_open_voor_buurt), which alone decide how it is measured and judged.
+_TERMEN = slice(2, None)
+
+# The toets of each toezegging's terms, worked out once: the toezeggingen of
+# a corporatie-year share a handful of terms, and measuring one is a lookup
+# of its terms and a call.
+_TOETSEN: dict[tuple, Toets | None] = {}
+_MAX_TOETSEN = 4096
+
+
+def _toets(t: ToezeggingSpec) -> Toets | None:
+    """How a toezegging with these terms is measured and judged (None for
+    kwalitatief), as `measure` and `verdict_for_value` do, kept by its terms."""
+    meter = _meter(t.indicator, t.thema, t.alleen_open_voor_buurt)
+    toets = (
+        None
+        if meter is None
+        else _toets_van(meter, _oordeel(t.norm, t.richting, t.deels_vanaf))
     )
+    if len(_TOETSEN) >= _MAX_TOETSEN:
+        _TOETSEN.clear()
+    _TOETSEN[t[_TERMEN]] = toets
+    return toets
+
+
+def _toets_van(meter: Meter, oordeel: Oordeel) -> Toets:
+    def toets(cijfers: Jaarcijfers) -> tuple[Fraction, str]:
+        waarde = meter(cijfers)
+        return waarde, oordeel(waarde)
+
+    return toets
 
 
 def _resultaat(
@@ -308,18 +371,25 @@ def _resultaat(
 _tuple_new = tuple.__new__
 
 
+# The verdicts as module constants: `toetsing_verdict` compares every
+# toezegging's verdict with them (without the enum's class lookup).
+_NAGEKOMEN = Verdict.NAGEKOMEN
+_NIET_NAGEKOMEN = Verdict.NIET_NAGEKOMEN
+_TE_BEOORDELEN = Verdict.TE_BEOORDELEN
+
+
 def toetsing_verdict(resultaten: Sequence[ToezeggingResultaat]) -> str:
     """Verdict of a whole toetsing (domain §5)."""
     te_beoordelen = niet_zwaarwegend = False
     alle_nagekomen = True
-    for r in resultaten:
-        verdict = r.verdict
-        if verdict == Verdict.TE_BEOORDELEN:
+    for toezegging, _waarde, verdict, _toelichting in resultaten:
+        if verdict == _NAGEKOMEN:
+            continue
+        alle_nagekomen = False
+        if verdict == _TE_BEOORDELEN:
             te_beoordelen = True
-        elif verdict == Verdict.NIET_NAGEKOMEN and r.toezegging.zwaarwegend:
+        elif verdict == _NIET_NAGEKOMEN and toezegging.zwaarwegend:
             niet_zwaarwegend = True
-        if verdict != Verdict.NAGEKOMEN:
-            alle_nagekomen = False
     if te_beoordelen:
         return Verdict.TE_BEOORDELEN
     if niet_zwaarwegend:
@@ -335,15 +405,20 @@ def evaluate(
     beoordelingen: dict[int, Beoordeling] | None = None,
 ) -> ToetsingResultaat:
     """Evaluate every toezegging of an afspraak for one year, and the whole."""
-    if beoordelingen:
-        resultaten = tuple(
-            [
-                evaluate_toezegging(t, cijfers, beoordelingen.get(t.id))
-                for t in toezeggingen
-            ]
-        )
-    else:
-        resultaten = tuple([evaluate_toezegging(t, cijfers) for t in toezeggingen])
+    gemeten: list[ToezeggingResultaat] = []
+    for t in toezeggingen:
+        # `evaluate_toezegging`, in the loop (thousands per corporatie-year).
+        try:
+            toets = _TOETSEN[t[_TERMEN]]
+        except KeyError:
+            toets = _toets(t)
+        if toets is None:
+            beoordeling = beoordelingen.get(t.id) if beoordelingen else None
+            gemeten.append(evaluate_toezegging(t, cijfers, beoordeling))
+        else:
+            waarde, verdict = toets(cijfers)
+            gemeten.append(_tuple_new(ToezeggingResultaat, (t, waarde, verdict, "")))
+    resultaten = tuple(gemeten)
     return ToetsingResultaat(cijfers.jaar, toetsing_verdict(resultaten), resultaten)
 
 

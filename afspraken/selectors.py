@@ -243,10 +243,11 @@ def corporatie_jaar(
     Related rows are grouped here rather than through `prefetch_related`, whose
     per-object querysets cost more than the queries themselves at this scale.
     Each query is compiled once per year and corporaties (`Gecompileerd`), and
-    they are sent in two rounds (`pipelined`): the afspraken with their
-    toezeggingen and other rows; then, once the toezeggingen are read, the
-    year's figures (which sum the activities as the toezeggingen need), which
-    the database answers while the afspraken and their other rows are read.
+    they are sent in three rounds (`pipelined`): the toezeggingen; then the
+    afspraken and their other rows, which the database answers while the
+    toezeggingen are read; then, once those answers are in, the year's
+    figures (which sum the activities as the toezeggingen need), which the
+    database answers while the afspraken and their other rows are made.
     The cyclic garbage collector waits while the result is built (`gc_paused`):
     its tens of thousands of objects hold no cycles, and collecting while they
     are made weighed as much as reading the toezeggingen.
@@ -256,8 +257,10 @@ def corporatie_jaar(
         None if corporatie_ids is None else tuple(corporatie_ids),
         None if afspraak_ids is None else tuple(afspraak_ids),
     )
-    with pipelined(Afspraak.objects.db):
-        toezegging_rows = _TOEZEGGINGEN.send(bereik)
+    with pipelined(Afspraak.objects.db) as answers:
+        # The toezeggingen alone first: the year's figures are summed as they
+        # need, and the database answers the other rows while they are read.
+        toezegging_rows = iter(_TOEZEGGINGEN.send(bereik))
         afspraak_rows = _AFSPRAKEN.send(bereik)
         gebouw_rows = _GEBOUWEN.send(bereik)
         toetsing_rows = _TOETSINGEN.send(bereik)
@@ -265,11 +268,11 @@ def corporatie_jaar(
         specs: dict[int, list[ToezeggingSpec]] = defaultdict(list)
         for row in toezegging_rows:  # afspraak_id, then the spec's fields
             specs[row[0]].append(_maak_spec(ToezeggingSpec, row[1:]))
-        read_cijfers = send_jaarcijfers(
-            cooperaties=bereik,
-            jaar=jaar,
-            filters=activiteitfilters(s for rij in specs.values() for s in rij),
-        )
+        filters = activiteitfilters(s for rij in specs.values() for s in rij)
+        # Taken in before the year's figures are sent, so reading the
+        # afspraken does not wait for those.
+        answers.wait()
+        read_cijfers = send_jaarcijfers(cooperaties=bereik, jaar=jaar, filters=filters)
         afspraken = list(_afspraken(afspraak_rows))
         gebouwen: dict[int, list] = defaultdict(list)
         maak_gebouw = Instanties(Gebouw, Gebouw.objects.db)

@@ -506,23 +506,26 @@ class Sent:
 
 
 @contextmanager
-def pipelined(using: str) -> Iterator[None]:
+def pipelined(using: str) -> Iterator[Answers]:
     """Queries sent within the block (`Gecompileerd.send`) do not wait for each
     other: on PostgreSQL (psycopg 3's pipeline mode) the database works on
     the queries sent while Python reads the rows of earlier ones. Reading any
     query's rows waits until every query sent so far is answered, so a caller
-    sends what it needs next before it works on the rows it has. Other
-    databases run each query as it is sent.
+    sends what it needs next before it works on the rows it has; the block's
+    `Answers.wait` takes in the answers of what was sent without reading any
+    rows, so that what is sent after it is not waited for by the next read.
+    Other databases run each query as it is sent.
 
     For reads: the block neither starts nor ends a transaction (the queries
     sent run in the caller's, or in autocommit as one implicit transaction
-    until the block ends), and a caller reads every query it sends before the
-    block ends. A query's error is raised where its rows are read, or at the
-    end of the block, as Django's database errors. The query metrics
-    (`kern.metrics`) time the sending of a query, not its answer."""
+    until the block ends or `Answers.wait`), and a caller reads every query
+    it sends before the block ends. A query's
+    error is raised where its rows are read, where the answers are waited
+    for, or at the end of the block, as Django's database errors. The query
+    metrics (`kern.metrics`) time the sending of a query, not its answer."""
     connection = connections[using]
     if connection.vendor != "postgresql":
-        yield
+        yield Answers(None)
         return
     # The health check and any reconnect happen before the pipeline starts.
     with connection.cursor():
@@ -530,12 +533,27 @@ def pipelined(using: str) -> Iterator[None]:
     raw = connection.connection
     pipeline = getattr(raw, "pipeline", None)  # psycopg 3, not psycopg2
     if pipeline is None or not _pipeline_supported():
-        yield
+        yield Answers(None)
         return
     # Errors that surface when the pipeline ends (a query sent and not read)
     # become Django's, as those raised where rows are read do.
-    with connection.wrap_database_errors, pipeline():
-        yield
+    with connection.wrap_database_errors, pipeline() as psycopg_pipeline:
+        yield Answers(psycopg_pipeline)
+
+
+class Answers:
+    """The answers to the queries sent within a `pipelined` block."""
+
+    def __init__(self, pipeline) -> None:
+        self._pipeline = pipeline
+
+    def wait(self) -> None:
+        """Wait until every query sent so far is answered, reading no rows
+        (a sync point of the pipeline: in autocommit it ends the implicit
+        transaction of the statements before it). Nothing outside a
+        pipeline."""
+        if self._pipeline is not None:
+            self._pipeline.sync()
 
 
 def _pipeline_supported() -> bool:

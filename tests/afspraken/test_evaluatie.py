@@ -1,5 +1,6 @@
 """The compliance arithmetic, without a database."""
 
+import random
 from decimal import Decimal
 from fractions import Fraction
 
@@ -234,6 +235,108 @@ def test_evaluate_combines_measures_assessments_and_the_whole():
     met = evaluate(toezeggingen, CIJFERS, {3: Beoordeling(Verdict.NAGEKOMEN, "Goed.")})
     assert met.verdict == Verdict.NIET_NAGEKOMEN
     assert met.jaar == 2024
+
+
+def _verdict_by_fractions(waarde, t: ToezeggingSpec) -> str:
+    """Domain §5 in Fraction's own comparisons: the reference the evaluation
+    must agree with."""
+    norm = Fraction(t.norm)
+    if t.richting == Richting.MAXIMAAL:
+        return Verdict.NAGEKOMEN if waarde <= norm else Verdict.NIET_NAGEKOMEN
+    if waarde >= norm:
+        return Verdict.NAGEKOMEN
+    if waarde >= norm * Fraction(t.deels_vanaf) / 100:
+        return Verdict.DEELS
+    return Verdict.NIET_NAGEKOMEN
+
+
+def _random_cijfers(rng: random.Random) -> Jaarcijfers:
+    themas = ["", "taal_educatie", "groen", "ontmoeting"]
+    return Jaarcijfers(
+        jaar=2024,
+        activiteiten=tuple(
+            ActiviteitGroep(
+                rng.choice(themas),
+                rng.choice([True, False, None]),
+                rng.randint(0, 12),
+                D(rng.randint(0, 80)) / 4,
+                rng.randint(0, 20),
+            )
+            for _ in range(rng.randint(0, 5))
+        ),
+        uitgaven=D(rng.randint(0, 200_000)) / 100,
+        uitgaven_gestorneerd=D(rng.randint(0, 5_000)) / 100,
+        aantal_leden=(leden := rng.randint(0, 50)),
+        aantal_doelgroep=rng.randint(0, leden),
+        actieve_leden=rng.randint(0, leden),
+    )
+
+
+def test_evaluate_agrees_with_exact_fractions_on_random_years(data_seed):
+    """Many toezeggingen with shared and nearly shared terms (the evaluation
+    keeps what it works out per terms), norms written in several ways, on
+    random years: every value is what `measure` gives and every verdict what
+    Fraction's comparisons give."""
+    rng = random.Random(data_seed)
+    indicatoren = [i.value for i in Indicator]
+    terms = [
+        {
+            "indicator": rng.choice(indicatoren),
+            # Some whose thresholds (75% and 50% of the norm) are whole
+            # numbers, which counts hit exactly.
+            "norm": rng.choice(
+                ["0", "1", "8", "10", "10.00", "12", "12.5", "40", "1000", "0.01"]
+            ),
+            "richting": rng.choice([Richting.MINIMAAL, Richting.MAXIMAAL]),
+            "deels_vanaf": D(rng.choice(["0", "50", "75", "75.0", "99.99", "100"])),
+            "zwaarwegend": rng.random() < 0.7,
+            "thema": rng.choice(["", "taal_educatie", "groen"]),
+            "alleen_open_voor_buurt": rng.random() < 0.3,
+        }
+        for _ in range(40)
+    ]
+    for jaar in range(200):
+        cijfers = _random_cijfers(rng)
+        toezeggingen = [
+            spec(id=jaar * 100 + i, **rng.choice(terms))
+            for i in range(rng.randint(0, 8))
+        ]
+        beoordelingen = {
+            t.id: Beoordeling(rng.choice(list(Verdict)), f"oordeel {t.id}")
+            for t in toezeggingen
+            if t.indicator == Indicator.KWALITATIEF and rng.random() < 0.5
+        }
+        resultaat = evaluate(toezeggingen, cijfers, beoordelingen)
+        assert [r.toezegging for r in resultaat.toezeggingen] == toezeggingen
+        for t, r in zip(toezeggingen, resultaat.toezeggingen, strict=True):
+            assert r == evaluate_toezegging(t, cijfers, beoordelingen.get(t.id))
+            if t.indicator == Indicator.KWALITATIEF:
+                beoordeling = beoordelingen.get(t.id)
+                assert r.waarde is None
+                assert r.verdict == (
+                    beoordeling.oordeel if beoordeling else Verdict.TE_BEOORDELEN
+                )
+                continue
+            assert r.waarde == measure(t, cijfers)
+            assert r.verdict == _verdict_by_fractions(r.waarde, t)
+            assert r.verdict == verdict_for_value(
+                r.waarde, t.norm, t.richting, t.deels_vanaf
+            )
+        assert resultaat.verdict == toetsing_verdict(resultaat.toezeggingen)
+
+
+def test_a_toezeggings_terms_are_its_fields_after_the_id_and_the_omschrijving():
+    """The evaluation keeps its measure and verdict by the spec's fields after
+    these two, which must not decide either."""
+    assert ToezeggingSpec._fields[:2] == ("id", "omschrijving")
+    a = spec(Indicator.AANTAL_LEDEN, norm="41", id=1)
+    b = a._replace(id=2, omschrijving="een andere")
+    assert evaluate([a, b], CIJFERS).toezeggingen[1] == (
+        b,
+        Fraction(40),
+        Verdict.DEELS,
+        "",
+    )
 
 
 @pytest.mark.parametrize(

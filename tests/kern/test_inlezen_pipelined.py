@@ -118,3 +118,47 @@ def test_an_error_of_a_query_left_unread_is_raised_as_django_s_when_the_block_en
     with pytest.raises(DatabaseError):
         send_a_query_and_leave_it()
     assert Lid.objects.count() == 0
+
+
+def test_waiting_for_the_answers_keeps_the_callers_transaction_and_the_rows():
+    """`Answers.wait` takes in the answers of what was sent: the rows read
+    after it are those of the queries sent before and after it, and the
+    caller's transaction goes on (a row written in it is seen, and undone
+    with it)."""
+    ids = _cooperaties()
+    read = Gecompileerd(_leden)
+    args = (ids, datetime.date(2030, 1, 1))
+    with transaction.atomic():
+        LidFactory(cooperatie_id=ids[1], lid_sinds=datetime.date(2021, 1, 1))
+        with pipelined(DEFAULT_DB_ALIAS) as answers:
+            before = read.send(*args)
+            answers.wait()
+            if connection.vendor == "postgresql":
+                assert _in_pipeline()
+            after = read.send(*args)
+            answers.wait()
+            rows_after, rows_before = list(after), list(before)
+        assert rows_before == rows_after == [list(row) for row in _leden(*args)]
+        assert len(rows_before) == 6
+        transaction.set_rollback(True)
+    assert Lid.objects.filter(cooperatie_id__in=ids).count() == 5
+
+
+def test_an_error_of_a_query_sent_before_the_wait_is_raised_there_as_django_s():
+    ids = _cooperaties()
+    reached = []
+
+    def send_a_failing_query_and_wait() -> None:
+        with transaction.atomic(), pipelined(DEFAULT_DB_ALIAS) as answers:
+            cursor = connection.cursor()
+            cursor.execute("SELECT naam FROM cooperatie_lid_that_is_not")
+            answers.wait()
+            reached.append("after the wait")
+            cursor.fetchall()
+
+    with pytest.raises(DatabaseError):
+        send_a_failing_query_and_wait()
+    # In a pipeline the error comes with the answers, at the wait; elsewhere
+    # the query failed when it ran. Either way nothing after the wait ran.
+    assert reached == []
+    assert len(list(Gecompileerd(_leden)(ids, datetime.date(2030, 1, 1)))) == 5
