@@ -200,7 +200,7 @@ def _activiteit_vakken(
     counts in the groups per thema and openness, so the evaluation measures
     the same values on these groups."""
     groepen: dict[int, list[ActiviteitGroep]] = {}
-    maak_groep = Maker(ActiviteitGroep)
+    maak_groep = Maker(ActiviteitGroep).maak
     for cooperatie_id, *sommen in rows:
         # Per vak: its count, hours and neighbourhood participants, in turn
         # (the fields of ActiviteitGroep after its thema and openness).
@@ -329,7 +329,7 @@ def send_jaarcijfers(
 
 def _jaarcijfers(ids, jaar, groepen, geld, leden, actief) -> dict[int, Jaarcijfers]:
     result = {}
-    maak_cijfers = Maker(Jaarcijfers)
+    maak_cijfers = Maker(Jaarcijfers).maak
     nul = Decimal(0)
     geen = (nul, nul)
     niemand = (0, 0)

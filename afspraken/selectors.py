@@ -291,7 +291,7 @@ def corporatie_jaar(
             )
         cijfers = read_cijfers(list({a.cooperatie_id: None for a in afspraken}))
     regels = []
-    maak_regel = Maker(ToetsingRegel)
+    maak_regel = Maker(ToetsingRegel).maak
     for afspraak in afspraken:
         toetsing = toetsingen.get(afspraak.id)
         resultaat, bevroren = toetsing_resultaat(

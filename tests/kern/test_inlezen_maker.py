@@ -28,9 +28,40 @@ def test_jaarcijfers_made_keep_their_properties():
     assert cijfers.besteding == Decimal(6)
 
 
-def test_every_field_must_be_given():
-    with pytest.raises(ValueError, match="shorter"):
+def test_every_field_must_be_given_and_no_more():
+    with pytest.raises(TypeError, match=r"'uitgaven'.*'actieve_leden'"):
         Maker(Jaarcijfers)(2024, ())
+    with pytest.raises(TypeError, match="positional"):
+        Maker(ActiviteitGroep).maak("groen", True, 4, Decimal(1), 12, "meer")
+
+
+def test_fields_with_any_names_are_made_as_the_class_makes_them():
+    """The function made for a class takes its fields by their names: a
+    field named like a builtin, or like what the function uses itself,
+    still gets its own value."""
+
+    @dataclass(frozen=True)
+    class Namen:
+        object: str
+        instance: int
+        cls: str
+        _maker_cls_: str
+
+    maker = Maker(Namen)
+    assert not maker.snel  # the function's own names: through the class
+    assert maker("a", 1, "b", "c") == Namen("a", 1, "b", "c")
+
+    @dataclass(frozen=True)
+    class Gewoon:
+        object: str
+        instance: int
+        cls: str
+
+    made = Maker(Gewoon).maak("a", 1, "b")
+    assert Maker(Gewoon).snel
+    assert made == Gewoon("a", 1, "b")
+    assert type(made) is Gewoon
+    assert vars(made) == {"object": "a", "instance": 1, "cls": "b"}
 
 
 def test_a_class_with_post_init_goes_through_its_init():
