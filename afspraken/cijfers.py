@@ -21,7 +21,8 @@ from django.db.models.functions import Coalesce
 from cooperatie.choices import Doelgroep
 from cooperatie.jaarslot import peildatum
 from cooperatie.models import Lid
-from kern.inlezen import Gecompileerd, IdsIn, Maker
+from kern.inlezen import Gecompileerd, IdsIn
+from kern.maker import Maker
 from ledger.choices import BoekingSoort
 from ledger.models import ActiviteitJaartotaal, Boeking, VrijwilligerJaartelling
 

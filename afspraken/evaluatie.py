@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kern.formatting import getal
 
@@ -176,17 +176,21 @@ def _sommeerder(
         # The first value as it is, not added to 0: a sum of one group is
         # that group's number, whose exact value `_breuk` finds by its hash
         # (computed once; a new Decimal computes it again).
-        totaal: Decimal | int | None = None
+        totaal = _GEEN
         for groep in groepen:
             if thema and groep.thema != thema:
                 continue
             if alleen_open and not groep.open_voor_buurt:
                 continue
             waarde = getattr(groep, veld)
-            totaal = waarde if totaal is None else totaal + waarde
-        return 0 if totaal is None else totaal
+            totaal = waarde if totaal is _GEEN else totaal + waarde
+        return 0 if totaal is _GEEN else totaal
 
     return som
+
+
+# Nothing summed yet (no value a group holds).
+_GEEN: Any = object()
 
 
 def _niets(groepen: Iterable[ActiviteitGroep]) -> int:
@@ -310,9 +314,8 @@ def verdict_for_value(
 def evaluate_toezegging(
     t: ToezeggingSpec, cijfers: Jaarcijfers, beoordeling: Beoordeling | None = None
 ) -> ToezeggingResultaat:
-    try:
-        toets = _TOETSEN[t[_TERMEN]]
-    except KeyError:
+    toets = _TOETSEN.get(t[_TERMEN], _GEEN)
+    if toets is _GEEN:
         toets = _toets(t)
     if toets is None:  # kwalitatief
         if beoordeling is None:
@@ -408,9 +411,8 @@ def evaluate(
     gemeten: list[ToezeggingResultaat] = []
     for t in toezeggingen:
         # `evaluate_toezegging`, in the loop (thousands per corporatie-year).
-        try:
-            toets = _TOETSEN[t[_TERMEN]]
-        except KeyError:
+        toets = _TOETSEN.get(t[_TERMEN], _GEEN)
+        if toets is _GEEN:
             toets = _toets(t)
         if toets is None:
             beoordeling = beoordelingen.get(t.id) if beoordelingen else None

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from cooperatie.models import Cooperatie, Corporatie, Gebouw
 from kern.geheugen import gc_paused
-from kern.inlezen import Gecompileerd, Instanties, Maker, VoorafGeladen, pipelined
+from kern.inlezen import Gecompileerd, Instanties, VoorafGeladen, pipelined
+from kern.maker import Maker
 
 from .choices import LOCKED_STATUSES
 from .cijfers import Bereik, activiteitfilters, jaarcijfers, send_jaarcijfers
@@ -245,7 +246,7 @@ def corporatie_jaar(
     Each query is compiled once per year and corporaties (`Gecompileerd`), and
     they are sent in three rounds (`pipelined`): the toezeggingen; then the
     afspraken and their other rows, which the database answers while the
-    toezeggingen are read; then, once those answers are in, the year's
+    toezeggingen are made into specs; then, once those answers are in, the year's
     figures (which sum the activities as the toezeggingen need), which the
     database answers while the afspraken and their other rows are made.
     The cyclic garbage collector waits while the result is built (`gc_paused`):
@@ -259,7 +260,8 @@ def corporatie_jaar(
     )
     with pipelined(Afspraak.objects.db) as answers:
         # The toezeggingen alone first: the year's figures are summed as they
-        # need, and the database answers the other rows while they are read.
+        # need, and the database answers the other rows while they are made
+        # into specs.
         toezegging_rows = iter(_TOEZEGGINGEN.send(bereik))
         afspraak_rows = _AFSPRAKEN.send(bereik)
         gebouw_rows = _GEBOUWEN.send(bereik)

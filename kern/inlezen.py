@@ -4,8 +4,7 @@
 instances without the per-field work of `Model.__init__`, and `VoorafGeladen`
 holds related rows read for many instances as their prefetch cache. Used where
 one read builds thousands of objects (`afspraken.selectors.corporatie_jaar`).
-`Maker` makes frozen dataclass instances without the per-field work of their
-`__init__`. `IdsIn` filters on many ids read from the database as one
+`IdsIn` filters on many ids read from the database as one
 parameter where the database takes an array, and `PerIds` runs such a query
 again with only its ids changed, compiled once. `Gecompileerd` keeps a query
 compiled per key of the arguments it is built from, and sends it ahead of
@@ -17,7 +16,6 @@ column, as it does with every converted column.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -131,55 +129,6 @@ class Instanties:
         instance._state = state
         instance.__dict__.update(zip(self.attnames, values, strict=True))
         return instance
-
-
-class Maker:
-    """Instances of a frozen dataclass from the values of all its fields in
-    order, equal to `cls(*values)`, each made with its `__dict__` at once
-    instead of the generated `__init__`'s `object.__setattr__` per field
-    (for a class without `__post_init__`, slots or init-only fields;
-    otherwise through `cls` itself). A corporatie-year makes thousands.
-
-    Call `maak`, a function made for the class (as `dataclasses` makes the
-    class's own `__init__`) from its field names alone."""
-
-    def __init__(self, cls) -> None:
-        self.cls = cls
-        fields = dataclasses.fields(cls)
-        self.names = tuple(f.name for f in fields)
-        self.snel = (
-            not hasattr(cls, "__post_init__")
-            and not hasattr(cls, "__slots__")
-            and all(f.init for f in fields)
-            and not any(name.startswith("_maker_") for name in self.names)
-        )
-        self.maak = _maak_functie(cls, self.names) if self.snel else cls
-
-    def __call__(self, *values):
-        return self.maak(*values)
-
-
-def _maak_functie(cls, names: tuple[str, ...]):
-    """`def maak(<names>)`: an instance of `cls` whose `__dict__` holds each
-    field's value under its name. The names are the fields' own (identifiers,
-    none starting with `_maker_`, the names the function uses itself)."""
-    arguments = ", ".join(names)
-    items = ", ".join(f"{name!r}: {name}" for name in names)
-    source = (
-        f"def maak({arguments}):\n"
-        "    _maker_self_ = _maker_new_(_maker_cls_)\n"
-        f"    _maker_set_(_maker_self_, '__dict__', {{{items}}})\n"
-        "    return _maker_self_\n"
-    )
-    namespace = {
-        "_maker_new_": object.__new__,
-        "_maker_set_": object.__setattr__,
-        "_maker_cls_": cls,
-    }
-    exec(source, namespace)  # the source holds only the field names
-    maak = namespace["maak"]
-    maak.__qualname__ = f"Maker({cls.__qualname__}).maak"
-    return maak
 
 
 class VoorafGeladen(dict):
@@ -544,10 +493,10 @@ def pipelined(using: str) -> Iterator[Answers]:
     For reads: the block neither starts nor ends a transaction (the queries
     sent run in the caller's, or in autocommit as one implicit transaction
     until the block ends or `Answers.wait`), and a caller reads every query
-    it sends before the block ends. A query's
-    error is raised where its rows are read, where the answers are waited
-    for, or at the end of the block, as Django's database errors. The query
-    metrics (`kern.metrics`) time the sending of a query, not its answer."""
+    it sends before the block ends. A query's error is raised where its rows
+    are read, where the answers are waited for, or at the end of the block,
+    as Django's database errors. The query metrics (`kern.metrics`) time the
+    sending of a query, not its answer."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         yield Answers(None)
@@ -563,22 +512,29 @@ def pipelined(using: str) -> Iterator[Answers]:
     # Errors that surface when the pipeline ends (a query sent and not read)
     # become Django's, as those raised where rows are read do.
     with connection.wrap_database_errors, pipeline() as psycopg_pipeline:
-        yield Answers(psycopg_pipeline)
+        answers = Answers(psycopg_pipeline, connection.wrap_database_errors)
+        try:
+            yield answers
+        finally:
+            answers._pipeline = None
 
 
 class Answers:
     """The answers to the queries sent within a `pipelined` block."""
 
-    def __init__(self, pipeline) -> None:
+    def __init__(self, pipeline, errors=None) -> None:
         self._pipeline = pipeline
+        self._errors = errors
 
     def wait(self) -> None:
         """Wait until every query sent so far is answered, reading no rows
         (a sync point of the pipeline: in autocommit it ends the implicit
-        transaction of the statements before it). Nothing outside a
-        pipeline."""
+        transaction of the statements before it). A query's error is raised
+        here, as Django's. Nothing outside a pipeline, or once its block
+        has ended."""
         if self._pipeline is not None:
-            self._pipeline.sync()
+            with self._errors:
+                self._pipeline.sync()
 
 
 def _pipeline_supported() -> bool:

@@ -1,15 +1,15 @@
-"""`kern.inlezen.Maker`: frozen dataclass instances made without their
+"""`kern.maker.Maker`: frozen dataclass instances made without their
 `__init__`, equal to those `__init__` makes."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from decimal import Decimal
 
 import pytest
 
 from afspraken.evaluatie import ActiviteitGroep, Jaarcijfers
-from kern.inlezen import Maker
+from kern.maker import Maker
 
 
 def test_made_instances_equal_those_of_the_class_and_stay_frozen():
@@ -76,3 +76,34 @@ def test_a_class_with_post_init_goes_through_its_init():
     maker = Maker(Getal)
     assert not maker.snel
     assert maker(3, 0).dubbel == 6
+
+
+def test_a_class_whose_init_takes_other_arguments_goes_through_its_init():
+    @dataclass(frozen=True)
+    class Sleutelwoord:
+        waarde: int
+        eenheid: str = field(default="uur", kw_only=True)
+
+    @dataclass(frozen=True)
+    class Alleen:
+        waarde: int
+        factor: InitVar[int] = 1
+
+    @dataclass(frozen=True)
+    class Berekend:
+        waarde: int
+        dubbel: int = field(init=False, default=0)
+
+    for cls in (Sleutelwoord, Alleen, Berekend):
+        assert not Maker(cls).snel
+        assert Maker(cls).maak is cls
+    assert Maker(Sleutelwoord)(3) == Sleutelwoord(3)
+    assert Maker(Alleen)(3, 2) == Alleen(3, 2)
+
+
+def test_a_class_is_looked_at_and_its_function_made_once():
+    first, second = Maker(ActiviteitGroep), Maker(Jaarcijfers)
+    assert first.snel
+    assert Maker(ActiviteitGroep).maak is first.maak
+    assert Maker(Jaarcijfers).maak is second.maak
+    assert first.maak is not second.maak
